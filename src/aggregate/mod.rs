@@ -1,0 +1,231 @@
+//! Aggregate: object results → grid cells and 街镇, per domain, then the
+//! comprehensive (综合) level per cell and per 街镇.
+//!
+//! Grid cells and 街镇 are both [`Zones`]: polygons that objects fall into.
+//! A point belongs to the zone that contains it; a line is split at zone
+//! boundaries and each zone gets the metres inside it; a polygon each zone
+//! gets the square metres of overlap. One mechanism serves both unit kinds.
+
+pub mod grid;
+
+use geo::{Area, BooleanOps, BoundingRect, Contains, Intersects, Length};
+use geo::line_measures::Euclidean;
+use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+use crate::config::Comprehensive;
+use crate::level::{Level, Thresholds};
+use crate::model::{AggMethod, Model};
+use crate::score::DomainScores;
+
+/// A set of polygons with an R-tree over their envelopes.
+pub struct Zones {
+    pub polygons: Vec<MultiPolygon<f64>>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
+
+impl Zones {
+    pub fn new(polygons: Vec<MultiPolygon<f64>>) -> Zones {
+        let entries = polygons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let r = p.bounding_rect()?;
+                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+            })
+            .collect();
+        Zones { polygons, tree: RTree::bulk_load(entries) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.polygons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty()
+    }
+
+    /// Zones whose envelope meets `g`'s, in index order (for reproducible results).
+    fn candidates(&self, g: &Geometry<f64>) -> Vec<usize> {
+        let Some(r) = g.bounding_rect() else { return Vec::new() };
+        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut c: Vec<usize> = self.tree.locate_in_envelope_intersecting(&env).map(|e| e.data).collect();
+        c.sort_unstable();
+        c
+    }
+
+    /// The zone containing a point (the first by index on a shared boundary).
+    pub fn locate(&self, p: Point<f64>) -> Option<usize> {
+        self.candidates(&p.into()).into_iter().find(|&i| self.polygons[i].intersects(&p))
+    }
+
+    /// How much of `g` lies in each zone: (zone, 1 per point | metres | square metres).
+    pub fn pieces(&self, g: &Geometry<f64>) -> Vec<(usize, f64)> {
+        match g {
+            Geometry::Point(p) => self.locate(*p).map(|z| vec![(z, 1.0)]).unwrap_or_default(),
+            Geometry::MultiPoint(mp) => {
+                let mut v: Vec<(usize, f64)> = Vec::new();
+                for p in mp {
+                    if let Some(z) = self.locate(*p) {
+                        match v.iter_mut().find(|(zz, _)| *zz == z) {
+                            Some((_, w)) => *w += 1.0,
+                            None => v.push((z, 1.0)),
+                        }
+                    }
+                }
+                v
+            }
+            Geometry::LineString(ls) => self.line_pieces(&MultiLineString(vec![ls.clone()])),
+            Geometry::MultiLineString(mls) => self.line_pieces(mls),
+            Geometry::Polygon(p) => self.area_pieces(&MultiPolygon(vec![p.clone()])),
+            Geometry::MultiPolygon(mp) => self.area_pieces(mp),
+            _ => Vec::new(),
+        }
+    }
+
+    fn line_pieces(&self, mls: &MultiLineString<f64>) -> Vec<(usize, f64)> {
+        self.candidates(&mls.clone().into())
+            .into_iter()
+            .filter_map(|z| {
+                let zone = &self.polygons[z];
+                // Whole line inside: no clipping needed (the common case for short segments).
+                let len = if zone.contains(mls) {
+                    mls.iter().map(|l| l.length::<Euclidean>()).sum()
+                } else {
+                    zone.clip(mls, false).iter().map(|l| l.length::<Euclidean>()).sum()
+                };
+                (len > 0.0).then_some((z, len))
+            })
+            .collect()
+    }
+
+    fn area_pieces(&self, mp: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
+        self.candidates(&mp.clone().into())
+            .into_iter()
+            .filter_map(|z| {
+                let a = self.polygons[z].intersection(mp).unsigned_area();
+                (a > 0.0).then_some((z, a))
+            })
+            .collect()
+    }
+}
+
+/// One domain's result in one zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZoneResult {
+    pub score: f64,
+    pub level: Level,
+    /// What the domain has in the zone: objects (points), metres (lines) or m² (polygons).
+    pub amount: f64,
+    /// Objects touching the zone.
+    pub objects: usize,
+}
+
+/// Aggregate one domain's objects to zones. `None` for zones with no object of the domain.
+pub fn aggregate(
+    geoms: &[Geometry<f64>],
+    scores: &DomainScores,
+    method: AggMethod,
+    thresholds: &Thresholds,
+    zones: &Zones,
+) -> Vec<Option<ZoneResult>> {
+    // Per zone: Σ weight, Σ weight·score, max score, worst level, object count.
+    #[derive(Clone, Copy)]
+    struct Acc {
+        w: f64,
+        ws: f64,
+        max: f64,
+        worst: Level,
+        n: usize,
+    }
+    let mut acc: Vec<Option<Acc>> = vec![None; zones.len()];
+    for (i, g) in geoms.iter().enumerate() {
+        for (z, w) in zones.pieces(g) {
+            let a = acc[z].get_or_insert(Acc { w: 0.0, ws: 0.0, max: f64::MIN, worst: Level::Low, n: 0 });
+            a.w += w;
+            a.ws += w * scores.score[i];
+            a.max = a.max.max(scores.score[i]);
+            a.worst = a.worst.worst(scores.level[i]);
+            a.n += 1;
+        }
+    }
+    acc.into_iter()
+        .map(|a| {
+            a.map(|a| match method {
+                AggMethod::Max => ZoneResult { score: a.max, level: a.worst, amount: a.w, objects: a.n },
+                AggMethod::Mean => {
+                    let s = if a.w > 0.0 { a.ws / a.w } else { 0.0 };
+                    ZoneResult { score: s, level: thresholds.level(s), amount: a.w, objects: a.n }
+                }
+            })
+        })
+        .collect()
+}
+
+/// The comprehensive level of one zone from its domain results (in model order).
+/// A zone with no object of any domain is low risk.
+pub fn comprehensive(domains: &[Option<ZoneResult>], models: &[Model], how: &Comprehensive) -> (f64, Level) {
+    match how {
+        Comprehensive::Worst => domains.iter().flatten().fold((0.0, Level::Low), |(s, l), r| (s.max(r.score), l.worst(r.level))),
+        Comprehensive::Weighted { weights, thresholds } => {
+            let (mut w, mut ws) = (0.0, 0.0);
+            for (r, m) in domains.iter().zip(models) {
+                if let Some(r) = r {
+                    let wd = weights.get(&m.id).copied().unwrap_or(0.0);
+                    w += wd;
+                    ws += wd * r.score;
+                }
+            }
+            let s = if w > 0.0 { ws / w } else { 0.0 };
+            (s, thresholds.level(s))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::{line_string, point, polygon};
+
+    fn square(x0: f64, y0: f64, s: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]])
+    }
+
+    #[test]
+    fn lines_are_split_by_length_and_points_located() {
+        let zones = Zones::new(vec![square(0.0, 0.0, 100.0), square(100.0, 0.0, 100.0)]);
+        let line: Geometry<f64> = line_string![(x: 50.0, y: 50.0), (x: 180.0, y: 50.0)].into();
+        let pieces = zones.pieces(&line);
+        assert_eq!(pieces.len(), 2);
+        assert!((pieces[0].1 - 50.0).abs() < 1e-9 && (pieces[1].1 - 80.0).abs() < 1e-9, "{pieces:?}");
+        assert_eq!(zones.pieces(&point!(x: 150.0, y: 10.0).into()), vec![(1, 1.0)]);
+        assert!(zones.pieces(&point!(x: 500.0, y: 10.0).into()).is_empty());
+    }
+
+    #[test]
+    fn mean_is_length_weighted_and_max_takes_the_worst() {
+        let zones = Zones::new(vec![square(0.0, 0.0, 100.0)]);
+        let geoms: Vec<Geometry<f64>> = vec![
+            line_string![(x: 0.0, y: 10.0), (x: 30.0, y: 10.0)].into(), // 30 m, score 80
+            line_string![(x: 0.0, y: 20.0), (x: 90.0, y: 20.0)].into(), // 90 m, score 40
+        ];
+        let scores = DomainScores {
+            values: vec![],
+            scores: vec![],
+            inherent: vec![80.0, 40.0],
+            control_factor: vec![1.0, 1.0],
+            score: vec![80.0, 40.0],
+            level: vec![Level::Major, Level::General],
+            veto: vec![None, None],
+        };
+        let t = Thresholds { red: 75.0, orange: 55.0, yellow: 35.0 };
+        let mean = aggregate(&geoms, &scores, AggMethod::Mean, &t, &zones)[0].unwrap();
+        // (30·80 + 90·40) / 120 = 50 → yellow.
+        assert!((mean.score - 50.0).abs() < 1e-9);
+        assert_eq!(mean.level, Level::General);
+        assert!((mean.amount - 120.0).abs() < 1e-9);
+        let max = aggregate(&geoms, &scores, AggMethod::Max, &t, &zones)[0].unwrap();
+        assert_eq!((max.score, max.level, max.objects), (80.0, Level::Major, 2));
+    }
+}

@@ -1,0 +1,219 @@
+//! The run configuration (`assessment.toml`): what district, which year, which
+//! layers and which domain models. Parsed into [`RunConfig`] with every path
+//! resolved against the config file's folder, so a run does not depend on the
+//! directory it is started from.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::level::Thresholds;
+
+/// How a layer's coordinates are offset from WGS84, as Chinese web-map POI
+/// data often are (火星坐标).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Offset {
+    #[default]
+    None,
+    /// GCJ-02, used by Amap (高德) and Tencent maps.
+    Gcj02,
+    /// BD-09, used by Baidu maps.
+    Bd09,
+}
+
+/// One input layer, named in `[layers.NAME]` and referred to by that name in models.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerConfig {
+    /// Any file GDAL opens: GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, GeoTIFF…
+    pub path: PathBuf,
+    /// Layer inside a multi-layer file (GeoPackage); the only layer is used when absent.
+    pub layer: Option<String>,
+    /// Source CRS, overriding (or supplying, for CSV) what the file declares, e.g. "EPSG:4326".
+    pub crs: Option<String>,
+    /// Coordinate offset to remove before reprojection.
+    #[serde(default)]
+    pub offset: Offset,
+    /// Field holding a stable object id; the GDAL feature id when absent.
+    pub id_field: Option<String>,
+    /// For CSV: the columns holding x (longitude) and y (latitude).
+    pub x_field: Option<String>,
+    pub y_field: Option<String>,
+}
+
+/// The administrative units (街镇) that results are aggregated to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminUnitsConfig {
+    /// Name of a `[layers.*]` entry holding the 街镇 polygons.
+    pub layer: String,
+    pub name_field: String,
+    pub code_field: String,
+}
+
+/// How domain levels combine into the comprehensive (综合) level.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Comprehensive {
+    /// The most severe domain level wins (a cell red in any domain is red).
+    Worst,
+    /// Weighted mean of the domain scores (0–100) of the domains present in a
+    /// unit, graded with its own thresholds.
+    Weighted { weights: BTreeMap<String, f64>, thresholds: Thresholds },
+}
+
+impl Default for Comprehensive {
+    fn default() -> Self {
+        Comprehensive::Worst
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    district: String,
+    district_code: Option<String>,
+    cycle: String,
+    year: i32,
+    #[serde(default = "default_crs")]
+    working_crs: String,
+    #[serde(default = "default_cell")]
+    grid_cell_m: f64,
+    admin_units: AdminUnitsConfig,
+    #[serde(default)]
+    comprehensive: Comprehensive,
+    layers: BTreeMap<String, LayerConfig>,
+    domains: Vec<PathBuf>,
+}
+
+fn default_crs() -> String {
+    "EPSG:4549".to_owned()
+}
+
+fn default_cell() -> f64 {
+    250.0
+}
+
+/// A validated run configuration with absolute paths.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunConfig {
+    /// The config file itself.
+    pub file: PathBuf,
+    pub district: String,
+    pub district_code: Option<String>,
+    /// The three-year assessment cycle, e.g. "2024-2026".
+    pub cycle: String,
+    pub year: i32,
+    /// Working CRS every layer is reprojected to; distances and areas are in its unit (metres).
+    pub working_crs: String,
+    /// Side of a grid cell in metres.
+    pub grid_cell_m: f64,
+    pub admin_units: AdminUnitsConfig,
+    pub comprehensive: Comprehensive,
+    pub layers: BTreeMap<String, LayerConfig>,
+    /// Model files, in the order given.
+    pub domains: Vec<PathBuf>,
+}
+
+impl RunConfig {
+    pub fn from_file(file: &Path) -> Result<RunConfig> {
+        let err = |message: String| Error::Config { file: file.to_owned(), message };
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| err(format!("cannot read the file: {e}")))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let base = file.parent().unwrap_or(Path::new("."));
+        let resolve = |p: &Path| if p.is_absolute() { p.to_owned() } else { base.join(p) };
+
+        if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
+            return Err(err(format!("grid_cell_m must be a positive number of metres, got {}", raw.grid_cell_m)));
+        }
+        if !raw.layers.contains_key(&raw.admin_units.layer) {
+            return Err(err(format!(
+                "admin_units.layer = '{}' is not one of the [layers.*] entries ({})",
+                raw.admin_units.layer,
+                raw.layers.keys().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if let Comprehensive::Weighted { thresholds, weights } = &raw.comprehensive {
+            thresholds.check().map_err(|m| err(format!("comprehensive: {m}")))?;
+            if weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
+                return Err(err("comprehensive.weights must be non-negative numbers".into()));
+            }
+        }
+        if raw.domains.is_empty() {
+            return Err(err("domains is empty: list at least one model file".into()));
+        }
+        let layers = raw
+            .layers
+            .into_iter()
+            .map(|(name, mut l)| {
+                l.path = resolve(&l.path);
+                (name, l)
+            })
+            .collect();
+        Ok(RunConfig {
+            file: file.to_owned(),
+            district: raw.district,
+            district_code: raw.district_code,
+            cycle: raw.cycle,
+            year: raw.year,
+            working_crs: raw.working_crs,
+            grid_cell_m: raw.grid_cell_m,
+            admin_units: raw.admin_units,
+            comprehensive: raw.comprehensive,
+            layers,
+            domains: raw.domains.iter().map(|p| resolve(p)).collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RunConfig> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("assessment.toml");
+        std::fs::write(&file, text).unwrap();
+        RunConfig::from_file(&file)
+    }
+
+    const MINIMAL: &str = r#"
+district = "普陀区"
+cycle = "2024-2026"
+year = 2024
+domains = ["m.toml"]
+[admin_units]
+layer = "streets"
+name_field = "name"
+code_field = "code"
+[layers.streets]
+path = "streets.geojson"
+"#;
+
+    #[test]
+    fn defaults_and_relative_paths() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!(c.working_crs, "EPSG:4549");
+        assert_eq!(c.grid_cell_m, 250.0);
+        assert!(matches!(c.comprehensive, Comprehensive::Worst));
+        assert!(c.layers["streets"].path.is_absolute());
+        assert!(c.domains[0].ends_with("m.toml"));
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let e = parse(&format!("{MINIMAL}\ncell_size = 100\n")).unwrap_err().to_string();
+        assert!(e.contains("cell_size"), "{e}");
+        assert!(e.contains("line"), "{e}");
+    }
+
+    #[test]
+    fn admin_layer_must_exist() {
+        let e = parse(&MINIMAL.replace("layer = \"streets\"", "layer = \"jiezhen\"")).unwrap_err();
+        assert!(e.to_string().contains("'jiezhen' is not one of"), "{e}");
+    }
+}

@@ -1,0 +1,110 @@
+//! `manifest.json`: what produced these outputs — sise version, the run
+//! config, SHA-256 of every input and model file, timings and counts — so
+//! a result can be traced and a rerun compared.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::assess::Assessment;
+use crate::error::{Error, Result};
+
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// A dataset's files: a Shapefile is its .shp plus the sidecars (.dbf, .shx, .prj, .cpg) that change its content.
+pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_owned()];
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+        for ext in ["shx", "dbf", "prj", "cpg"] {
+            let p = path.with_extension(ext);
+            if p.exists() {
+                files.push(p);
+            }
+        }
+    }
+    files
+}
+
+fn hashes(files: impl IntoIterator<Item = PathBuf>) -> Result<BTreeMap<String, String>> {
+    files
+        .into_iter()
+        .map(|p| {
+            let h = sha256_file(&p).map_err(|e| Error::input(&p, None, format!("cannot read to hash it: {e}")))?;
+            Ok((p.display().to_string(), h))
+        })
+        .collect()
+}
+
+pub struct Timings {
+    pub load: Duration,
+    pub score: Duration,
+    pub aggregate: Duration,
+    pub emit: Duration,
+}
+
+/// The manifest; `outputs` are the files already written, by name, with their hashes.
+pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings) -> Result<Value> {
+    let p = &a.prepared;
+    let cfg = &p.config;
+    let inputs = hashes(
+        p.layers.layers.keys().flat_map(|name| dataset_files(&cfg.layers[name].path)),
+    )?;
+    let models: Vec<Value> = p
+        .models
+        .iter()
+        .map(|m| {
+            Ok(json!({
+                "id": m.id,
+                "name": m.name,
+                "model_version": m.model_version,
+                "file": m.file.display().to_string(),
+                "sha256": sha256_file(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let counts: BTreeMap<String, usize> = p.models.iter().map(|m| (m.id.clone(), p.layers.vector(&m.objects).map_or(0, |l| l.len()))).collect();
+    let ms = |d: Duration| d.as_millis() as u64;
+    Ok(json!({
+        "sise_version": env!("CARGO_PKG_VERSION"),
+        "config": {
+            "file": cfg.file.display().to_string(),
+            "sha256": sha256_file(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
+            "district": cfg.district,
+            "cycle": cfg.cycle,
+            "year": cfg.year,
+            "working_crs": cfg.working_crs,
+            "grid_cell_m": cfg.grid_cell_m,
+            "comprehensive": cfg.comprehensive,
+        },
+        "inputs": inputs,
+        "models": models,
+        "outputs": outputs,
+        "counts": {
+            "objects": counts,
+            "grid_cells": a.grid.ids.len(),
+            "streets": p.admin.zones.len(),
+        },
+        "timings_ms": {
+            "load": ms(timings.load),
+            "score": ms(timings.score),
+            "aggregate": ms(timings.aggregate),
+            "emit": ms(timings.emit),
+        },
+    }))
+}

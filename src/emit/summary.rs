@@ -1,0 +1,85 @@
+//! `summary.csv`: per domain, object counts by level and the aggregated level,
+//! for the district and each 街镇; then the comprehensive level of each.
+//! UTF-8 with a BOM so that Excel shows the Chinese headers correctly.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::assess::Assessment;
+use crate::error::{Error, Result};
+use crate::level::Level;
+
+/// Build the summary table (one row per scope × domain).
+pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
+    let cfg = &a.prepared.config;
+    let admin = &a.prepared.admin;
+    let mut scope = Vec::new();
+    let mut code: Vec<Option<String>> = Vec::new();
+    let mut name = Vec::new();
+    let mut dom_id = Vec::new();
+    let mut dom_name = Vec::new();
+    let mut counts: [Vec<Option<u32>>; 4] = Default::default();
+    let mut total: Vec<Option<u32>> = Vec::new();
+    let mut level: Vec<Option<i32>> = Vec::new();
+    let mut level_name: Vec<Option<&str>> = Vec::new();
+
+    let mut push = |s: &str, c: Option<String>, n: String, id: String, dn: String, cnt: Option<[u32; 4]>, l: Option<Level>| {
+        scope.push(s.to_owned());
+        code.push(c);
+        name.push(n);
+        dom_id.push(id);
+        dom_name.push(dn);
+        for (k, col) in counts.iter_mut().enumerate() {
+            col.push(cnt.map(|c| c[k]));
+        }
+        total.push(cnt.map(|c| c.iter().sum()));
+        level.push(l.map(|l| l.number()));
+        level_name.push(l.map(|l| l.name_zh()));
+    };
+
+    for (d, m) in a.models().iter().enumerate() {
+        let r = &a.domains[d];
+        let count_where = |pred: &dyn Fn(usize) -> bool| {
+            let mut c = [0u32; 4];
+            for (i, l) in r.scores.level.iter().enumerate() {
+                if pred(i) {
+                    c[l.number() as usize - 1] += 1;
+                }
+            }
+            c
+        };
+        push("全区", cfg.district_code.clone(), cfg.district.clone(), m.id.clone(), m.name.clone(), Some(count_where(&|_| true)), r.district.map(|z| z.level));
+        for s in 0..admin.zones.len() {
+            let c = count_where(&|i| r.object_street[i] == Some(s));
+            push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), m.id.clone(), m.name.clone(), Some(c), r.admin[s].map(|z| z.level));
+        }
+    }
+    push("全区", cfg.district_code.clone(), cfg.district.clone(), "综合".into(), "综合风险".into(), None, Some(a.district_total.1));
+    for s in 0..admin.zones.len() {
+        push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), "综合".into(), "综合风险".into(), None, Some(a.admin_total[s].1));
+    }
+
+    let [c1, c2, c3, c4] = counts;
+    DataFrame::new(vec![
+        Column::new("范围".into(), scope),
+        Column::new("单元代码".into(), code),
+        Column::new("单元名称".into(), name),
+        Column::new("领域编号".into(), dom_id),
+        Column::new("领域名称".into(), dom_name),
+        Column::new(Level::Major.name_zh().into(), c1),
+        Column::new(Level::Significant.name_zh().into(), c2),
+        Column::new(Level::General.name_zh().into(), c3),
+        Column::new(Level::Low.name_zh().into(), c4),
+        Column::new("对象数".into(), total),
+        Column::new("等级".into(), level),
+        Column::new("等级名称".into(), level_name),
+    ])
+}
+
+pub fn write(path: &Path, a: &Assessment) -> Result<()> {
+    let err = |e: PolarsError| Error::output(path, e);
+    let mut df = table(a).map_err(err)?;
+    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
+    CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
+}

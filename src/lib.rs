@@ -1,0 +1,17 @@
+//! sise (四色): a batch engine for urban safety risk assessment.
+//!
+//! The data flow is load → score → aggregate → emit; see ARCHITECTURE.md.
+
+pub mod aggregate;
+pub mod assess;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod emit;
+pub mod error;
+pub mod level;
+pub mod load;
+pub mod model;
+pub mod progress;
+pub mod run;
+pub mod score;

@@ -1,0 +1,77 @@
+//! Single-band rasters (hazard-census inundation depth, hazard grades) read
+//! whole into memory, kept in their own CRS: objects are transformed to the
+//! raster's CRS to sample it, so no resampling changes the census values.
+
+use std::path::PathBuf;
+
+use gdal::GdalOpenFlags;
+
+use super::crs::Transform;
+use super::vector::open;
+use crate::config::LayerConfig;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Raster {
+    pub name: String,
+    pub file: PathBuf,
+    /// The raster's CRS definition (WKT or the config's override).
+    pub crs: String,
+    pub width: usize,
+    pub height: usize,
+    /// GDAL geotransform: x0, pixel width, row rotation, y0, column rotation, pixel height.
+    pub transform: [f64; 6],
+    pub nodata: Option<f64>,
+    /// Band 1, row-major.
+    pub data: Vec<f64>,
+}
+
+pub fn read(name: &str, cfg: &LayerConfig) -> Result<Raster> {
+    let ds = open(cfg, GdalOpenFlags::GDAL_OF_RASTER)?;
+    let err = |msg: String| Error::input(&cfg.path, Some(name), msg);
+    let crs = match &cfg.crs {
+        Some(c) => c.clone(),
+        None => ds
+            .spatial_ref()
+            .and_then(|s| s.to_wkt())
+            .map_err(|_| err("the raster declares no CRS; add e.g. crs = \"EPSG:4549\" to its [layers.*] entry".into()))?,
+    };
+    let transform = ds.geo_transform().map_err(|e| err(format!("no geotransform: {e}")))?;
+    if transform[2] != 0.0 || transform[4] != 0.0 {
+        return Err(err("rotated rasters are not supported; warp it north-up first (gdalwarp)".into()));
+    }
+    let band = ds.rasterband(1).map_err(|e| err(format!("no band 1: {e}")))?;
+    let (width, height) = band.size();
+    let nodata = band.no_data_value();
+    let data = band.read_band_as::<f64>().map_err(|e| err(format!("cannot read band 1: {e}")))?.data().to_vec();
+    Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, data })
+}
+
+impl Raster {
+    /// The value at a point given in the raster's CRS; `None` outside the raster or on nodata.
+    pub fn value_at(&self, x: f64, y: f64) -> Option<f64> {
+        let t = &self.transform;
+        let col = ((x - t[0]) / t[1]).floor();
+        let row = ((y - t[3]) / t[5]).floor();
+        if col < 0.0 || row < 0.0 || col >= self.width as f64 || row >= self.height as f64 {
+            return None;
+        }
+        let v = self.data[row as usize * self.width + col as usize];
+        match self.nodata {
+            Some(nd) if v == nd || (nd.is_nan() && v.is_nan()) => None,
+            _ => Some(v),
+        }
+    }
+
+    /// Sample at points given in `from_crs` (the working CRS).
+    pub fn sample(&self, from_crs: &str, points: &[(f64, f64)]) -> Result<Vec<Option<f64>>> {
+        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+        points
+            .iter()
+            .map(|&(x, y)| {
+                let (rx, ry) = t.point(x, y).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+                Ok(self.value_at(rx, ry))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,143 @@
+//! Veto conditions: `NAME OP VALUE`, where NAME is an indicator key or a
+//! field of the scored objects, e.g. `major_hidden_danger_unrectified > 0` or
+//! `control_grade == "D"`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Op {
+    Ge,
+    Le,
+    Eq,
+    Ne,
+    Gt,
+    Lt,
+}
+
+impl Op {
+    /// Longer operators first, so ">=" is not read as ">".
+    const TOKENS: [(&'static str, Op); 6] =
+        [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), ("!=", Op::Ne), (">", Op::Gt), ("<", Op::Lt)];
+
+    fn token(self) -> &'static str {
+        Op::TOKENS.iter().find(|(_, o)| *o == self).map(|(t, _)| *t).unwrap_or("?")
+    }
+
+    fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Op::Ge => ord != Less,
+            Op::Le => ord != Greater,
+            Op::Eq => ord == Equal,
+            Op::Ne => ord != Equal,
+            Op::Gt => ord == Greater,
+            Op::Lt => ord == Less,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition {
+    pub name: String,
+    pub op: Op,
+    pub value: Literal,
+}
+
+impl Condition {
+    pub fn parse(s: &str) -> Result<Condition, String> {
+        let usage = || format!("cannot read condition '{s}'; write NAME OP VALUE, e.g. `hidden_dangers > 0` or `grade == \"D\"`");
+        let (pos, tok, op) = Op::TOKENS
+            .iter()
+            .filter_map(|(t, o)| s.find(t).map(|p| (p, *t, *o)))
+            .min_by_key(|(p, t, _)| (*p, std::cmp::Reverse(t.len())))
+            .ok_or_else(usage)?;
+        let name = s[..pos].trim();
+        let rhs = s[pos + tok.len()..].trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(usage());
+        }
+        let value = if let Some(t) = rhs.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            if !matches!(op, Op::Eq | Op::Ne) {
+                return Err(format!("condition '{s}': text can only be compared with == or !="));
+            }
+            Literal::Text(t.to_owned())
+        } else {
+            Literal::Number(rhs.parse().map_err(|_| usage())?)
+        };
+        Ok(Condition { name: name.to_owned(), op, value })
+    }
+
+    pub fn holds_number(&self, v: f64) -> bool {
+        match &self.value {
+            Literal::Number(n) => v.partial_cmp(n).is_some_and(|o| self.op.holds(o)),
+            // A number field compared with text: compare the text forms.
+            Literal::Text(t) => self.holds_text(&format_number(v), t),
+        }
+    }
+
+    pub fn holds_str(&self, v: &str) -> bool {
+        match &self.value {
+            Literal::Text(t) => self.holds_text(v, t),
+            Literal::Number(n) => v.trim().parse::<f64>().ok().is_some_and(|x| x.partial_cmp(n).is_some_and(|o| self.op.holds(o))),
+        }
+    }
+
+    /// Text is only ever compared with == or != (checked when parsing).
+    fn holds_text(&self, v: &str, t: &str) -> bool {
+        match self.op {
+            Op::Eq => v == t,
+            Op::Ne => v != t,
+            _ => false,
+        }
+    }
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Literal::Number(n) => write!(f, "{} {} {}", self.name, self.op.token(), n),
+            Literal::Text(t) => write!(f, "{} {} \"{}\"", self.name, self.op.token(), t),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_numbers_and_text() {
+        let c = Condition::parse("hidden_dangers >= 1").unwrap();
+        assert_eq!(c, Condition { name: "hidden_dangers".into(), op: Op::Ge, value: Literal::Number(1.0) });
+        assert!(c.holds_number(1.0) && c.holds_number(3.0) && !c.holds_number(0.0));
+        let t = Condition::parse("grade == \"D\"").unwrap();
+        assert!(t.holds_str("D") && !t.holds_str("C"));
+        let n = Condition::parse("grade != \"D\"").unwrap();
+        assert!(n.holds_str("C") && !n.holds_str("D"));
+        assert!(Condition::parse("depth > 0.5").unwrap().holds_str("0.8"));
+    }
+
+    #[test]
+    fn rejects_malformed_conditions() {
+        assert!(Condition::parse("depth").is_err());
+        assert!(Condition::parse("> 3").is_err());
+        assert!(Condition::parse("grade > \"C\"").is_err());
+        assert!(Condition::parse("a b > 1").is_err());
+    }
+}

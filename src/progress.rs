@@ -1,0 +1,34 @@
+//! Progress bars on a terminal, nothing in batch mode (cron, CI, pipes).
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub struct Progress {
+    visible: bool,
+}
+
+impl Progress {
+    /// Bars are drawn only when stderr is a terminal and the user did not ask for quiet.
+    pub fn new(quiet: bool) -> Progress {
+        Progress { visible: !quiet && std::io::stderr().is_terminal() }
+    }
+
+    pub fn hidden() -> Progress {
+        Progress { visible: false }
+    }
+
+    pub fn bar(&self, what: &str, len: u64) -> ProgressBar {
+        if !self.visible {
+            return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg:<18} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        bar
+    }
+}

@@ -1,0 +1,109 @@
+//! Spatial relations between scored objects and another layer, over an
+//! R-tree of feature envelopes. All distances are in working-CRS metres.
+
+use geo::{BoundingRect, Distance, Euclidean};
+use geo_types::{Geometry, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// An R-tree over one layer's geometries, answering "what is near this object".
+pub struct SpatialIndex<'a> {
+    geoms: &'a [Geometry<f64>],
+    tree: RTree<Entry>,
+    /// Diagonal of the whole layer's extent plus slack: no nearest search needs to go further.
+    reach: f64,
+}
+
+fn rect(g: &Geometry<f64>) -> Option<Rect<f64>> {
+    g.bounding_rect()
+}
+
+fn aabb(r: Rect<f64>, grow: f64) -> AABB<[f64; 2]> {
+    AABB::from_corners([r.min().x - grow, r.min().y - grow], [r.max().x + grow, r.max().y + grow])
+}
+
+impl<'a> SpatialIndex<'a> {
+    pub fn new(geoms: &'a [Geometry<f64>]) -> SpatialIndex<'a> {
+        let entries: Vec<Entry> = geoms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let r = rect(g)?;
+                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+            })
+            .collect();
+        let tree = RTree::bulk_load(entries);
+        let env = tree.root().envelope();
+        let (lo, hi) = (env.lower(), env.upper());
+        let reach = ((hi[0] - lo[0]).hypot(hi[1] - lo[1])).max(1.0);
+        SpatialIndex { geoms, tree, reach }
+    }
+
+    /// Indices of the features within `radius` metres of `g` (distance between
+    /// the geometries, so a line counts what lies along its whole length).
+    pub fn within(&self, g: &Geometry<f64>, radius: f64) -> Vec<usize> {
+        let Some(r) = rect(g) else { return Vec::new() };
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&aabb(r, radius))
+            .map(|e| e.data)
+            .filter(|&i| Euclidean::distance(g, &self.geoms[i]) <= radius)
+            .collect();
+        // The tree's traversal order is not part of its contract: sort for reproducible sums.
+        hits.sort_unstable();
+        hits
+    }
+
+    /// Metres from `g` to the nearest feature; `None` for an empty layer.
+    pub fn nearest_distance(&self, g: &Geometry<f64>) -> Option<f64> {
+        let r = rect(g)?;
+        if self.tree.size() == 0 {
+            return None;
+        }
+        // Grow a search box until it holds a feature within its own margin: any
+        // feature nearer than the margin must intersect the box, so the minimum
+        // found then is the true minimum.
+        let mut margin = 100.0;
+        loop {
+            let best = self
+                .tree
+                .locate_in_envelope_intersecting(&aabb(r, margin))
+                .map(|e| Euclidean::distance(g, &self.geoms[e.data]))
+                .fold(f64::INFINITY, f64::min);
+            if best <= margin {
+                return Some(best);
+            }
+            if margin > self.reach * 4.0 + 1e7 {
+                return Some(best).filter(|b| b.is_finite());
+            }
+            margin *= 4.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::{line_string, point};
+
+    #[test]
+    fn within_and_nearest_use_true_distances() {
+        let geoms: Vec<Geometry<f64>> = vec![
+            point!(x: 0.0, y: 0.0).into(),
+            point!(x: 300.0, y: 400.0).into(), // 500 m from the origin
+            point!(x: 5000.0, y: 0.0).into(),
+        ];
+        let idx = SpatialIndex::new(&geoms);
+        let origin: Geometry<f64> = point!(x: 0.0, y: 0.0).into();
+        assert_eq!(idx.within(&origin, 499.0), vec![0]);
+        assert_eq!(idx.within(&origin, 500.0), vec![0, 1]);
+        let far: Geometry<f64> = point!(x: 4000.0, y: 0.0).into();
+        assert_eq!(idx.nearest_distance(&far), Some(1000.0));
+        // A line passing 100 m from the third point.
+        let line: Geometry<f64> = line_string![(x: 4900.0, y: -1000.0), (x: 4900.0, y: 1000.0)].into();
+        assert_eq!(idx.within(&line, 100.0), vec![2]);
+        assert!((idx.nearest_distance(&line).unwrap() - 100.0).abs() < 1e-9);
+    }
+}
