@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests: running the real binary and
+//! reading its GeoPackage back through GDAL.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the `sise` binary with arguments; returns its output.
+pub fn sise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sise")).args(args).env("SISE_LOG", "warn").output().expect("run sise")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copy a fixture folder into a fresh temporary folder, so a test can edit it.
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join(name);
+    std::fs::create_dir_all(&dest).unwrap();
+    for e in std::fs::read_dir(repo().join("tests/fixtures").join(name)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dest.join(e.file_name())).unwrap();
+    }
+    (tmp, dest)
+}
+
+/// One value of a GeoPackage feature, read as text (numbers formatted by GDAL).
+pub type Row = BTreeMap<String, Option<String>>;
+
+/// Every feature of a layer: field name → value as text.
+pub fn read_layer(gpkg: &Path, layer: &str) -> Vec<Row> {
+    let ds = Dataset::open(gpkg).unwrap();
+    let mut l = ds.layer_by_name(layer).unwrap_or_else(|_| panic!("layer {layer} in {}", gpkg.display()));
+    let names: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
+    l.features()
+        .map(|f| names.iter().enumerate().map(|(i, n)| (n.clone(), f.field_as_string(i).unwrap())).collect())
+        .collect()
+}
+
+/// `field` of the row whose `key` field is `id`.
+pub fn value(rows: &[Row], key: &str, id: &str, field: &str) -> Option<String> {
+    rows.iter()
+        .find(|r| r[key].as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("no row with {key} = {id}"))
+        .get(field)
+        .unwrap_or_else(|| panic!("no field {field}"))
+        .clone()
+}
+
+pub fn num(rows: &[Row], key: &str, id: &str, field: &str) -> f64 {
+    value(rows, key, id, field).unwrap_or_else(|| panic!("{id}.{field} is null")).parse().unwrap()
+}

@@ -1,0 +1,148 @@
+//! The hand-made fixture (tests/fixtures/handmade): every expected level below
+//! was worked out by hand from the fixture files, arithmetic in the comments.
+//!
+//! Layout (EPSG:4549 metres): 街镇 甲 = x 500000–501000, 乙 = x 501000–502000,
+//! both y 3450000–3451000. Grid cells are 250 m, so cell "col_row" has
+//! col = floor(x / 250), row = floor(y / 250).
+
+use crate::common::*;
+
+fn run() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let cfg = repo().join("tests/fixtures/handmade/assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "sise run failed: {}", stderr(&o));
+    (tmp, out)
+}
+
+#[test]
+fn point_domain_weighted_index_control_and_veto() {
+    let (_tmp, out) = run();
+    let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+    // score = 0.5·cls + 0.5·pop_250m, pop_250m = population within 250 m on 0–2000 → 0–100;
+    // realistic = score × {A: 0.5, B: 1.0}; red ≥ 70, orange ≥ 50, yellow ≥ 30.
+    // S1: high (100); P1 200 m away, 1000 people → 50. 0.5·100 + 0.5·50 = 75, B → 75 → red.
+    assert_eq!(num(&rows, "id", "S1", "pop_250m"), 1000.0);
+    assert_eq!(num(&rows, "id", "S1", "inherent"), 75.0);
+    assert_eq!(num(&rows, "id", "S1", "level"), 1.0);
+    // S2: high (100); P2 is 300 m away, outside 250 m → 0. 50, A → 25 → blue.
+    assert_eq!(num(&rows, "id", "S2", "pop_250m"), 0.0);
+    assert_eq!(num(&rows, "id", "S2", "control_factor"), 0.5);
+    assert_eq!(num(&rows, "id", "S2", "score"), 25.0);
+    assert_eq!(num(&rows, "id", "S2", "level"), 4.0);
+    assert_eq!(value(&rows, "id", "S2", "level_name").as_deref(), Some("低风险"));
+    assert_eq!(value(&rows, "id", "S2", "colour").as_deref(), Some("#1E90FF"));
+    // S3: low (20); P3 50 m away, 500 people → 25. 10 + 12.5 = 22.5 → blue, but flag = 1 → veto → red.
+    assert_eq!(num(&rows, "id", "S3", "score"), 22.5);
+    assert_eq!(num(&rows, "id", "S3", "level"), 1.0);
+    assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+    assert_eq!(value(&rows, "id", "S1", "veto_reason"), None);
+    // S4: low (20); P4 100 m away, 4000 people → capped at 100. 10 + 50 = 60, B → orange.
+    assert_eq!(num(&rows, "id", "S4", "score"), 60.0);
+    assert_eq!(num(&rows, "id", "S4", "level"), 2.0);
+    assert_eq!(value(&rows, "id", "S4", "street_name").as_deref(), Some("乙镇"));
+}
+
+#[test]
+fn line_domain_is_length_weighted_per_cell() {
+    let (_tmp, out) = run();
+    let gpkg = out.join("sise.gpkg");
+    let pipes = read_layer(&gpkg, "T02_pipes");
+    // age = 2024 − install_year on 0–40 years → 0–100.
+    // L1: 1984 → 40 years → 100 → red. L2: 2014 → 10 years → 25 → blue.
+    assert_eq!(num(&pipes, "id", "L1", "age"), 40.0);
+    assert_eq!(num(&pipes, "id", "L1", "level"), 1.0);
+    assert_eq!(num(&pipes, "id", "L2", "level"), 4.0);
+    // Both lie in cell 2000_13800 (x 500000–500250, y 3450000–3450250): 100 m + 200 m.
+    // Length-weighted mean = (100·100 + 200·25) / 300 = 50 → orange.
+    let grid = read_layer(&gpkg, "grid");
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "t02_length_m"), 300.0);
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "t02_score"), 50.0);
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "t02_level"), 2.0);
+}
+
+#[test]
+fn raster_domain_samples_the_cell_under_each_site() {
+    let (_tmp, out) = run();
+    let rows = read_layer(&out.join("sise.gpkg"), "T03_depth");
+    // depth.asc: 4 × 4 cells of 250 m from (500000, 3451000) down; steps 0 → 0, 0.3 → 50, 0.6 → 100.
+    // S1 (500100, 3450100): column 0, row 3 → 0.7 m → 100 → red.
+    assert_eq!(num(&rows, "id", "S1", "depth"), 0.7);
+    assert_eq!(num(&rows, "id", "S1", "level"), 1.0);
+    // S2 (500600, 3450600): column 2, row 1 → 0.4 m → 50 → orange.
+    assert_eq!(num(&rows, "id", "S2", "depth"), 0.4);
+    assert_eq!(num(&rows, "id", "S2", "level"), 2.0);
+    // S3 lies east of the raster: missing = 0 → blue.
+    assert_eq!(num(&rows, "id", "S3", "depth"), 0.0);
+    assert_eq!(num(&rows, "id", "S3", "level"), 4.0);
+}
+
+#[test]
+fn streets_grid_and_comprehensive_levels() {
+    let (_tmp, out) = run();
+    let gpkg = out.join("sise.gpkg");
+    let streets = read_layer(&gpkg, "streets");
+    // 甲: T01 max(S1 75 red, S2 25 blue) → 75, red. T02 mean = 50 → orange. T03 max(S1 red, S2 orange) → red.
+    assert_eq!(num(&streets, "street_name", "甲街道", "t01_score"), 75.0);
+    assert_eq!(num(&streets, "street_name", "甲街道", "t01_level"), 1.0);
+    assert_eq!(num(&streets, "street_name", "甲街道", "t02_level"), 2.0);
+    assert_eq!(num(&streets, "street_name", "甲街道", "t03_level"), 1.0);
+    // 乙: T01 max score 60 (S4), but S3's veto makes the worst level red. No pipes. Comprehensive = worst = red.
+    assert_eq!(num(&streets, "street_name", "乙镇", "t01_score"), 60.0);
+    assert_eq!(num(&streets, "street_name", "乙镇", "t01_level"), 1.0);
+    assert_eq!(value(&streets, "street_name", "乙镇", "t02_level"), None);
+    assert_eq!(num(&streets, "street_name", "乙镇", "level"), 1.0);
+    // Cell of S2 (500600, 3450600) → 2002_13802: T01 blue, T03 orange → comprehensive orange.
+    let grid = read_layer(&gpkg, "grid");
+    assert_eq!(num(&grid, "cell_id", "2002_13802", "t01_level"), 4.0);
+    assert_eq!(num(&grid, "cell_id", "2002_13802", "level"), 2.0);
+    assert_eq!(value(&grid, "cell_id", "2002_13802", "level_name").as_deref(), Some("较大风险"));
+    // 2 km × 1 km at 250 m = 32 cells, each with a comprehensive level; empty cells are low risk.
+    assert_eq!(grid.len(), 32);
+    assert!(grid.iter().all(|r| matches!(r["level"].as_deref(), Some("1" | "2" | "3" | "4"))));
+    assert_eq!(num(&grid, "cell_id", "2007_13800", "level"), 4.0);
+}
+
+#[test]
+fn summary_counts_match_the_geopackage() {
+    let (_tmp, out) = run();
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "范围,单元代码,单元名称,领域编号,领域名称,重大风险,较大风险,一般风险,低风险,对象数,等级,等级名称");
+    // T01 in the district: S1, S3 red; S4 orange; S2 blue.
+    assert!(lines.contains(&"全区,999,测试区,T01,测试场所,2,1,0,1,4,1,重大风险"), "{csv}");
+    assert!(lines.contains(&"街镇,A01,甲街道,T01,测试场所,1,0,0,1,2,1,重大风险"), "{csv}");
+    assert!(lines.contains(&"全区,999,测试区,综合,综合风险,,,,,,1,重大风险"), "{csv}");
+}
+
+#[test]
+fn manifest_records_inputs_models_and_outputs() {
+    let (_tmp, out) = run();
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["sise_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["config"]["year"], 2024);
+    let inputs = m["inputs"].as_object().unwrap();
+    assert_eq!(inputs.len(), 5);
+    let depth = inputs.iter().find(|(k, _)| k.ends_with("depth.asc")).unwrap().1.as_str().unwrap();
+    let expected = sise::emit::manifest::sha256_file(&repo().join("tests/fixtures/handmade/depth.asc")).unwrap();
+    assert_eq!(depth, expected);
+    assert_eq!(m["models"].as_array().unwrap().len(), 3);
+    assert_eq!(m["outputs"]["sise.gpkg"].as_str().unwrap().len(), 64);
+    assert_eq!(m["counts"]["grid_cells"], 32);
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_outputs_untouched() {
+    let (tmp, out) = run();
+    let before = std::fs::read(out.join("summary.csv")).unwrap();
+    let (_fx, dir) = copy_fixture("handmade");
+    std::fs::remove_file(dir.join("people.geojson")).unwrap();
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
+}
