@@ -169,18 +169,7 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
         .zip(all_scores)
         .map(|(m, scores)| {
             let objects = prepared.layers.vector(&m.objects).expect("checked in prepare");
-            let object_street = objects
-                .geoms
-                .iter()
-                .map(|g| {
-                    // Largest piece wins; ties go to the lower index.
-                    prepared.admin.zones.pieces(g).into_iter().fold(None, |best: Option<(usize, f64)>, (z, w)| match best {
-                        Some((_, bw)) if bw >= w => best,
-                        _ => Some((z, w)),
-                    })
-                })
-                .map(|b| b.map(|(z, _)| z))
-                .collect();
+            let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
             let agg = |method, zones: &Zones| aggregate::aggregate(&objects.geoms, &scores, method, &m.thresholds, zones);
             let result = DomainResult {
                 grid: agg(m.aggregate.grid, &grid.cells),

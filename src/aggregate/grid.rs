@@ -1,8 +1,8 @@
 //! The assessment grid: square cells aligned to the working CRS origin, so
 //! the same cell has the same id in every run, year and tile.
 
-use geo::{Area, BooleanOps, BoundingRect, Intersects};
-use geo_types::{MultiPolygon, Rect};
+use geo::BoundingRect;
+use geo_types::{Geometry, MultiPolygon, Rect};
 
 use super::Zones;
 
@@ -33,18 +33,8 @@ pub fn build(admin: &Zones, size: f64) -> Grid {
             for col in c0..=c1 {
                 let (x, y) = (col as f64 * size, row as f64 * size);
                 let cell = MultiPolygon(vec![Rect::new((x, y), (x + size, y + size)).to_polygon()]);
-                let best = admin
-                    .candidates(&cell.clone().into())
-                    .into_iter()
-                    .filter(|&z| admin.polygons[z].intersects(&cell))
-                    .map(|z| (z, admin.polygons[z].intersection(&cell).unsigned_area()))
-                    .filter(|(_, a)| *a > 0.0)
-                    // Largest overlap; ties go to the lower index for reproducibility.
-                    .fold(None, |best: Option<(usize, f64)>, (z, a)| match best {
-                        Some((_, ba)) if ba >= a => best,
-                        _ => Some((z, a)),
-                    });
-                if let Some((z, _)) = best {
+                // The 街镇 with the largest share of the cell owns it; cells outside every 街镇 are dropped.
+                if let Some(z) = admin.main_zone(&Geometry::MultiPolygon(cell.clone())) {
                     polygons.push(cell);
                     ids.push(format!("{col}_{row}"));
                     street.push(Some(z));

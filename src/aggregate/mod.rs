@@ -84,6 +84,17 @@ impl Zones {
         }
     }
 
+    /// The zone holding the largest piece of `g` (ties go to the lower index, for reproducibility).
+    pub fn main_zone(&self, g: &Geometry<f64>) -> Option<usize> {
+        self.pieces(g)
+            .into_iter()
+            .fold(None, |best: Option<(usize, f64)>, (z, w)| match best {
+                Some((_, bw)) if bw >= w => best,
+                _ => Some((z, w)),
+            })
+            .map(|(z, _)| z)
+    }
+
     fn line_pieces(&self, mls: &MultiLineString<f64>) -> Vec<(usize, f64)> {
         self.candidates(&mls.clone().into())
             .into_iter()
@@ -227,5 +238,27 @@ mod tests {
         assert!((mean.amount - 120.0).abs() < 1e-9);
         let max = aggregate(&geoms, &scores, AggMethod::Max, &t, &zones)[0].unwrap();
         assert_eq!((max.score, max.level, max.objects), (80.0, Level::Major, 2));
+    }
+
+    #[test]
+    fn comprehensive_worst_and_weighted() {
+        let m = |id: &str| {
+            let mut model = crate::model::Model::from_str(std::path::Path::new("t.toml"), &crate::model::tests::BASE.replace("D99", id)).unwrap();
+            model.id = id.to_owned();
+            model
+        };
+        let models = vec![m("D01"), m("D02")];
+        let r = |score: f64, level: Level| Some(ZoneResult { score, level, amount: 1.0, objects: 1 });
+        let zone = vec![r(80.0, Level::Major), r(20.0, Level::Low)];
+        assert_eq!(comprehensive(&zone, &models, &Comprehensive::Worst), (80.0, Level::Major));
+        assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
+        let weighted = Comprehensive::Weighted {
+            weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(),
+            thresholds: Thresholds { red: 75.0, orange: 55.0, yellow: 35.0 },
+        };
+        // (0.25·80 + 0.75·20) / 1.0 = 35 → yellow.
+        assert_eq!(comprehensive(&zone, &models, &weighted), (35.0, Level::General));
+        // Only D01 present: its weight alone normalises → 80 → red.
+        assert_eq!(comprehensive(&[zone[0], None], &models, &weighted), (80.0, Level::Major));
     }
 }

@@ -400,10 +400,10 @@ fn resolve_indicator(r: RawIndicator, line: usize) -> std::result::Result<Indica
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const BASE: &str = r#"
+    pub(crate) const BASE: &str = r#"
 id = "D99"
 key = "test"
 name = "测试"
