@@ -63,7 +63,7 @@ impl Assessment {
     }
 
     pub fn objects(&self, domain: usize) -> &VectorLayer {
-        self.prepared.layers.vector(&self.prepared.models[domain].objects).expect("checked in prepare")
+        self.prepared.layers.vector(self.prepared.models[domain].objects()).expect("checked in prepare")
     }
 }
 
@@ -83,18 +83,18 @@ pub fn prepare(config: RunConfig, progress: &Progress) -> Result<Prepared> {
 
     let mut needed: Vec<&str> = vec![config.admin_units.layer.as_str()];
     for m in &models {
-        if !config.layers.contains_key(&m.objects) {
+        if !config.layers.contains_key(m.objects()) {
             return Err(Error::Model {
                 file: m.file.clone(),
                 message: format!(
                     "objects = '{}' is not a [layers.*] entry of {} ({})",
-                    m.objects,
+                    m.objects(),
                     config.file.display(),
                     config.layers.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             });
         }
-        needed.push(&m.objects);
+        needed.push(m.objects());
         needed.extend(m.context_layers().into_iter().filter(|l| config.layers.contains_key(*l)));
     }
     needed.sort();
@@ -168,7 +168,7 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
         .par_iter()
         .zip(all_scores)
         .map(|(m, scores)| {
-            let objects = prepared.layers.vector(&m.objects).expect("checked in prepare");
+            let objects = prepared.layers.vector(m.objects()).expect("checked in prepare");
             let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
             let agg = |method, zones: &Zones| aggregate::aggregate(&objects.geoms, &scores, method, &m.thresholds, zones);
             let result = DomainResult {

@@ -59,23 +59,45 @@ impl Level {
     }
 }
 
+/// Whether a score equal to a threshold reaches it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub enum Compare {
+    /// score ≥ threshold (the default).
+    #[default]
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// score > threshold, as LEC's "D > 320 is 重大".
+    #[serde(rename = ">")]
+    Above,
+}
+
 /// Score thresholds for levels 1–3; anything below `yellow` is level 4.
-/// A score equal to a threshold belongs to the more severe level.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     pub red: f64,
     pub orange: f64,
     pub yellow: f64,
+    #[serde(default)]
+    pub compare: Compare,
 }
 
 impl Thresholds {
+    /// Thresholds where a score equal to a threshold reaches it.
+    pub fn new(red: f64, orange: f64, yellow: f64) -> Thresholds {
+        Thresholds { red, orange, yellow, compare: Compare::AtLeast }
+    }
+
     pub fn level(&self, score: f64) -> Level {
-        if score >= self.red {
+        let reaches = |t: f64| match self.compare {
+            Compare::AtLeast => score >= t,
+            Compare::Above => score > t,
+        };
+        if reaches(self.red) {
             Level::Major
-        } else if score >= self.orange {
+        } else if reaches(self.orange) {
             Level::Significant
-        } else if score >= self.yellow {
+        } else if reaches(self.yellow) {
             Level::General
         } else {
             Level::Low
@@ -101,14 +123,29 @@ mod tests {
 
     #[test]
     fn thresholds_are_inclusive_at_the_lower_bound() {
-        let t = Thresholds { red: 75.0, orange: 55.0, yellow: 35.0 };
+        let t = Thresholds::new(75.0, 55.0, 35.0);
         assert_eq!(t.level(75.0), Level::Major);
         assert_eq!(t.level(74.99), Level::Significant);
         assert_eq!(t.level(55.0), Level::Significant);
         assert_eq!(t.level(35.0), Level::General);
         assert_eq!(t.level(34.9), Level::Low);
         assert!(t.check().is_ok());
-        assert!(Thresholds { red: 50.0, orange: 55.0, yellow: 35.0 }.check().is_err());
+        assert!(Thresholds::new(50.0, 55.0, 35.0).check().is_err());
+    }
+
+    #[test]
+    fn lec_boundaries_20_70_160_320() {
+        // LEC grades D > 320 重大, 160 < D ≤ 320 较大, 70 < D ≤ 160 一般, D ≤ 70 低
+        // (the classic fifth grade, D ≤ 20 稍有危险, falls into 低风险).
+        let t = Thresholds { red: 320.0, orange: 160.0, yellow: 70.0, compare: Compare::Above };
+        assert_eq!(t.level(321.0), Level::Major);
+        assert_eq!(t.level(320.0), Level::Significant);
+        assert_eq!(t.level(161.0), Level::Significant);
+        assert_eq!(t.level(160.0), Level::General);
+        assert_eq!(t.level(71.0), Level::General);
+        assert_eq!(t.level(70.0), Level::Low);
+        assert_eq!(t.level(20.0), Level::Low);
+        assert_eq!(t.level(19.0), Level::Low);
     }
 
     #[test]

@@ -53,8 +53,8 @@ fn main() -> ExitCode {
         }
         Command::Validate { config } => sise::run::validate(config, &progress).map(|p| {
             for m in &p.models {
-                let n = p.layers.vector(&m.objects).map_or(0, |l| l.len());
-                println!("ok  {} {} ({}): {} objects in layer '{}', {} indicators", m.id, m.name, m.model_version, n, m.objects, m.indicators.len());
+                let n = p.layers.vector(m.objects()).map_or(0, |l| l.len());
+                println!("ok  {} {} ({}): {} objects in layer '{}', {} indicators", m.id, m.name, m.model_version, n, m.objects(), m.indicators.len());
             }
             println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
         }),

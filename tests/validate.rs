@@ -91,7 +91,7 @@ fn malformed_model_reports_file_and_line() {
     let o = validate(&dir);
     assert_eq!(o.status.code(), Some(3));
     let e = stderr(&o);
-    assert!(e.contains("depth_model.toml") && e.contains("line 14") && e.contains("raster_sample"), "{e}");
+    assert!(e.contains("depth_model.toml") && e.contains("line 17") && e.contains("raster_sample"), "{e}");
 }
 
 #[test]

@@ -8,8 +8,7 @@
 
 pub mod grid;
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, Intersects, Length};
-use geo::line_measures::Euclidean;
+use geo::{Area, BooleanOps, BoundingRect, Contains, Euclidean, Intersects, Length};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -102,9 +101,9 @@ impl Zones {
                 let zone = &self.polygons[z];
                 // Whole line inside: no clipping needed (the common case for short segments).
                 let len = if zone.contains(mls) {
-                    mls.iter().map(|l| l.length::<Euclidean>()).sum()
+                    mls.iter().map(|l| Euclidean.length(l)).sum()
                 } else {
-                    zone.clip(mls, false).iter().map(|l| l.length::<Euclidean>()).sum()
+                    zone.clip(mls, false).iter().map(|l| Euclidean.length(l)).sum()
                 };
                 (len > 0.0).then_some((z, len))
             })
@@ -141,9 +140,11 @@ pub fn aggregate(
     thresholds: &Thresholds,
     zones: &Zones,
 ) -> Vec<Option<ZoneResult>> {
-    // Per zone: Σ weight, Σ weight·score, max score, worst level, object count.
+    // Per zone: Σ amount, Σ weight·score and Σ weight (weight = amount, × the
+    // object's weight for weighted_mean), max score, worst level, object count.
     #[derive(Clone, Copy)]
     struct Acc {
+        amount: f64,
         w: f64,
         ws: f64,
         max: f64,
@@ -153,9 +154,11 @@ pub fn aggregate(
     let mut acc: Vec<Option<Acc>> = vec![None; zones.len()];
     for (i, g) in geoms.iter().enumerate() {
         for (z, w) in zones.pieces(g) {
-            let a = acc[z].get_or_insert(Acc { w: 0.0, ws: 0.0, max: f64::MIN, worst: Level::Low, n: 0 });
-            a.w += w;
-            a.ws += w * scores.score[i];
+            let a = acc[z].get_or_insert(Acc { amount: 0.0, w: 0.0, ws: 0.0, max: f64::MIN, worst: Level::Low, n: 0 });
+            let weight = if method == AggMethod::WeightedMean { w * scores.weight[i] } else { w };
+            a.amount += w;
+            a.w += weight;
+            a.ws += weight * scores.score[i];
             a.max = a.max.max(scores.score[i]);
             a.worst = a.worst.worst(scores.level[i]);
             a.n += 1;
@@ -164,10 +167,10 @@ pub fn aggregate(
     acc.into_iter()
         .map(|a| {
             a.map(|a| match method {
-                AggMethod::Max => ZoneResult { score: a.max, level: a.worst, amount: a.w, objects: a.n },
-                AggMethod::Mean => {
+                AggMethod::Max => ZoneResult { score: a.max, level: a.worst, amount: a.amount, objects: a.n },
+                AggMethod::Mean | AggMethod::WeightedMean => {
                     let s = if a.w > 0.0 { a.ws / a.w } else { 0.0 };
-                    ZoneResult { score: s, level: thresholds.level(s), amount: a.w, objects: a.n }
+                    ZoneResult { score: s, level: thresholds.level(s), amount: a.amount, objects: a.n }
                 }
             })
         })
@@ -229,13 +232,17 @@ mod tests {
             score: vec![80.0, 40.0],
             level: vec![Level::Major, Level::General],
             veto: vec![None, None],
+            weight: vec![1.0, 3.0],
         };
-        let t = Thresholds { red: 75.0, orange: 55.0, yellow: 35.0 };
+        let t = Thresholds::new(75.0, 55.0, 35.0);
         let mean = aggregate(&geoms, &scores, AggMethod::Mean, &t, &zones)[0].unwrap();
         // (30·80 + 90·40) / 120 = 50 → yellow.
         assert!((mean.score - 50.0).abs() < 1e-9);
         assert_eq!(mean.level, Level::General);
         assert!((mean.amount - 120.0).abs() < 1e-9);
+        // Exposure-weighted: weights 30·1 and 90·3 → (30·80 + 270·40) / 300 = 44 → yellow.
+        let weighted = aggregate(&geoms, &scores, AggMethod::WeightedMean, &t, &zones)[0].unwrap();
+        assert!((weighted.score - 44.0).abs() < 1e-9 && (weighted.amount - 120.0).abs() < 1e-9, "{weighted:?}");
         let max = aggregate(&geoms, &scores, AggMethod::Max, &t, &zones)[0].unwrap();
         assert_eq!((max.score, max.level, max.objects), (80.0, Level::Major, 2));
     }
@@ -254,7 +261,7 @@ mod tests {
         assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
         let weighted = Comprehensive::Weighted {
             weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(),
-            thresholds: Thresholds { red: 75.0, orange: 55.0, yellow: 35.0 },
+            thresholds: Thresholds::new(75.0, 55.0, 35.0),
         };
         // (0.25·80 + 0.75·20) / 1.0 = 35 → yellow.
         assert_eq!(comprehensive(&zone, &models, &weighted), (35.0, Level::General));

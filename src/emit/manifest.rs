@@ -78,7 +78,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             }))
         })
         .collect::<Result<_>>()?;
-    let counts: BTreeMap<String, usize> = p.models.iter().map(|m| (m.id.clone(), p.layers.vector(&m.objects).map_or(0, |l| l.len()))).collect();
+    let counts: BTreeMap<String, usize> = p.models.iter().map(|m| (m.id.clone(), p.layers.vector(m.objects()).map_or(0, |l| l.len()))).collect();
     let ms = |d: Duration| d.as_millis() as u64;
     Ok(json!({
         "sise_version": env!("CARGO_PKG_VERSION"),

@@ -5,11 +5,15 @@
 use std::path::PathBuf;
 
 use gdal::GdalOpenFlags;
+use geo::{BoundingRect, Contains};
+use geo_types::{MultiPolygon, Point};
+use rayon::prelude::*;
 
 use super::crs::Transform;
 use super::vector::open;
 use crate::config::LayerConfig;
 use crate::error::{Error, Result};
+use crate::model::Stat;
 
 #[derive(Debug, Clone)]
 pub struct Raster {
@@ -73,5 +77,51 @@ impl Raster {
                 Ok(self.value_at(rx, ry))
             })
             .collect()
+    }
+
+    /// A statistic of the cells whose centres lie inside each footprint
+    /// (given in `from_crs`); `None` where no cell with data is inside.
+    pub fn zonal(&self, from_crs: &str, footprints: &[MultiPolygon<f64>], stat: Stat) -> Result<Vec<Option<f64>>> {
+        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+        // PROJ handles are not shared across threads: transform first, then compute in parallel.
+        let local: Vec<MultiPolygon<f64>> = footprints
+            .iter()
+            .map(|f| match t.geometry(&f.clone().into()) {
+                Ok(geo_types::Geometry::MultiPolygon(m)) => Ok(m),
+                Ok(_) => Ok(MultiPolygon(vec![])),
+                Err(e) => Err(Error::input(&self.file, Some(&self.name), e)),
+            })
+            .collect::<Result<_>>()?;
+        Ok(local.par_iter().map(|f| self.zonal_one(f, stat)).collect())
+    }
+
+    fn zonal_one(&self, f: &MultiPolygon<f64>, stat: Stat) -> Option<f64> {
+        let b = f.bounding_rect()?;
+        let t = &self.transform;
+        // Pixel window of the footprint's bounding box, clamped to the raster.
+        let span = |a: f64, b: f64, origin: f64, size: f64, len: usize| {
+            let (i, j) = (((a - origin) / size).floor(), ((b - origin) / size).floor());
+            let (lo, hi) = (i.min(j).max(0.0), i.max(j).min(len as f64 - 1.0));
+            lo as i64..=hi as i64
+        };
+        let (mut n, mut sum, mut max) = (0usize, 0.0, f64::NEG_INFINITY);
+        for r in span(b.min().y, b.max().y, t[3], t[5], self.height) {
+            for c in span(b.min().x, b.max().x, t[0], t[1], self.width) {
+                let centre = Point::new(t[0] + (c as f64 + 0.5) * t[1], t[3] + (r as f64 + 0.5) * t[5]);
+                if !f.contains(&centre) {
+                    continue;
+                }
+                if let Some(v) = self.value_at(centre.x(), centre.y()) {
+                    n += 1;
+                    sum += v;
+                    max = max.max(v);
+                }
+            }
+        }
+        (n > 0).then(|| match stat {
+            Stat::Mean => sum / n as f64,
+            Stat::Max => max,
+            Stat::Sum => sum,
+        })
     }
 }

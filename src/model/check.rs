@@ -4,8 +4,8 @@
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::load::{Layer, Layers, VectorLayer};
-use crate::model::{Model, Normalise, Source};
+use crate::load::{GeomKind, Layer, Layers, VectorLayer};
+use crate::model::{Model, Source, Var};
 
 /// Column names every domain layer has; an indicator key may not shadow them.
 pub const RESERVED: [&str; 10] =
@@ -15,10 +15,10 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     let err = |message: String| Error::Model { file: model.file.clone(), message };
     let known = || config.layers.keys().cloned().collect::<Vec<_>>().join(", ");
 
-    let objects = match layers.layers.get(&model.objects) {
+    let objects = match layers.layers.get(model.objects()) {
         Some(Layer::Vector(v)) => v,
-        Some(Layer::Raster(_)) => return Err(err(format!("objects = '{}' is a raster; objects must be a vector layer", model.objects))),
-        None => return Err(err(format!("objects = '{}' is not a [layers.*] entry of {} ({})", model.objects, config.file.display(), known()))),
+        Some(Layer::Raster(_)) => return Err(err(format!("[inputs] objects = '{}' is a raster; objects must be a vector layer", model.objects()))),
+        None => return Err(err(format!("[inputs] objects = '{}' is not a [layers.*] entry of {} ({})", model.objects(), config.file.display(), known()))),
     };
     if objects.kind != model.geometry {
         return Err(Error::input(
@@ -33,41 +33,88 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             ),
         ));
     }
+    for l in model.inputs.exposure.iter().chain(&model.inputs.hazard).chain(&model.inputs.capacity) {
+        if !config.layers.contains_key(l) {
+            return Err(err(format!("[inputs] lists layer '{l}', which is not a [layers.*] entry of {} ({})", config.file.display(), known())));
+        }
+    }
 
     for ind in &model.indicators {
         let at = |m: String| err(format!("line {}: indicator '{}': {m}", ind.line, ind.key));
         if RESERVED.contains(&ind.key.as_str()) || ind.key.ends_with("_score") {
             return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
         }
-        if let Some(field) = ind.source.object_field() {
-            check_field(objects, field, !ind.normalise.is_categorical())?;
+        match &ind.source {
+            Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical())?,
+            Source::Age { field } => check_field(objects, field, true)?,
+            Source::Formula { vars, .. } => {
+                for v in vars {
+                    if let Var::Field(f) = v {
+                        if !objects.has_field(f) {
+                            return Err(at(format!(
+                                "formula variable '{f}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
+                                objects.name
+                            )));
+                        }
+                        check_field(objects, f, true)?;
+                    }
+                }
+            }
+            _ => {}
         }
         let Some(name) = ind.source.layer() else { continue };
         let layer = layers
             .layers
             .get(name)
             .ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
+        let need_kind = |v: &VectorLayer, kind: GeomKind| {
+            if v.kind == kind {
+                Ok(())
+            } else {
+                Err(at(format!("layer '{name}' holds {}s; this source needs {}s", v.kind.name(), kind.name())))
+            }
+        };
         match (&ind.source, layer) {
             (Source::RasterSample { .. }, Layer::Raster(_)) => {}
-            (Source::RasterSample { .. }, Layer::Vector(_)) => return Err(at(format!("layer '{name}' is a vector layer; raster_sample needs a raster"))),
+            (Source::RasterZonal { radius_m, .. }, Layer::Raster(_)) => {
+                if radius_m.is_none() && model.geometry != GeomKind::Polygon {
+                    return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
+                }
+            }
+            (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => {
+                return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
+            }
             (_, Layer::Raster(_)) => return Err(at(format!("layer '{name}' is a raster; this source needs a vector layer"))),
             (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true)?,
+            (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
+            (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
+            (Source::OverlapMax { field, .. }, Layer::Vector(v)) => {
+                need_kind(v, GeomKind::Polygon)?;
+                check_field(v, field, true)?;
+            }
             _ => {}
-        }
-        if matches!(ind.normalise, Normalise::Categories(_)) && !matches!(ind.source, Source::Attribute { .. }) {
-            return Err(at("categories apply to attributes only".into()));
         }
     }
     if let Some(c) = &model.control {
-        check_field(objects, &c.field, false)?;
+        check_field(objects, &c.field, c.factors.is_none())?;
     }
+    let is_indicator = |name: &str| model.indicators.iter().any(|i| i.key == name);
     for v in &model.vetoes {
-        let name = &v.when.name;
-        if !model.indicators.iter().any(|i| &i.key == name) && !objects.has_field(name) {
-            return Err(err(format!(
-                "[[veto]] when = \"{}\": '{name}' is neither an indicator key nor a field of layer '{}'",
-                v.when, objects.name
-            )));
+        for c in &v.when {
+            if !is_indicator(&c.name) && !objects.has_field(&c.name) {
+                return Err(err(format!(
+                    "[[veto]] when \"{c}\": '{}' is neither an indicator key nor a field of layer '{}'",
+                    c.name, objects.name
+                )));
+            }
+        }
+    }
+    if let Some(w) = &model.aggregate.weight_by {
+        match model.indicators.iter().find(|i| &i.key == w) {
+            Some(i) if i.normalise.is_categorical() => return Err(err(format!("[aggregate] weight_by = '{w}' is a categorical indicator; it must be numeric"))),
+            Some(_) => {}
+            None if objects.has_field(w) => check_field(objects, w, true)?,
+            None => return Err(err(format!("[aggregate] weight_by = '{w}' is neither an indicator key nor a field of layer '{}'", objects.name))),
         }
     }
     Ok(())

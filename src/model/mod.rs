@@ -3,11 +3,13 @@
 //! A model is parsed in two steps, as ripgrep does with its arguments: serde
 //! reads the raw TOML (`Raw*` structs, rejecting unknown keys), then
 //! [`Model::from_str`] checks and turns it into typed values, so scoring never
-//! sees an inconsistent model. Errors carry the file and the line of the
-//! offending indicator.
+//! sees an inconsistent model. Errors carry the file, the line and the key.
+//! `check.rs` then checks a model against the layers of a run.
 
+pub mod ahp;
 pub mod check;
 mod condition;
+mod describe;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,83 +23,141 @@ use crate::error::{Error, Result};
 use crate::level::{Level, Thresholds};
 use crate::load::GeomKind;
 
-/// How the indicator scores combine into the inherent score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// How indicator scores combine into the inherent (固有) risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Method {
-    /// Σ weightᵢ · scoreᵢ over indicators, each score on 0–100.
-    WeightedIndex,
+    /// Σ weightᵢ · scoreᵢ, each score on 0–100; weights given or derived by AHP.
+    WeightedIndex { weights: Vec<f64>, ahp: Option<ahp::Ahp> },
+    /// Risk matrix: the likelihood and severity indicators score classes
+    /// 1..n and 1..m; R = L × S. The level comes from `table` (rows =
+    /// likelihood, columns = severity) when given, else from the thresholds on R.
+    RiskMatrix { likelihood: usize, severity: usize, classes: (usize, usize), table: Option<Vec<Vec<Level>>> },
+    /// LEC (作业条件危险性分析): D = L · E · C, each indicator scoring its factor value.
+    Lec { l: usize, e: usize, c: usize },
 }
 
-/// How object results combine inside a grid cell or a 街镇.
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::WeightedIndex { .. } => "weighted_index",
+            Method::RiskMatrix { .. } => "risk_matrix",
+            Method::Lec { .. } => "lec",
+        }
+    }
+}
+
+/// How object results combine inside a grid cell, a 街镇 or the district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AggMethod {
     /// The worst object decides: highest score, most severe level.
     Max,
     /// Mean score weighted by what each object has inside the unit: 1 per
-    /// point, metres of line, square metres of polygon. Graded with the
-    /// model's thresholds.
+    /// point, metres of line, square metres of polygon. Graded with the thresholds.
     Mean,
+    /// As `mean`, with each object's share also multiplied by its
+    /// `weight_by` value (an indicator or field: exposure-weighted).
+    WeightedMean,
 }
 
-/// Where an indicator's raw value comes from.
+/// Zonal statistic over a footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    Mean,
+    Max,
+    Sum,
+}
+
+/// Where an indicator's raw value comes from. Distances and radii are
+/// working-CRS metres; lengths metres, areas square metres.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Source {
     /// A numeric or text field of the scored object.
     Attribute { field: String },
     /// Years from a year field to the assessment year (e.g. pipe age from install year).
     Age { field: String },
-    /// Count of features of `layer` within `radius_m` metres of the object, or
-    /// the sum of their `field` (e.g. population within 1000 m).
+    /// An arithmetic formula over earlier indicators, numeric fields and the
+    /// built-ins `length_m` and `area_m2` of the object.
+    Formula { expr: String, vars: Vec<Var> },
+    /// Count of features of `layer` within `radius_m`, or the sum of their `field`.
     Within { layer: String, field: Option<String>, radius_m: f64 },
+    /// Metres of the line layer inside the object buffered by `radius_m`.
+    LengthWithin { layer: String, radius_m: f64 },
+    /// Square metres of the polygon layer inside the object buffered by `radius_m`.
+    AreaWithin { layer: String, radius_m: f64 },
     /// Metres to the nearest feature of `layer`.
     NearestDistance { layer: String },
+    /// Largest `field` of the polygons of `layer` the object touches (e.g. a
+    /// hazard-census grade); `missing` where it touches none.
+    OverlapMax { layer: String, field: String, missing: f64 },
     /// Raster value at the object's interior point; `missing` where the raster has no data.
     RasterSample { layer: String, missing: Option<f64> },
+    /// Statistic of the raster cells whose centres lie in the object's
+    /// footprint (polygons) or in its buffer of `radius_m`; `missing` where none.
+    RasterZonal { layer: String, stat: Stat, radius_m: Option<f64>, missing: Option<f64> },
+}
+
+/// A variable of a formula.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Var {
+    /// An earlier indicator's raw value (by index).
+    Indicator(usize),
+    /// A numeric field of the objects.
+    Field(String),
+    LengthM,
+    AreaM2,
 }
 
 impl Source {
     /// The other layer this indicator reads, if any.
     pub fn layer(&self) -> Option<&str> {
         match self {
-            Source::Attribute { .. } | Source::Age { .. } => None,
-            Source::Within { layer, .. } | Source::NearestDistance { layer } | Source::RasterSample { layer, .. } => {
-                Some(layer)
-            }
+            Source::Attribute { .. } | Source::Age { .. } | Source::Formula { .. } => None,
+            Source::Within { layer, .. }
+            | Source::LengthWithin { layer, .. }
+            | Source::AreaWithin { layer, .. }
+            | Source::NearestDistance { layer }
+            | Source::OverlapMax { layer, .. }
+            | Source::RasterSample { layer, .. }
+            | Source::RasterZonal { layer, .. } => Some(layer),
         }
     }
 
-    /// A field of the scored objects this indicator reads, if any.
-    pub fn object_field(&self) -> Option<&str> {
+    /// Fields of the scored objects this indicator reads.
+    pub fn object_fields(&self) -> Vec<&str> {
         match self {
-            Source::Attribute { field } | Source::Age { field } => Some(field),
-            _ => None,
+            Source::Attribute { field } | Source::Age { field } => vec![field],
+            Source::Formula { vars, .. } => vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect(),
+            _ => vec![],
         }
     }
 
-    pub fn describe(&self) -> String {
+    /// The largest distance at which this indicator looks at other features (for tiling halos).
+    pub fn reach_m(&self) -> f64 {
         match self {
-            Source::Attribute { field } => format!("field '{field}'"),
-            Source::Age { field } => format!("years since field '{field}'"),
-            Source::Within { layer, field: Some(f), radius_m } => format!("sum of '{f}' of layer '{layer}' within {radius_m} m"),
-            Source::Within { layer, field: None, radius_m } => format!("count of layer '{layer}' within {radius_m} m"),
-            Source::NearestDistance { layer } => format!("distance in m to the nearest feature of layer '{layer}'"),
-            Source::RasterSample { layer, .. } => format!("value of raster '{layer}' at the object"),
+            Source::Within { radius_m, .. } | Source::LengthWithin { radius_m, .. } | Source::AreaWithin { radius_m, .. } => *radius_m,
+            Source::RasterZonal { radius_m: Some(r), .. } => *r,
+            _ => 0.0,
         }
     }
 }
 
-/// How a raw value becomes a score on 0–100.
+/// How a raw value becomes a score (0–100 for a weighted index; a class for
+/// a risk matrix; a factor value for LEC).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Normalise {
     /// Linear from `from` (score 0) to `to` (score 100), clamped; `to < from` scores small values high.
     Linear { from: f64, to: f64 },
+    /// Linear from the smallest value among all objects of the run (0) to the largest (100).
+    MinMax,
     /// Ascending breakpoints `(x, score)`: the score of the last breakpoint with x ≤ value
     /// (the first breakpoint's score applies below it too).
     Steps(Vec<(f64, f64)>),
     /// A score per category value; a value not in the table is an error.
     Categories(BTreeMap<String, f64>),
+    /// The raw value is the score.
+    Identity,
 }
 
 impl Normalise {
@@ -105,12 +165,29 @@ impl Normalise {
         matches!(self, Normalise::Categories(_))
     }
 
-    /// The score of a numeric value (not for categories).
-    pub fn score(&self, v: f64) -> f64 {
+    /// The score of a numeric value; `range` is the (min, max) over all objects, for `MinMax`.
+    pub fn score(&self, v: f64, range: (f64, f64)) -> f64 {
         match self {
             Normalise::Linear { from, to } => (((v - from) / (to - from)).clamp(0.0, 1.0)) * 100.0,
+            Normalise::MinMax => {
+                if range.1 > range.0 {
+                    (v - range.0) / (range.1 - range.0) * 100.0
+                } else {
+                    0.0
+                }
+            }
             Normalise::Steps(steps) => steps.iter().take_while(|(x, _)| *x <= v).last().unwrap_or(&steps[0]).1,
+            Normalise::Identity => v,
             Normalise::Categories(_) => unreachable!("categories are scored from text"),
+        }
+    }
+
+    /// Every score this normalisation can give, when it is a finite set.
+    fn outputs(&self) -> Option<Vec<f64>> {
+        match self {
+            Normalise::Steps(s) => Some(s.iter().map(|(_, v)| *v).collect()),
+            Normalise::Categories(c) => Some(c.values().copied().collect()),
+            _ => None,
         }
     }
 }
@@ -122,32 +199,64 @@ pub struct Indicator {
     pub unit: Option<String>,
     pub source: Source,
     pub normalise: Normalise,
-    pub weight: f64,
     /// Line of the indicator in its model file, for messages.
     pub line: usize,
 }
 
-/// 固有风险 → 现实风险: the inherent score is multiplied by a factor looked up
-/// from the control-level field (management grade, 管控水平).
+/// 固有风险 → 现实风险: the inherent risk is multiplied by a control factor
+/// (管控系数): looked up from the control-level field, or the field's value itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct Control {
     pub field: String,
-    pub factors: BTreeMap<String, f64>,
+    /// Category → factor; `None` when the field holds the factor itself.
+    pub factors: Option<BTreeMap<String, f64>>,
 }
 
-/// 一票否决: a condition that forces at least `level`, whatever the score.
+/// 一票否决: when all conditions hold, the level is at least `level`, whatever the score.
 #[derive(Debug, Clone, Serialize)]
 pub struct Veto {
-    pub when: Condition,
+    pub when: Vec<Condition>,
     pub level: Level,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {
     pub grid: AggMethod,
     pub admin: AggMethod,
+    /// Indicator key or numeric field weighting `weighted_mean`.
+    pub weight_by: Option<String>,
+}
+
+/// The layers a domain uses, by role.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// The run-config layer whose features are scored.
+    pub objects: String,
+    /// People and assets that could be harmed (population, buildings).
+    #[serde(default)]
+    pub exposure: Vec<String>,
+    /// Hazard layers (census hazard grades, inundation, hazard sources).
+    #[serde(default)]
+    pub hazard: Vec<String>,
+    /// Emergency capacity (fire stations, pumping stations, shelters).
+    #[serde(default)]
+    pub capacity: Vec<String>,
+}
+
+impl Inputs {
+    pub fn role_of(&self, layer: &str) -> Option<&'static str> {
+        if self.exposure.iter().any(|l| l == layer) {
+            Some("exposure")
+        } else if self.hazard.iter().any(|l| l == layer) {
+            Some("hazard")
+        } else if self.capacity.iter().any(|l| l == layer) {
+            Some("capacity")
+        } else {
+            None
+        }
+    }
 }
 
 /// A checked domain model.
@@ -161,8 +270,8 @@ pub struct Model {
     /// Chinese domain name, e.g. "危险化学品".
     pub name: String,
     pub model_version: String,
-    /// The run-config layer whose features are scored.
-    pub objects: String,
+    pub description: Option<String>,
+    pub inputs: Inputs,
     /// The geometry kind the objects must have.
     pub geometry: GeomKind,
     pub method: Method,
@@ -180,16 +289,28 @@ struct RawModel {
     key: String,
     name: String,
     model_version: String,
-    objects: String,
+    description: Option<String>,
     geometry: GeomKind,
-    method: Method,
+    method: Spanned<RawMethod>,
+    inputs: Inputs,
     #[serde(rename = "indicator")]
     indicators: Vec<Spanned<RawIndicator>>,
+    ahp: Option<Spanned<RawAhp>>,
+    risk_matrix: Option<Spanned<RawMatrix>>,
+    lec: Option<Spanned<RawLec>>,
     control: Option<RawControl>,
     #[serde(default, rename = "veto")]
     vetoes: Vec<Spanned<RawVeto>>,
-    levels: Thresholds,
-    aggregate: Aggregate,
+    levels: Spanned<Thresholds>,
+    aggregate: RawAggregate,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+enum RawMethod {
+    WeightedIndex,
+    RiskMatrix,
+    Lec,
 }
 
 #[derive(Deserialize)]
@@ -199,32 +320,73 @@ struct RawIndicator {
     name: String,
     unit: Option<String>,
     source: RawSource,
-    weight: f64,
+    weight: Option<f64>,
     field: Option<String>,
     layer: Option<String>,
     radius_m: Option<f64>,
     missing: Option<f64>,
+    expr: Option<String>,
+    stat: Option<Stat>,
     linear: Option<[f64; 2]>,
+    minmax: Option<bool>,
     steps: Option<Vec<[f64; 2]>>,
     categories: Option<BTreeMap<String, f64>>,
 }
 
-#[derive(Deserialize, Clone, Copy, Debug)]
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 enum RawSource {
     Attribute,
     Age,
+    Formula,
     SumWithin,
     CountWithin,
+    LengthWithin,
+    AreaWithin,
     NearestDistance,
+    OverlapMax,
     RasterSample,
+    RasterZonal,
+}
+
+/// An AHP matrix entry: a number, or a fraction written as text ("1/3").
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Judgement {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAhp {
+    order: Vec<String>,
+    matrix: Vec<Vec<Judgement>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    likelihood: String,
+    severity: String,
+    table: Option<Vec<Vec<i64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLec {
+    l: String,
+    e: String,
+    c: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawControl {
     field: String,
-    factors: BTreeMap<String, f64>,
+    factors: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    direct: bool,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +395,14 @@ struct RawVeto {
     when: String,
     level: i64,
     reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAggregate {
+    grid: AggMethod,
+    admin: AggMethod,
+    weight_by: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for GeomKind {
@@ -251,6 +421,24 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
+/// Model files to run: files as given; a folder contributes every `*.toml` in it, sorted by name.
+pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
 impl Model {
     pub fn from_file(file: &Path) -> Result<Model> {
         let text = std::fs::read_to_string(file)
@@ -261,53 +449,211 @@ impl Model {
     pub fn from_str(file: &Path, text: &str) -> Result<Model> {
         let err = |message: String| Error::Model { file: file.to_owned(), message };
         let raw: RawModel = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        raw.levels.check().map_err(|m| err(format!("[levels]: {m}")))?;
+        let at = |span: std::ops::Range<usize>, m: String| err(format!("line {}: {m}", line_of(text, span.start)));
 
+        let levels_span = raw.levels.span();
+        let thresholds = raw.levels.into_inner();
+        thresholds.check().map_err(|m| at(levels_span.clone(), format!("[levels]: {m}")))?;
+
+        // Indicators, in file order; a formula may only use indicators defined before it.
         let mut keys = HashSet::new();
-        let mut indicators = Vec::new();
+        let mut indicators: Vec<Indicator> = Vec::new();
+        let mut weights: Vec<Option<f64>> = Vec::new();
         for spanned in raw.indicators {
-            let line = line_of(text, spanned.span().start);
+            let span = spanned.span();
             let ind = spanned.into_inner();
             let key = ind.key.clone();
-            let at = |m: String| err(format!("line {line}: indicator '{key}': {m}"));
+            let at_ind = |m: String| at(span.clone(), format!("indicator '{key}': {m}"));
             if !keys.insert(ind.key.clone()) {
-                return Err(at("duplicate key".into()));
+                return Err(at_ind("duplicate key".into()));
             }
-            indicators.push(resolve_indicator(ind, line).map_err(at)?);
+            if !ind.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || ind.key.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(at_ind("keys are column names: use letters, digits and _ (not starting with a digit)".into()));
+            }
+            weights.push(ind.weight);
+            let line = line_of(text, span.start);
+            indicators.push(resolve_indicator(ind, line, &indicators).map_err(at_ind)?);
         }
         if indicators.is_empty() {
             return Err(err("no [[indicator]] entries".into()));
         }
-        let total: f64 = indicators.iter().map(|i| i.weight).sum();
-        if (total - 1.0).abs() > 1e-6 {
-            let list: Vec<String> = indicators.iter().map(|i| format!("{} = {}", i.key, i.weight)).collect();
-            return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
+        for (w, ind) in weights.iter().zip(&indicators) {
+            if let Some(w) = w {
+                if !(w.is_finite() && *w >= 0.0) {
+                    return Err(err(format!("line {}: indicator '{}': weight must be a non-negative number, got {w}", ind.line, ind.key)));
+                }
+            }
+        }
+        let index_of = |key: &str, what: &str| -> std::result::Result<usize, String> {
+            indicators.iter().position(|i| i.key == key).ok_or_else(|| {
+                format!("{what} = '{key}' is not an indicator key ({})", indicators.iter().map(|i| i.key.as_str()).collect::<Vec<_>>().join(", "))
+            })
+        };
+
+        let method_span = raw.method.span();
+        let sections = (raw.ahp.is_some(), raw.risk_matrix.is_some(), raw.lec.is_some());
+        let method = match raw.method.into_inner() {
+            RawMethod::WeightedIndex => {
+                let ahp = match raw.ahp {
+                    Some(a) => {
+                        let span = a.span();
+                        let a = a.into_inner();
+                        let at_ahp = |m: String| at(span.clone(), format!("[ahp]: {m}"));
+                        if let Some((_, i)) = weights.iter().zip(&indicators).find(|(w, _)| w.is_some()) {
+                            return Err(at_ahp(format!("indicator '{}' has a weight; with [ahp] the weights are derived, remove them", i.key)));
+                        }
+                        let order: Vec<usize> = a.order.iter().map(|k| index_of(k, "order")).collect::<std::result::Result<_, _>>().map_err(at_ahp)?;
+                        let matrix: Vec<Vec<f64>> = a
+                            .matrix
+                            .iter()
+                            .map(|row| row.iter().map(judgement).collect::<std::result::Result<Vec<_>, _>>())
+                            .collect::<std::result::Result<_, _>>()
+                            .map_err(at_ahp)?;
+                        if matrix.len() != order.len() {
+                            return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
+                        }
+                        let derived = ahp::derive(&matrix).map_err(at_ahp)?;
+                        if derived.cr >= 0.1 {
+                            return Err(at_ahp(format!(
+                                "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
+                                derived.cr, derived.lambda_max
+                            )));
+                        }
+                        let mut w = vec![0.0; indicators.len()];
+                        for (k, &i) in order.iter().enumerate() {
+                            w[i] = derived.weights[k];
+                        }
+                        Some((w, derived))
+                    }
+                    None => None,
+                };
+                let (weights, ahp) = match ahp {
+                    Some((w, a)) => (w, Some(a)),
+                    None => {
+                        // Indicators without a weight may still feed formulas and vetoes.
+                        if weights.iter().all(Option::is_none) {
+                            return Err(at(method_span, "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into()));
+                        }
+                        let w: Vec<f64> = weights.iter().map(|w| w.unwrap_or(0.0)).collect();
+                        let total: f64 = w.iter().sum();
+                        if (total - 1.0).abs() > 1e-6 {
+                            let list: Vec<String> = indicators.iter().zip(&w).filter(|(_, w)| **w > 0.0).map(|(i, w)| format!("{} = {w}", i.key)).collect();
+                            return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
+                        }
+                        (w, None)
+                    }
+                };
+                Method::WeightedIndex { weights, ahp }
+            }
+            RawMethod::RiskMatrix => {
+                let m = raw.risk_matrix.ok_or_else(|| at(method_span.clone(), "method = \"risk_matrix\" needs a [risk_matrix] table".into()))?;
+                let span = m.span();
+                let m = m.into_inner();
+                let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
+                let likelihood = index_of(&m.likelihood, "likelihood").map_err(at_m)?;
+                let severity = index_of(&m.severity, "severity").map_err(at_m)?;
+                let (table, classes) = match m.table {
+                    Some(t) => {
+                        let rows = t.len();
+                        let cols = t.first().map_or(0, Vec::len);
+                        if rows < 2 || cols < 2 || t.iter().any(|r| r.len() != cols) {
+                            return Err(at_m(format!(
+                                "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {:?}",
+                                t.iter().map(Vec::len).collect::<Vec<_>>()
+                            )));
+                        }
+                        let levels = t
+                            .iter()
+                            .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
+                            .collect::<Result<Vec<Vec<Level>>>>()?;
+                        (Some(levels), (rows, cols))
+                    }
+                    None => (None, (5, 5)),
+                };
+                for (idx, n, what) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
+                    let ind = &indicators[idx];
+                    let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
+                    if !ok {
+                        return Err(at_m(format!("{what} indicator '{}' must score whole classes 1–{n} (use steps or categories)", ind.key)));
+                    }
+                }
+                if weights.iter().any(Option::is_some) {
+                    return Err(at(method_span, "weights have no meaning with method = \"risk_matrix\"; remove them".into()));
+                }
+                Method::RiskMatrix { likelihood, severity, classes, table }
+            }
+            RawMethod::Lec => {
+                let m = raw.lec.ok_or_else(|| at(method_span.clone(), "method = \"lec\" needs a [lec] table with l, e and c".into()))?;
+                let span = m.span();
+                let m = m.into_inner();
+                let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
+                let l = index_of(&m.l, "l").map_err(at_m)?;
+                let e = index_of(&m.e, "e").map_err(at_m)?;
+                let c = index_of(&m.c, "c").map_err(at_m)?;
+                if weights.iter().any(Option::is_some) {
+                    return Err(at(method_span, "weights have no meaning with method = \"lec\"; remove them".into()));
+                }
+                Method::Lec { l, e, c }
+            }
+        };
+        let stray_sections = [
+            (sections.0 && !matches!(method, Method::WeightedIndex { .. }), "[ahp]"),
+            (sections.1 && !matches!(method, Method::RiskMatrix { .. }), "[risk_matrix]"),
+            (sections.2 && !matches!(method, Method::Lec { .. }), "[lec]"),
+        ];
+        for (stray, name) in stray_sections {
+            if stray {
+                return Err(err(format!("{name} does not apply to method = \"{}\"", method.name())));
+            }
         }
 
         let control = match raw.control {
             Some(c) => {
-                if c.factors.is_empty() {
-                    return Err(err("[control] factors is empty".into()));
-                }
-                if let Some((k, v)) = c.factors.iter().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
-                    return Err(err(format!("[control] factor for '{k}' must be a positive number, got {v}")));
-                }
-                Some(Control { field: c.field, factors: c.factors })
+                let factors = match (c.factors, c.direct) {
+                    (Some(f), false) => {
+                        if f.is_empty() {
+                            return Err(err("[control] factors is empty".into()));
+                        }
+                        if let Some((k, v)) = f.iter().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
+                            return Err(err(format!("[control] factor for '{k}' must be a positive number, got {v}")));
+                        }
+                        Some(f)
+                    }
+                    (None, true) => None,
+                    _ => return Err(err("[control] needs either `factors = { … }` or `direct = true` (the field holds the factor)".into())),
+                };
+                Some(Control { field: c.field, factors })
             }
             None => None,
         };
 
         let mut vetoes = Vec::new();
         for spanned in raw.vetoes {
-            let line = line_of(text, spanned.span().start);
+            let span = spanned.span();
             let v = spanned.into_inner();
-            let at = |m: String| err(format!("line {line}: [[veto]]: {m}"));
-            let when = Condition::parse(&v.when).map_err(at)?;
-            let level = Level::from_number(v.level).ok_or_else(|| at(format!("level must be 1, 2, 3 or 4, got {}", v.level)))?;
+            let at_v = |m: String| at(span.clone(), format!("[[veto]]: {m}"));
+            let when = v.when.split("&&").map(Condition::parse).collect::<std::result::Result<Vec<_>, _>>().map_err(at_v)?;
+            let level = Level::from_number(v.level).ok_or_else(|| at_v(format!("level must be 1, 2, 3 or 4, got {}", v.level)))?;
             if v.reason.trim().is_empty() {
-                return Err(at("reason is empty; it is printed on every object the rule applies to".into()));
+                return Err(at_v("reason is empty; it is printed on every object the rule applies to".into()));
             }
             vetoes.push(Veto { when, level, reason: v.reason });
+        }
+
+        if raw.aggregate.weight_by.is_none() && [raw.aggregate.grid, raw.aggregate.admin].contains(&AggMethod::WeightedMean) {
+            return Err(err("[aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)".into()));
+        }
+        let aggregate = Aggregate { grid: raw.aggregate.grid, admin: raw.aggregate.admin, weight_by: raw.aggregate.weight_by };
+
+        for ind in &indicators {
+            if let Some(layer) = ind.source.layer() {
+                if raw.inputs.role_of(layer).is_none() {
+                    return Err(err(format!(
+                        "line {}: indicator '{}' reads layer '{layer}', which [inputs] does not list under exposure, hazard or capacity",
+                        ind.line, ind.key
+                    )));
+                }
+            }
         }
 
         Ok(Model {
@@ -316,20 +662,26 @@ impl Model {
             key: raw.key,
             name: raw.name,
             model_version: raw.model_version,
-            objects: raw.objects,
+            description: raw.description,
+            inputs: raw.inputs,
             geometry: raw.geometry,
-            method: raw.method,
+            method,
             indicators,
             control,
             vetoes,
-            thresholds: raw.levels,
-            aggregate: raw.aggregate,
+            thresholds,
+            aggregate,
         })
     }
 
     /// The name of the output layer, e.g. "D01_hazardous_chemicals".
     pub fn layer_name(&self) -> String {
         format!("{}_{}", self.id, self.key)
+    }
+
+    /// The scored layer.
+    pub fn objects(&self) -> &str {
+        &self.inputs.objects
     }
 
     /// Every other run-config layer the model reads (besides its objects).
@@ -339,44 +691,100 @@ impl Model {
         v.dedup();
         v
     }
+
+    /// The weight of each indicator in the inherent score (0 where it has none).
+    pub fn weights(&self) -> Option<&[f64]> {
+        match &self.method {
+            Method::WeightedIndex { weights, .. } => Some(weights),
+            _ => None,
+        }
+    }
 }
 
-fn resolve_indicator(r: RawIndicator, line: usize) -> std::result::Result<Indicator, String> {
-    if !(r.weight.is_finite() && r.weight >= 0.0) {
-        return Err(format!("weight must be a non-negative number, got {}", r.weight));
-    }
-    let need = |v: Option<String>, what: &str| v.ok_or_else(|| format!("source = \"{:?}\" needs `{what}`", r.source).to_lowercase());
-    let source = match r.source {
-        RawSource::Attribute => Source::Attribute { field: need(r.field.clone(), "field")? },
-        RawSource::Age => Source::Age { field: need(r.field.clone(), "field")? },
-        RawSource::SumWithin | RawSource::CountWithin => {
-            let radius_m = r.radius_m.ok_or("needs `radius_m` (metres)")?;
-            if !(radius_m.is_finite() && radius_m > 0.0) {
-                return Err(format!("radius_m must be positive, got {radius_m}"));
+fn judgement(j: &Judgement) -> std::result::Result<f64, String> {
+    match j {
+        Judgement::Number(n) => Ok(*n),
+        Judgement::Text(t) => {
+            let bad = || format!("cannot read judgement '{t}': write a number or a fraction such as \"1/3\"");
+            match t.split_once('/') {
+                Some((a, b)) => Ok(a.trim().parse::<f64>().map_err(|_| bad())? / b.trim().parse::<f64>().map_err(|_| bad())?),
+                None => t.trim().parse().map_err(|_| bad()),
             }
-            let field = match r.source {
-                RawSource::SumWithin => Some(r.field.clone().ok_or("source = \"sum_within\" needs `field` (the attribute to sum)")?),
-                _ => None,
-            };
-            Source::Within { layer: need(r.layer.clone(), "layer")?, field, radius_m }
         }
-        RawSource::NearestDistance => Source::NearestDistance { layer: need(r.layer.clone(), "layer")? },
-        RawSource::RasterSample => Source::RasterSample { layer: need(r.layer.clone(), "layer")?, missing: r.missing },
+    }
+}
+
+fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
+    let src = format!("{:?}", r.source);
+    let src = src_name(&src);
+    let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
+    let radius = |required: bool| -> std::result::Result<Option<f64>, String> {
+        match r.radius_m {
+            Some(x) if !(x.is_finite() && x > 0.0) => Err(format!("radius_m must be positive, got {x}")),
+            None if required => Err(format!("source = \"{src}\" needs `radius_m` (metres)")),
+            other => Ok(other),
+        }
     };
-    if r.missing.is_some() && !matches!(source, Source::RasterSample { .. }) {
-        return Err("`missing` applies to raster_sample only".into());
+    let source = match r.source {
+        RawSource::Attribute => Source::Attribute { field: need(&r.field, "field")? },
+        RawSource::Age => Source::Age { field: need(&r.field, "field")? },
+        RawSource::Formula => {
+            let expr = need(&r.expr, "expr")?;
+            let parsed = exmex::parse::<f64>(&expr).map_err(|e| format!("cannot read expr \"{expr}\": {e}"))?;
+            use exmex::Express;
+            let vars = parsed
+                .var_names()
+                .iter()
+                .map(|v| match v.as_str() {
+                    "length_m" => Var::LengthM,
+                    "area_m2" => Var::AreaM2,
+                    name => match earlier.iter().position(|i| i.key == name) {
+                        Some(k) if earlier[k].normalise.is_categorical() => Var::Field(name.to_owned()),
+                        Some(k) => Var::Indicator(k),
+                        None => Var::Field(name.to_owned()),
+                    },
+                })
+                .collect();
+            Source::Formula { expr, vars }
+        }
+        RawSource::SumWithin => Source::Within { layer: need(&r.layer, "layer")?, field: Some(need(&r.field, "field")?), radius_m: radius(true)?.unwrap() },
+        RawSource::CountWithin => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: radius(true)?.unwrap() },
+        RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
+        RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
+        RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")? },
+        RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")?, missing: r.missing.unwrap_or(0.0) },
+        RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")?, missing: r.missing },
+        RawSource::RasterZonal => Source::RasterZonal {
+            layer: need(&r.layer, "layer")?,
+            stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
+            radius_m: radius(false)?,
+            missing: r.missing,
+        },
+    };
+    // Keys that the source does not read are mistakes (a typo, or a key meant for another source).
+    let uses = |k: &str| match k {
+        "field" => matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax),
+        "layer" => !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula),
+        "radius_m" => matches!(r.source, RawSource::SumWithin | RawSource::CountWithin | RawSource::LengthWithin | RawSource::AreaWithin | RawSource::RasterZonal),
+        "missing" => matches!(r.source, RawSource::RasterSample | RawSource::RasterZonal | RawSource::OverlapMax),
+        "expr" => r.source == RawSource::Formula,
+        "stat" => r.source == RawSource::RasterZonal,
+        _ => true,
+    };
+    for (k, present) in [("field", r.field.is_some()), ("layer", r.layer.is_some()), ("radius_m", r.radius_m.is_some()), ("missing", r.missing.is_some()), ("expr", r.expr.is_some()), ("stat", r.stat.is_some())] {
+        if present && !uses(k) {
+            return Err(format!("`{k}` does not apply to source = \"{src}\""));
+        }
     }
-    if r.radius_m.is_some() && !matches!(source, Source::Within { .. }) {
-        return Err("`radius_m` applies to sum_within and count_within only".into());
-    }
-    let normalise = match (r.linear, r.steps, r.categories) {
-        (Some([from, to]), None, None) => {
+    let normalise = match (r.linear, r.minmax, r.steps, r.categories) {
+        (Some([from, to]), None, None, None) => {
             if from == to {
                 return Err(format!("linear = [{from}, {to}] needs two different values"));
             }
             Normalise::Linear { from, to }
         }
-        (None, Some(steps), None) => {
+        (None, Some(true), None, None) => Normalise::MinMax,
+        (None, None, Some(steps), None) => {
             if steps.is_empty() {
                 return Err("steps is empty".into());
             }
@@ -385,7 +793,7 @@ fn resolve_indicator(r: RawIndicator, line: usize) -> std::result::Result<Indica
             }
             Normalise::Steps(steps.into_iter().map(|[x, s]| (x, s)).collect())
         }
-        (None, None, Some(c)) => {
+        (None, None, None, Some(c)) => {
             if c.is_empty() {
                 return Err("categories is empty".into());
             }
@@ -394,9 +802,22 @@ fn resolve_indicator(r: RawIndicator, line: usize) -> std::result::Result<Indica
             }
             Normalise::Categories(c)
         }
-        _ => return Err("give exactly one of `linear`, `steps` or `categories` to turn the value into a 0–100 score".into()),
+        (None, None | Some(false), None, None) => Normalise::Identity,
+        _ => return Err("give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into()),
     };
-    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, source, normalise, weight: r.weight, line })
+    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, source, normalise, line })
+}
+
+/// "SumWithin" → "sum_within", for messages.
+fn src_name(debug: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            s.push('_');
+        }
+        s.push(c.to_ascii_lowercase());
+    }
+    s
 }
 
 #[cfg(test)]
@@ -408,9 +829,12 @@ id = "D99"
 key = "test"
 name = "测试"
 model_version = "1"
-objects = "sites"
 geometry = "point"
 method = "weighted_index"
+
+[inputs]
+objects = "sites"
+exposure = ["people"]
 
 [[indicator]]
 key = "a"
@@ -448,46 +872,102 @@ admin = "mean"
         Model::from_str(Path::new("D99.toml"), text)
     }
 
+    fn message(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn parses_a_complete_model() {
         let m = parse(BASE).unwrap();
         assert_eq!(m.indicators.len(), 2);
         assert_eq!(m.indicators[1].source, Source::Within { layer: "people".into(), field: None, radius_m: 500.0 });
-        assert_eq!(m.indicators[0].line, 10);
+        assert_eq!(m.indicators[0].line, 13);
         assert_eq!(m.context_layers(), vec!["people"]);
         assert_eq!(m.vetoes[0].level, Level::Major);
+        assert_eq!(m.weights(), Some(&[0.6, 0.4][..]));
     }
 
     #[test]
     fn weights_must_sum_to_one() {
-        let e = parse(&BASE.replace("weight = 0.4", "weight = 0.3")).unwrap_err().to_string();
-        assert!(e.contains("sum to 0.9000"), "{e}");
-        assert!(e.contains("D99.toml"), "{e}");
+        let e = message(&BASE.replace("weight = 0.4", "weight = 0.3"));
+        assert!(e.contains("sum to 0.9000") && e.contains("D99.toml"), "{e}");
     }
 
     #[test]
     fn unknown_method_lists_the_valid_ones() {
-        let e = parse(&BASE.replace("weighted_index", "fuzzy")).unwrap_err().to_string();
-        assert!(e.contains("weighted_index"), "{e}");
-        assert!(e.contains("line 8"), "{e}");
+        let e = message(&BASE.replace("\"weighted_index\"", "\"fuzzy\""));
+        assert!(e.contains("weighted_index") && e.contains("risk_matrix") && e.contains("line 7"), "{e}");
     }
 
     #[test]
     fn indicator_errors_name_line_and_key() {
-        let e = parse(&BASE.replace("radius_m = 500\n", "")).unwrap_err().to_string();
-        assert!(e.contains("line 18: indicator 'b'"), "{e}");
-        assert!(e.contains("radius_m"), "{e}");
+        let e = message(&BASE.replace("radius_m = 500\n", ""));
+        assert!(e.contains("line 21: indicator 'b'") && e.contains("radius_m"), "{e}");
+        let e = message(&BASE.replace("layer = \"people\"\n", "layer = \"crowd\"\n"));
+        assert!(e.contains("indicator 'b' reads layer 'crowd'") && e.contains("[inputs]"), "{e}");
+    }
+
+    #[test]
+    fn ahp_weights_replace_explicit_ones() {
+        let text = BASE.replace("weight = 0.6\n", "").replace("weight = 0.4\n", "")
+            + "\n[ahp]\norder = [\"a\", \"b\"]\nmatrix = [[1, 3], [\"1/3\", 1]]\n";
+        let m = parse(&text).unwrap();
+        let w = m.weights().unwrap();
+        assert!((w[0] - 0.75).abs() < 1e-9 && (w[1] - 0.25).abs() < 1e-9, "{w:?}");
+    }
+
+    #[test]
+    fn ahp_inconsistency_is_rejected_with_the_ratio() {
+        let text = BASE.replace("weight = 0.6\n", "").replace("weight = 0.4\n", "")
+            + "[[indicator]]\nkey = \"c\"\nname = \"C\"\nsource = \"attribute\"\nfield = \"c\"\nlinear = [0, 1]\n"
+            + "\n[ahp]\norder = [\"a\", \"b\", \"c\"]\nmatrix = [[1, 5, \"1/5\"], [\"1/5\", 1, 5], [5, \"1/5\", 1]]\n";
+        let e = message(&text);
+        assert!(e.contains("[ahp]") && e.contains("consistency ratio CR =") && e.contains("below 0.1"), "{e}");
+    }
+
+    #[test]
+    fn risk_matrix_checks_table_shape_and_classes() {
+        let matrix = |table: &str| {
+            BASE.replace("weighted_index", "risk_matrix")
+                .replace("linear = [0, 10]\nweight = 0.6", "steps = [[0, 1], [3, 2], [6, 3]]")
+                .replace("steps = [[0, 0], [5, 50], [10, 100]]\nweight = 0.4", "steps = [[0, 1], [5, 2], [10, 3]]")
+                + &format!("\n[risk_matrix]\nlikelihood = \"a\"\nseverity = \"b\"\n{table}\n")
+        };
+        let m = parse(&matrix("table = [[4, 4, 3], [4, 3, 2], [3, 2, 1]]")).unwrap();
+        assert!(matches!(m.method, Method::RiskMatrix { classes: (3, 3), .. }));
+        let e = message(&matrix("table = [[4, 4, 3], [4, 3], [3, 2, 1]]"));
+        assert!(e.contains("[risk_matrix]") && e.contains("rectangle") && e.contains("[3, 2, 3]"), "{e}");
+        let e = message(&matrix("table = [[4, 4], [4, 3]]"));
+        assert!(e.contains("must score whole classes 1–2"), "{e}");
+    }
+
+    #[test]
+    fn overlapping_thresholds_are_rejected() {
+        let e = message(&BASE.replace("orange = 55", "orange = 80"));
+        assert!(e.contains("[levels]") && e.contains("red > orange > yellow") && e.contains("line"), "{e}");
     }
 
     #[test]
     fn steps_score_the_last_breakpoint_reached() {
         let n = Normalise::Steps(vec![(0.0, 0.0), (5.0, 50.0), (10.0, 100.0)]);
-        assert_eq!(n.score(-1.0), 0.0);
-        assert_eq!(n.score(4.99), 0.0);
-        assert_eq!(n.score(5.0), 50.0);
-        assert_eq!(n.score(1e9), 100.0);
+        assert_eq!(n.score(-1.0, (0.0, 0.0)), 0.0);
+        assert_eq!(n.score(4.99, (0.0, 0.0)), 0.0);
+        assert_eq!(n.score(5.0, (0.0, 0.0)), 50.0);
+        assert_eq!(n.score(1e9, (0.0, 0.0)), 100.0);
         let l = Normalise::Linear { from: 2000.0, to: 0.0 };
-        assert_eq!(l.score(500.0), 75.0);
-        assert_eq!(l.score(5000.0), 0.0);
+        assert_eq!(l.score(500.0, (0.0, 0.0)), 75.0);
+        assert_eq!(l.score(5000.0, (0.0, 0.0)), 0.0);
+        assert_eq!(Normalise::MinMax.score(15.0, (10.0, 30.0)), 25.0);
+    }
+
+    #[test]
+    fn formulas_resolve_their_variables() {
+        let text = BASE.replace(
+            "[[veto]]",
+            "[[indicator]]\nkey = \"ratio\"\nname = \"R\"\nsource = \"formula\"\nexpr = \"a / storage_t * length_m\"\nlinear = [0, 1]\n\n[[veto]]",
+        );
+        let m = parse(&text).unwrap();
+        let Source::Formula { vars, .. } = &m.indicators[2].source else { panic!() };
+        assert!(vars.contains(&Var::Indicator(0)) && vars.contains(&Var::Field("storage_t".into())) && vars.contains(&Var::LengthM), "{vars:?}");
     }
 }

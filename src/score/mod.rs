@@ -1,19 +1,21 @@
 //! Score: objects + model → indicator values, inherent score, control
 //! factor, realistic score, level and veto reason for every object.
 //!
-//! Invariant: no I/O here. Inputs are loaded layers, outputs are columns
+//! Invariant: no file I/O here. Inputs are loaded layers, outputs are columns
 //! aligned with the object layer's rows. Objects are scored in parallel
 //! (rayon); results do not depend on the thread count.
 
 pub mod spatial;
 
-use geo::InteriorPoint;
+use exmex::Express;
+use geo::{Area, BooleanOps, Buffer, Euclidean, InteriorPoint, Length};
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::load::{Layers, VectorLayer};
-use crate::model::{Indicator, Method, Model, Normalise, Source};
+use crate::load::{Layers, Raster, VectorLayer};
+use crate::model::{Indicator, Method, Model, Normalise, Source, Var};
 use spatial::SpatialIndex;
 
 /// Raw values of one indicator, one per object.
@@ -29,17 +31,19 @@ pub enum Values {
 pub struct DomainScores {
     /// Per indicator (model order): raw values.
     pub values: Vec<Values>,
-    /// Per indicator: score on 0–100.
+    /// Per indicator: its score (0–100, a matrix class or an LEC factor).
     pub scores: Vec<Vec<f64>>,
-    /// 固有风险: the method's combination of indicator scores, 0–100.
+    /// 固有风险: the method's combination of indicator scores.
     pub inherent: Vec<f64>,
     /// 管控系数: 1 when the model has no control adjustment.
     pub control_factor: Vec<f64>,
-    /// 现实风险: inherent × control factor, capped at 100.
+    /// 现实风险 after the control adjustment.
     pub score: Vec<f64>,
     pub level: Vec<Level>,
     /// The reasons of the veto rules that applied, joined with "；".
     pub veto: Vec<Option<String>>,
+    /// Each object's weight in a `weighted_mean` aggregation (1 without `weight_by`).
+    pub weight: Vec<f64>,
 }
 
 /// Everything scoring needs besides the model.
@@ -50,68 +54,133 @@ pub struct Context<'a> {
 }
 
 pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
-    let objects = ctx.layers.vector(&model.objects).ok_or_else(|| Error::Model {
+    let objects = ctx.layers.vector(model.objects()).ok_or_else(|| Error::Model {
         file: model.file.clone(),
-        message: format!("objects = '{}' is not a loaded vector layer", model.objects),
+        message: format!("objects = '{}' is not a loaded vector layer", model.objects()),
     })?;
     let n = objects.len();
+    let ferr = |m: String| input_err(objects, m);
 
-    let mut values = Vec::with_capacity(model.indicators.len());
+    let mut values: Vec<Values> = Vec::with_capacity(model.indicators.len());
     let mut scores = Vec::with_capacity(model.indicators.len());
     for ind in &model.indicators {
-        let v = indicator_values(ind, objects, ctx, model)?;
+        let v = indicator_values(ind, objects, ctx, model, &values)?;
         scores.push(normalise(ind, &v, objects, model)?);
         values.push(v);
     }
 
-    let inherent: Vec<f64> = match model.method {
-        Method::WeightedIndex => (0..n)
-            .map(|i| model.indicators.iter().zip(&scores).map(|(ind, s)| ind.weight * s[i]).sum())
-            .collect(),
-    };
-
-    let control_factor = match &model.control {
+    let control_factor: Vec<f64> = match &model.control {
         None => vec![1.0; n],
-        Some(c) => {
-            let texts = objects.texts(&c.field)?;
-            texts
+        Some(c) => match &c.factors {
+            Some(table) => objects
+                .texts(&c.field)?
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
                     let t = t.as_deref().map(str::trim).unwrap_or("");
-                    c.factors.get(t).copied().ok_or_else(|| {
-                        input_err(objects, format!(
+                    table.get(t).copied().ok_or_else(|| {
+                        ferr(format!(
                             "feature id '{}': control field '{}' is '{t}', which [control] factors in {} does not list ({})",
                             objects.ids[i],
                             c.field,
                             model.file.display(),
-                            c.factors.keys().cloned().collect::<Vec<_>>().join(", ")
+                            table.keys().cloned().collect::<Vec<_>>().join(", ")
                         ))
                     })
                 })
-                .collect::<Result<_>>()?
+                .collect::<Result<_>>()?,
+            None => objects
+                .require(&c.field, objects.numbers(&c.field)?)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    if f.is_finite() && f > 0.0 {
+                        Ok(f)
+                    } else {
+                        Err(ferr(format!("feature id '{}': control factor field '{}' must be a positive number, found {f}", objects.ids[i], c.field)))
+                    }
+                })
+                .collect::<Result<_>>()?,
+        },
+    };
+
+    let (inherent, score, mut level): (Vec<f64>, Vec<f64>, Vec<Level>) = match &model.method {
+        Method::WeightedIndex { weights, .. } => {
+            let inherent: Vec<f64> = (0..n).map(|i| weights.iter().zip(&scores).map(|(w, s)| w * s[i]).sum()).collect();
+            let score: Vec<f64> = inherent.iter().zip(&control_factor).map(|(s, f)| (s * f).min(100.0)).collect();
+            let level = score.iter().map(|s| model.thresholds.level(*s)).collect();
+            (inherent, score, level)
+        }
+        Method::RiskMatrix { likelihood, severity, classes, table } => {
+            let class = |k: usize, i: usize, max: usize| -> Result<usize> {
+                let v = scores[k][i];
+                if v.fract() == 0.0 && v >= 1.0 && v <= max as f64 {
+                    Ok(v as usize)
+                } else {
+                    Err(ferr(format!("feature id '{}': indicator '{}' scored {v}, not a class 1–{max}", objects.ids[i], model.indicators[k].key)))
+                }
+            };
+            let mut inherent = Vec::with_capacity(n);
+            let mut score = Vec::with_capacity(n);
+            let mut level = Vec::with_capacity(n);
+            for i in 0..n {
+                let (l, s) = (class(*likelihood, i, classes.0)?, class(*severity, i, classes.1)?);
+                // Control acts on likelihood: good management makes an accident less likely, not smaller.
+                let l2 = ((l as f64 * control_factor[i]).round() as usize).clamp(1, classes.0);
+                inherent.push((l * s) as f64);
+                score.push((l2 * s) as f64);
+                level.push(match table {
+                    Some(t) => t[l2 - 1][s - 1],
+                    None => model.thresholds.level((l2 * s) as f64),
+                });
+            }
+            (inherent, score, level)
+        }
+        Method::Lec { l, e, c } => {
+            let inherent: Vec<f64> = (0..n).map(|i| scores[*l][i] * scores[*e][i] * scores[*c][i]).collect();
+            let score: Vec<f64> = inherent.iter().zip(&control_factor).map(|(d, f)| d * f).collect();
+            let level = score.iter().map(|s| model.thresholds.level(*s)).collect();
+            (inherent, score, level)
         }
     };
-    let score: Vec<f64> = inherent.iter().zip(&control_factor).map(|(s, f)| (s * f).min(100.0)).collect();
-    let mut level: Vec<Level> = score.iter().map(|s| model.thresholds.level(*s)).collect();
     let veto = apply_vetoes(model, objects, &values, &mut level)?;
 
-    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto })
+    let weight = match &model.aggregate.weight_by {
+        None => vec![1.0; n],
+        Some(w) => match model.indicators.iter().position(|i| &i.key == w) {
+            Some(k) => match &values[k] {
+                Values::Numbers(v) => v.clone(),
+                Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
+            },
+            None => objects.numbers(w)?.into_iter().map(|v| v.unwrap_or(0.0)).collect(),
+        },
+    };
+
+    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight })
 }
 
 fn input_err(layer: &VectorLayer, msg: String) -> Error {
     Error::input(&layer.file, Some(&layer.name), msg)
 }
 
-/// The context layer an indicator reads, which `validate` has already checked exists.
+/// The context layer an indicator reads, which `check_model` has already checked.
 fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
-    ctx.layers.vector(name).ok_or_else(|| Error::Model {
-        file: model.file.clone(),
-        message: format!("layer '{name}' is not a loaded vector layer"),
-    })
+    ctx.layers.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
 }
 
-fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model) -> Result<Values> {
+fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a Raster> {
+    ctx.layers.raster(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded raster") })
+}
+
+fn numbers_of(v: &Values) -> &[f64] {
+    match v {
+        Values::Numbers(n) => n,
+        Values::Texts(_) => unreachable!("formulas only read numeric indicators"),
+    }
+}
+
+fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
+    let n = objects.len();
     Ok(match &ind.source {
         Source::Attribute { field } if ind.normalise.is_categorical() => {
             Values::Texts(objects.require(field, objects.texts(field)?)?.into_iter().map(|s| s.trim().to_owned()).collect())
@@ -121,6 +190,36 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let years = objects.require(field, objects.numbers(field)?)?;
             Values::Numbers(years.into_iter().map(|y| (ctx.year as f64 - y).max(0.0)).collect())
         }
+        Source::Formula { expr, vars } => {
+            let columns: Vec<Vec<f64>> = vars
+                .iter()
+                .map(|v| {
+                    Ok(match v {
+                        Var::Indicator(k) => numbers_of(&earlier[*k]).to_vec(),
+                        Var::Field(f) => objects.require(f, objects.numbers(f)?)?,
+                        Var::LengthM => objects.geoms.iter().map(length_m).collect(),
+                        Var::AreaM2 => objects.geoms.iter().map(|g| g.unsigned_area()).collect(),
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let parsed = exmex::parse::<f64>(expr).map_err(|e| Error::Model { file: model.file.clone(), message: e.to_string() })?;
+            let mut out = Vec::with_capacity(n);
+            let mut args = vec![0.0; vars.len()];
+            for i in 0..n {
+                for (a, c) in args.iter_mut().zip(&columns) {
+                    *a = c[i];
+                }
+                let v = parsed.eval(&args).map_err(|e| input_err(objects, format!("feature id '{}': formula {expr}: {e}", objects.ids[i])))?;
+                if !v.is_finite() {
+                    return Err(input_err(objects, format!(
+                        "feature id '{}': indicator '{}' formula {expr} gives {v} (division by zero?)",
+                        objects.ids[i], ind.key
+                    )));
+                }
+                out.push(v);
+            }
+            Values::Numbers(out)
+        }
         Source::Within { layer, field, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let weights: Vec<f64> = match field {
@@ -128,8 +227,34 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 None => vec![1.0; other.len()],
             };
             let index = SpatialIndex::new(&other.geoms);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect())
+        }
+        Source::LengthWithin { layer, radius_m } => {
+            let other = context_vector(ctx, layer, model)?;
+            let index = SpatialIndex::new(&other.geoms);
             Values::Numbers(
-                objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect(),
+                objects
+                    .geoms
+                    .par_iter()
+                    .map(|g| {
+                        let zone = g.buffer(*radius_m);
+                        index.within(g, *radius_m).into_iter().map(|j| clip_length(&zone, &other.geoms[j])).sum()
+                    })
+                    .collect(),
+            )
+        }
+        Source::AreaWithin { layer, radius_m } => {
+            let other = context_vector(ctx, layer, model)?;
+            let index = SpatialIndex::new(&other.geoms);
+            Values::Numbers(
+                objects
+                    .geoms
+                    .par_iter()
+                    .map(|g| {
+                        let zone = g.buffer(*radius_m);
+                        index.within(g, *radius_m).into_iter().map(|j| zone.intersection(&as_polygons(&other.geoms[j])).unsigned_area()).sum()
+                    })
+                    .collect(),
             )
         }
         Source::NearestDistance { layer } => {
@@ -137,32 +262,83 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let index = SpatialIndex::new(&other.geoms);
             Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g).unwrap_or(f64::INFINITY)).collect())
         }
+        Source::OverlapMax { layer, field, missing } => {
+            let other = context_vector(ctx, layer, model)?;
+            let grades: Vec<f64> = other.numbers(field)?.into_iter().map(|v| v.unwrap_or(f64::NEG_INFINITY)).collect();
+            let index = SpatialIndex::new(&other.geoms);
+            Values::Numbers(
+                objects
+                    .geoms
+                    .par_iter()
+                    .map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).fold(f64::NEG_INFINITY, f64::max))
+                    .map(|v| if v.is_finite() { v } else { *missing })
+                    .collect(),
+            )
+        }
         Source::RasterSample { layer, missing } => {
-            let raster = ctx.layers.raster(layer).ok_or_else(|| Error::Model {
-                file: model.file.clone(),
-                message: format!("indicator '{}': layer '{layer}' is not a raster", ind.key),
-            })?;
+            let raster = context_raster(ctx, layer, model)?;
             let points: Vec<(f64, f64)> = objects
                 .geoms
                 .iter()
                 .map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN)))
                 .collect();
             let sampled = raster.sample(ctx.working_crs, &points)?;
-            let v = sampled
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    v.or(*missing).ok_or_else(|| {
-                        input_err(objects, format!(
-                            "feature id '{}' lies where raster '{layer}' has no data; set `missing = …` on indicator '{}' in {} to score such objects",
-                            objects.ids[i], ind.key, model.file.display()
-                        ))
-                    })
+            Values::Numbers(fill_missing(sampled, *missing, ind, objects, model, layer)?)
+        }
+        Source::RasterZonal { layer, stat, radius_m, missing } => {
+            let raster = context_raster(ctx, layer, model)?;
+            let footprints: Vec<MultiPolygon<f64>> = objects
+                .geoms
+                .par_iter()
+                .map(|g| match radius_m {
+                    Some(r) => g.buffer(*r),
+                    None => as_polygons(g),
                 })
-                .collect::<Result<_>>()?;
-            Values::Numbers(v)
+                .collect();
+            let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
+            Values::Numbers(fill_missing(zonal, *missing, ind, objects, model, layer)?)
         }
     })
+}
+
+fn fill_missing(v: Vec<Option<f64>>, missing: Option<f64>, ind: &Indicator, objects: &VectorLayer, model: &Model, layer: &str) -> Result<Vec<f64>> {
+    v.into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.or(missing).ok_or_else(|| {
+                input_err(objects, format!(
+                    "feature id '{}' lies where raster '{layer}' has no data; set `missing = …` on indicator '{}' in {} to score such objects",
+                    objects.ids[i], ind.key, model.file.display()
+                ))
+            })
+        })
+        .collect()
+}
+
+fn length_m(g: &Geometry<f64>) -> f64 {
+    match g {
+        Geometry::LineString(l) => Euclidean.length(l),
+        Geometry::MultiLineString(m) => m.iter().map(|l| Euclidean.length(l)).sum(),
+        _ => 0.0,
+    }
+}
+
+/// Metres of a line geometry inside `zone`.
+fn clip_length(zone: &MultiPolygon<f64>, g: &Geometry<f64>) -> f64 {
+    let mls = match g {
+        Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
+        Geometry::MultiLineString(m) => m.clone(),
+        _ => return 0.0,
+    };
+    zone.clip(&mls, false).iter().map(|l| Euclidean.length(l)).sum()
+}
+
+fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        Geometry::MultiPolygon(m) => m.clone(),
+        _ => MultiPolygon(vec![]),
+    }
 }
 
 fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
@@ -182,24 +358,32 @@ fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Mo
                 })
             })
             .collect(),
-        (Values::Numbers(v), n) => Ok(v.iter().map(|x| n.score(*x)).collect()),
+        (Values::Numbers(v), n) => {
+            // Study-area statistics for min–max: over every object of this run.
+            let finite = v.iter().copied().filter(|x| x.is_finite());
+            let range = finite.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            Ok(v.iter().map(|x| n.score(*x, range)).collect())
+        }
         (Values::Texts(_), _) => unreachable!("text values only come from categorical indicators"),
     }
 }
 
-/// Apply the veto rules: each rule that holds forces at least its level and adds its reason.
+/// Apply the veto rules: a rule whose conditions all hold forces at least its level and adds its reason.
 fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: &mut [Level]) -> Result<Vec<Option<String>>> {
     let mut reasons: Vec<Vec<&str>> = vec![Vec::new(); objects.len()];
     for rule in &model.vetoes {
-        let name = &rule.when.name;
-        let holds: Vec<bool> = match model.indicators.iter().position(|i| &i.key == name) {
-            Some(k) => match &values[k] {
-                Values::Numbers(v) => v.iter().map(|x| rule.when.holds_number(*x)).collect(),
-                Values::Texts(t) => t.iter().map(|x| rule.when.holds_str(x)).collect(),
-            },
-            // Not an indicator: a field of the objects; an empty value never triggers a veto.
-            None => objects.texts(name)?.iter().map(|t| t.as_deref().is_some_and(|s| rule.when.holds_str(s))).collect(),
-        };
+        let mut holds = vec![true; objects.len()];
+        for cond in &rule.when {
+            let this: Vec<bool> = match model.indicators.iter().position(|i| i.key == cond.name) {
+                Some(k) => match &values[k] {
+                    Values::Numbers(v) => v.iter().map(|x| cond.holds_number(*x)).collect(),
+                    Values::Texts(t) => t.iter().map(|x| cond.holds_str(x)).collect(),
+                },
+                // Not an indicator: a field of the objects; an empty value never triggers a veto.
+                None => objects.texts(&cond.name)?.iter().map(|t| t.as_deref().is_some_and(|s| cond.holds_str(s))).collect(),
+            };
+            holds.iter_mut().zip(this).for_each(|(h, t)| *h &= t);
+        }
         for (i, h) in holds.into_iter().enumerate() {
             if h {
                 level[i] = level[i].worst(rule.level);
@@ -208,4 +392,121 @@ fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: 
         }
     }
     Ok(reasons.into_iter().map(|r| (!r.is_empty()).then(|| r.join("；"))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{GeomKind, Layer};
+    use polars::prelude::*;
+    use std::path::Path;
+
+    /// A layer of points at the origin with the given columns (no GDAL: scoring is pure).
+    fn layer(name: &str, columns: Vec<Column>) -> VectorLayer {
+        let n = columns[0].len();
+        VectorLayer {
+            name: name.into(),
+            file: format!("{name}.geojson").into(),
+            kind: GeomKind::Point,
+            ids: (0..n).map(|i| format!("O{i}")).collect(),
+            geoms: (0..n).map(|i| Geometry::Point(geo_types::Point::new(i as f64 * 10.0, 0.0))).collect(),
+            attrs: DataFrame::new(columns).unwrap(),
+        }
+    }
+
+    fn score(model: &str, objects: VectorLayer) -> DomainScores {
+        let m = Model::from_str(Path::new("m.toml"), model).unwrap();
+        let mut layers = Layers::default();
+        layers.layers.insert("sites".into(), Layer::Vector(objects));
+        score_domain(&m, &Context { layers: &layers, year: 2024, working_crs: "EPSG:4549" }).unwrap()
+    }
+
+    fn head(method: &str) -> String {
+        format!("id = \"T\"\nkey = \"t\"\nname = \"t\"\nmodel_version = \"1\"\ngeometry = \"point\"\nmethod = \"{method}\"\n[inputs]\nobjects = \"sites\"\n")
+    }
+    const TAIL: &str = "[aggregate]\ngrid = \"max\"\nadmin = \"max\"\n";
+
+    #[test]
+    fn risk_matrix_5x5_lookup() {
+        // GB/T 42768-style 5 × 5 table: rows likelihood 1–5, columns severity 1–5.
+        let model = format!(
+            "{}\
+             [[indicator]]\nkey = \"l\"\nname = \"L\"\nsource = \"attribute\"\nfield = \"l\"\nsteps = [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]\n\
+             [[indicator]]\nkey = \"s\"\nname = \"S\"\nsource = \"attribute\"\nfield = \"s\"\nsteps = [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]\n\
+             [risk_matrix]\nlikelihood = \"l\"\nseverity = \"s\"\n\
+             table = [[4, 4, 4, 3, 3], [4, 4, 3, 3, 2], [4, 3, 3, 2, 2], [3, 3, 2, 2, 1], [3, 2, 2, 1, 1]]\n\
+             [control]\nfield = \"f\"\ndirect = true\n\
+             [levels]\nred = 20\norange = 10\nyellow = 4\n{TAIL}",
+            head("risk_matrix")
+        );
+        let objects = layer(
+            "sites",
+            vec![
+                Column::new("l".into(), [1.0, 5.0, 3.0, 4.0, 4.0]),
+                Column::new("s".into(), [1.0, 5.0, 4.0, 2.0, 5.0]),
+                Column::new("f".into(), [1.0, 1.0, 1.0, 1.0, 0.5]),
+            ],
+        );
+        let s = score(&model, objects);
+        assert_eq!(s.inherent, vec![1.0, 25.0, 12.0, 8.0, 20.0]);
+        // (1,1) → 4; (5,5) → 1; (3,4) → row 3 col 4 = 2; (4,2) → row 4 col 2 = 3.
+        assert_eq!(&s.level[..4], &[Level::Low, Level::Major, Level::Significant, Level::General]);
+        // Control 0.5 halves likelihood 4 → 2: (2,5) → 2, R = 10.
+        assert_eq!((s.score[4], s.level[4]), (10.0, Level::Significant));
+    }
+
+    #[test]
+    fn lec_product_and_strict_thresholds() {
+        let model = format!(
+            "{}\
+             [[indicator]]\nkey = \"l\"\nname = \"L\"\nsource = \"attribute\"\nfield = \"l\"\n\
+             [[indicator]]\nkey = \"e\"\nname = \"E\"\nsource = \"attribute\"\nfield = \"e\"\n\
+             [[indicator]]\nkey = \"c\"\nname = \"C\"\nsource = \"attribute\"\nfield = \"c\"\n\
+             [lec]\nl = \"l\"\ne = \"e\"\nc = \"c\"\n\
+             [levels]\nred = 320\norange = 160\nyellow = 70\ncompare = \">\"\n{TAIL}",
+            head("lec")
+        );
+        // D = 10·6·7 = 420 → red; 3·6·15 = 270 → orange; 1·2·40 = 80 → yellow; 1·10·7 = 70 → blue (not > 70).
+        let objects = layer(
+            "sites",
+            vec![
+                Column::new("l".into(), [10.0, 3.0, 1.0, 1.0]),
+                Column::new("e".into(), [6.0, 6.0, 2.0, 10.0]),
+                Column::new("c".into(), [7.0, 15.0, 40.0, 7.0]),
+            ],
+        );
+        let s = score(&model, objects);
+        assert_eq!(s.inherent, vec![420.0, 270.0, 80.0, 70.0]);
+        assert_eq!(s.level, vec![Level::Major, Level::Significant, Level::General, Level::Low]);
+    }
+
+    #[test]
+    fn veto_takes_precedence_over_score_and_control_table_applies() {
+        let model = format!(
+            "{}\
+             [[indicator]]\nkey = \"a\"\nname = \"A\"\nsource = \"attribute\"\nfield = \"a\"\nlinear = [0, 100]\nweight = 1.0\n\
+             [control]\nfield = \"grade\"\nfactors = {{ A = 0.8, D = 1.5 }}\n\
+             [[veto]]\nwhen = \"danger > 0 && grade == \\\"A\\\"\"\nlevel = 1\nreason = \"隐患\"\n\
+             [[veto]]\nwhen = \"grade == \\\"D\\\"\"\nlevel = 2\nreason = \"D级\"\n\
+             [levels]\nred = 75\norange = 55\nyellow = 35\n{TAIL}",
+            head("weighted_index")
+        );
+        let objects = layer(
+            "sites",
+            vec![
+                Column::new("a".into(), [10.0, 10.0, 80.0, 90.0]),
+                Column::new("grade".into(), ["A", "A", "D", "D"]),
+                Column::new("danger".into(), [1i64, 0, 0, 1]),
+            ],
+        );
+        let s = score(&model, objects);
+        assert_eq!(s.control_factor, vec![0.8, 0.8, 1.5, 1.5]);
+        // 10 × 0.8 = 8 (blue) but danger and A → red by veto.
+        assert_eq!((s.score[0], s.level[0], s.veto[0].as_deref()), (8.0, Level::Major, Some("隐患")));
+        // Both conditions must hold: no danger → stays blue.
+        assert_eq!((s.level[1], s.veto[1].as_deref()), (Level::Low, None));
+        // 80 × 1.5 capped at 100 → red already; the D-grade veto's "at least orange" does not lower it.
+        assert_eq!((s.score[2], s.level[2]), (100.0, Level::Major));
+        assert_eq!(s.veto[2].as_deref(), Some("D级"));
+    }
 }

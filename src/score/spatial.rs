@@ -49,7 +49,7 @@ impl<'a> SpatialIndex<'a> {
             .tree
             .locate_in_envelope_intersecting(&aabb(r, radius))
             .map(|e| e.data)
-            .filter(|&i| Euclidean::distance(g, &self.geoms[i]) <= radius)
+            .filter(|&i| Euclidean.distance(g, &self.geoms[i]) <= radius)
             .collect();
         // The tree's traversal order is not part of its contract: sort for reproducible sums.
         hits.sort_unstable();
@@ -70,7 +70,7 @@ impl<'a> SpatialIndex<'a> {
             let best = self
                 .tree
                 .locate_in_envelope_intersecting(&aabb(r, margin))
-                .map(|e| Euclidean::distance(g, &self.geoms[e.data]))
+                .map(|e| Euclidean.distance(g, &self.geoms[e.data]))
                 .fold(f64::INFINITY, f64::min);
             if best <= margin {
                 return Some(best);

@@ -1,0 +1,161 @@
+//! A model in words, for `sise models show`: what an assessor needs to
+//! check a model without reading TOML.
+
+use std::fmt::Write as _;
+
+use super::{AggMethod, Method, Model, Normalise, Source, Stat};
+use crate::level::{Compare, Level};
+
+fn normalise_words(n: &Normalise) -> String {
+    match n {
+        Normalise::Linear { from, to } => format!("linear: {from} → 0, {to} → 100"),
+        Normalise::MinMax => "min–max over all objects of the run: smallest → 0, largest → 100".into(),
+        Normalise::Steps(s) => format!(
+            "steps: {}",
+            s.iter().map(|(x, v)| format!("≥{x} → {v}")).collect::<Vec<_>>().join(", ")
+        ),
+        Normalise::Categories(c) => format!(
+            "categories: {}",
+            c.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")
+        ),
+        Normalise::Identity => "the value itself".into(),
+    }
+}
+
+fn source_words(s: &Source, m: &Model) -> String {
+    match s {
+        Source::Attribute { field } => format!("field '{field}'"),
+        Source::Age { field } => format!("years from field '{field}' to the assessment year"),
+        Source::Formula { expr, .. } => format!("formula {expr}"),
+        Source::Within { layer, field: Some(f), radius_m } => format!("sum of '{f}' of '{layer}' within {radius_m} m"),
+        Source::Within { layer, field: None, radius_m } => format!("number of '{layer}' features within {radius_m} m"),
+        Source::LengthWithin { layer, radius_m } => format!("metres of '{layer}' within {radius_m} m"),
+        Source::AreaWithin { layer, radius_m } => format!("m² of '{layer}' within {radius_m} m"),
+        Source::NearestDistance { layer } => format!("metres to the nearest '{layer}' feature"),
+        Source::OverlapMax { layer, field, missing } => format!("largest '{field}' of the '{layer}' polygons touched ({missing} where none)"),
+        Source::RasterSample { layer, missing } => format!(
+            "raster '{layer}' at the object{}",
+            missing.map(|v| format!(" ({v} where no data)")).unwrap_or_default()
+        ),
+        Source::RasterZonal { layer, stat, radius_m, .. } => format!(
+            "{} of raster '{layer}' over {}",
+            match stat {
+                Stat::Mean => "mean",
+                Stat::Max => "maximum",
+                Stat::Sum => "sum",
+            },
+            match radius_m {
+                Some(r) => format!("{r} m around the object"),
+                None => format!("the {} footprint", m.geometry.name()),
+            }
+        ),
+    }
+}
+
+fn agg_words(a: AggMethod, weight_by: Option<&str>) -> String {
+    match a {
+        AggMethod::Max => "worst object (highest score, most severe level)".into(),
+        AggMethod::Mean => "mean score weighted by count, length or area inside the unit".into(),
+        AggMethod::WeightedMean => format!("mean score weighted by length or area × '{}'", weight_by.unwrap_or("?")),
+    }
+}
+
+impl Model {
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        let w = &mut s;
+        let _ = writeln!(w, "{} {} ({}) — model version {}", self.id, self.name, self.key, self.model_version);
+        let _ = writeln!(w, "file: {}", self.file.display());
+        if let Some(d) = &self.description {
+            let _ = writeln!(w, "\n{}", d.trim());
+        }
+        let _ = writeln!(w, "\nScores each {} of layer '{}'.", self.geometry.name(), self.inputs.objects);
+        for (role, layers) in [("exposure", &self.inputs.exposure), ("hazard", &self.inputs.hazard), ("capacity", &self.inputs.capacity)] {
+            if !layers.is_empty() {
+                let _ = writeln!(w, "  {role} layers: {}", layers.join(", "));
+            }
+        }
+        let _ = writeln!(w, "\nIndicators:");
+        let weights = self.weights();
+        for (k, ind) in self.indicators.iter().enumerate() {
+            let weight = weights.map(|ws| format!("weight {:.3}", ws[k])).unwrap_or_default();
+            let unit = ind.unit.as_deref().map(|u| format!(" [{u}]")).unwrap_or_default();
+            let _ = writeln!(w, "  {:<22} {}{unit}  {weight}", ind.key, ind.name);
+            let _ = writeln!(w, "  {:<22} from {}", "", source_words(&ind.source, self));
+            let _ = writeln!(w, "  {:<22} scored by {}", "", normalise_words(&ind.normalise));
+        }
+        let key = |i: usize| self.indicators[i].key.as_str();
+        let _ = writeln!(w);
+        match &self.method {
+            Method::WeightedIndex { ahp: Some(a), .. } => {
+                let _ = writeln!(w, "Method: weighted index, Σ weight × score (0–100); weights derived by AHP (λmax = {:.3}, CR = {:.3}).", a.lambda_max, a.cr);
+            }
+            Method::WeightedIndex { ahp: None, .. } => {
+                let _ = writeln!(w, "Method: weighted index, Σ weight × score (0–100).");
+            }
+            Method::RiskMatrix { likelihood, severity, classes, table } => {
+                let _ = writeln!(w, "Method: risk matrix, R = L × S with L = '{}' (1–{}) and S = '{}' (1–{}).", key(*likelihood), classes.0, key(*severity), classes.1);
+                match table {
+                    Some(t) => {
+                        let _ = writeln!(w, "  level table (rows L = 1…, columns S = 1…):");
+                        for row in t {
+                            let _ = writeln!(w, "    {}", row.iter().map(|l| l.name_zh()).collect::<Vec<_>>().join("  "));
+                        }
+                    }
+                    None => {
+                        let _ = writeln!(w, "  level from the thresholds on R below.");
+                    }
+                }
+            }
+            Method::Lec { l, e, c } => {
+                let _ = writeln!(w, "Method: LEC, D = L × E × C with L = '{}', E = '{}', C = '{}'.", key(*l), key(*e), key(*c));
+            }
+        }
+        match &self.control {
+            Some(c) => match &c.factors {
+                Some(f) => {
+                    let _ = writeln!(
+                        w,
+                        "Control (固有风险 → 现实风险): × factor by field '{}': {}.",
+                        c.field,
+                        f.iter().map(|(k, v)| format!("{k} × {v}")).collect::<Vec<_>>().join(", ")
+                    );
+                }
+                None => {
+                    let _ = writeln!(w, "Control (固有风险 → 现实风险): × the factor in field '{}'.", c.field);
+                }
+            },
+            None => {
+                let _ = writeln!(w, "Control: none (realistic = inherent).");
+            }
+        }
+        let t = &self.thresholds;
+        let op = match t.compare {
+            Compare::AtLeast => "≥",
+            Compare::Above => ">",
+        };
+        let _ = writeln!(
+            w,
+            "Levels: {} {op} {}, {} {op} {}, {} {op} {}, otherwise {}.",
+            Level::Major.name_zh(),
+            t.red,
+            Level::Significant.name_zh(),
+            t.orange,
+            Level::General.name_zh(),
+            t.yellow,
+            Level::Low.name_zh()
+        );
+        if self.vetoes.is_empty() {
+            let _ = writeln!(w, "Veto rules (一票否决): none.");
+        } else {
+            let _ = writeln!(w, "Veto rules (一票否决):");
+            for v in &self.vetoes {
+                let cond: Vec<String> = v.when.iter().map(|c| c.to_string()).collect();
+                let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
+            }
+        }
+        let wb = self.aggregate.weight_by.as_deref();
+        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, wb), agg_words(self.aggregate.admin, wb));
+        s
+    }
+}
