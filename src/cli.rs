@@ -76,6 +76,9 @@ pub enum Command {
         /// The run configuration (assessment.toml).
         config: PathBuf,
     },
+    /// List or explain the model files.
+    #[command(subcommand)]
+    Models(ModelsCommand),
     /// Write the synthetic demo sector layers for 普陀区 (deterministic: the
     /// same seed gives the same files).
     ///
@@ -93,5 +96,37 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+    },
+}
+
+/// Where `sise models` finds model files.
+#[derive(Debug, clap::Args)]
+pub struct ModelSource {
+    /// The models of this run configuration (its `domains`).
+    #[arg(long, conflicts_with = "dir")]
+    pub config: Option<PathBuf>,
+    /// A folder of model files (*.toml).
+    #[arg(long, default_value = "assessment-models")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// One line per model: id, name, method, indicators, version, file.
+    ///
+    /// Example: sise models list --dir assessment-models
+    List {
+        #[command(flatten)]
+        source: ModelSource,
+    },
+    /// A model in words: inputs, indicators, weights, method, control,
+    /// thresholds, veto rules and aggregation.
+    ///
+    /// Example: sise models show D02
+    Show {
+        /// Domain id (D02) or key (urban_gas).
+        id: String,
+        #[command(flatten)]
+        source: ModelSource,
     },
 }

@@ -114,7 +114,7 @@ pub struct RunConfig {
     pub admin_units: AdminUnitsConfig,
     pub comprehensive: Comprehensive,
     pub layers: BTreeMap<String, LayerConfig>,
-    /// Model files, in the order given.
+    /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
 }
 
@@ -165,7 +165,8 @@ impl RunConfig {
             admin_units: raw.admin_units,
             comprehensive: raw.comprehensive,
             layers,
-            domains: raw.domains.iter().map(|p| resolve(p)).collect(),
+            domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
+                .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })
     }
 }

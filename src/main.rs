@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sise::cli::{Cli, Command, LogFormat};
+use sise::cli::{Cli, Command, LogFormat, ModelSource, ModelsCommand};
+use sise::model::Model;
 use sise::error::exit;
 use sise::progress::Progress;
 
@@ -23,6 +24,45 @@ fn init_logging(cli: &Cli) {
     match cli.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.without_time().init(),
+    }
+}
+
+/// The models named by `--config` or found in `--dir`.
+fn load_models(source: &ModelSource) -> sise::error::Result<Vec<Model>> {
+    let files = match &source.config {
+        Some(c) => sise::config::RunConfig::from_file(c)?.domains,
+        None => sise::model::expand_paths(std::slice::from_ref(&source.dir))
+            .map_err(|e| sise::error::Error::Config { file: source.dir.clone(), message: format!("cannot read the folder: {e}") })?,
+    };
+    files.iter().map(|f| Model::from_file(f)).collect()
+}
+
+fn models(cmd: &ModelsCommand) -> sise::error::Result<()> {
+    match cmd {
+        ModelsCommand::List { source } => {
+            for m in load_models(source)? {
+                println!(
+                    "{:<4} {:<12} {:<22} {:<15} {:>2} indicators  v{:<8} {}",
+                    m.id,
+                    m.name,
+                    m.key,
+                    m.method.name(),
+                    m.indicators.len(),
+                    m.model_version,
+                    m.file.display()
+                );
+            }
+            Ok(())
+        }
+        ModelsCommand::Show { id, source } => {
+            let all = load_models(source)?;
+            let m = all.iter().find(|m| m.id.eq_ignore_ascii_case(id) || m.key == *id).ok_or_else(|| sise::error::Error::Config {
+                file: source.config.clone().unwrap_or_else(|| source.dir.clone()),
+                message: format!("no model with id or key '{id}'; there are: {}", all.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")),
+            })?;
+            print!("{}", m.describe());
+            Ok(())
+        }
     }
 }
 
@@ -58,6 +98,7 @@ fn main() -> ExitCode {
             }
             println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
         }),
+        Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, out, seed } => sise::demo::generate(streets, out, *seed),
     };
     match result {
