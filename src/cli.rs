@@ -85,11 +85,15 @@ pub enum Command {
     /// Needs the real boundaries (streets GeoJSON) as input; writes CSV,
     /// GeoJSON, Shapefile, GeoPackage and GeoTIFF layers into --out.
     ///
-    /// Example: sise demo-data --streets layers/demo/putuo_streets.geojson --out layers/demo
+    /// Example: sise demo-data --streets layers/demo/putuo_streets.geojson
+    ///          --metro layers/demo/shanghai_metro_stations.geojson --out layers/demo
     DemoData {
         /// 街镇 polygons (GeoJSON, WGS84) that the objects are placed in.
         #[arg(long)]
         streets: PathBuf,
+        /// Real metro stations (GeoJSON) to take the district's stations from.
+        #[arg(long)]
+        metro: PathBuf,
         /// Folder to write the layers into.
         #[arg(long, short)]
         out: PathBuf,

@@ -14,7 +14,7 @@ use std::path::Path;
 use gdal::raster::{Buffer, RasterCreationOptions};
 use gdal::spatial_ref::SpatialRef;
 use gdal::DriverManager;
-use geo::{BooleanOps, BoundingRect, Contains};
+use geo::{BooleanOps, BoundingRect, Buffer as _, Contains};
 use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Rect};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -97,7 +97,7 @@ fn text(v: Vec<String>) -> Vec<Option<String>> {
     v.into_iter().map(Some).collect()
 }
 
-pub fn generate(streets_path: &Path, out: &Path, seed: u64) -> Result<()> {
+pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -> Result<()> {
     let cfg = LayerConfig {
         path: streets_path.to_owned(),
         layer: None,
@@ -136,6 +136,21 @@ pub fn generate(streets_path: &Path, out: &Path, seed: u64) -> Result<()> {
     pipelines(&mut demo, out)?;
     pumping_stations(&mut demo, out)?;
     inundation(&mut demo, out)?;
+    // Layers for the other domains; appended so that the layers above keep their values.
+    fire_stations(&mut demo, out)?;
+    factories(&mut demo, out)?;
+    industrial_enterprises(&mut demo, out)?;
+    construction_sites(&mut demo, out)?;
+    roads_and_accidents(&mut demo, out)?;
+    waterways(&mut demo, out)?;
+    special_equipment(&mut demo, out)?;
+    charging_stations(&mut demo, out)?;
+    water_mains(&mut demo, out)?;
+    metro_stations(&mut demo, metro_path, out)?;
+    venues(&mut demo, out)?;
+    buildings(&mut demo, out)?;
+    underground_spaces(&mut demo, out)?;
+    geohazard_zones(&mut demo, out)?;
     Ok(())
 }
 
@@ -265,11 +280,12 @@ fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
     std::fs::write(out.join("chemical_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
 }
 
-/// 燃气管线: a street-grid network of pipe segments. GeoPackage, working CRS.
-fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
+/// A street-grid network: lines every ~`spacing` m each way, gently wavy,
+/// clipped to the district and cut into segments of `vertices` × 150 m.
+/// Returns each segment with the index of the line it belongs to.
+fn network(d: &mut Demo, spacing: f64, vertices: usize) -> Vec<(LineString<f64>, usize)> {
     let b = d.bounds;
     let mut roads: Vec<LineString<f64>> = Vec::new();
-    // Roads every ~550 m each way, gently wavy, vertices every 150 m.
     for horizontal in [true, false] {
         let (lo, hi) = if horizontal { (b.min().y, b.max().y) } else { (b.min().x, b.max().x) };
         let (along_lo, along_hi) = if horizontal { (b.min().x, b.max().x) } else { (b.min().y, b.max().y) };
@@ -283,34 +299,41 @@ fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
                 t += 150.0;
             }
             roads.push(LineString(coords));
-            pos += 550.0 + d.rng.gen_range(-150.0..150.0);
+            pos += spacing + d.rng.gen_range(-spacing * 0.27..spacing * 0.27);
         }
     }
-    let (mut geoms, mut ids, mut pressure, mut material, mut year, mut diameter, mut grade, mut leak) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut segments = Vec::new();
     for (r, road) in roads.iter().enumerate() {
         let inside = d.district.clip(&MultiLineString(vec![road.clone()]), false);
         for part in inside.iter() {
-            // Segments of three vertices (~300 m), the unit a pipe record usually covers.
-            for chunk in part.0.windows(3).step_by(2) {
-                let seg = LineString(chunk.to_vec());
-                let mid = Point(chunk[1]);
-                let old = d.is_old(mid);
-                let p = if r % 4 == 0 { *d.pick(&[("中压", 0.85), ("次高压", 0.15)]) } else { *d.pick(&[("低压", 0.9), ("中压", 0.1)]) };
-                let y: i64 = if old { d.rng.gen_range(1970..2012) } else { d.rng.gen_range(1985..2024) };
-                let m = if y < 1995 { *d.pick(&[("铸铁", 0.55), ("钢", 0.45)]) } else { *d.pick(&[("PE", 0.7), ("钢", 0.3)]) };
-                let dia = if p == "低压" { d.rng.gen_range(100..250) } else { d.rng.gen_range(200..500) };
-                let g = *d.pick(&[("A", 0.3), ("B", 0.45), ("C", 0.2), ("D", 0.05)]);
-                ids.push(format!("GP{:05}", ids.len() + 1));
-                pressure.push(p.to_owned());
-                material.push(m.to_owned());
-                year.push(Some(y));
-                diameter.push(Some(dia));
-                grade.push(g.to_owned());
-                leak.push(Some(i64::from(d.rng.gen_bool(0.03))));
-                geoms.push(Geometry::LineString(seg));
+            for chunk in part.0.windows(vertices + 1).step_by(vertices) {
+                segments.push((LineString(chunk.to_vec()), r));
             }
         }
+    }
+    segments
+}
+
+/// 燃气管线: a street-grid network of pipe segments (~300 m each). GeoPackage, working CRS.
+fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
+    let (mut geoms, mut ids, mut pressure, mut material, mut year, mut diameter, mut grade, mut leak) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (seg, r) in network(d, 550.0, 2) {
+        let mid = Point(seg.0[1]);
+        let old = d.is_old(mid);
+        let p = if r % 4 == 0 { *d.pick(&[("中压", 0.85), ("次高压", 0.15)]) } else { *d.pick(&[("低压", 0.9), ("中压", 0.1)]) };
+        let y: i64 = if old { d.rng.gen_range(1970..2012) } else { d.rng.gen_range(1985..2024) };
+        let m = if y < 1995 { *d.pick(&[("铸铁", 0.55), ("钢", 0.45)]) } else { *d.pick(&[("PE", 0.7), ("钢", 0.3)]) };
+        let dia = if p == "低压" { d.rng.gen_range(100..250) } else { d.rng.gen_range(200..500) };
+        let g = *d.pick(&[("A", 0.3), ("B", 0.45), ("C", 0.2), ("D", 0.05)]);
+        ids.push(format!("GP{:05}", ids.len() + 1));
+        pressure.push(p.to_owned());
+        material.push(m.to_owned());
+        year.push(Some(y));
+        diameter.push(Some(dia));
+        grade.push(g.to_owned());
+        leak.push(Some(i64::from(d.rng.gen_bool(0.03))));
+        geoms.push(Geometry::LineString(seg));
     }
     let layer = OutLayer {
         name: "pipelines".into(),
@@ -390,4 +413,435 @@ fn inundation(d: &mut Demo, out: &Path) -> Result<()> {
     band.write((0, 0), (w, h), &mut Buffer::new((w, h), data)).map_err(err)?;
     drop(band);
     ds.close().map_err(err)
+}
+
+/// A field value of a generated feature.
+enum Val {
+    I(i64),
+    R(f64),
+    T(String),
+}
+
+fn t(s: &str) -> Val {
+    Val::T(s.to_owned())
+}
+
+/// Assemble an [`OutLayer`] from features given as (field, value) lists; fields
+/// keep the order of the first feature.
+fn table(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&str, Val)>>) -> OutLayer {
+    let names: Vec<&str> = rows.first().map(|r| r.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
+    let columns = names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| match &rows[0][k].1 {
+            Val::I(_) => Column::int(*n, rows.iter().map(|r| if let Val::I(v) = r[k].1 { Some(v) } else { None }).collect()),
+            Val::R(_) => Column::real(*n, rows.iter().map(|r| if let Val::R(v) = r[k].1 { Some(v) } else { None }).collect()),
+            Val::T(_) => Column::text(*n, rows.iter().map(|r| if let Val::T(v) = &r[k].1 { Some(v.clone()) } else { None }).collect()),
+        })
+        .collect();
+    OutLayer { name: name.into(), kind, geoms, columns }
+}
+
+/// Write point features (generated in the working CRS) as WGS84 GeoJSON.
+fn write_points_geojson(d: &Demo, out: &Path, name: &str, pts: &[Point<f64>], rows: Vec<Vec<(&str, Val)>>) -> Result<()> {
+    let layer = table(name, GeomKind::Point, d.wgs84_points(pts)?, rows);
+    write_ogr(fresh(&out.join(format!("{name}.geojson")))?, "GeoJSON", &[], "EPSG:4326", &[layer])
+}
+
+fn write_gpkg_layer(out: &Path, name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&str, Val)>>) -> Result<()> {
+    crate::emit::vector::write_gpkg(fresh(&out.join(format!("{name}.gpkg")))?, WORKING_CRS, &[table(name, kind, geoms, rows)])
+}
+
+/// A rectangle of `w` × `h` metres centred on `p`, rotated by `angle` radians.
+fn rect_at(p: Point<f64>, w: f64, h: f64, angle: f64) -> Geometry<f64> {
+    let (s, c) = angle.sin_cos();
+    let corner = |dx: f64, dy: f64| Coord { x: p.x() + dx * c - dy * s, y: p.y() + dx * s + dy * c };
+    let ring = vec![corner(-w / 2.0, -h / 2.0), corner(w / 2.0, -h / 2.0), corner(w / 2.0, h / 2.0), corner(-w / 2.0, h / 2.0), corner(-w / 2.0, -h / 2.0)];
+    Geometry::Polygon(geo_types::Polygon::new(LineString(ring), vec![]))
+}
+
+fn grade(d: &mut Demo) -> Val {
+    t(*d.pick(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]))
+}
+
+fn short_name(d: &Demo, p: Point<f64>) -> String {
+    d.street_of(p).unwrap_or("普陀").trim_end_matches("街道").trim_end_matches('镇').to_owned()
+}
+
+/// 消防救援站 (capacity layer for fire-related domains).
+fn fire_stations(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..9 {
+        let p = d.point_in_street(None);
+        let kind = if i < 6 { "消防救援站" } else { "小型消防站" };
+        rows.push(vec![("id", Val::T(format!("FS{:02}", i + 1))), ("name", Val::T(format!("{}{kind}", short_name(d, p)))), ("kind", t(kind))]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "fire_stations", &pts, rows)
+}
+
+/// 厂房仓库 (D03): factories and warehouses with fire-load class and compliance.
+fn factories(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..160 {
+        let street = *d.pick(&[(Some("桃浦镇"), 0.35), (Some("长征镇"), 0.25), (Some("真如镇街道"), 0.1), (None, 0.3)]);
+        let p = d.point_in_street(street);
+        let class = *d.pick(&[("甲", 0.05), ("乙", 0.12), ("丙", 0.45), ("丁", 0.25), ("戊", 0.13)]);
+        let kind = *d.pick(&[("厂房", 0.55), ("仓库", 0.35), ("物流仓储", 0.1)]);
+        let area = (d.rng.gen::<f64>().powf(2.0) * 24000.0 + 400.0).round();
+        let staff = (area / d.rng.gen_range(60.0..250.0)).round() as i64;
+        rows.push(vec![
+            ("id", Val::T(format!("FW{:04}", i + 1))),
+            ("name", Val::T(format!("{}{kind}{:03}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("fire_class", t(class)),
+            ("floor_area_m2", Val::R(area)),
+            ("staff", Val::I(staff)),
+            ("sprinkler", t(if area > 5000.0 || d.rng.gen_bool(0.3) { "是" } else { "否" })),
+            ("escape_ok", t(if d.rng.gen_bool(0.85) { "是" } else { "否" })),
+            ("three_in_one", Val::I(i64::from(d.rng.gen_bool(0.04)))),
+            ("safety_grade", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "factories", &pts, rows)
+}
+
+/// 工贸企业 (D04): dust explosion, confined spaces, metal smelting; a CSV in
+/// BD-09 coordinates (as Baidu-map exports come).
+fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut csv = String::from("id,name,hazard_type,exposure_freq,hidden_dangers_open,workers_exposed,confined_permit,lon,lat\n");
+    for i in 0..90 {
+        let street = *d.pick(&[(Some("桃浦镇"), 0.4), (Some("长征镇"), 0.25), (None, 0.35)]);
+        let p = d.point_in_street(street);
+        let hazard = *d.pick(&[("一般工贸", 0.3), ("有限空间作业", 0.25), ("木粉尘涉爆", 0.17), ("金属冶炼", 0.13), ("铝镁粉尘涉爆", 0.15)]);
+        let freq = *d.pick(&[("连续", 0.15), ("每日", 0.5), ("每周", 0.25), ("每月", 0.1)]);
+        let dangers = *d.pick(&[(0, 0.5), (1, 0.18), (2, 0.12), (3, 0.1), (5, 0.06), (8, 0.04)]);
+        let workers = d.rng.gen_range(3..120);
+        let permit = if hazard == "有限空间作业" && d.rng.gen_bool(0.2) { "无" } else { "有" };
+        let (lon, lat) = d.wgs84(p)?;
+        let (gx, gy) = wgs84_to_gcj02(lon, lat);
+        let (bx, by) = crate::load::crs::gcj02_to_bd09(gx, gy);
+        writeln!(csv, "IT{:03},上海{}工贸有限公司{:02},{hazard},{freq},{dangers},{workers},{permit},{bx:.6},{by:.6}", i + 1, short_name(d, p), i + 1)
+            .expect("writing to a String");
+    }
+    std::fs::write(out.join("industrial_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// 建设工地 (D05): construction site footprints.
+fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..40 {
+        let p = d.point_in_street(None);
+        let (w, h) = (d.rng.gen_range(60.0..260.0), d.rng.gen_range(50.0..200.0));
+        geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.3..0.3)));
+        let kind = *d.pick(&[("住宅", 0.4), ("商业办公", 0.25), ("市政道路", 0.15), ("轨道交通", 0.1), ("学校医院", 0.1)]);
+        rows.push(vec![
+            ("id", Val::T(format!("CS{:03}", i + 1))),
+            ("name", Val::T(format!("{}{kind}项目{:02}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("investment_wan", Val::R((d.rng.gen::<f64>().powf(2.0) * 180000.0 + 3000.0).round())),
+            ("excavation_m", Val::R((d.rng.gen::<f64>() * 22.0).round())),
+            ("tower_cranes", Val::I(d.rng.gen_range(0..7))),
+            ("high_formwork", t(if d.rng.gen_bool(0.3) { "是" } else { "否" })),
+            ("safety_grade", grade(d)),
+        ]);
+    }
+    write_gpkg_layer(out, "construction_sites", GeomKind::Polygon, geoms, rows)
+}
+
+/// 道路 (D06) and the traffic accidents along them.
+fn roads_and_accidents(d: &mut Demo, out: &Path) -> Result<()> {
+    let segments = network(d, 700.0, 4);
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    let mut aadt = vec![];
+    for (i, (seg, r)) in segments.iter().enumerate() {
+        let class = match r % 6 {
+            0 => "快速路",
+            1 | 4 => "主干路",
+            2 => "次干路",
+            _ => "支路",
+        };
+        let volume: i64 = match class {
+            "快速路" => d.rng.gen_range(60000..110000),
+            "主干路" => d.rng.gen_range(25000..60000),
+            "次干路" => d.rng.gen_range(8000..25000),
+            _ => d.rng.gen_range(1000..8000),
+        };
+        aadt.push(volume as f64);
+        rows.push(vec![
+            ("id", Val::T(format!("RD{:04}", i + 1))),
+            ("road_class", t(class)),
+            ("aadt", Val::I(volume)),
+            ("dg_route", t(if class != "支路" && d.rng.gen_bool(0.12) { "是" } else { "否" })),
+        ]);
+        geoms.push(Geometry::LineString(seg.clone()));
+    }
+    // Accidents fall on roads roughly in proportion to traffic.
+    let total: f64 = aadt.iter().sum();
+    let mut pts = vec![];
+    let mut acc_rows = vec![];
+    for i in 0..260 {
+        let mut r = d.rng.gen::<f64>() * total;
+        let k = aadt.iter().position(|a| {
+            r -= a;
+            r < 0.0
+        });
+        let (seg, _) = &segments[k.unwrap_or(segments.len() - 1)];
+        let a = seg.0[0];
+        let b = seg.0[seg.0.len() - 1];
+        let f = d.rng.gen::<f64>();
+        pts.push(Point::new(a.x + (b.x - a.x) * f + d.rng.gen_range(-10.0..10.0), a.y + (b.y - a.y) * f + d.rng.gen_range(-10.0..10.0)));
+        acc_rows.push(vec![
+            ("id", Val::T(format!("AC{:04}", i + 1))),
+            ("year", Val::I(d.rng.gen_range(2021..2024))),
+            ("severity", t(*d.pick(&[("财产损失", 0.7), ("受伤", 0.26), ("死亡", 0.04)]))),
+        ]);
+    }
+    write_gpkg_layer(out, "roads", GeomKind::Line, geoms, rows)?;
+    write_points_geojson(d, out, "traffic_accidents", &pts, acc_rows)
+}
+
+/// 水上交通 (D07): navigable waterways cut into ~600 m reaches, and wharves.
+fn waterways(d: &mut Demo, out: &Path) -> Result<()> {
+    let b = d.bounds;
+    let mut courses: Vec<(&str, LineString<f64>)> = Vec::new();
+    // 苏州河 meanders west–east through the south of the district; 桃浦河 and 真如港 are smaller.
+    for (name, y0, amp) in [("苏州河", b.min().y + (b.max().y - b.min().y) * 0.22, 420.0), ("桃浦河", b.min().y + (b.max().y - b.min().y) * 0.78, 180.0)] {
+        let phase = d.rng.gen_range(0.0..6.0);
+        let coords = (0..=((b.max().x - b.min().x) / 150.0) as usize)
+            .map(|k| {
+                let x = b.min().x + k as f64 * 150.0;
+                Coord { x, y: y0 + amp * ((x - b.min().x) / 1800.0 + phase).sin() }
+            })
+            .collect();
+        courses.push((name, LineString(coords)));
+    }
+    let x0 = b.min().x + (b.max().x - b.min().x) * 0.45;
+    let coords = (0..=((b.max().y - b.min().y) / 150.0) as usize)
+        .map(|k| {
+            let y = b.min().y + k as f64 * 150.0;
+            Coord { x: x0 + 150.0 * (y / 900.0).sin(), y }
+        })
+        .collect();
+    courses.push(("真如港", LineString(coords)));
+
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for (name, course) in &courses {
+        let inside = d.district.clip(&MultiLineString(vec![course.clone()]), false);
+        for part in inside.iter() {
+            for chunk in part.0.windows(5).step_by(4) {
+                let main = *name == "苏州河";
+                rows.push(vec![
+                    ("id", Val::T(format!("WW{:03}", rows.len() + 1))),
+                    ("name", t(name)),
+                    ("vessel_traffic", Val::I(if main { d.rng.gen_range(40..220) } else { d.rng.gen_range(0..30) })),
+                    ("passenger_ferry", t(if main && d.rng.gen_bool(0.3) { "是" } else { "否" })),
+                    ("dg_berths", Val::I(if main { *d.pick(&[(0, 0.7), (1, 0.2), (2, 0.1)]) } else { 0 })),
+                ]);
+                geoms.push(Geometry::LineString(LineString(chunk.to_vec())));
+            }
+        }
+    }
+    // Wharves along the reaches.
+    let mut pts = vec![];
+    let mut wrows = vec![];
+    for i in 0..16 {
+        let k = d.rng.gen_range(0..geoms.len());
+        let Geometry::LineString(l) = &geoms[k] else { unreachable!() };
+        let c = l.0[l.0.len() / 2];
+        pts.push(Point::new(c.x + d.rng.gen_range(-20.0..20.0), c.y + d.rng.gen_range(-20.0..20.0)));
+        wrows.push(vec![("id", Val::T(format!("WF{:02}", i + 1))), ("kind", t(*d.pick(&[("货运码头", 0.6), ("客运码头", 0.25), ("危险品码头", 0.15)])))]);
+    }
+    write_gpkg_layer(out, "waterways", GeomKind::Line, geoms, rows)?;
+    write_points_geojson(d, out, "wharves", &pts, wrows)
+}
+
+/// 特种设备 (D08): elevators, boilers, pressure vessels, cranes, rides; CSV in WGS84.
+fn special_equipment(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut csv = String::from("id,equipment_type,install_year,inspection_overdue,place_crowd,x,y\n");
+    for i in 0..400 {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("电梯", 0.7), ("锅炉", 0.06), ("压力容器", 0.12), ("起重机械", 0.1), ("大型游乐设施", 0.02)]);
+        let year = d.rng.gen_range(1990..2024);
+        let overdue = u8::from(d.rng.gen_bool(if year < 2005 { 0.15 } else { 0.05 }));
+        let crowd = *d.pick(&[("高", 0.25), ("中", 0.45), ("低", 0.3)]);
+        let (lon, lat) = d.wgs84(p)?;
+        writeln!(csv, "SE{:04},{kind},{year},{overdue},{crowd},{lon:.7},{lat:.7}", i + 1).expect("writing to a String");
+    }
+    std::fs::write(out.join("special_equipment.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// 充换电设施 (D09): e-bike and EV charging and battery swap sites.
+fn charging_stations(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..150 {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("电动自行车集中充电", 0.55), ("新能源汽车充电站", 0.35), ("换电站", 0.1)]);
+        let chargers = match kind {
+            "电动自行车集中充电" => d.rng.gen_range(10..120),
+            "新能源汽车充电站" => d.rng.gen_range(4..40),
+            _ => d.rng.gen_range(1..6),
+        };
+        rows.push(vec![
+            ("id", Val::T(format!("EV{:03}", i + 1))),
+            ("kind", t(kind)),
+            ("chargers", Val::I(chargers)),
+            ("indoor", t(if d.rng.gen_bool(0.25) { "是" } else { "否" })),
+            ("fire_records", Val::I(*d.pick(&[(0, 0.85), (1, 0.12), (2, 0.03)]))),
+            ("management", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "charging_stations", &pts, rows)
+}
+
+/// 供水管网 (D10): water mains on their own street grid.
+fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for (seg, r) in network(d, 650.0, 3) {
+        let old = d.is_old(Point(seg.0[1]));
+        let year: i64 = if old { d.rng.gen_range(1960..2010) } else { d.rng.gen_range(1980..2024) };
+        let material = if year < 1990 { *d.pick(&[("灰口铸铁", 0.6), ("钢", 0.4)]) } else { *d.pick(&[("球墨铸铁", 0.6), ("PE", 0.25), ("钢", 0.15)]) };
+        rows.push(vec![
+            ("id", Val::T(format!("WM{:04}", rows.len() + 1))),
+            ("material", t(material)),
+            ("install_year", Val::I(year)),
+            ("diameter_mm", Val::I(if r % 3 == 0 { d.rng.gen_range(500..1400) } else { d.rng.gen_range(100..500) })),
+        ]);
+        geoms.push(Geometry::LineString(seg));
+    }
+    write_gpkg_layer(out, "water_mains", GeomKind::Line, geoms, rows)
+}
+
+/// 轨道交通站点 (D11): the real metro stations in and near the district
+/// (shared/data, MIT), with synthetic passenger flow and depth.
+fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {
+    let cfg = LayerConfig { path: metro.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: None, x_field: None, y_field: None };
+    let stations = vector::read("metro", &cfg, WORKING_CRS)?;
+    let names = stations.texts("name_zh")?;
+    let lines = stations.texts("lines")?;
+    let counts = stations.numbers("line_count")?;
+    let near = d.district.buffer(300.0);
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for (i, g) in stations.geoms.iter().enumerate() {
+        let Geometry::Point(p) = g else { continue };
+        if !near.contains(p) {
+            continue;
+        }
+        let n_lines = counts[i].unwrap_or(1.0) as i64;
+        rows.push(vec![
+            ("id", Val::T(format!("MS{:03}", rows.len() + 1))),
+            ("name", Val::T(names[i].clone().unwrap_or_default())),
+            ("lines", Val::T(lines[i].clone().unwrap_or_default())),
+            ("line_count", Val::I(n_lines)),
+            ("daily_flow", Val::I(d.rng.gen_range(15000..45000) * n_lines + if n_lines > 1 { d.rng.gen_range(20000..60000) } else { 0 })),
+            ("depth_m", Val::R((d.rng.gen_range(12.0..32.0f64) * 10.0).round() / 10.0)),
+        ]);
+        pts.push(*p);
+    }
+    write_points_geojson(d, out, "metro_stations", &pts, rows)
+}
+
+/// 人员密集场所 (D12): malls, complexes, venues, training centres.
+fn venues(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..120 {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("大型商场", 0.2), ("城市综合体", 0.12), ("体育场馆", 0.08), ("文化旅游场所", 0.15), ("冰雪运动场所", 0.03), ("校外培训机构", 0.27), ("宾馆酒店", 0.15)]);
+        let area = match kind {
+            "城市综合体" => d.rng.gen_range(60000.0..200000.0),
+            "大型商场" | "体育场馆" => d.rng.gen_range(10000.0..60000.0),
+            "校外培训机构" => d.rng.gen_range(300.0..3000.0),
+            _ => d.rng.gen_range(2000.0..20000.0f64),
+        }
+        .round();
+        let peak = (area / d.rng.gen_range(3.0..12.0)).round() as i64;
+        rows.push(vec![
+            ("id", Val::T(format!("VN{:03}", i + 1))),
+            ("name", Val::T(format!("{}{kind}{:02}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("floor_area_m2", Val::R(area)),
+            ("peak_occupancy", Val::I(peak)),
+            ("exits", Val::I(((area / 2500.0).ceil() as i64 + d.rng.gen_range(-1..3)).max(1))),
+            ("events_per_year", Val::I(*d.pick(&[(0, 0.5), (4, 0.25), (12, 0.15), (50, 0.1)]))),
+            ("management", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "venues", &pts, rows)
+}
+
+/// 高层建筑 (D13): footprints of buildings over 24 m.
+fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..350 {
+        let p = d.point_in_street(None);
+        let old = d.is_old(p);
+        let height = if d.rng.gen_bool(0.06) { d.rng.gen_range(100.0..230.0) } else { d.rng.gen_range(27.0..99.0f64) }.round();
+        let year = if old { d.rng.gen_range(1985..2012) } else { d.rng.gen_range(1995..2023) };
+        geoms.push(rect_at(p, d.rng.gen_range(20.0..60.0), d.rng.gen_range(15.0..35.0), d.rng.gen_range(-0.4..0.4)));
+        let facilities = if year < 2000 { *d.pick(&[("完好", 0.5), ("部分缺陷", 0.35), ("严重缺陷", 0.15)]) } else { *d.pick(&[("完好", 0.8), ("部分缺陷", 0.17), ("严重缺陷", 0.03)]) };
+        rows.push(vec![
+            ("id", Val::T(format!("HB{:04}", i + 1))),
+            ("use", t(*d.pick(&[("住宅", 0.6), ("公共建筑", 0.25), ("综合", 0.15)]))),
+            ("height_m", Val::R(height)),
+            ("floors", Val::I((height / 3.1) as i64)),
+            ("built_year", Val::I(year)),
+            ("fire_facilities", t(facilities)),
+        ]);
+    }
+    write_gpkg_layer(out, "buildings", GeomKind::Polygon, geoms, rows)
+}
+
+/// 地下空间 (D14): underground malls, car parks, civil-defence works.
+fn underground_spaces(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..80 {
+        let p = d.point_in_street(None);
+        geoms.push(rect_at(p, d.rng.gen_range(40.0..180.0), d.rng.gen_range(30.0..120.0), d.rng.gen_range(-0.3..0.3)));
+        rows.push(vec![
+            ("id", Val::T(format!("UG{:03}", i + 1))),
+            ("use", t(*d.pick(&[("地下商业", 0.2), ("地下停车", 0.55), ("人防工程", 0.15), ("轨交配套", 0.1)]))),
+            ("levels", Val::I(*d.pick(&[(1, 0.55), (2, 0.35), (3, 0.1)]))),
+            ("ventilation", t(*d.pick(&[("良好", 0.6), ("一般", 0.3), ("差", 0.1)]))),
+        ]);
+    }
+    write_gpkg_layer(out, "underground_spaces", GeomKind::Polygon, geoms, rows)
+}
+
+/// 地质灾害与林地火险 (D17): census hazard zones — subsidence, buried fault
+/// influence belts, and green-land fire risk patches.
+fn geohazard_zones(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..30 {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("地面沉降", 0.45), ("隐伏断层影响带", 0.2), ("林地火险区", 0.35)]);
+        let (w, h) = match kind {
+            "隐伏断层影响带" => (d.rng.gen_range(1500.0..3500.0), d.rng.gen_range(150.0..300.0)),
+            "林地火险区" => (d.rng.gen_range(150.0..600.0), d.rng.gen_range(120.0..400.0)),
+            _ => (d.rng.gen_range(400.0..1400.0), d.rng.gen_range(300.0..1000.0f64)),
+        };
+        geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.8..0.8)));
+        let (level, rank) = *d.pick(&[(("高", 4), 0.15), (("较高", 3), 0.25), (("中", 2), 0.35), (("低", 1), 0.25)]);
+        rows.push(vec![
+            ("id", Val::T(format!("GH{:02}", i + 1))),
+            ("kind", t(kind)),
+            ("hazard_level", t(level)),
+            ("hazard_rank", Val::I(rank)),
+        ]);
+    }
+    write_gpkg_layer(out, "geohazard_zones", GeomKind::Polygon, geoms, rows)
 }

@@ -15,6 +15,12 @@ fn init_logging(cli: &Cli) {
         (false, 1) => "debug",
         _ => "trace",
     };
+    // GDAL reports through its own handler, which prints to stderr; route it into the log.
+    gdal::config::set_error_handler(|class, code, msg| match class {
+        gdal::errors::CplErrType::Warning => tracing::warn!(gdal_code = code, "GDAL: {msg}"),
+        gdal::errors::CplErrType::Debug | gdal::errors::CplErrType::None => tracing::debug!(gdal_code = code, "GDAL: {msg}"),
+        _ => tracing::debug!(gdal_code = code, "GDAL error (reported with its context): {msg}"),
+    });
     let filter = tracing_subscriber::EnvFilter::try_from_env("SISE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -99,7 +105,7 @@ fn main() -> ExitCode {
             println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
         }),
         Command::Models(cmd) => models(cmd),
-        Command::DemoData { streets, out, seed } => sise::demo::generate(streets, out, *seed),
+        Command::DemoData { streets, metro, out, seed } => sise::demo::generate(streets, metro, out, *seed),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

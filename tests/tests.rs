@@ -5,4 +5,5 @@ mod common;
 mod crs;
 mod demo;
 mod handmade;
+mod models;
 mod validate;

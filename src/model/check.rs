@@ -17,8 +17,18 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
 
     let objects = match layers.layers.get(model.objects()) {
         Some(Layer::Vector(v)) => v,
-        Some(Layer::Raster(_)) => return Err(err(format!("[inputs] objects = '{}' is a raster; objects must be a vector layer", model.objects()))),
-        None => return Err(err(format!("[inputs] objects = '{}' is not a [layers.*] entry of {} ({})", model.objects(), config.file.display(), known()))),
+        Some(Layer::Raster(_)) => {
+            return Err(err(format!("line {}: [inputs] objects = '{}' is a raster; objects must be a vector layer", model.inputs_line, model.objects())))
+        }
+        None => {
+            return Err(err(format!(
+                "line {}: [inputs] objects = '{}' is not a [layers.*] entry of {} ({})",
+                model.inputs_line,
+                model.objects(),
+                config.file.display(),
+                known()
+            )))
+        }
     };
     if objects.kind != model.geometry {
         return Err(Error::input(
@@ -35,7 +45,12 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     }
     for l in model.inputs.exposure.iter().chain(&model.inputs.hazard).chain(&model.inputs.capacity) {
         if !config.layers.contains_key(l) {
-            return Err(err(format!("[inputs] lists layer '{l}', which is not a [layers.*] entry of {} ({})", config.file.display(), known())));
+            return Err(err(format!(
+                "line {}: [inputs] lists layer '{l}', which is not a [layers.*] entry of {} ({})",
+                model.inputs_line,
+                config.file.display(),
+                known()
+            )));
         }
     }
 
@@ -103,18 +118,19 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
         for c in &v.when {
             if !is_indicator(&c.name) && !objects.has_field(&c.name) {
                 return Err(err(format!(
-                    "[[veto]] when \"{c}\": '{}' is neither an indicator key nor a field of layer '{}'",
-                    c.name, objects.name
+                    "line {}: [[veto]] when \"{c}\": '{}' is neither an indicator key nor a field of layer '{}'",
+                    v.line, c.name, objects.name
                 )));
             }
         }
     }
+    let agg = |m: String| err(format!("line {}: [aggregate] {m}", model.aggregate.line));
     if let Some(w) = &model.aggregate.weight_by {
         match model.indicators.iter().find(|i| &i.key == w) {
-            Some(i) if i.normalise.is_categorical() => return Err(err(format!("[aggregate] weight_by = '{w}' is a categorical indicator; it must be numeric"))),
+            Some(i) if i.normalise.is_categorical() => return Err(agg(format!("weight_by = '{w}' is a categorical indicator; it must be numeric"))),
             Some(_) => {}
             None if objects.has_field(w) => check_field(objects, w, true)?,
-            None => return Err(err(format!("[aggregate] weight_by = '{w}' is neither an indicator key nor a field of layer '{}'", objects.name))),
+            None => return Err(agg(format!("weight_by = '{w}' is neither an indicator key nor a field of layer '{}'", objects.name))),
         }
     }
     Ok(())

@@ -218,10 +218,14 @@ pub struct Veto {
     pub when: Vec<Condition>,
     pub level: Level,
     pub reason: String,
+    /// Line of the rule in its model file, for messages.
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {
+    /// Line of `[aggregate]` in the model file, for messages.
+    pub line: usize,
     pub grid: AggMethod,
     pub admin: AggMethod,
     /// Indicator key or numeric field weighting `weighted_mean`.
@@ -272,6 +276,8 @@ pub struct Model {
     pub model_version: String,
     pub description: Option<String>,
     pub inputs: Inputs,
+    /// Line of `[inputs]` in the model file, for messages.
+    pub inputs_line: usize,
     /// The geometry kind the objects must have.
     pub geometry: GeomKind,
     pub method: Method,
@@ -292,7 +298,7 @@ struct RawModel {
     description: Option<String>,
     geometry: GeomKind,
     method: Spanned<RawMethod>,
-    inputs: Inputs,
+    inputs: Spanned<Inputs>,
     #[serde(rename = "indicator")]
     indicators: Vec<Spanned<RawIndicator>>,
     ahp: Option<Spanned<RawAhp>>,
@@ -302,7 +308,7 @@ struct RawModel {
     #[serde(default, rename = "veto")]
     vetoes: Vec<Spanned<RawVeto>>,
     levels: Spanned<Thresholds>,
-    aggregate: RawAggregate,
+    aggregate: Spanned<RawAggregate>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -637,17 +643,21 @@ impl Model {
             if v.reason.trim().is_empty() {
                 return Err(at_v("reason is empty; it is printed on every object the rule applies to".into()));
             }
-            vetoes.push(Veto { when, level, reason: v.reason });
+            vetoes.push(Veto { when, level, reason: v.reason, line: line_of(text, span.start) });
         }
 
-        if raw.aggregate.weight_by.is_none() && [raw.aggregate.grid, raw.aggregate.admin].contains(&AggMethod::WeightedMean) {
-            return Err(err("[aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)".into()));
+        let agg_line = line_of(text, raw.aggregate.span().start);
+        let agg = raw.aggregate.into_inner();
+        if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
+            return Err(err(format!("line {agg_line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")));
         }
-        let aggregate = Aggregate { grid: raw.aggregate.grid, admin: raw.aggregate.admin, weight_by: raw.aggregate.weight_by };
+        let aggregate = Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by };
 
+        let inputs_line = line_of(text, raw.inputs.span().start);
+        let inputs = raw.inputs.into_inner();
         for ind in &indicators {
             if let Some(layer) = ind.source.layer() {
-                if raw.inputs.role_of(layer).is_none() {
+                if inputs.role_of(layer).is_none() {
                     return Err(err(format!(
                         "line {}: indicator '{}' reads layer '{layer}', which [inputs] does not list under exposure, hazard or capacity",
                         ind.line, ind.key
@@ -663,7 +673,8 @@ impl Model {
             name: raw.name,
             model_version: raw.model_version,
             description: raw.description,
-            inputs: raw.inputs,
+            inputs,
+            inputs_line,
             geometry: raw.geometry,
             method,
             indicators,
