@@ -13,6 +13,7 @@ use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::{self, Layers, VectorLayer};
+use crate::model::AggMethod;
 use crate::model::{check::check_model, Model};
 use crate::progress::Progress;
 use crate::score::{self, DomainScores};
@@ -170,7 +171,14 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
         .map(|(m, scores)| {
             let objects = prepared.layers.vector(m.objects()).expect("checked in prepare");
             let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
-            let agg = |method, zones: &Zones| aggregate::aggregate(&objects.geoms, &scores, method, &m.thresholds, zones);
+            let agg = |method, zones: &Zones| {
+                // Objects per km of a line layer need that layer's metres per zone.
+                let density = m.aggregate.density.as_ref().filter(|_| method == AggMethod::Density).map(|(layer, bands)| {
+                    let lines = prepared.layers.vector(layer).expect("checked in prepare");
+                    (aggregate::line_metres(&lines.geoms, zones), bands)
+                });
+                aggregate::aggregate(&objects.geoms, &scores, method, &m.thresholds, zones, density.as_ref().map(|(m, b)| (&m[..], *b)))
+            };
             let result = DomainResult {
                 grid: agg(m.aggregate.grid, &grid.cells),
                 admin: agg(m.aggregate.admin, &prepared.admin.zones),

@@ -128,3 +128,57 @@ fn models_list_and_show_explain_the_models() {
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("no model with id or key 'D99'"));
 }
+
+#[test]
+fn density_aggregation_counts_objects_per_km_of_a_line_layer() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    std::fs::write(
+        dir.join("density_model.toml"),
+        r#"
+id = "T04"
+key = "sites_per_km"
+name = "沿管线场所密度"
+model_version = "test"
+geometry = "point"
+method = "weighted_index"
+
+[inputs]
+objects = "sites"
+hazard = ["pipes"]
+
+[[indicator]]
+key = "cls"
+name = "类别"
+source = "attribute"
+field = "cls"
+categories = { high = 100, low = 20 }
+weight = 1.0
+
+[levels]
+red = 70
+orange = 50
+yellow = 30
+
+[aggregate]
+grid = "density"
+admin = "density"
+density_of = "pipes"
+density_levels = { red = 3, orange = 2, yellow = 1 }
+"#,
+    )
+    .unwrap();
+    let o = validate_with(&dir, "\"density_model.toml\"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.join("out");
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let grid = read_layer(&out.join("sise.gpkg"), "grid");
+    // Cell 2000_13800 holds S1 and 300 m of pipe (L1 100 m + L2 200 m): 1 / 0.3 km = 3.33 per km → red.
+    assert!((num(&grid, "cell_id", "2000_13800", "t04_score") - 3.3333).abs() < 1e-3);
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "t04_level"), 1.0);
+    // S2's cell has no pipe: no density there.
+    assert_eq!(value(&grid, "cell_id", "2002_13802", "t04_level"), None);
+    // 街镇 甲 holds S1 and S2 and the same 300 m: 2 / 0.3 = 6.67 per km.
+    let streets = read_layer(&out.join("sise.gpkg"), "streets");
+    assert!((num(&streets, "street_name", "甲街道", "t04_score") - 6.6667).abs() < 1e-3);
+}

@@ -132,13 +132,27 @@ pub struct ZoneResult {
     pub objects: usize,
 }
 
-/// Aggregate one domain's objects to zones. `None` for zones with no object of the domain.
+/// Metres of a line layer inside each zone (the denominator of `density`).
+pub fn line_metres(lines: &[Geometry<f64>], zones: &Zones) -> Vec<f64> {
+    let mut m = vec![0.0; zones.len()];
+    for g in lines {
+        for (z, len) in zones.pieces(g) {
+            m[z] += len;
+        }
+    }
+    m
+}
+
+/// Aggregate one domain's objects to zones. `None` for zones with no object
+/// of the domain. `density` is, for `AggMethod::Density`, the metres of the
+/// reference line layer per zone and the bands on objects per km.
 pub fn aggregate(
     geoms: &[Geometry<f64>],
     scores: &DomainScores,
     method: AggMethod,
     thresholds: &Thresholds,
     zones: &Zones,
+    density: Option<(&[f64], &Thresholds)>,
 ) -> Vec<Option<ZoneResult>> {
     // Per zone: Σ amount, Σ weight·score and Σ weight (weight = amount, × the
     // object's weight for weighted_mean), max score, worst level, object count.
@@ -165,12 +179,22 @@ pub fn aggregate(
         }
     }
     acc.into_iter()
-        .map(|a| {
-            a.map(|a| match method {
+        .enumerate()
+        .map(|(z, a)| {
+            let a = a?;
+            Some(match method {
                 AggMethod::Max => ZoneResult { score: a.max, level: a.worst, amount: a.amount, objects: a.n },
                 AggMethod::Mean | AggMethod::WeightedMean => {
                     let s = if a.w > 0.0 { a.ws / a.w } else { 0.0 };
                     ZoneResult { score: s, level: thresholds.level(s), amount: a.amount, objects: a.n }
+                }
+                AggMethod::Density => {
+                    let (metres, bands) = density.expect("density aggregation needs its line lengths");
+                    if metres[z] <= 0.0 {
+                        return None;
+                    }
+                    let per_km = a.n as f64 / (metres[z] / 1000.0);
+                    ZoneResult { score: per_km, level: bands.level(per_km), amount: a.amount, objects: a.n }
                 }
             })
         })
@@ -235,16 +259,22 @@ mod tests {
             weight: vec![1.0, 3.0],
         };
         let t = Thresholds::new(75.0, 55.0, 35.0);
-        let mean = aggregate(&geoms, &scores, AggMethod::Mean, &t, &zones)[0].unwrap();
+        let mean = aggregate(&geoms, &scores, AggMethod::Mean, &t, &zones, None)[0].unwrap();
         // (30·80 + 90·40) / 120 = 50 → yellow.
         assert!((mean.score - 50.0).abs() < 1e-9);
         assert_eq!(mean.level, Level::General);
         assert!((mean.amount - 120.0).abs() < 1e-9);
         // Exposure-weighted: weights 30·1 and 90·3 → (30·80 + 270·40) / 300 = 44 → yellow.
-        let weighted = aggregate(&geoms, &scores, AggMethod::WeightedMean, &t, &zones)[0].unwrap();
+        let weighted = aggregate(&geoms, &scores, AggMethod::WeightedMean, &t, &zones, None)[0].unwrap();
         assert!((weighted.score - 44.0).abs() < 1e-9 && (weighted.amount - 120.0).abs() < 1e-9, "{weighted:?}");
-        let max = aggregate(&geoms, &scores, AggMethod::Max, &t, &zones)[0].unwrap();
+        let max = aggregate(&geoms, &scores, AggMethod::Max, &t, &zones, None)[0].unwrap();
         assert_eq!((max.score, max.level, max.objects), (80.0, Level::Major, 2));
+        // Density: 2 objects per 0.25 km of reference line = 8 per km → red on bands 6/4/2.
+        let bands = Thresholds::new(6.0, 4.0, 2.0);
+        let d = aggregate(&geoms, &scores, AggMethod::Density, &t, &zones, Some((&[250.0], &bands)))[0].unwrap();
+        assert_eq!((d.score, d.level), (8.0, Level::Major));
+        // No reference line in the zone: no density.
+        assert!(aggregate(&geoms, &scores, AggMethod::Density, &t, &zones, Some((&[0.0], &bands)))[0].is_none());
     }
 
     #[test]

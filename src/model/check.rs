@@ -125,6 +125,12 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
         }
     }
     let agg = |m: String| err(format!("line {}: [aggregate] {m}", model.aggregate.line));
+    if let Some((layer, _)) = &model.aggregate.density {
+        match layers.vector(layer) {
+            Some(v) if v.kind == GeomKind::Line => {}
+            _ => return Err(agg(format!("density_of = '{layer}' must be a line layer of the run"))),
+        }
+    }
     if let Some(w) = &model.aggregate.weight_by {
         match model.indicators.iter().find(|i| &i.key == w) {
             Some(i) if i.normalise.is_categorical() => return Err(agg(format!("weight_by = '{w}' is a categorical indicator; it must be numeric"))),

@@ -52,8 +52,13 @@ fn source_words(s: &Source, m: &Model) -> String {
     }
 }
 
-fn agg_words(a: AggMethod, weight_by: Option<&str>) -> String {
+fn agg_words(a: AggMethod, m: &Model) -> String {
+    let weight_by = m.aggregate.weight_by.as_deref();
     match a {
+        AggMethod::Density => match &m.aggregate.density {
+            Some((layer, t)) => format!("objects per km of '{layer}' (重大 ≥ {}, 较大 ≥ {}, 一般 ≥ {})", t.red, t.orange, t.yellow),
+            None => "density".into(),
+        },
         AggMethod::Max => "worst object (highest score, most severe level)".into(),
         AggMethod::Mean => "mean score weighted by count, length or area inside the unit".into(),
         AggMethod::WeightedMean => format!("mean score weighted by length or area × '{}'", weight_by.unwrap_or("?")),
@@ -154,8 +159,7 @@ impl Model {
                 let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
             }
         }
-        let wb = self.aggregate.weight_by.as_deref();
-        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, wb), agg_words(self.aggregate.admin, wb));
+        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, self), agg_words(self.aggregate.admin, self));
         s
     }
 }

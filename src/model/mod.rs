@@ -58,6 +58,10 @@ pub enum AggMethod {
     /// As `mean`, with each object's share also multiplied by its
     /// `weight_by` value (an indicator or field: exposure-weighted).
     WeightedMean,
+    /// Objects per km of the line layer `density_of` inside the unit (e.g.
+    /// accidents per km of road), graded by `density_levels`. Units without
+    /// any of that line get no result.
+    Density,
 }
 
 /// Zonal statistic over a footprint.
@@ -230,6 +234,8 @@ pub struct Aggregate {
     pub admin: AggMethod,
     /// Indicator key or numeric field weighting `weighted_mean`.
     pub weight_by: Option<String>,
+    /// For `density`: the line layer and the bands on objects per km.
+    pub density: Option<(String, Thresholds)>,
 }
 
 /// The layers a domain uses, by role.
@@ -409,6 +415,8 @@ struct RawAggregate {
     grid: AggMethod,
     admin: AggMethod,
     weight_by: Option<String>,
+    density_of: Option<String>,
+    density_levels: Option<Thresholds>,
 }
 
 impl<'de> Deserialize<'de> for GeomKind {
@@ -646,13 +654,6 @@ impl Model {
             vetoes.push(Veto { when, level, reason: v.reason, line: line_of(text, span.start) });
         }
 
-        let agg_line = line_of(text, raw.aggregate.span().start);
-        let agg = raw.aggregate.into_inner();
-        if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
-            return Err(err(format!("line {agg_line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")));
-        }
-        let aggregate = Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by };
-
         let inputs_line = line_of(text, raw.inputs.span().start);
         let inputs = raw.inputs.into_inner();
         for ind in &indicators {
@@ -665,6 +666,28 @@ impl Model {
                 }
             }
         }
+
+        let agg_line = line_of(text, raw.aggregate.span().start);
+        let agg = raw.aggregate.into_inner();
+        if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
+            return Err(err(format!("line {agg_line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")));
+        }
+        let uses_density = [agg.grid, agg.admin].contains(&AggMethod::Density);
+        let density = match (agg.density_of, agg.density_levels) {
+            (Some(layer), Some(levels)) if uses_density => {
+                levels.check().map_err(|m| err(format!("line {agg_line}: [aggregate] density_levels: {m}")))?;
+                if inputs.role_of(&layer).is_none() {
+                    return Err(err(format!("line {agg_line}: [aggregate] density_of = '{layer}' is not listed in [inputs]")));
+                }
+                Some((layer, levels))
+            }
+            (None, None) if !uses_density => None,
+            _ if uses_density => {
+                return Err(err(format!("line {agg_line}: [aggregate] density needs `density_of` (a line layer) and `density_levels = {{ red = …, orange = …, yellow = … }}` (objects per km)")))
+            }
+            _ => return Err(err(format!("line {agg_line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"))),
+        };
+        let aggregate = Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by, density };
 
         Ok(Model {
             file: file.to_owned(),
@@ -698,6 +721,7 @@ impl Model {
     /// Every other run-config layer the model reads (besides its objects).
     pub fn context_layers(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.indicators.iter().filter_map(|i| i.source.layer()).collect();
+        v.extend(self.aggregate.density.as_ref().map(|(l, _)| l.as_str()));
         v.sort();
         v.dedup();
         v
