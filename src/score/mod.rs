@@ -230,33 +230,14 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect())
         }
         Source::LengthWithin { layer, radius_m } => {
-            let other = context_vector(ctx, layer, model)?;
-            let index = SpatialIndex::new(&other.geoms);
-            Values::Numbers(
-                objects
-                    .geoms
-                    .par_iter()
-                    .map(|g| {
-                        let zone = g.buffer(*radius_m);
-                        index.within(g, *radius_m).into_iter().map(|j| clip_length(&zone, &other.geoms[j])).sum()
-                    })
-                    .collect(),
-            )
+            Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length))
         }
-        Source::AreaWithin { layer, radius_m } => {
-            let other = context_vector(ctx, layer, model)?;
-            let index = SpatialIndex::new(&other.geoms);
-            Values::Numbers(
-                objects
-                    .geoms
-                    .par_iter()
-                    .map(|g| {
-                        let zone = g.buffer(*radius_m);
-                        index.within(g, *radius_m).into_iter().map(|j| zone.intersection(&as_polygons(&other.geoms[j])).unsigned_area()).sum()
-                    })
-                    .collect(),
-            )
-        }
+        Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(
+            objects,
+            context_vector(ctx, layer, model)?,
+            *radius_m,
+            |zone, g| zone.intersection(&as_polygons(g)).unsigned_area(),
+        )),
         Source::NearestDistance { layer } => {
             let other = context_vector(ctx, layer, model)?;
             let index = SpatialIndex::new(&other.geoms);
@@ -311,6 +292,25 @@ fn fill_missing(v: Vec<Option<f64>>, missing: Option<f64>, ind: &Indicator, obje
                     objects.ids[i], ind.key, model.file.display()
                 ))
             })
+        })
+        .collect()
+}
+
+/// For each object, `measure` (metres of line, m² of polygon…) of the other
+/// layer's features inside the object buffered by `radius`.
+fn measure_within(
+    objects: &VectorLayer,
+    other: &VectorLayer,
+    radius: f64,
+    measure: impl Fn(&MultiPolygon<f64>, &Geometry<f64>) -> f64 + Sync,
+) -> Vec<f64> {
+    let index = SpatialIndex::new(&other.geoms);
+    objects
+        .geoms
+        .par_iter()
+        .map(|g| {
+            let zone = g.buffer(radius);
+            index.within(g, radius).into_iter().map(|j| measure(&zone, &other.geoms[j])).sum()
         })
         .collect()
 }
