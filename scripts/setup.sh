@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install what sise needs to build and test on Debian (12 "bookworm") or a
 # derivative: GDAL 3.6 and PROJ 9.1 with headers, clang for the PROJ
-# bindings, and the GDAL/PROJ command-line tools the tests compare against.
+# bindings, the GDAL/PROJ command-line tools the tests compare against, a CJK
+# font for map images, and QGIS with its Python bindings, which the tests use
+# to open the outputs in the real client.
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libgdal-dev libproj-dev gdal-bin proj-bin pkg-config clang libclang-dev)
+packages=(libgdal-dev libproj-dev gdal-bin proj-bin pkg-config clang libclang-dev fonts-noto-cjk qgis python3-qgis)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::level::Thresholds;
+use crate::level::{Palette, Thresholds};
 
 /// How a layer's coordinates are offset from WGS84, as Chinese web-map POI
 /// data often are (火星坐标).
@@ -85,6 +85,8 @@ struct RawConfig {
     admin_units: AdminUnitsConfig,
     #[serde(default)]
     comprehensive: Comprehensive,
+    #[serde(default)]
+    colours: Palette,
     layers: BTreeMap<String, LayerConfig>,
     domains: Vec<PathBuf>,
 }
@@ -113,6 +115,8 @@ pub struct RunConfig {
     pub grid_cell_m: f64,
     pub admin_units: AdminUnitsConfig,
     pub comprehensive: Comprehensive,
+    /// Colours of the four levels in every output.
+    pub colours: Palette,
     pub layers: BTreeMap<String, LayerConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
@@ -143,6 +147,7 @@ impl RunConfig {
                 return Err(err("comprehensive.weights must be non-negative numbers".into()));
             }
         }
+        raw.colours.check().map_err(err)?;
         if raw.domains.is_empty() {
             return Err(err("domains is empty: list at least one model file".into()));
         }
@@ -164,6 +169,7 @@ impl RunConfig {
             grid_cell_m: raw.grid_cell_m,
             admin_units: raw.admin_units,
             comprehensive: raw.comprehensive,
+            colours: raw.colours,
             layers,
             domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,

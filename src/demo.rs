@@ -184,11 +184,11 @@ fn residential(d: &mut Demo, out: &Path) -> Result<()> {
         drainage.push(Some(rp as i64));
         built.push(Some(year));
     }
-    let layer = OutLayer {
-        name: "residential".into(),
-        kind: GeomKind::Point,
-        geoms: d.wgs84_points(&pts)?,
-        columns: vec![
+    let layer = OutLayer::plain(
+        "residential",
+        GeomKind::Point,
+        d.wgs84_points(&pts)?,
+        vec![
             Column::text("id", text(ids)),
             Column::text("name", text(names)),
             Column::int("population", pop),
@@ -196,7 +196,7 @@ fn residential(d: &mut Demo, out: &Path) -> Result<()> {
             Column::int("drainage_rp", drainage),
             Column::int("built_year", built),
         ],
-    };
+    );
     write_ogr(fresh(&out.join("residential.geojson"))?, "GeoJSON", &[], "EPSG:4326", &[layer])
 }
 
@@ -220,17 +220,17 @@ fn sensitive_sites(d: &mut Demo, out: &Path) -> Result<()> {
             pts.push(p);
         }
     }
-    let layer = OutLayer {
-        name: "sensitive_sites".into(),
-        kind: GeomKind::Point,
-        geoms: d.wgs84_points(&pts)?,
-        columns: vec![
+    let layer = OutLayer::plain(
+        "sensitive_sites",
+        GeomKind::Point,
+        d.wgs84_points(&pts)?,
+        vec![
             Column::text("id", text(ids)),
             Column::text("name", text(names)),
             Column::text("kind", text(ks)),
             Column::int("occupants", occ),
         ],
-    };
+    );
     let path = out.join("sensitive_sites.shp");
     for ext in ["shx", "dbf", "prj", "cpg"] {
         fresh(&path.with_extension(ext))?;
@@ -335,11 +335,11 @@ fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
         leak.push(Some(i64::from(d.rng.gen_bool(0.03))));
         geoms.push(Geometry::LineString(seg));
     }
-    let layer = OutLayer {
-        name: "pipelines".into(),
-        kind: GeomKind::Line,
+    let layer = OutLayer::plain(
+        "pipelines",
+        GeomKind::Line,
         geoms,
-        columns: vec![
+        vec![
             Column::text("id", text(ids)),
             Column::text("pressure", text(pressure)),
             Column::text("material", text(material)),
@@ -348,8 +348,8 @@ fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
             Column::text("maintenance_grade", text(grade)),
             Column::int("leak_unrepaired", leak),
         ],
-    };
-    crate::emit::vector::write_gpkg(fresh(&out.join("gas_pipelines.gpkg"))?, WORKING_CRS, &[layer])
+    );
+    crate::emit::vector::write_gpkg(fresh(&out.join("gas_pipelines.gpkg"))?, WORKING_CRS, &[layer], &[])
 }
 
 /// 排水泵站: drainage pumping stations. GeoJSON, WGS84.
@@ -362,12 +362,12 @@ fn pumping_stations(d: &mut Demo, out: &Path) -> Result<()> {
         cap.push(Some((d.rng.gen_range(1.0..12.0f64) * 10.0).round() / 10.0));
         pts.push(p);
     }
-    let layer = OutLayer {
-        name: "pumping_stations".into(),
-        kind: GeomKind::Point,
-        geoms: d.wgs84_points(&pts)?,
-        columns: vec![Column::text("id", text(ids)), Column::text("name", text(names)), Column::real("capacity_m3s", cap)],
-    };
+    let layer = OutLayer::plain(
+        "pumping_stations",
+        GeomKind::Point,
+        d.wgs84_points(&pts)?,
+        vec![Column::text("id", text(ids)), Column::text("name", text(names)), Column::real("capacity_m3s", cap)],
+    );
     write_ogr(fresh(&out.join("pumping_stations.geojson"))?, "GeoJSON", &[], "EPSG:4326", &[layer])
 }
 
@@ -439,7 +439,7 @@ fn table(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&
             Val::T(_) => Column::text(*n, rows.iter().map(|r| if let Val::T(v) = &r[k].1 { Some(v.clone()) } else { None }).collect()),
         })
         .collect();
-    OutLayer { name: name.into(), kind, geoms, columns }
+    OutLayer::plain(name, kind, geoms, columns)
 }
 
 /// Write point features (generated in the working CRS) as WGS84 GeoJSON.
@@ -449,7 +449,7 @@ fn write_points_geojson(d: &Demo, out: &Path, name: &str, pts: &[Point<f64>], ro
 }
 
 fn write_gpkg_layer(out: &Path, name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&str, Val)>>) -> Result<()> {
-    crate::emit::vector::write_gpkg(fresh(&out.join(format!("{name}.gpkg")))?, WORKING_CRS, &[table(name, kind, geoms, rows)])
+    crate::emit::vector::write_gpkg(fresh(&out.join(format!("{name}.gpkg")))?, WORKING_CRS, &[table(name, kind, geoms, rows)], &[])
 }
 
 /// A rectangle of `w` × `h` metres centred on `p`, rotated by `angle` radians.

@@ -59,6 +59,59 @@ impl Level {
     }
 }
 
+/// Map colours of the four levels, as "#RRGGBB"; the run config may override the defaults.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Palette {
+    pub red: String,
+    pub orange: String,
+    pub yellow: String,
+    pub blue: String,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette {
+            red: Level::Major.colour().into(),
+            orange: Level::Significant.colour().into(),
+            yellow: Level::General.colour().into(),
+            blue: Level::Low.colour().into(),
+        }
+    }
+}
+
+impl Palette {
+    pub fn colour(&self, level: Level) -> &str {
+        match level {
+            Level::Major => &self.red,
+            Level::Significant => &self.orange,
+            Level::General => &self.yellow,
+            Level::Low => &self.blue,
+        }
+    }
+
+    /// (r, g, b) of a level's colour.
+    pub fn rgb(&self, level: Level) -> (u8, u8, u8) {
+        parse_hex(self.colour(level)).expect("checked when the config was read")
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        for (name, c) in [("red", &self.red), ("orange", &self.orange), ("yellow", &self.yellow), ("blue", &self.blue)] {
+            parse_hex(c).ok_or_else(|| format!("colours.{name} = \"{c}\" is not a colour like \"#E60000\""))?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_hex(c: &str) -> Option<(u8, u8, u8)> {
+    let h = c.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
 /// Whether a score equal to a threshold reaches it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
 pub enum Compare {

@@ -34,12 +34,13 @@ pub fn run(config_path: &Path, out: &Path, progress: &Progress) -> Result<RunRep
 
     let start = Instant::now();
     let staging = Staging::new(out)?;
-    let gpkg = staging.path.join("sise.gpkg");
-    emit::vector::write_gpkg(&gpkg, &a.prepared.config.working_crs, &emit::all_layers(&a))?;
-    emit::summary::write(&staging.path.join("summary.csv"), &a)?;
-    let outputs: BTreeMap<String, String> = ["sise.gpkg", "summary.csv"]
+    let written = emit::write_outputs(&staging.path, &a)?;
+    let outputs: BTreeMap<String, String> = written
         .iter()
-        .map(|f| Ok((f.to_string(), manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(&staging.path, e))?)))
+        .map(|f| {
+            let hash = manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(staging.path.join(f), e))?;
+            Ok((f.to_string_lossy().into_owned(), hash))
+        })
         .collect::<Result<_>>()?;
     let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
     let m = manifest::build(&a, &outputs, &timings)?;

@@ -59,3 +59,8 @@ pub fn value(rows: &[Row], key: &str, id: &str, field: &str) -> Option<String> {
 pub fn num(rows: &[Row], key: &str, id: &str, field: &str) -> f64 {
     value(rows, key, id, field).unwrap_or_else(|| panic!("{id}.{field} is null")).parse().unwrap()
 }
+
+/// The layer names of a GeoPackage, through GDAL.
+pub fn read_gpkg_layer_names(gpkg: &Path) -> Vec<String> {
+    Dataset::open(gpkg).unwrap().layers().map(|l| l.name()).collect()
+}

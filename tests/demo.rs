@@ -92,3 +92,36 @@ fn demo_run_writes_every_layer_with_levels() {
     let streets = read_layer(&gpkg, "streets");
     assert!(streets.iter().any(|r| r["street_name"].as_deref() == Some("桃浦镇")));
 }
+
+/// The demo outputs in the real QGIS client (Debian's qgis + python3-qgis,
+/// installed by scripts/setup.sh): default styles, labels, aliases, project
+/// groups and visibility, and a rendered map with all four colours.
+#[test]
+fn qgis_opens_the_outputs_styled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let cfg = repo().join("layers/demo/assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut layers: Vec<String> = read_gpkg_layer_names(&out.join("sise.gpkg"));
+    layers.retain(|l| l != "layer_styles");
+    assert_eq!(layers.len(), 19, "{layers:?}");
+    let runtime = tmp.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    let o = std::process::Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/qgis/check_qgis.py"))
+        .arg(&out)
+        .args(&layers)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("/usr/bin/python3 (run scripts/setup.sh to install QGIS)");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "QGIS check failed:\n{stdout}\n{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report["failures"].as_array().unwrap().len(), 0);
+    for level in ["1", "2", "3", "4"] {
+        assert!(report["pixels"][level].as_u64().unwrap() > 100, "{report}");
+    }
+    assert_eq!(report["groups"].as_array().unwrap().len(), 19);
+}

@@ -4,13 +4,18 @@
 
 pub mod vector;
 pub mod manifest;
+pub mod qgis;
+pub mod style;
 pub mod summary;
+
+use std::path::{Path, PathBuf};
 
 use geo_types::Geometry;
 
 use crate::aggregate::ZoneResult;
+use crate::error::{Error, Result};
 use crate::assess::Assessment;
-use crate::level::Level;
+use crate::level::{Level, Palette};
 use crate::load::GeomKind;
 use crate::score::Values as ScoreValues;
 
@@ -24,18 +29,24 @@ pub enum Values {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub name: String,
+    /// The Chinese name shown to users (QGIS field alias, table header).
+    pub alias: Option<String>,
     pub values: Values,
 }
 
 impl Column {
     pub fn int(name: impl Into<String>, v: Vec<Option<i64>>) -> Column {
-        Column { name: name.into(), values: Values::Int(v) }
+        Column { name: name.into(), alias: None, values: Values::Int(v) }
     }
     pub fn real(name: impl Into<String>, v: Vec<Option<f64>>) -> Column {
-        Column { name: name.into(), values: Values::Real(v.into_iter().map(|x| x.map(round)).collect()) }
+        Column { name: name.into(), alias: None, values: Values::Real(v.into_iter().map(|x| x.map(round)).collect()) }
     }
     pub fn text(name: impl Into<String>, v: Vec<Option<String>>) -> Column {
-        Column { name: name.into(), values: Values::Text(v) }
+        Column { name: name.into(), alias: None, values: Values::Text(v) }
+    }
+    pub fn alias(mut self, alias: impl Into<String>) -> Column {
+        self.alias = Some(alias.into());
+        self
     }
 }
 
@@ -53,27 +64,34 @@ fn round(x: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct OutLayer {
     pub name: String,
+    /// Chinese title (GeoPackage identifier, QGIS layer name).
+    pub title: String,
+    /// What the layer is: domain, year, model version (GeoPackage description).
+    pub description: String,
     pub kind: GeomKind,
     pub geoms: Vec<Geometry<f64>>,
     pub columns: Vec<Column>,
 }
 
+impl OutLayer {
+    /// A layer with no title or description (intermediate files, demo data).
+    pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column>) -> OutLayer {
+        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms, columns }
+    }
+}
+
 /// `level`, `level_name` (重大风险…) and `colour` columns from levels.
-fn level_columns(prefix: &str, levels: &[Option<Level>]) -> Vec<Column> {
+fn level_columns(levels: &[Option<Level>], palette: &Palette) -> Vec<Column> {
     vec![
-        Column::int(format!("{prefix}level"), levels.iter().map(|l| l.map(|l| l.number() as i64)).collect()),
-        Column::text(format!("{prefix}level_name"), levels.iter().map(|l| l.map(|l| l.name_zh().to_owned())).collect()),
-        Column::text(format!("{prefix}colour"), levels.iter().map(|l| l.map(|l| l.colour().to_owned())).collect()),
+        Column::int("level", levels.iter().map(|l| l.map(|l| l.number() as i64)).collect()).alias("风险等级代码"),
+        Column::text("level_name", levels.iter().map(|l| l.map(|l| l.name_zh().to_owned())).collect()).alias("风险等级"),
+        Column::text("colour", levels.iter().map(|l| l.map(|l| palette.colour(l).to_owned())).collect()).alias("颜色"),
     ]
 }
 
-/// What a zone's amount counts, by the geometry of the domain's objects.
-pub fn amount_suffix(kind: GeomKind) -> &'static str {
-    match kind {
-        GeomKind::Point => "count",
-        GeomKind::Line => "length_m",
-        GeomKind::Polygon => "area_m2",
-    }
+/// The name of a zone layer's level column for domain `id` (e.g. "d01_level").
+pub fn domain_level_column(id: &str) -> String {
+    format!("{}_level", id.to_lowercase())
 }
 
 /// Per-domain columns of a zone layer: `d01_score`, `d01_level`, `d01_count` …
@@ -82,29 +100,43 @@ fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>)
     for (d, m) in a.models().iter().enumerate() {
         let p = m.id.to_lowercase();
         let r = pick(d);
-        cols.push(Column::real(format!("{p}_score"), r.iter().map(|z| z.map(|z| z.score)).collect()));
-        cols.push(Column::int(format!("{p}_level"), r.iter().map(|z| z.map(|z| z.level.number() as i64)).collect()));
-        cols.push(Column::real(
-            format!("{p}_{}", amount_suffix(m.geometry)),
-            r.iter().map(|z| Some(z.map(|z| z.amount).unwrap_or(0.0))).collect(),
-        ));
+        let (suffix, unit) = match m.geometry {
+            GeomKind::Point => ("count", "对象数"),
+            GeomKind::Line => ("length_m", "长度(米)"),
+            GeomKind::Polygon => ("area_m2", "面积(平方米)"),
+        };
+        cols.push(Column::real(format!("{p}_score"), r.iter().map(|z| z.map(|z| z.score)).collect()).alias(format!("{}风险值", m.name)));
+        cols.push(
+            Column::int(domain_level_column(&m.id), r.iter().map(|z| z.map(|z| z.level.number() as i64)).collect())
+                .alias(format!("{}风险等级", m.name)),
+        );
+        cols.push(
+            Column::real(format!("{p}_{suffix}"), r.iter().map(|z| Some(z.map(|z| z.amount).unwrap_or(0.0))).collect())
+                .alias(format!("{}{unit}", m.name)),
+        );
     }
     cols
 }
 
 /// Comprehensive score and level columns.
-fn total_columns(totals: &[(f64, Level)]) -> Vec<Column> {
-    let mut cols = vec![Column::real("score", totals.iter().map(|t| Some(t.0)).collect())];
-    cols.extend(level_columns("", &totals.iter().map(|t| Some(t.1)).collect::<Vec<_>>()));
+fn total_columns(totals: &[(f64, Level)], palette: &Palette) -> Vec<Column> {
+    let mut cols = vec![Column::real("score", totals.iter().map(|t| Some(t.0)).collect()).alias("综合风险值")];
+    cols.extend(level_columns(&totals.iter().map(|t| Some(t.1)).collect::<Vec<_>>(), palette));
     cols
 }
 
 fn street_columns(a: &Assessment, street: &[Option<usize>]) -> Vec<Column> {
     let admin = &a.prepared.admin;
     vec![
-        Column::text("street_code", street.iter().map(|s| s.map(|s| admin.codes[s].clone())).collect()),
-        Column::text("street_name", street.iter().map(|s| s.map(|s| admin.names[s].clone())).collect()),
+        Column::text("street_code", street.iter().map(|s| s.map(|s| admin.codes[s].clone())).collect()).alias("街镇代码"),
+        Column::text("street_name", street.iter().map(|s| s.map(|s| admin.names[s].clone())).collect()).alias("街镇名称"),
     ]
+}
+
+/// "2024年 · 评估周期 2024-2026 · sise 0.1.0", for layer descriptions.
+fn run_line(a: &Assessment) -> String {
+    let c = &a.prepared.config;
+    format!("{} {}年（评估周期 {}）；sise {}", c.district, c.year, c.cycle, env!("CARGO_PKG_VERSION"))
 }
 
 /// One scored layer per domain: every object with the numbers that explain its colour.
@@ -113,31 +145,42 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let objects = a.objects(d);
     let r = &a.domains[d];
     let s = &r.scores;
-    let mut cols = vec![Column::text("id", objects.ids.iter().cloned().map(Some).collect())];
+    let palette = &a.prepared.config.colours;
+    let mut cols = vec![Column::text("id", objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
     cols.extend(street_columns(a, &r.object_street));
     for (k, ind) in m.indicators.iter().enumerate() {
+        let unit = ind.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default();
         cols.push(match &s.values[k] {
             ScoreValues::Numbers(v) => Column::real(&ind.key, v.iter().map(|x| Some(*x)).collect()),
             ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().cloned().map(Some).collect()),
-        });
-        cols.push(Column::real(format!("{}_score", ind.key), s.scores[k].iter().map(|x| Some(*x)).collect()));
+        }.alias(format!("{}{unit}", ind.name)));
+        cols.push(Column::real(format!("{}_score", ind.key), s.scores[k].iter().map(|x| Some(*x)).collect()).alias(format!("{}得分", ind.name)));
     }
-    cols.push(Column::real("inherent", s.inherent.iter().map(|x| Some(*x)).collect()));
-    cols.push(Column::real("control_factor", s.control_factor.iter().map(|x| Some(*x)).collect()));
-    cols.push(Column::real("score", s.score.iter().map(|x| Some(*x)).collect()));
-    cols.extend(level_columns("", &s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>()));
-    cols.push(Column::text("veto_reason", s.veto.clone()));
-    OutLayer { name: m.layer_name(), kind: m.geometry, geoms: objects.geoms.clone(), columns: cols }
+    cols.push(Column::real("inherent", s.inherent.iter().map(|x| Some(*x)).collect()).alias("固有风险值"));
+    cols.push(Column::real("control_factor", s.control_factor.iter().map(|x| Some(*x)).collect()).alias("管控系数"));
+    cols.push(Column::real("score", s.score.iter().map(|x| Some(*x)).collect()).alias("现实风险值"));
+    cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
+    cols.push(Column::text("veto_reason", s.veto.clone()).alias("一票否决原因"));
+    OutLayer {
+        name: m.layer_name(),
+        title: format!("{} {}风险", m.id, m.name),
+        description: format!("{}专项风险评估：{}；模型 {} 版本 {}", m.name, run_line(a), m.file.file_name().unwrap_or_default().to_string_lossy(), m.model_version),
+        kind: m.geometry,
+        geoms: objects.geoms.clone(),
+        columns: cols,
+    }
 }
 
 /// The grid: each domain's result per cell and the comprehensive level.
 pub fn grid_layer(a: &Assessment) -> OutLayer {
-    let mut cols = vec![Column::text("cell_id", a.grid.ids.iter().cloned().map(Some).collect())];
+    let mut cols = vec![Column::text("cell_id", a.grid.ids.iter().cloned().map(Some).collect()).alias("网格编号")];
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| a.domains[d].grid.clone()));
-    cols.extend(total_columns(&a.grid_total));
+    cols.extend(total_columns(&a.grid_total, &a.prepared.config.colours));
     OutLayer {
         name: "grid".into(),
+        title: "综合风险网格".into(),
+        description: format!("{} 米网格综合风险及各领域风险：{}", a.grid.size, run_line(a)),
         kind: GeomKind::Polygon,
         geoms: a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect(),
         columns: cols,
@@ -150,9 +193,11 @@ pub fn streets_layer(a: &Assessment) -> OutLayer {
     let all: Vec<Option<usize>> = (0..admin.zones.len()).map(Some).collect();
     let mut cols = street_columns(a, &all);
     cols.extend(zone_columns(a, |d| a.domains[d].admin.clone()));
-    cols.extend(total_columns(&a.admin_total));
+    cols.extend(total_columns(&a.admin_total, &a.prepared.config.colours));
     OutLayer {
         name: "streets".into(),
+        title: "街镇综合风险".into(),
+        description: format!("街镇综合风险及各领域风险：{}", run_line(a)),
         kind: GeomKind::Polygon,
         geoms: admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect(),
         columns: cols,
@@ -165,4 +210,42 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
     v.push(grid_layer(a));
     v.push(streets_layer(a));
     v
+}
+
+/// Write every output of a run into `dir` (an empty staging folder); returns
+/// the files written, relative to `dir`, for the manifest.
+pub fn write_outputs(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
+    let palette = &a.prepared.config.colours;
+    let layers = all_layers(a);
+    let levels = style::Look::Levels { attr: "level".into() };
+    let styles: Vec<vector::StyleRow> = layers
+        .iter()
+        .map(|l| vector::StyleRow {
+            layer: l.name.clone(),
+            name: "四色风险".into(),
+            qml: style::qml(l, &levels, palette),
+            sld: style::sld(l, "level", palette),
+            description: l.title.clone(),
+        })
+        .collect();
+    let mut written = vec![PathBuf::from("sise.gpkg")];
+    vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles)?;
+
+    // Sidecar styles for users who add the layers by hand (and SLD for other clients).
+    let style_dir = dir.join("styles");
+    std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
+    for st in &styles {
+        for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
+            let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
+            std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
+            written.push(rel);
+        }
+    }
+    let project = qgis::project(a, &layers, "sise.gpkg", palette)?;
+    std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
+    written.push("sise.qgs".into());
+
+    summary::write(&dir.join("summary.csv"), a)?;
+    written.push("summary.csv".into());
+    Ok(written)
 }

@@ -35,13 +35,59 @@ fn promote(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Geometry<f64> {
     }
 }
 
-/// Write the layers into a new GeoPackage.
-pub fn write_gpkg(path: &Path, crs: &str, layers: &[OutLayer]) -> Result<()> {
-    write(path, "GPKG", &["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"], crs, layers)
+/// A default style of one layer, as QGIS keeps it in a GeoPackage.
+pub struct StyleRow {
+    pub layer: String,
+    pub name: String,
+    pub qml: String,
+    pub sld: String,
+    pub description: String,
+}
+
+/// Write the layers into a new GeoPackage, with their titles, descriptions and default styles.
+pub fn write_gpkg(path: &Path, crs: &str, layers: &[OutLayer], styles: &[StyleRow]) -> Result<()> {
+    let ds = create(path, "GPKG", &["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"], crs, layers)?;
+    if !styles.is_empty() {
+        write_styles(&ds, styles).map_err(|e| Error::output(path, format!("layer_styles: {e}")))?;
+    }
+    ds.close().map_err(|e| Error::output(path, format!("close: {e}")))
+}
+
+fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The `layer_styles` table exactly as QGIS writes it: QGIS finds a layer's
+/// default style by `f_table_schema = ''` (not NULL), the table name and the
+/// real geometry column, preferring `useAsDefault`.
+fn write_styles(ds: &Dataset, styles: &[StyleRow]) -> std::result::Result<(), String> {
+    let run = |sql: &str| ds.execute_sql(sql, None, gdal::vector::sql::Dialect::DEFAULT).map(|_| ()).map_err(|e| e.to_string());
+    run("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256), \
+         f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, \
+         useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), \
+         update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")?;
+    run("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) \
+         VALUES ('layer_styles', 'attributes', 'layer_styles', '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")?;
+    for st in styles {
+        run(&format!(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) \
+             VALUES ('', '', {}, 'geom', {}, {}, {}, 1, {}, 'sise', NULL)",
+            sql_text(&st.layer),
+            sql_text(&st.name),
+            sql_text(&st.qml),
+            sql_text(&st.sld),
+            sql_text(&st.description)
+        ))?;
+    }
+    Ok(())
 }
 
 /// Write the layers into a new dataset of GDAL driver `driver`, with layer creation `options`.
 pub fn write(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutLayer]) -> Result<()> {
+    create(path, driver, options, crs, layers)?.close().map_err(|e| Error::output(path, format!("close: {e}")))
+}
+
+fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutLayer]) -> Result<Dataset> {
     let err = |m: String| Error::output(path, m);
     let drv = DriverManager::get_driver_by_name(driver).map_err(|e| err(format!("GDAL has no {driver} driver: {e}")))?;
     let mut ds = drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?;
@@ -50,9 +96,16 @@ pub fn write(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[O
     for out in layers {
         let lerr = |m: String| err(format!("layer '{}': {m}", out.name));
         let ty = declared(out.kind, &out.geoms);
+        // GeoPackage keeps a title and description per layer (gpkg_contents), shown by QGIS.
+        let mut opts: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+        if driver == "GPKG" && !out.description.is_empty() {
+            opts.push(format!("IDENTIFIER={}", out.title));
+            opts.push(format!("DESCRIPTION={}", out.description));
+        }
+        let opts: Vec<&str> = opts.iter().map(String::as_str).collect();
         {
             let layer = ds
-                .create_layer(LayerOptions { name: &out.name, srs: Some(&srs), ty, options: Some(options) })
+                .create_layer(LayerOptions { name: &out.name, srs: Some(&srs), ty, options: Some(&opts) })
                 .map_err(|e| lerr(e.to_string()))?;
             let defs: Vec<(&str, OGRFieldType::Type)> = out
                 .columns
@@ -76,7 +129,7 @@ pub fn write(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[O
             write_features(&ds, out, ty).map_err(lerr)?;
         }
     }
-    ds.close().map_err(|e| err(format!("close: {e}")))
+    Ok(ds)
 }
 
 fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type) -> std::result::Result<(), String> {

@@ -1,0 +1,101 @@
+"""Open sise's outputs in the real QGIS (headless) and check what a GIS
+analyst would see: default styles, labels, aliases, the project's groups and
+visibility, and a rendered comprehensive map with all four colours.
+
+Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_qgis.py OUT_DIR LAYER...
+Prints one JSON object; exits 1 with the failures listed when a check fails.
+"""
+import json
+import os
+import sys
+
+from qgis.core import (QgsApplication, QgsMapRendererParallelJob, QgsMapSettings,
+                       QgsProject, QgsVectorLayer)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor, QFontDatabase
+
+LEVELS = {"1": ("重大风险", "#e60000"), "2": ("较大风险", "#ff8c00"),
+          "3": ("一般风险", "#ffd700"), "4": ("低风险", "#1e90ff")}
+
+out, layers = sys.argv[1], sys.argv[2:]
+app = QgsApplication([], False)
+app.initQgis()
+failures = []
+report = {"layers": {}}
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+
+
+# 1. Each layer of the GeoPackage opens with its default four-colour style.
+gpkg = os.path.join(out, "sise.gpkg")
+for name in layers:
+    vl = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+    check(vl.isValid(), f"{name}: not valid")
+    r = vl.renderer()
+    check(r.type() == "categorizedSymbol", f"{name}: renderer is {r.type()}")
+    if r.type() != "categorizedSymbol":
+        continue
+    check(r.classAttribute() == "level", f"{name}: classified by {r.classAttribute()}")
+    cats = {str(c.value()): (c.label(), c.symbol().color().name()) for c in r.categories()}
+    check(cats == LEVELS, f"{name}: categories {cats}")
+    alias = vl.attributeAlias(vl.fields().indexOf("level_name"))
+    check(alias == "风险等级", f"{name}: level_name alias is {alias!r}")
+    report["layers"][name] = {"features": vl.featureCount(), "categories": len(cats)}
+
+streets = QgsVectorLayer(f"{gpkg}|layername=streets", "streets", "ogr")
+check(streets.labelsEnabled(), "streets: labels not enabled")
+if streets.labeling():
+    field = streets.labeling().settings().fieldName
+    check(field == "street_name", f"streets: labels on {field}")
+
+cjk = QFontDatabase().families(QFontDatabase.SimplifiedChinese)
+report["cjk_fonts"] = len(cjk)
+check(len(cjk) > 0, "no CJK font: Chinese labels would be boxes")
+
+# 2. The project: groups in order, the comprehensive map visible, domains hidden.
+project = QgsProject.instance()
+check(project.read(os.path.join(out, "sise.qgs")), "sise.qgs does not open")
+root = project.layerTreeRoot()
+groups = [g.name() for g in root.children()]
+report["groups"] = groups
+check(groups[:1] == ["综合风险"] and groups[-1:] == ["底图"], f"groups {groups}")
+check(root.findGroup("综合风险").itemVisibilityChecked(), "综合风险 group hidden")
+for g in root.children()[1:-1]:
+    check(not g.itemVisibilityChecked(), f"{g.name()} visible")
+grid_node = root.findLayer("comprehensive_grid")
+check(grid_node is not None and grid_node.isVisible(), "comprehensive grid not visible")
+check(root.findLayer("boundaries").isVisible(), "boundaries not visible")
+for lid, layer in project.mapLayers().items():
+    check(layer.isValid(), f"project layer {lid} invalid (path not relative?)")
+report["project_layers"] = len(project.mapLayers())
+
+# 3. Render the comprehensive layer and count the four fill colours.
+grid = project.mapLayer("comprehensive_grid")
+settings = QgsMapSettings()
+settings.setLayers([grid])
+settings.setDestinationCrs(grid.crs())
+settings.setExtent(grid.extent())
+settings.setOutputSize(QSize(600, 600))
+settings.setBackgroundColor(QColor(255, 255, 255))
+job = QgsMapRendererParallelJob(settings)
+job.start()
+job.waitForFinished()
+img = job.renderedImage()
+wanted = {QColor(c).rgb(): name for name, (_, c) in LEVELS.items()}
+counts = {name: 0 for name in LEVELS}
+for y in range(img.height()):
+    for x in range(img.width()):
+        name = wanted.get(img.pixel(x, y))
+        if name:
+            counts[name] += 1
+report["pixels"] = counts
+for name, n in counts.items():
+    check(n > 0, f"rendered map has no pixel of level {name}")
+
+report["failures"] = failures
+print(json.dumps(report, ensure_ascii=False), flush=True)
+# PyQGIS often crashes while tearing down; the checks are done, so leave at once.
+os._exit(1 if failures else 0)
