@@ -60,8 +60,10 @@ pub struct AdminUnitsConfig {
 pub enum Comprehensive {
     /// The most severe domain level wins (a cell red in any domain is red).
     Worst,
-    /// Weighted mean of the domain scores (0–100) of the domains present in a
-    /// unit, graded with its own thresholds.
+    /// Weighted mean of the domain levels as values (重大 4, 较大 3, 一般 2,
+    /// 低 1) over the domains present in a unit, graded with its own
+    /// thresholds on that 1–4 scale. Levels, not scores, because domains use
+    /// different methods whose scores are on different scales.
     Weighted { weights: BTreeMap<String, f64>, thresholds: Thresholds },
 }
 
@@ -87,6 +89,7 @@ struct RawConfig {
     comprehensive: Comprehensive,
     #[serde(default)]
     colours: Palette,
+    map_source: Option<String>,
     layers: BTreeMap<String, LayerConfig>,
     domains: Vec<PathBuf>,
 }
@@ -117,6 +120,8 @@ pub struct RunConfig {
     pub comprehensive: Comprehensive,
     /// Colours of the four levels in every output.
     pub colours: Palette,
+    /// The data source line printed under map images; the input file names when absent.
+    pub map_source: Option<String>,
     pub layers: BTreeMap<String, LayerConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
@@ -170,6 +175,7 @@ impl RunConfig {
             admin_units: raw.admin_units,
             comprehensive: raw.comprehensive,
             colours: raw.colours,
+            map_source: raw.map_source,
             layers,
             domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,

@@ -125,3 +125,44 @@ fn qgis_opens_the_outputs_styled() {
     }
     assert_eq!(report["groups"].as_array().unwrap().len(), 19);
 }
+
+/// The map images: size, the four level colours in the pixels, and legend
+/// counts equal to the GeoPackage's.
+#[test]
+fn map_images_show_the_four_colours_and_true_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let cfg = repo().join("layers/demo/assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gpkg = out.join("sise.gpkg");
+
+    let legend = |svg: &str, level: u8| -> usize {
+        let start = svg.find(&format!("id=\"legend-{level}\"")).unwrap();
+        let text = &svg[start..];
+        let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+        text.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let count = |rows: &[Row], level: &str| rows.iter().filter(|r| r["level"].as_deref() == Some(level)).count();
+
+    for (map, layer) in [("comprehensive", "grid"), ("D01_hazardous_chemicals", "D01_hazardous_chemicals"), ("D02_urban_gas", "D02_urban_gas"), ("D13_high_rise", "D13_high_rise")] {
+        let svg = std::fs::read_to_string(out.join("maps").join(format!("{map}.svg"))).unwrap();
+        let rows = read_layer(&gpkg, layer);
+        for level in 1..=4u8 {
+            assert_eq!(legend(&svg, level), count(&rows, &level.to_string()), "{map}: legend of level {level}");
+        }
+        assert!(svg.contains("桃浦镇") && svg.contains("数据来源") && svg.contains("公里") && svg.contains(">北<"), "{map}");
+
+        let png = resvg::tiny_skia::Pixmap::load_png(out.join("maps").join(format!("{map}.png"))).unwrap();
+        assert_eq!((png.width(), png.height()), (1600, 1200));
+        let mut seen = [0usize; 4];
+        let colours = [(0xE6, 0x00, 0x00), (0xFF, 0x8C, 0x00), (0xFF, 0xD7, 0x00), (0x1E, 0x90, 0xFF)];
+        for p in png.pixels() {
+            if let Some(k) = colours.iter().position(|c| (p.red(), p.green(), p.blue(), p.alpha()) == (c.0, c.1, c.2, 255)) {
+                seen[k] += 1;
+            }
+        }
+        // The legend swatches alone give each colour some pixels; the map must add far more.
+        assert!(seen.iter().all(|n| *n > 300), "{map}: colour pixels {seen:?}");
+    }
+}

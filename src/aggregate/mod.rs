@@ -212,7 +212,7 @@ pub fn comprehensive(domains: &[Option<ZoneResult>], models: &[Model], how: &Com
                 if let Some(r) = r {
                     let wd = weights.get(&m.id).copied().unwrap_or(0.0);
                     w += wd;
-                    ws += wd * r.score;
+                    ws += wd * (5 - r.level.number()) as f64;
                 }
             }
             let s = if w > 0.0 { ws / w } else { 0.0 };
@@ -291,11 +291,11 @@ mod tests {
         assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
         let weighted = Comprehensive::Weighted {
             weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(),
-            thresholds: Thresholds::new(75.0, 55.0, 35.0),
+            thresholds: Thresholds::new(3.5, 2.5, 1.5),
         };
-        // (0.25·80 + 0.75·20) / 1.0 = 35 → yellow.
-        assert_eq!(comprehensive(&zone, &models, &weighted), (35.0, Level::General));
-        // Only D01 present: its weight alone normalises → 80 → red.
-        assert_eq!(comprehensive(&[zone[0], None], &models, &weighted), (80.0, Level::Major));
+        // Level values 重大 4, 低 1: (0.25·4 + 0.75·1) / 1.0 = 1.75 → yellow.
+        assert_eq!(comprehensive(&zone, &models, &weighted), (1.75, Level::General));
+        // Only D01 present: its weight alone normalises → 4 → red.
+        assert_eq!(comprehensive(&[zone[0], None], &models, &weighted), (4.0, Level::Major));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod vector;
 pub mod manifest;
+pub mod map;
 pub mod qgis;
 pub mod style;
 pub mod summary;
@@ -247,5 +248,6 @@ pub fn write_outputs(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
 
     summary::write(&dir.join("summary.csv"), a)?;
     written.push("summary.csv".into());
+    written.extend(map::write_maps(dir, a)?);
     Ok(written)
 }
