@@ -122,6 +122,16 @@ fn esc(s: &str) -> String {
 }
 
 fn feature_svg(out: &mut String, view: &View, g: &Geometry<f64>, colour: &str, level: Level) {
+    // Footprints smaller than a few pixels (buildings at district scale) would
+    // vanish: draw them as a dot at their centre, as a cartographer would.
+    if let (Geometry::Polygon(_) | Geometry::MultiPolygon(_), Some(b)) = (g, g.bounding_rect()) {
+        if b.width().max(b.height()) * view.scale < 8.0 {
+            if let Some(c) = g.interior_point() {
+                feature_svg(out, view, &Geometry::Point(c), colour, level);
+                return;
+            }
+        }
+    }
     let mut d = String::new();
     match g {
         Geometry::Point(p) => {
