@@ -12,7 +12,13 @@ use crate::aggregate::{self, grid, Zones, ZoneResult};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::load::{self, Layers, VectorLayer};
+use std::collections::BTreeMap;
+
+use geo::BoundingRect;
+use geo_types::Rect;
+
+use crate::error::Bad;
+use crate::load::{self, Layer, Layers, Reject, Strictness, VectorLayer};
 use crate::model::AggMethod;
 use crate::model::{check::check_model, Model};
 use crate::progress::Progress;
@@ -31,11 +37,17 @@ pub struct Prepared {
     pub models: Vec<Model>,
     pub layers: Layers,
     pub admin: AdminUnits,
+    /// Strict, or `--keep-going`.
+    pub how: Strictness,
+    /// Features left out so far (only with `--keep-going`).
+    pub rejects: Vec<Reject>,
     pub load_time: Duration,
 }
 
 /// One domain, scored and aggregated.
 pub struct DomainResult {
+    /// The scored objects when rows were rejected (`--keep-going`); the loaded layer otherwise.
+    pub objects: Option<VectorLayer>,
     pub scores: DomainScores,
     /// The 街镇 each object belongs to (the one holding most of it).
     pub object_street: Vec<Option<usize>>,
@@ -64,12 +76,16 @@ impl Assessment {
     }
 
     pub fn objects(&self, domain: usize) -> &VectorLayer {
-        self.prepared.layers.vector(self.prepared.models[domain].objects()).expect("checked in prepare")
+        match &self.domains[domain].objects {
+            Some(filtered) => filtered,
+            None => self.prepared.layers.vector(self.prepared.models[domain].objects()).expect("checked in prepare"),
+        }
     }
 }
 
 /// Parse the config and models, load every layer they name, and check the models against the layers.
-pub fn prepare(config: RunConfig, progress: &Progress) -> Result<Prepared> {
+pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Result<Prepared> {
+    let how = Strictness { keep_going, make_valid: config.repair_invalid_geometry };
     let start = Instant::now();
     load::check_working_crs(&config)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
@@ -103,19 +119,67 @@ pub fn prepare(config: RunConfig, progress: &Progress) -> Result<Prepared> {
 
     let bar = progress.bar("loading layers", needed.len() as u64);
     let mut layers = Layers::default();
+    let mut rejects = Vec::new();
     for name in needed {
         tracing::debug!(layer = name, "loading");
-        let layer = load::load_layer(&config, name)?;
+        let (layer, r) = load::load_layer(&config, name, how)?;
         layers.layers.insert(name.to_owned(), layer);
+        rejects.extend(r);
         bar.inc(1);
     }
     bar.finish_and_clear();
 
+    let admin = admin_units(&config, &layers)?;
+    reject_outside(&config, &admin, &mut layers, how, &mut rejects)?;
     for m in &models {
         check_model(m, &config, &layers)?;
     }
-    let admin = admin_units(&config, &layers)?;
-    Ok(Prepared { config, models, layers, admin, load_time: start.elapsed() })
+    if !rejects.is_empty() {
+        tracing::warn!(rejects = rejects.len(), "features left out while loading (--keep-going); see rejects.csv");
+    }
+    Ok(Prepared { config, models, layers, admin, how, rejects, load_time: start.elapsed() })
+}
+
+/// Features far outside the district are almost always a CRS or offset
+/// mistake (swapped lon/lat, GCJ-02 declared as WGS84, the wrong zone).
+fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, how: Strictness, rejects: &mut Vec<Reject>) -> Result<()> {
+    let Some(b) = admin.zones.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|x, y| {
+        Rect::new((x.min().x.min(y.min().x), x.min().y.min(y.min().y)), (x.max().x.max(y.max().x), x.max().y.max(y.max().y)))
+    }) else {
+        return Ok(());
+    };
+    let t = config.outside_tolerance_m;
+    let (x0, y0, x1, y1) = (b.min().x - t, b.min().y - t, b.max().x + t, b.max().y + t);
+    for (name, layer) in layers.layers.iter_mut() {
+        let Layer::Vector(v) = layer else { continue };
+        let outside: Vec<usize> = v
+            .geoms
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.bounding_rect().is_some_and(|r| r.max().x < x0 || r.min().x > x1 || r.max().y < y0 || r.min().y > y1))
+            .map(|(i, _)| i)
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let describe = |i: usize| {
+            let r = v.geoms[i].bounding_rect().expect("has a box");
+            let far = ((r.center().x - b.center().x).hypot(r.center().y - b.center().y) / 1000.0).round();
+            format!(
+                "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or outside_tolerance_m)"
+            )
+        };
+        if !how.keep_going {
+            return Err(v.rows_err(Bad::Outside, outside, describe));
+        }
+        let mut keep = vec![true; v.len()];
+        for &i in &outside {
+            keep[i] = false;
+            rejects.push(Reject { layer: name.clone(), file: v.file.clone(), id: v.ids[i].clone(), bad: Bad::Outside, reason: describe(i), domain: None });
+        }
+        *v = v.filter(&keep);
+    }
+    Ok(())
 }
 
 fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
@@ -131,7 +195,7 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
         .map(|(g, id)| match g {
             Geometry::Polygon(p) => Ok(MultiPolygon(vec![p.clone()])),
             Geometry::MultiPolygon(mp) => Ok(mp.clone()),
-            _ => Err(Error::input(&layer.file, Some(&layer.name), format!("feature id '{id}': 街镇 must be polygons"))),
+            _ => Err(Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), format!("feature id '{id}': 街镇 must be polygons"))),
         })
         .collect::<Result<_>>()?;
     let names = layer.require(&a.name_field, layer.texts(&a.name_field)?)?;
@@ -139,20 +203,56 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
     Ok(AdminUnits { zones: Zones::new(polygons), names, codes })
 }
 
-/// Score every domain, aggregate to the grid, the 街镇 and the district, and combine domains.
-pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
-    let config = &prepared.config;
-    let ctx = score::Context { layers: &prepared.layers, year: config.year, working_crs: &config.working_crs };
+/// Score one domain. With `--keep-going`, rows an error names are rejected
+/// and the domain is scored again without them; each round removes every row
+/// one check finds, so this ends after a few rounds.
+fn score_with_rejects(m: &Model, p: &Prepared, rejects: &mut Vec<Reject>) -> Result<(DomainScores, Option<VectorLayer>)> {
+    let config = &p.config;
+    let mut overrides: BTreeMap<String, VectorLayer> = BTreeMap::new();
+    loop {
+        let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
+        match score::score_domain(m, &ctx) {
+            Ok(s) => return Ok((s, overrides.remove(m.objects()))),
+            Err(Error::Input { bad, layer: Some(layer), rows, message, .. }) if p.how.keep_going && !rows.is_empty() => {
+                let current = ctx.vector(&layer).expect("the erring layer is loaded");
+                let mut keep = vec![true; current.len()];
+                for &i in &rows {
+                    keep[i] = false;
+                    rejects.push(Reject {
+                        layer: layer.clone(),
+                        file: current.file.clone(),
+                        id: current.ids[i].clone(),
+                        bad,
+                        reason: message.clone(),
+                        domain: Some(m.id.clone()),
+                    });
+                }
+                tracing::warn!(domain = %m.id, layer = %layer, rejected = rows.len(), "{message}");
+                let filtered = current.filter(&keep);
+                if filtered.is_empty() {
+                    return Err(Error::input(Bad::Empty, &filtered.file, Some(&layer), format!("no feature left to score for {} after rejecting bad ones", m.id)));
+                }
+                overrides.insert(layer, filtered);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
 
+/// Score every domain, aggregate to the grid, the 街镇 and the district, and combine domains.
+pub fn assess(mut prepared: Prepared, progress: &Progress) -> Result<Assessment> {
     let start = Instant::now();
     let bar = progress.bar("scoring domains", prepared.models.len() as u64);
     let mut all_scores = Vec::new();
+    let mut rejects = std::mem::take(&mut prepared.rejects);
     for m in &prepared.models {
         tracing::info!(domain = %m.id, name = %m.name, "scoring");
-        all_scores.push(score::score_domain(m, &ctx)?);
+        all_scores.push(score_with_rejects(m, &prepared, &mut rejects)?);
         bar.inc(1);
     }
+    prepared.rejects = rejects;
     bar.finish_and_clear();
+    let config = &prepared.config;
     let score_time = start.elapsed();
 
     let start = Instant::now();
@@ -168,8 +268,8 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
         .models
         .par_iter()
         .zip(all_scores)
-        .map(|(m, scores)| {
-            let objects = prepared.layers.vector(m.objects()).expect("checked in prepare");
+        .map(|(m, (scores, filtered))| {
+            let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
             let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
             let agg = |method, zones: &Zones| {
                 // Objects per km of a line layer need that layer's metres per zone.
@@ -179,13 +279,9 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
                 });
                 aggregate::aggregate(&objects.geoms, &scores, method, &m.thresholds, zones, density.as_ref().map(|(m, b)| (&m[..], *b)))
             };
-            let result = DomainResult {
-                grid: agg(m.aggregate.grid, &grid.cells),
-                admin: agg(m.aggregate.admin, &prepared.admin.zones),
-                district: agg(m.aggregate.admin, &district)[0],
-                object_street,
-                scores,
-            };
+            let (grid_result, admin_result) = (agg(m.aggregate.grid, &grid.cells), agg(m.aggregate.admin, &prepared.admin.zones));
+            let district_result = agg(m.aggregate.admin, &district)[0];
+            let result = DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, object_street, scores };
             bar.inc(1);
             result
         })

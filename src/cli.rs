@@ -6,12 +6,24 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success
+  0  success (also: skipped by --if-changed)
   1  internal error (a bug: please report it with the log)
   2  command-line usage error
-  3  malformed or inconsistent run config or model file
-  4  bad input data: missing file or layer, missing or mistyped field, bad geometry or CRS
-  5  outputs could not be written";
+  3  malformed or inconsistent run config
+  4  malformed or inconsistent model file
+  5  outputs could not be written
+  6  another run is writing the same output folder
+  10 input file missing or unreadable
+  11 layer not found in its file
+  12 field missing, or a feature without a needed value
+  13 value of the wrong type
+  14 value outside what the model declares (range, categories, control grades)
+  15 empty layer
+  16 null, empty or invalid geometry
+  17 geometry type not accepted
+  18 no CRS or unknown CRS
+  19 coordinates outside the district or the CRS's area of use
+  20 duplicate id";
 
 /// sise (四色): four-colour urban safety risk assessment.
 ///
@@ -64,6 +76,15 @@ pub enum Command {
         /// Worker threads for scoring (default: all cores). Results are identical for any count.
         #[arg(long, short = 'j')]
         threads: Option<usize>,
+        /// Score what can be scored: leave bad features out and list each, with its
+        /// reason, in rejects.csv (counts in summary.csv). The default is strict:
+        /// the first bad feature stops the run with its exit code.
+        #[arg(long)]
+        keep_going: bool,
+        /// Skip the run, exiting 0, when the config, models, inputs and sise
+        /// version are those recorded in --out/manifest.json.
+        #[arg(long)]
+        if_changed: bool,
     },
     /// Check a run configuration: open every layer and model, check fields,
     /// CRS and geometry types, and score nothing.

@@ -90,6 +90,10 @@ struct RawConfig {
     #[serde(default)]
     colours: Palette,
     map_source: Option<String>,
+    #[serde(default)]
+    repair_invalid_geometry: bool,
+    #[serde(default = "default_outside")]
+    outside_tolerance_m: f64,
     layers: BTreeMap<String, LayerConfig>,
     domains: Vec<PathBuf>,
 }
@@ -100,6 +104,10 @@ fn default_crs() -> String {
 
 fn default_cell() -> f64 {
     250.0
+}
+
+fn default_outside() -> f64 {
+    5000.0
 }
 
 /// A validated run configuration with absolute paths.
@@ -122,6 +130,11 @@ pub struct RunConfig {
     pub colours: Palette,
     /// The data source line printed under map images; the input file names when absent.
     pub map_source: Option<String>,
+    /// Repair invalid polygons with GDAL's MakeValid instead of rejecting them.
+    pub repair_invalid_geometry: bool,
+    /// How far (m) outside the district's bounding box a feature may lie before
+    /// it is taken for a CRS or offset error.
+    pub outside_tolerance_m: f64,
     pub layers: BTreeMap<String, LayerConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
@@ -176,6 +189,8 @@ impl RunConfig {
             comprehensive: raw.comprehensive,
             colours: raw.colours,
             map_source: raw.map_source,
+            repair_invalid_geometry: raw.repair_invalid_geometry,
+            outside_tolerance_m: raw.outside_tolerance_m,
             layers,
             domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,

@@ -23,9 +23,9 @@ use crate::aggregate::Zones;
 use crate::config::{LayerConfig, Offset};
 use crate::emit::vector::write as write_ogr;
 use crate::emit::{Column, OutLayer};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::load::crs::{wgs84_to_gcj02, Transform};
-use crate::load::{vector, GeomKind};
+use crate::load::{vector, GeomKind, Strictness};
 
 /// The CRS the demo is built in (and the demo run's working CRS).
 pub const WORKING_CRS: &str = "EPSG:4549";
@@ -107,7 +107,7 @@ pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -
         x_field: None,
         y_field: None,
     };
-    let layer = vector::read("streets", &cfg, WORKING_CRS)?;
+    let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default())?;
     let names = layer.require("name", layer.texts("name")?)?;
     let polygons: Vec<MultiPolygon<f64>> = layer
         .geoms
@@ -119,7 +119,7 @@ pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -
         })
         .collect();
     let district = polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p));
-    let bounds = district.bounding_rect().ok_or_else(|| Error::input(streets_path, None, "no polygons"))?;
+    let bounds = district.bounding_rect().ok_or_else(|| Error::input(Bad::Empty, streets_path, None, "no polygons"))?;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut demo = Demo {
         rng: ChaCha8Rng::seed_from_u64(seed),
@@ -725,7 +725,7 @@ fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
 /// (shared/data, MIT), with synthetic passenger flow and depth.
 fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {
     let cfg = LayerConfig { path: metro.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: None, x_field: None, y_field: None };
-    let stations = vector::read("metro", &cfg, WORKING_CRS)?;
+    let (stations, _) = vector::read("metro", &cfg, WORKING_CRS, Strictness::default())?;
     let names = stations.texts("name_zh")?;
     let lines = stations.texts("lines")?;
     let counts = stations.numbers("line_count")?;

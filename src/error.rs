@@ -1,7 +1,9 @@
 //! Errors a user can act on, and the exit code each class maps to.
 //!
 //! Every message names the file, and where it applies the layer, feature and
-//! field, so an operator reading a cron log can fix the input without a debugger.
+//! field, so an operator reading a cron log can fix the input without a
+//! debugger. Each class of bad input has its own exit code, so a scheduler
+//! can tell "the supplier sent a broken file" from "a model is wrong".
 
 use std::path::PathBuf;
 
@@ -12,12 +14,69 @@ pub mod exit {
     pub const INTERNAL: u8 = 1;
     /// Command-line usage error (clap's own code).
     pub const USAGE: u8 = 2;
-    /// The run configuration or a model file is malformed or inconsistent.
+    /// The run configuration is malformed or inconsistent.
     pub const CONFIG: u8 = 3;
-    /// An input layer is missing, unreadable or does not fit what a model needs.
-    pub const INPUT: u8 = 4;
+    /// A model file is malformed or inconsistent.
+    pub const MODEL: u8 = 4;
     /// Outputs could not be written.
     pub const OUTPUT: u8 = 5;
+    /// Another run is writing the same output folder.
+    pub const LOCKED: u8 = 6;
+}
+
+/// Classes of bad input data, each with its own exit code (10–20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bad {
+    /// 10: a file is missing or unreadable.
+    File,
+    /// 11: a layer is not in its file.
+    Layer,
+    /// 12: a field is missing, or a feature has no value where one is needed.
+    Field,
+    /// 13: a value is of the wrong type (text where a number is needed).
+    Type,
+    /// 14: a value is outside what the model declares (range, categories, control grades).
+    Range,
+    /// 15: a layer has no features.
+    Empty,
+    /// 16: a null, empty or invalid geometry.
+    Geometry,
+    /// 17: a geometry type the model or layer does not accept.
+    GeometryType,
+    /// 18: no CRS, or one PROJ does not know.
+    Crs,
+    /// 19: coordinates outside the district or the CRS's area of use
+    /// (swapped lon/lat, wrong CRS or offset).
+    Outside,
+    /// 20: the same id twice in a layer.
+    DuplicateId,
+}
+
+impl Bad {
+    pub const ALL: [Bad; 11] =
+        [Bad::File, Bad::Layer, Bad::Field, Bad::Type, Bad::Range, Bad::Empty, Bad::Geometry, Bad::GeometryType, Bad::Crs, Bad::Outside, Bad::DuplicateId];
+
+    pub fn exit_code(self) -> u8 {
+        10 + Bad::ALL.iter().position(|b| *b == self).expect("listed") as u8
+    }
+
+    /// What the class means, for `--help`, the README and rejects tables.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Bad::File => "missing or unreadable file",
+            Bad::Layer => "layer not found in its file",
+            Bad::Field => "missing field or empty value",
+            Bad::Type => "value of the wrong type",
+            Bad::Range => "value outside what the model declares",
+            Bad::Empty => "empty layer",
+            Bad::Geometry => "null, empty or invalid geometry",
+            Bad::GeometryType => "geometry type not accepted",
+            Bad::Crs => "no CRS or unknown CRS",
+            Bad::Outside => "coordinates outside the district or the CRS's area of use",
+            Bad::DuplicateId => "duplicate id",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,23 +88,43 @@ pub enum Error {
     Model { file: PathBuf, message: String },
 
     #[error("input {}{}: {message}", file.display(), layer.as_ref().map(|l| format!(" layer '{l}'")).unwrap_or_default())]
-    Input { file: PathBuf, layer: Option<String>, message: String },
+    Input {
+        bad: Bad,
+        file: PathBuf,
+        layer: Option<String>,
+        /// Rows of the layer at fault (all of them, where a check scans a whole column).
+        rows: Vec<usize>,
+        message: String,
+    },
 
     #[error("output {}: {message}", path.display())]
     Output { path: PathBuf, message: String },
+
+    #[error("output {}: {message}", path.display())]
+    Locked { path: PathBuf, message: String },
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config { .. } | Error::Model { .. } => exit::CONFIG,
-            Error::Input { .. } => exit::INPUT,
+            Error::Config { .. } => exit::CONFIG,
+            Error::Model { .. } => exit::MODEL,
+            Error::Input { bad, .. } => bad.exit_code(),
             Error::Output { .. } => exit::OUTPUT,
+            Error::Locked { .. } => exit::LOCKED,
         }
     }
 
-    pub fn input(file: impl Into<PathBuf>, layer: Option<&str>, message: impl Into<String>) -> Error {
-        Error::Input { file: file.into(), layer: layer.map(str::to_owned), message: message.into() }
+    pub fn input(bad: Bad, file: impl Into<PathBuf>, layer: Option<&str>, message: impl Into<String>) -> Error {
+        Error::Input { bad, file: file.into(), layer: layer.map(str::to_owned), rows: Vec::new(), message: message.into() }
+    }
+
+    /// The same error, naming the rows at fault.
+    pub fn at_rows(mut self, at: Vec<usize>) -> Error {
+        if let Error::Input { rows, .. } = &mut self {
+            *rows = at;
+        }
+        self
     }
 
     pub fn output(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Error {
@@ -54,3 +133,14 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_input_class_has_its_own_code() {
+        let codes: Vec<u8> = Bad::ALL.iter().map(|b| b.exit_code()).collect();
+        assert_eq!(codes, (10..=20).collect::<Vec<u8>>());
+    }
+}

@@ -77,21 +77,25 @@ fn main() -> ExitCode {
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
     let result = match &cli.command {
-        Command::Run { config, out, threads } => {
+        Command::Run { config, out, threads, keep_going, if_changed } => {
             if let Some(n) = threads {
                 if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(*n).build_global() {
                     eprintln!("sise: error: cannot start {n} threads: {e}");
                     return ExitCode::from(exit::INTERNAL);
                 }
             }
-            sise::run::run(config, out, &progress).map(|r| {
-                tracing::info!(
-                    domains = r.domains,
-                    objects = r.objects,
-                    grid_cells = r.grid_cells,
-                    "assessment written to {}",
-                    r.out.display()
-                );
+            let opts = sise::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed };
+            sise::run::run(config, out, opts, &progress).map(|r| {
+                if !r.skipped {
+                    tracing::info!(
+                        domains = r.domains,
+                        objects = r.objects,
+                        grid_cells = r.grid_cells,
+                        rejects = r.rejects,
+                        "assessment written to {}",
+                        r.out.display()
+                    );
+                }
                 if !cli.quiet {
                     println!("{}", r.out.display());
                 }

@@ -1,40 +1,85 @@
 //! `sise run` and `sise validate`: the whole pipeline with its outputs
 //! written to a temporary folder next to the destination and renamed into
 //! place only when everything succeeded, so no reader ever sees half a run.
+//! A lock file beside the destination keeps two runs from writing it at once.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use sha2::{Digest, Sha256};
+
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::emit::{self, manifest};
 use crate::error::{Error, Result};
+use crate::model::Model;
 use crate::progress::Progress;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Leave bad features out (listed in rejects.csv) instead of stopping.
+    pub keep_going: bool,
+    /// Skip the run when the inputs, models, config and sise version are those of the existing outputs.
+    pub if_changed: bool,
+}
 
 /// What a finished run reports back.
 pub struct RunReport {
     pub out: PathBuf,
+    /// The run was skipped by `--if-changed`.
+    pub skipped: bool,
     pub domains: usize,
     pub objects: usize,
     pub grid_cells: usize,
+    pub rejects: usize,
 }
 
 /// Load and check everything a run would use, without scoring.
 pub fn validate(config_path: &Path, progress: &Progress) -> Result<Prepared> {
     let config = RunConfig::from_file(config_path)?;
-    assess::prepare(config, progress)
+    assess::prepare(config, false, progress)
 }
 
-pub fn run(config_path: &Path, out: &Path, progress: &Progress) -> Result<RunReport> {
+/// A hash over everything that decides a run's result: sise's version, the
+/// run config, every model file and every input file.
+pub fn fingerprint(config: &RunConfig) -> Result<String> {
+    let mut files = vec![config.file.clone()];
+    files.extend(config.domains.iter().cloned());
+    for l in config.layers.values() {
+        files.extend(manifest::dataset_files(&l.path));
+    }
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for f in &files {
+        let digest = manifest::sha256_file(f).map_err(|e| Error::input(crate::error::Bad::File, f, None, format!("cannot read it: {e}")))?;
+        h.update(f.to_string_lossy().as_bytes());
+        h.update(digest.as_bytes());
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+pub fn run(config_path: &Path, out: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
     let config = RunConfig::from_file(config_path)?;
-    let prepared = assess::prepare(config, progress)?;
+    // Models are parsed before the lock so a malformed one fails fast.
+    for m in &config.domains {
+        Model::from_file(m)?;
+    }
+    let _lock = Lock::acquire(out)?;
+    recover(out)?;
+    let print = fingerprint(&config)?;
+    if opts.if_changed && previous_fingerprint(out).as_deref() == Some(print.as_str()) {
+        tracing::info!("inputs, models and config unchanged since the outputs in {} were written; skipped", out.display());
+        return Ok(RunReport { out: out.to_owned(), skipped: true, domains: 0, objects: 0, grid_cells: 0, rejects: 0 });
+    }
+
+    let prepared = assess::prepare(config, opts.keep_going, progress)?;
     let load_time = prepared.load_time;
     let a = assess::assess(prepared, progress)?;
 
     let start = Instant::now();
     let staging = Staging::new(out)?;
-    let written = emit::write_outputs(&staging.path, &a)?;
+    let written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
     let outputs: BTreeMap<String, String> = written
         .iter()
         .map(|f| {
@@ -43,17 +88,109 @@ pub fn run(config_path: &Path, out: &Path, progress: &Progress) -> Result<RunRep
         })
         .collect::<Result<_>>()?;
     let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
-    let m = manifest::build(&a, &outputs, &timings)?;
+    let m = manifest::build(&a, &outputs, &timings, &print)?;
     let text = serde_json::to_string_pretty(&m).expect("json values serialise");
     std::fs::write(staging.path.join("manifest.json"), text + "\n").map_err(|e| Error::output(&staging.path, e))?;
     staging.commit()?;
 
     Ok(RunReport {
         out: out.to_owned(),
+        skipped: false,
         domains: a.models().len(),
         objects: a.domains.iter().map(|d| d.scores.level.len()).sum(),
         grid_cells: a.grid.ids.len(),
+        rejects: a.prepared.rejects.len(),
     })
+}
+
+fn previous_fingerprint(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["fingerprint"].as_str().map(str::to_owned)
+}
+
+/// `.NAME.sise-SUFFIX` beside the destination.
+fn sibling(dest: &Path, suffix: &str) -> Result<PathBuf> {
+    let name = dest.file_name().ok_or_else(|| Error::output(dest, "the output path needs a folder name"))?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    Ok(parent.join(format!(".{}.sise-{suffix}", name.to_string_lossy())))
+}
+
+/// Clean up after a run that was killed: staging folders are removed, and if
+/// it died between moving the old outputs aside and the new ones in, the old
+/// ones are put back. Runs under the lock, so nothing else is writing.
+fn recover(dest: &Path) -> Result<()> {
+    let parent = sibling(dest, "x")?.parent().map(Path::to_owned).unwrap_or_default();
+    let prefix = format!(".{}.sise-", dest.file_name().unwrap_or_default().to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(&parent) else { return Ok(()) };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else { continue };
+        let path = e.path();
+        if rest.starts_with("tmp-") {
+            tracing::warn!("removing {} left by an interrupted run", path.display());
+            std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+        } else if rest.starts_with("old-") {
+            if dest.exists() {
+                std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+            } else {
+                tracing::warn!("restoring the previous outputs from {}", path.display());
+                std::fs::rename(&path, dest).map_err(|e| Error::output(dest, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A lock file beside the destination, holding the owner's pid; removed on drop.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn acquire(dest: &Path) -> Result<Lock> {
+        let path = sibling(dest, "lock")?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, format!("cannot create: {e}")))?;
+        }
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = std::fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                    match owner {
+                        // A live owner: another run is writing these outputs.
+                        Some(pid) if Path::new(&format!("/proc/{pid}")).exists() => {
+                            return Err(Error::Locked {
+                                path: dest.to_owned(),
+                                message: format!("another sise run (pid {pid}) is writing it; lock file {}", path.display()),
+                            })
+                        }
+                        // The owner died (killed run): take the lock over.
+                        _ => {
+                            tracing::warn!("removing the stale lock {} of a run that no longer exists", path.display());
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(Error::output(&path, format!("cannot create the lock file: {e}"))),
+            }
+        }
+        Err(Error::output(&path, "cannot take the lock"))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// A temporary output folder beside the destination (same file system, so
@@ -66,13 +203,7 @@ struct Staging {
 
 impl Staging {
     fn new(dest: &Path) -> Result<Staging> {
-        let name = dest.file_name().ok_or_else(|| Error::output(dest, "the output path needs a folder name"))?;
-        let parent = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::output(&parent, format!("cannot create: {e}")))?;
-        let path = parent.join(format!(".{}.sise-tmp-{}", name.to_string_lossy(), std::process::id()));
+        let path = sibling(dest, &format!("tmp-{}", std::process::id()))?;
         if path.exists() {
             std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
         }
@@ -82,11 +213,7 @@ impl Staging {
 
     /// Swap the staged folder into place; an older result is removed only after the swap.
     fn commit(mut self) -> Result<()> {
-        let old = self.path.with_file_name(format!(
-            ".{}.sise-old-{}",
-            self.dest.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
+        let old = sibling(&self.dest, &format!("old-{}", std::process::id()))?;
         let had_old = self.dest.exists();
         if had_old {
             std::fs::rename(&self.dest, &old).map_err(|e| Error::output(&self.dest, format!("cannot move the previous outputs aside: {e}")))?;

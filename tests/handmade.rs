@@ -140,9 +140,10 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
     let (_fx, dir) = copy_fixture("handmade");
     std::fs::remove_file(dir.join("people.geojson")).unwrap();
     let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(10), "{}", stderr(&o));
     assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
     // No staging folder is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    // (and no lock file)
     assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
 }

@@ -33,7 +33,7 @@ fn every_malformed_model_gives_its_error() {
         // The message names the file (the model, or for data errors the layer's file).
         assert!(e.contains("bad.toml") || e.contains(".geojson"), "{name}: {e}");
         // Model-file errors point at a line, except whole-file ones.
-        if code == 3 && !name.starts_with("weights_sum") {
+        if code == 4 && !name.starts_with("weights_sum") {
             assert!(e.contains("line "), "{name}: no line number in: {e}");
         }
     }

@@ -27,7 +27,7 @@ fn missing_file_names_the_file() {
     let (_tmp, dir) = copy_fixture("handmade");
     std::fs::remove_file(dir.join("people.geojson")).unwrap();
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(10));
     let e = stderr(&o);
     assert!(e.contains("people.geojson") && e.contains("file not found"), "{e}");
 }
@@ -37,7 +37,7 @@ fn missing_field_names_file_layer_and_field() {
     let (_tmp, dir) = copy_fixture("handmade");
     edit(&dir.join("sites_model.toml"), "field = \"cls\"", "field = \"klass\"");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(12));
     let e = stderr(&o);
     assert!(e.contains("sites.geojson") && e.contains("layer 'sites'") && e.contains("missing field 'klass'"), "{e}");
     assert!(e.contains("cls"), "lists the fields that exist: {e}");
@@ -48,7 +48,7 @@ fn wrong_geometry_type_names_the_layer_and_model() {
     let (_tmp, dir) = copy_fixture("handmade");
     edit(&dir.join("pipes_model.toml"), "objects = \"pipes\"", "objects = \"people\"");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(17));
     let e = stderr(&o);
     assert!(e.contains("people.geojson") && e.contains("layer 'people'") && e.contains("wrong geometry type"), "{e}");
     assert!(e.contains("pipes_model.toml") && e.contains("scores lines"), "{e}");
@@ -59,7 +59,7 @@ fn wrongly_typed_field_names_the_feature() {
     let (_tmp, dir) = copy_fixture("handmade");
     edit(&dir.join("people.geojson"), "\"population\": 500", "\"population\": \"many\"");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(13));
     let e = stderr(&o);
     assert!(e.contains("people.geojson") && e.contains("'P3'") && e.contains("population") && e.contains("many"), "{e}");
 }
@@ -72,7 +72,7 @@ fn layer_without_crs_asks_for_one() {
     std::fs::write(dir.join("people.csv"), "id,population,x,y\nP1,10,500100,3450300\n").unwrap();
     edit(&dir.join("assessment.toml"), "path = \"people.geojson\"\n", "path = \"people.csv\"\nx_field = \"x\"\ny_field = \"y\"\n");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(o.status.code(), Some(18));
     let e = stderr(&o);
     assert!(e.contains("people.csv") && e.contains("declares no CRS") && e.contains("crs = "), "{e}");
 }
@@ -82,14 +82,14 @@ fn malformed_model_reports_file_and_line() {
     let (_tmp, dir) = copy_fixture("handmade");
     edit(&dir.join("sites_model.toml"), "weight = 0.5\n\n[[indicator]]", "weight = 0.4\n\n[[indicator]]");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(o.status.code(), Some(4));
     let e = stderr(&o);
     assert!(e.contains("sites_model.toml") && e.contains("weights must sum to 1"), "{e}");
 
     let (_tmp2, dir) = copy_fixture("handmade");
     edit(&dir.join("depth_model.toml"), "source = \"raster_sample\"", "source = \"raster\"");
     let o = validate(&dir);
-    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(o.status.code(), Some(4));
     let e = stderr(&o);
     assert!(e.contains("depth_model.toml") && e.contains("line 17") && e.contains("raster_sample"), "{e}");
 }
@@ -100,7 +100,7 @@ fn no_output_folder_is_created_on_bad_input() {
     edit(&dir.join("sites_model.toml"), "field = \"grade\"", "field = \"management\"");
     let out = tmp.path().join("never");
     let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
     assert!(stderr(&o).contains("missing field 'management'"));
     assert!(!out.exists());
 }

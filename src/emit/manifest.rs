@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::assess::Assessment;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
@@ -45,7 +45,7 @@ fn hashes(files: impl IntoIterator<Item = PathBuf>) -> Result<BTreeMap<String, S
     files
         .into_iter()
         .map(|p| {
-            let h = sha256_file(&p).map_err(|e| Error::input(&p, None, format!("cannot read to hash it: {e}")))?;
+            let h = sha256_file(&p).map_err(|e| Error::input(Bad::File, &p, None, format!("cannot read to hash it: {e}")))?;
             Ok((p.display().to_string(), h))
         })
         .collect()
@@ -59,7 +59,7 @@ pub struct Timings {
 }
 
 /// The manifest; `outputs` are the files already written, by name, with their hashes.
-pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings) -> Result<Value> {
+pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &str) -> Result<Value> {
     let p = &a.prepared;
     let cfg = &p.config;
     let inputs = hashes(
@@ -78,10 +78,16 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             }))
         })
         .collect::<Result<_>>()?;
-    let counts: BTreeMap<String, usize> = p.models.iter().map(|m| (m.id.clone(), p.layers.vector(m.objects()).map_or(0, |l| l.len()))).collect();
+    let counts: BTreeMap<String, usize> = p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect();
     let ms = |d: Duration| d.as_millis() as u64;
+    let mut rejects: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &p.rejects {
+        *rejects.entry(r.layer.clone()).or_default() += 1;
+    }
     Ok(json!({
         "sise_version": env!("CARGO_PKG_VERSION"),
+        "fingerprint": fingerprint,
+        "keep_going": p.how.keep_going,
         "config": {
             "file": cfg.file.display().to_string(),
             "sha256": sha256_file(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
@@ -98,6 +104,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
         "counts": {
             "objects": counts,
             "grid_cells": a.grid.ids.len(),
+            "rejects": rejects,
             "streets": p.admin.zones.len(),
         },
         "timings_ms": {

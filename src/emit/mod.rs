@@ -215,7 +215,7 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
 
 /// Write every output of a run into `dir` (an empty staging folder); returns
 /// the files written, relative to `dir`, for the manifest.
-pub fn write_outputs(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
+pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
     let layers = all_layers(a);
     let levels = style::Look::Levels { attr: "level".into() };
@@ -248,6 +248,10 @@ pub fn write_outputs(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
 
     summary::write(&dir.join("summary.csv"), a)?;
     written.push("summary.csv".into());
+    if keep_going {
+        summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
+        written.push("rejects.csv".into());
+    }
     written.extend(map::write_maps(dir, a)?);
     Ok(written)
 }

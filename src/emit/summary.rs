@@ -60,6 +60,25 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
         push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), "综合".into(), "综合风险".into(), None, Some(a.admin_total[s].1));
     }
 
+    // Features left out under --keep-going, per layer and domain, so the table says what it does not cover.
+    let mut rejected: std::collections::BTreeMap<(String, String), u32> = Default::default();
+    for r in &a.prepared.rejects {
+        *rejected.entry((r.layer.clone(), r.domain.clone().unwrap_or_default())).or_default() += 1;
+    }
+    for ((layer, domain), n) in rejected {
+        scope.push("拒收".into());
+        code.push(None);
+        name.push(layer);
+        dom_id.push(domain);
+        dom_name.push(String::new());
+        for col in counts.iter_mut() {
+            col.push(None);
+        }
+        total.push(Some(n));
+        level.push(None);
+        level_name.push(None);
+    }
+
     let [c1, c2, c3, c4] = counts;
     DataFrame::new(vec![
         Column::new("范围".into(), scope),
@@ -80,6 +99,24 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 pub fn write(path: &Path, a: &Assessment) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
     let mut df = table(a).map_err(err)?;
+    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
+    CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
+}
+
+/// `rejects.csv`: every feature left out under `--keep-going`, with the class and reason.
+pub fn write_rejects(path: &Path, rejects: &[crate::load::Reject]) -> Result<()> {
+    let err = |e: PolarsError| Error::output(path, e);
+    let col = |f: &dyn Fn(&crate::load::Reject) -> String| rejects.iter().map(f).collect::<Vec<String>>();
+    let mut df = DataFrame::new(vec![
+        Column::new("图层".into(), col(&|r| r.layer.clone())),
+        Column::new("文件".into(), col(&|r| r.file.display().to_string())),
+        Column::new("要素编号".into(), col(&|r| r.id.clone())),
+        Column::new("领域".into(), col(&|r| r.domain.clone().unwrap_or_default())),
+        Column::new("类别".into(), col(&|r| format!("{:?}", r.bad))),
+        Column::new("退出码".into(), rejects.iter().map(|r| r.bad.exit_code() as u32).collect::<Vec<u32>>()),
+        Column::new("原因".into(), col(&|r| r.reason.clone())),
+    ])
+    .map_err(err)?;
     let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
     CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
 }

@@ -7,6 +7,7 @@ pub mod raster;
 pub mod vector;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use gdal::GdalOpenFlags;
 
@@ -14,7 +15,29 @@ pub use raster::Raster;
 pub use vector::{GeomKind, VectorLayer};
 
 use crate::config::{LayerConfig, RunConfig};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
+
+/// How to treat bad features.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Strictness {
+    /// Leave bad features out (recording them as rejects) instead of stopping.
+    pub keep_going: bool,
+    /// Repair invalid polygons with GDAL's MakeValid instead of rejecting them.
+    pub make_valid: bool,
+}
+
+/// A feature left out of the run under `--keep-going`, with why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reject {
+    /// The run-config layer.
+    pub layer: String,
+    pub file: PathBuf,
+    pub id: String,
+    pub bad: Bad,
+    pub reason: String,
+    /// The domain whose scoring rejected it; `None` when rejected while loading.
+    pub domain: Option<String>,
+}
 
 /// A loaded input layer.
 #[derive(Debug, Clone)]
@@ -51,16 +74,17 @@ fn is_raster(cfg: &LayerConfig) -> Result<bool> {
     Ok(ds.layer_count() == 0 && ds.raster_count() > 0)
 }
 
-/// Load one named layer of the run config.
-pub fn load_layer(config: &RunConfig, name: &str) -> Result<Layer> {
+/// Load one named layer of the run config, with the features rejected under `--keep-going`.
+pub fn load_layer(config: &RunConfig, name: &str, how: Strictness) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config {
         file: config.file.clone(),
         message: format!("no [layers.{name}] entry"),
     })?;
     if is_raster(cfg)? {
-        Ok(Layer::Raster(raster::read(name, cfg)?))
+        Ok((Layer::Raster(raster::read(name, cfg)?), Vec::new()))
     } else {
-        Ok(Layer::Vector(vector::read(name, cfg, &config.working_crs)?))
+        let (v, rejects) = vector::read(name, cfg, &config.working_crs, how)?;
+        Ok((Layer::Vector(v), rejects))
     }
 }
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::crs::Transform;
 use super::vector::open;
 use crate::config::LayerConfig;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::model::Stat;
 
 #[derive(Debug, Clone)]
@@ -32,22 +32,22 @@ pub struct Raster {
 
 pub fn read(name: &str, cfg: &LayerConfig) -> Result<Raster> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_RASTER)?;
-    let err = |msg: String| Error::input(&cfg.path, Some(name), msg);
+    let err = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(name), msg);
     let crs = match &cfg.crs {
         Some(c) => c.clone(),
         None => ds
             .spatial_ref()
             .and_then(|s| s.to_wkt())
-            .map_err(|_| err("the raster declares no CRS; add e.g. crs = \"EPSG:4549\" to its [layers.*] entry".into()))?,
+            .map_err(|_| err(Bad::Crs, "the raster declares no CRS; add e.g. crs = \"EPSG:4549\" to its [layers.*] entry".into()))?,
     };
-    let transform = ds.geo_transform().map_err(|e| err(format!("no geotransform: {e}")))?;
+    let transform = ds.geo_transform().map_err(|e| err(Bad::File, format!("no geotransform: {e}")))?;
     if transform[2] != 0.0 || transform[4] != 0.0 {
-        return Err(err("rotated rasters are not supported; warp it north-up first (gdalwarp)".into()));
+        return Err(err(Bad::File, "rotated rasters are not supported; warp it north-up first (gdalwarp)".into()));
     }
-    let band = ds.rasterband(1).map_err(|e| err(format!("no band 1: {e}")))?;
+    let band = ds.rasterband(1).map_err(|e| err(Bad::File, format!("no band 1: {e}")))?;
     let (width, height) = band.size();
     let nodata = band.no_data_value();
-    let data = band.read_band_as::<f64>().map_err(|e| err(format!("cannot read band 1: {e}")))?.data().to_vec();
+    let data = band.read_band_as::<f64>().map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?.data().to_vec();
     Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, data })
 }
 
@@ -69,11 +69,11 @@ impl Raster {
 
     /// Sample at points given in `from_crs` (the working CRS).
     pub fn sample(&self, from_crs: &str, points: &[(f64, f64)]) -> Result<Vec<Option<f64>>> {
-        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(Bad::Crs, &self.file, Some(&self.name), e))?;
         points
             .iter()
             .map(|&(x, y)| {
-                let (rx, ry) = t.point(x, y).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+                let (rx, ry) = t.point(x, y).map_err(|e| Error::input(Bad::Crs, &self.file, Some(&self.name), e))?;
                 Ok(self.value_at(rx, ry))
             })
             .collect()
@@ -82,14 +82,14 @@ impl Raster {
     /// A statistic of the cells whose centres lie inside each footprint
     /// (given in `from_crs`); `None` where no cell with data is inside.
     pub fn zonal(&self, from_crs: &str, footprints: &[MultiPolygon<f64>], stat: Stat) -> Result<Vec<Option<f64>>> {
-        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(&self.file, Some(&self.name), e))?;
+        let t = Transform::new(from_crs, &self.crs).map_err(|e| Error::input(Bad::Crs, &self.file, Some(&self.name), e))?;
         // PROJ handles are not shared across threads: transform first, then compute in parallel.
         let local: Vec<MultiPolygon<f64>> = footprints
             .iter()
             .map(|f| match t.geometry(&f.clone().into()) {
                 Ok(geo_types::Geometry::MultiPolygon(m)) => Ok(m),
                 Ok(_) => Ok(MultiPolygon(vec![])),
-                Err(e) => Err(Error::input(&self.file, Some(&self.name), e)),
+                Err(e) => Err(Error::input(Bad::Crs, &self.file, Some(&self.name), e)),
             })
             .collect::<Result<_>>()?;
         Ok(local.par_iter().map(|f| self.zonal_one(f, stat)).collect())

@@ -2,7 +2,7 @@
 //! attributes to a polars DataFrame.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gdal::vector::{Feature, LayerAccess, OGRFieldType};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
@@ -10,8 +10,9 @@ use geo_types::Geometry;
 use polars::prelude::*;
 
 use super::crs::{remove_offset, Transform};
+use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// The kind of geometry a layer holds; multi-geometries count as their single kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -102,7 +103,7 @@ impl ColumnBuilder {
 /// Open a GDAL dataset, with the CSV open options that turn x/y columns into points.
 pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
     if !cfg.path.exists() {
-        return Err(Error::input(&cfg.path, None, "file not found (check `path` in the run config; relative paths are relative to the config file)"));
+        return Err(Error::input(Bad::File, &cfg.path, None, "file not found (check `path` in the run config; relative paths are relative to the config file)"));
     }
     let mut opts: Vec<String> = Vec::new();
     if let (Some(x), Some(y)) = (&cfg.x_field, &cfg.y_field) {
@@ -120,7 +121,7 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
             ..Default::default()
         },
     )
-    .map_err(|e| Error::input(&cfg.path, None, format!("GDAL cannot open it: {e}")))
+    .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("GDAL cannot open it: {e}")))
 }
 
 /// The CRS of a layer as a definition PROJ accepts: the config's override, or the file's own.
@@ -131,8 +132,9 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
     match layer.spatial_ref() {
         Some(srs) => srs
             .to_wkt()
-            .map_err(|e| Error::input(&cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
+            .map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
         None => Err(Error::input(
+            Bad::Crs,
             &cfg.path,
             Some(name),
             "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" to its [layers.*] entry",
@@ -140,50 +142,49 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
     }
 }
 
-/// Read one vector layer, reproject it to `working_crs` and check every geometry.
-pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str) -> Result<VectorLayer> {
+/// Read one vector layer, reproject it to `working_crs` and check every
+/// feature. In strict mode the first bad feature stops the run; with
+/// `keep_going` bad features are left out and returned as rejects.
+pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -> Result<(VectorLayer, Vec<Reject>)> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?;
     let file = cfg.path.as_path();
     let mut layer = match &cfg.layer {
         Some(l) => ds.layer_by_name(l).map_err(|_| {
             let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
-            Error::input(file, Some(l), format!("no such layer in the file; it has: {}", names.join(", ")))
+            Error::input(Bad::Layer, file, Some(l), format!("no such layer in the file; it has: {}", names.join(", ")))
         })?,
         None => {
             if ds.layer_count() != 1 {
                 let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
                 return Err(Error::input(
+                    Bad::Layer,
                     file,
                     None,
                     format!("the file has {} layers ({}); name one with `layer = \"…\"`", names.len(), names.join(", ")),
                 ));
             }
-            ds.layer(0).map_err(|e| Error::input(file, None, e.to_string()))?
+            ds.layer(0).map_err(|e| Error::input(Bad::Layer, file, None, e.to_string()))?
         }
     };
     let layer_name = layer.name();
-    let lerr = |msg: String| Error::input(file, Some(&layer_name), msg);
+    let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
     let crs = source_crs(cfg, &layer, &layer_name)?;
-    if cfg.offset != Offset::None {
-        let geographic = gdal::spatial_ref::SpatialRef::from_definition(&crs).map(|s| s.is_geographic()).unwrap_or(false);
-        if !geographic {
-            return Err(lerr(format!(
-                "offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic",
-                cfg.offset
-            )));
-        }
+    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&crs)
+        .map(|s| s.is_geographic())
+        .map_err(|e| lerr(Bad::Crs, format!("unknown CRS '{crs}': {e}")))?;
+    if cfg.offset != Offset::None && !geographic {
+        return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
-    let to_working = Transform::new(&crs, working_crs).map_err(lerr)?;
+    let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e))?;
 
-    let fields: Vec<(String, OGRFieldType::Type)> =
-        layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
+    let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
     let id_idx = match &cfg.id_field {
         Some(id) => Some(fields.iter().position(|(n, _)| n == id).ok_or_else(|| {
-            lerr(format!(
-                "id_field '{id}' is not a field of the layer; fields are: {}",
-                fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
-            ))
+            lerr(
+                Bad::Field,
+                format!("id_field '{id}' is not a field of the layer; fields are: {}", fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")),
+            )
         })?),
         None => None,
     };
@@ -192,57 +193,139 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str) -> Result<VectorLa
     let mut geoms = Vec::new();
     let mut kind: Option<GeomKind> = None;
     let mut seen = HashSet::new();
+    let mut rejects = Vec::new();
 
     for (n, feature) in layer.features().enumerate() {
         let fid = feature.fid().map(|f| f.to_string()).unwrap_or_else(|| n.to_string());
-        let id = match id_idx {
-            Some(i) => feature
-                .field_as_string(i)
-                .ok()
-                .flatten()
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| lerr(format!("feature {fid}: id field '{}' is empty", fields[i].0)))?,
-            None => fid.clone(),
-        };
+        let id = id_idx
+            .and_then(|i| feature.field_as_string(i).ok().flatten())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| fid.clone());
         let what = format!("feature {fid} (id '{id}')");
+        // One feature's problem: fatal in strict mode, a reject with --keep-going.
+        let mut reject = |bad: Bad, msg: String| -> Result<()> {
+            if how.keep_going {
+                rejects.push(Reject { layer: name.to_owned(), file: file.to_owned(), id: id.clone(), bad, reason: msg, domain: None });
+                Ok(())
+            } else {
+                Err(lerr(bad, format!("{what}: {msg}")))
+            }
+        };
+        if let Some(i) = id_idx {
+            if feature.field_as_string(i).ok().flatten().is_none_or(|s| s.trim().is_empty()) {
+                reject(Bad::Field, format!("id field '{}' is empty", fields[i].0))?;
+                continue;
+            }
+        }
         if !seen.insert(id.clone()) {
-            return Err(lerr(format!("{what}: duplicate id; ids must be unique within a layer")));
+            reject(Bad::DuplicateId, "duplicate id; ids must be unique within a layer".into())?;
+            continue;
         }
         let g = match feature.geometry() {
             Some(g) if !g.is_empty() => g,
-            _ => return Err(lerr(format!("{what} has no geometry"))),
+            _ => {
+                reject(Bad::Geometry, "no geometry (null or empty)".into())?;
+                continue;
+            }
         };
         // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
-        if matches!(GeomKind::of_gdal(g), Some(GeomKind::Polygon)) && !g.is_valid() {
-            return Err(lerr(format!("{what}: invalid polygon (self-intersecting or badly nested rings); repair it, e.g. ogr2ogr -makevalid")));
-        }
-        let g: Geometry<f64> = g.to_geo().map_err(|e| lerr(format!("{what}: unreadable geometry: {e}")))?;
-        let k = GeomKind::of(&g).ok_or_else(|| lerr(format!("{what}: geometry collections are not supported")))?;
+        let repaired;
+        let g = if matches!(GeomKind::of_gdal(g), Some(GeomKind::Polygon)) && !g.is_valid() {
+            if !how.make_valid {
+                reject(
+                    Bad::Geometry,
+                    "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into(),
+                )?;
+                continue;
+            }
+            repaired = g.make_valid(&gdal::cpl::CslStringList::new()).map_err(|e| lerr(Bad::Geometry, format!("{what}: MakeValid failed: {e}")))?;
+            tracing::warn!(layer = name, feature = %id, "repaired an invalid polygon with MakeValid");
+            &repaired
+        } else {
+            g
+        };
+        let g: Geometry<f64> = match g.to_geo() {
+            Ok(geo_types::Geometry::GeometryCollection(gc)) => polygonal_part(gc),
+            Ok(g) => g,
+            Err(e) => {
+                reject(Bad::Geometry, format!("unreadable geometry: {e}"))?;
+                continue;
+            }
+        };
+        let Some(k) = GeomKind::of(&g) else {
+            reject(Bad::GeometryType, "geometry collections are not supported".into())?;
+            continue;
+        };
         match kind {
             None => kind = Some(k),
             Some(prev) if prev != k => {
-                return Err(lerr(format!("{what} is a {}, but earlier features are {}s; a layer holds one kind", k.name(), prev.name())))
+                reject(Bad::GeometryType, format!("a {}, but earlier features are {}s; a layer holds one kind", k.name(), prev.name()))?;
+                continue;
             }
             _ => {}
         }
-        let g = to_working
-            .geometry(&remove_offset(&g, cfg.offset))
-            .map_err(|e| lerr(format!("{what}: {e}")))?;
+        if geographic {
+            use geo::CoordsIter;
+            if let Some(c) = g.coords_iter().find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y)) {
+                reject(Bad::Outside, format!("({}, {}) is not a longitude/latitude; swapped axes or the wrong CRS?", c.x, c.y))?;
+                continue;
+            }
+        }
+        let g = match to_working.geometry(&remove_offset(&g, cfg.offset)) {
+            Ok(g) => g,
+            Err(e) => {
+                reject(Bad::Outside, e)?;
+                continue;
+            }
+        };
         for (i, c) in columns.iter_mut().enumerate() {
-            c.push(&feature, i).map_err(|e| lerr(format!("{what}: field '{}': {e}", fields[i].0)))?;
+            c.push(&feature, i).map_err(|e| lerr(Bad::Type, format!("{what}: field '{}': {e}", fields[i].0)))?;
         }
         ids.push(id);
         geoms.push(g);
     }
-    let kind = kind.ok_or_else(|| lerr("the layer has no features".into()))?;
+    let kind = kind.ok_or_else(|| lerr(Bad::Empty, "the layer has no usable features".into()))?;
     let attrs = DataFrame::new(columns.into_iter().zip(&fields).map(|(c, (n, _))| c.finish(n)).collect())
-        .map_err(|e| lerr(format!("cannot build the attribute table: {e}")))?;
-    Ok(VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, geoms, attrs })
+        .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
+    Ok((VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, geoms, attrs }, rejects))
+}
+
+/// The polygons of a collection (MakeValid may return polygons with stray lines).
+fn polygonal_part(gc: geo_types::GeometryCollection<f64>) -> Geometry<f64> {
+    let polys: Vec<geo_types::Polygon<f64>> = gc
+        .into_iter()
+        .flat_map(|g| match g {
+            Geometry::Polygon(p) => vec![p],
+            Geometry::MultiPolygon(m) => m.0,
+            _ => vec![],
+        })
+        .collect();
+    Geometry::MultiPolygon(geo_types::MultiPolygon(polys))
 }
 
 impl VectorLayer {
-    fn err(&self, msg: String) -> Error {
-        Error::input(&self.file, Some(&self.name), msg)
+    pub fn err(&self, bad: Bad, msg: String) -> Error {
+        Error::input(bad, &self.file, Some(&self.name), msg)
+    }
+
+    /// A copy with only the rows where `keep` is true.
+    pub fn filter(&self, keep: &[bool]) -> VectorLayer {
+        let pick = |v: &[String]| v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect();
+        let mask = BooleanChunked::from_slice("keep".into(), keep);
+        VectorLayer {
+            name: self.name.clone(),
+            file: self.file.clone(),
+            kind: self.kind,
+            ids: pick(&self.ids),
+            geoms: self.geoms.iter().zip(keep).filter(|(_, k)| **k).map(|(g, _)| g.clone()).collect(),
+            attrs: self.attrs.filter(&mask).expect("mask has one entry per row"),
+        }
+    }
+
+    /// An error naming the first of `rows` and how many more there are.
+    pub fn rows_err(&self, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Error {
+        let more = if rows.len() > 1 { format!(" (and {} more features)", rows.len() - 1) } else { String::new() };
+        self.err(bad, format!("feature id '{}': {}{more}", self.ids[rows[0]], describe(rows[0]))).at_rows(rows)
     }
 
     pub fn len(&self) -> usize {
@@ -259,51 +342,49 @@ impl VectorLayer {
 
     fn column(&self, field: &str) -> Result<&Column> {
         self.attrs.column(field).map_err(|_| {
-            self.err(format!(
+            self.err(Bad::Field, format!(
                 "missing field '{field}'; the layer's fields are: {}",
                 self.attrs.get_column_names().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             ))
         })
     }
 
-    /// A field as numbers; text that does not parse as a number is an error naming the feature.
+    /// A field as numbers; text that does not parse as a number is an error naming the features.
     pub fn numbers(&self, field: &str) -> Result<Vec<Option<f64>>> {
         let col = self.column(field)?;
         if col.dtype() == &DataType::String {
-            let s = col.str().map_err(|e| self.err(e.to_string()))?;
-            return s
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| match v.map(str::trim) {
-                    None | Some("") => Ok(None),
-                    Some(t) => t.parse::<f64>().map(Some).map_err(|_| {
-                        self.err(format!("feature id '{}': field '{field}' should be a number, found '{t}'", self.ids[i]))
-                    }),
+            let s = col.str().map_err(|e| self.err(Bad::Type, e.to_string()))?;
+            let text: Vec<Option<&str>> = s.into_iter().map(|v| v.map(str::trim)).collect();
+            let parsed: Vec<Option<Option<f64>>> = text
+                .iter()
+                .map(|v| match v {
+                    None | Some("") => Some(None),
+                    Some(t) => t.parse::<f64>().ok().map(Some),
                 })
                 .collect();
+            let bad: Vec<usize> = parsed.iter().enumerate().filter(|(_, p)| p.is_none()).map(|(i, _)| i).collect();
+            if !bad.is_empty() {
+                return Err(self.rows_err(Bad::Type, bad, |i| format!("field '{field}' should be a number, found '{}'", text[i].unwrap_or(""))));
+            }
+            return Ok(parsed.into_iter().map(|p| p.flatten()).collect());
         }
-        let cast = col.cast(&DataType::Float64).map_err(|e| self.err(format!("field '{field}': {e}")))?;
-        Ok(cast.f64().map_err(|e| self.err(e.to_string()))?.into_iter().collect())
+        let cast = col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
+        Ok(cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect())
     }
 
     /// A field as text (numbers are formatted), for categorical indicators and labels.
     pub fn texts(&self, field: &str) -> Result<Vec<Option<String>>> {
         let col = self.column(field)?;
-        let cast = col.cast(&DataType::String).map_err(|e| self.err(format!("field '{field}': {e}")))?;
-        Ok(cast.str().map_err(|e| self.err(e.to_string()))?.into_iter().map(|v| v.map(str::to_owned)).collect())
+        let cast = col.cast(&DataType::String).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
+        Ok(cast.str().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().map(|v| v.map(str::to_owned)).collect())
     }
 
-    /// Require a value in every row, naming the first feature that has none.
+    /// Require a value in every row, naming the features that have none.
     pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| v.ok_or_else(|| self.err(format!("feature id '{}': field '{field}' is empty", self.ids[i]))))
-            .collect()
+        let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
+        if !empty.is_empty() {
+            return Err(self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty")));
+        }
+        Ok(values.into_iter().map(|v| v.expect("checked")).collect())
     }
-}
-
-/// The names of the layers in a file, for messages.
-pub fn layer_names(path: &Path) -> Vec<String> {
-    Dataset::open(path).map(|ds| ds.layers().map(|l| l.name()).collect()).unwrap_or_default()
 }

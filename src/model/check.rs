@@ -3,7 +3,7 @@
 //! `sise validate` runs exactly this; `sise run` runs it before scoring.
 
 use crate::config::RunConfig;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::load::{GeomKind, Layer, Layers, VectorLayer};
 use crate::model::{Model, Source, Var};
 
@@ -32,6 +32,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     };
     if objects.kind != model.geometry {
         return Err(Error::input(
+            Bad::GeometryType,
             &objects.file,
             Some(&objects.name),
             format!(

@@ -12,7 +12,9 @@ use geo::{Area, BooleanOps, Buffer, Euclidean, InteriorPoint, Length};
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
+use crate::error::{Bad, Error, Result};
 use crate::level::Level;
 use crate::load::{Layers, Raster, VectorLayer};
 use crate::model::{Indicator, Method, Model, Normalise, Source, Var};
@@ -49,17 +51,30 @@ pub struct DomainScores {
 /// Everything scoring needs besides the model.
 pub struct Context<'a> {
     pub layers: &'a Layers,
+    /// Layers standing in for loaded ones in this domain (with `--keep-going`,
+    /// copies without the rejected rows).
+    pub overrides: &'a BTreeMap<String, VectorLayer>,
     pub year: i32,
     pub working_crs: &'a str,
 }
 
+impl Context<'_> {
+    pub fn vector(&self, name: &str) -> Option<&VectorLayer> {
+        self.overrides.get(name).or_else(|| self.layers.vector(name))
+    }
+}
+
+/// Rows where `bad` holds, or an empty list.
+fn rows_where<T>(values: &[T], bad: impl Fn(&T) -> bool) -> Vec<usize> {
+    values.iter().enumerate().filter(|(_, v)| bad(v)).map(|(i, _)| i).collect()
+}
+
 pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
-    let objects = ctx.layers.vector(model.objects()).ok_or_else(|| Error::Model {
+    let objects = ctx.vector(model.objects()).ok_or_else(|| Error::Model {
         file: model.file.clone(),
         message: format!("objects = '{}' is not a loaded vector layer", model.objects()),
     })?;
     let n = objects.len();
-    let ferr = |m: String| input_err(objects, m);
 
     let mut values: Vec<Values> = Vec::with_capacity(model.indicators.len());
     let mut scores = Vec::with_capacity(model.indicators.len());
@@ -72,35 +87,30 @@ pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
     let control_factor: Vec<f64> = match &model.control {
         None => vec![1.0; n],
         Some(c) => match &c.factors {
-            Some(table) => objects
-                .texts(&c.field)?
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let t = t.as_deref().map(str::trim).unwrap_or("");
-                    table.get(t).copied().ok_or_else(|| {
-                        ferr(format!(
-                            "feature id '{}': control field '{}' is '{t}', which [control] factors in {} does not list ({})",
-                            objects.ids[i],
+            Some(table) => {
+                let texts: Vec<String> = objects.texts(&c.field)?.into_iter().map(|t| t.unwrap_or_default().trim().to_owned()).collect();
+                let unknown = rows_where(&texts, |t| !table.contains_key(t));
+                if !unknown.is_empty() {
+                    return Err(objects.rows_err(Bad::Range, unknown, |i| {
+                        format!(
+                            "control field '{}' is '{}', which [control] factors in {} does not list ({})",
                             c.field,
+                            texts[i],
                             model.file.display(),
                             table.keys().cloned().collect::<Vec<_>>().join(", ")
-                        ))
-                    })
-                })
-                .collect::<Result<_>>()?,
-            None => objects
-                .require(&c.field, objects.numbers(&c.field)?)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    if f.is_finite() && f > 0.0 {
-                        Ok(f)
-                    } else {
-                        Err(ferr(format!("feature id '{}': control factor field '{}' must be a positive number, found {f}", objects.ids[i], c.field)))
-                    }
-                })
-                .collect::<Result<_>>()?,
+                        )
+                    }));
+                }
+                texts.iter().map(|t| table[t]).collect()
+            }
+            None => {
+                let f = objects.require(&c.field, objects.numbers(&c.field)?)?;
+                let bad = rows_where(&f, |f| !(f.is_finite() && *f > 0.0));
+                if !bad.is_empty() {
+                    return Err(objects.rows_err(Bad::Range, bad, |i| format!("control factor field '{}' must be a positive number, found {}", c.field, f[i])));
+                }
+                f
+            }
         },
     };
 
@@ -117,7 +127,7 @@ pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
                 if v.fract() == 0.0 && v >= 1.0 && v <= max as f64 {
                     Ok(v as usize)
                 } else {
-                    Err(ferr(format!("feature id '{}': indicator '{}' scored {v}, not a class 1–{max}", objects.ids[i], model.indicators[k].key)))
+                    Err(objects.rows_err(Bad::Range, vec![i], |_| format!("indicator '{}' scored {v}, not a class 1–{max}", model.indicators[k].key)))
                 }
             };
             let mut inherent = Vec::with_capacity(n);
@@ -159,13 +169,9 @@ pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
     Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight })
 }
 
-fn input_err(layer: &VectorLayer, msg: String) -> Error {
-    Error::input(&layer.file, Some(&layer.name), msg)
-}
-
 /// The context layer an indicator reads, which `check_model` has already checked.
 fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
-    ctx.layers.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
+    ctx.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
 }
 
 fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a Raster> {
@@ -209,14 +215,11 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 for (a, c) in args.iter_mut().zip(&columns) {
                     *a = c[i];
                 }
-                let v = parsed.eval(&args).map_err(|e| input_err(objects, format!("feature id '{}': formula {expr}: {e}", objects.ids[i])))?;
-                if !v.is_finite() {
-                    return Err(input_err(objects, format!(
-                        "feature id '{}': indicator '{}' formula {expr} gives {v} (division by zero?)",
-                        objects.ids[i], ind.key
-                    )));
-                }
-                out.push(v);
+                out.push(parsed.eval(&args).unwrap_or(f64::NAN));
+            }
+            let bad = rows_where(&out, |v| !v.is_finite());
+            if !bad.is_empty() {
+                return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
             }
             Values::Numbers(out)
         }
@@ -283,17 +286,14 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
 }
 
 fn fill_missing(v: Vec<Option<f64>>, missing: Option<f64>, ind: &Indicator, objects: &VectorLayer, model: &Model, layer: &str) -> Result<Vec<f64>> {
-    v.into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.or(missing).ok_or_else(|| {
-                input_err(objects, format!(
-                    "feature id '{}' lies where raster '{layer}' has no data; set `missing = …` on indicator '{}' in {} to score such objects",
-                    objects.ids[i], ind.key, model.file.display()
-                ))
-            })
-        })
-        .collect()
+    let v: Vec<Option<f64>> = v.into_iter().map(|x| x.or(missing)).collect();
+    let none = rows_where(&v, Option::is_none);
+    if !none.is_empty() {
+        return Err(objects.rows_err(Bad::Outside, none, |_| {
+            format!("lies where raster '{layer}' has no data; set `missing = …` on indicator '{}' in {} to score such objects", ind.key, model.file.display())
+        }));
+    }
+    Ok(v.into_iter().map(|x| x.expect("checked")).collect())
 }
 
 /// For each object, `measure` (metres of line, m² of polygon…) of the other
@@ -343,21 +343,21 @@ fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
 
 fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
     match (values, &ind.normalise) {
-        (Values::Texts(t), Normalise::Categories(table)) => t
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                table.get(v).copied().ok_or_else(|| {
-                    input_err(objects, format!(
-                        "feature id '{}': indicator '{}' value '{v}' is not in its categories in {} ({})",
-                        objects.ids[i],
+        (Values::Texts(t), Normalise::Categories(table)) => {
+            let unknown = rows_where(t, |v| !table.contains_key(v));
+            if !unknown.is_empty() {
+                return Err(objects.rows_err(Bad::Range, unknown, |i| {
+                    format!(
+                        "indicator '{}' value '{}' is not in its categories in {} ({})",
                         ind.key,
+                        t[i],
                         model.file.display(),
                         table.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ))
-                })
-            })
-            .collect(),
+                    )
+                }));
+            }
+            Ok(t.iter().map(|v| table[v]).collect())
+        }
         (Values::Numbers(v), n) => {
             // Study-area statistics for min–max: over every object of this run.
             let finite = v.iter().copied().filter(|x| x.is_finite());
@@ -418,7 +418,7 @@ mod tests {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(objects));
-        score_domain(&m, &Context { layers: &layers, year: 2024, working_crs: "EPSG:4549" }).unwrap()
+        score_domain(&m, &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap()
     }
 
     fn head(method: &str) -> String {
