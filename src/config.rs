@@ -142,10 +142,15 @@ pub struct RunConfig {
 
 impl RunConfig {
     pub fn from_file(file: &Path) -> Result<RunConfig> {
-        let err = |message: String| Error::Config { file: file.to_owned(), message };
         let text = std::fs::read_to_string(file)
-            .map_err(|e| err(format!("cannot read the file: {e}")))?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+            .map_err(|e| Error::Config { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
+        RunConfig::from_str(file, &text)
+    }
+
+    /// Parse config text; `file` names it in messages and anchors relative paths.
+    pub fn from_str(file: &Path, text: &str) -> Result<RunConfig> {
+        let err = |message: String| Error::Config { file: file.to_owned(), message };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         let base = file.parent().unwrap_or(Path::new("."));
         let resolve = |p: &Path| if p.is_absolute() { p.to_owned() } else { base.join(p) };
 

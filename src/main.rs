@@ -96,7 +96,9 @@ fn main() -> ExitCode {
                         r.out.display()
                     );
                 }
-                if !cli.quiet {
+                if r.skipped {
+                    println!("unchanged since the last run; outputs in {} kept", r.out.display());
+                } else if !cli.quiet {
                     println!("{}", r.out.display());
                 }
             })

@@ -2,8 +2,10 @@
 
 mod common;
 
+mod bad_input;
 mod crs;
 mod demo;
 mod handmade;
 mod models;
+mod parsers;
 mod validate;

@@ -17,8 +17,8 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
     let mut scope = Vec::new();
     let mut code: Vec<Option<String>> = Vec::new();
     let mut name = Vec::new();
-    let mut dom_id = Vec::new();
-    let mut dom_name = Vec::new();
+    let mut dom_id: Vec<Option<String>> = Vec::new();
+    let mut dom_name: Vec<Option<String>> = Vec::new();
     let mut counts: [Vec<Option<u32>>; 4] = Default::default();
     let mut total: Vec<Option<u32>> = Vec::new();
     let mut level: Vec<Option<i32>> = Vec::new();
@@ -28,8 +28,8 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
         scope.push(s.to_owned());
         code.push(c);
         name.push(n);
-        dom_id.push(id);
-        dom_name.push(dn);
+        dom_id.push(Some(id));
+        dom_name.push(Some(dn));
         for (k, col) in counts.iter_mut().enumerate() {
             col.push(cnt.map(|c| c[k]));
         }
@@ -69,8 +69,8 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
         scope.push("拒收".into());
         code.push(None);
         name.push(layer);
-        dom_id.push(domain);
-        dom_name.push(String::new());
+        dom_id.push((!domain.is_empty()).then_some(domain));
+        dom_name.push(None);
         for col in counts.iter_mut() {
             col.push(None);
         }

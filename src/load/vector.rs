@@ -121,7 +121,11 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
             ..Default::default()
         },
     )
-    .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("GDAL cannot open it: {e}")))
+    .map_err(|e| {
+        let detail = e.to_string();
+        let detail = if detail.contains("NULL pointer") { String::new() } else { format!(" ({detail})") };
+        Error::input(Bad::File, &cfg.path, None, format!("GDAL cannot open it: not a vector or raster format GDAL reads, or a damaged file{detail}"))
+    })
 }
 
 /// The CRS of a layer as a definition PROJ accepts: the config's override, or the file's own.
@@ -178,6 +182,9 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
     }
     let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e))?;
 
+    if layer.try_feature_count() == Some(0) {
+        return Err(lerr(Bad::Empty, "the layer has no features".into()));
+    }
     let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
     let id_idx = match &cfg.id_field {
         Some(id) => Some(fields.iter().position(|(n, _)| n == id).ok_or_else(|| {

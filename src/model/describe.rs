@@ -88,6 +88,9 @@ impl Model {
             let _ = writeln!(w, "  {:<22} {}{unit}  {weight}", ind.key, ind.name);
             let _ = writeln!(w, "  {:<22} from {}", "", source_words(&ind.source, self));
             let _ = writeln!(w, "  {:<22} scored by {}", "", normalise_words(&ind.normalise));
+            if let Some((lo, hi)) = ind.range {
+                let _ = writeln!(w, "  {:<22} valid values {lo} to {hi}", "");
+            }
         }
         let key = |i: usize| self.indicators[i].key.as_str();
         let _ = writeln!(w);

@@ -201,6 +201,9 @@ pub struct Indicator {
     pub key: String,
     pub name: String,
     pub unit: Option<String>,
+    /// The plausible range of the raw value; a value outside it is bad input
+    /// (a typo, or a value in the wrong unit), not something to score.
+    pub range: Option<(f64, f64)>,
     pub source: Source,
     pub normalise: Normalise,
     /// Line of the indicator in its model file, for messages.
@@ -333,6 +336,7 @@ struct RawIndicator {
     unit: Option<String>,
     source: RawSource,
     weight: Option<f64>,
+    range: Option<[f64; 2]>,
     field: Option<String>,
     layer: Option<String>,
     radius_m: Option<f64>,
@@ -840,7 +844,15 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
         (None, None | Some(false), None, None) => Normalise::Identity,
         _ => return Err("give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into()),
     };
-    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, source, normalise, line })
+    let range = match r.range {
+        Some([lo, hi]) if lo < hi => Some((lo, hi)),
+        Some([lo, hi]) => return Err(format!("range = [{lo}, {hi}] must go from low to high")),
+        None => None,
+    };
+    if range.is_some() && matches!(normalise, Normalise::Categories(_)) {
+        return Err("range applies to numeric indicators; categories already list the valid values".into());
+    }
+    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, line })
 }
 
 /// "SumWithin" → "sum_within", for messages.

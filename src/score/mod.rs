@@ -80,6 +80,14 @@ pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
     let mut scores = Vec::with_capacity(model.indicators.len());
     for ind in &model.indicators {
         let v = indicator_values(ind, objects, ctx, model, &values)?;
+        if let (Some((lo, hi)), Values::Numbers(x)) = (ind.range, &v) {
+            let out = rows_where(x, |v| !(lo..=hi).contains(v));
+            if !out.is_empty() {
+                return Err(objects.rows_err(Bad::Range, out, |i| {
+                    format!("indicator '{}' is {}, outside its declared range [{lo}, {hi}] in {}", ind.key, x[i], model.file.display())
+                }));
+            }
+        }
         scores.push(normalise(ind, &v, objects, model)?);
         values.push(v);
     }

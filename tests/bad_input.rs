@@ -1,0 +1,213 @@
+//! The bad-input corpus (tests/bad-input/cases, built by build.py): every
+//! class of bad input stops `sise run` with its own exit code and a message
+//! naming the file, layer, feature and field, and leaves no output behind.
+
+use std::path::PathBuf;
+
+use crate::common::*;
+
+fn case_dir(name: &str) -> PathBuf {
+    repo().join("tests/bad-input/cases").join(name)
+}
+
+/// Run a case into a fresh folder; check the exit code, the message and that no output appeared.
+fn check(name: &str, code: i32, needles: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = sise(&["run", case_dir(name).join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{name}: {e}");
+    for n in needles {
+        assert!(e.contains(n), "{name}: '{n}' not in: {e}");
+    }
+    assert!(!out.exists(), "{name}: an output folder was created");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{name}: files left behind: {left:?}");
+}
+
+macro_rules! bad_input {
+    ($($name:ident => $code:expr, [$($needle:expr),*];)*) => {$(
+        #[test]
+        fn $name() {
+            check(stringify!($name), $code, &[$($needle),*]);
+        }
+    )*};
+}
+
+bad_input! {
+    missing_file => 10, ["people_missing.geojson", "file not found"];
+    unreadable_file => 10, ["unreadable_file/people.geojson", "GDAL cannot open it"];
+    missing_layer => 11, ["people.geojson", "layer 'residents'", "it has: people"];
+    missing_field => 12, ["missing_field/sites.geojson", "layer 'sites'", "missing field 'grade'"];
+    wrong_type => 13, ["wrong_type/people.geojson", "'P3'", "field 'population'", "'many'"];
+    out_of_range => 14, ["layer 'sites'", "'S1'", "'pop_250m'", "250000", "declared range [0, 100000]"];
+    unknown_category => 14, ["unknown_category/sites.geojson", "'S4'", "'cls'", "'medium'", "(high, low)"];
+    empty_layer => 15, ["empty_layer/people.geojson", "no features"];
+    null_geometry => 16, ["null_geometry/sites.geojson", "'S2'", "no geometry"];
+    invalid_geometry => 16, ["invalid_geometry/streets.geojson", "'B02'", "invalid polygon", "repair_invalid_geometry"];
+    geometry_type => 17, ["geometry_type/sites.geojson", "'S2'", "a line, but earlier features are points"];
+    no_crs => 18, ["no_crs/people.csv", "declares no CRS", "crs = "];
+    unknown_crs => 18, ["people.geojson", "unknown CRS 'EPSG:999999'"];
+    swapped_lon_lat => 19, ["swapped_lon_lat/people.csv", "'P1'", "not a longitude/latitude"];
+    outside_district => 19, ["outside_district/people.geojson", "'P4'", "101 km from the district"];
+    duplicate_id => 20, ["duplicate_id/sites.geojson", "'S1'", "duplicate id"];
+    malformed_config => 3, ["malformed_config", "assessment.toml", "line 4"];
+    malformed_model => 4, ["malformed_model/sites_model.toml", "weights must sum to 1"];
+}
+
+#[test]
+fn invalid_geometry_is_repaired_when_the_config_allows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = sise(&["run", case_dir("invalid_geometry_repaired").join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("repaired an invalid polygon"));
+    assert_eq!(read_layer(&out.join("sise.gpkg"), "streets").len(), 2);
+}
+
+#[test]
+fn keep_going_scores_the_rest_and_lists_every_reject() {
+    let (tmp, dir) = copy_fixture("handmade");
+    // Three bad features of different classes: a duplicate id, an unknown category, a far-away point.
+    let sites = std::fs::read_to_string(dir.join("sites.geojson")).unwrap();
+    let sites = sites.replace("\"id\": \"S3\"", "\"id\": \"S1\"").replace("\"id\": \"S4\", \"cls\": \"low\"", "\"id\": \"S4\", \"cls\": \"medium\"");
+    std::fs::write(dir.join("sites.geojson"), sites).unwrap();
+    let people = std::fs::read_to_string(dir.join("people.geojson")).unwrap().replace("[501800, 3450900]", "[601800, 3450900]");
+    std::fs::write(dir.join("people.geojson"), people).unwrap();
+    let cfg = dir.join("assessment.toml");
+
+    let strict = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("strict").to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(20), "{}", stderr(&strict));
+
+    let out = tmp.path().join("out");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--keep-going"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "图层,文件,要素编号,领域,类别,退出码,原因");
+    let row = |layer: &str, id: &str| lines.iter().find(|l| l.starts_with(&format!("{layer},")) && l.contains(&format!(",{id},"))).copied();
+    assert!(row("sites", "S1").is_some_and(|l| l.contains("DuplicateId,20")), "{rejects}");
+    assert!(row("people", "P4").is_some_and(|l| l.contains("Outside,19")), "{rejects}");
+    // S4's category is unknown to T01 (categories) but T03 scores it fine: rejected for T01 only.
+    assert!(row("sites", "S4").is_some_and(|l| l.contains(",T01,Range,14,") && l.contains("medium")), "{rejects}");
+    assert_eq!(lines.len(), 4, "{rejects}");
+    // What remains is scored: S1 and S2 in T01, S1 S2 S4 in T03.
+    assert_eq!(read_layer(&out.join("sise.gpkg"), "T01_sites").len(), 2);
+    assert_eq!(read_layer(&out.join("sise.gpkg"), "T03_depth").len(), 3);
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains("拒收,,sites,T01,,,,,,1,,"), "{summary}");
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["counts"]["rejects"]["sites"], 2);
+}
+
+#[test]
+fn a_second_run_on_the_same_output_is_locked_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // A lock held by a live process (this test) …
+    std::fs::write(tmp.path().join(".out.sise-lock"), format!("{}\n", std::process::id())).unwrap();
+    let cfg = repo().join("tests/fixtures/handmade/assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another sise run"));
+    // … and a stale one, left by a killed run, is taken over.
+    std::fs::write(tmp.path().join(".out.sise-lock"), "999999999\n").unwrap();
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!tmp.path().join(".out.sise-lock").exists());
+}
+
+#[test]
+fn if_changed_skips_an_unchanged_rerun_and_reruns_after_a_change() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let cfg = dir.join("assessment.toml");
+    let out = tmp.path().join("out");
+    let run = || sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--if-changed"]);
+    assert!(run().status.success());
+    let manifest = std::fs::read(out.join("manifest.json")).unwrap();
+    let o = run();
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("unchanged") || String::from_utf8_lossy(&o.stdout).contains("unchanged"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest, "skipped runs leave outputs alone");
+    // An assessor changes a model: the next scheduled run does the work.
+    let model = std::fs::read_to_string(dir.join("sites_model.toml")).unwrap().replace("red = 70", "red = 71");
+    std::fs::write(dir.join("sites_model.toml"), model).unwrap();
+    assert!(run().status.success());
+    assert_ne!(std::fs::read(out.join("manifest.json")).unwrap(), manifest);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = repo().join("layers/demo/assessment.toml");
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("t{threads}"));
+        let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", threads]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        outs.push(out);
+    }
+    // Tables byte for byte.
+    for f in ["summary.csv", "styles/grid.qml", "sise.qgs", "maps/comprehensive.svg"] {
+        assert_eq!(std::fs::read(outs[0].join(f)).unwrap(), std::fs::read(outs[1].join(f)).unwrap(), "{f} differs");
+    }
+    // GeoPackage feature contents, layer by layer.
+    for layer in read_gpkg_layer_names(&outs[0].join("sise.gpkg")).iter().filter(|l| *l != "layer_styles") {
+        assert_eq!(read_layer(&outs[0].join("sise.gpkg"), layer), read_layer(&outs[1].join("sise.gpkg"), layer), "{layer} differs");
+    }
+}
+
+/// SIGKILL at several moments of a run (loading, scoring, writing): the
+/// previous outputs survive byte for byte, and the next run recovers.
+#[test]
+fn a_killed_run_leaves_the_previous_outputs_intact() {
+    use std::collections::BTreeMap;
+    use std::time::{Duration, Instant};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let cfg = repo().join("layers/demo/assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let hashes = |dir: &std::path::Path| -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    m.insert(p.strip_prefix(dir).unwrap().display().to_string(), sise::emit::manifest::sha256_file(&p).unwrap());
+                }
+            }
+        }
+        m
+    };
+    let mut before = hashes(&out);
+
+    // How long a full run takes here, to spread the kills over it.
+    let t = Instant::now();
+    assert!(sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("timing").to_str().unwrap()]).status.success());
+    let full = t.elapsed();
+    for fraction in [0.1, 0.3, 0.5, 0.7, 0.85, 0.95] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sise"))
+            .args(["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.success() {
+            // It finished before the kill: its complete outputs are now the ones to protect.
+            before = hashes(&out);
+            continue;
+        }
+        assert_eq!(hashes(&out), before, "killed at {:.0}% of a run: the previous outputs changed", fraction * 100.0);
+    }
+    // A new run then cleans up after the killed ones (lock, staging) and succeeds.
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let left: Vec<String> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(left.iter().all(|n| n == "out" || n == "timing"), "left behind: {left:?}");
+}
