@@ -246,7 +246,8 @@ pub fn assess(mut prepared: Prepared, progress: &Progress) -> Result<Assessment>
     let mut all_scores = Vec::new();
     let mut rejects = std::mem::take(&mut prepared.rejects);
     for m in &prepared.models {
-        tracing::info!(domain = %m.id, name = %m.name, "scoring");
+        tracing::debug!(domain = %m.id, name = %m.name, "scoring");
+        bar.set_message(format!("scoring {}", m.id));
         all_scores.push(score_with_rejects(m, &prepared, &mut rejects)?);
         bar.inc(1);
     }

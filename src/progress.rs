@@ -31,4 +31,16 @@ impl Progress {
         bar.set_message(what.to_owned());
         bar
     }
+
+    /// A spinner for a stage without countable steps; `finish_and_clear` it when done.
+    pub fn spinner(&self, what: &str) -> ProgressBar {
+        if !self.visible {
+            return ProgressBar::hidden();
+        }
+        let s = ProgressBar::new_spinner();
+        s.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("static template"));
+        s.set_message(what.to_owned());
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    }
 }

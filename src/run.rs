@@ -86,7 +86,9 @@ pub fn run(config_path: &Path, out: &Path, opts: RunOptions, progress: &Progress
 
     let start = Instant::now();
     let staging = Staging::new(out)?;
+    let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
     let written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
+    spinner.finish_and_clear();
     let outputs: BTreeMap<String, String> = written
         .iter()
         .map(|f| {
