@@ -8,4 +8,5 @@ mod demo;
 mod handmade;
 mod models;
 mod parsers;
+mod tables;
 mod validate;

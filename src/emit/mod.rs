@@ -8,6 +8,7 @@ pub mod map;
 pub mod qgis;
 pub mod style;
 pub mod summary;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 
@@ -252,6 +253,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec
         summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
         written.push("rejects.csv".into());
     }
+    written.extend(tables::write(dir, a)?);
     written.extend(map::write_maps(dir, a)?);
     Ok(written)
 }

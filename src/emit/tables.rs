@@ -1,0 +1,235 @@
+//! `tables/`: the tables assessors hand over, each as CSV (UTF-8 with BOM, so
+//! Excel reads the Chinese), Parquet, and a sheet of one `评估汇总表.xlsx`
+//! workbook with Chinese headers and level cells in the four colours.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+
+use crate::assess::Assessment;
+use crate::error::{Error, Result};
+use crate::level::{Level, Palette};
+use crate::score::Values;
+
+/// The share of registered objects a domain must assess (the work plans' 80 % target).
+pub const COVERAGE_TARGET: f64 = 80.0;
+
+/// One table: file stem, sheet name and data.
+pub struct Table {
+    pub name: &'static str,
+    pub sheet: &'static str,
+    pub df: DataFrame,
+}
+
+fn level_name(l: Option<Level>) -> Option<&'static str> {
+    l.map(Level::name_zh)
+}
+
+fn share(n: u32, total: u32) -> Option<f64> {
+    (total > 0).then(|| (n as f64 * 1000.0 / total as f64).round() / 10.0)
+}
+
+/// Domain × level counts and shares.
+fn domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
+    let models = a.models();
+    let mut counts: [Vec<u32>; 4] = Default::default();
+    let mut totals = Vec::new();
+    for d in &a.domains {
+        let mut c = [0u32; 4];
+        for l in &d.scores.level {
+            c[l.number() as usize - 1] += 1;
+        }
+        for k in 0..4 {
+            counts[k].push(c[k]);
+        }
+        totals.push(c.iter().sum::<u32>());
+    }
+    let mut cols = vec![
+        Column::new("领域编号".into(), models.iter().map(|m| m.id.clone()).collect::<Vec<_>>()),
+        Column::new("领域名称".into(), models.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
+    ];
+    for (k, l) in Level::ALL.iter().enumerate() {
+        cols.push(Column::new(l.name_zh().into(), counts[k].clone()));
+    }
+    cols.push(Column::new("对象数".into(), totals.clone()));
+    for (k, l) in Level::ALL.iter().enumerate() {
+        let shares: Vec<Option<f64>> = counts[k].iter().zip(&totals).map(|(n, t)| share(*n, *t)).collect();
+        cols.push(Column::new(format!("{}占比(%)", l.name_zh()).into(), shares));
+    }
+    DataFrame::new(cols)
+}
+
+/// 街镇 × domain level matrix, with the comprehensive level last.
+fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
+    let admin = &a.prepared.admin;
+    let mut cols = vec![
+        Column::new("街镇代码".into(), admin.codes.clone()),
+        Column::new("街镇名称".into(), admin.names.clone()),
+    ];
+    for (d, m) in a.models().iter().enumerate() {
+        let v: Vec<Option<&str>> = a.domains[d].admin.iter().map(|z| level_name(z.map(|z| z.level))).collect();
+        cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
+    }
+    cols.push(Column::new("综合风险".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()));
+    DataFrame::new(cols)
+}
+
+/// The comprehensive level of each 街镇, with its grid cells by level.
+fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
+    let admin = &a.prepared.admin;
+    let n = admin.zones.len();
+    let mut cells = vec![[0u32; 4]; n];
+    for (street, total) in a.grid.street.iter().zip(&a.grid_total) {
+        if let Some(s) = street {
+            cells[*s][total.1.number() as usize - 1] += 1;
+        }
+    }
+    let mut cols = vec![
+        Column::new("街镇代码".into(), admin.codes.clone()),
+        Column::new("街镇名称".into(), admin.names.clone()),
+        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| (t.0 * 100.0).round() / 100.0).collect::<Vec<_>>()),
+        Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()),
+    ];
+    for (k, l) in Level::ALL.iter().enumerate() {
+        cols.push(Column::new(format!("{}网格数", l.name_zh()).into(), cells.iter().map(|c| c[k]).collect::<Vec<_>>()));
+    }
+    DataFrame::new(cols)
+}
+
+/// The red and orange objects, worst first, with the indicators and veto reason behind each.
+fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
+    let mut rows: Vec<(Level, f64, String, String, String, String, Option<String>, String)> = Vec::new();
+    for (d, m) in a.models().iter().enumerate() {
+        let r = &a.domains[d];
+        let objects = a.objects(d);
+        for (i, l) in r.scores.level.iter().enumerate() {
+            if *l > Level::Significant {
+                continue;
+            }
+            let indicators: Vec<String> = m
+                .indicators
+                .iter()
+                .zip(&r.scores.values)
+                .map(|(ind, v)| match v {
+                    Values::Numbers(x) => format!("{}={}", ind.name, (x[i] * 100.0).round() / 100.0),
+                    Values::Texts(t) => format!("{}={}", ind.name, t[i]),
+                })
+                .collect();
+            let street = r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default();
+            rows.push((*l, r.scores.score[i], m.id.clone(), m.name.clone(), objects.ids[i].clone(), street, r.scores.veto[i].clone(), indicators.join("；")));
+        }
+    }
+    // Scores of different domains are on different scales (index, R, D): order by level, then domain, then score.
+    rows.sort_by(|x, y| x.0.cmp(&y.0).then(x.2.cmp(&y.2)).then(y.1.total_cmp(&x.1)).then(x.4.cmp(&y.4)));
+    DataFrame::new(vec![
+        Column::new("领域编号".into(), rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>()),
+        Column::new("领域名称".into(), rows.iter().map(|r| r.3.clone()).collect::<Vec<_>>()),
+        Column::new("对象编号".into(), rows.iter().map(|r| r.4.clone()).collect::<Vec<_>>()),
+        Column::new("所在街镇".into(), rows.iter().map(|r| r.5.clone()).collect::<Vec<_>>()),
+        Column::new("现实风险值".into(), rows.iter().map(|r| (r.1 * 100.0).round() / 100.0).collect::<Vec<_>>()),
+        Column::new("风险等级".into(), rows.iter().map(|r| r.0.name_zh()).collect::<Vec<_>>()),
+        Column::new("一票否决原因".into(), rows.iter().map(|r| r.6.clone()).collect::<Vec<_>>()),
+        Column::new("指标值".into(), rows.iter().map(|r| r.7.clone()).collect::<Vec<_>>()),
+    ])
+}
+
+/// Objects assessed vs registered per domain, against the 80 % target.
+fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
+    let models = a.models();
+    let assessed: Vec<u32> = (0..models.len()).map(|d| a.objects(d).len() as u32).collect();
+    // Registered: every feature delivered, including those rejected while loading or scoring.
+    let registered: Vec<u32> = models
+        .iter()
+        .zip(&assessed)
+        .map(|(m, n)| {
+            let rejected = a.prepared.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|d| d == m.id)).count();
+            n + rejected as u32
+        })
+        .collect();
+    let pct: Vec<f64> = assessed.iter().zip(&registered).map(|(a, r)| share(*a, *r).unwrap_or(0.0)).collect();
+    DataFrame::new(vec![
+        Column::new("领域编号".into(), models.iter().map(|m| m.id.clone()).collect::<Vec<_>>()),
+        Column::new("领域名称".into(), models.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
+        Column::new("登记对象数".into(), registered),
+        Column::new("已评估对象数".into(), assessed),
+        Column::new("评估覆盖率(%)".into(), pct.clone()),
+        Column::new("达到80%目标".into(), pct.iter().map(|p| if *p >= COVERAGE_TARGET { "是" } else { "否" }).collect::<Vec<_>>()),
+    ])
+}
+
+pub fn tables(a: &Assessment) -> PolarsResult<Vec<Table>> {
+    Ok(vec![
+        Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a)? },
+        Table { name: "street_domain_levels", sheet: "街镇分领域风险等级", df: street_domain_levels(a)? },
+        Table { name: "street_comprehensive", sheet: "街镇综合风险", df: street_comprehensive(a)? },
+        Table { name: "major_risks", sheet: "重大及较大风险清单", df: major_risks(a)? },
+        Table { name: "coverage", sheet: "评估覆盖率", df: coverage(a)? },
+    ])
+}
+
+/// The workbook's file name.
+pub const WORKBOOK: &str = "评估汇总表.xlsx";
+
+/// Write `dir/tables/NAME.csv` and `.parquet` for every table and the workbook; returns the files relative to `dir`.
+pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
+    let out = dir.join("tables");
+    std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
+    let tables = tables(a).map_err(|e| Error::output(&out, e))?;
+    let mut written = Vec::new();
+    for t in &tables {
+        let mut df = t.df.clone();
+        let csv = out.join(format!("{}.csv", t.name));
+        let f = std::fs::File::create(&csv).map_err(|e| Error::output(&csv, e))?;
+        CsvWriter::new(f).include_bom(true).finish(&mut df).map_err(|e| Error::output(&csv, e))?;
+        let pq = out.join(format!("{}.parquet", t.name));
+        let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
+        ParquetWriter::new(f).finish(&mut df).map_err(|e| Error::output(&pq, e))?;
+        written.push(PathBuf::from("tables").join(format!("{}.csv", t.name)));
+        written.push(PathBuf::from("tables").join(format!("{}.parquet", t.name)));
+    }
+    let xlsx = out.join(WORKBOOK);
+    workbook(&tables, &a.prepared.config.colours, &xlsx).map_err(|e| Error::output(&xlsx, e))?;
+    written.push(PathBuf::from("tables").join(WORKBOOK));
+    Ok(written)
+}
+
+fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let header = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)).set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let level_fmt = |l: Level| {
+        let (r, g, b) = palette.rgb(l);
+        let fill = (r as u32) << 16 | (g as u32) << 8 | b as u32;
+        // White text on the dark fills, black on yellow.
+        let text = if l == Level::General { 0x000000 } else { 0xFFFFFF };
+        Format::new().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(text)).set_bold().set_border(FormatBorder::Thin)
+    };
+    for t in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(t.sheet)?;
+        for (c, col) in t.df.get_columns().iter().enumerate() {
+            let c = c as u16;
+            ws.write_string_with_format(0, c, col.name().as_str(), &header)?;
+            ws.set_column_width(c, if col.name().as_str() == "指标值" { 80.0 } else { 14.0 })?;
+            let s = col.as_materialized_series();
+            for r in 0..s.len() {
+                let row = r as u32 + 1;
+                match s.get(r).map_err(|e| rust_xlsxwriter::XlsxError::ParameterError(e.to_string()))? {
+                    AnyValue::Null => ws.write_string_with_format(row, c, "", &cell)?,
+                    AnyValue::String(v) => match Level::ALL.iter().find(|l| l.name_zh() == v) {
+                        Some(l) => ws.write_string_with_format(row, c, v, &level_fmt(*l))?,
+                        None => ws.write_string_with_format(row, c, v, &cell)?,
+                    },
+                    AnyValue::StringOwned(v) => ws.write_string_with_format(row, c, v.as_str(), &cell)?,
+                    v => match v.extract::<f64>() {
+                        Some(x) => ws.write_number_with_format(row, c, x, &cell)?,
+                        None => ws.write_string_with_format(row, c, v.to_string(), &cell)?,
+                    },
+                };
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    wb.save(path)
+}
