@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cargo build --quiet
-out=out/demo
-./target/debug/sise run layers/demo/assessment.toml --out "$out" --quiet
+./target/debug/sise run layers/demo/assessment.toml --out out --quiet
+out=out/2024-2026/2024      # OUT/<cycle>/<year>/
 echo
 echo "Demo assessment of 普陀区 written to $(pwd)/$out:"
 ls -1 "$out" | sed 's/^/  /'

@@ -60,17 +60,18 @@ pub enum LogFormat {
 pub enum Command {
     /// Run an assessment: load, score, aggregate, write outputs.
     ///
-    /// Outputs (in --out): sise.gpkg (one scored layer per domain, `grid`,
-    /// `streets`), summary.csv and manifest.json. They are written to a
-    /// temporary folder beside --out and moved into place only when the whole
-    /// run succeeded; a failed run leaves an existing --out untouched.
+    /// Outputs go to OUT/<cycle>/<year>/ (cycle and year from the run
+    /// config): sise.gpkg, sise.qgs, styles/, maps/, tables/, summary.csv and
+    /// manifest.json. They are written to a temporary folder beside that
+    /// folder and moved into place only when the whole run succeeded; a failed
+    /// run leaves the previous outputs untouched.
     ///
-    /// Example: sise run layers/demo/assessment.toml --out out/putuo-2024
+    /// Example: sise run layers/demo/assessment.toml --out out   (→ out/2024-2026/2024/)
     #[command(after_long_help = EXIT_CODES)]
     Run {
         /// The run configuration (assessment.toml).
         config: PathBuf,
-        /// Output folder; replaced as a whole on success.
+        /// Output root; this run's folder OUT/<cycle>/<year>/ is replaced as a whole on success.
         #[arg(long, short)]
         out: PathBuf,
         /// Worker threads for scoring (default: all cores). Results are identical for any count.

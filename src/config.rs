@@ -154,6 +154,9 @@ impl RunConfig {
         let base = file.parent().unwrap_or(Path::new("."));
         let resolve = |p: &Path| if p.is_absolute() { p.to_owned() } else { base.join(p) };
 
+        if raw.cycle.is_empty() || raw.cycle.contains(['/', '\\']) || raw.cycle.starts_with('.') {
+            return Err(err(format!("cycle = \"{}\" names a folder of the outputs: use e.g. \"2024-2026\"", raw.cycle)));
+        }
         if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
             return Err(err(format!("grid_cell_m must be a positive number of metres, got {}", raw.grid_cell_m)));
         }

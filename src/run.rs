@@ -66,8 +66,16 @@ pub fn fingerprint(config: &RunConfig) -> Result<String> {
     Ok(format!("{:x}", h.finalize()))
 }
 
-pub fn run(config_path: &Path, out: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
+/// Where a run's outputs go: `ROOT/<cycle>/<year>/`, so the baseline year and
+/// the dynamic-update years of a cycle sit side by side for `sise compare`.
+pub fn year_dir(root: &Path, config: &RunConfig) -> PathBuf {
+    root.join(&config.cycle).join(config.year.to_string())
+}
+
+pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
     let config = RunConfig::from_file(config_path)?;
+    let out_dir = year_dir(root, &config);
+    let out = out_dir.as_path();
     // Models are parsed before the lock so a malformed one fails fast.
     for m in &config.domains {
         Model::from_file(m)?;

@@ -13,16 +13,23 @@ fn case_dir(name: &str) -> PathBuf {
 /// Run a case into a fresh folder; check the exit code, the message and that no output appeared.
 fn check(name: &str, code: i32, needles: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let o = sise(&["run", case_dir(name).join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", case_dir(name).join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(code), "{name}: {e}");
     for n in needles {
         assert!(e.contains(n), "{name}: '{n}' not in: {e}");
     }
     assert!(!out.exists(), "{name}: an output folder was created");
-    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-    assert!(left.is_empty(), "{name}: files left behind: {left:?}");
+    // Nothing half-written: not a single file anywhere under the output root.
+    let mut stack = vec![tmp.path().to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            assert!(p.is_dir(), "{name}: file left behind: {}", p.display());
+            stack.push(p);
+        }
+    }
 }
 
 macro_rules! bad_input {
@@ -58,8 +65,8 @@ bad_input! {
 #[test]
 fn invalid_geometry_is_repaired_when_the_config_allows() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let o = sise(&["run", case_dir("invalid_geometry_repaired").join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", case_dir("invalid_geometry_repaired").join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("repaired an invalid polygon"));
     assert_eq!(read_layer(&out.join("sise.gpkg"), "streets").len(), 2);
@@ -79,8 +86,8 @@ fn keep_going_scores_the_rest_and_lists_every_reject() {
     let strict = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("strict").to_str().unwrap()]);
     assert_eq!(strict.status.code(), Some(20), "{}", stderr(&strict));
 
-    let out = tmp.path().join("out");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--keep-going"]);
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out), "--keep-going"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
     let lines: Vec<&str> = rejects.trim_start_matches('\u{feff}').lines().collect();
@@ -103,26 +110,28 @@ fn keep_going_scores_the_rest_and_lists_every_reject() {
 #[test]
 fn a_second_run_on_the_same_output_is_locked_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let out = year_dir(tmp.path().join("out"));
     // A lock held by a live process (this test) …
-    std::fs::write(tmp.path().join(".out.sise-lock"), format!("{}\n", std::process::id())).unwrap();
+    let lock = out.parent().unwrap().join(".2024.sise-lock");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
     let cfg = repo().join("tests/fixtures/handmade/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
     assert!(stderr(&o).contains("another sise run"));
     // … and a stale one, left by a killed run, is taken over.
-    std::fs::write(tmp.path().join(".out.sise-lock"), "999999999\n").unwrap();
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    std::fs::write(&lock, "999999999\n").unwrap();
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!tmp.path().join(".out.sise-lock").exists());
+    assert!(!lock.exists());
 }
 
 #[test]
 fn if_changed_skips_an_unchanged_rerun_and_reruns_after_a_change() {
     let (tmp, dir) = copy_fixture("handmade");
     let cfg = dir.join("assessment.toml");
-    let out = tmp.path().join("out");
-    let run = || sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--if-changed"]);
+    let out = year_dir(tmp.path().join("out"));
+    let run = || sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out), "--if-changed"]);
     assert!(run().status.success());
     let manifest = std::fs::read(out.join("manifest.json")).unwrap();
     let o = run();
@@ -142,8 +151,8 @@ fn results_do_not_depend_on_the_thread_count() {
     let cfg = repo().join("layers/demo/assessment.toml");
     let mut outs = Vec::new();
     for threads in ["1", "2"] {
-        let out = tmp.path().join(format!("t{threads}"));
-        let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", threads]);
+        let out = year_dir(tmp.path().join(format!("t{threads}")));
+        let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out), "--threads", threads]);
         assert!(o.status.success(), "{}", stderr(&o));
         outs.push(out);
     }
@@ -165,9 +174,9 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     use std::time::{Duration, Instant};
 
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let out = year_dir(tmp.path().join("out"));
     let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let hashes = |dir: &std::path::Path| -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
@@ -192,7 +201,7 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     let full = t.elapsed();
     for fraction in [0.1, 0.3, 0.5, 0.7, 0.85, 0.95] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sise"))
-            .args(["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+            .args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"])
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
@@ -206,8 +215,8 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
         assert_eq!(hashes(&out), before, "killed at {:.0}% of a run: the previous outputs changed", fraction * 100.0);
     }
     // A new run then cleans up after the killed ones (lock, staging) and succeeds.
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let left: Vec<String> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(left.iter().all(|n| n == "out" || n == "timing"), "left behind: {left:?}");
+    let left: Vec<String> = std::fs::read_dir(out.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, vec!["2024".to_owned()], "left behind beside the outputs");
 }

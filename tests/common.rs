@@ -64,3 +64,13 @@ pub fn num(rows: &[Row], key: &str, id: &str, field: &str) -> f64 {
 pub fn read_gpkg_layer_names(gpkg: &Path) -> Vec<String> {
     Dataset::open(gpkg).unwrap().layers().map(|l| l.name()).collect()
 }
+
+/// The year folder of the fixtures' runs under an output root (cycle 2024-2026, year 2024).
+pub fn year_dir(root: impl AsRef<Path>) -> PathBuf {
+    root.as_ref().join("2024-2026").join("2024")
+}
+
+/// The output root to pass as `--out` for a year folder made by [`year_dir`].
+pub fn root_of(year: &Path) -> &str {
+    year.parent().and_then(Path::parent).and_then(Path::to_str).expect("a year folder under a root")
+}

@@ -9,8 +9,8 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
     let streets = repo().join("layers/demo/putuo_streets.geojson");
     let metro = repo().join("layers/demo/shanghai_metro_stations.geojson");
     for run in ["a", "b"] {
-        let out = tmp.path().join(run);
-        let o = sise(&["demo-data", "--streets", streets.to_str().unwrap(), "--metro", metro.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let out = year_dir(tmp.path().join(run));
+        let o = sise(&["demo-data", "--streets", streets.to_str().unwrap(), "--metro", metro.to_str().unwrap(), "--out", root_of(&out)]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     // Text formats compare byte for byte (Shapefile and GeoPackage headers carry dates).
@@ -38,9 +38,9 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
 #[test]
 fn demo_run_writes_every_layer_with_levels() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("demo");
+    let out = year_dir(tmp.path().join("demo"));
     let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
 
     // ogrinfo (GDAL's own tool) lists the layers.
@@ -99,9 +99,9 @@ fn demo_run_writes_every_layer_with_levels() {
 #[test]
 fn qgis_opens_the_outputs_styled() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("demo");
+    let out = year_dir(tmp.path().join("demo"));
     let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut layers: Vec<String> = read_gpkg_layer_names(&out.join("sise.gpkg"));
     layers.retain(|l| l != "layer_styles");
@@ -131,9 +131,9 @@ fn qgis_opens_the_outputs_styled() {
 #[test]
 fn map_images_show_the_four_colours_and_true_counts() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("demo");
+    let out = year_dir(tmp.path().join("demo"));
     let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let gpkg = out.join("sise.gpkg");
 

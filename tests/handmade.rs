@@ -9,9 +9,9 @@ use crate::common::*;
 
 fn run() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+    let out = year_dir(tmp.path().join("out"));
     let cfg = repo().join("tests/fixtures/handmade/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "sise run failed: {}", stderr(&o));
     (tmp, out)
 }
@@ -139,11 +139,12 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
     let before = std::fs::read(out.join("summary.csv")).unwrap();
     let (_fx, dir) = copy_fixture("handmade");
     std::fs::remove_file(dir.join("people.geojson")).unwrap();
-    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     assert_eq!(o.status.code(), Some(10), "{}", stderr(&o));
     assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
     // No staging folder is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    // (and no lock file)
-    assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
+    // No staging folder or lock file is left beside the outputs.
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("2024")]);
+    let _ = &tmp;
 }

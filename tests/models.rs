@@ -47,11 +47,11 @@ fn an_18th_domain_is_a_new_model_file() {
     for f in ["sites_model.toml", "pipes_model.toml", "depth_model.toml"] {
         std::fs::rename(dir.join(f), models.join(f)).unwrap();
     }
-    let out = dir.join("out");
+    let out = year_dir(dir.join("out"));
     let run = |dir: &std::path::Path| {
         let o = validate_with(dir, "\"models\"");
         assert!(o.status.success(), "{}", stderr(&o));
-        let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
         assert!(o.status.success(), "{}", stderr(&o));
     };
     run(&dir);
@@ -169,8 +169,8 @@ density_levels = { red = 3, orange = 2, yellow = 1 }
     .unwrap();
     let o = validate_with(&dir, "\"density_model.toml\"");
     assert!(o.status.success(), "{}", stderr(&o));
-    let out = dir.join("out");
-    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let out = year_dir(dir.join("out"));
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let grid = read_layer(&out.join("sise.gpkg"), "grid");
     // Cell 2000_13800 holds S1 and 300 m of pipe (L1 100 m + L2 200 m): 1 / 0.3 km = 3.33 per km → red.

@@ -5,8 +5,8 @@ use crate::common::*;
 
 fn run_demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("demo");
-    let o = sise(&["run", repo().join("layers/demo/assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let out = year_dir(tmp.path().join("demo"));
+    let o = sise(&["run", repo().join("layers/demo/assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     (tmp, out)
 }

@@ -98,8 +98,8 @@ fn malformed_model_reports_file_and_line() {
 fn no_output_folder_is_created_on_bad_input() {
     let (tmp, dir) = copy_fixture("handmade");
     edit(&dir.join("sites_model.toml"), "field = \"grade\"", "field = \"management\"");
-    let out = tmp.path().join("never");
-    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let out = year_dir(tmp.path().join("never"));
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
     assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
     assert!(stderr(&o).contains("missing field 'management'"));
     assert!(!out.exists());
