@@ -98,6 +98,23 @@ pub enum Command {
         /// The run configuration (assessment.toml).
         config: PathBuf,
     },
+    /// Compare two years of one cycle: level transitions, objects up or
+    /// down a level, new and removed objects, 街镇 changes.
+    ///
+    /// Writes transitions.csv, changes.csv, streets.csv and changes.gpkg
+    /// (layers styled 风险上升/下降/不变/新增/撤销 for QGIS) into --out, by
+    /// default OUT/<cycle>/compare-<year-a>-<year-b>/ beside the years.
+    ///
+    /// Example: sise compare out/2024-2026/2024 out/2024-2026/2025
+    Compare {
+        /// The earlier year's output folder.
+        from: PathBuf,
+        /// The later year's output folder.
+        to: PathBuf,
+        /// Where to write the comparison.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// List or explain the model files.
     #[command(subcommand)]
     Models(ModelsCommand),

@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod assess;
 pub mod cli;
 pub mod config;
+pub mod cycle;
 pub mod demo;
 pub mod emit;
 pub mod error;

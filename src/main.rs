@@ -72,6 +72,20 @@ fn models(cmd: &ModelsCommand) -> sise::error::Result<()> {
     }
 }
 
+fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path::Path>) -> sise::error::Result<()> {
+    let c = sise::cycle::compare(from, to)?;
+    let dest = match out {
+        Some(o) => o.to_owned(),
+        None => to.parent().unwrap_or(std::path::Path::new(".")).join(format!("compare-{}-{}", c.from, c.to)),
+    };
+    let crs = sise::cycle::crs_of(to)?;
+    sise::run::staged(&dest, |dir| sise::cycle::write(&c, dir, &crs).map(|_| ()))?;
+    let moved: usize = c.domains.iter().map(|d| d.objects.iter().filter(|o| matches!(o.3, sise::cycle::Change::Up | sise::cycle::Change::Down)).count()).sum();
+    tracing::info!(domains = c.domains.len(), changed_level = moved, "comparison {} → {} written to {}", c.from, c.to, dest.display());
+    println!("{}", dest.display());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
@@ -110,6 +124,7 @@ fn main() -> ExitCode {
             }
             println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
         }),
+        Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, metro, out, seed } => sise::demo::generate(streets, metro, out, *seed),
     };

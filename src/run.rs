@@ -120,6 +120,16 @@ pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progres
     })
 }
 
+/// Write a folder of outputs atomically: `write` fills a staging folder that
+/// replaces `dest` only when it succeeded; the lock keeps other runs out.
+pub fn staged(dest: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let _lock = Lock::acquire(dest)?;
+    recover(dest)?;
+    let staging = Staging::new(dest)?;
+    write(&staging.path)?;
+    staging.commit()
+}
+
 fn previous_fingerprint(out: &Path) -> Option<String> {
     let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;

@@ -4,6 +4,7 @@ mod common;
 
 mod bad_input;
 mod crs;
+mod cycle;
 mod demo;
 mod handmade;
 mod models;

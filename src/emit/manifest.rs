@@ -72,6 +72,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             Ok(json!({
                 "id": m.id,
                 "name": m.name,
+                "layer": m.layer_name(),
                 "model_version": m.model_version,
                 "file": m.file.display().to_string(),
                 "sha256": sha256_file(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,

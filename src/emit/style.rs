@@ -22,7 +22,18 @@ pub enum Look {
     Levels { attr: String },
     /// 街镇 boundaries: no fill, dark outline, names as labels.
     Boundaries,
+    /// Year-over-year change by the code in `attr` (see [`CHANGES`]).
+    Changes { attr: String },
 }
+
+/// Change classes of `sise compare`: code, label, colour.
+pub const CHANGES: [(i64, &str, (u8, u8, u8)); 5] = [
+    (1, "风险上升", (192, 0, 0)),
+    (2, "风险下降", (46, 139, 87)),
+    (3, "等级不变", (170, 170, 170)),
+    (4, "新增对象", (123, 63, 160)),
+    (5, "撤销对象", (60, 60, 60)),
+];
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -59,16 +70,26 @@ fn symbol(kind: GeomKind, name: &str, colour: &str, level: Option<Level>) -> Str
     }
 }
 
+/// A categorized renderer: (value, label, colour, level for sizing) per class.
+fn categorized(layer: &OutLayer, attr: &str, classes: &[(i64, &str, String, Option<Level>)]) -> String {
+    let mut cats = String::new();
+    let mut syms = String::new();
+    for (i, (value, label, colour, level)) in classes.iter().enumerate() {
+        let _ = write!(cats, r#"<category value="{value}" label="{label}" symbol="{i}" render="true"/>"#);
+        syms.push_str(&symbol(layer.kind, &i.to_string(), colour, *level));
+    }
+    format!(r#"<renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>"#)
+}
+
 fn renderer(layer: &OutLayer, look: &Look, palette: &Palette) -> String {
     match look {
         Look::Levels { attr } => {
-            let mut cats = String::new();
-            let mut syms = String::new();
-            for (i, l) in Level::ALL.iter().enumerate() {
-                let _ = write!(cats, r#"<category value="{}" label="{}" symbol="{i}" render="true"/>"#, l.number(), l.name_zh());
-                syms.push_str(&symbol(layer.kind, &i.to_string(), &rgba(palette, *l), Some(*l)));
-            }
-            format!(r#"<renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>"#)
+            let classes: Vec<_> = Level::ALL.iter().map(|l| (l.number() as i64, l.name_zh(), rgba(palette, *l), Some(*l))).collect();
+            categorized(layer, attr, &classes)
+        }
+        Look::Changes { attr } => {
+            let classes: Vec<_> = CHANGES.iter().map(|(v, label, (r, g, b))| (*v, *label, format!("{r},{g},{b},255"), None)).collect();
+            categorized(layer, attr, &classes)
         }
         Look::Boundaries => r#"<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols><symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" enabled="1" pass="0" locked="0"><prop k="color" v="255,255,255,0"/><prop k="style" v="no"/><prop k="outline_color" v="60,60,60,255"/><prop k="outline_style" v="solid"/><prop k="outline_width" v="0.5"/><prop k="outline_width_unit" v="MM"/></layer></symbol></symbols></renderer-v2>"#.to_owned(),
     }

@@ -1,0 +1,282 @@
+//! The three-year cycle: `sise compare A B` between two years' outputs
+//! (`OUT/<cycle>/<year>/`). Objects are matched by id per domain; the result
+//! is a level-transition matrix (from × to), the objects that went up or down
+//! a level, new and removed objects, and per-街镇 changes — as tables and as
+//! GeoPackage change layers styled for QGIS.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use geo_types::Geometry;
+use polars::prelude::*;
+
+use crate::config::{LayerConfig, Offset};
+use crate::emit::style::{self, Look};
+use crate::emit::vector::{write_gpkg, StyleRow};
+use crate::emit::{Column as OutColumn, OutLayer};
+use crate::error::{Error, Result};
+use crate::level::Level;
+use crate::load::{vector, GeomKind, Strictness, VectorLayer};
+
+/// How an object changed between the two years (codes as in [`style::CHANGES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Up = 1,
+    Down = 2,
+    Same = 3,
+    New = 4,
+    Removed = 5,
+}
+
+impl Change {
+    pub fn label(self) -> &'static str {
+        style::CHANGES[self as usize - 1].1
+    }
+}
+
+/// One year's outputs: its manifest and GeoPackage.
+struct Year {
+    dir: PathBuf,
+    label: String,
+    crs: String,
+    /// Domain id → (name, layer name).
+    domains: BTreeMap<String, (String, String)>,
+}
+
+impl Year {
+    fn open(dir: &Path) -> Result<Year> {
+        let manifest = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| Error::input(crate::error::Bad::File, &manifest, None, format!("not a sise output folder (no manifest.json): {e}")))?;
+        let m: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| Error::input(crate::error::Bad::File, &manifest, None, format!("unreadable manifest: {e}")))?;
+        let domains = m["models"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .filter_map(|x| {
+                        let id = x["id"].as_str()?;
+                        let layer = x["layer"].as_str()?;
+                        Some((id.to_owned(), (x["name"].as_str().unwrap_or(id).to_owned(), layer.to_owned())))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Year {
+            dir: dir.to_owned(),
+            label: m["config"]["year"].as_i64().map(|y| y.to_string()).unwrap_or_else(|| dir.display().to_string()),
+            crs: m["config"]["working_crs"].as_str().unwrap_or("EPSG:4549").to_owned(),
+            domains,
+        })
+    }
+
+    fn layer(&self, name: &str, id_field: &str) -> Result<VectorLayer> {
+        let cfg = LayerConfig {
+            path: self.dir.join("sise.gpkg"),
+            layer: Some(name.to_owned()),
+            crs: None,
+            offset: Offset::None,
+            id_field: Some(id_field.to_owned()),
+            x_field: None,
+            y_field: None,
+        };
+        Ok(vector::read(name, &cfg, &self.crs, Strictness::default())?.0)
+    }
+}
+
+fn levels(l: &VectorLayer) -> Result<Vec<Option<Level>>> {
+    Ok(l.numbers("level")?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+}
+
+/// One domain's comparison.
+pub struct DomainChange {
+    pub id: String,
+    pub name: String,
+    /// transitions[from - 1][to - 1]: objects present in both years.
+    pub transitions: [[usize; 4]; 4],
+    /// (object id, level before, level after, change, geometry)
+    pub objects: Vec<(String, Option<Level>, Option<Level>, Change, Geometry<f64>)>,
+}
+
+fn classify(a: Option<Level>, b: Option<Level>) -> Change {
+    match (a, b) {
+        (None, _) => Change::New,
+        (_, None) => Change::Removed,
+        (Some(a), Some(b)) if b < a => Change::Up,
+        (Some(a), Some(b)) if b > a => Change::Down,
+        _ => Change::Same,
+    }
+}
+
+fn compare_domain(a: &Year, b: &Year, id: &str, name: &str, layer: &str) -> Result<DomainChange> {
+    let (la, lb) = (a.layer(layer, "id")?, b.layer(layer, "id")?);
+    let (va, vb) = (levels(&la)?, levels(&lb)?);
+    let before: BTreeMap<&str, (Option<Level>, usize)> = la.ids.iter().enumerate().map(|(i, id)| (id.as_str(), (va[i], i))).collect();
+    let mut transitions = [[0usize; 4]; 4];
+    let mut objects = Vec::new();
+    for (i, oid) in lb.ids.iter().enumerate() {
+        let was = before.get(oid.as_str()).map(|(l, _)| *l).flatten();
+        if let (Some(x), Some(y)) = (was, vb[i]) {
+            transitions[x.number() as usize - 1][y.number() as usize - 1] += 1;
+        }
+        let change = if before.contains_key(oid.as_str()) { classify(was, vb[i]) } else { Change::New };
+        objects.push((oid.clone(), was, vb[i], change, lb.geoms[i].clone()));
+    }
+    let after: std::collections::HashSet<&str> = lb.ids.iter().map(String::as_str).collect();
+    for (oid, (l, i)) in &before {
+        if !after.contains(oid) {
+            objects.push((oid.to_string(), *l, None, Change::Removed, la.geoms[*i].clone()));
+        }
+    }
+    objects.sort_by(|x, y| x.3.cmp(&y.3).then(x.0.cmp(&y.0)));
+    Ok(DomainChange { id: id.to_owned(), name: name.to_owned(), transitions, objects })
+}
+
+pub struct Comparison {
+    pub from: String,
+    pub to: String,
+    pub domains: Vec<DomainChange>,
+    /// Per 街镇 (code, name) and domain id or "综合": (level before, level after).
+    pub streets: Vec<(String, String, String, Option<Level>, Option<Level>)>,
+}
+
+pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
+    let (a, b) = (Year::open(dir_a)?, Year::open(dir_b)?);
+    let mut domains = Vec::new();
+    for (id, (name, layer)) in &b.domains {
+        if a.domains.contains_key(id) {
+            domains.push(compare_domain(&a, &b, id, name, layer)?);
+        }
+    }
+    let (sa, sb) = (a.layer("streets", "street_code")?, b.layer("streets", "street_code")?);
+    let names = sb.texts("street_name")?;
+    let mut streets = Vec::new();
+    let mut columns: Vec<(String, String)> = domains.iter().map(|d| (d.id.clone(), format!("{}_level", d.id.to_lowercase()))).collect();
+    columns.push(("综合".into(), "level".into()));
+    for (key, col) in &columns {
+        let before: BTreeMap<String, Option<Level>> = sa
+            .ids
+            .iter()
+            .cloned()
+            .zip(sa.numbers(col)?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))))
+            .collect();
+        for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col)?).enumerate() {
+            let after = after.and_then(|v| Level::from_number(v as i64));
+            streets.push((code.clone(), names[i].clone().unwrap_or_default(), key.clone(), before.get(code).copied().flatten(), after));
+        }
+    }
+    Ok(Comparison { from: a.label, to: b.label, domains, streets })
+}
+
+fn name_of(l: Option<Level>) -> Option<&'static str> {
+    l.map(Level::name_zh)
+}
+
+fn write_csv(path: &Path, mut df: DataFrame) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
+    CsvWriter::new(f).include_bom(true).finish(&mut df).map_err(|e| Error::output(path, e))
+}
+
+/// Write the comparison into `out`: transitions.csv, changes.csv, streets.csv and changes.gpkg.
+pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
+    fn err(p: &Path) -> impl Fn(PolarsError) -> Error + '_ {
+        move |e| Error::output(p, e)
+    }
+
+    // Transition matrix, one block of four rows per domain.
+    let (mut dom, mut from) = (Vec::new(), Vec::new());
+    let mut to: [Vec<u32>; 4] = Default::default();
+    let (mut new, mut removed) = (Vec::new(), Vec::new());
+    for d in &c.domains {
+        for (f, row) in d.transitions.iter().enumerate() {
+            dom.push(format!("{} {}", d.id, d.name));
+            from.push(Level::ALL[f].name_zh());
+            for t in 0..4 {
+                to[t].push(row[t] as u32);
+            }
+            new.push(d.objects.iter().filter(|o| o.3 == Change::New && o.2 == Some(Level::ALL[f])).count() as u32);
+            removed.push(d.objects.iter().filter(|o| o.3 == Change::Removed && o.1 == Some(Level::ALL[f])).count() as u32);
+        }
+    }
+    let mut cols = vec![Column::new("领域".into(), dom), Column::new(format!("原等级({}年)", c.from).into(), from)];
+    for (t, l) in Level::ALL.iter().enumerate() {
+        cols.push(Column::new(format!("现{}({}年)", l.name_zh(), c.to).into(), to[t].clone()));
+    }
+    cols.push(Column::new(format!("{}年新增(按现等级)", c.to).into(), new));
+    cols.push(Column::new("撤销(按原等级)".into(), removed));
+    let p = out.join("transitions.csv");
+    write_csv(&p, DataFrame::new(cols).map_err(err(&p))?)?;
+
+    // Every object that changed, and how.
+    let rows: Vec<(&DomainChange, &(String, Option<Level>, Option<Level>, Change, Geometry<f64>))> =
+        c.domains.iter().flat_map(|d| d.objects.iter().filter(|o| o.3 != Change::Same).map(move |o| (d, o))).collect();
+    let p = out.join("changes.csv");
+    write_csv(
+        &p,
+        DataFrame::new(vec![
+            Column::new("领域编号".into(), rows.iter().map(|(d, _)| d.id.clone()).collect::<Vec<_>>()),
+            Column::new("对象编号".into(), rows.iter().map(|(_, o)| o.0.clone()).collect::<Vec<_>>()),
+            Column::new(format!("原等级({}年)", c.from).into(), rows.iter().map(|(_, o)| name_of(o.1)).collect::<Vec<_>>()),
+            Column::new(format!("现等级({}年)", c.to).into(), rows.iter().map(|(_, o)| name_of(o.2)).collect::<Vec<_>>()),
+            Column::new("变化".into(), rows.iter().map(|(_, o)| o.3.label()).collect::<Vec<_>>()),
+        ])
+        .map_err(err(&p))?,
+    )?;
+
+    // Per 街镇.
+    let p = out.join("streets.csv");
+    write_csv(
+        &p,
+        DataFrame::new(vec![
+            Column::new("街镇代码".into(), c.streets.iter().map(|s| s.0.clone()).collect::<Vec<_>>()),
+            Column::new("街镇名称".into(), c.streets.iter().map(|s| s.1.clone()).collect::<Vec<_>>()),
+            Column::new("领域".into(), c.streets.iter().map(|s| s.2.clone()).collect::<Vec<_>>()),
+            Column::new(format!("原等级({}年)", c.from).into(), c.streets.iter().map(|s| name_of(s.3)).collect::<Vec<_>>()),
+            Column::new(format!("现等级({}年)", c.to).into(), c.streets.iter().map(|s| name_of(s.4)).collect::<Vec<_>>()),
+            Column::new("变化".into(), c.streets.iter().map(|s| if s.3 == s.4 { Change::Same } else { classify(s.3, s.4) }.label()).collect::<Vec<_>>()),
+        ])
+        .map_err(err(&p))?,
+    )?;
+
+    // Change layers for QGIS, styled up / down / unchanged / new / removed.
+    let layers: Vec<OutLayer> = c
+        .domains
+        .iter()
+        .filter(|d| !d.objects.is_empty())
+        .map(|d| {
+            let kind = GeomKind::of(&d.objects[0].4).unwrap_or(GeomKind::Point);
+            OutLayer {
+                name: format!("{}_changes", d.id),
+                title: format!("{} {}风险变化 {}→{}", d.id, d.name, c.from, c.to),
+                description: format!("{}年至{}年{}风险等级变化（sise compare）", c.from, c.to, d.name),
+                kind,
+                geoms: d.objects.iter().map(|o| o.4.clone()).collect(),
+                columns: vec![
+                    OutColumn::text("id", d.objects.iter().map(|o| Some(o.0.clone())).collect()).alias("编号"),
+                    OutColumn::int("level_from", d.objects.iter().map(|o| o.1.map(|l| l.number() as i64)).collect()).alias(format!("原等级({}年)", c.from)),
+                    OutColumn::int("level_to", d.objects.iter().map(|o| o.2.map(|l| l.number() as i64)).collect()).alias(format!("现等级({}年)", c.to)),
+                    OutColumn::int("change", d.objects.iter().map(|o| Some(o.3 as i64)).collect()).alias("变化代码"),
+                    OutColumn::text("change_name", d.objects.iter().map(|o| Some(o.3.label().to_owned())).collect()).alias("变化"),
+                ],
+            }
+        })
+        .collect();
+    let look = Look::Changes { attr: "change".into() };
+    let palette = crate::level::Palette::default();
+    let styles: Vec<StyleRow> = layers
+        .iter()
+        .map(|l| StyleRow { layer: l.name.clone(), name: "风险变化".into(), qml: style::qml(l, &look, &palette), sld: String::new(), description: l.title.clone() })
+        .collect();
+    let gpkg = out.join("changes.gpkg");
+    if gpkg.exists() {
+        std::fs::remove_file(&gpkg).map_err(|e| Error::output(&gpkg, e))?;
+    }
+    write_gpkg(&gpkg, crs, &layers, &styles)?;
+    Ok(["transitions.csv", "changes.csv", "streets.csv", "changes.gpkg"].iter().map(PathBuf::from).collect())
+}
+
+/// The working CRS recorded in an output folder's manifest.
+pub fn crs_of(dir: &Path) -> Result<String> {
+    Ok(Year::open(dir)?.crs)
+}
