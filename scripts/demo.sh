@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cargo build --quiet
-./target/debug/sise run layers/demo/assessment.toml --out out --quiet
+./target/debug/sise run layers/demo/assessment.toml --out out --quiet        # 2024 baseline
+./target/debug/sise run layers/demo-2025/assessment.toml --out out --quiet   # 2025 dynamic update
+./target/debug/sise compare out/2024-2026/2024 out/2024-2026/2025 --quiet >/dev/null
 out=out/2024-2026/2024      # OUT/<cycle>/<year>/
 echo
 echo "Demo assessment of 普陀区 written to $(pwd)/$out:"
 ls -1 "$out" | sed 's/^/  /'
-echo "Layers in sise.gpkg (open it in QGIS):"
+echo "Layers in sise.gpkg (open $out/sise.qgs in QGIS):"
 ogrinfo -ro -q "$out/sise.gpkg" | sed 's/^/  /'
+echo "The 2025 dynamic update is in $(pwd)/out/2024-2026/2025, and what changed in $(pwd)/out/2024-2026/compare-2024-2025."

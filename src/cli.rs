@@ -139,6 +139,9 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+        /// Also write the next year's changed layers (the dynamic update) into this folder.
+        #[arg(long)]
+        next_year: Option<PathBuf>,
     },
 }
 

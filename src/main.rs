@@ -126,7 +126,8 @@ fn main() -> ExitCode {
         }),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Models(cmd) => models(cmd),
-        Command::DemoData { streets, metro, out, seed } => sise::demo::generate(streets, metro, out, *seed),
+        Command::DemoData { streets, metro, out, seed, next_year } => sise::demo::generate(streets, metro, out, *seed)
+            .and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed))),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

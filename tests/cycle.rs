@@ -68,3 +68,23 @@ fn compare_gives_the_transition_matrix_changes_and_street_changes() {
     let qml = styles.iter().find(|r| r["f_table_name"].as_deref() == Some("T01_changes")).unwrap()["styleQML"].clone().unwrap();
     assert!(qml.contains(r#"attr="change""#) && qml.contains("风险上升") && qml.contains("192,0,0,255"));
 }
+
+#[test]
+fn the_demo_cycle_shows_rectified_closed_and_new_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("out");
+    for cfg in ["layers/demo/assessment.toml", "layers/demo-2025/assessment.toml"] {
+        let o = sise(&["run", repo().join(cfg).to_str().unwrap(), "--out", root.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let years = root.join("2024-2026");
+    let o = sise(&["compare", years.join("2024").to_str().unwrap(), years.join("2025").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let changes = std::fs::read_to_string(years.join("compare-2024-2025/changes.csv")).unwrap();
+    let count = |what: &str| changes.lines().filter(|l| l.starts_with("D01,") && l.ends_with(what)).count();
+    assert_eq!(count("新增对象"), 4, "{changes}");
+    assert_eq!(count("撤销对象"), 3, "{changes}");
+    assert!(count("风险下降") >= 3, "rectified hazards lower levels: {changes}");
+    // Other domains did not change.
+    assert!(!changes.lines().any(|l| l.starts_with("D16,")), "{changes}");
+}

@@ -9,8 +9,19 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
     let streets = repo().join("layers/demo/putuo_streets.geojson");
     let metro = repo().join("layers/demo/shanghai_metro_stations.geojson");
     for run in ["a", "b"] {
-        let out = year_dir(tmp.path().join(run));
-        let o = sise(&["demo-data", "--streets", streets.to_str().unwrap(), "--metro", metro.to_str().unwrap(), "--out", root_of(&out)]);
+        let out = tmp.path().join(run);
+        let next = tmp.path().join(format!("{run}-2025"));
+        let o = sise(&[
+            "demo-data",
+            "--streets",
+            streets.to_str().unwrap(),
+            "--metro",
+            metro.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--next-year",
+            next.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     // Text formats compare byte for byte (Shapefile and GeoPackage headers carry dates).
@@ -28,6 +39,9 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
         assert_eq!(a, std::fs::read(tmp.path().join("b").join(f)).unwrap(), "{f} differs between runs");
         assert_eq!(a, std::fs::read(repo().join("layers/demo").join(f)).unwrap(), "{f}: layers/demo is stale; rerun `sise demo-data`");
     }
+    let next = std::fs::read(tmp.path().join("a-2025/chemical_enterprises.csv")).unwrap();
+    assert_eq!(next, std::fs::read(tmp.path().join("b-2025/chemical_enterprises.csv")).unwrap());
+    assert_eq!(next, std::fs::read(repo().join("layers/demo-2025/chemical_enterprises.csv")).unwrap(), "layers/demo-2025 is stale");
     let raster = |p: std::path::PathBuf| {
         let ds = gdal::Dataset::open(p).unwrap();
         ds.rasterband(1).unwrap().read_band_as::<f32>().unwrap().data().to_vec()
