@@ -3,11 +3,12 @@
 # derivative: GDAL 3.6 and PROJ 9.1 with headers, clang for the PROJ
 # bindings, the GDAL/PROJ command-line tools the tests compare against, a CJK
 # font for map images, and QGIS with its Python bindings, which the tests use
-# to open the outputs in the real client, and openpyxl to read back the workbook.
+# to open the outputs in the real client, openpyxl to read back the workbook,
+# and Chromium (PDF reports, --pdf) with poppler-utils to read PDFs back.
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libgdal-dev libproj-dev gdal-bin proj-bin pkg-config clang libclang-dev fonts-noto-cjk qgis python3-qgis python3-openpyxl)
+packages=(libgdal-dev libproj-dev gdal-bin proj-bin pkg-config clang libclang-dev fonts-noto-cjk qgis python3-qgis python3-openpyxl chromium poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do

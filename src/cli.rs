@@ -86,6 +86,9 @@ pub enum Command {
         /// version are those recorded in --out/manifest.json.
         #[arg(long)]
         if_changed: bool,
+        /// Also print every report to PDF with headless Chromium (apt-get install chromium).
+        #[arg(long)]
+        pdf: bool,
     },
     /// Check a run configuration: open every layer and model, check fields,
     /// CRS and geometry types, and score nothing.

@@ -90,6 +90,7 @@ struct RawConfig {
     #[serde(default)]
     colours: Palette,
     map_source: Option<String>,
+    report_templates: Option<PathBuf>,
     #[serde(default)]
     repair_invalid_geometry: bool,
     #[serde(default = "default_outside")]
@@ -130,6 +131,8 @@ pub struct RunConfig {
     pub colours: Palette,
     /// The data source line printed under map images; the input file names when absent.
     pub map_source: Option<String>,
+    /// A folder with edited copies of the report templates (domain.html.j2, comprehensive.html.j2, style.css).
+    pub report_templates: Option<PathBuf>,
     /// Repair invalid polygons with GDAL's MakeValid instead of rejecting them.
     pub repair_invalid_geometry: bool,
     /// How far (m) outside the district's bounding box a feature may lie before
@@ -197,6 +200,7 @@ impl RunConfig {
             comprehensive: raw.comprehensive,
             colours: raw.colours,
             map_source: raw.map_source,
+            report_templates: raw.report_templates.as_deref().map(|p| resolve(p)),
             repair_invalid_geometry: raw.repair_invalid_geometry,
             outside_tolerance_m: raw.outside_tolerance_m,
             layers,

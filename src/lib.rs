@@ -14,5 +14,6 @@ pub mod level;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod score;

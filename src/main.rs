@@ -91,14 +91,14 @@ fn main() -> ExitCode {
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
     let result = match &cli.command {
-        Command::Run { config, out, threads, keep_going, if_changed } => {
+        Command::Run { config, out, threads, keep_going, if_changed, pdf } => {
             if let Some(n) = threads {
                 if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(*n).build_global() {
                     eprintln!("sise: error: cannot start {n} threads: {e}");
                     return ExitCode::from(exit::INTERNAL);
                 }
             }
-            let opts = sise::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed };
+            let opts = sise::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed, pdf: *pdf };
             sise::run::run(config, out, opts, &progress).map(|r| {
                 if !r.skipped {
                     tracing::info!(

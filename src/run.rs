@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub keep_going: bool,
     /// Skip the run when the inputs, models, config and sise version are those of the existing outputs.
     pub if_changed: bool,
+    /// Also print the reports to PDF (headless Chromium).
+    pub pdf: bool,
 }
 
 /// What a finished run reports back.
@@ -95,19 +97,28 @@ pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progres
     let start = Instant::now();
     let staging = Staging::new(out)?;
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
+    let mut written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
+    let write_manifest = |written: &[PathBuf]| -> Result<()> {
+        let outputs: BTreeMap<String, String> = written
+            .iter()
+            .map(|f| {
+                let hash = manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(staging.path.join(f), e))?;
+                Ok((f.to_string_lossy().into_owned(), hash))
+            })
+            .collect::<Result<_>>()?;
+        let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
+        let m = manifest::build(&a, &outputs, &timings, &print)?;
+        let text = serde_json::to_string_pretty(&m).expect("json values serialise");
+        std::fs::write(staging.path.join("manifest.json"), text + "\n").map_err(|e| Error::output(&staging.path, e))
+    };
+    // Reports compare with last year's outputs of the same cycle, when they exist;
+    // the comparison reads this year's manifest, so write it once before.
+    write_manifest(&written)?;
+    let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
+    let comparison = previous.map(|p| crate::cycle::compare(&p, &staging.path)).transpose()?;
+    written.extend(crate::report::write(&staging.path, &a, comparison.as_ref(), opts.pdf)?);
+    write_manifest(&written)?;
     spinner.finish_and_clear();
-    let outputs: BTreeMap<String, String> = written
-        .iter()
-        .map(|f| {
-            let hash = manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(staging.path.join(f), e))?;
-            Ok((f.to_string_lossy().into_owned(), hash))
-        })
-        .collect::<Result<_>>()?;
-    let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
-    let m = manifest::build(&a, &outputs, &timings, &print)?;
-    let text = serde_json::to_string_pretty(&m).expect("json values serialise");
-    std::fs::write(staging.path.join("manifest.json"), text + "\n").map_err(|e| Error::output(&staging.path, e))?;
     staging.commit()?;
 
     Ok(RunReport {

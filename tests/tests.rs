@@ -9,5 +9,6 @@ mod demo;
 mod handmade;
 mod models;
 mod parsers;
+mod reports;
 mod tables;
 mod validate;

@@ -1,0 +1,301 @@
+//! Reports: one 专项评估报告 per domain and a 综合评估报告, rendered from
+//! the templates in `reports/` (an assessor edits the wording there; sise
+//! fills in the numbers, model parameters, maps and tables) as
+//! self-contained HTML, and printed to PDF by headless Chromium on request.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use minijinja::Environment;
+use serde_json::{json, Value};
+
+use crate::assess::Assessment;
+use crate::cycle::{Change, Comparison};
+use crate::error::{Error, Result};
+use crate::level::Level;
+use crate::model::{AggMethod, Method, Model, Normalise, Source, Stat};
+
+/// The templates shipped with sise; a run config may point `report_templates` at edited copies.
+const DOMAIN: &str = include_str!("../reports/domain.html.j2");
+const COMPREHENSIVE: &str = include_str!("../reports/comprehensive.html.j2");
+const CSS: &str = include_str!("../reports/style.css");
+
+/// Recommended control measures per level (GB/T 42768-2023 分级管控).
+const MEASURES: [&str; 4] = [
+    "列为区级重点管控对象，立即制定专项整治方案，落实“一企一策”，挂牌督办；整改完成前采取停产停业、限制使用等措施，每月复核。",
+    "列为街镇重点管控对象，限期整改，落实企业主体责任和行业监管责任，加强日常巡查和监测预警，每季度复核。",
+    "纳入行业部门日常监管，督促单位完善风险管控措施和应急预案，每半年复核。",
+    "保持常态化管理，落实单位自查自纠，每年复核。",
+];
+
+/// Where an indicator's value comes from, in the report's words.
+fn source_zh(s: &Source) -> String {
+    match s {
+        Source::Attribute { field } => format!("属性字段 {field}"),
+        Source::Age { field } => format!("字段 {field} 至评估年份的年数"),
+        Source::Formula { expr, .. } => format!("计算式 {expr}"),
+        Source::Within { layer, field: Some(f), radius_m } => format!("{radius_m} 米范围内 {layer} 的 {f} 合计"),
+        Source::Within { layer, field: None, radius_m } => format!("{radius_m} 米范围内 {layer} 的数量"),
+        Source::LengthWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的长度（米）"),
+        Source::AreaWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的面积（平方米）"),
+        Source::NearestDistance { layer } => format!("至最近 {layer} 的距离（米）"),
+        Source::OverlapMax { layer, field, .. } => format!("所在 {layer} 区域 {field} 的最高值"),
+        Source::RasterSample { layer, .. } => format!("栅格 {layer} 在对象位置的取值"),
+        Source::RasterZonal { layer, stat, radius_m, .. } => format!(
+            "栅格 {layer} 在{}内的{}",
+            radius_m.map(|r| format!("周边 {r} 米")).unwrap_or_else(|| "对象范围".into()),
+            match stat {
+                Stat::Mean => "平均值",
+                Stat::Max => "最大值",
+                Stat::Sum => "合计",
+            }
+        ),
+    }
+}
+
+/// How a value becomes a score, in the report's words.
+fn normalise_zh(n: &Normalise) -> String {
+    match n {
+        Normalise::Linear { from, to } => format!("线性赋分：{from} 为 0 分，{to} 为 100 分"),
+        Normalise::MinMax => "极差标准化：全区最小值 0 分，最大值 100 分".into(),
+        Normalise::Steps(st) => format!("分段赋分：{}", st.iter().map(|(x, v)| format!("≥{x} 得 {v}")).collect::<Vec<_>>().join("，")),
+        Normalise::Categories(c) => format!("分类赋分：{}", c.iter().map(|(k, v)| format!("{k} 得 {v}")).collect::<Vec<_>>().join("，")),
+        Normalise::Identity => "取原值".into(),
+    }
+}
+
+fn aggregate_zh(a: AggMethod, m: &Model) -> String {
+    match a {
+        AggMethod::Max => "最高风险对象（就高原则）".into(),
+        AggMethod::Mean => "按数量、长度或面积加权的平均风险值".into(),
+        AggMethod::WeightedMean => format!("按 {} 加权的平均风险值", m.aggregate.weight_by.as_deref().unwrap_or("")),
+        AggMethod::Density => match &m.aggregate.density {
+            Some((layer, _)) => format!("每公里 {layer} 的对象数"),
+            None => "密度".into(),
+        },
+    }
+}
+
+fn templates(dir: Option<&Path>) -> Result<(String, String, String)> {
+    match dir {
+        None => Ok((DOMAIN.to_owned(), COMPREHENSIVE.to_owned(), CSS.to_owned())),
+        Some(d) => {
+            let read = |f: &str| std::fs::read_to_string(d.join(f)).map_err(|e| Error::Config { file: d.join(f), message: format!("report template: {e}") });
+            Ok((read("domain.html.j2")?, read("comprehensive.html.j2")?, read("style.css")?))
+        }
+    }
+}
+
+fn png_data_uri(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::output(path, e))?;
+    Ok(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
+}
+
+fn level_value(l: Level, a: &Assessment) -> Value {
+    json!({ "name": l.name_zh(), "number": l.number(), "colour": a.prepared.config.colours.colour(l) })
+}
+
+fn measures(a: &Assessment) -> Vec<Value> {
+    Level::ALL.iter().zip(MEASURES).map(|(l, text)| {
+        let mut v = level_value(*l, a);
+        v["text"] = json!(text);
+        v
+    }).collect()
+}
+
+fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
+    let cfg = &a.prepared.config;
+    let m = &a.models()[d];
+    let r = &a.domains[d];
+    let objects = a.objects(d);
+    let total = r.scores.level.len();
+    let mut counts = [0usize; 4];
+    for l in &r.scores.level {
+        counts[l.number() as usize - 1] += 1;
+    }
+    let weights = m.weights();
+    let indicators: Vec<Value> = m.indicators.iter().enumerate().map(|(k, i)| json!({
+        "name": i.name, "unit": i.unit, "source": source_zh(&i.source), "normalise": normalise_zh(&i.normalise),
+        "weight": weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
+    })).collect();
+    let method = match &m.method {
+        Method::WeightedIndex { ahp: Some(a), .. } => format!("加权指数法，指标权重由层次分析法（AHP）确定，一致性比率 CR = {:.3}", a.cr),
+        Method::WeightedIndex { .. } => "加权指数法（各指标得分 0–100 加权求和）".into(),
+        Method::RiskMatrix { classes, .. } => format!("风险矩阵法（可能性 {} 级 × 严重性 {} 级）", classes.0, classes.1),
+        Method::Lec { .. } => "作业条件危险性分析法（LEC，D = L × E × C）".into(),
+    };
+    let control = match &m.control {
+        Some(c) => match &c.factors {
+            Some(f) => format!("按字段 {} 取管控系数：{}", c.field, f.iter().map(|(k, v)| format!("{k} × {v}")).collect::<Vec<_>>().join("，")),
+            None => format!("按字段 {} 的管控系数直接调整", c.field),
+        },
+        None => "无（现实风险 = 固有风险）".into(),
+    };
+    let t = &m.thresholds;
+    let levels = format!("重大风险 ≥ {}，较大风险 ≥ {}，一般风险 ≥ {}，其余为低风险", t.red, t.orange, t.yellow);
+    let sources: Vec<Value> = std::iter::once(m.objects())
+        .chain(m.context_layers())
+        .map(|name| {
+            let l = &cfg.layers[name];
+            let features = a.prepared.layers.vector(name).map(|v| v.len().to_string()).unwrap_or_else(|| "栅格".into());
+            let date = std::fs::metadata(&l.path).and_then(|md| md.modified()).ok().map(|t| {
+                let secs = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+                let days = secs / 86400;
+                // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+                let z = days as i64 + 719468;
+                let era = z.div_euclid(146097);
+                let doe = z - era * 146097;
+                let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+                let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+                let mp = (5 * doy + 2) / 153;
+                let day = doy - (153 * mp + 2) / 5 + 1;
+                let month = if mp < 10 { mp + 3 } else { mp - 9 };
+                let year = yoe + era * 400 + i64::from(month <= 2);
+                format!("{year}-{month:02}-{day:02}")
+            });
+            let role = if name == m.objects() { "评估对象" } else { m.inputs.role_of(name).map(|r| match r { "exposure" => "承灾体", "hazard" => "致灾因子", _ => "应急能力" }).unwrap_or("") };
+            json!({ "layer": name, "role": role, "file": l.path.file_name().map(|f| f.to_string_lossy().into_owned()), "features": features, "date": date.unwrap_or_default() })
+        })
+        .collect();
+    let mut top: Vec<(usize, f64)> = r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
+    top.sort_by(|x, y| r.scores.level[x.0].cmp(&r.scores.level[y.0]).then(y.1.total_cmp(&x.1)));
+    let top: Vec<Value> = top.iter().take(30).map(|(i, s)| {
+        let mut v = level_value(r.scores.level[*i], a);
+        v["level"] = v["name"].clone();
+        v["id"] = json!(objects.ids[*i]);
+        v["street"] = json!(r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default());
+        v["score"] = json!(format!("{:.2}", s));
+        v["veto"] = json!(r.scores.veto[*i].clone().unwrap_or_default());
+        v
+    }).collect();
+    let streets: Vec<Value> = a.prepared.admin.names.iter().enumerate().map(|(s, name)| {
+        match r.admin[s] {
+            Some(z) => json!({ "name": name, "level": z.level.name_zh(), "number": z.level.number(), "colour": cfg.colours.colour(z.level), "objects": z.objects }),
+            None => json!({ "name": name, "level": null, "objects": 0 }),
+        }
+    }).collect();
+    let counts: Vec<Value> = Level::ALL.iter().map(|l| {
+        let mut v = level_value(*l, a);
+        let n = counts[l.number() as usize - 1];
+        v["count"] = json!(n);
+        v["share"] = json!(if total > 0 { format!("{:.1}", n as f64 * 100.0 / total as f64) } else { "0".into() });
+        v
+    }).collect();
+    let comparison = comparison.and_then(|c| c.domains.iter().find(|x| x.id == m.id).map(|dc| {
+        let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+        json!({
+            "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
+            "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
+            "rows": Level::ALL.iter().enumerate().map(|(f, l)| json!({ "from": l.name_zh(), "to": dc.transitions[f] })).collect::<Vec<_>>(),
+        })
+    }));
+    Ok(json!({
+        "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
+        "domain": {
+            "id": m.id, "name": m.name, "model_version": m.model_version, "model_file": m.file.file_name().map(|f| f.to_string_lossy().into_owned()),
+            "description": m.description, "method": method, "indicators": indicators, "control": control,
+            "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
+            "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
+        },
+        "sources": sources, "counts": counts, "total": total,
+        "map_png": png_data_uri(&maps.join(format!("{}.png", m.layer_name())))?,
+        "top": top, "streets": streets, "measures": measures(a), "comparison": comparison,
+    }))
+}
+
+fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
+    let cfg = &a.prepared.config;
+    let domains: Vec<Value> = a.models().iter().enumerate().map(|(d, m)| {
+        let mut c = [0usize; 4];
+        for l in &a.domains[d].scores.level {
+            c[l.number() as usize - 1] += 1;
+        }
+        let level = a.domains[d].district.map(|z| z.level).unwrap_or(Level::Low);
+        let mut v = level_value(level, a);
+        v["level"] = v["name"].clone();
+        v["id"] = json!(m.id);
+        v["name"] = json!(m.name);
+        v["counts"] = json!(c);
+        v
+    }).collect();
+    let streets: Vec<Value> = a.prepared.admin.names.iter().enumerate().map(|(s, name)| {
+        let l = a.admin_total[s].1;
+        let mut v = level_value(l, a);
+        v["level"] = v["name"].clone();
+        v["name"] = json!(name);
+        let red: Vec<&str> = a.models().iter().enumerate().filter(|(d, _)| a.domains[*d].admin[s].is_some_and(|z| z.level == Level::Major)).map(|(_, m)| m.name.as_str()).collect();
+        v["red_domains"] = json!(if red.is_empty() { "—".to_owned() } else { red.join("、") });
+        v
+    }).collect();
+    let comparison = comparison.map(|c| c.domains.iter().map(|dc| {
+        let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+        json!({ "id": dc.id, "name": dc.name, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed) })
+    }).collect::<Vec<_>>());
+    Ok(json!({
+        "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
+        "domains": domains, "streets": streets, "map_png": png_data_uri(&maps.join("comprehensive.png"))?,
+        "measures": measures(a), "comparison": comparison, "comparison_from": comparison.as_ref().map(|_| (cfg.year - 1).to_string()),
+    }))
+}
+
+/// Write `reports/<domain layer>.html`, `reports/comprehensive.html` (and PDFs when `pdf`); returns files relative to `dir`.
+pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
+    let (domain_t, comp_t, css) = templates(a.prepared.config.report_templates.as_deref())?;
+    let mut env = Environment::new();
+    let terr = |e: minijinja::Error| Error::Config { file: PathBuf::from("reports/"), message: format!("report template: {e:#}") };
+    env.add_template("domain", &domain_t).map_err(terr)?;
+    env.add_template("comprehensive", &comp_t).map_err(terr)?;
+    let out = dir.join("reports");
+    std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
+    let maps = dir.join("maps");
+    let mut pages: Vec<(String, String)> = Vec::new();
+    for d in 0..a.models().len() {
+        let mut ctx = domain_context(a, d, &maps, comparison)?;
+        ctx["css"] = json!(css);
+        pages.push((a.models()[d].layer_name(), env.get_template("domain").map_err(terr)?.render(ctx).map_err(terr)?));
+    }
+    let mut ctx = comprehensive_context(a, &maps, comparison)?;
+    ctx["css"] = json!(css);
+    pages.push(("comprehensive".into(), env.get_template("comprehensive").map_err(terr)?.render(ctx).map_err(terr)?));
+    let mut written = Vec::new();
+    for (name, html) in &pages {
+        let path = out.join(format!("{name}.html"));
+        std::fs::write(&path, html).map_err(|e| Error::output(&path, e))?;
+        written.push(PathBuf::from("reports").join(format!("{name}.html")));
+        if pdf {
+            print_pdf(&path, &out.join(format!("{name}.pdf")))?;
+            written.push(PathBuf::from("reports").join(format!("{name}.pdf")));
+        }
+    }
+    Ok(written)
+}
+
+/// Print an HTML file to PDF with headless Chromium (Debian's `chromium`), which embeds the CJK fonts.
+fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .ok_or_else(|| Error::output(pdf, "PDF reports need headless Chromium; install it (apt-get install chromium) or run without --pdf"))?;
+    let profile = tempfile_dir(pdf)?;
+    let status = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.canonicalize().map_err(|e| Error::output(html, e))?.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| Error::output(pdf, format!("cannot start {browser}: {e}")))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    if !status.success() || !pdf.exists() {
+        return Err(Error::output(pdf, format!("{browser} could not print the report ({status})")));
+    }
+    Ok(())
+}
+
+/// A fresh browser profile folder beside the output (Chromium insists on one).
+fn tempfile_dir(near: &Path) -> Result<PathBuf> {
+    let p = near.with_extension(format!("profile-{}", std::process::id()));
+    std::fs::create_dir_all(&p).map_err(|e| Error::output(&p, e))?;
+    Ok(p)
+}
