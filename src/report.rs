@@ -124,6 +124,19 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         Method::RiskMatrix { classes, .. } => format!("风险矩阵法（可能性 {} 级 × 严重性 {} 级）", classes.0, classes.1),
         Method::Lec { .. } => "作业条件危险性分析法（LEC，D = L × E × C）".into(),
     };
+    // The level table of a risk matrix, printed as the assessors know it.
+    let matrix = match &m.method {
+        Method::RiskMatrix { likelihood, severity, table: Some(t), .. } => Some(json!({
+            "likelihood": m.indicators[*likelihood].name,
+            "severity": m.indicators[*severity].name,
+            "columns": (1..=t[0].len()).collect::<Vec<_>>(),
+            "rows": t.iter().enumerate().map(|(i, row)| json!({
+                "class": i + 1,
+                "cells": row.iter().map(|l| level_value(*l, a)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })),
+        _ => None,
+    };
     let control = match &m.control {
         Some(c) => match &c.factors {
             Some(f) => format!("按字段 {} 取管控系数：{}", c.field, f.iter().map(|(k, v)| format!("{k} × {v}")).collect::<Vec<_>>().join("，")),
@@ -193,7 +206,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
         "domain": {
             "id": m.id, "name": m.name, "model_version": m.model_version, "model_file": m.file.file_name().map(|f| f.to_string_lossy().into_owned()),
-            "description": m.description, "method": method, "indicators": indicators, "control": control,
+            "description": m.description, "method": method, "matrix": matrix, "indicators": indicators, "control": control,
             "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
             "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
         },
