@@ -15,7 +15,6 @@ use crate::level::Level;
 use std::collections::BTreeMap;
 
 use geo::BoundingRect;
-use geo_types::Rect;
 
 use crate::error::Bad;
 use crate::load::{self, Layer, Layers, Reject, Strictness, VectorLayer};
@@ -143,9 +142,7 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
 /// Features far outside the district are almost always a CRS or offset
 /// mistake (swapped lon/lat, GCJ-02 declared as WGS84, the wrong zone).
 fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, how: Strictness, rejects: &mut Vec<Reject>) -> Result<()> {
-    let Some(b) = admin.zones.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|x, y| {
-        Rect::new((x.min().x.min(y.min().x), x.min().y.min(y.min().y)), (x.max().x.max(y.max().x), x.max().y.max(y.max().y)))
-    }) else {
+    let Some(b) = admin.zones.bounds() else {
         return Ok(());
     };
     let t = config.outside_tolerance_m;

@@ -1,7 +1,6 @@
 //! The assessment grid: square cells aligned to the working CRS origin, so
 //! the same cell has the same id in every run, year and tile.
 
-use geo::BoundingRect;
 use geo_types::{Geometry, MultiPolygon, Rect};
 
 use super::Zones;
@@ -17,12 +16,7 @@ pub struct Grid {
 
 /// Cells of `size` metres covering every admin unit; cells that touch no unit are left out.
 pub fn build(admin: &Zones, size: f64) -> Grid {
-    let bounds = admin.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|a, b| {
-        Rect::new(
-            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-        )
-    });
+    let bounds = admin.bounds();
     let mut polygons = Vec::new();
     let mut ids = Vec::new();
     let mut street = Vec::new();

@@ -41,6 +41,16 @@ impl Zones {
         self.polygons.len()
     }
 
+    /// The bounding box of all zones.
+    pub fn bounds(&self) -> Option<geo_types::Rect<f64>> {
+        self.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|a, b| {
+            geo_types::Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.polygons.is_empty()
     }

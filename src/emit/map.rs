@@ -176,13 +176,7 @@ fn scale_length(scale: f64) -> f64 {
 /// The map as an SVG document.
 pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source: &str) -> String {
     let admin = &a.prepared.admin;
-    let bounds = admin
-        .zones
-        .polygons
-        .iter()
-        .filter_map(|p| p.bounding_rect())
-        .reduce(|x, y| Rect::new((x.min().x.min(y.min().x), x.min().y.min(y.min().y)), (x.max().x.max(y.max().x), x.max().y.max(y.max().y))))
-        .unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+    let bounds = admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);
     let (fx, fy, fw, fh) = FRAME;
     let mut s = String::new();

@@ -4,9 +4,6 @@
 
 use std::fmt::Write as _;
 
-use geo::BoundingRect;
-use geo_types::Rect;
-
 use super::style::{self, Look, QGIS_VERSION};
 use super::{domain_level_column, OutLayer};
 use crate::assess::Assessment;
@@ -103,13 +100,7 @@ pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palett
     let cfg = &a.prepared.config;
     let srs = srs_xml(&cfg.working_crs)?;
     let groups = groups(a, layers);
-    let extent = a
-        .grid
-        .cells
-        .polygons
-        .iter()
-        .filter_map(|p| p.bounding_rect())
-        .reduce(|x, y| Rect::new((x.min().x.min(y.min().x), x.min().y.min(y.min().y)), (x.max().x.max(y.max().x), x.max().y.max(y.max().y))));
+    let extent = a.grid.cells.bounds();
     let extent_xml = extent
         .map(|e| format!("<extent><xmin>{}</xmin><ymin>{}</ymin><xmax>{}</xmax><ymax>{}</ymax></extent>", e.min().x, e.min().y, e.max().x, e.max().y))
         .unwrap_or_default();
