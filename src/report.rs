@@ -151,21 +151,10 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         .map(|name| {
             let l = &cfg.layers[name];
             let features = a.prepared.layers.vector(name).map(|v| v.len().to_string()).unwrap_or_else(|| "栅格".into());
-            let date = std::fs::metadata(&l.path).and_then(|md| md.modified()).ok().map(|t| {
-                let secs = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-                let days = secs / 86400;
-                // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-                let z = days as i64 + 719468;
-                let era = z.div_euclid(146097);
-                let doe = z - era * 146097;
-                let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-                let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-                let mp = (5 * doy + 2) / 153;
-                let day = doy - (153 * mp + 2) / 5 + 1;
-                let month = if mp < 10 { mp + 3 } else { mp - 9 };
-                let year = yoe + era * 400 + i64::from(month <= 2);
-                format!("{year}-{month:02}-{day:02}")
-            });
+            let date = std::fs::metadata(&l.path)
+                .and_then(|md| md.modified())
+                .ok()
+                .map(|t| chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%d").to_string());
             let role = if name == m.objects() { "评估对象" } else { m.inputs.role_of(name).map(|r| match r { "exposure" => "承灾体", "hazard" => "致灾因子", _ => "应急能力" }).unwrap_or("") };
             json!({ "layer": name, "role": role, "file": l.path.file_name().map(|f| f.to_string_lossy().into_owned()), "features": features, "date": date.unwrap_or_default() })
         })
@@ -289,7 +278,7 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
         .iter()
         .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
         .ok_or_else(|| Error::output(pdf, "PDF reports need headless Chromium; install it (apt-get install chromium) or run without --pdf"))?;
-    let profile = tempfile_dir(pdf)?;
+    let profile = browser_profile(pdf)?;
     let status = std::process::Command::new(browser)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"])
         .arg(format!("--user-data-dir={}", profile.display()))
@@ -307,7 +296,7 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
 }
 
 /// A fresh browser profile folder beside the output (Chromium insists on one).
-fn tempfile_dir(near: &Path) -> Result<PathBuf> {
+fn browser_profile(near: &Path) -> Result<PathBuf> {
     let p = near.with_extension(format!("profile-{}", std::process::id()));
     std::fs::create_dir_all(&p).map_err(|e| Error::output(&p, e))?;
     Ok(p)
