@@ -204,10 +204,9 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
 
     for (n, feature) in layer.features().enumerate() {
         let fid = feature.fid().map(|f| f.to_string()).unwrap_or_else(|| n.to_string());
-        let id = id_idx
-            .and_then(|i| feature.field_as_string(i).ok().flatten())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| fid.clone());
+        // The id field's value, read once; an empty one is a reject below.
+        let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
+        let id = given.clone().flatten().unwrap_or_else(|| fid.clone());
         let what = format!("feature {fid} (id '{id}')");
         // One feature's problem: fatal in strict mode, a reject with --keep-going.
         let mut reject = |bad: Bad, msg: String| -> Result<()> {
@@ -218,11 +217,9 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
                 Err(lerr(bad, format!("{what}: {msg}")))
             }
         };
-        if let Some(i) = id_idx {
-            if feature.field_as_string(i).ok().flatten().is_none_or(|s| s.trim().is_empty()) {
-                reject(Bad::Field, format!("id field '{}' is empty", fields[i].0))?;
-                continue;
-            }
+        if let (Some(i), Some(None)) = (id_idx, &given) {
+            reject(Bad::Field, format!("id field '{}' is empty", fields[i].0))?;
+            continue;
         }
         if !seen.insert(id.clone()) {
             reject(Bad::DuplicateId, "duplicate id; ids must be unique within a layer".into())?;
