@@ -74,3 +74,13 @@ pub fn year_dir(root: impl AsRef<Path>) -> PathBuf {
 pub fn root_of(year: &Path) -> &str {
     year.parent().and_then(Path::parent).and_then(Path::to_str).expect("a year folder under a root")
 }
+
+/// Run `sise run` on a config of the repository into a fresh temporary root;
+/// returns the root's guard and the year folder (cycle 2024-2026, year 2024).
+pub fn run_config(config: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", repo().join(config).to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "sise run {config} failed: {}", stderr(&o));
+    (tmp, out)
+}

@@ -51,11 +51,7 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
 
 #[test]
 fn demo_run_writes_every_layer_with_levels() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = year_dir(tmp.path().join("demo"));
-    let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (_tmp, out) = run_config("layers/demo/assessment.toml");
 
     // ogrinfo (GDAL's own tool) lists the layers.
     let info = std::process::Command::new("ogrinfo").args(["-ro", "-q"]).arg(out.join("sise.gpkg")).output().unwrap();
@@ -112,11 +108,7 @@ fn demo_run_writes_every_layer_with_levels() {
 /// groups and visibility, and a rendered map with all four colours.
 #[test]
 fn qgis_opens_the_outputs_styled() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = year_dir(tmp.path().join("demo"));
-    let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (tmp, out) = run_config("layers/demo/assessment.toml");
     let mut layers: Vec<String> = read_gpkg_layer_names(&out.join("sise.gpkg"));
     layers.retain(|l| l != "layer_styles");
     assert_eq!(layers.len(), 19, "{layers:?}");
@@ -144,11 +136,7 @@ fn qgis_opens_the_outputs_styled() {
 /// counts equal to the GeoPackage's.
 #[test]
 fn map_images_show_the_four_colours_and_true_counts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = year_dir(tmp.path().join("demo"));
-    let cfg = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (_tmp, out) = run_config("layers/demo/assessment.toml");
     let gpkg = out.join("sise.gpkg");
 
     let legend = |svg: &str, level: u8| -> usize {

@@ -8,12 +8,7 @@
 use crate::common::*;
 
 fn run() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = year_dir(tmp.path().join("out"));
-    let cfg = repo().join("tests/fixtures/handmade/assessment.toml");
-    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
-    assert!(o.status.success(), "sise run failed: {}", stderr(&o));
-    (tmp, out)
+    run_config("tests/fixtures/handmade/assessment.toml")
 }
 
 #[test]

@@ -4,11 +4,7 @@
 use crate::common::*;
 
 fn run_demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = year_dir(tmp.path().join("demo"));
-    let o = sise(&["run", repo().join("layers/demo/assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (tmp, out)
+    run_config("layers/demo/assessment.toml")
 }
 
 fn csv(out: &std::path::Path, name: &str) -> Vec<Vec<String>> {
