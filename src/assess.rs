@@ -116,17 +116,26 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
     needed.sort();
     needed.dedup();
 
+    // Layers load in parallel, each through its own GDAL dataset and PROJ
+    // context; the first failing layer by name is reported, as in a serial load.
     let bar = progress.bar("loading layers", needed.len() as u64);
+    let loaded: Vec<Result<(Layer, Vec<Reject>)>> = needed
+        .par_iter()
+        .map(|name| {
+            tracing::debug!(layer = name, "loading");
+            let r = load::load_layer(&config, name, how);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
     let mut layers = Layers::default();
     let mut rejects = Vec::new();
-    for name in needed {
-        tracing::debug!(layer = name, "loading");
-        let (layer, r) = load::load_layer(&config, name, how)?;
-        layers.layers.insert(name.to_owned(), layer);
+    for (name, r) in needed.iter().zip(loaded) {
+        let (layer, r) = r?;
+        layers.layers.insert((*name).to_owned(), layer);
         rejects.extend(r);
-        bar.inc(1);
     }
-    bar.finish_and_clear();
 
     let admin = admin_units(&config, &layers)?;
     reject_outside(&config, &admin, &mut layers, how, &mut rejects)?;

@@ -128,6 +128,7 @@ fn main() -> ExitCode {
         Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, metro, out, seed, next_year } => sise::demo::generate(streets, metro, out, *seed)
             .and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed))),
+        Command::BenchData { scale, out, models, seed } => sise::demo::city::generate(*scale, models, out, *seed),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

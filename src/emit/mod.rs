@@ -230,30 +230,40 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec
             description: l.title.clone(),
         })
         .collect();
-    let mut written = vec![PathBuf::from("sise.gpkg")];
-    vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles)?;
-
-    // Sidecar styles for users who add the layers by hand (and SLD for other clients).
-    let style_dir = dir.join("styles");
-    std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
-    for st in &styles {
-        for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
-            let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
-            std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
-            written.push(rel);
-        }
-    }
-    let project = qgis::project(a, &layers, "sise.gpkg", palette)?;
-    std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
-    written.push("sise.qgs".into());
-
-    summary::write(&dir.join("summary.csv"), a)?;
-    written.push("summary.csv".into());
-    if keep_going {
-        summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
-        written.push("rejects.csv".into());
-    }
-    written.extend(tables::write(dir, a)?);
-    written.extend(map::write_maps(dir, a)?);
+    // The GeoPackage (one SQLite writer) and the tables and maps (CPU-bound)
+    // are independent files: write them side by side.
+    let (project_files, other_files) = rayon::join(
+        || -> Result<Vec<PathBuf>> {
+            let mut written = vec![PathBuf::from("sise.gpkg")];
+            vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles)?;
+            // Sidecar styles for users who add the layers by hand (and SLD for other clients).
+            let style_dir = dir.join("styles");
+            std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
+            for st in &styles {
+                for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
+                    let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
+                    std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
+                    written.push(rel);
+                }
+            }
+            let project = qgis::project(a, &layers, "sise.gpkg", palette)?;
+            std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
+            written.push("sise.qgs".into());
+            Ok(written)
+        },
+        || -> Result<Vec<PathBuf>> {
+            summary::write(&dir.join("summary.csv"), a)?;
+            let mut written = vec![PathBuf::from("summary.csv")];
+            if keep_going {
+                summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
+                written.push("rejects.csv".into());
+            }
+            written.extend(tables::write(dir, a)?);
+            written.extend(map::write_maps(dir, a)?);
+            Ok(written)
+        },
+    );
+    let mut written = project_files?;
+    written.extend(other_files?);
     Ok(written)
 }

@@ -8,6 +8,8 @@
 //! deliveries do: CSV in GCJ-02 (web-map POIs), GeoJSON and Shapefile in
 //! WGS84, GeoPackage and GeoTIFF in the working CRS.
 
+pub mod city;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -34,10 +36,33 @@ pub const WORKING_CRS: &str = "EPSG:4549";
 /// 1950s workers' village; 长寿路/宜川路/甘泉路 are dense older blocks).
 const OLD_STREETS: [&str; 4] = ["曹杨新村街道", "长寿路街道", "宜川路街道", "甘泉路街道"];
 
+/// How much the generator makes, relative to the 普陀 demo (where all
+/// factors are 1 and the raster cell is 20 m). The city-scale benchmark
+/// district raises them (see [`city`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Density {
+    /// Multiplies the number of facilities (enterprises, stations, sites, zones).
+    pub facilities: f64,
+    /// Multiplies the number of census-type features (residential blocks,
+    /// buildings, equipment, chargers, factories, accidents).
+    pub census: f64,
+    /// Divides the spacing of the street-grid networks (pipes, roads, mains).
+    pub networks: f64,
+    /// Cell size of the inundation raster (m).
+    pub raster_m: f64,
+}
+
+impl Density {
+    pub const DEMO: Density = Density { facilities: 1.0, census: 1.0, networks: 1.0, raster_m: 20.0 };
+}
+
 struct Demo {
     rng: ChaCha8Rng,
+    density: Density,
     streets: Zones,
     names: Vec<String>,
+    /// Per 街镇: mostly pre-1995 housing and networks.
+    old: Vec<bool>,
     district: MultiPolygon<f64>,
     bounds: Rect<f64>,
     to_wgs84: Transform,
@@ -81,7 +106,21 @@ impl Demo {
     }
 
     fn is_old(&self, p: Point<f64>) -> bool {
-        self.street_of(p).is_some_and(|s| OLD_STREETS.contains(&s))
+        self.streets.locate(p).is_some_and(|i| self.old[i])
+    }
+
+    fn facilities(&self, n: usize) -> usize {
+        (n as f64 * self.density.facilities).round() as usize
+    }
+
+    fn census(&self, n: usize) -> usize {
+        (n as f64 * self.density.census).round() as usize
+    }
+
+    /// People per residential feature shrink as features get denser, so the
+    /// population per km² stays that of the demo.
+    fn people_per_feature(&self) -> f64 {
+        self.density.census / self.density.facilities
     }
 
     fn wgs84(&self, p: Point<f64>) -> Result<(f64, f64)> {
@@ -97,7 +136,14 @@ fn text(v: Vec<String>) -> Vec<Option<String>> {
     v.into_iter().map(Some).collect()
 }
 
+/// The 普陀 demo layers (as committed in `layers/demo`).
 pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -> Result<()> {
+    generate_with(streets_path, metro_path, out, seed, Density::DEMO, &OLD_STREETS)
+}
+
+/// Sector layers inside the 街镇 of `streets_path`, `density` times as many
+/// as the demo; `old_streets` names the 街镇 with old housing and networks.
+pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64, density: Density, old_streets: &[&str]) -> Result<()> {
     let cfg = LayerConfig {
         path: streets_path.to_owned(),
         layer: None,
@@ -123,7 +169,9 @@ pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut demo = Demo {
         rng: ChaCha8Rng::seed_from_u64(seed),
+        density,
         streets: Zones::new(polygons),
+        old: names.iter().map(|n| old_streets.contains(&n.as_str())).collect(),
         names,
         district,
         bounds,
@@ -164,7 +212,7 @@ fn fresh(path: &Path) -> Result<&Path> {
 
 /// 居住小区: the exposure layer (population) used by several domains. GeoJSON, WGS84.
 fn residential(d: &mut Demo, out: &Path) -> Result<()> {
-    let n = 700;
+    let n = d.census(700);
     let (mut pts, mut ids, mut names, mut pop, mut basement, mut drainage, mut built) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for i in 0..n {
@@ -173,7 +221,7 @@ fn residential(d: &mut Demo, out: &Path) -> Result<()> {
         // Older 新村 blocks are dense six-storey walk-ups; newer compounds are high-rise.
         let year: i64 = if old { d.rng.gen_range(1955..2000) } else { d.rng.gen_range(1985..2021) };
         // About 1.27 million people in all, close to 普陀区's census population.
-        let people = (d.rng.gen::<f64>().powf(1.6) * 3800.0 + 350.0).round() as i64;
+        let people = ((d.rng.gen::<f64>().powf(1.6) * 3800.0 + 350.0) / d.people_per_feature()).round().max(1.0) as i64;
         pts.push(p);
         ids.push(format!("RC{:04}", i + 1));
         names.push(format!("{}小区{}号", d.street_of(p).unwrap_or("普陀").trim_end_matches("街道"), i + 1));
@@ -205,7 +253,7 @@ fn sensitive_sites(d: &mut Demo, out: &Path) -> Result<()> {
     let kinds = [("中小学", 60), ("幼儿园", 50), ("医院", 15), ("养老机构", 35)];
     let (mut pts, mut ids, mut names, mut ks, mut occ) = (vec![], vec![], vec![], vec![], vec![]);
     for (kind, count) in kinds {
-        for _ in 0..count {
+        for _ in 0..d.facilities(count) {
             let p = d.point_in_street(None);
             let occupants = match kind {
                 "中小学" => d.rng.gen_range(400..2200),
@@ -242,7 +290,7 @@ fn sensitive_sites(d: &mut Demo, out: &Path) -> Result<()> {
 /// (the form web-map POI exports come in).
 fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
     let mut csv = String::from("id,name,kind,hazard_class,major_hazard_grade,max_storage_t,control_grade,major_hidden_danger_unrectified,lon,lat\n");
-    for i in 0..48 {
+    for i in 0..d.facilities(48) {
         // 桃浦 was Shanghai's chemical-industry zone; 长征 has the remaining plants and depots.
         let street = *d.pick(&[(Some("桃浦镇"), 0.45), (Some("长征镇"), 0.2), (None, 0.35)]);
         let p = d.point_in_street(street);
@@ -318,7 +366,7 @@ fn network(d: &mut Demo, spacing: f64, vertices: usize) -> Vec<(LineString<f64>,
 fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
     let (mut geoms, mut ids, mut pressure, mut material, mut year, mut diameter, mut grade, mut leak) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for (seg, r) in network(d, 550.0, 2) {
+    for (seg, r) in network(d, 550.0 / d.density.networks, 2) {
         let mid = Point(seg.0[1]);
         let old = d.is_old(mid);
         let p = if r % 4 == 0 { *d.pick(&[("中压", 0.85), ("次高压", 0.15)]) } else { *d.pick(&[("低压", 0.9), ("中压", 0.1)]) };
@@ -355,7 +403,7 @@ fn pipelines(d: &mut Demo, out: &Path) -> Result<()> {
 /// 排水泵站: drainage pumping stations. GeoJSON, WGS84.
 fn pumping_stations(d: &mut Demo, out: &Path) -> Result<()> {
     let (mut pts, mut ids, mut names, mut cap) = (vec![], vec![], vec![], vec![]);
-    for i in 0..28 {
+    for i in 0..d.facilities(28) {
         let p = d.point_in_street(None);
         ids.push(format!("PS{:03}", i + 1));
         names.push(format!("{}雨水泵站", d.street_of(p).unwrap_or("普陀").trim_end_matches("街道")));
@@ -374,30 +422,33 @@ fn pumping_stations(d: &mut Demo, out: &Path) -> Result<()> {
 /// 50-year rainstorm inundation depth (m), as the hazard census delivers it:
 /// a GeoTIFF at 20 m in the working CRS, with low-lying bowls of water.
 fn inundation(d: &mut Demo, out: &Path) -> Result<()> {
-    let res = 20.0;
+    let res = d.density.raster_m;
     let b = d.bounds;
     let (x0, y1) = ((b.min().x / res).floor() * res - 500.0, (b.max().y / res).ceil() * res + 500.0);
     let w = ((b.max().x - x0 + 500.0) / res).ceil() as usize;
     let h = ((y1 - b.min().y + 500.0) / res).ceil() as usize;
     // Bowls: centre, depth at the centre (m), radius (m). Older areas have more of them.
     let mut bowls = Vec::new();
-    for _ in 0..22 {
+    for _ in 0..d.facilities(22) {
         let c = d.point_in_street(None);
         let depth = if d.is_old(c) { d.rng.gen_range(0.3..1.2) } else { d.rng.gen_range(0.1..0.7) };
         bowls.push((c, depth, d.rng.gen_range(150.0..550.0)));
     }
-    let mut data = vec![0f32; w * h];
-    for row in 0..h {
-        for col in 0..w {
-            let (x, y) = (x0 + (col as f64 + 0.5) * res, y1 - (row as f64 + 0.5) * res);
-            let depth: f64 = bowls
-                .iter()
-                .map(|(c, a, s)| a * (-((x - c.x()).powi(2) + (y - c.y()).powi(2)) / (2.0 * s * s)).exp())
-                .sum::<f64>()
-                - 0.05;
-            data[row * w + col] = ((depth.max(0.0) * 100.0).round() / 100.0) as f32;
+    // Each bowl only reaches 6 σ (beyond, it adds < 1e-7 m): sum bowl by bowl over its window.
+    let mut sum = vec![0f64; w * h];
+    for (c, a, s) in &bowls {
+        let reach = 6.0 * s;
+        let cols = (((c.x() - reach - x0) / res).floor().max(0.0) as usize)..(((c.x() + reach - x0) / res).ceil().max(0.0) as usize).min(w);
+        let rows = (((y1 - c.y() - reach) / res).floor().max(0.0) as usize)..(((y1 - c.y() + reach) / res).ceil().max(0.0) as usize).min(h);
+        for row in rows {
+            let y = y1 - (row as f64 + 0.5) * res;
+            for col in cols.clone() {
+                let x = x0 + (col as f64 + 0.5) * res;
+                sum[row * w + col] += a * (-((x - c.x()).powi(2) + (y - c.y()).powi(2)) / (2.0 * s * s)).exp();
+            }
         }
     }
+    let data: Vec<f32> = sum.into_iter().map(|v| (((v - 0.05).max(0.0) * 100.0).round() / 100.0) as f32).collect();
     let path = fresh(&out.join("inundation_50y.tif"))?.to_owned();
     let err = |e: gdal::errors::GdalError| Error::output(&path, e);
     let driver = DriverManager::get_driver_by_name("GTiff").map_err(err)?;
@@ -472,7 +523,7 @@ fn short_name(d: &Demo, p: Point<f64>) -> String {
 fn fire_stations(d: &mut Demo, out: &Path) -> Result<()> {
     let mut pts = vec![];
     let mut rows = vec![];
-    for i in 0..9 {
+    for i in 0..d.facilities(9) {
         let p = d.point_in_street(None);
         let kind = if i < 6 { "消防救援站" } else { "小型消防站" };
         rows.push(vec![("id", Val::T(format!("FS{:02}", i + 1))), ("name", Val::T(format!("{}{kind}", short_name(d, p)))), ("kind", t(kind))]);
@@ -485,7 +536,7 @@ fn fire_stations(d: &mut Demo, out: &Path) -> Result<()> {
 fn factories(d: &mut Demo, out: &Path) -> Result<()> {
     let mut pts = vec![];
     let mut rows = vec![];
-    for i in 0..160 {
+    for i in 0..d.census(160) {
         let street = *d.pick(&[(Some("桃浦镇"), 0.35), (Some("长征镇"), 0.25), (Some("真如镇街道"), 0.1), (None, 0.3)]);
         let p = d.point_in_street(street);
         let class = *d.pick(&[("甲", 0.05), ("乙", 0.12), ("丙", 0.45), ("丁", 0.25), ("戊", 0.13)]);
@@ -513,7 +564,7 @@ fn factories(d: &mut Demo, out: &Path) -> Result<()> {
 /// BD-09 coordinates (as Baidu-map exports come).
 fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
     let mut csv = String::from("id,name,hazard_type,exposure_freq,hidden_dangers_open,workers_exposed,confined_permit,lon,lat\n");
-    for i in 0..90 {
+    for i in 0..d.census(90) {
         let street = *d.pick(&[(Some("桃浦镇"), 0.4), (Some("长征镇"), 0.25), (None, 0.35)]);
         let p = d.point_in_street(street);
         let hazard = *d.pick(&[("一般工贸", 0.3), ("有限空间作业", 0.25), ("木粉尘涉爆", 0.17), ("金属冶炼", 0.13), ("铝镁粉尘涉爆", 0.15)]);
@@ -534,7 +585,7 @@ fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
 fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {
     let mut geoms = vec![];
     let mut rows = vec![];
-    for i in 0..40 {
+    for i in 0..d.facilities(40) {
         let p = d.point_in_street(None);
         let (w, h) = (d.rng.gen_range(60.0..260.0), d.rng.gen_range(50.0..200.0));
         geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.3..0.3)));
@@ -555,7 +606,7 @@ fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {
 
 /// 道路 (D06) and the traffic accidents along them.
 fn roads_and_accidents(d: &mut Demo, out: &Path) -> Result<()> {
-    let segments = network(d, 700.0, 4);
+    let segments = network(d, 700.0 / d.density.networks, 4);
     let mut geoms = vec![];
     let mut rows = vec![];
     let mut aadt = vec![];
@@ -582,16 +633,17 @@ fn roads_and_accidents(d: &mut Demo, out: &Path) -> Result<()> {
         geoms.push(Geometry::LineString(seg.clone()));
     }
     // Accidents fall on roads roughly in proportion to traffic.
-    let total: f64 = aadt.iter().sum();
+    let cumulative: Vec<f64> = aadt.iter().scan(0.0, |sum, a| {
+        *sum += a;
+        Some(*sum)
+    }).collect();
+    let total = cumulative.last().copied().unwrap_or(0.0);
     let mut pts = vec![];
     let mut acc_rows = vec![];
-    for i in 0..260 {
-        let mut r = d.rng.gen::<f64>() * total;
-        let k = aadt.iter().position(|a| {
-            r -= a;
-            r < 0.0
-        });
-        let (seg, _) = &segments[k.unwrap_or(segments.len() - 1)];
+    for i in 0..d.census(260) {
+        let r = d.rng.gen::<f64>() * total;
+        let k = cumulative.partition_point(|c| *c <= r);
+        let (seg, _) = &segments[k.min(segments.len() - 1)];
         let a = seg.0[0];
         let b = seg.0[seg.0.len() - 1];
         let f = d.rng.gen::<f64>();
@@ -651,7 +703,7 @@ fn waterways(d: &mut Demo, out: &Path) -> Result<()> {
     // Wharves along the reaches.
     let mut pts = vec![];
     let mut wrows = vec![];
-    for i in 0..16 {
+    for i in 0..d.facilities(16) {
         let k = d.rng.gen_range(0..geoms.len());
         let Geometry::LineString(l) = &geoms[k] else { unreachable!() };
         let c = l.0[l.0.len() / 2];
@@ -665,7 +717,7 @@ fn waterways(d: &mut Demo, out: &Path) -> Result<()> {
 /// 特种设备 (D08): elevators, boilers, pressure vessels, cranes, rides; CSV in WGS84.
 fn special_equipment(d: &mut Demo, out: &Path) -> Result<()> {
     let mut csv = String::from("id,equipment_type,install_year,inspection_overdue,place_crowd,x,y\n");
-    for i in 0..400 {
+    for i in 0..d.census(400) {
         let p = d.point_in_street(None);
         let kind = *d.pick(&[("电梯", 0.7), ("锅炉", 0.06), ("压力容器", 0.12), ("起重机械", 0.1), ("大型游乐设施", 0.02)]);
         let year = d.rng.gen_range(1990..2024);
@@ -681,7 +733,7 @@ fn special_equipment(d: &mut Demo, out: &Path) -> Result<()> {
 fn charging_stations(d: &mut Demo, out: &Path) -> Result<()> {
     let mut pts = vec![];
     let mut rows = vec![];
-    for i in 0..150 {
+    for i in 0..d.census(150) {
         let p = d.point_in_street(None);
         let kind = *d.pick(&[("电动自行车集中充电", 0.55), ("新能源汽车充电站", 0.35), ("换电站", 0.1)]);
         let chargers = match kind {
@@ -706,7 +758,7 @@ fn charging_stations(d: &mut Demo, out: &Path) -> Result<()> {
 fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
     let mut geoms = vec![];
     let mut rows = vec![];
-    for (seg, r) in network(d, 650.0, 3) {
+    for (seg, r) in network(d, 650.0 / d.density.networks, 3) {
         let old = d.is_old(Point(seg.0[1]));
         let year: i64 = if old { d.rng.gen_range(1960..2010) } else { d.rng.gen_range(1980..2024) };
         let material = if year < 1990 { *d.pick(&[("灰口铸铁", 0.6), ("钢", 0.4)]) } else { *d.pick(&[("球墨铸铁", 0.6), ("PE", 0.25), ("钢", 0.15)]) };
@@ -755,7 +807,7 @@ fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {
 fn venues(d: &mut Demo, out: &Path) -> Result<()> {
     let mut pts = vec![];
     let mut rows = vec![];
-    for i in 0..120 {
+    for i in 0..d.facilities(120) {
         let p = d.point_in_street(None);
         let kind = *d.pick(&[("大型商场", 0.2), ("城市综合体", 0.12), ("体育场馆", 0.08), ("文化旅游场所", 0.15), ("冰雪运动场所", 0.03), ("校外培训机构", 0.27), ("宾馆酒店", 0.15)]);
         let area = match kind {
@@ -785,7 +837,7 @@ fn venues(d: &mut Demo, out: &Path) -> Result<()> {
 fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
     let mut geoms = vec![];
     let mut rows = vec![];
-    for i in 0..350 {
+    for i in 0..d.census(350) {
         let p = d.point_in_street(None);
         let old = d.is_old(p);
         let height = if d.rng.gen_bool(0.06) { d.rng.gen_range(100.0..230.0) } else { d.rng.gen_range(27.0..99.0f64) }.round();
@@ -808,7 +860,7 @@ fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
 fn underground_spaces(d: &mut Demo, out: &Path) -> Result<()> {
     let mut geoms = vec![];
     let mut rows = vec![];
-    for i in 0..80 {
+    for i in 0..d.facilities(80) {
         let p = d.point_in_street(None);
         geoms.push(rect_at(p, d.rng.gen_range(40.0..180.0), d.rng.gen_range(30.0..120.0), d.rng.gen_range(-0.3..0.3)));
         rows.push(vec![
@@ -826,7 +878,7 @@ fn underground_spaces(d: &mut Demo, out: &Path) -> Result<()> {
 fn geohazard_zones(d: &mut Demo, out: &Path) -> Result<()> {
     let mut geoms = vec![];
     let mut rows = vec![];
-    for i in 0..30 {
+    for i in 0..d.facilities(30) {
         let p = d.point_in_street(None);
         let kind = *d.pick(&[("地面沉降", 0.45), ("隐伏断层影响带", 0.2), ("林地火险区", 0.35)]);
         let (w, h) = match kind {

@@ -1,0 +1,95 @@
+"""Format bench/run.sh's measurements as bench/RESULTS.md (stdout).
+
+    python3 results.py RESULTS.tsv WORK_DIR "SCALES"
+"""
+
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+from datetime import date
+
+tsv, work, scales = sys.argv[1], sys.argv[2], sys.argv[3].split()
+rows = {}
+for line in open(tsv, encoding="utf-8"):
+    scale, what, secs, kb = line.rstrip("\n").split("\t")
+    rows[(scale, what)] = (float(secs), int(kb) / 1024.0)
+sizes = {}
+for line in open(os.path.join(work, "sizes.tsv"), encoding="utf-8"):
+    s = json.loads(line)
+    sizes[s["data"].rsplit("-", 1)[1]] = s
+
+GDAL = "GDAL lower bound"
+ONE, TWO, THREE = "sise, 17 domains, 1 thread", "sise, 17 domains, 2 threads", "sise, D01+D02+D16, 2 threads"
+REF = "GeoPandas reference, D01+D02+D16"
+
+
+def cpu():
+    for line in open("/proc/cpuinfo", encoding="utf-8"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+out = []
+p = out.append
+p("# City-scale benchmark")
+p("")
+p(f"Measured by `bash bench/run.sh` on {date.today().isoformat()}, sise commit {commit()}, on "
+  f"{os.cpu_count()} cores ({cpu()}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB RAM. "
+  "Wall time and peak resident memory (GNU time) of each step, on the same generated district "
+  "(`sise bench-data --scale S`, seed 2024). Do not edit by hand: rerun the script.")
+p("")
+p("| scale | features | inputs (MB) | step | wall (s) | peak RSS (MB) |")
+p("|---|---:|---:|---|---:|---:|")
+for s in scales:
+    size = sizes.get(s, {})
+    counts = size.get("counts", {})
+    n = sum(counts.get("objects", {}).values())
+    for what in (GDAL, ONE, TWO, THREE, REF):
+        if (s, what) in rows:
+            secs, mb = rows[(s, what)]
+            p(f"| {s} | {n:,} | {size.get('bytes', 0) / 1e6:.0f} | {what} | {secs:.1f} | {mb:.0f} |")
+p("")
+p("Features: objects scored over all 17 domains (the same input feature can be scored by more than one domain).")
+p("")
+p("## Ratios")
+p("")
+p("| scale | sise (2 threads) / GDAL lower bound | sise 1 thread / 2 threads | GeoPandas / sise (same 3 domains) |")
+p("|---|---:|---:|---:|")
+for s in scales:
+    get = lambda w: rows.get((s, w), (math.nan, math.nan))[0]
+    p(f"| {s} | {get(TWO) / get(GDAL):.2f} | {get(ONE) / get(TWO):.2f} | {get(REF) / get(THREE):.1f} |")
+p("")
+if len(scales) >= 2:
+    p("## Growth")
+    p("")
+    p("| from → to | objects × | sise time × | n·log n would be × |")
+    p("|---|---:|---:|---:|")
+    for a, b in zip(scales, scales[1:]):
+        na = sum(sizes[a]["counts"]["objects"].values())
+        nb = sum(sizes[b]["counts"]["objects"].values())
+        ta, tb = rows[(a, TWO)][0], rows[(b, TWO)][0]
+        p(f"| {a} → {b} | {nb / na:.1f} | {tb / ta:.1f} | {nb * math.log(nb) / (na * math.log(na)):.1f} |")
+    p("")
+p("## Agreement of the GeoPandas reference with sise")
+p("")
+for s in scales:
+    path = os.path.join(work, f"agreement-{s}.txt")
+    if os.path.exists(path):
+        p(f"Scale {s}:")
+        p("")
+        p("```")
+        p(open(path, encoding="utf-8").read().rstrip())
+        p("```")
+        p("")
+print("\n".join(out))
