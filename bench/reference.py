@@ -12,8 +12,10 @@ exits 1 on any difference, so the benchmark compares two tools that compute
 the same thing.
 """
 
+import json
 import math
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -192,10 +194,16 @@ def main():
         _, _, ours, gpkg = sys.argv
         sys.exit(1 if check(pd.read_csv(ours, dtype={"id": str}), gpkg) else 0)
     _, data, out = sys.argv
+    start = time.perf_counter()
     residential = read(f"{data}/residential.geojson")
     sensitive = read(f"{data}/sensitive_sites.shp")
+    shared = time.perf_counter() - start
     result = pd.concat([d01(data, residential, sensitive), d02(data, residential), d16(data, residential)])
     result.to_csv(out, index=False)
+    # Phases for RESULTS.md: reading the two shared layers, then everything else
+    # (each domain reads its own objects and context layers, then scores).
+    with open(out + ".timings.json", "w") as f:
+        json.dump({"read_shared_s": shared, "total_s": time.perf_counter() - start}, f)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,24 @@ for s in scales:
 p("")
 p("Features: objects scored over all 17 domains (the same input feature can be scored by more than one domain).")
 p("")
+p("## Where the time goes")
+p("")
+p("sise's phases from each run's manifest.json (emit: GeoPackage, styles, project, tables, maps, reports, hashes); "
+  "the reference's from its own clock (it writes one CSV).")
+p("")
+p("| scale | run | load (s) | score (s) | aggregate (s) | emit (s) |")
+p("|---|---|---:|---:|---:|---:|")
+for s in scales:
+    for run, what in (("sise1", ONE), ("sise2", TWO), ("sise3", THREE)):
+        path = os.path.join(work, f"{run}-{s}", "2024-2026", "2024", "manifest.json")
+        if os.path.exists(path):
+            t = json.load(open(path, encoding="utf-8"))["timings_ms"]
+            p(f"| {s} | {what} | {t['load'] / 1e3:.1f} | {t['score'] / 1e3:.1f} | {t['aggregate'] / 1e3:.1f} | {t['emit'] / 1e3:.1f} |")
+    path = os.path.join(work, f"reference-{s}.csv.timings.json")
+    if os.path.exists(path):
+        t = json.load(open(path, encoding="utf-8"))
+        p(f"| {s} | {REF} | {t['read_shared_s']:.1f} (shared layers) | {t['total_s'] - t['read_shared_s']:.1f} (read own layers + score) | – | – |")
+p("")
 p("## Ratios")
 p("")
 p("| scale | sise (2 threads) / GDAL lower bound | sise 1 thread / 2 threads | GeoPandas / sise (same 3 domains) |")

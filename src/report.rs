@@ -38,7 +38,8 @@ fn source_zh(s: &Source) -> String {
         Source::Within { layer, field: None, radius_m } => format!("{radius_m} 米范围内 {layer} 的数量"),
         Source::LengthWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的长度（米）"),
         Source::AreaWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的面积（平方米）"),
-        Source::NearestDistance { layer } => format!("至最近 {layer} 的距离（米）"),
+        Source::NearestDistance { layer, radius_m: None } => format!("至最近 {layer} 的距离（米）"),
+        Source::NearestDistance { layer, radius_m: Some(r) } => format!("至最近 {layer} 的距离（米，{r} 米内没有时记为 {r}）"),
         Source::OverlapMax { layer, field, .. } => format!("所在 {layer} 区域 {field} 的最高值"),
         Source::RasterSample { layer, .. } => format!("栅格 {layer} 在对象位置的取值"),
         Source::RasterZonal { layer, stat, radius_m, .. } => format!(

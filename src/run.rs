@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use sha2::{Digest, Sha256};
 
 use crate::assess::{self, Prepared};
@@ -98,14 +100,18 @@ pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progres
     let staging = Staging::new(out)?;
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
     let mut written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
-    let write_manifest = |written: &[PathBuf]| -> Result<()> {
-        let outputs: BTreeMap<String, String> = written
-            .iter()
+    // Each output is hashed once, although the manifest is written twice.
+    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut write_manifest = |written: &[PathBuf]| -> Result<()> {
+        let new: Vec<&PathBuf> = written.iter().filter(|f| !outputs.contains_key(&*f.to_string_lossy())).collect();
+        let hashes: Vec<(String, String)> = new
+            .par_iter()
             .map(|f| {
                 let hash = manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(staging.path.join(f), e))?;
                 Ok((f.to_string_lossy().into_owned(), hash))
             })
             .collect::<Result<_>>()?;
+        outputs.extend(hashes);
         let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
         let m = manifest::build(&a, &outputs, &timings, &print)?;
         let text = serde_json::to_string_pretty(&m).expect("json values serialise");

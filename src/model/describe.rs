@@ -31,7 +31,8 @@ fn source_words(s: &Source, m: &Model) -> String {
         Source::Within { layer, field: None, radius_m } => format!("number of '{layer}' features within {radius_m} m"),
         Source::LengthWithin { layer, radius_m } => format!("metres of '{layer}' within {radius_m} m"),
         Source::AreaWithin { layer, radius_m } => format!("m² of '{layer}' within {radius_m} m"),
-        Source::NearestDistance { layer } => format!("metres to the nearest '{layer}' feature"),
+        Source::NearestDistance { layer, radius_m: None } => format!("metres to the nearest '{layer}' feature"),
+        Source::NearestDistance { layer, radius_m: Some(r) } => format!("metres to the nearest '{layer}' feature, {r} where none is nearer"),
         Source::OverlapMax { layer, field, missing } => format!("largest '{field}' of the '{layer}' polygons touched ({missing} where none)"),
         Source::RasterSample { layer, missing } => format!(
             "raster '{layer}' at the object{}",

@@ -90,8 +90,10 @@ pub enum Source {
     LengthWithin { layer: String, radius_m: f64 },
     /// Square metres of the polygon layer inside the object buffered by `radius_m`.
     AreaWithin { layer: String, radius_m: f64 },
-    /// Metres to the nearest feature of `layer`.
-    NearestDistance { layer: String },
+    /// Metres to the nearest feature of `layer`; with `radius_m`, the search
+    /// stops there and anything farther counts as `radius_m` (a finite reach,
+    /// which tiled runs need for their halos).
+    NearestDistance { layer: String, radius_m: Option<f64> },
     /// Largest `field` of the polygons of `layer` the object touches (e.g. a
     /// hazard-census grade); `missing` where it touches none.
     OverlapMax { layer: String, field: String, missing: f64 },
@@ -121,7 +123,7 @@ impl Source {
             Source::Within { layer, .. }
             | Source::LengthWithin { layer, .. }
             | Source::AreaWithin { layer, .. }
-            | Source::NearestDistance { layer }
+            | Source::NearestDistance { layer, .. }
             | Source::OverlapMax { layer, .. }
             | Source::RasterSample { layer, .. }
             | Source::RasterZonal { layer, .. } => Some(layer),
@@ -141,7 +143,8 @@ impl Source {
     pub fn reach_m(&self) -> f64 {
         match self {
             Source::Within { radius_m, .. } | Source::LengthWithin { radius_m, .. } | Source::AreaWithin { radius_m, .. } => *radius_m,
-            Source::RasterZonal { radius_m: Some(r), .. } => *r,
+            Source::RasterZonal { radius_m: Some(r), .. } | Source::NearestDistance { radius_m: Some(r), .. } => *r,
+            Source::NearestDistance { radius_m: None, .. } => f64::INFINITY,
             _ => 0.0,
         }
     }
@@ -790,7 +793,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
         RawSource::CountWithin => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: radius(true)?.unwrap() },
         RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
         RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
-        RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")? },
+        RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
         RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")?, missing: r.missing.unwrap_or(0.0) },
         RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")?, missing: r.missing },
         RawSource::RasterZonal => Source::RasterZonal {
@@ -804,7 +807,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     let uses = |k: &str| match k {
         "field" => matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax),
         "layer" => !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula),
-        "radius_m" => matches!(r.source, RawSource::SumWithin | RawSource::CountWithin | RawSource::LengthWithin | RawSource::AreaWithin | RawSource::RasterZonal),
+        "radius_m" => matches!(r.source, RawSource::SumWithin | RawSource::CountWithin | RawSource::LengthWithin | RawSource::AreaWithin | RawSource::NearestDistance | RawSource::RasterZonal),
         "missing" => matches!(r.source, RawSource::RasterSample | RawSource::RasterZonal | RawSource::OverlapMax),
         "expr" => r.source == RawSource::Formula,
         "stat" => r.source == RawSource::RasterZonal,

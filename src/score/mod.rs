@@ -249,10 +249,11 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             *radius_m,
             |zone, g| zone.intersection(&as_polygons(g)).unsigned_area(),
         )),
-        Source::NearestDistance { layer } => {
+        Source::NearestDistance { layer, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let index = SpatialIndex::new(&other.geoms);
-            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g).unwrap_or(f64::INFINITY)).collect())
+            let cap = radius_m.unwrap_or(f64::INFINITY);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g).unwrap_or(f64::INFINITY).min(cap)).collect())
         }
         Source::OverlapMax { layer, field, missing } => {
             let other = context_vector(ctx, layer, model)?;
@@ -433,6 +434,24 @@ mod tests {
         format!("id = \"T\"\nkey = \"t\"\nname = \"t\"\nmodel_version = \"1\"\ngeometry = \"point\"\nmethod = \"{method}\"\n[inputs]\nobjects = \"sites\"\n")
     }
     const TAIL: &str = "[aggregate]\ngrid = \"max\"\nadmin = \"max\"\n";
+
+    #[test]
+    fn nearest_distance_search_stops_at_its_radius() {
+        let model = format!(
+            "{}\
+             [[indicator]]\nkey = \"d\"\nname = \"D\"\nsource = \"nearest_distance\"\nlayer = \"stations\"\nradius_m = 25\nlinear = [0, 25]\nweight = 1.0\n\
+             [levels]\nred = 75\norange = 55\nyellow = 35\n{TAIL}",
+            head("weighted_index")
+        );
+        let m = Model::from_str(Path::new("m.toml"), &model).unwrap();
+        assert_eq!(m.indicators[0].source.reach_m(), 25.0);
+        // Sites at x = 0, 10, 20, 30; one station at x = 0.
+        let mut layers = Layers::default();
+        layers.layers.insert("sites".into(), Layer::Vector(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])])));
+        layers.layers.insert("stations".into(), Layer::Vector(layer("stations", vec![Column::new("a".into(), [1.0])])));
+        let s = score_domain(&m, &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap();
+        assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
+    }
 
     #[test]
     fn risk_matrix_5x5_lookup() {
