@@ -441,7 +441,7 @@ mod tests {
             "{}\
              [[indicator]]\nkey = \"d\"\nname = \"D\"\nsource = \"nearest_distance\"\nlayer = \"stations\"\nradius_m = 25\nlinear = [0, 25]\nweight = 1.0\n\
              [levels]\nred = 75\norange = 55\nyellow = 35\n{TAIL}",
-            head("weighted_index")
+            head("weighted_index").replace("objects = \"sites\"\n", "objects = \"sites\"\ncapacity = [\"stations\"]\n")
         );
         let m = Model::from_str(Path::new("m.toml"), &model).unwrap();
         assert_eq!(m.indicators[0].source.reach_m(), 25.0);
