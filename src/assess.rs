@@ -188,6 +188,14 @@ fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, h
     Ok(())
 }
 
+/// The 街镇 of a run config, loading only their layer (for `sise plan`).
+pub fn admin_units_of(config: &RunConfig) -> Result<AdminUnits> {
+    let (layer, _) = load::load_layer(config, &config.admin_units.layer, Strictness::default())?;
+    let mut layers = Layers::default();
+    layers.layers.insert(config.admin_units.layer.clone(), layer);
+    admin_units(config, &layers)
+}
+
 fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
     let a = &config.admin_units;
     let layer = layers.vector(&a.layer).ok_or_else(|| Error::Config {

@@ -146,6 +146,25 @@ pub enum Command {
         #[arg(long)]
         next_year: Option<PathBuf>,
     },
+    /// Cut the district into work units for a cluster engine (Slurm job
+    /// array, Kubernetes Indexed Job): numbered tiles aligned to the grid,
+    /// each with a halo as wide as the farthest any model looks plus one grid
+    /// cell. Writes the plan as JSON and prints its units.
+    ///
+    /// Example: sise plan layers/demo/assessment.toml --tiles 3x3 --out plan.json
+    Plan {
+        /// The run configuration (assessment.toml).
+        config: PathBuf,
+        /// Tile size (5km, 800m, 5000) or columns x rows over the district (2x2).
+        #[arg(long, value_parser = str::parse::<crate::tile::Tiling>)]
+        tiles: crate::tile::Tiling,
+        /// Halo width in metres; refused when smaller than the models need.
+        #[arg(long)]
+        halo: Option<f64>,
+        /// Where to write the plan (JSON).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// Write a synthetic city-scale district for benchmarks: at --scale 1
     /// about 1,200 km², ~1 million features, ~20,000 km of pipes and roads,
     /// a 10 m inundation raster; sizes proportional to --scale. Also writes

@@ -17,3 +17,4 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod tile;

@@ -128,6 +128,18 @@ fn main() -> ExitCode {
         Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, metro, out, seed, next_year } => sise::demo::generate(streets, metro, out, *seed)
             .and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed))),
+        Command::Plan { config, tiles, halo, out } => sise::tile::write_plan(config, *tiles, *halo, out).map(|p| {
+            println!(
+                "{} units of {} × {} m, halo {} m ({} looks {} m away); plan written to {}",
+                p.units.len(),
+                p.tile_m[0],
+                p.tile_m[1],
+                p.halo_m,
+                p.reach_of,
+                p.reach_m,
+                out.display()
+            );
+        }),
         Command::BenchData { scale, out, models, seed } => sise::demo::city::generate(*scale, models, out, *seed),
     };
     match result {

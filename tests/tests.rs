@@ -12,4 +12,5 @@ mod models;
 mod parsers;
 mod reports;
 mod tables;
+mod tile;
 mod validate;

@@ -1,0 +1,223 @@
+//! Partition plans for runs past one machine (`sise plan`). A plan numbers
+//! work units, each a core rectangle plus a halo. A unit owns the objects
+//! and grid cells whose centroid lies in its core, so every object has
+//! exactly one owner; it reads its core plus halo, so radius indicators near
+//! a core edge see what a whole run sees. The halo is at least the largest
+//! reach of any indicator plus one grid cell.
+//!
+//! Cores are aligned to the grid's global origin (multiples of the cell
+//! size), so no unit splits a cell, and the outermost cores are open to the
+//! outside, so features beyond the district's bounding box still have one
+//! owner. The cluster engine (Slurm, Kubernetes) fans the units out.
+
+use std::path::{Path, PathBuf};
+
+use geo_types::Rect;
+use serde::{Deserialize, Serialize};
+
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+/// How to cut the district.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tiling {
+    /// Square tiles of about this many metres (rounded up to whole grid cells).
+    Size(f64),
+    /// This many columns × rows over the district's bounding box.
+    Grid(usize, usize),
+}
+
+impl std::str::FromStr for Tiling {
+    type Err = String;
+
+    /// "5km", "800m", "5000" (metres) or "2x2".
+    fn from_str(s: &str) -> std::result::Result<Tiling, String> {
+        let s = s.trim();
+        if let Some((c, r)) = s.split_once(['x', '×']) {
+            return match (c.parse::<usize>(), r.parse::<usize>()) {
+                (Ok(c), Ok(r)) if c > 0 && r > 0 => Ok(Tiling::Grid(c, r)),
+                _ => Err(format!("'{s}': a grid of tiles is written columns x rows, e.g. 3x3")),
+            };
+        }
+        let (number, unit) = match s.strip_suffix("km") {
+            Some(n) => (n, 1000.0),
+            None => (s.strip_suffix('m').unwrap_or(s), 1.0),
+        };
+        match number.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 => Ok(Tiling::Size(v * unit)),
+            _ => Err(format!("'{s}': a tile size is written like 5km, 800m or 5000 (metres), a grid like 3x3")),
+        }
+    }
+}
+
+/// One work unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub index: usize,
+    /// Core [x_min, y_min, x_max, y_max] in the working CRS; `None` where the
+    /// core is open to the outside. A point is in the core when
+    /// x_min ≤ x < x_max and y_min ≤ y < y_max.
+    pub core: [Option<f64>; 4],
+}
+
+impl Unit {
+    /// Whether this unit owns a feature with this centroid.
+    pub fn owns(&self, x: f64, y: f64) -> bool {
+        let [x0, y0, x1, y1] = self.core;
+        x0.is_none_or(|v| x >= v) && y0.is_none_or(|v| y >= v) && x1.is_none_or(|v| x < v) && y1.is_none_or(|v| y < v)
+    }
+}
+
+/// A partition plan, written as JSON for the engine's job scripts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The run configuration the plan was made for.
+    pub config: PathBuf,
+    pub working_crs: String,
+    pub grid_cell_m: f64,
+    /// The largest distance any indicator looks at, and the indicator that does.
+    pub reach_m: f64,
+    pub reach_of: String,
+    pub halo_m: f64,
+    /// Tile width and height (whole grid cells).
+    pub tile_m: [f64; 2],
+    pub units: Vec<Unit>,
+}
+
+impl Plan {
+    pub fn read(path: &Path) -> Result<Plan> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config { file: path.to_owned(), message: format!("cannot read the plan: {e}") })?;
+        serde_json::from_str(&text).map_err(|e| Error::Config { file: path.to_owned(), message: format!("not a sise plan: {e}") })
+    }
+}
+
+/// The largest reach of any indicator of `models`, with "D01 indicator 'x'"
+/// naming it; an error for an indicator whose reach has no bound.
+pub fn reach(models: &[Model]) -> Result<(f64, String)> {
+    let mut best = (0.0, "no indicator reaches other features".to_owned());
+    for m in models {
+        for ind in &m.indicators {
+            let r = ind.source.reach_m();
+            if r.is_infinite() {
+                return Err(Error::Model {
+                    file: m.file.clone(),
+                    message: format!(
+                        "indicator '{}' looks for the nearest feature at any distance, so no halo can hold it; \
+                         give it a search radius (`radius_m = …`: farther counts as that distance) to run in tiles",
+                        ind.key
+                    ),
+                });
+            }
+            if r > best.0 {
+                best = (r, format!("{} indicator '{}'", m.id, ind.key));
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// Cut `bounds` (the district's) into units for `config` and `models`.
+/// `halo` overrides the computed halo, and must not be smaller than it.
+pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Tiling, halo: Option<f64>) -> Result<Plan> {
+    let cell = config.grid_cell_m;
+    let (reach_m, reach_of) = reach(models)?;
+    let needed = reach_m + cell;
+    let halo_m = match halo {
+        Some(h) if h < needed => {
+            return Err(Error::Config {
+                file: config.file.clone(),
+                message: format!(
+                    "--halo {h} m is too small: {reach_of} looks {reach_m} m away, so the halo must be at least {needed} m ({reach_m} m plus one {cell} m grid cell)"
+                ),
+            })
+        }
+        Some(h) => h,
+        None => needed,
+    };
+    // Cores in whole cells from the cell at or below the district's corner.
+    let (x0, y0) = ((bounds.min().x / cell).floor() * cell, (bounds.min().y / cell).floor() * cell);
+    let cells = |len: f64| ((len / cell).ceil()).max(1.0);
+    let (tw, th) = match tiling {
+        Tiling::Size(s) => (cells(s) * cell, cells(s) * cell),
+        Tiling::Grid(c, r) => (cells((bounds.max().x - x0) / c as f64) * cell, cells((bounds.max().y - y0) / r as f64) * cell),
+    };
+    let cols = (((bounds.max().x - x0) / tw).floor() as usize + 1).max(1);
+    let rows = (((bounds.max().y - y0) / th).floor() as usize + 1).max(1);
+    // Grid(c, r) can round to fewer tiles than asked when cells are large; never more.
+    let (cols, rows) = match tiling {
+        Tiling::Grid(c, r) => (cols.min(c), rows.min(r)),
+        Tiling::Size(_) => (cols, rows),
+    };
+    let mut units = Vec::with_capacity(cols * rows);
+    for row in 0..rows {
+        for col in 0..cols {
+            let edge = |i: usize, n: usize, origin: f64, size: f64, low: bool| -> Option<f64> {
+                match (low, i) {
+                    (true, 0) => None,
+                    (false, i) if i + 1 == n => None,
+                    (true, i) => Some(origin + i as f64 * size),
+                    (false, i) => Some(origin + (i + 1) as f64 * size),
+                }
+            };
+            units.push(Unit {
+                index: units.len(),
+                core: [edge(col, cols, x0, tw, true), edge(row, rows, y0, th, true), edge(col, cols, x0, tw, false), edge(row, rows, y0, th, false)],
+            });
+        }
+    }
+    Ok(Plan {
+        config: config.file.clone(),
+        working_crs: config.working_crs.clone(),
+        grid_cell_m: cell,
+        reach_m,
+        reach_of,
+        halo_m,
+        tile_m: [tw, th],
+        units,
+    })
+}
+
+/// `sise plan`: read the config, its models and its 街镇 layer, and write the plan.
+pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &Path) -> Result<Plan> {
+    let config = RunConfig::from_file(config_path)?;
+    let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
+    let admin = crate::assess::admin_units_of(&config)?;
+    let bounds = admin.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;
+    let mut plan = plan(&config, &models, bounds, tiling, halo)?;
+    // Jobs start in other folders: record where the config really is.
+    plan.config = std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_owned());
+    let text = serde_json::to_string_pretty(&plan).expect("plans serialise") + "\n";
+    // Write beside and rename: a job array never reads half a plan.
+    let tmp = out.with_extension("json.partial");
+    std::fs::write(&tmp, text).map_err(|e| Error::output(&tmp, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| Error::output(out, e))?;
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiling_parses_sizes_and_grids() {
+        assert_eq!("5km".parse(), Ok(Tiling::Size(5000.0)));
+        assert_eq!("800m".parse(), Ok(Tiling::Size(800.0)));
+        assert_eq!("1200".parse(), Ok(Tiling::Size(1200.0)));
+        assert_eq!("3x2".parse(), Ok(Tiling::Grid(3, 2)));
+        assert!("0x2".parse::<Tiling>().is_err());
+        assert!("five km".parse::<Tiling>().is_err());
+    }
+
+    #[test]
+    fn every_point_has_exactly_one_owner() {
+        let units = vec![
+            Unit { index: 0, core: [None, None, Some(1000.0), None] },
+            Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)] },
+            Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None] },
+        ];
+        for (x, y) in [(-1e9, 0.0), (999.999, 3.0), (1000.0, 499.0), (1000.0, 500.0), (5e9, -5e9), (2000.0, 1e9)] {
+            assert_eq!(units.iter().filter(|u| u.owns(x, y)).count(), 1, "({x}, {y})");
+        }
+    }
+}
