@@ -53,11 +53,32 @@ fn plan_refuses_a_halo_smaller_than_the_models_reach() {
 
 #[test]
 fn plan_refuses_a_nearest_distance_without_a_search_radius() {
+    // T01's population within 250 m becomes the distance to the nearest person, with no search radius.
+    let (tmp, dir) = copy_fixture("handmade");
+    let model = dir.join("sites_model.toml");
+    let text = std::fs::read_to_string(&model).unwrap().replace(
+        "source = \"sum_within\"\nlayer = \"people\"\nfield = \"population\"\nradius_m = 250\n",
+        "source = \"nearest_distance\"\nlayer = \"people\"\n",
+    );
+    assert!(text.contains("nearest_distance"), "the fixture changed; update this test");
+    std::fs::write(&model, text).unwrap();
+    let out = tmp.path().join("plan.json");
+    let o = sise(&["plan", dir.join("assessment.toml").to_str().unwrap(), "--tiles", "2x2", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "a model problem: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("sites_model.toml") && err.contains("pop_250m") && err.contains("radius_m"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn demo_models_have_a_finite_reach() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("plan.json");
-    let config = repo().join("layers/demo/assessment.toml");
-    let o = sise(&["plan", config.to_str().unwrap(), "--tiles", "5km", "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4), "a model problem");
-    let err = stderr(&o);
-    assert!(err.contains("D01_hazardous_chemicals.toml") && err.contains("sensitive_distance") && err.contains("radius_m"), "{err}");
+    let o = sise(&["plan", repo().join("layers/demo/assessment.toml").to_str().unwrap(), "--tiles", "3x3", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = plan_json(&out);
+    // Distance to the nearest fire station, searched up to 3000 m, is the farthest look.
+    assert_eq!(p["reach_m"], 3000.0);
+    assert_eq!(p["halo_m"], 3250.0);
+    assert_eq!(p["units"].as_array().unwrap().len(), 9);
 }
