@@ -252,8 +252,8 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
         Source::NearestDistance { layer, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let index = SpatialIndex::new(&other.geoms);
-            let cap = radius_m.unwrap_or(f64::INFINITY);
-            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g).unwrap_or(f64::INFINITY).min(cap)).collect())
+            let limit = radius_m.unwrap_or(f64::INFINITY);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g, limit).unwrap_or(limit)).collect())
         }
         Source::OverlapMax { layer, field, missing } => {
             let other = context_vector(ctx, layer, model)?;

@@ -56,8 +56,9 @@ impl<'a> SpatialIndex<'a> {
         hits
     }
 
-    /// Metres from `g` to the nearest feature; `None` for an empty layer.
-    pub fn nearest_distance(&self, g: &Geometry<f64>) -> Option<f64> {
+    /// Metres from `g` to the nearest feature, or `limit` when none is nearer
+    /// (the search goes no farther); `None` for an empty layer.
+    pub fn nearest_distance(&self, g: &Geometry<f64>, limit: f64) -> Option<f64> {
         let r = rect(g)?;
         if self.tree.size() == 0 {
             return None;
@@ -65,7 +66,7 @@ impl<'a> SpatialIndex<'a> {
         // Grow a search box until it holds a feature within its own margin: any
         // feature nearer than the margin must intersect the box, so the minimum
         // found then is the true minimum.
-        let mut margin = 100.0;
+        let mut margin = 100.0f64.min(limit);
         loop {
             let best = self
                 .tree
@@ -75,10 +76,13 @@ impl<'a> SpatialIndex<'a> {
             if best <= margin {
                 return Some(best);
             }
+            if margin >= limit {
+                return Some(limit);
+            }
             if margin > self.reach * 4.0 + 1e7 {
                 return Some(best).filter(|b| b.is_finite());
             }
-            margin *= 4.0;
+            margin = (margin * 4.0).min(limit);
         }
     }
 }
@@ -100,10 +104,13 @@ mod tests {
         assert_eq!(idx.within(&origin, 499.0), vec![0]);
         assert_eq!(idx.within(&origin, 500.0), vec![0, 1]);
         let far: Geometry<f64> = point!(x: 4000.0, y: 0.0).into();
-        assert_eq!(idx.nearest_distance(&far), Some(1000.0));
+        assert_eq!(idx.nearest_distance(&far, f64::INFINITY), Some(1000.0));
+        // A search limited to 600 m stops there; one of 1000 m finds the point on its edge.
+        assert_eq!(idx.nearest_distance(&far, 600.0), Some(600.0));
+        assert_eq!(idx.nearest_distance(&far, 1000.0), Some(1000.0));
         // A line passing 100 m from the third point.
         let line: Geometry<f64> = line_string![(x: 4900.0, y: -1000.0), (x: 4900.0, y: 1000.0)].into();
         assert_eq!(idx.within(&line, 100.0), vec![2]);
-        assert!((idx.nearest_distance(&line).unwrap() - 100.0).abs() < 1e-9);
+        assert!((idx.nearest_distance(&line, f64::INFINITY).unwrap() - 100.0).abs() < 1e-9);
     }
 }
