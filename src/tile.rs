@@ -85,13 +85,6 @@ pub struct Plan {
     pub units: Vec<Unit>,
 }
 
-impl Plan {
-    pub fn read(path: &Path) -> Result<Plan> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config { file: path.to_owned(), message: format!("cannot read the plan: {e}") })?;
-        serde_json::from_str(&text).map_err(|e| Error::Config { file: path.to_owned(), message: format!("not a sise plan: {e}") })
-    }
-}
-
 /// The largest reach of any indicator of `models`, with "D01 indicator 'x'"
 /// naming it; an error for an indicator whose reach has no bound.
 pub fn reach(models: &[Model]) -> Result<(f64, String)> {

@@ -108,7 +108,7 @@ fn write_config(scale: f64, models: &Path, out: &Path) -> Result<()> {
             Some("district") => "district = \"示范区\"".to_owned(),
             Some("district_code") => "district_code = \"310115\"".to_owned(),
             Some("map_source") => "map_source = \"城市尺度基准测试合成数据\"".to_owned(),
-            Some("domains") => format!("domains = [{}]", toml_string(&models.to_string_lossy())),
+            Some("domains") => format!("domains = [{}]", toml::Value::String(models.to_string_lossy().into_owned())),
             Some("path") if line.contains("putuo_streets") => "path = \"streets.geojson\"".to_owned(),
             _ => line.to_owned(),
         };
@@ -116,8 +116,4 @@ fn write_config(scale: f64, models: &Path, out: &Path) -> Result<()> {
         text.push('\n');
     }
     std::fs::write(out.join("assessment.toml"), text).map_err(|e| Error::output(out, e))
-}
-
-fn toml_string(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }

@@ -420,7 +420,8 @@ fn pumping_stations(d: &mut Demo, out: &Path) -> Result<()> {
 }
 
 /// 50-year rainstorm inundation depth (m), as the hazard census delivers it:
-/// a GeoTIFF at 20 m in the working CRS, with low-lying bowls of water.
+/// a GeoTIFF in the working CRS (20 m cells for the demo, `Density::raster_m`),
+/// with low-lying bowls of water.
 fn inundation(d: &mut Demo, out: &Path) -> Result<()> {
     let res = d.density.raster_m;
     let b = d.bounds;
