@@ -15,6 +15,7 @@ use crate::level::Level;
 use std::collections::BTreeMap;
 
 use geo::BoundingRect;
+use geo_types::Rect;
 
 use crate::error::Bad;
 use crate::load::{self, Layer, Layers, Reject, Strictness, VectorLayer};
@@ -40,6 +41,11 @@ pub struct Prepared {
     pub how: Strictness,
     /// Features left out so far (only with `--keep-going`).
     pub rejects: Vec<Reject>,
+    /// Features per vector layer of the run (for reports; a merge has not
+    /// loaded the context layers, so it counts them apart).
+    pub feature_counts: BTreeMap<String, usize>,
+    /// The work units a merged run was put together from (empty for a whole run).
+    pub units: Vec<crate::tile::UnitRecord>,
     pub load_time: Duration,
 }
 
@@ -82,8 +88,26 @@ impl Assessment {
     }
 }
 
+/// The layers a run reads: the 街镇 and every layer a model names, sorted.
+pub fn needed_layers<'a>(config: &'a RunConfig, models: &'a [Model]) -> Vec<&'a str> {
+    let mut needed: Vec<&str> = vec![config.admin_units.layer.as_str()];
+    for m in models {
+        needed.push(m.objects());
+        needed.extend(m.context_layers().into_iter().filter(|l| config.layers.contains_key(*l)));
+    }
+    needed.sort();
+    needed.dedup();
+    needed
+}
+
 /// Parse the config and models, load every layer they name, and check the models against the layers.
 pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Result<Prepared> {
+    prepare_in(config, keep_going, progress, None)
+}
+
+/// [`prepare`], reading only the features that meet `clip` (working CRS)
+/// from every layer but the 街镇: a work unit's core and halo.
+pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: Option<Rect<f64>>) -> Result<Prepared> {
     let how = Strictness { keep_going, make_valid: config.repair_invalid_geometry };
     let start = Instant::now();
     load::check_working_crs(&config)?;
@@ -97,7 +121,6 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
         }
     }
 
-    let mut needed: Vec<&str> = vec![config.admin_units.layer.as_str()];
     for m in &models {
         if !config.layers.contains_key(m.objects()) {
             return Err(Error::Model {
@@ -110,11 +133,8 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
                 ),
             });
         }
-        needed.push(m.objects());
-        needed.extend(m.context_layers().into_iter().filter(|l| config.layers.contains_key(*l)));
     }
-    needed.sort();
-    needed.dedup();
+    let needed = needed_layers(&config, &models);
 
     // Layers load in parallel, each through its own GDAL dataset and PROJ
     // context; the first failing layer by name is reported, as in a serial load.
@@ -123,7 +143,8 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
         .par_iter()
         .map(|name| {
             tracing::debug!(layer = name, "loading");
-            let r = load::load_layer(&config, name, how);
+            let clip = clip.filter(|_| *name != config.admin_units.layer);
+            let r = load::load_layer(&config, name, how, clip);
             bar.inc(1);
             r
         })
@@ -145,7 +166,11 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
     if !rejects.is_empty() {
         tracing::warn!(rejects = rejects.len(), "features left out while loading (--keep-going); see rejects.csv");
     }
-    Ok(Prepared { config, models, layers, admin, how, rejects, load_time: start.elapsed() })
+    let feature_counts = layers.layers.iter().filter_map(|(name, l)| match l {
+        Layer::Vector(v) => Some((name.clone(), v.len())),
+        Layer::Raster(_) => None,
+    }).collect();
+    Ok(Prepared { config, models, layers, admin, how, rejects, feature_counts, units: Vec::new(), load_time: start.elapsed() })
 }
 
 /// Features far outside the district are almost always a CRS or offset
@@ -190,7 +215,7 @@ fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, h
 
 /// The 街镇 of a run config, loading only their layer (for `sise plan`).
 pub fn admin_units_of(config: &RunConfig) -> Result<AdminUnits> {
-    let (layer, _) = load::load_layer(config, &config.admin_units.layer, Strictness::default())?;
+    let (layer, _) = load::load_layer(config, &config.admin_units.layer, Strictness::default(), None)?;
     let mut layers = Layers::default();
     layers.layers.insert(config.admin_units.layer.clone(), layer);
     admin_units(config, &layers)
@@ -217,17 +242,38 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
     Ok(AdminUnits { zones: Zones::new(polygons), names, codes })
 }
 
-/// Score one domain. With `--keep-going`, rows an error names are rejected
-/// and the domain is scored again without them; each round removes every row
-/// one check finds, so this ends after a few rounds.
-fn score_with_rejects(m: &Model, p: &Prepared, rejects: &mut Vec<Reject>) -> Result<(DomainScores, Option<VectorLayer>)> {
+/// Score one domain with `score` (all of it, or only the indicator values).
+/// With `--keep-going`, rows an error names are rejected and the domain is
+/// scored again without them; each round removes every row one check finds,
+/// so this ends after a few rounds. With `owner` (a work unit), only the
+/// objects it owns are scored, against everything it loaded. Returns the
+/// result and the objects scored when they are not the loaded layer.
+pub fn score_with_rejects<T>(
+    m: &Model,
+    p: &Prepared,
+    rejects: &mut Vec<Reject>,
+    owner: Option<&crate::tile::Unit>,
+    score: impl Fn(&Model, &VectorLayer, &score::Context) -> Result<T>,
+) -> Result<(T, Option<VectorLayer>)> {
     let config = &p.config;
     let mut overrides: BTreeMap<String, VectorLayer> = BTreeMap::new();
     loop {
         let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
-        match score::score_domain(m, &ctx) {
-            Ok(s) => return Ok((s, overrides.remove(m.objects()))),
+        let all = ctx.vector(m.objects()).expect("checked in prepare");
+        let owned: Option<Vec<usize>> = owner.map(|u| u.owned_rows(all));
+        let mine = owned.as_ref().map(|rows| {
+            let mut keep = vec![false; all.len()];
+            rows.iter().for_each(|&i| keep[i] = true);
+            all.filter(&keep)
+        });
+        match score(m, mine.as_ref().unwrap_or(all), &ctx) {
+            Ok(s) => return Ok((s, mine.or_else(|| overrides.remove(m.objects())))),
             Err(Error::Input { bad, layer: Some(layer), rows, message, .. }) if p.how.keep_going && !rows.is_empty() => {
+                // Rows of the unit's own objects, as rows of the loaded layer.
+                let rows: Vec<usize> = match &owned {
+                    Some(o) if layer == m.objects() => rows.iter().map(|&r| o[r]).collect(),
+                    _ => rows,
+                };
                 let current = ctx.vector(&layer).expect("the erring layer is loaded");
                 let mut keep = vec![true; current.len()];
                 for &i in &rows {
@@ -243,7 +289,7 @@ fn score_with_rejects(m: &Model, p: &Prepared, rejects: &mut Vec<Reject>) -> Res
                 }
                 tracing::warn!(domain = %m.id, layer = %layer, rejected = rows.len(), "{message}");
                 let filtered = current.filter(&keep);
-                if filtered.is_empty() {
+                if filtered.is_empty() && owner.is_none() {
                     return Err(Error::input(Bad::Empty, &filtered.file, Some(&layer), format!("no feature left to score for {} after rejecting bad ones", m.id)));
                 }
                 overrides.insert(layer, filtered);
@@ -254,15 +300,25 @@ fn score_with_rejects(m: &Model, p: &Prepared, rejects: &mut Vec<Reject>) -> Res
 }
 
 /// Score every domain, aggregate to the grid, the 街镇 and the district, and combine domains.
-pub fn assess(mut prepared: Prepared, progress: &Progress) -> Result<Assessment> {
+pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
+    assess_values(prepared, None, progress)
+}
+
+/// [`assess`]; with `merged` (per domain, the objects and their indicator
+/// values from work units) only the study-area-wide second phase is scored.
+pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Vec<score::Values>)>>, progress: &Progress) -> Result<Assessment> {
     let start = Instant::now();
     let bar = progress.bar("scoring domains", prepared.models.len() as u64);
     let mut all_scores = Vec::new();
     let mut rejects = std::mem::take(&mut prepared.rejects);
+    let mut merged = merged.map(Vec::into_iter);
     for m in &prepared.models {
         tracing::debug!(domain = %m.id, name = %m.name, "scoring");
         bar.set_message(format!("scoring {}", m.id));
-        all_scores.push(score_with_rejects(m, &prepared, &mut rejects)?);
+        all_scores.push(match merged.as_mut().and_then(Iterator::next) {
+            Some((objects, values)) => (score::finish(m, &objects, values)?, Some(objects)),
+            None => score_with_rejects(m, &prepared, &mut rejects, None, score::score_objects)?,
+        });
         bar.inc(1);
     }
     prepared.rejects = rejects;

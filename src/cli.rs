@@ -66,14 +66,27 @@ pub enum Command {
     /// folder and moved into place only when the whole run succeeded; a failed
     /// run leaves the previous outputs untouched.
     ///
+    /// With --plan, runs one work unit of a tiled run instead: reads only the
+    /// unit's core and halo, computes the indicator values of the objects it
+    /// owns and writes them to OUT/<unit>/ for `sise merge`.
+    ///
     /// Example: sise run layers/demo/assessment.toml --out out   (→ out/2024-2026/2024/)
+    ///          sise run layers/demo/assessment.toml --plan plan.json --unit 3 --out shared/units   (→ shared/units/3/)
     #[command(after_long_help = EXIT_CODES)]
     Run {
         /// The run configuration (assessment.toml).
         config: PathBuf,
         /// Output root; this run's folder OUT/<cycle>/<year>/ is replaced as a whole on success.
+        /// With --plan: the units folder, of which OUT/<unit>/ is replaced.
         #[arg(long, short)]
         out: PathBuf,
+        /// Run one work unit of this plan (from `sise plan`).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// The unit to run; default: JOB_COMPLETION_INDEX (Kubernetes Indexed
+        /// Job) or SLURM_ARRAY_TASK_ID (Slurm job array).
+        #[arg(long, requires = "plan")]
+        unit: Option<usize>,
         /// Worker threads for scoring (default: all cores). Results are identical for any count.
         #[arg(long, short = 'j')]
         threads: Option<usize>,
@@ -164,6 +177,38 @@ pub enum Command {
         /// Where to write the plan (JSON).
         #[arg(long, short)]
         out: PathBuf,
+    },
+    /// Merge the work units of a plan into the outputs of a whole run:
+    /// concatenates the units' objects, scores them over the whole study area
+    /// (min–max normalisation, levels, vetoes), aggregates grid cells, 街镇
+    /// and the district from the merged objects, and writes the same
+    /// OUT/<cycle>/<year>/ as `sise run`, with every unit in manifest.json.
+    ///
+    /// Refuses to merge while a unit is missing or ran with another plan.
+    ///
+    /// Example: sise merge plan.json shared/units --out out
+    #[command(after_long_help = EXIT_CODES)]
+    Merge {
+        /// The plan the units ran with.
+        plan: PathBuf,
+        /// The units folder (OUT of the unit runs).
+        units: PathBuf,
+        /// Output root, as for `sise run`.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The run configuration, when not at the path recorded in the plan
+        /// (it must be the same file: the plan checks its fingerprint).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j')]
+        threads: Option<usize>,
+        /// Skip the merge when config, models and inputs are those of the existing outputs.
+        #[arg(long)]
+        if_changed: bool,
+        /// Also print every report to PDF with headless Chromium.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Write a synthetic city-scale district for benchmarks: at --scale 1
     /// about 1,200 km², ~1 million features, ~20,000 km of pipes and roads,

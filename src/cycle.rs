@@ -80,7 +80,7 @@ impl Year {
             x_field: None,
             y_field: None,
         };
-        Ok(vector::read(name, &cfg, &self.crs, Strictness::default())?.0)
+        Ok(vector::read(name, &cfg, &self.crs, Strictness::default(), None)?.0)
     }
 }
 

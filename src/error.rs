@@ -25,7 +25,7 @@ pub mod exit {
 }
 
 /// Classes of bad input data, each with its own exit code (10–20).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bad {
     /// 10: a file is missing or unreadable.

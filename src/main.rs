@@ -86,36 +86,58 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
     Ok(())
 }
 
+/// Size rayon's pool; results do not depend on it.
+fn threads_or_exit(threads: Option<usize>) -> Result<(), ExitCode> {
+    if let Some(n) = threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
+            eprintln!("sise: error: cannot start {n} threads: {e}");
+            return Err(ExitCode::from(exit::INTERNAL));
+        }
+    }
+    Ok(())
+}
+
+/// Report a finished run or merge.
+fn finished(r: &sise::run::RunReport, quiet: bool) {
+    if r.skipped {
+        println!("unchanged since the last run; outputs in {} kept", r.out.display());
+        return;
+    }
+    tracing::info!(domains = r.domains, objects = r.objects, grid_cells = r.grid_cells, rejects = r.rejects, "assessment written to {}", r.out.display());
+    if !quiet {
+        println!("{}", r.out.display());
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
     let result = match &cli.command {
-        Command::Run { config, out, threads, keep_going, if_changed, pdf } => {
-            if let Some(n) = threads {
-                if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(*n).build_global() {
-                    eprintln!("sise: error: cannot start {n} threads: {e}");
-                    return ExitCode::from(exit::INTERNAL);
-                }
+        Command::Run { config, out, threads, keep_going, if_changed, pdf, plan, unit } => {
+            if let Err(code) = threads_or_exit(*threads) {
+                return code;
             }
             let opts = sise::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed, pdf: *pdf };
-            sise::run::run(config, out, opts, &progress).map(|r| {
-                if !r.skipped {
-                    tracing::info!(
-                        domains = r.domains,
-                        objects = r.objects,
-                        grid_cells = r.grid_cells,
-                        rejects = r.rejects,
-                        "assessment written to {}",
-                        r.out.display()
-                    );
-                }
-                if r.skipped {
-                    println!("unchanged since the last run; outputs in {} kept", r.out.display());
-                } else if !cli.quiet {
-                    println!("{}", r.out.display());
-                }
-            })
+            match plan {
+                Some(plan) => match sise::tile::unit::index_from(*unit) {
+                    Ok(k) => sise::tile::unit::run(config, plan, k, out, *keep_going, &progress).map(|r| {
+                        tracing::info!(unit = r.index, objects = r.objects.values().sum::<usize>(), seconds = r.seconds, peak_memory_mb = r.peak_memory_mb, "unit written");
+                        if !cli.quiet {
+                            println!("{}", sise::tile::unit::unit_dir(out, k).display());
+                        }
+                    }),
+                    Err(message) => Err(sise::error::Error::Config { file: plan.clone(), message }),
+                },
+                None => sise::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
+            }
+        }
+        Command::Merge { plan, units, out, config, threads, if_changed, pdf } => {
+            if let Err(code) = threads_or_exit(*threads) {
+                return code;
+            }
+            let opts = sise::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf };
+            sise::run::merge(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Validate { config } => sise::run::validate(config, &progress).map(|p| {
             for m in &p.models {

@@ -151,7 +151,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         .chain(m.context_layers())
         .map(|name| {
             let l = &cfg.layers[name];
-            let features = a.prepared.layers.vector(name).map(|v| v.len().to_string()).unwrap_or_else(|| "栅格".into());
+            let features = a.prepared.feature_counts.get(name).map(|n| n.to_string()).unwrap_or_else(|| "栅格".into());
             let date = std::fs::metadata(&l.path)
                 .and_then(|md| md.modified())
                 .ok()

@@ -78,12 +78,34 @@ pub fn year_dir(root: &Path, config: &RunConfig) -> PathBuf {
 
 pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
     let config = RunConfig::from_file(config_path)?;
-    let out_dir = year_dir(root, &config);
-    let out = out_dir.as_path();
     // Models are parsed before the lock so a malformed one fails fast.
     for m in &config.domains {
         Model::from_file(m)?;
     }
+    let keep_going = opts.keep_going;
+    assess_and_write(config, root, opts, progress, |config| assess::assess(assess::prepare(config, keep_going, progress)?, progress))
+}
+
+/// `sise merge`: the units of `plan` in `units`, assessed and written as a
+/// whole run of the plan's config (or `config_path`) would be.
+pub fn merge(plan_path: &Path, units: &Path, config_path: Option<&Path>, root: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
+    let plan = crate::tile::Plan::read(plan_path)?;
+    let config = RunConfig::from_file(config_path.unwrap_or(&plan.config))?;
+    plan.check(&config, plan_path)?;
+    assess_and_write(config, root, opts, progress, |config| crate::tile::merge::assess(config, &plan, units, progress))
+}
+
+/// What `run` and `merge` share: lock `ROOT/<cycle>/<year>/`, skip it when
+/// unchanged (`--if-changed`), assess, and write every output staged.
+fn assess_and_write(
+    config: RunConfig,
+    root: &Path,
+    opts: RunOptions,
+    progress: &Progress,
+    assess: impl FnOnce(RunConfig) -> Result<assess::Assessment>,
+) -> Result<RunReport> {
+    let out_dir = year_dir(root, &config);
+    let out = out_dir.as_path();
     let _lock = Lock::acquire(out)?;
     recover(out)?;
     let print = fingerprint(&config)?;
@@ -92,14 +114,13 @@ pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progres
         return Ok(RunReport { out: out.to_owned(), skipped: true, domains: 0, objects: 0, grid_cells: 0, rejects: 0 });
     }
 
-    let prepared = assess::prepare(config, opts.keep_going, progress)?;
-    let load_time = prepared.load_time;
-    let a = assess::assess(prepared, progress)?;
+    let a = assess(config)?;
+    let load_time = a.prepared.load_time;
 
     let start = Instant::now();
     let staging = Staging::new(out)?;
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let mut written = emit::write_outputs(&staging.path, &a, opts.keep_going)?;
+    let mut written = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going)?;
     // Each output is hashed once, although the manifest is written twice.
     let mut outputs: BTreeMap<String, String> = BTreeMap::new();
     let mut write_manifest = |written: &[PathBuf]| -> Result<()> {

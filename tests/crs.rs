@@ -53,7 +53,7 @@ fn gcj02_csv_layer_lands_within_a_metre_of_the_true_position() {
         x_field: Some("lon".into()),
         y_field: Some("lat".into()),
     };
-    let (layer, _) = vector::read("pois", &cfg, "EPSG:4549", sise::load::Strictness::default()).unwrap();
+    let (layer, _) = vector::read("pois", &cfg, "EPSG:4549", sise::load::Strictness::default(), None).unwrap();
     let t = Transform::new("EPSG:4326", "EPSG:4549").unwrap();
     for (i, (lon, lat)) in truth.iter().enumerate() {
         let (ex, ey) = t.point(*lon, *lat).unwrap();

@@ -153,7 +153,7 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
         x_field: None,
         y_field: None,
     };
-    let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default())?;
+    let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = layer.require("name", layer.texts("name")?)?;
     let polygons: Vec<MultiPolygon<f64>> = layer
         .geoms
@@ -778,7 +778,7 @@ fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
 /// (shared/data, MIT), with synthetic passenger flow and depth.
 fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {
     let cfg = LayerConfig { path: metro.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: None, x_field: None, y_field: None };
-    let (stations, _) = vector::read("metro", &cfg, WORKING_CRS, Strictness::default())?;
+    let (stations, _) = vector::read("metro", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = stations.texts("name_zh")?;
     let lines = stations.texts("lines")?;
     let counts = stations.numbers("line_count")?;

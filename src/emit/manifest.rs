@@ -62,9 +62,7 @@ pub struct Timings {
 pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &str) -> Result<Value> {
     let p = &a.prepared;
     let cfg = &p.config;
-    let inputs = hashes(
-        p.layers.layers.keys().flat_map(|name| dataset_files(&cfg.layers[name].path)),
-    )?;
+    let inputs = hashes(crate::assess::needed_layers(cfg, &p.models).into_iter().flat_map(|name| dataset_files(&cfg.layers[name].path)))?;
     let models: Vec<Value> = p
         .models
         .iter()
@@ -85,7 +83,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     for r in &p.rejects {
         *rejects.entry(r.layer.clone()).or_default() += 1;
     }
-    Ok(json!({
+    let mut m = json!({
         "sise_version": env!("CARGO_PKG_VERSION"),
         "fingerprint": fingerprint,
         "keep_going": p.how.keep_going,
@@ -114,5 +112,10 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             "aggregate": ms(timings.aggregate),
             "emit": ms(timings.emit),
         },
-    }))
+    });
+    // A merged run lists the work units it was put together from.
+    if !p.units.is_empty() {
+        m["units"] = serde_json::to_value(&p.units).expect("unit records serialise");
+    }
+    Ok(m)
 }

@@ -9,6 +9,7 @@ pub mod qgis;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod unit;
 
 use std::path::{Path, PathBuf};
 

@@ -4,12 +4,14 @@
 
 pub mod crs;
 pub mod raster;
+pub mod unit;
 pub mod vector;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use gdal::GdalOpenFlags;
+use geo_types::Rect;
 
 pub use raster::Raster;
 pub use vector::{GeomKind, VectorLayer};
@@ -27,7 +29,7 @@ pub struct Strictness {
 }
 
 /// A feature left out of the run under `--keep-going`, with why.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reject {
     /// The run-config layer.
     pub layer: String,
@@ -74,18 +76,36 @@ fn is_raster(cfg: &LayerConfig) -> Result<bool> {
     Ok(ds.layer_count() == 0 && ds.raster_count() > 0)
 }
 
-/// Load one named layer of the run config, with the features rejected under `--keep-going`.
-pub fn load_layer(config: &RunConfig, name: &str, how: Strictness) -> Result<(Layer, Vec<Reject>)> {
+/// Load one named layer of the run config, with the features rejected under
+/// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
+pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config {
         file: config.file.clone(),
         message: format!("no [layers.{name}] entry"),
     })?;
     if is_raster(cfg)? {
-        Ok((Layer::Raster(raster::read(name, cfg)?), Vec::new()))
+        Ok((Layer::Raster(raster::read(name, cfg, &config.working_crs, clip)?), Vec::new()))
     } else {
-        let (v, rejects) = vector::read(name, cfg, &config.working_crs, how)?;
+        let (v, rejects) = vector::read(name, cfg, &config.working_crs, how, clip)?;
         Ok((Layer::Vector(v), rejects))
     }
+}
+
+/// The number of features of a vector layer, as its driver reports it
+/// (`None` for a raster): what a merge reports for layers it did not load.
+pub fn feature_count(config: &RunConfig, name: &str) -> Result<Option<usize>> {
+    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
+    let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;
+    if ds.layer_count() == 0 {
+        return Ok(None);
+    }
+    let layer = match &cfg.layer {
+        Some(l) => ds.layer_by_name(l),
+        None => ds.layer(0),
+    }
+    .map_err(|e| Error::input(Bad::Layer, &cfg.path, cfg.layer.as_deref(), e.to_string()))?;
+    use gdal::vector::LayerAccess;
+    Ok(Some(layer.feature_count() as usize))
 }
 
 /// Check that the working CRS is one PROJ knows and that it is projected in metres.

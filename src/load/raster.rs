@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use gdal::GdalOpenFlags;
 use geo::{BoundingRect, Contains};
-use geo_types::{MultiPolygon, Point};
+use geo_types::{MultiPolygon, Point, Rect};
 use rayon::prelude::*;
 
 use super::crs::Transform;
@@ -21,16 +21,22 @@ pub struct Raster {
     pub file: PathBuf,
     /// The raster's CRS definition (WKT or the config's override).
     pub crs: String,
+    /// The whole raster's size and GDAL geotransform (x0, pixel width, row
+    /// rotation, y0, column rotation, pixel height).
     pub width: usize,
     pub height: usize,
-    /// GDAL geotransform: x0, pixel width, row rotation, y0, column rotation, pixel height.
     pub transform: [f64; 6],
     pub nodata: Option<f64>,
-    /// Band 1, row-major.
+    /// The part of band 1 in memory: first column and row, columns and rows
+    /// (all of it, unless a work unit read only the window it needs).
+    pub window: [usize; 4],
+    /// That window, row-major.
     pub data: Vec<f64>,
 }
 
-pub fn read(name: &str, cfg: &LayerConfig) -> Result<Raster> {
+/// Read band 1, or with `clip` (a rectangle in `working_crs`) only the
+/// window of cells that holds it, padded by one cell.
+pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<f64>>) -> Result<Raster> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_RASTER)?;
     let err = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(name), msg);
     let crs = match &cfg.crs {
@@ -47,8 +53,36 @@ pub fn read(name: &str, cfg: &LayerConfig) -> Result<Raster> {
     let band = ds.rasterband(1).map_err(|e| err(Bad::File, format!("no band 1: {e}")))?;
     let (width, height) = band.size();
     let nodata = band.no_data_value();
-    let data = band.read_band_as::<f64>().map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?.data().to_vec();
-    Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, data })
+    let window = match clip {
+        None => [0, 0, width, height],
+        Some(r) => {
+            let t = Transform::new(working_crs, &crs).map_err(|e| err(Bad::Crs, e))?;
+            let corners = [(r.min().x, r.min().y), (r.min().x, r.max().y), (r.max().x, r.min().y), (r.max().x, r.max().y)];
+            let (mut c0, mut r0, mut c1, mut r1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+            for (x, y) in corners {
+                let (rx, ry) = t.point(x, y).map_err(|e| err(Bad::Crs, e))?;
+                let (c, r) = ((rx - transform[0]) / transform[1], (ry - transform[3]) / transform[5]);
+                (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
+            }
+            // Edges bend between corners in another CRS: pad by 2 % and one cell.
+            let pad = |a: f64, b: f64| 0.02 * (b - a) + 1.0;
+            let (pc, pr) = (pad(c0, c1), pad(r0, r1));
+            let clamp = |v: f64, n: usize| v.max(0.0).min(n as f64) as usize;
+            let (c0, c1) = (clamp((c0 - pc).floor(), width), clamp((c1 + pc).ceil(), width));
+            let (r0, r1) = (clamp((r0 - pr).floor(), height), clamp((r1 + pr).ceil(), height));
+            [c0, r0, c1 - c0, r1 - r0]
+        }
+    };
+    let [c0, r0, w, h] = window;
+    let data = if w == 0 || h == 0 {
+        Vec::new()
+    } else {
+        band.read_as::<f64>((c0 as isize, r0 as isize), (w, h), (w, h), None)
+            .map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?
+            .data()
+            .to_vec()
+    };
+    Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, window, data })
 }
 
 impl Raster {
@@ -60,7 +94,13 @@ impl Raster {
         if col < 0.0 || row < 0.0 || col >= self.width as f64 || row >= self.height as f64 {
             return None;
         }
-        let v = self.data[row as usize * self.width + col as usize];
+        let [c0, r0, w, h] = self.window;
+        let (col, row) = (col as usize, row as usize);
+        if col < c0 || row < r0 || col >= c0 + w || row >= r0 + h {
+            // Outside a unit's window: its objects and radii never reach here.
+            return None;
+        }
+        let v = self.data[(row - r0) * w + (col - c0)];
         match self.nodata {
             Some(nd) if v == nd || (nd.is_nan() && v.is_nan()) => None,
             _ => Some(v),

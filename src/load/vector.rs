@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use gdal::vector::{Feature, LayerAccess, OGRFieldType};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
-use geo_types::Geometry;
+use geo_types::{Geometry, Rect};
 use polars::prelude::*;
 
 use super::crs::{remove_offset, Transform};
@@ -35,9 +35,10 @@ impl GeomKind {
         }
     }
 
-    fn of_gdal(g: &gdal::vector::Geometry) -> Option<GeomKind> {
+    /// The kind of an OGR geometry type (a feature's, or a layer's declared one).
+    fn of_ogr(t: gdal::vector::OGRwkbGeometryType::Type) -> Option<GeomKind> {
         use gdal::vector::{geometry_type_flatten, OGRwkbGeometryType as T};
-        match geometry_type_flatten(g.geometry_type()) {
+        match geometry_type_flatten(t) {
             T::wkbPolygon | T::wkbMultiPolygon => Some(GeomKind::Polygon),
             T::wkbLineString | T::wkbMultiLineString => Some(GeomKind::Line),
             T::wkbPoint | T::wkbMultiPoint => Some(GeomKind::Point),
@@ -62,6 +63,8 @@ pub struct VectorLayer {
     pub file: PathBuf,
     pub kind: GeomKind,
     pub ids: Vec<String>,
+    /// The features' OGR FIDs: a tiled run restores the whole run's row order by them.
+    pub fids: Vec<i64>,
     pub geoms: Vec<Geometry<f64>>,
     pub attrs: DataFrame,
 }
@@ -149,7 +152,12 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 /// Read one vector layer, reproject it to `working_crs` and check every
 /// feature. In strict mode the first bad feature stops the run; with
 /// `keep_going` bad features are left out and returned as rejects.
-pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -> Result<(VectorLayer, Vec<Reject>)> {
+///
+/// With `clip` (a rectangle in the working CRS), only features whose box
+/// meets it are read, through GDAL's spatial filter (a superset is fine:
+/// work units decide ownership themselves); the layer may then be empty, and
+/// rows come in FID order whatever order the driver's index returns.
+pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?;
     let file = cfg.path.as_path();
     let mut layer = match &cfg.layer {
@@ -182,7 +190,10 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
     }
     let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e))?;
 
-    if layer.try_feature_count() == Some(0) {
+    if let Some(r) = clip {
+        let (x0, y0, x1, y1) = rect_in(r, working_crs, &crs, cfg.offset).map_err(|e| lerr(Bad::Crs, e))?;
+        layer.set_spatial_filter_rect(x0, y0, x1, y1);
+    } else if layer.try_feature_count() == Some(0) {
         return Err(lerr(Bad::Empty, "the layer has no features".into()));
     }
     let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
@@ -197,6 +208,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
     };
     let mut columns: Vec<ColumnBuilder> = fields.iter().map(|(_, t)| ColumnBuilder::for_type(*t)).collect();
     let mut ids = Vec::new();
+    let mut fids = Vec::new();
     let mut geoms = Vec::new();
     let mut kind: Option<GeomKind> = None;
     let mut seen = HashSet::new();
@@ -234,7 +246,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
         };
         // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
         let repaired;
-        let g = if matches!(GeomKind::of_gdal(g), Some(GeomKind::Polygon)) && !g.is_valid() {
+        let g = if matches!(GeomKind::of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
             if !how.make_valid {
                 reject(
                     Bad::Geometry,
@@ -286,12 +298,38 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -
             c.push(&feature, i).map_err(|e| lerr(Bad::Type, format!("{what}: field '{}': {e}", fields[i].0)))?;
         }
         ids.push(id);
+        fids.push(feature.fid().map_or(n as i64, |f| f as i64));
         geoms.push(g);
     }
-    let kind = kind.ok_or_else(|| lerr(Bad::Empty, "the layer has no usable features".into()))?;
+    let kind = match (kind, clip) {
+        (Some(k), _) => k,
+        // A clipped read may hold nothing; the declared type says what it would hold.
+        (None, Some(_)) => GeomKind::of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
+        (None, None) => return Err(lerr(Bad::Empty, "the layer has no usable features".into())),
+    };
     let attrs = DataFrame::new(columns.into_iter().zip(&fields).map(|(c, (n, _))| c.finish(n)).collect())
         .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
-    Ok((VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, geoms, attrs }, rejects))
+    let v = VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, fids, geoms, attrs };
+    Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rejects))
+}
+
+/// A working-CRS rectangle as a box in the layer's CRS, widened so that it
+/// holds the whole rectangle: its edges are sampled (they bend in other
+/// projections), and offset layers get 0.02° more (GCJ-02 shifts ≤ ~0.01°).
+fn rect_in(r: Rect<f64>, working_crs: &str, crs: &str, offset: Offset) -> std::result::Result<(f64, f64, f64, f64), String> {
+    let t = Transform::new(working_crs, crs)?;
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    const STEPS: usize = 32;
+    for i in 0..=STEPS {
+        let f = i as f64 / STEPS as f64;
+        let (x, y) = (r.min().x + f * r.width(), r.min().y + f * r.height());
+        for (px, py) in [(x, r.min().y), (x, r.max().y), (r.min().x, y), (r.max().x, y)] {
+            let (tx, ty) = t.point(px, py)?;
+            (x0, y0, x1, y1) = (x0.min(tx), y0.min(ty), x1.max(tx), y1.max(ty));
+        }
+    }
+    let pad = 0.01 * (x1 - x0).max(y1 - y0) + if offset == Offset::None { 0.0 } else { 0.02 };
+    Ok((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
 }
 
 /// The polygons of a collection (MakeValid may return polygons with stray lines).
@@ -321,8 +359,23 @@ impl VectorLayer {
             file: self.file.clone(),
             kind: self.kind,
             ids: pick(&self.ids),
+            fids: self.fids.iter().zip(keep).filter(|(_, k)| **k).map(|(f, _)| *f).collect(),
             geoms: self.geoms.iter().zip(keep).filter(|(_, k)| **k).map(|(g, _)| g.clone()).collect(),
             attrs: self.attrs.filter(&mask).expect("mask has one entry per row"),
+        }
+    }
+
+    /// The rows sorted by FID.
+    fn in_fid_order(self) -> VectorLayer {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by_key(|&i| self.fids[i]);
+        let idx = IdxCa::from_vec("order".into(), order.iter().map(|&i| i as IdxSize).collect());
+        VectorLayer {
+            attrs: self.attrs.take(&idx).expect("indices are in range"),
+            ids: order.iter().map(|&i| self.ids[i].clone()).collect(),
+            fids: order.iter().map(|&i| self.fids[i]).collect(),
+            geoms: order.iter().map(|&i| self.geoms[i].clone()).collect(),
+            ..self
         }
     }
 

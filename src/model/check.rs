@@ -30,7 +30,8 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             )))
         }
     };
-    if objects.kind != model.geometry {
+    // A work unit's clipped read may hold no feature, and then no kind.
+    if objects.kind != model.geometry && !objects.is_empty() {
         return Err(Error::input(
             Bad::GeometryType,
             &objects.file,
@@ -84,7 +85,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             .get(name)
             .ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
         let need_kind = |v: &VectorLayer, kind: GeomKind| {
-            if v.kind == kind {
+            if v.kind == kind || v.is_empty() {
                 Ok(())
             } else {
                 Err(at(format!("layer '{name}' holds {}s; this source needs {}s", v.kind.name(), kind.name())))
@@ -128,7 +129,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     let agg = |m: String| err(format!("line {}: [aggregate] {m}", model.aggregate.line));
     if let Some((layer, _)) = &model.aggregate.density {
         match layers.vector(layer) {
-            Some(v) if v.kind == GeomKind::Line => {}
+            Some(v) if v.kind == GeomKind::Line || v.is_empty() => {}
             _ => return Err(agg(format!("density_of = '{layer}' must be a line layer of the run"))),
         }
     }

@@ -69,15 +69,25 @@ fn rows_where<T>(values: &[T], bad: impl Fn(&T) -> bool) -> Vec<usize> {
     values.iter().enumerate().filter(|(_, v)| bad(v)).map(|(i, _)| i).collect()
 }
 
+/// Score a domain's objects (the loaded layer of `model.objects()`).
 pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
     let objects = ctx.vector(model.objects()).ok_or_else(|| Error::Model {
         file: model.file.clone(),
         message: format!("objects = '{}' is not a loaded vector layer", model.objects()),
     })?;
-    let n = objects.len();
+    score_objects(model, objects, ctx)
+}
 
+/// Score `objects` (all of a domain's, or a work unit's share) against the context layers.
+pub fn score_objects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<DomainScores> {
+    let values = values(model, objects, ctx)?;
+    finish(model, objects, values)
+}
+
+/// Phase one: every indicator's raw value for every object. This is all
+/// that needs the context layers, and all a work unit computes.
+pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
     let mut values: Vec<Values> = Vec::with_capacity(model.indicators.len());
-    let mut scores = Vec::with_capacity(model.indicators.len());
     for ind in &model.indicators {
         let v = indicator_values(ind, objects, ctx, model, &values)?;
         if let (Some((lo, hi)), Values::Numbers(x)) = (ind.range, &v) {
@@ -88,9 +98,17 @@ pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
                 }));
             }
         }
-        scores.push(normalise(ind, &v, objects, model)?);
         values.push(v);
     }
+    Ok(values)
+}
+
+/// Phase two, over every object of the study area at once (so min–max
+/// statistics are study-area-wide even when units computed the values):
+/// scores, method, control, levels, vetoes. Reads only the objects' own fields.
+pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Result<DomainScores> {
+    let n = objects.len();
+    let scores: Vec<Vec<f64>> = model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model)).collect::<Result<_>>()?;
 
     let control_factor: Vec<f64> = match &model.control {
         None => vec![1.0; n],
@@ -418,6 +436,7 @@ mod tests {
             file: format!("{name}.geojson").into(),
             kind: GeomKind::Point,
             ids: (0..n).map(|i| format!("O{i}")).collect(),
+            fids: (0..n as i64).collect(),
             geoms: (0..n).map(|i| Geometry::Point(geo_types::Point::new(i as f64 * 10.0, 0.0))).collect(),
             attrs: DataFrame::new(columns).unwrap(),
         }

@@ -9,8 +9,20 @@
 //! size), so no unit splits a cell, and the outermost cores are open to the
 //! outside, so features beyond the district's bounding box still have one
 //! owner. The cluster engine (Slurm, Kubernetes) fans the units out.
+//!
+//! A unit (`unit.rs`) computes phase one, the raw indicator values of the
+//! objects it owns, and writes them to its own folder; `merge.rs` puts the
+//! units together in the whole run's row order and runs phase two
+//! (normalisation over the study area, method, control, vetoes, levels),
+//! aggregation and emit exactly as a whole run does.
+
+pub mod merge;
+pub mod unit;
 
 use std::path::{Path, PathBuf};
+
+use geo::Centroid;
+use sha2::{Digest, Sha256};
 
 use geo_types::Rect;
 use serde::{Deserialize, Serialize};
@@ -67,7 +79,14 @@ impl Unit {
         let [x0, y0, x1, y1] = self.core;
         x0.is_none_or(|v| x >= v) && y0.is_none_or(|v| y >= v) && x1.is_none_or(|v| x < v) && y1.is_none_or(|v| y < v)
     }
+
+    /// The rows of `layer` whose centroid this unit owns.
+    pub fn owned_rows(&self, layer: &crate::load::VectorLayer) -> Vec<usize> {
+        (0..layer.len()).filter(|&i| layer.geoms[i].centroid().is_some_and(|c| self.owns(c.x(), c.y()))).collect()
+    }
 }
+
+pub use unit::UnitRecord;
 
 /// A partition plan, written as JSON for the engine's job scripts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,7 +101,44 @@ pub struct Plan {
     pub halo_m: f64,
     /// Tile width and height (whole grid cells).
     pub tile_m: [f64; 2],
+    /// SHA-256 over the run config's and the model files' contents: units
+    /// and the merge refuse a config or models changed after planning.
+    pub fingerprint: String,
     pub units: Vec<Unit>,
+}
+
+impl Plan {
+    pub fn read(path: &Path) -> Result<Plan> {
+        let err = |message: String| Error::Config { file: path.to_owned(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the plan: {e} (write one with `sise plan`)")))?;
+        serde_json::from_str(&text).map_err(|e| err(format!("not a plan written by `sise plan`: {e}")))
+    }
+
+    /// Check that `config` (and its models) are what the plan was made for.
+    pub fn check(&self, config: &RunConfig, plan_file: &Path) -> Result<()> {
+        let err = |message: String| Error::Config { file: plan_file.to_owned(), message };
+        if fingerprint(config)? != self.fingerprint {
+            return Err(err(format!(
+                "{} or its model files changed since the plan was made; make the plan again (sise plan) and rerun every unit",
+                config.file.display()
+            )));
+        }
+        if config.working_crs != self.working_crs || config.grid_cell_m != self.grid_cell_m {
+            return Err(err("the plan's working CRS or grid cell differs from the run config's; make the plan again".into()));
+        }
+        Ok(())
+    }
+}
+
+/// SHA-256 over the contents of the run config and its model files, in order.
+pub fn fingerprint(config: &RunConfig) -> Result<String> {
+    let mut h = Sha256::new();
+    for f in std::iter::once(&config.file).chain(&config.domains) {
+        let bytes = std::fs::read(f).map_err(|e| Error::Config { file: f.clone(), message: format!("cannot read it: {e}") })?;
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    Ok(format!("{:x}", h.finalize()))
 }
 
 /// The largest reach of any indicator of `models`, with "D01 indicator 'x'"
@@ -167,6 +223,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
         reach_of,
         halo_m,
         tile_m: [tw, th],
+        fingerprint: fingerprint(config)?,
         units,
     })
 }

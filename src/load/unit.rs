@@ -1,0 +1,71 @@
+//! Read back what work units wrote (`emit::unit`): one domain's objects
+//! from every unit, in the whole run's row order (by FID).
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::VectorLayer;
+use crate::emit::unit::{value_column, FID, ID, WKB};
+use crate::error::{Bad, Error, Result};
+use crate::model::Model;
+use crate::score::Values;
+
+/// The objects of `model` from the unit files `paths`, as the layer `name`
+/// (of `file`, for messages), with their raw indicator values.
+pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -> Result<(VectorLayer, Vec<Values>)> {
+    let mut all: Option<DataFrame> = None;
+    for p in paths {
+        let bad = |e: String| Error::input(Bad::File, p, Some(name), format!("unreadable unit output: {e}; rerun that unit"));
+        let f = std::fs::File::open(p).map_err(|e| bad(e.to_string()))?;
+        let df = ParquetReader::new(f).finish().map_err(|e| bad(e.to_string()))?;
+        match &mut all {
+            None => all = Some(df),
+            Some(a) => {
+                a.vstack_mut(&df).map_err(|e| bad(format!("its columns differ from the other units' ({e})")))?;
+            }
+        }
+    }
+    let df = all.ok_or_else(|| Error::input(Bad::File, file, Some(name), "no unit output to merge"))?;
+    let err = |e: PolarsError| Error::input(Bad::File, file, Some(name), format!("unit outputs: {e}"));
+    let fids: Vec<i64> = df.column(FID).map_err(err)?.i64().map_err(err)?.into_no_null_iter().collect();
+    // Units own disjoint objects; the whole run reads them in FID order.
+    let mut order: Vec<usize> = (0..fids.len()).collect();
+    order.sort_by_key(|&i| fids[i]);
+    if let Some(w) = order.windows(2).find(|w| fids[w[0]] == fids[w[1]]) {
+        return Err(Error::input(Bad::DuplicateId, file, Some(name), format!("feature {} was scored by two units: were they run with different plans?", fids[w[0]])));
+    }
+    let idx = IdxCa::from_vec("order".into(), order.iter().map(|&i| i as IdxSize).collect());
+    let df = df.take(&idx).map_err(err)?;
+
+    let ids: Vec<String> = df.column(ID).map_err(err)?.str().map_err(err)?.into_no_null_iter().map(str::to_owned).collect();
+    let geoms = df
+        .column(WKB)
+        .map_err(err)?
+        .binary()
+        .map_err(err)?
+        .into_no_null_iter()
+        .map(|b| gdal::vector::Geometry::from_wkb(b).and_then(|g| g.to_geo()))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::input(Bad::Geometry, file, Some(name), format!("unit outputs: {e}")))?;
+    let mut values = Vec::with_capacity(model.indicators.len());
+    for ind in &model.indicators {
+        let c = df.column(&value_column(&ind.key)).map_err(err)?;
+        values.push(if ind.normalise.is_categorical() {
+            Values::Texts(c.str().map_err(err)?.into_no_null_iter().map(str::to_owned).collect())
+        } else {
+            Values::Numbers(c.f64().map_err(err)?.into_no_null_iter().collect())
+        });
+    }
+    let attrs = df.drop_many([FID, ID, WKB].into_iter().map(String::from).chain(model.indicators.iter().map(|i| value_column(&i.key))));
+    let layer = VectorLayer {
+        name: name.to_owned(),
+        file: file.to_owned(),
+        kind: model.geometry,
+        ids,
+        fids: order.iter().map(|&i| fids[i]).collect(),
+        geoms,
+        attrs,
+    };
+    Ok((layer, values))
+}

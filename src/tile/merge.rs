@@ -1,0 +1,109 @@
+//! `sise merge PLAN UNITS --out OUT`: put the units' objects together in
+//! the whole run's order and assess them as a whole run would, so every
+//! step after the indicator values (normalisation over the study area,
+//! levels, vetoes, aggregation to grid cells, 街镇 and district, emit) is
+//! the same code on the same data. Grid cells and 街镇 are aggregated from
+//! the merged objects, never from unit summaries.
+
+use std::path::Path;
+use std::time::Instant;
+
+use super::unit::{unit_dir, UnitRecord};
+use super::Plan;
+use crate::assess::{self, Assessment, Prepared};
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::load::{self, Layers, Reject, Strictness};
+use crate::model::Model;
+use crate::progress::Progress;
+
+/// Read every unit of `plan` from `units` and assess the merged district.
+pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress) -> Result<Assessment> {
+    let start = Instant::now();
+    let records = finished_units(plan, units)?;
+    let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
+
+    let bar = progress.bar("merging units", models.len() as u64);
+    let mut merged = Vec::with_capacity(models.len());
+    for m in &models {
+        let paths: Vec<_> = plan.units.iter().map(|u| unit_dir(units, u.index).join(format!("{}.parquet", m.id))).collect();
+        let file = &config.layers.get(m.objects()).ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?.path;
+        merged.push(load::unit::read_objects(&paths, m, m.objects(), file)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    // The line layers that objects-per-km aggregation divides by are read whole.
+    let mut layers = Layers::default();
+    for m in &models {
+        if let Some((layer, _)) = &m.aggregate.density {
+            if !layers.layers.contains_key(layer) {
+                let (l, _) = load::load_layer(&config, layer, Strictness::default(), None)?;
+                layers.layers.insert(layer.clone(), l);
+            }
+        }
+    }
+    let mut feature_counts = std::collections::BTreeMap::new();
+    for name in assess::needed_layers(&config, &models) {
+        let merged_count = models.iter().zip(&merged).find(|(m, _)| m.objects() == name).map(|(_, (o, _))| o.len());
+        let count = match (merged_count, layers.vector(name)) {
+            (Some(n), _) => Some(n),
+            (None, Some(v)) => Some(v.len()),
+            (None, None) => load::feature_count(&config, name)?,
+        };
+        feature_counts.extend(count.map(|n| (name.to_owned(), n)));
+    }
+
+    let mut rejects: Vec<Reject> = Vec::new();
+    for u in &plan.units {
+        let path = unit_dir(units, u.index).join("rejects.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| unit_err(&path, e))?;
+        let unit_rejects: Vec<Reject> = serde_json::from_str(&text).map_err(|e| unit_err(&path, e))?;
+        // A feature in two halos is rejected by both units; list it once.
+        for r in unit_rejects {
+            if !rejects.contains(&r) {
+                rejects.push(r);
+            }
+        }
+    }
+
+    let admin = assess::admin_units_of(&config)?;
+    let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
+    let prepared = Prepared { config, models, layers, admin, how, rejects, feature_counts, units: records, load_time: start.elapsed() };
+    assess::assess_values(prepared, Some(merged), progress)
+}
+
+fn unit_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::input(crate::error::Bad::File, path, None, format!("unreadable unit output ({e}); rerun that unit"))
+}
+
+/// The record of every unit, or an error naming the units to (re)run.
+fn finished_units(plan: &Plan, units: &Path) -> Result<Vec<UnitRecord>> {
+    let mut records = Vec::new();
+    let (mut missing, mut stale) = (Vec::new(), Vec::new());
+    for u in &plan.units {
+        let path = unit_dir(units, u.index).join("unit.json");
+        match std::fs::read_to_string(&path).ok().and_then(|t| serde_json::from_str::<UnitRecord>(&t).ok()) {
+            None => missing.push(u.index.to_string()),
+            Some(r) if r.fingerprint != plan.fingerprint || r.core != u.core || r.sise_version != env!("CARGO_PKG_VERSION") => stale.push(u.index.to_string()),
+            Some(r) => records.push(r),
+        }
+    }
+    let err = |message: String| Error::Config { file: units.to_owned(), message };
+    if !missing.is_empty() {
+        return Err(err(format!(
+            "{} of {} units have not finished (no UNIT/unit.json): {}; run them (sise run CONFIG --plan PLAN --unit K --out {}) and merge again",
+            missing.len(),
+            plan.units.len(),
+            missing.join(", "),
+            units.display()
+        )));
+    }
+    if !stale.is_empty() {
+        return Err(err(format!(
+            "units {} ran with another plan, config, model files or sise version; rerun them and merge again",
+            stale.join(", ")
+        )));
+    }
+    Ok(records)
+}

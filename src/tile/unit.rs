@@ -1,0 +1,172 @@
+//! One work unit: `sise run CONFIG --plan PLAN --unit K --out UNITS`.
+//!
+//! The unit reads every layer but the 街镇 through GDAL spatial filters on
+//! its core plus halo, computes the raw indicator values of the objects it
+//! owns (centroid in its core), and writes them to `UNITS/K/`: one Parquet
+//! file per domain, `rejects.json`, and `unit.json` (written last, in the
+//! same staged rename: a unit folder is complete or absent, and a rerun
+//! replaces it whole).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use geo::BoundingRect;
+use geo_types::{coord, Rect};
+use serde::{Deserialize, Serialize};
+
+use super::{reach, Plan, Unit};
+use crate::assess::{self, Prepared};
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::progress::Progress;
+use crate::score;
+
+/// What a finished unit reports, in `UNITS/K/unit.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRecord {
+    pub index: usize,
+    pub core: [Option<f64>; 4],
+    /// The rectangle read from every layer but the 街镇 (working CRS).
+    pub read: [f64; 4],
+    /// The plan's fingerprint (config and models) the unit ran with.
+    pub fingerprint: String,
+    pub sise_version: String,
+    pub keep_going: bool,
+    /// Objects owned, per domain id.
+    pub objects: BTreeMap<String, usize>,
+    pub rejects: usize,
+    pub seconds: f64,
+    /// Peak resident memory of the unit's process (Linux VmHWM).
+    pub peak_memory_mb: Option<f64>,
+}
+
+/// The unit's folder under the units folder.
+pub fn unit_dir(units: &Path, index: usize) -> PathBuf {
+    units.join(index.to_string())
+}
+
+/// The unit from `--unit`, or from the cluster engine's array index
+/// (Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX; Slurm job arrays: SLURM_ARRAY_TASK_ID).
+pub fn index_from(unit: Option<usize>) -> std::result::Result<usize, String> {
+    if let Some(u) = unit {
+        return Ok(u);
+    }
+    for var in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
+        if let Ok(v) = std::env::var(var) {
+            return v.trim().parse().map_err(|_| format!("{var}={v} is not a unit number"));
+        }
+    }
+    Err("--plan needs --unit K (or JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID set by the cluster engine)".into())
+}
+
+pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, keep_going: bool, progress: &Progress) -> Result<UnitRecord> {
+    let start = Instant::now();
+    let plan = Plan::read(plan_path)?;
+    let unit = plan.units.get(index).cloned().ok_or_else(|| Error::Config {
+        file: plan_path.to_owned(),
+        message: format!("unit {index} is not in the plan, which has units 0–{}", plan.units.len().saturating_sub(1)),
+    })?;
+    let config = RunConfig::from_file(config_path)?;
+    plan.check(&config, plan_path)?;
+    let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
+    let (reach_m, reach_of) = reach(&models)?;
+    if reach_m + plan.grid_cell_m > plan.halo_m {
+        return Err(Error::Config {
+            file: plan_path.to_owned(),
+            message: format!("the plan's halo of {} m is too small: {reach_of} looks {reach_m} m away; make the plan again", plan.halo_m),
+        });
+    }
+
+    let bounds = assess::admin_units_of(&config)?.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
+    let mut read = core_and_halo(&unit, bounds, config.outside_tolerance_m, plan.halo_m);
+    // An owned line or polygon can stick out of the core by more than one
+    // cell; then its reach needs more than the halo, and the unit reads again.
+    let prepared = loop {
+        let p = assess::prepare_in(config.clone(), keep_going, progress, Some(read))?;
+        match reach_of_owned(&p, &unit) {
+            Some(need) if !contains(read, need) => {
+                tracing::info!(unit = index, "owned objects reach beyond core + halo; reading a wider rectangle");
+                read = union(read, need);
+            }
+            _ => break p,
+        }
+    };
+
+    let mut rejects = prepared.rejects.clone();
+    let mut results = Vec::with_capacity(models.len());
+    for m in &prepared.models {
+        let (values, objects) = assess::score_with_rejects(m, &prepared, &mut rejects, Some(&unit), score::values)?;
+        results.push((m, objects.expect("a unit scores the objects it owns"), values));
+    }
+
+    let record = UnitRecord {
+        index,
+        core: unit.core,
+        read: [read.min().x, read.min().y, read.max().x, read.max().y],
+        fingerprint: plan.fingerprint.clone(),
+        sise_version: env!("CARGO_PKG_VERSION").into(),
+        keep_going,
+        objects: results.iter().map(|(m, o, _)| (m.id.clone(), o.len())).collect(),
+        rejects: rejects.len(),
+        seconds: start.elapsed().as_secs_f64(),
+        peak_memory_mb: peak_memory_mb(),
+    };
+    crate::run::staged(&unit_dir(units, index), |dir| {
+        for (m, objects, values) in &results {
+            crate::emit::unit::write_objects(&dir.join(format!("{}.parquet", m.id)), objects, values, m)?;
+        }
+        let json = |name: &str, v: serde_json::Value| {
+            let path = dir.join(name);
+            std::fs::write(&path, serde_json::to_string_pretty(&v).expect("json") + "\n").map_err(|e| Error::output(&path, e))
+        };
+        json("rejects.json", serde_json::to_value(&rejects).expect("rejects serialise"))?;
+        json("unit.json", serde_json::to_value(&record).expect("records serialise"))
+    })?;
+    Ok(record)
+}
+
+/// The unit's core (open sides at the district's box plus the tolerance
+/// for features outside it) widened by the halo.
+fn core_and_halo(unit: &Unit, district: Rect<f64>, tolerance: f64, halo: f64) -> Rect<f64> {
+    let [x0, y0, x1, y1] = unit.core;
+    Rect::new(
+        coord! { x: x0.unwrap_or(district.min().x - tolerance) - halo, y: y0.unwrap_or(district.min().y - tolerance) - halo },
+        coord! { x: x1.unwrap_or(district.max().x + tolerance) + halo, y: y1.unwrap_or(district.max().y + tolerance) + halo },
+    )
+}
+
+/// The box of every owned object widened by its model's reach.
+fn reach_of_owned(p: &Prepared, unit: &Unit) -> Option<Rect<f64>> {
+    let mut need: Option<Rect<f64>> = None;
+    for m in &p.models {
+        let reach = m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max);
+        let objects = p.layers.vector(m.objects())?;
+        for i in unit.owned_rows(objects) {
+            if let Some(b) = objects.geoms[i].bounding_rect() {
+                let r = Rect::new(coord! { x: b.min().x - reach, y: b.min().y - reach }, coord! { x: b.max().x + reach, y: b.max().y + reach });
+                need = Some(need.map_or(r, |n| union(n, r)));
+            }
+        }
+    }
+    need
+}
+
+fn contains(outer: Rect<f64>, inner: Rect<f64>) -> bool {
+    outer.min().x <= inner.min().x && outer.min().y <= inner.min().y && outer.max().x >= inner.max().x && outer.max().y >= inner.max().y
+}
+
+fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
+}
+
+/// This process's peak resident memory, from /proc (Linux).
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024.0)
+}
