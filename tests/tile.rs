@@ -1,5 +1,11 @@
-//! `sise plan`: work units aligned to the grid, halos from the models'
-//! reach, too-small halos and unbounded reaches refused.
+//! Tiled runs: `sise plan` (units aligned to the grid, halos from the
+//! models' reach, too-small halos and unbounded reaches refused), unit runs
+//! and `sise merge`, which must give exactly what a whole run gives.
+
+use std::path::{Path, PathBuf};
+
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
 
 use crate::common::*;
 
@@ -81,4 +87,186 @@ fn demo_models_have_a_finite_reach() {
     assert_eq!(p["reach_m"], 3000.0);
     assert_eq!(p["halo_m"], 3250.0);
     assert_eq!(p["units"].as_array().unwrap().len(), 9);
+}
+
+/// `sise plan` with `tiles`, every unit run (two at a time, as a cluster
+/// would), then `sise merge`; returns the merged year folder.
+/// `by_env` passes the unit as JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job does.
+fn tiled_run(config: &Path, tiles: &str, work: &Path, by_env: bool) -> PathBuf {
+    let plan = work.join(format!("plan-{tiles}.json"));
+    let units = work.join(format!("units-{tiles}"));
+    let o = sise(&["plan", config.to_str().unwrap(), "--tiles", tiles, "--out", plan.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = plan_json(&plan)["units"].as_array().unwrap().len();
+    let run_unit = |k: usize| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sise"));
+        cmd.args(["-q", "run", config.to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--out", units.to_str().unwrap(), "-j", "1"]);
+        if by_env {
+            cmd.env("JOB_COMPLETION_INDEX", k.to_string());
+        } else {
+            cmd.args(["--unit", &k.to_string()]);
+        }
+        let o = cmd.env("SISE_LOG", "warn").output().unwrap();
+        assert!(o.status.success(), "unit {k}: {}", stderr(&o));
+        assert!(units.join(k.to_string()).join("unit.json").exists(), "unit {k} wrote its folder");
+    };
+    std::thread::scope(|s| {
+        let (even, odd): (Vec<usize>, Vec<usize>) = (0..n).partition(|k| k % 2 == 0);
+        let a = s.spawn(|| even.into_iter().for_each(&run_unit));
+        odd.into_iter().for_each(&run_unit);
+        a.join().unwrap();
+    });
+    let merged = work.join(format!("merged-{tiles}"));
+    let o = sise(&["merge", plan.to_str().unwrap(), units.to_str().unwrap(), "--out", merged.to_str().unwrap()]);
+    assert!(o.status.success(), "merge: {}", stderr(&o));
+    year_dir(merged)
+}
+
+/// Every feature of every layer of a GeoPackage: its fields and its geometry as WKT.
+fn gpkg_contents(gpkg: &Path) -> Vec<(String, Vec<(Row, String)>)> {
+    let ds = Dataset::open(gpkg).unwrap();
+    let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut l = ds.layer_by_name(&name).unwrap();
+            let fields: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
+            let rows = l
+                .features()
+                .map(|f| {
+                    // layer_styles' update_time is when the file was written.
+                    let row = fields.iter().enumerate().filter(|(_, n)| *n != "update_time").map(|(i, n)| (n.clone(), f.field_as_string(i).unwrap())).collect();
+                    (row, f.geometry().map(|g| g.wkt().unwrap()).unwrap_or_default())
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The merged outputs are the whole run's: every table, map, style, report
+/// byte for byte, every GeoPackage feature field for field (the files differ
+/// only in the write timestamps of GDAL, the styles table and the workbook).
+fn assert_same_outputs(whole: &Path, merged: &Path) {
+    let mut files = Vec::new();
+    let mut stack = vec![whole.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { stack.push(p) } else { files.push(p.strip_prefix(whole).unwrap().to_owned()) }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "a whole demo run writes every domain's outputs");
+    for f in &files {
+        let name = f.to_string_lossy();
+        if name == "manifest.json" || name.ends_with(".xlsx") || name == "sise.gpkg" {
+            continue;
+        }
+        let (a, b) = (std::fs::read(whole.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap_or_else(|_| panic!("merge did not write {name}")));
+        assert!(a == b, "{name} differs between the whole and the tiled run");
+    }
+    let (a, b) = (gpkg_contents(&whole.join("sise.gpkg")), gpkg_contents(&merged.join("sise.gpkg")));
+    assert_eq!(a.iter().map(|l| &l.0).collect::<Vec<_>>(), b.iter().map(|l| &l.0).collect::<Vec<_>>());
+    for ((name, rows_a), (_, rows_b)) in a.iter().zip(&b) {
+        assert_eq!(rows_a.len(), rows_b.len(), "layer {name}: feature count");
+        for (i, (ra, rb)) in rows_a.iter().zip(rows_b).enumerate() {
+            assert!(ra == rb, "layer {name} feature {i}: {ra:?} vs {rb:?}");
+        }
+    }
+}
+
+#[test]
+fn demo_district_in_2x2_and_3x3_tiles_gives_the_whole_run_exactly() {
+    let (_guard, whole) = run_config("layers/demo/assessment.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let config = repo().join("layers/demo/assessment.toml");
+    for (tiles, by_env) in [("2x2", true), ("3x3", false)] {
+        let merged = tiled_run(&config, tiles, tmp.path(), by_env);
+        assert_same_outputs(&whole, &merged);
+        // Levels are what we compare, so there must be every level to compare.
+        let levels = read_layer(&merged.join("sise.gpkg"), "grid");
+        assert!(levels.len() > 1000, "grid cells: {}", levels.len());
+        let m: serde_json::Value = serde_json::from_slice(&std::fs::read(merged.join("manifest.json")).unwrap()).unwrap();
+        let w: serde_json::Value = serde_json::from_slice(&std::fs::read(whole.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(m["units"].as_array().unwrap().len(), if tiles == "2x2" { 4 } else { 9 }, "the manifest lists every unit");
+        assert_eq!(m["counts"], w["counts"]);
+        // Each unit owns a share: none owns everything, together they own every object.
+        let owned: Vec<u64> = m["units"].as_array().unwrap().iter().map(|u| u["objects"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum()).collect();
+        let total: u64 = w["counts"]["objects"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+        assert_eq!(owned.iter().sum::<u64>(), total);
+        assert!(owned.iter().all(|&n| n < total), "{owned:?}");
+    }
+}
+
+#[test]
+fn a_radius_indicator_across_a_tile_edge_sees_through_the_halo() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let config = dir.join("assessment.toml");
+    let o = sise(&["run", config.to_str().unwrap(), "--out", tmp.path().join("whole").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = read_layer(&year_dir(tmp.path().join("whole")).join("sise.gpkg"), "T01_sites");
+    // 250 m tiles: site S1 (y = 3450100) and person P1 (1000 people, y = 3450300,
+    // 200 m away) lie in different cores, so only the halo lets S1's unit count P1.
+    let merged = tiled_run(&config, "250m", tmp.path(), false);
+    let plan = plan_json(&tmp.path().join("plan-250m.json"));
+    let owner = |x: f64, y: f64| {
+        plan["units"].as_array().unwrap().iter().position(|u| {
+            let c: Vec<Option<f64>> = u["core"].as_array().unwrap().iter().map(|v| v.as_f64()).collect();
+            c[0].is_none_or(|v| x >= v) && c[1].is_none_or(|v| y >= v) && c[2].is_none_or(|v| x < v) && c[3].is_none_or(|v| y < v)
+        })
+    };
+    assert_ne!(owner(500100.0, 3450100.0), owner(500100.0, 3450300.0), "S1 and P1 must be in different units for this test");
+    assert_eq!(num(&whole, "id", "S1", "pop_250m"), 1000.0);
+    let tiled = read_layer(&merged.join("sise.gpkg"), "T01_sites");
+    for id in ["S1", "S2", "S3", "S4"] {
+        for field in ["pop_250m", "score", "level"] {
+            assert_eq!(value(&tiled, "id", id, field), value(&whole, "id", id, field), "{id}.{field}");
+        }
+    }
+
+    // A plan whose halo was cut by hand is refused by the unit, naming the radius.
+    let plan_file = tmp.path().join("plan-250m.json");
+    let mut p = plan_json(&plan_file);
+    p["halo_m"] = serde_json::json!(100.0);
+    std::fs::write(&plan_file, serde_json::to_string(&p).unwrap()).unwrap();
+    let o = sise(&["run", config.to_str().unwrap(), "--plan", plan_file.to_str().unwrap(), "--unit", "0", "--out", tmp.path().join("bad").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("pop_250m") && stderr(&o).contains("250 m away"), "{}", stderr(&o));
+    assert!(!tmp.path().join("bad").join("0").exists());
+}
+
+#[test]
+fn merge_refuses_missing_units_and_units_of_another_config() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let config = dir.join("assessment.toml");
+    let plan = tmp.path().join("plan.json");
+    let units = tmp.path().join("units");
+    let o = sise(&["plan", config.to_str().unwrap(), "--tiles", "2x2", "--out", plan.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for k in ["0", "2"] {
+        let o = sise(&["run", config.to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--unit", k, "--out", units.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = tmp.path().join("out");
+    let o = sise(&["merge", plan.to_str().unwrap(), units.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("2 of 4 units have not finished") && stderr(&o).contains("1, 3"), "{}", stderr(&o));
+    assert!(!year_dir(&out).exists(), "nothing is written");
+
+    // A model changed after planning: units refuse to run with the old plan.
+    let model = dir.join("sites_model.toml");
+    std::fs::write(&model, std::fs::read_to_string(&model).unwrap().replace("weight = 0.5", "weight = 0.50")).unwrap();
+    let o = sise(&["run", config.to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--unit", "1", "--out", units.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("changed since the plan was made"), "{}", stderr(&o));
+    // Without --unit and with no engine variable, a unit run says what it needs.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sise"))
+        .args(["run", config.to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--out", units.to_str().unwrap()])
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("JOB_COMPLETION_INDEX"), "{}", stderr(&o));
 }
