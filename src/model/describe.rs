@@ -9,7 +9,7 @@ use crate::level::{Compare, Level};
 fn normalise_words(n: &Normalise) -> String {
     match n {
         Normalise::Linear { from, to } => format!("linear: {from} → 0, {to} → 100"),
-        Normalise::MinMax => "min–max over all objects of the run: smallest → 0, largest → 100".into(),
+        Normalise::MinMax => "min–max over every object of the study area (a tiled run computes it in sise merge, never per tile): smallest → 0, largest → 100".into(),
         Normalise::Steps(s) => format!(
             "steps: {}",
             s.iter().map(|(x, v)| format!("≥{x} → {v}")).collect::<Vec<_>>().join(", ")
