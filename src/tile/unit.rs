@@ -97,7 +97,15 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     let mut rejects = prepared.rejects.clone();
     let mut results = Vec::with_capacity(models.len());
     for m in &prepared.models {
-        let (values, objects) = assess::score_with_rejects(m, &prepared, &mut rejects, Some(&unit), score::values)?;
+        // Phase two runs here too, only to find bad rows (unknown categories,
+        // control grades, …) while --keep-going can still reject them; its
+        // scores are the merge's to compute, over the whole study area.
+        let values_checked = |m: &Model, objects: &crate::load::VectorLayer, ctx: &score::Context| {
+            let v = score::values(m, objects, ctx)?;
+            score::finish(m, objects, v.clone())?;
+            Ok(v)
+        };
+        let (values, objects) = assess::score_with_rejects(m, &prepared, &mut rejects, Some(&unit), values_checked)?;
         results.push((m, objects.expect("a unit scores the objects it owns"), values));
     }
 
