@@ -28,15 +28,12 @@ pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -
     }
     let df = all.ok_or_else(|| Error::input(Bad::File, file, Some(name), "no unit output to merge"))?;
     let err = |e: PolarsError| Error::input(Bad::File, file, Some(name), format!("unit outputs: {e}"));
-    let fids: Vec<i64> = df.column(FID).map_err(err)?.i64().map_err(err)?.into_no_null_iter().collect();
     // Units own disjoint objects; the whole run reads them in FID order.
-    let mut order: Vec<usize> = (0..fids.len()).collect();
-    order.sort_by_key(|&i| fids[i]);
-    if let Some(w) = order.windows(2).find(|w| fids[w[0]] == fids[w[1]]) {
-        return Err(Error::input(Bad::DuplicateId, file, Some(name), format!("feature {} was scored by two units: were they run with different plans?", fids[w[0]])));
+    let df = df.sort([FID], SortMultipleOptions::default()).map_err(err)?;
+    let fids: Vec<i64> = df.column(FID).map_err(err)?.i64().map_err(err)?.into_no_null_iter().collect();
+    if let Some(w) = fids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::input(Bad::DuplicateId, file, Some(name), format!("feature {} was scored by two units: were they run with different plans?", w[0])));
     }
-    let idx = IdxCa::from_vec("order".into(), order.iter().map(|&i| i as IdxSize).collect());
-    let df = df.take(&idx).map_err(err)?;
 
     let ids: Vec<String> = df.column(ID).map_err(err)?.str().map_err(err)?.into_no_null_iter().map(str::to_owned).collect();
     let geoms = df
@@ -63,7 +60,7 @@ pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -
         file: file.to_owned(),
         kind: model.geometry,
         ids,
-        fids: order.iter().map(|&i| fids[i]).collect(),
+        fids,
         geoms,
         attrs,
     };

@@ -69,15 +69,6 @@ fn rows_where<T>(values: &[T], bad: impl Fn(&T) -> bool) -> Vec<usize> {
     values.iter().enumerate().filter(|(_, v)| bad(v)).map(|(i, _)| i).collect()
 }
 
-/// Score a domain's objects (the loaded layer of `model.objects()`).
-pub fn score_domain(model: &Model, ctx: &Context) -> Result<DomainScores> {
-    let objects = ctx.vector(model.objects()).ok_or_else(|| Error::Model {
-        file: model.file.clone(),
-        message: format!("objects = '{}' is not a loaded vector layer", model.objects()),
-    })?;
-    score_objects(model, objects, ctx)
-}
-
 /// Score `objects` (all of a domain's, or a work unit's share) against the context layers.
 pub fn score_objects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<DomainScores> {
     let values = values(model, objects, ctx)?;
@@ -446,7 +437,7 @@ mod tests {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(objects));
-        score_domain(&m, &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap()
+        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap()
     }
 
     fn head(method: &str) -> String {
@@ -468,7 +459,7 @@ mod tests {
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])])));
         layers.layers.insert("stations".into(), Layer::Vector(layer("stations", vec![Column::new("a".into(), [1.0])])));
-        let s = score_domain(&m, &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap();
+        let s = score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
     }
 
