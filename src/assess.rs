@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::level::Level;
 use std::collections::BTreeMap;
 
-use geo::BoundingRect;
+use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
 
 use crate::error::Bad;
@@ -39,8 +39,10 @@ pub struct Prepared {
     pub admin: AdminUnits,
     /// Strict, or `--keep-going`.
     pub how: Strictness,
-    /// Features left out so far (only with `--keep-going`).
+    /// Features left out so far (with `--keep-going`, or by `missing = "reject"`).
     pub rejects: Vec<Reject>,
+    /// Objects outside the district left out by `clip_to_district`.
+    pub clipped: Vec<Clipped>,
     /// Features per vector layer of the run (for reports; a merge has not
     /// loaded the context layers, so it counts them apart).
     pub feature_counts: BTreeMap<String, usize>,
@@ -159,7 +161,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
     }
 
     let admin = admin_units(&config, &layers)?;
-    reject_outside(&config, &admin, &mut layers, how, &mut rejects)?;
+    let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects)?;
     for m in &models {
         check_model(m, &config, &layers)?;
     }
@@ -170,19 +172,70 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         Layer::Vector(v) => Some((name.clone(), v.len())),
         Layer::Raster(_) => None,
     }).collect();
-    Ok(Prepared { config, models, layers, admin, how, rejects, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, feature_counts, units: Vec::new(), load_time: start.elapsed() })
 }
 
-/// Features far outside the district are almost always a CRS or offset
-/// mistake (swapped lon/lat, GCJ-02 declared as WGS84, the wrong zone).
-fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, how: Strictness, rejects: &mut Vec<Reject>) -> Result<()> {
+/// An object left out because it lies outside the district (`clip_to_district`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Clipped {
+    pub layer: String,
+    pub id: String,
+    /// Its centroid (working CRS), so a work unit counts only those it owns.
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Objects outside the district are never counted as the district's: their
+/// centroid must lie in a 街镇 (or within `outside_tolerance_m` of one). They
+/// stop the run (class 19, with or without --keep-going, naming the cause
+/// their coordinates point to), or are left out and counted where the layer
+/// says `clip_to_district = true`. Context layers may extend beyond the
+/// district; only features farther than `context_margin_m` from its box are
+/// taken for a CRS or offset mistake.
+fn check_outside(config: &RunConfig, models: &[Model], admin: &AdminUnits, layers: &mut Layers, how: Strictness, rejects: &mut Vec<Reject>) -> Result<Vec<Clipped>> {
     let Some(b) = admin.zones.bounds() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
-    let t = config.outside_tolerance_m;
-    let (x0, y0, x1, y1) = (b.min().x - t, b.min().y - t, b.max().x + t, b.max().y + t);
+    let objects: std::collections::BTreeSet<&str> = models.iter().map(Model::objects).collect();
+    let mut clipped = Vec::new();
     for (name, layer) in layers.layers.iter_mut() {
         let Layer::Vector(v) = layer else { continue };
+        if *name == config.admin_units.layer {
+            continue;
+        }
+        if objects.contains(name.as_str()) {
+            let tolerance = config.outside_tolerance_m;
+            let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
+            let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
+            if outside.is_empty() {
+                continue;
+            }
+            let cfg = &config.layers[name];
+            if cfg.clip_to_district {
+                // Not scored as the district's, but still there as context for
+                // other domains (a station across the boundary still serves it).
+                for &i in &outside {
+                    let c = centroids[i].expect("outside has a centroid");
+                    clipped.push(Clipped { layer: name.clone(), id: v.ids[i].clone(), x: c.x(), y: c.y() });
+                }
+                tracing::info!(layer = %name, left_out = outside.len(), "objects outside the district are not scored (clip_to_district)");
+                continue;
+            }
+            let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
+            let cause = crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
+            let n = outside.len();
+            let describe = |i: usize| {
+                let c = centroids[i].expect("outside has a centroid");
+                let (d, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
+                format!(
+                    "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {n} objects of the layer are outside, and {cause}",
+                    d, admin.names.get(z).map(String::as_str).unwrap_or("?")
+                )
+            };
+            return Err(v.rows_err(Bad::Outside, outside, describe));
+        }
+        let t = config.context_margin_m;
+        let (x0, y0, x1, y1) = (b.min().x - t, b.min().y - t, b.max().x + t, b.max().y + t);
         let outside: Vec<usize> = v
             .geoms
             .iter()
@@ -197,7 +250,7 @@ fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, h
             let r = v.geoms[i].bounding_rect().expect("has a box");
             let far = ((r.center().x - b.center().x).hypot(r.center().y - b.center().y) / 1000.0).round();
             format!(
-                "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or outside_tolerance_m)"
+                "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or context_margin_m)"
             )
         };
         if !how.keep_going {
@@ -210,7 +263,7 @@ fn reject_outside(config: &RunConfig, admin: &AdminUnits, layers: &mut Layers, h
         }
         *v = v.filter(&keep);
     }
-    Ok(())
+    Ok(clipped)
 }
 
 /// The 街镇 of a run config, loading only their layer (for `sise plan`).
@@ -257,6 +310,38 @@ pub fn score_with_rejects<T>(
 ) -> Result<(T, Option<VectorLayer>)> {
     let config = &p.config;
     let mut overrides: BTreeMap<String, VectorLayer> = BTreeMap::new();
+    // Objects outside the district (`clip_to_district`) are not scored.
+    let outside: std::collections::HashSet<&str> = p.clipped.iter().filter(|c| c.layer == m.objects()).map(|c| c.id.as_str()).collect();
+    if !outside.is_empty() {
+        let all = p.layers.vector(m.objects()).expect("checked in prepare");
+        let keep: Vec<bool> = all.ids.iter().map(|id| !outside.contains(id.as_str())).collect();
+        overrides.insert(m.objects().to_owned(), all.filter(&keep));
+    }
+    // Rows that a `missing = "reject"` rule leaves out: listed, never a stop.
+    {
+        let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
+        let all = ctx.vector(m.objects()).expect("checked in prepare");
+        let owned: Option<std::collections::HashSet<usize>> = owner.map(|u| u.owned_rows(all).into_iter().collect());
+        let mut keep: BTreeMap<String, Vec<bool>> = BTreeMap::new();
+        for r in score::read::missing_rejects(m, all, &ctx)? {
+            let layer = ctx.vector(&r.layer).expect("the layer is loaded");
+            let mask = keep.entry(r.layer.clone()).or_insert_with(|| vec![true; layer.len()]);
+            // A work unit lists only its own objects; their owners list the others.
+            let rows: Vec<usize> = r.rows.into_iter().filter(|i| r.layer != m.objects() || owned.as_ref().is_none_or(|o| o.contains(i))).collect();
+            for &i in &rows {
+                mask[i] = false;
+                rejects.push(Reject { layer: r.layer.clone(), file: layer.file.clone(), id: layer.ids[i].clone(), bad: Bad::Field, reason: r.reason.clone(), domain: Some(m.id.clone()) });
+            }
+            if !rows.is_empty() {
+                tracing::warn!(domain = %m.id, layer = %r.layer, rejected = rows.len(), "{}", r.reason);
+            }
+        }
+        let filtered: Vec<(String, VectorLayer)> = keep.into_iter().map(|(name, mask)| {
+            let layer = ctx.vector(&name).expect("the layer is loaded").filter(&mask);
+            (name, layer)
+        }).collect();
+        overrides.extend(filtered);
+    }
     loop {
         let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
         let all = ctx.vector(m.objects()).expect("checked in prepare");

@@ -25,7 +25,7 @@ pub enum Offset {
 }
 
 /// One input layer, named in `[layers.NAME]` and referred to by that name in models.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerConfig {
     /// Any file GDAL opens: GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, GeoTIFF…
@@ -42,6 +42,14 @@ pub struct LayerConfig {
     /// For CSV: the columns holding x (longitude) and y (latitude).
     pub x_field: Option<String>,
     pub y_field: Option<String>,
+    /// The text encoding of a Shapefile's .dbf, a CSV or a GeoJSON that is
+    /// not UTF-8 (e.g. "GBK", "GB18030", "Big5"); such text is refused without it.
+    pub encoding: Option<String>,
+    /// For a layer of scored objects that covers more than the district (a
+    /// city-wide register): leave out the features whose centroid is outside
+    /// the district, counting them, instead of stopping the run.
+    #[serde(default)]
+    pub clip_to_district: bool,
 }
 
 /// The administrative units (街镇) that results are aggregated to.
@@ -95,6 +103,8 @@ struct RawConfig {
     repair_invalid_geometry: bool,
     #[serde(default = "default_outside")]
     outside_tolerance_m: f64,
+    #[serde(default = "default_margin")]
+    context_margin_m: f64,
     layers: BTreeMap<String, LayerConfig>,
     domains: Vec<PathBuf>,
 }
@@ -108,6 +118,10 @@ fn default_cell() -> f64 {
 }
 
 fn default_outside() -> f64 {
+    100.0
+}
+
+fn default_margin() -> f64 {
     5000.0
 }
 
@@ -135,9 +149,15 @@ pub struct RunConfig {
     pub report_templates: Option<PathBuf>,
     /// Repair invalid polygons with GDAL's MakeValid instead of rejecting them.
     pub repair_invalid_geometry: bool,
-    /// How far (m) outside the district's bounding box a feature may lie before
-    /// it is taken for a CRS or offset error.
+    /// How far (m) outside the district (its 街镇 polygons) the centroid of a
+    /// scored object may lie and still count as the district's: boundary
+    /// data from different sources differ a little.
     pub outside_tolerance_m: f64,
+    /// How far (m) beyond the district's bounding box a feature of a context
+    /// layer (exposure, hazard, capacity) may lie before it is taken for a
+    /// CRS or offset error; nearer ones are read, since objects near the
+    /// boundary need them.
+    pub context_margin_m: f64,
     pub layers: BTreeMap<String, LayerConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
@@ -159,6 +179,11 @@ impl RunConfig {
 
         if raw.cycle.is_empty() || raw.cycle.contains(['/', '\\']) || raw.cycle.starts_with('.') {
             return Err(err(format!("cycle = \"{}\" names a folder of the outputs: use e.g. \"2024-2026\"", raw.cycle)));
+        }
+        for (key, v) in [("outside_tolerance_m", raw.outside_tolerance_m), ("context_margin_m", raw.context_margin_m)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(err(format!("{key} must be a number of metres ≥ 0, got {v}")));
+            }
         }
         if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
             return Err(err(format!("grid_cell_m must be a positive number of metres, got {}", raw.grid_cell_m)));
@@ -203,6 +228,7 @@ impl RunConfig {
             report_templates: raw.report_templates.as_deref().map(|p| resolve(p)),
             repair_invalid_geometry: raw.repair_invalid_geometry,
             outside_tolerance_m: raw.outside_tolerance_m,
+            context_margin_m: raw.context_margin_m,
             layers,
             domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,

@@ -77,15 +77,14 @@ impl Year {
             crs: None,
             offset: Offset::None,
             id_field: Some(id_field.to_owned()),
-            x_field: None,
-            y_field: None,
+            ..Default::default()
         };
         Ok(vector::read(name, &cfg, &self.crs, Strictness::default(), None)?.0)
     }
 }
 
 fn levels(l: &VectorLayer) -> Result<Vec<Option<Level>>> {
-    Ok(l.numbers("level")?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+    Ok(l.numbers("level", &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
 }
 
 /// One domain's comparison.
@@ -158,9 +157,9 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
             .ids
             .iter()
             .cloned()
-            .zip(sa.numbers(col)?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))))
+            .zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))))
             .collect();
-        for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col)?).enumerate() {
+        for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col, &[])?).enumerate() {
             let after = after.and_then(|v| Level::from_number(v as i64));
             streets.push((code.clone(), names[i].clone().unwrap_or_default(), key.clone(), before.get(code).copied().flatten(), after));
         }
@@ -172,9 +171,8 @@ fn name_of(l: Option<Level>) -> Option<&'static str> {
     l.map(Level::name_zh)
 }
 
-fn write_csv(path: &Path, mut df: DataFrame) -> Result<()> {
-    let f = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-    CsvWriter::new(f).include_bom(true).finish(&mut df).map_err(|e| Error::output(path, e))
+fn write_csv(path: &Path, df: DataFrame) -> Result<()> {
+    crate::emit::csv::write(path, &df)
 }
 
 /// Write the comparison into `out`: transitions.csv, changes.csv, streets.csv and changes.gpkg.

@@ -18,3 +18,4 @@ pub mod report;
 pub mod run;
 pub mod score;
 pub mod tile;
+pub mod value;

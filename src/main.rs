@@ -139,10 +139,17 @@ fn main() -> ExitCode {
             let opts = sise::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf };
             sise::run::merge(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
-        Command::Validate { config } => sise::run::validate(config, &progress).map(|p| {
-            for m in &p.models {
-                let n = p.layers.vector(m.objects()).map_or(0, |l| l.len());
-                println!("ok  {} {} ({}): {} objects in layer '{}', {} indicators", m.id, m.name, m.model_version, n, m.objects(), m.indicators.len());
+        Command::Validate { config } => sise::run::validate(config, &progress).map(|v| {
+            let p = &v.prepared;
+            for (m, s) in p.models.iter().zip(&v.scores) {
+                println!("ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators", m.id, m.name, m.model_version, s.level.len(), m.objects(), m.indicators.len());
+                for (field, counts) in &s.rewrites {
+                    let what: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).collect();
+                    println!("    field '{field}': values read after rewriting ({})", what.join(", "));
+                }
+            }
+            for r in &v.rejects {
+                println!("reject  {} layer '{}' feature '{}': {}", r.domain.as_deref().unwrap_or(""), r.layer, r.id, r.reason);
             }
             println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
         }),

@@ -41,7 +41,7 @@ fn source_zh(s: &Source) -> String {
         Source::NearestDistance { layer, radius_m: None } => format!("至最近 {layer} 的距离（米）"),
         Source::NearestDistance { layer, radius_m: Some(r) } => format!("至最近 {layer} 的距离（米，{r} 米内没有时记为 {r}）"),
         Source::OverlapMax { layer, field, .. } => format!("所在 {layer} 区域 {field} 的最高值"),
-        Source::RasterSample { layer, .. } => format!("栅格 {layer} 在对象位置的取值"),
+        Source::RasterSample { layer } => format!("栅格 {layer} 在对象位置的取值"),
         Source::RasterZonal { layer, stat, radius_m, .. } => format!(
             "栅格 {layer} 在{}内的{}",
             radius_m.map(|r| format!("周边 {r} 米")).unwrap_or_else(|| "对象范围".into()),
@@ -117,6 +117,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
     let weights = m.weights();
     let indicators: Vec<Value> = m.indicators.iter().enumerate().map(|(k, i)| json!({
         "name": i.name, "unit": i.unit, "source": source_zh(&i.source), "normalise": normalise_zh(&i.normalise),
+        "missing": if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
         "weight": weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
     })).collect();
     let method = match &m.method {
@@ -200,10 +201,24 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
             "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
         },
-        "sources": sources, "counts": counts, "total": total,
+        "sources": sources, "counts": counts, "total": total, "data_notes": data_notes(a, m),
         "map_png": png_data_uri(&maps.join(format!("{}.png", m.layer_name())))?,
         "top": top, "streets": streets, "measures": measures(a), "comparison": comparison,
     }))
+}
+
+/// What the domain's figures leave out: objects outside the district and rejected ones.
+fn data_notes(a: &Assessment, m: &Model) -> Vec<String> {
+    let mut notes = Vec::new();
+    let clipped = a.prepared.clipped.iter().filter(|c| c.layer == m.objects()).count();
+    if clipped > 0 {
+        notes.push(format!("数据图层 {} 中有 {clipped} 个对象位于{}范围以外，未纳入本区评估（clip_to_district）。", m.objects(), a.prepared.config.district));
+    }
+    let rejected = a.prepared.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|d| d == m.id)).count();
+    if rejected > 0 {
+        notes.push(format!("另有 {rejected} 个对象因数据缺失或有误未纳入评估，明细见 rejects.csv。"));
+    }
+    notes
 }
 
 fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
@@ -245,21 +260,30 @@ fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Compar
 pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
     let (domain_t, comp_t, css) = templates(a.prepared.config.report_templates.as_deref())?;
     let mut env = Environment::new();
+    // Every template is HTML: text from the inputs (街镇 names, ids, veto
+    // reasons) is escaped wherever it appears, whatever a template is named.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     let terr = |e: minijinja::Error| Error::Config { file: PathBuf::from("reports/"), message: format!("report template: {e:#}") };
     env.add_template("domain", &domain_t).map_err(terr)?;
     env.add_template("comprehensive", &comp_t).map_err(terr)?;
     let out = dir.join("reports");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let maps = dir.join("maps");
+    // Only sise's own stylesheet and map images go in unescaped; no attribute text is ever marked safe.
+    let render = |template: &str, ctx: Value| -> Result<String> {
+        let map_png = ctx["map_png"].as_str().unwrap_or_default().to_owned();
+        let ctx = minijinja::context! {
+            css => minijinja::Value::from_safe_string(css.clone()),
+            map_png => minijinja::Value::from_safe_string(map_png),
+            ..minijinja::Value::from_serialize(&ctx)
+        };
+        env.get_template(template).map_err(terr)?.render(ctx).map_err(terr)
+    };
     let mut pages: Vec<(String, String)> = Vec::new();
     for d in 0..a.models().len() {
-        let mut ctx = domain_context(a, d, &maps, comparison)?;
-        ctx["css"] = json!(css);
-        pages.push((a.models()[d].layer_name(), env.get_template("domain").map_err(terr)?.render(ctx).map_err(terr)?));
+        pages.push((a.models()[d].layer_name(), render("domain", domain_context(a, d, &maps, comparison)?)?));
     }
-    let mut ctx = comprehensive_context(a, &maps, comparison)?;
-    ctx["css"] = json!(css);
-    pages.push(("comprehensive".into(), env.get_template("comprehensive").map_err(terr)?.render(ctx).map_err(terr)?));
+    pages.push(("comprehensive".into(), render("comprehensive", comprehensive_context(a, &maps, comparison)?)?));
     let mut written = Vec::new();
     for (name, html) in &pages {
         let path = out.join(format!("{name}.html"));

@@ -39,10 +39,27 @@ pub struct RunReport {
     pub rejects: usize,
 }
 
-/// Load and check everything a run would use, without scoring.
-pub fn validate(config_path: &Path, progress: &Progress) -> Result<Prepared> {
+/// What `sise validate` found: the checked inputs and, per domain, the scores a run would compute.
+pub struct Validation {
+    pub prepared: Prepared,
+    pub scores: Vec<crate::score::DomainScores>,
+    /// Objects that `missing = "reject"` rules leave out (a run lists them in rejects.csv).
+    pub rejects: Vec<crate::load::Reject>,
+}
+
+/// Load, check and score everything a run would, without aggregating or
+/// writing: a config that validates is one that `sise run` accepts, since
+/// both read every value through the same code.
+pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
     let config = RunConfig::from_file(config_path)?;
-    assess::prepare(config, false, progress)
+    let prepared = assess::prepare(config, false, progress)?;
+    let mut rejects = Vec::new();
+    let mut scores = Vec::new();
+    for m in &prepared.models {
+        let (s, _) = assess::score_with_rejects(m, &prepared, &mut rejects, None, crate::score::score_objects)?;
+        scores.push(s);
+    }
+    Ok(Validation { prepared, scores, rejects })
 }
 
 /// A hash over everything that decides a run's result: sise's version, the

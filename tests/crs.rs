@@ -52,6 +52,7 @@ fn gcj02_csv_layer_lands_within_a_metre_of_the_true_position() {
         id_field: Some("id".into()),
         x_field: Some("lon".into()),
         y_field: Some("lat".into()),
+        ..Default::default()
     };
     let (layer, _) = vector::read("pois", &cfg, "EPSG:4549", sise::load::Strictness::default(), None).unwrap();
     let t = Transform::new("EPSG:4326", "EPSG:4549").unwrap();

@@ -8,7 +8,7 @@
 
 pub mod grid;
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, Euclidean, Intersects, Length};
+use geo::{Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean, Intersects, Length};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -67,6 +67,20 @@ impl Zones {
     /// The zone containing a point (the first by index on a shared boundary).
     pub fn locate(&self, p: Point<f64>) -> Option<usize> {
         self.candidates(&p.into()).into_iter().find(|&i| self.polygons[i].intersects(&p))
+    }
+
+    /// Whether a point lies in a zone or at most `tolerance` from one.
+    pub fn near(&self, p: Point<f64>, tolerance: f64) -> bool {
+        if self.locate(p).is_some() {
+            return true;
+        }
+        let env = AABB::from_corners([p.x() - tolerance, p.y() - tolerance], [p.x() + tolerance, p.y() + tolerance]);
+        self.tree.locate_in_envelope_intersecting(&env).any(|e| Euclidean.distance(&self.polygons[e.data], &p) <= tolerance)
+    }
+
+    /// The distance from a point to the nearest zone (0 inside one) and that zone.
+    pub fn nearest(&self, p: Point<f64>) -> Option<(f64, usize)> {
+        self.polygons.iter().enumerate().map(|(i, z)| (Euclidean.distance(z, &p), i)).min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
     /// How much of `g` lies in each zone: (zone, 1 per point | metres | square metres).
@@ -267,6 +281,7 @@ mod tests {
             level: vec![Level::Major, Level::General],
             veto: vec![None, None],
             weight: vec![1.0, 3.0],
+            rewrites: Default::default(),
         };
         let t = Thresholds::new(75.0, 55.0, 35.0);
         let mean = aggregate(&geoms, &scores, AggMethod::Mean, &t, &zones, None)[0].unwrap();

@@ -150,8 +150,7 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
         crs: None,
         offset: Offset::None,
         id_field: Some("code".into()),
-        x_field: None,
-        y_field: None,
+        ..Default::default()
     };
     let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = layer.require("name", layer.texts("name")?)?;
@@ -777,11 +776,11 @@ fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
 /// 轨道交通站点 (D11): the real metro stations in and near the district
 /// (shared/data, MIT), with synthetic passenger flow and depth.
 fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {
-    let cfg = LayerConfig { path: metro.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: None, x_field: None, y_field: None };
+    let cfg = LayerConfig { path: metro.to_owned(), ..Default::default() };
     let (stations, _) = vector::read("metro", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = stations.texts("name_zh")?;
     let lines = stations.texts("lines")?;
-    let counts = stations.numbers("line_count")?;
+    let counts = stations.numbers("line_count", &[])?;
     let near = d.district.buffer(300.0);
     let mut pts = vec![];
     let mut rows = vec![];

@@ -83,6 +83,12 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     for r in &p.rejects {
         *rejects.entry(r.layer.clone()).or_default() += 1;
     }
+    // Values that needed a rewrite to be read as numbers ("1,200", "１２", "500米"), per domain and field.
+    let rewrites: BTreeMap<&str, _> = p.models.iter().zip(&a.domains).filter(|(_, d)| !d.scores.rewrites.is_empty()).map(|(m, d)| (m.id.as_str(), &d.scores.rewrites)).collect();
+    let mut clipped: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &p.clipped {
+        *clipped.entry(c.layer.as_str()).or_default() += 1;
+    }
     let mut m = json!({
         "sise_version": env!("CARGO_PKG_VERSION"),
         "fingerprint": fingerprint,
@@ -105,6 +111,8 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             "grid_cells": a.grid.ids.len(),
             "rejects": rejects,
             "streets": p.admin.zones.len(),
+            "rewritten_values": rewrites,
+            "outside_district_left_out": clipped,
         },
         "timings_ms": {
             "load": ms(timings.load),

@@ -117,9 +117,7 @@ impl View {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
+use super::xml::escape as esc;
 
 fn feature_svg(out: &mut String, view: &View, g: &Geometry<f64>, colour: &str, level: Level) {
     // Footprints smaller than a few pixels (buildings at district scale) would

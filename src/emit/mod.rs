@@ -2,7 +2,9 @@
 //! table shape every output is built from (GeoPackage layers, CSV tables),
 //! so a column is defined once and appears the same everywhere.
 
+pub mod csv;
 pub mod vector;
+pub mod xml;
 pub mod manifest;
 pub mod map;
 pub mod qgis;
@@ -255,7 +257,8 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec
         || -> Result<Vec<PathBuf>> {
             summary::write(&dir.join("summary.csv"), a)?;
             let mut written = vec![PathBuf::from("summary.csv")];
-            if keep_going {
+            // Rejects under --keep-going, or from `missing = "reject"` rules in any run.
+            if keep_going || !a.prepared.rejects.is_empty() {
                 summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
                 written.push("rejects.csv".into());
             }

@@ -26,9 +26,7 @@ struct Group<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use super::xml::escape as esc;
 
 fn checked(b: bool) -> &'static str {
     if b {

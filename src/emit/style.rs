@@ -35,9 +35,7 @@ pub const CHANGES: [(i64, &str, (u8, u8, u8)); 5] = [
     (5, "撤销对象", (60, 60, 60)),
 ];
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use super::xml::escape as xml_escape;
 
 fn rgba(palette: &Palette, l: Level) -> String {
     let (r, g, b) = palette.rgb(l);

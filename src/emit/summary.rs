@@ -98,16 +98,14 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
 pub fn write(path: &Path, a: &Assessment) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
-    let mut df = table(a).map_err(err)?;
-    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-    CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
+    super::csv::write(path, &table(a).map_err(err)?)
 }
 
 /// `rejects.csv`: every feature left out under `--keep-going`, with the class and reason.
 pub fn write_rejects(path: &Path, rejects: &[crate::load::Reject]) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
     let col = |f: &dyn Fn(&crate::load::Reject) -> String| rejects.iter().map(f).collect::<Vec<String>>();
-    let mut df = DataFrame::new(vec![
+    let df = DataFrame::new(vec![
         Column::new("图层".into(), col(&|r| r.layer.clone())),
         Column::new("文件".into(), col(&|r| r.file.display().to_string())),
         Column::new("要素编号".into(), col(&|r| r.id.clone())),
@@ -117,6 +115,5 @@ pub fn write_rejects(path: &Path, rejects: &[crate::load::Reject]) -> Result<()>
         Column::new("原因".into(), col(&|r| r.reason.clone())),
     ])
     .map_err(err)?;
-    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-    CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
+    super::csv::write(path, &df)
 }

@@ -180,8 +180,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     for t in &tables {
         let mut df = t.df.clone();
         let csv = out.join(format!("{}.csv", t.name));
-        let f = std::fs::File::create(&csv).map_err(|e| Error::output(&csv, e))?;
-        CsvWriter::new(f).include_bom(true).finish(&mut df).map_err(|e| Error::output(&csv, e))?;
+        super::csv::write(&csv, &df)?;
         let pq = out.join(format!("{}.parquet", t.name));
         let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
         ParquetWriter::new(f).finish(&mut df).map_err(|e| Error::output(&pq, e))?;

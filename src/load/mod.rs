@@ -3,6 +3,8 @@
 //! comes out is geo-types geometries, polars DataFrames and plain rasters.
 
 pub mod crs;
+pub mod encoding;
+pub mod outside;
 pub mod raster;
 pub mod unit;
 pub mod vector;
@@ -14,7 +16,7 @@ use gdal::GdalOpenFlags;
 use geo_types::Rect;
 
 pub use raster::Raster;
-pub use vector::{GeomKind, VectorLayer};
+pub use vector::{GeomKind, Numbers, VectorLayer};
 
 use crate::config::{LayerConfig, RunConfig};
 use crate::error::{Bad, Error, Result};

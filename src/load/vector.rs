@@ -13,6 +13,7 @@ use super::crs::{remove_offset, Transform};
 use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
 use crate::error::{Bad, Error, Result};
+use crate::value::{NotANumber, RewriteCounts};
 
 /// The kind of geometry a layer holds; multi-geometries count as their single kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -53,6 +54,14 @@ impl GeomKind {
             GeomKind::Polygon => "polygon",
         }
     }
+}
+
+/// A field read as numbers.
+#[derive(Debug, Clone)]
+pub struct Numbers {
+    pub values: Vec<Option<f64>>,
+    /// How many values needed each rewrite (spaces, full-width, separators, unit).
+    pub rewrites: RewriteCounts,
 }
 
 /// A vector layer in the working CRS. Row `i` of `attrs` belongs to `geoms[i]` and `ids[i]`.
@@ -103,12 +112,28 @@ impl ColumnBuilder {
     }
 }
 
-/// Open a GDAL dataset, with the CSV open options that turn x/y columns into points.
-pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
+/// An open GDAL dataset and, for a transcoded text file, its UTF-8 copy in
+/// memory (declared after the dataset, so it outlives it).
+pub struct Opened {
+    pub ds: Dataset,
+    _mem: Option<super::encoding::MemFile>,
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Dataset;
+    fn deref(&self) -> &Dataset {
+        &self.ds
+    }
+}
+
+/// Open a GDAL dataset so that its text arrives as UTF-8 (see `encoding`),
+/// with the CSV open options that turn x/y columns into points.
+pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
     if !cfg.path.exists() {
         return Err(Error::input(Bad::File, &cfg.path, None, "file not found (check `path` in the run config; relative paths are relative to the config file)"));
     }
-    let mut opts: Vec<String> = Vec::new();
+    let decoded = super::encoding::decoded(cfg)?;
+    let mut opts: Vec<String> = decoded.options;
     if let (Some(x), Some(y)) = (&cfg.x_field, &cfg.y_field) {
         opts.push(format!("X_POSSIBLE_NAMES={x}"));
         opts.push(format!("Y_POSSIBLE_NAMES={y}"));
@@ -116,8 +141,8 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
         opts.push("AUTODETECT_TYPE=YES".into());
     }
     let opt_refs: Vec<&str> = opts.iter().map(String::as_str).collect();
-    Dataset::open_ex(
-        &cfg.path,
+    let ds = Dataset::open_ex(
+        &decoded.path,
         DatasetOptions {
             open_flags: flags | GdalOpenFlags::GDAL_OF_READONLY,
             open_options: (!opt_refs.is_empty()).then_some(&opt_refs[..]),
@@ -128,7 +153,8 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Dataset> {
         let detail = e.to_string();
         let detail = if detail.contains("NULL pointer") { String::new() } else { format!(" ({detail})") };
         Error::input(Bad::File, &cfg.path, None, format!("GDAL cannot open it: not a vector or raster format GDAL reads, or a damaged file{detail}"))
-    })
+    })?;
+    Ok(Opened { ds, _mem: decoded.mem })
 }
 
 /// The CRS of a layer as a definition PROJ accepts: the config's override, or the file's own.
@@ -296,6 +322,15 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         };
         for (i, c) in columns.iter_mut().enumerate() {
             c.push(&feature, i).map_err(|e| lerr(Bad::Type, format!("{what}: field '{}': {e}", fields[i].0)))?;
+            // GDAL hands over undecodable bytes as U+FFFD: refuse them rather than write mojibake.
+            if let ColumnBuilder::Text(v) = c {
+                if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
+                    return Err(lerr(
+                        Bad::Type,
+                        format!("{what}: field '{}' holds text that is not valid UTF-8; set its encoding (e.g. encoding = \"GBK\") in [layers.{name}], or save the file as UTF-8", fields[i].0),
+                    ));
+                }
+            }
         }
         ids.push(id);
         fids.push(feature.fid().map_or(n as i64, |f| f as i64));
@@ -406,27 +441,60 @@ impl VectorLayer {
         })
     }
 
-    /// A field as numbers; text that does not parse as a number is an error naming the features.
-    pub fn numbers(&self, field: &str) -> Result<Vec<Option<f64>>> {
+    /// A field as numbers, read as `value::number` reads them (`units`: the
+    /// units the model declares for it), with how often each rewrite was
+    /// needed. Empty values are `None`; text that is not unambiguously a
+    /// number, NaN and infinities are an error naming the features.
+    pub fn read_numbers(&self, field: &str, units: &[&str]) -> Result<Numbers> {
         let col = self.column(field)?;
+        let mut rewrites = RewriteCounts::new();
         if col.dtype() == &DataType::String {
             let s = col.str().map_err(|e| self.err(Bad::Type, e.to_string()))?;
-            let text: Vec<Option<&str>> = s.into_iter().map(|v| v.map(str::trim)).collect();
-            let parsed: Vec<Option<Option<f64>>> = text
-                .iter()
+            let read: Vec<std::result::Result<Option<f64>, (String, NotANumber)>> = s
+                .into_iter()
                 .map(|v| match v {
-                    None | Some("") => Some(None),
-                    Some(t) => t.parse::<f64>().ok().map(Some),
+                    None => Ok(None),
+                    Some(t) => match crate::value::number(t, units) {
+                        Ok((x, done)) => {
+                            for r in done {
+                                *rewrites.entry(r).or_default() += 1;
+                            }
+                            Ok(x)
+                        }
+                        Err(why) => Err((t.to_owned(), why)),
+                    },
                 })
                 .collect();
-            let bad: Vec<usize> = parsed.iter().enumerate().filter(|(_, p)| p.is_none()).map(|(i, _)| i).collect();
+            let bad: Vec<usize> = read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
             if !bad.is_empty() {
-                return Err(self.rows_err(Bad::Type, bad, |i| format!("field '{field}' should be a number, found '{}'", text[i].unwrap_or(""))));
+                return Err(self.rows_err(Bad::Type, bad, |i| {
+                    let (text, why) = read[i].as_ref().expect_err("a bad row");
+                    format!("field '{field}' should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
+                }));
             }
-            return Ok(parsed.into_iter().map(|p| p.flatten()).collect());
+            return Ok(Numbers { values: read.into_iter().map(|r| r.expect("checked")).collect(), rewrites });
         }
         let cast = col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
-        Ok(cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect())
+        let values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
+        // A numeric column may still hold NaN or infinities (CSV, DBF): not values.
+        let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
+        if !bad.is_empty() {
+            return Err(self.rows_err(Bad::Type, bad, |i| {
+                format!("field '{field}' holds {}, not a value; correct it in the file, or run with --keep-going to leave the feature out", values[i].expect("a bad row"))
+            }));
+        }
+        Ok(Numbers { values, rewrites })
+    }
+
+    /// [`VectorLayer::read_numbers`] without the rewrite counts.
+    pub fn numbers(&self, field: &str, units: &[&str]) -> Result<Vec<Option<f64>>> {
+        Ok(self.read_numbers(field, units)?.values)
+    }
+
+    /// A field as text folded for matching categories, control grades and
+    /// veto strings (`value::fold`); empty text is `None`.
+    pub fn keys(&self, field: &str) -> Result<Vec<Option<String>>> {
+        Ok(self.texts(field)?.into_iter().map(|v| v.map(|t| crate::value::fold(&t)).filter(|t| !t.is_empty())).collect())
     }
 
     /// A field as text (numbers are formatted), for categorical indicators and labels.
@@ -440,7 +508,7 @@ impl VectorLayer {
     pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
         if !empty.is_empty() {
-            return Err(self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty")));
+            return Err(self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty; fill it in, or run with --keep-going to leave the feature out")));
         }
         Ok(values.into_iter().map(|v| v.expect("checked")).collect())
     }

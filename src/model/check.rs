@@ -62,8 +62,8 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
         }
         match &ind.source {
-            Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical())?,
-            Source::Age { field } => check_field(objects, field, true)?,
+            Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical(), &model.units_of(None, field))?,
+            Source::Age { field } => check_field(objects, field, true, &model.units_of(None, field))?,
             Source::Formula { vars, .. } => {
                 for v in vars {
                     if let Var::Field(f) = v {
@@ -73,7 +73,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
                                 objects.name
                             )));
                         }
-                        check_field(objects, f, true)?;
+                        check_field(objects, f, true, &model.units_of(None, f))?;
                     }
                 }
             }
@@ -102,18 +102,18 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
                 return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
             }
             (_, Layer::Raster(_)) => return Err(at(format!("layer '{name}' is a raster; this source needs a vector layer"))),
-            (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true)?,
+            (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true, &model.units_of(Some(name), f))?,
             (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
             (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
             (Source::OverlapMax { field, .. }, Layer::Vector(v)) => {
                 need_kind(v, GeomKind::Polygon)?;
-                check_field(v, field, true)?;
+                check_field(v, field, true, &[])?;
             }
             _ => {}
         }
     }
     if let Some(c) = &model.control {
-        check_field(objects, &c.field, c.factors.is_none())?;
+        check_field(objects, &c.field, c.factors.is_none(), &[])?;
     }
     let is_indicator = |name: &str| model.indicators.iter().any(|i| i.key == name);
     for v in &model.vetoes {
@@ -137,17 +137,18 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
         match model.indicators.iter().find(|i| &i.key == w) {
             Some(i) if i.normalise.is_categorical() => return Err(agg(format!("weight_by = '{w}' is a categorical indicator; it must be numeric"))),
             Some(_) => {}
-            None if objects.has_field(w) => check_field(objects, w, true)?,
+            None if objects.has_field(w) => check_field(objects, w, true, &model.units_of(None, w))?,
             None => return Err(agg(format!("weight_by = '{w}' is neither an indicator key nor a field of layer '{}'", objects.name))),
         }
     }
     Ok(())
 }
 
-/// The field must exist and, when `numeric`, hold numbers in every feature.
-fn check_field(layer: &VectorLayer, field: &str, numeric: bool) -> Result<()> {
+/// The field must exist and, when `numeric`, hold only values that read as
+/// numbers (in `units`); whether empty values are allowed is for scoring.
+fn check_field(layer: &VectorLayer, field: &str, numeric: bool, units: &[&str]) -> Result<()> {
     if numeric {
-        layer.numbers(field).map(|_| ())
+        layer.numbers(field, units).map(|_| ())
     } else {
         layer.texts(field).map(|_| ())
     }

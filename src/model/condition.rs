@@ -68,43 +68,31 @@ impl Condition {
             if !matches!(op, Op::Eq | Op::Ne) {
                 return Err(format!("condition '{s}': text can only be compared with == or !="));
             }
-            Literal::Text(t.to_owned())
+            Literal::Text(crate::value::fold(t))
         } else {
             Literal::Number(rhs.parse().map_err(|_| usage())?)
         };
         Ok(Condition { name: name.to_owned(), op, value })
     }
 
+    /// Whether the condition holds for a number. Conditions are typed: a
+    /// text literal never meets a number (the model check refuses that pairing).
     pub fn holds_number(&self, v: f64) -> bool {
         match &self.value {
             Literal::Number(n) => v.partial_cmp(n).is_some_and(|o| self.op.holds(o)),
-            // A number field compared with text: compare the text forms.
-            Literal::Text(t) => self.holds_text(&format_number(v), t),
+            Literal::Text(_) => false,
         }
     }
 
-    pub fn holds_str(&self, v: &str) -> bool {
-        match &self.value {
-            Literal::Text(t) => self.holds_text(v, t),
-            Literal::Number(n) => v.trim().parse::<f64>().ok().is_some_and(|x| x.partial_cmp(n).is_some_and(|o| self.op.holds(o))),
-        }
-    }
-
-    /// Text is only ever compared with == or != (checked when parsing).
-    fn holds_text(&self, v: &str, t: &str) -> bool {
-        match self.op {
-            Op::Eq => v == t,
-            Op::Ne => v != t,
+    /// Whether the condition holds for a text, folded as the literal is
+    /// (trimmed, half-width: see `value::fold`). Text is only ever compared
+    /// with == or != (checked when parsing).
+    pub fn holds_text(&self, v: &str) -> bool {
+        match (&self.value, self.op) {
+            (Literal::Text(t), Op::Eq) => crate::value::fold(v) == *t,
+            (Literal::Text(t), Op::Ne) => crate::value::fold(v) != *t,
             _ => false,
         }
-    }
-}
-
-fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        v.to_string()
     }
 }
 
@@ -127,10 +115,14 @@ mod tests {
         assert_eq!(c, Condition { name: "hidden_dangers".into(), op: Op::Ge, value: Literal::Number(1.0) });
         assert!(c.holds_number(1.0) && c.holds_number(3.0) && !c.holds_number(0.0));
         let t = Condition::parse("grade == \"D\"").unwrap();
-        assert!(t.holds_str("D") && !t.holds_str("C"));
+        assert!(t.holds_text("D") && !t.holds_text("C"));
+        // One folding for every comparison: spaces and full-width forms.
+        assert!(t.holds_text("D ") && t.holds_text("Ｄ") && t.holds_text("\u{3000}D"));
+        assert!(!t.holds_text("d"), "no case folding");
         let n = Condition::parse("grade != \"D\"").unwrap();
-        assert!(n.holds_str("C") && !n.holds_str("D"));
-        assert!(Condition::parse("depth > 0.5").unwrap().holds_str("0.8"));
+        assert!(n.holds_text("C") && !n.holds_text("D") && !n.holds_text(" D"));
+        assert!(Condition::parse("depth > 0.5").unwrap().holds_number(0.8));
+        assert!(!Condition::parse("depth > 0.5").unwrap().holds_text("0.8"), "typed: text never meets a number literal");
     }
 
     #[test]

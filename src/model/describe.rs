@@ -6,6 +6,10 @@ use std::fmt::Write as _;
 use super::{AggMethod, Method, Model, Normalise, Source, Stat};
 use crate::level::{Compare, Level};
 
+/// Text values (categories, control grades, veto strings) are matched
+/// trimmed and with full-width forms as half-width, nothing else.
+const MATCHING: &str = "Text is matched trimmed, with full-width letters and digits read as half-width; numbers may carry spaces, thousands separators, full-width digits and the declared unit.";
+
 fn normalise_words(n: &Normalise) -> String {
     match n {
         Normalise::Linear { from, to } => format!("linear: {from} → 0, {to} → 100"),
@@ -33,11 +37,8 @@ fn source_words(s: &Source, m: &Model) -> String {
         Source::AreaWithin { layer, radius_m } => format!("m² of '{layer}' within {radius_m} m"),
         Source::NearestDistance { layer, radius_m: None } => format!("metres to the nearest '{layer}' feature"),
         Source::NearestDistance { layer, radius_m: Some(r) } => format!("metres to the nearest '{layer}' feature, {r} where none is nearer"),
-        Source::OverlapMax { layer, field, missing } => format!("largest '{field}' of the '{layer}' polygons touched ({missing} where none)"),
-        Source::RasterSample { layer, missing } => format!(
-            "raster '{layer}' at the object{}",
-            missing.map(|v| format!(" ({v} where no data)")).unwrap_or_default()
-        ),
+        Source::OverlapMax { layer, field } => format!("largest '{field}' of the '{layer}' polygons touched"),
+        Source::RasterSample { layer } => format!("raster '{layer}' at the object"),
         Source::RasterZonal { layer, stat, radius_m, .. } => format!(
             "{} of raster '{layer}' over {}",
             match stat {
@@ -92,6 +93,14 @@ impl Model {
             if let Some((lo, hi)) = ind.range {
                 let _ = writeln!(w, "  {:<22} valid values {lo} to {hi}", "");
             }
+            if ind.source.can_be_missing() {
+                let worst = match (ind.missing, ind.worst_value()) {
+                    (super::Missing::Worst, Some(super::RawValue::Number(x))) => format!(" ({x})"),
+                    (super::Missing::Worst, Some(super::RawValue::Text(t))) => format!(" ('{t}')"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(w, "  {:<22} missing: {}{worst}", "", ind.missing.describe());
+            }
         }
         let key = |i: usize| self.indicators[i].key.as_str();
         let _ = writeln!(w);
@@ -138,6 +147,10 @@ impl Model {
                 let _ = writeln!(w, "Control: none (realistic = inherent).");
             }
         }
+        if let Some(c) = &self.control {
+            let factor = c.missing_factor().map(|f| format!(" (factor {f})")).unwrap_or_default();
+            let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.describe());
+        }
         let t = &self.thresholds;
         let op = match t.compare {
             Compare::AtLeast => "≥",
@@ -161,9 +174,15 @@ impl Model {
             for v in &self.vetoes {
                 let cond: Vec<String> = v.when.iter().map(|c| c.to_string()).collect();
                 let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
+                let missing = match v.missing {
+                    super::Missing::Worst => "the condition holds".to_owned(),
+                    m => m.describe(),
+                };
+                let _ = writeln!(w, "    an empty field: {missing}");
             }
         }
         let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, self), agg_words(self.aggregate.admin, self));
+        let _ = writeln!(w, "{MATCHING}");
         s
     }
 }

@@ -10,6 +10,7 @@ pub mod ahp;
 pub mod check;
 mod condition;
 mod describe;
+mod missing;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use condition::{Condition, Literal, Op};
+pub use missing::{Missing, RawValue};
 
 use crate::error::{Error, Result};
 use crate::level::{Level, Thresholds};
@@ -95,13 +97,13 @@ pub enum Source {
     /// which tiled runs need for their halos).
     NearestDistance { layer: String, radius_m: Option<f64> },
     /// Largest `field` of the polygons of `layer` the object touches (e.g. a
-    /// hazard-census grade); `missing` where it touches none.
-    OverlapMax { layer: String, field: String, missing: f64 },
-    /// Raster value at the object's interior point; `missing` where the raster has no data.
-    RasterSample { layer: String, missing: Option<f64> },
+    /// hazard-census grade); the indicator's `missing` where it touches none.
+    OverlapMax { layer: String, field: String },
+    /// Raster value at the object's interior point; the indicator's `missing` where the raster has no data.
+    RasterSample { layer: String },
     /// Statistic of the raster cells whose centres lie in the object's
-    /// footprint (polygons) or in its buffer of `radius_m`; `missing` where none.
-    RasterZonal { layer: String, stat: Stat, radius_m: Option<f64>, missing: Option<f64> },
+    /// footprint (polygons) or in its buffer of `radius_m`; the indicator's `missing` where none.
+    RasterZonal { layer: String, stat: Stat, radius_m: Option<f64> },
 }
 
 /// A variable of a formula.
@@ -162,6 +164,7 @@ pub enum Normalise {
     /// (the first breakpoint's score applies below it too).
     Steps(Vec<(f64, f64)>),
     /// A score per category value; a value not in the table is an error.
+    /// Keys are folded (trimmed, half-width) like the values they match.
     Categories(BTreeMap<String, f64>),
     /// The raw value is the score.
     Identity,
@@ -209,6 +212,8 @@ pub struct Indicator {
     pub range: Option<(f64, f64)>,
     pub source: Source,
     pub normalise: Normalise,
+    /// What an empty value (or no data at the object) means.
+    pub missing: Missing,
     /// Line of the indicator in its model file, for messages.
     pub line: usize,
 }
@@ -218,8 +223,21 @@ pub struct Indicator {
 #[derive(Debug, Clone, Serialize)]
 pub struct Control {
     pub field: String,
-    /// Category → factor; `None` when the field holds the factor itself.
+    /// Category (folded) → factor; `None` when the field holds the factor itself.
     pub factors: Option<BTreeMap<String, f64>>,
+    /// What an empty control field means ("worst" is the largest factor).
+    pub missing: Missing,
+}
+
+impl Control {
+    /// The factor an empty control field stands for, when the rule gives one.
+    pub fn missing_factor(&self) -> Option<f64> {
+        match self.missing {
+            Missing::Value(v) => Some(v),
+            Missing::Worst => self.factors.as_ref().map(|f| f.values().copied().fold(f64::NEG_INFINITY, f64::max)),
+            _ => None,
+        }
+    }
 }
 
 /// 一票否决: when all conditions hold, the level is at least `level`, whatever the score.
@@ -228,6 +246,8 @@ pub struct Veto {
     pub when: Vec<Condition>,
     pub level: Level,
     pub reason: String,
+    /// What an empty field in a condition means ("worst": the condition holds).
+    pub missing: Missing,
     /// Line of the rule in its model file, for messages.
     pub line: usize,
 }
@@ -343,7 +363,7 @@ struct RawIndicator {
     field: Option<String>,
     layer: Option<String>,
     radius_m: Option<f64>,
-    missing: Option<f64>,
+    missing: Option<missing::RawMissing>,
     expr: Option<String>,
     stat: Option<Stat>,
     linear: Option<[f64; 2]>,
@@ -406,6 +426,7 @@ struct RawControl {
     factors: Option<BTreeMap<String, f64>>,
     #[serde(default)]
     direct: bool,
+    missing: Option<missing::RawMissing>,
 }
 
 #[derive(Deserialize)]
@@ -414,6 +435,7 @@ struct RawVeto {
     when: String,
     level: i64,
     reason: String,
+    missing: Option<missing::RawMissing>,
 }
 
 #[derive(Deserialize)]
@@ -638,12 +660,19 @@ impl Model {
                         if let Some((k, v)) = f.iter().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
                             return Err(err(format!("[control] factor for '{k}' must be a positive number, got {v}")));
                         }
-                        Some(f)
+                        Some(folded_keys(f).map_err(|m| err(format!("[control] factors: {m}")))?)
                     }
                     (None, true) => None,
                     _ => return Err(err("[control] needs either `factors = { … }` or `direct = true` (the field holds the factor)".into())),
                 };
-                Some(Control { field: c.field, factors })
+                let missing = c.missing.map(missing::RawMissing::resolve).transpose().map_err(|m| err(format!("[control] {m}")))?.unwrap_or(Missing::Error);
+                match missing {
+                    Missing::Zero => return Err(err("[control] missing = \"zero\" would make the realistic risk 0; use \"worst\" (the largest factor), a factor, \"reject\" or \"error\"".into())),
+                    Missing::Worst if factors.is_none() => return Err(err("[control] missing = \"worst\" needs a factors table; with direct = true give the factor itself, e.g. missing = 1.5".into())),
+                    Missing::Value(v) if !(v.is_finite() && v > 0.0) => return Err(err(format!("[control] missing = {v}: a control factor must be positive"))),
+                    _ => {}
+                }
+                Some(Control { field: c.field, factors, missing })
             }
             None => None,
         };
@@ -654,11 +683,22 @@ impl Model {
             let v = spanned.into_inner();
             let at_v = |m: String| at(span.clone(), format!("[[veto]]: {m}"));
             let when = v.when.split("&&").map(Condition::parse).collect::<std::result::Result<Vec<_>, _>>().map_err(at_v)?;
+            // A condition on an indicator compares values of the indicator's own type.
+            for c in &when {
+                if let Some(ind) = indicators.iter().find(|i| i.key == c.name) {
+                    match (&c.value, ind.normalise.is_categorical()) {
+                        (Literal::Number(_), true) => return Err(at_v(format!("'{c}' compares the categorical indicator '{}' with a number; compare it with a category in quotes", ind.key))),
+                        (Literal::Text(_), false) => return Err(at_v(format!("'{c}' compares the numeric indicator '{}' with text; compare it with a number", ind.key))),
+                        _ => {}
+                    }
+                }
+            }
             let level = Level::from_number(v.level).ok_or_else(|| at_v(format!("level must be 1, 2, 3 or 4, got {}", v.level)))?;
             if v.reason.trim().is_empty() {
                 return Err(at_v("reason is empty; it is printed on every object the rule applies to".into()));
             }
-            vetoes.push(Veto { when, level, reason: v.reason, line: line_of(text, span.start) });
+            let missing = v.missing.map(missing::RawMissing::resolve).transpose().map_err(at_v)?.unwrap_or(Missing::Error);
+            vetoes.push(Veto { when, level, reason: v.reason, missing, line: line_of(text, span.start) });
         }
 
         let inputs_line = line_of(text, raw.inputs.span().start);
@@ -734,6 +774,24 @@ impl Model {
         v
     }
 
+    /// The units declared for a numeric field: those of the indicators that
+    /// read it (of the objects, or with `layer`, of that context layer's features).
+    pub fn units_of(&self, layer: Option<&str>, field: &str) -> Vec<&str> {
+        let mut units: Vec<&str> = self
+            .indicators
+            .iter()
+            .filter(|i| match (&i.source, layer) {
+                (Source::Attribute { field: f } | Source::Age { field: f }, None) => f == field,
+                (Source::Within { layer: l, field: Some(f), .. }, Some(layer)) => l == layer && f == field,
+                _ => false,
+            })
+            .filter_map(|i| i.unit.as_deref())
+            .collect();
+        units.sort();
+        units.dedup();
+        units
+    }
+
     /// The weight of each indicator in the inherent score (0 where it has none).
     pub fn weights(&self) -> Option<&[f64]> {
         match &self.method {
@@ -794,13 +852,12 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
         RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
         RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
         RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
-        RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")?, missing: r.missing.unwrap_or(0.0) },
-        RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")?, missing: r.missing },
+        RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")? },
+        RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")? },
         RawSource::RasterZonal => Source::RasterZonal {
             layer: need(&r.layer, "layer")?,
             stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
             radius_m: radius(false)?,
-            missing: r.missing,
         },
     };
     // Keys that the source does not read are mistakes (a typo, or a key meant for another source).
@@ -808,7 +865,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
         "field" => matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax),
         "layer" => !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula),
         "radius_m" => matches!(r.source, RawSource::SumWithin | RawSource::CountWithin | RawSource::LengthWithin | RawSource::AreaWithin | RawSource::NearestDistance | RawSource::RasterZonal),
-        "missing" => matches!(r.source, RawSource::RasterSample | RawSource::RasterZonal | RawSource::OverlapMax),
+        "missing" => source.can_be_missing(),
         "expr" => r.source == RawSource::Formula,
         "stat" => r.source == RawSource::RasterZonal,
         _ => true,
@@ -842,7 +899,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
             if !matches!(source, Source::Attribute { .. }) {
                 return Err("categories apply to source = \"attribute\" only".into());
             }
-            Normalise::Categories(c)
+            Normalise::Categories(folded_keys(c).map_err(|m| format!("categories: {m}"))?)
         }
         (None, None | Some(false), None, None) => Normalise::Identity,
         _ => return Err("give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into()),
@@ -855,7 +912,25 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     if range.is_some() && matches!(normalise, Normalise::Categories(_)) {
         return Err("range applies to numeric indicators; categories already list the valid values".into());
     }
-    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, line })
+    let missing = r.missing.map(missing::RawMissing::resolve).transpose()?.unwrap_or(Missing::Error);
+    missing::check(missing, &source, &normalise, range)?;
+    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, missing, line })
+}
+
+/// A table's keys folded as the values they match are (trimmed,
+/// half-width); two keys that fold to one are a mistake.
+fn folded_keys(table: BTreeMap<String, f64>) -> std::result::Result<BTreeMap<String, f64>, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in table {
+        let f = crate::value::fold(&k);
+        if f.is_empty() {
+            return Err("an empty key matches nothing; a missing value is what `missing = …` decides".into());
+        }
+        if out.insert(f.clone(), v).is_some() {
+            return Err(format!("two keys read as '{f}' (keys are matched trimmed, with full-width letters and digits as half-width)"));
+        }
+    }
+    Ok(out)
 }
 
 /// "SumWithin" → "sum_within", for messages.

@@ -5,6 +5,7 @@
 //! aligned with the object layer's rows. Objects are scored in parallel
 //! (rayon); results do not depend on the thread count.
 
+pub mod read;
 pub mod spatial;
 
 use exmex::Express;
@@ -17,7 +18,8 @@ use std::collections::BTreeMap;
 use crate::error::{Bad, Error, Result};
 use crate::level::Level;
 use crate::load::{Layers, Raster, VectorLayer};
-use crate::model::{Indicator, Method, Model, Normalise, Source, Var};
+use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Var};
+use crate::value::RewriteCounts;
 use spatial::SpatialIndex;
 
 /// Raw values of one indicator, one per object.
@@ -46,6 +48,9 @@ pub struct DomainScores {
     pub veto: Vec<Option<String>>,
     /// Each object's weight in a `weighted_mean` aggregation (1 without `weight_by`).
     pub weight: Vec<f64>,
+    /// Per numeric field of the objects, how many values needed a rewrite
+    /// (spaces, full-width, separators, unit) to be read.
+    pub rewrites: BTreeMap<String, RewriteCounts>,
 }
 
 /// Everything scoring needs besides the model.
@@ -101,35 +106,7 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
     let n = objects.len();
     let scores: Vec<Vec<f64>> = model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model)).collect::<Result<_>>()?;
 
-    let control_factor: Vec<f64> = match &model.control {
-        None => vec![1.0; n],
-        Some(c) => match &c.factors {
-            Some(table) => {
-                let texts: Vec<String> = objects.texts(&c.field)?.into_iter().map(|t| t.unwrap_or_default().trim().to_owned()).collect();
-                let unknown = rows_where(&texts, |t| !table.contains_key(t));
-                if !unknown.is_empty() {
-                    return Err(objects.rows_err(Bad::Range, unknown, |i| {
-                        format!(
-                            "control field '{}' is '{}', which [control] factors in {} does not list ({})",
-                            c.field,
-                            texts[i],
-                            model.file.display(),
-                            table.keys().cloned().collect::<Vec<_>>().join(", ")
-                        )
-                    }));
-                }
-                texts.iter().map(|t| table[t]).collect()
-            }
-            None => {
-                let f = objects.require(&c.field, objects.numbers(&c.field)?)?;
-                let bad = rows_where(&f, |f| !(f.is_finite() && *f > 0.0));
-                if !bad.is_empty() {
-                    return Err(objects.rows_err(Bad::Range, bad, |i| format!("control factor field '{}' must be a positive number, found {}", c.field, f[i])));
-                }
-                f
-            }
-        },
-    };
+    let control_factor = read::control_factors(model, objects)?;
 
     let (inherent, score, mut level): (Vec<f64>, Vec<f64>, Vec<Level>) = match &model.method {
         Method::WeightedIndex { weights, .. } => {
@@ -179,11 +156,12 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
                 Values::Numbers(v) => v.clone(),
                 Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
             },
-            None => objects.numbers(w)?.into_iter().map(|v| v.unwrap_or(0.0)).collect(),
+            None => objects.require(w, objects.numbers(w, &model.units_of(None, w))?)?,
         },
     };
+    let rewrites = read::rewrites(model, objects)?;
 
-    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight })
+    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight, rewrites })
 }
 
 /// The context layer an indicator reads, which `check_model` has already checked.
@@ -205,23 +183,25 @@ fn numbers_of(v: &Values) -> &[f64] {
 fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
     let n = objects.len();
     Ok(match &ind.source {
-        Source::Attribute { field } if ind.normalise.is_categorical() => {
-            Values::Texts(objects.require(field, objects.texts(field)?)?.into_iter().map(|s| s.trim().to_owned()).collect())
+        Source::Attribute { field } if ind.normalise.is_categorical() => Values::Texts(read::categories(ind, objects, field, model)?),
+        Source::Attribute { field } => {
+            let v = read::numbers(objects, field, model)?;
+            Values::Numbers(read::fill(ind, objects, v, &format!("field '{field}' (indicator '{}') is empty", ind.key), Bad::Field, model)?)
         }
-        Source::Attribute { field } => Values::Numbers(objects.require(field, objects.numbers(field)?)?),
         Source::Age { field } => {
-            let years = objects.require(field, objects.numbers(field)?)?;
-            Values::Numbers(years.into_iter().map(|y| (ctx.year as f64 - y).max(0.0)).collect())
+            let years = read::numbers(objects, field, model)?;
+            let ages = years.into_iter().map(|y| y.map(|y| (ctx.year as f64 - y).max(0.0))).collect();
+            Values::Numbers(read::fill(ind, objects, ages, &format!("field '{field}' (indicator '{}') is empty", ind.key), Bad::Field, model)?)
         }
         Source::Formula { expr, vars } => {
-            let columns: Vec<Vec<f64>> = vars
+            let columns: Vec<Vec<Option<f64>>> = vars
                 .iter()
                 .map(|v| {
                     Ok(match v {
-                        Var::Indicator(k) => numbers_of(&earlier[*k]).to_vec(),
-                        Var::Field(f) => objects.require(f, objects.numbers(f)?)?,
-                        Var::LengthM => objects.geoms.iter().map(length_m).collect(),
-                        Var::AreaM2 => objects.geoms.iter().map(|g| g.unsigned_area()).collect(),
+                        Var::Indicator(k) => numbers_of(&earlier[*k]).iter().map(|x| Some(*x)).collect(),
+                        Var::Field(f) => read::numbers(objects, f, model)?,
+                        Var::LengthM => objects.geoms.iter().map(|g| Some(length_m(g))).collect(),
+                        Var::AreaM2 => objects.geoms.iter().map(|g| Some(g.unsigned_area())).collect(),
                     })
                 })
                 .collect::<Result<_>>()?;
@@ -229,11 +209,18 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let mut out = Vec::with_capacity(n);
             let mut args = vec![0.0; vars.len()];
             for i in 0..n {
+                // A formula over an empty field has no value: the indicator's `missing` decides.
+                let mut complete = true;
                 for (a, c) in args.iter_mut().zip(&columns) {
-                    *a = c[i];
+                    match c[i] {
+                        Some(x) => *a = x,
+                        None => complete = false,
+                    }
                 }
-                out.push(parsed.eval(&args).unwrap_or(f64::NAN));
+                out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
             }
+            let fields: Vec<&str> = vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect();
+            let out = read::fill(ind, objects, out, &format!("a field of formula {expr} ({}) is empty", fields.join(", ")), Bad::Field, model)?;
             let bad = rows_where(&out, |v| !v.is_finite());
             if !bad.is_empty() {
                 return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
@@ -243,7 +230,10 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
         Source::Within { layer, field, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let weights: Vec<f64> = match field {
-                Some(f) => other.numbers(f)?.into_iter().map(|v| v.unwrap_or(0.0)).collect(),
+                Some(f) => {
+                    let v = other.numbers(f, &model.units_of(Some(layer), f))?;
+                    read::fill(ind, other, v, &format!("field '{f}' (summed by indicator '{}' of {}) is empty", ind.key, model.id), Bad::Field, model)?
+                }
                 None => vec![1.0; other.len()],
             };
             let index = SpatialIndex::new(&other.geoms);
@@ -264,20 +254,19 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let limit = radius_m.unwrap_or(f64::INFINITY);
             Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g, limit).unwrap_or(limit)).collect())
         }
-        Source::OverlapMax { layer, field, missing } => {
+        Source::OverlapMax { layer, field } => {
             let other = context_vector(ctx, layer, model)?;
-            let grades: Vec<f64> = other.numbers(field)?.into_iter().map(|v| v.unwrap_or(f64::NEG_INFINITY)).collect();
+            // A hazard polygon without its grade is bad input, not a grade of nothing.
+            let grades = other.require(field, other.numbers(field, &[])?)?;
             let index = SpatialIndex::new(&other.geoms);
-            Values::Numbers(
-                objects
-                    .geoms
-                    .par_iter()
-                    .map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).fold(f64::NEG_INFINITY, f64::max))
-                    .map(|v| if v.is_finite() { v } else { *missing })
-                    .collect(),
-            )
+            let touched: Vec<Option<f64>> = objects
+                .geoms
+                .par_iter()
+                .map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max))
+                .collect();
+            Values::Numbers(read::fill(ind, objects, touched, &format!("touches no polygon of '{layer}' (indicator '{}')", ind.key), Bad::Outside, model)?)
         }
-        Source::RasterSample { layer, missing } => {
+        Source::RasterSample { layer } => {
             let raster = context_raster(ctx, layer, model)?;
             let points: Vec<(f64, f64)> = objects
                 .geoms
@@ -285,9 +274,9 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 .map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN)))
                 .collect();
             let sampled = raster.sample(ctx.working_crs, &points)?;
-            Values::Numbers(fill_missing(sampled, *missing, ind, objects, model, layer)?)
+            Values::Numbers(read::fill(ind, objects, sampled, &format!("lies where raster '{layer}' has no data (indicator '{}')", ind.key), Bad::Outside, model)?)
         }
-        Source::RasterZonal { layer, stat, radius_m, missing } => {
+        Source::RasterZonal { layer, stat, radius_m } => {
             let raster = context_raster(ctx, layer, model)?;
             let footprints: Vec<MultiPolygon<f64>> = objects
                 .geoms
@@ -298,20 +287,9 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 })
                 .collect();
             let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
-            Values::Numbers(fill_missing(zonal, *missing, ind, objects, model, layer)?)
+            Values::Numbers(read::fill(ind, objects, zonal, &format!("has no raster '{layer}' data in its footprint (indicator '{}')", ind.key), Bad::Outside, model)?)
         }
     })
-}
-
-fn fill_missing(v: Vec<Option<f64>>, missing: Option<f64>, ind: &Indicator, objects: &VectorLayer, model: &Model, layer: &str) -> Result<Vec<f64>> {
-    let v: Vec<Option<f64>> = v.into_iter().map(|x| x.or(missing)).collect();
-    let none = rows_where(&v, Option::is_none);
-    if !none.is_empty() {
-        return Err(objects.rows_err(Bad::Outside, none, |_| {
-            format!("lies where raster '{layer}' has no data; set `missing = …` on indicator '{}' in {} to score such objects", ind.key, model.file.display())
-        }));
-    }
-    Ok(v.into_iter().map(|x| x.expect("checked")).collect())
 }
 
 /// For each object, `measure` (metres of line, m² of polygon…) of the other
@@ -393,12 +371,13 @@ fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: 
         let mut holds = vec![true; objects.len()];
         for cond in &rule.when {
             let this: Vec<bool> = match model.indicators.iter().position(|i| i.key == cond.name) {
-                Some(k) => match &values[k] {
-                    Values::Numbers(v) => v.iter().map(|x| cond.holds_number(*x)).collect(),
-                    Values::Texts(t) => t.iter().map(|x| cond.holds_str(x)).collect(),
+                // Typed at parse time: numeric indicators meet number literals, categories text.
+                Some(k) => match (&values[k], &cond.value) {
+                    (Values::Numbers(v), Literal::Number(_)) => v.iter().map(|x| cond.holds_number(*x)).collect(),
+                    (Values::Texts(t), Literal::Text(_)) => t.iter().map(|x| cond.holds_text(x)).collect(),
+                    _ => unreachable!("veto conditions are typed when the model is read"),
                 },
-                // Not an indicator: a field of the objects; an empty value never triggers a veto.
-                None => objects.texts(&cond.name)?.iter().map(|t| t.as_deref().is_some_and(|s| cond.holds_str(s))).collect(),
+                None => read::field_condition(model, rule, cond, objects)?,
             };
             holds.iter_mut().zip(this).for_each(|(h, t)| *h &= t);
         }

@@ -43,9 +43,12 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
             }
         }
     }
+    let clipped: Vec<assess::Clipped> = records.iter().flat_map(|r| r.clipped.iter().cloned()).collect();
     let mut feature_counts = std::collections::BTreeMap::new();
     for name in assess::needed_layers(&config, &models) {
-        let merged_count = models.iter().zip(&merged).find(|(m, _)| m.objects() == name).map(|(_, (o, _))| o.len());
+        // A whole run counts the features it loaded, including those outside the district it does not score.
+        let outside = clipped.iter().filter(|c| c.layer == name).count();
+        let merged_count = models.iter().zip(&merged).find(|(m, _)| m.objects() == name).map(|(_, (o, _))| o.len() + outside);
         let count = match (merged_count, layers.vector(name)) {
             (Some(n), _) => Some(n),
             (None, Some(v)) => Some(v.len()),
@@ -69,7 +72,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
 
     let admin = assess::admin_units_of(&config)?;
     let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
-    let prepared = Prepared { config, models, layers, admin, how, rejects, feature_counts, units: records, load_time: start.elapsed() };
+    let prepared = Prepared { config, models, layers, admin, how, rejects, clipped, feature_counts, units: records, load_time: start.elapsed() };
     assess::assess_values(prepared, Some(merged), progress)
 }
 

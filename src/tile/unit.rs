@@ -37,6 +37,9 @@ pub struct UnitRecord {
     /// Objects owned, per domain id.
     pub objects: BTreeMap<String, usize>,
     pub rejects: usize,
+    /// Owned objects left out as outside the district (`clip_to_district`).
+    #[serde(default)]
+    pub clipped: Vec<crate::assess::Clipped>,
     pub seconds: f64,
     /// Peak resident memory of the unit's process (Linux VmHWM).
     pub peak_memory_mb: Option<f64>,
@@ -80,7 +83,7 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     }
 
     let bounds = assess::admin_units_of(&config)?.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
-    let mut read = core_and_halo(&unit, bounds, config.outside_tolerance_m, plan.halo_m);
+    let mut read = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.halo_m);
     // An owned line or polygon can stick out of the core by more than one
     // cell; then its reach needs more than the halo, and the unit reads again.
     let prepared = loop {
@@ -118,6 +121,7 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         keep_going,
         objects: results.iter().map(|(m, o, _)| (m.id.clone(), o.len())).collect(),
         rejects: rejects.len(),
+        clipped: prepared.clipped.iter().filter(|c| unit.owns(c.x, c.y)).cloned().collect(),
         seconds: start.elapsed().as_secs_f64(),
         peak_memory_mb: peak_memory_mb(),
     };

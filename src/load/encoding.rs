@@ -1,0 +1,142 @@
+//! Text encodings. Attribute text reaches sise as UTF-8 or not at all: a
+//! GBK Shapefile without a .cpg (what Chinese desktop GIS writes) or a GBK
+//! CSV is either decoded with the layer's `encoding` or refused, naming the
+//! encoding that does decode it. Mojibake never reaches an output.
+
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+
+use crate::config::LayerConfig;
+use crate::error::{Bad, Error, Result};
+
+/// What GDAL opens for a layer, so that its text arrives as UTF-8.
+pub struct Decoded {
+    /// The file GDAL opens: the layer's own, or a UTF-8 copy in GDAL's memory file system.
+    pub path: PathBuf,
+    /// Open options (the Shapefile driver's ENCODING).
+    pub options: Vec<String>,
+    /// The memory copy, removed when dropped (after the dataset).
+    pub mem: Option<MemFile>,
+}
+
+/// A file in GDAL's /vsimem/, unlinked on drop.
+pub struct MemFile(PathBuf);
+
+impl Drop for MemFile {
+    fn drop(&mut self) {
+        let _ = gdal::vsi::unlink_mem_file(&self.0);
+    }
+}
+
+enum Kind {
+    /// A Shapefile's .dbf: the driver recodes it.
+    Dbf(PathBuf),
+    /// A text format GDAL reads as UTF-8 (CSV, GeoJSON): sise decodes it.
+    Text,
+    /// Formats that are UTF-8 by definition (GeoPackage, FlatGeobuf…).
+    Other,
+}
+
+fn kind(path: &Path) -> Kind {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "shp" | "dbf" => {
+            let dbf = ["dbf", "DBF"].iter().map(|e| path.with_extension(e)).find(|p| p.exists()).unwrap_or_else(|| path.with_extension("dbf"));
+            Kind::Dbf(dbf)
+        }
+        "csv" | "tsv" | "txt" | "geojson" | "json" => Kind::Text,
+        _ => Kind::Other,
+    }
+}
+
+/// The encoding named by a layer's `encoding` key.
+fn named(cfg: &LayerConfig, label: &str) -> Result<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        Error::input(Bad::File, &cfg.path, None, format!("encoding = \"{label}\" is not an encoding sise knows; use e.g. \"GBK\", \"GB18030\", \"Big5\" or \"UTF-8\""))
+    })
+}
+
+/// The first common encoding that decodes `bytes` without error, for the message.
+fn guess(bytes: &[u8]) -> Option<&'static str> {
+    [encoding_rs::GB18030, encoding_rs::BIG5, encoding_rs::SHIFT_JIS, encoding_rs::EUC_KR]
+        .into_iter()
+        .find(|e| e.decode_without_bom_handling_and_without_replacement(bytes).is_some())
+        .map(|e| if e == encoding_rs::GB18030 { "GBK" } else { e.name() })
+}
+
+/// Refuse text that is not UTF-8 and names no encoding.
+fn not_utf8(file: &Path, bytes: &[u8], what: &str) -> Error {
+    let hint = match guess(bytes) {
+        Some(e) => format!("it decodes as {e}: add encoding = \"{e}\" to its [layers.*] entry"),
+        None => "add its encoding (e.g. encoding = \"GBK\") to its [layers.*] entry, or save it as UTF-8".into(),
+    };
+    Error::input(Bad::Type, file, None, format!("{what} is not UTF-8 and names no encoding; {hint}"))
+}
+
+/// Language driver ids (byte 29 of a .dbf) of code pages GDAL decodes itself.
+const CJK_LDIDS: [u8; 6] = [0x13, 0x4D, 0x4E, 0x4F, 0x7A, 0x7B];
+
+/// How to open `cfg`'s file so that every text GDAL returns is UTF-8.
+pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
+    let plain = || Decoded { path: cfg.path.clone(), options: Vec::new(), mem: None };
+    match (kind(&cfg.path), cfg.encoding.as_deref()) {
+        (Kind::Dbf(_), Some(label)) => {
+            let enc = named(cfg, label)?;
+            // GDAL recodes through iconv, which knows the WHATWG names encoding_rs gives.
+            Ok(Decoded { options: vec![format!("ENCODING={}", enc.name())], ..plain() })
+        }
+        (Kind::Dbf(dbf), None) => {
+            // A .cpg or a CJK language driver id tells GDAL itself; otherwise check the bytes.
+            if dbf.with_extension("cpg").exists() || dbf.with_extension("CPG").exists() {
+                return Ok(plain());
+            }
+            let Ok(bytes) = std::fs::read(&dbf) else { return Ok(plain()) };
+            // The text of a .dbf: the field names (11 bytes of each 32-byte
+            // descriptor after the 32-byte header) and the records.
+            let header = bytes.get(8..10).map_or(0, |h| u16::from_le_bytes([h[0], h[1]]) as usize).min(bytes.len());
+            let mut records: Vec<u8> = bytes.get(32..header).unwrap_or_default().chunks(32).filter(|d| d.len() == 32).flat_map(|d| d[..11].iter().copied().filter(|b| *b != 0).chain([b' '])).collect();
+            records.extend_from_slice(&bytes[header..]);
+            let records = &records[..];
+            if records.is_ascii() {
+                return Ok(plain());
+            }
+            if std::str::from_utf8(records).is_ok() {
+                return Ok(Decoded { options: vec!["ENCODING=UTF-8".into()], ..plain() });
+            }
+            if bytes.get(29).is_some_and(|l| CJK_LDIDS.contains(l)) {
+                return Ok(plain());
+            }
+            Err(not_utf8(&dbf, records, "the attribute table (.dbf, no .cpg file)"))
+        }
+        (Kind::Text, label) => {
+            let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
+            let enc = match label {
+                Some(l) => named(cfg, l)?,
+                None => {
+                    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                    if std::str::from_utf8(body).is_ok() {
+                        return Ok(plain());
+                    }
+                    return Err(not_utf8(&cfg.path, body, "its text"));
+                }
+            };
+            let (text, _, bad) = enc.decode(&bytes);
+            if bad {
+                return Err(Error::input(Bad::Type, &cfg.path, None, format!("some bytes are not valid {}; check the `encoding` of its [layers.*] entry", enc.name())));
+            }
+            let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
+            gdal::vsi::create_mem_file(&mem, text.into_owned().into_bytes())
+                .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
+            Ok(Decoded { path: mem.clone(), options: Vec::new(), mem: Some(MemFile(mem)) })
+        }
+        (Kind::Other, Some(label)) => Err(Error::input(
+            Bad::File,
+            &cfg.path,
+            None,
+            format!("encoding = \"{label}\" applies to Shapefiles (.dbf), CSV and GeoJSON; this format is always UTF-8, remove the key"),
+        )),
+        (Kind::Other, None) => Ok(plain()),
+    }
+}

@@ -1,0 +1,101 @@
+//! Why features lie outside the district: the cause their coordinates point
+//! to. Each hypothesis (GCJ-02/BD-09 offsets, swapped axes, another CRS) is
+//! tried on the features' own coordinates; the first that brings most of them
+//! into the district is named, otherwise they are simply outside.
+
+use gdal::vector::LayerAccess;
+use gdal::GdalOpenFlags;
+
+use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform};
+use crate::config::{LayerConfig, Offset};
+
+/// CRSs that Shanghai data is commonly delivered in, tried when no other cause fits.
+const COMMON_CRS: [(&str, &str); 6] = [
+    ("EPSG:4326", "WGS 84 longitude/latitude"),
+    ("EPSG:4490", "CGCS2000 longitude/latitude"),
+    ("EPSG:4549", "CGCS2000 / 3-degree GK CM 120E"),
+    ("EPSG:4528", "CGCS2000 / 3-degree GK zone 40"),
+    ("EPSG:32651", "WGS 84 / UTM zone 51N"),
+    ("EPSG:3857", "Web Mercator"),
+];
+
+/// The layer's CRS as PROJ takes it: the config's override, else the file's own.
+fn layer_crs(cfg: &LayerConfig) -> Option<String> {
+    if let Some(c) = &cfg.crs {
+        return Some(c.clone());
+    }
+    let ds = super::vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR).ok()?;
+    let layer = match &cfg.layer {
+        Some(l) => ds.layer_by_name(l).ok()?,
+        None => ds.layer(0).ok()?,
+    };
+    layer.spatial_ref()?.to_wkt().ok()
+}
+
+/// What the outside `points` (working CRS) look like, in words an assessor
+/// can act on; `inside` tests a working-CRS point against the district.
+pub fn diagnose(name: &str, cfg: &LayerConfig, working_crs: &str, points: &[(f64, f64)], inside: &dyn Fn(f64, f64) -> bool) -> String {
+    let sample: Vec<(f64, f64)> = points.iter().step_by((points.len() / 50).max(1)).copied().collect();
+    let most = |moved: &dyn Fn((f64, f64)) -> Option<(f64, f64)>| {
+        let hits = sample.iter().filter(|p| moved(**p).is_some_and(|(x, y)| inside(x, y))).count();
+        hits * 2 > sample.len()
+    };
+    let Some(src) = layer_crs(cfg) else { return simply_outside(name) };
+    let (Ok(to_src), Ok(from_src)) = (Transform::new(working_crs, &src), Transform::new(&src, working_crs)) else { return simply_outside(name) };
+    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&src).is_ok_and(|s| s.is_geographic());
+    // The coordinates as written in the file (the declared offset put back).
+    let original = |(x, y): (f64, f64)| -> Option<(f64, f64)> {
+        let (lon, lat) = to_src.point(x, y).ok()?;
+        Some(match cfg.offset {
+            Offset::None => (lon, lat),
+            Offset::Gcj02 => wgs84_to_gcj02(lon, lat),
+            Offset::Bd09 => {
+                let (gx, gy) = wgs84_to_gcj02(lon, lat);
+                gcj02_to_bd09(gx, gy)
+            }
+        })
+    };
+    // Hypotheses may give impossible longitudes/latitudes; PROJ would complain about each.
+    let lon_lat_ok = |(x, y): (f64, f64)| (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y);
+    let read_as = |offset: Offset, (x, y): (f64, f64)| -> Option<(f64, f64)> {
+        if geographic && !lon_lat_ok((x, y)) {
+            return None;
+        }
+        let (x, y) = match offset {
+            Offset::None => (x, y),
+            Offset::Gcj02 => gcj02_to_wgs84(x, y),
+            Offset::Bd09 => bd09_to_wgs84(x, y),
+        };
+        from_src.point(x, y).ok()
+    };
+    if geographic {
+        for (offset, word) in [(Offset::Gcj02, "gcj02"), (Offset::Bd09, "bd09")] {
+            if cfg.offset != offset && most(&|p| original(p).and_then(|o| read_as(offset, o))) {
+                return format!(
+                    "their coordinates look {}-offset (web-map coordinates, hundreds of metres off): set offset = \"{word}\" in [layers.{name}]",
+                    word.to_uppercase().replace("GCJ02", "GCJ-02").replace("BD09", "BD-09")
+                );
+            }
+        }
+        if cfg.offset != Offset::None && most(&|p| original(p).and_then(|o| read_as(Offset::None, o))) {
+            return format!("their coordinates look like plain WGS 84, not offset: remove offset from [layers.{name}]");
+        }
+    }
+    if most(&|p| original(p).and_then(|(x, y)| read_as(cfg.offset, (y, x)))) {
+        return format!("x and y look swapped (latitude given as longitude): swap the columns, or the axis order, of [layers.{name}]");
+    }
+    for (crs, words) in COMMON_CRS {
+        let Ok(t) = Transform::new(crs, working_crs) else { continue };
+        let cand_geographic = gdal::spatial_ref::SpatialRef::from_definition(crs).is_ok_and(|s| s.is_geographic());
+        if most(&|p| original(p).filter(|o| !cand_geographic || lon_lat_ok(*o)).and_then(|(x, y)| t.point(x, y).ok())) {
+            return format!("their coordinates look like {crs} ({words}), not the layer's CRS: set crs = \"{crs}\" in [layers.{name}]");
+        }
+    }
+    simply_outside(name)
+}
+
+fn simply_outside(name: &str) -> String {
+    format!(
+        "they are simply outside the district: if [layers.{name}] covers more than the district (a city-wide register), set clip_to_district = true there to leave them out, or raise outside_tolerance_m for objects just across the boundary"
+    )
+}

@@ -1,0 +1,249 @@
+//! The one typed reading of every value a model takes from its objects and
+//! their context layers: numbers through `value::number` with the units the
+//! model declares, category, control-grade and veto text folded by
+//! `value::fold`, and each empty value resolved by the `missing` rule of the
+//! indicator, control field or veto that reads it. Phase one, phase two,
+//! `sise validate` and work units all read through here, so they accept and
+//! refuse exactly the same values.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Bad, Error, Result};
+use crate::load::VectorLayer;
+use crate::model::{Condition, Indicator, Literal, Missing, Model, RawValue, Source, Var, Veto};
+use crate::value::RewriteCounts;
+
+use super::Context;
+
+/// Rows whose value is empty.
+pub fn empty_rows<T>(values: &[Option<T>]) -> Vec<usize> {
+    values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect()
+}
+
+/// The error for empty values that no `missing` rule resolves.
+fn missing_error(layer: &VectorLayer, rows: Vec<usize>, what: &str, rule_at: &str, model: &Model, bad: Bad) -> Error {
+    layer.rows_err(bad, rows, |_| {
+        format!(
+            "{what}; fill it in, or say what an empty value means with missing = \"reject\", \"zero\", \"worst\" or a number on {rule_at} in {}",
+            model.file.display()
+        )
+    })
+}
+
+/// The numbers of an indicator, with its `missing` rule applied to the
+/// empty ones (`what` says what is empty, for the message).
+pub fn fill(ind: &Indicator, layer: &VectorLayer, values: Vec<Option<f64>>, what: &str, bad: Bad, model: &Model) -> Result<Vec<f64>> {
+    let empty = empty_rows(&values);
+    if empty.is_empty() {
+        return Ok(values.into_iter().map(|v| v.expect("checked")).collect());
+    }
+    match ind.missing_value() {
+        Some(RawValue::Number(x)) => Ok(values.into_iter().map(|v| v.unwrap_or(x)).collect()),
+        _ => Err(missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), model, bad)),
+    }
+}
+
+/// A numeric field of the objects as indicator `ind` reads it.
+pub fn numbers(objects: &VectorLayer, field: &str, model: &Model) -> Result<Vec<Option<f64>>> {
+    objects.numbers(field, &model.units_of(None, field))
+}
+
+/// The category of every object for a categorical indicator (folded text).
+pub fn categories(ind: &Indicator, objects: &VectorLayer, field: &str, model: &Model) -> Result<Vec<String>> {
+    let keys = objects.keys(field)?;
+    let empty = empty_rows(&keys);
+    if empty.is_empty() {
+        return Ok(keys.into_iter().map(|k| k.expect("checked")).collect());
+    }
+    match ind.missing_value() {
+        Some(RawValue::Text(worst)) => Ok(keys.into_iter().map(|k| k.unwrap_or_else(|| worst.clone())).collect()),
+        _ => Err(missing_error(objects, empty, &format!("field '{field}' (indicator '{}') is empty", ind.key), &format!("indicator '{}'", ind.key), model, Bad::Field)),
+    }
+}
+
+/// The control factor (管控系数) of every object.
+pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>> {
+    let Some(c) = &model.control else {
+        return Ok(vec![1.0; objects.len()]);
+    };
+    let resolve_empty = |values: Vec<Option<f64>>| -> Result<Vec<f64>> {
+        let empty = empty_rows(&values);
+        if empty.is_empty() {
+            return Ok(values.into_iter().map(|v| v.expect("checked")).collect());
+        }
+        match c.missing_factor() {
+            Some(f) => Ok(values.into_iter().map(|v| v.unwrap_or(f)).collect()),
+            None => Err(missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", model, Bad::Field)),
+        }
+    };
+    match &c.factors {
+        Some(table) => {
+            let grades = objects.keys(&c.field)?;
+            let unknown: Vec<usize> = grades.iter().enumerate().filter(|(_, g)| g.as_ref().is_some_and(|g| !table.contains_key(g))).map(|(i, _)| i).collect();
+            if !unknown.is_empty() {
+                return Err(objects.rows_err(Bad::Range, unknown, |i| {
+                    format!(
+                        "control field '{}' is '{}', which [control] factors in {} does not list ({})",
+                        c.field,
+                        grades[i].as_deref().unwrap_or(""),
+                        model.file.display(),
+                        table.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                }));
+            }
+            resolve_empty(grades.iter().map(|g| g.as_ref().map(|g| table[g])).collect())
+        }
+        None => {
+            let f = resolve_empty(objects.numbers(&c.field, &[])?)?;
+            let bad: Vec<usize> = f.iter().enumerate().filter(|(_, f)| !(f.is_finite() && **f > 0.0)).map(|(i, _)| i).collect();
+            if !bad.is_empty() {
+                return Err(objects.rows_err(Bad::Range, bad, |i| format!("control factor field '{}' must be a positive number, found {}", c.field, f[i])));
+            }
+            Ok(f)
+        }
+    }
+}
+
+/// Whether a veto condition on a field of the objects holds for each
+/// object. The field is read as the literal's type: a number literal reads
+/// numbers (text that is not one is an error, never "false"), a text literal
+/// folded text. Empty values follow the rule's `missing`.
+pub fn field_condition(model: &Model, rule: &Veto, cond: &Condition, objects: &VectorLayer) -> Result<Vec<bool>> {
+    let what = format!("field '{}' of veto condition '{cond}' (line {}) is empty", cond.name, rule.line);
+    let rule_at = format!("the [[veto]] at line {}", rule.line);
+    let resolve = |holds: Vec<Option<bool>>, missing_holds: Option<bool>| -> Result<Vec<bool>> {
+        let empty = empty_rows(&holds);
+        match missing_holds {
+            _ if empty.is_empty() => Ok(holds.into_iter().map(|h| h.expect("checked")).collect()),
+            Some(m) => Ok(holds.into_iter().map(|h| h.unwrap_or(m)).collect()),
+            None => Err(missing_error(objects, empty, &what, &rule_at, model, Bad::Field)),
+        }
+    };
+    match &cond.value {
+        Literal::Number(_) => {
+            let values = objects.numbers(&cond.name, &model.units_of(None, &cond.name))?;
+            let missing_holds = match rule.missing {
+                Missing::Worst => Some(true),
+                Missing::Zero => Some(cond.holds_number(0.0)),
+                Missing::Value(v) => Some(cond.holds_number(v)),
+                Missing::Error | Missing::Reject => None,
+            };
+            resolve(values.into_iter().map(|v| v.map(|x| cond.holds_number(x))).collect(), missing_holds)
+        }
+        Literal::Text(_) => {
+            let values = objects.keys(&cond.name)?;
+            let missing_holds = match rule.missing {
+                Missing::Worst => Some(true),
+                Missing::Zero => Some(cond.holds_text("")),
+                Missing::Value(v) => Some(cond.holds_text(&v.to_string())),
+                Missing::Error | Missing::Reject => None,
+            };
+            resolve(values.iter().map(|v| v.as_deref().map(|x| cond.holds_text(x))).collect(), missing_holds)
+        }
+    }
+}
+
+/// Rows that a `missing = "reject"` rule leaves out of a domain, by layer.
+#[derive(Debug, Clone)]
+pub struct MissingRejects {
+    pub layer: String,
+    pub rows: Vec<usize>,
+    pub reason: String,
+}
+
+/// Every object (and context feature) that a `missing = "reject"` rule of
+/// the model leaves out: these never stop a run, with or without --keep-going.
+pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<MissingRejects>> {
+    let mut out: Vec<MissingRejects> = Vec::new();
+    let mut add = |layer: &str, rows: Vec<usize>, reason: String| {
+        if !rows.is_empty() {
+            out.push(MissingRejects { layer: layer.to_owned(), rows, reason });
+        }
+    };
+    let text_empty = |field: &str| -> Result<Vec<usize>> { Ok(empty_rows(&objects.keys(field)?)) };
+    for ind in model.indicators.iter().filter(|i| i.missing == Missing::Reject) {
+        let reason = |f: &str| format!("field '{f}' is empty; indicator '{}' has missing = \"reject\" in {}", ind.key, model.file.display());
+        match &ind.source {
+            Source::Attribute { field } if ind.normalise.is_categorical() => add(&objects.name, text_empty(field)?, reason(field)),
+            Source::Attribute { field } | Source::Age { field } => add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field)),
+            Source::Formula { vars, .. } => {
+                for v in vars {
+                    if let Var::Field(f) = v {
+                        add(&objects.name, empty_rows(&objects.numbers(f, &model.units_of(None, f))?), reason(f));
+                    }
+                }
+            }
+            Source::Within { layer, field: Some(f), .. } => {
+                if let Some(other) = ctx.vector(layer) {
+                    add(layer, empty_rows(&other.numbers(f, &model.units_of(Some(layer), f))?), reason(f));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(c) = model.control.as_ref().filter(|c| c.missing == Missing::Reject) {
+        let reason = format!("control field '{}' is empty; [control] has missing = \"reject\" in {}", c.field, model.file.display());
+        let rows = match c.factors {
+            Some(_) => text_empty(&c.field)?,
+            None => empty_rows(&objects.numbers(&c.field, &[])?),
+        };
+        add(&objects.name, rows, reason);
+    }
+    for rule in model.vetoes.iter().filter(|v| v.missing == Missing::Reject) {
+        for cond in rule.when.iter().filter(|c| !model.indicators.iter().any(|i| i.key == c.name)) {
+            let reason = format!("field '{}' is empty; the [[veto]] at line {} has missing = \"reject\" in {}", cond.name, rule.line, model.file.display());
+            let rows = match cond.value {
+                Literal::Text(_) => text_empty(&cond.name)?,
+                Literal::Number(_) => empty_rows(&objects.numbers(&cond.name, &model.units_of(None, &cond.name))?),
+            };
+            add(&objects.name, rows, reason);
+        }
+    }
+    // One entry per layer and row: the first rule that leaves a row out names it.
+    let mut seen: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
+    let mut merged: Vec<MissingRejects> = Vec::new();
+    for r in &out {
+        let n = if r.layer == objects.name { objects.len() } else { ctx.vector(&r.layer).map_or(0, VectorLayer::len) };
+        let taken = seen.entry(r.layer.as_str()).or_insert_with(|| vec![false; n]);
+        let rows: Vec<usize> = r.rows.iter().copied().filter(|&i| !std::mem::replace(&mut taken[i], true)).collect();
+        if !rows.is_empty() {
+            merged.push(MissingRejects { layer: r.layer.clone(), rows, reason: r.reason.clone() });
+        }
+    }
+    Ok(merged)
+}
+
+/// How often each rewrite was needed to read the numeric fields of the
+/// objects that the model reads (field → counts), for the manifest.
+pub fn rewrites(model: &Model, objects: &VectorLayer) -> Result<BTreeMap<String, RewriteCounts>> {
+    let mut fields: Vec<&str> = Vec::new();
+    for ind in &model.indicators {
+        match &ind.source {
+            Source::Attribute { field } if !ind.normalise.is_categorical() => fields.push(field),
+            Source::Age { field } => fields.push(field),
+            Source::Formula { vars, .. } => fields.extend(vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None })),
+            _ => {}
+        }
+    }
+    if let Some(c) = model.control.as_ref().filter(|c| c.factors.is_none()) {
+        fields.push(&c.field);
+    }
+    let is_indicator = |name: &str| model.indicators.iter().any(|i| i.key == name);
+    for rule in &model.vetoes {
+        fields.extend(rule.when.iter().filter(|c| matches!(c.value, Literal::Number(_)) && !is_indicator(&c.name)).map(|c| c.name.as_str()));
+    }
+    if let Some(w) = model.aggregate.weight_by.as_deref().filter(|w| !is_indicator(w)) {
+        fields.push(w);
+    }
+    fields.sort();
+    fields.dedup();
+    let mut out = BTreeMap::new();
+    for f in fields {
+        let units = if model.control.as_ref().is_some_and(|c| c.field == f && c.factors.is_none()) { vec![] } else { model.units_of(None, f) };
+        let counts = objects.read_numbers(f, &units)?.rewrites;
+        if !counts.is_empty() {
+            out.insert(f.to_owned(), counts);
+        }
+    }
+    Ok(out)
+}
