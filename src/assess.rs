@@ -43,6 +43,10 @@ pub struct Prepared {
     pub rejects: Vec<Reject>,
     /// Objects outside the district left out by `clip_to_district`.
     pub clipped: Vec<Clipped>,
+    /// Values of context layers' fields (e.g. a summed population) that
+    /// needed a rewrite to be read as numbers: layer → field → counts.
+    /// (A merged run has not loaded the context layers and leaves this empty.)
+    pub context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>>,
     /// Features per vector layer of the run (for reports; a merge has not
     /// loaded the context layers, so it counts them apart).
     pub feature_counts: BTreeMap<String, usize>,
@@ -162,8 +166,19 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
 
     let admin = admin_units(&config, &layers)?;
     let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects)?;
+    let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
     for m in &models {
         check_model(m, &config, &layers)?;
+        for ind in &m.indicators {
+            if let crate::model::Source::Within { layer, field: Some(f), .. } = &ind.source {
+                if let Some(v) = layers.vector(layer) {
+                    let counts = v.read_numbers(f, &m.units_of(Some(layer), f))?.rewrites;
+                    if !counts.is_empty() {
+                        context_rewrites.entry(layer.clone()).or_default().insert(f.clone(), counts);
+                    }
+                }
+            }
+        }
     }
     if !rejects.is_empty() {
         tracing::warn!(rejects = rejects.len(), "features left out while loading (--keep-going); see rejects.csv");
@@ -172,7 +187,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         Layer::Vector(v) => Some((name.clone(), v.len())),
         Layer::Raster(_) => None,
     }).collect();
-    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
 }
 
 /// An object left out because it lies outside the district (`clip_to_district`).
@@ -228,8 +243,11 @@ fn check_outside(config: &RunConfig, models: &[Model], admin: &AdminUnits, layer
                 let c = centroids[i].expect("outside has a centroid");
                 let (d, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
                 format!(
-                    "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {n} objects of the layer are outside, and {cause}",
-                    d, admin.names.get(z).map(String::as_str).unwrap_or("?")
+                    "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {} of the layer {} outside, and {cause}",
+                    d,
+                    admin.names.get(z).map(String::as_str).unwrap_or("?"),
+                    if n == 1 { "1 object".to_owned() } else { format!("{n} objects") },
+                    if n == 1 { "is" } else { "are" }
                 )
             };
             return Err(v.rows_err(Bad::Outside, outside, describe));

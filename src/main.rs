@@ -141,11 +141,18 @@ fn main() -> ExitCode {
         }
         Command::Validate { config } => sise::run::validate(config, &progress).map(|v| {
             let p = &v.prepared;
+            let words = |counts: &sise::value::RewriteCounts| -> String {
+                counts.iter().map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).collect::<Vec<_>>().join(", ")
+            };
             for (m, s) in p.models.iter().zip(&v.scores) {
                 println!("ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators", m.id, m.name, m.model_version, s.level.len(), m.objects(), m.indicators.len());
                 for (field, counts) in &s.rewrites {
-                    let what: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).collect();
-                    println!("    field '{field}': values read after rewriting ({})", what.join(", "));
+                    println!("    layer '{}' field '{field}': values read after rewriting ({})", m.objects(), words(counts));
+                }
+            }
+            for (layer, fields) in &p.context_rewrites {
+                for (field, counts) in fields {
+                    println!("ok  layer '{layer}' field '{field}': values read after rewriting ({})", words(counts));
                 }
             }
             for r in &v.rejects {

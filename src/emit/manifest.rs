@@ -83,8 +83,13 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     for r in &p.rejects {
         *rejects.entry(r.layer.clone()).or_default() += 1;
     }
-    // Values that needed a rewrite to be read as numbers ("1,200", "１２", "500米"), per domain and field.
-    let rewrites: BTreeMap<&str, _> = p.models.iter().zip(&a.domains).filter(|(_, d)| !d.scores.rewrites.is_empty()).map(|(m, d)| (m.id.as_str(), &d.scores.rewrites)).collect();
+    // Values that needed a rewrite to be read as numbers ("1,200", "１２", "500米"): layer → field → kind → count.
+    let mut rewrites = p.context_rewrites.clone();
+    for (m, d) in p.models.iter().zip(&a.domains) {
+        for (field, counts) in &d.scores.rewrites {
+            rewrites.entry(m.objects().to_owned()).or_default().insert(field.clone(), counts.clone());
+        }
+    }
     let mut clipped: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &p.clipped {
         *clipped.entry(c.layer.as_str()).or_default() += 1;

@@ -21,13 +21,18 @@ pub fn empty_rows<T>(values: &[Option<T>]) -> Vec<usize> {
 }
 
 /// The error for empty values that no `missing` rule resolves.
-fn missing_error(layer: &VectorLayer, rows: Vec<usize>, what: &str, rule_at: &str, model: &Model, bad: Bad) -> Error {
-    layer.rows_err(bad, rows, |_| {
-        format!(
-            "{what}; fill it in, or say what an empty value means with missing = \"reject\", \"zero\", \"worst\" or a number on {rule_at} in {}",
-            model.file.display()
-        )
-    })
+fn missing_error(layer: &VectorLayer, rows: Vec<usize>, what: &str, rule_at: &str, options: &str, model: &Model, bad: Bad) -> Error {
+    layer.rows_err(bad, rows, |_| format!("{what}; fill it in, or say what an empty value means with missing = {options} on {rule_at} in {}", model.file.display()))
+}
+
+/// The `missing` words an indicator may use, for messages.
+fn options_of(ind: &Indicator) -> &'static str {
+    match &ind.source {
+        Source::Attribute { .. } if ind.normalise.is_categorical() => "\"reject\" or \"worst\"",
+        Source::Within { .. } => "\"reject\", \"zero\" or a number",
+        Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. } => "\"worst\", \"zero\" or a number",
+        _ => "\"reject\", \"zero\", \"worst\" or a number",
+    }
 }
 
 /// The numbers of an indicator, with its `missing` rule applied to the
@@ -39,7 +44,7 @@ pub fn fill(ind: &Indicator, layer: &VectorLayer, values: Vec<Option<f64>>, what
     }
     match ind.missing_value() {
         Some(RawValue::Number(x)) => Ok(values.into_iter().map(|v| v.unwrap_or(x)).collect()),
-        _ => Err(missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), model, bad)),
+        _ => Err(missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), options_of(ind), model, bad)),
     }
 }
 
@@ -57,7 +62,7 @@ pub fn categories(ind: &Indicator, objects: &VectorLayer, field: &str, model: &M
     }
     match ind.missing_value() {
         Some(RawValue::Text(worst)) => Ok(keys.into_iter().map(|k| k.unwrap_or_else(|| worst.clone())).collect()),
-        _ => Err(missing_error(objects, empty, &format!("field '{field}' (indicator '{}') is empty", ind.key), &format!("indicator '{}'", ind.key), model, Bad::Field)),
+        _ => Err(missing_error(objects, empty, &format!("field '{field}' (indicator '{}') is empty", ind.key), &format!("indicator '{}'", ind.key), options_of(ind), model, Bad::Field)),
     }
 }
 
@@ -73,7 +78,7 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
         }
         match c.missing_factor() {
             Some(f) => Ok(values.into_iter().map(|v| v.unwrap_or(f)).collect()),
-            None => Err(missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", model, Bad::Field)),
+            None => Err(missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", "\"reject\", \"worst\" (the largest factor) or a factor", model, Bad::Field)),
         }
     };
     match &c.factors {
@@ -116,7 +121,7 @@ pub fn field_condition(model: &Model, rule: &Veto, cond: &Condition, objects: &V
         match missing_holds {
             _ if empty.is_empty() => Ok(holds.into_iter().map(|h| h.expect("checked")).collect()),
             Some(m) => Ok(holds.into_iter().map(|h| h.unwrap_or(m)).collect()),
-            None => Err(missing_error(objects, empty, &what, &rule_at, model, Bad::Field)),
+            None => Err(missing_error(objects, empty, &what, &rule_at, "\"reject\", \"zero\", \"worst\" (the condition holds) or a number", model, Bad::Field)),
         }
     };
     match &cond.value {

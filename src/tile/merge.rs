@@ -72,7 +72,8 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
 
     let admin = assess::admin_units_of(&config)?;
     let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
-    let prepared = Prepared { config, models, layers, admin, how, rejects, clipped, feature_counts, units: records, load_time: start.elapsed() };
+    let context_rewrites = Default::default();
+    let prepared = Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, load_time: start.elapsed() };
     assess::assess_values(prepared, Some(merged), progress)
 }
 

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Build the dirty-input corpus: inputs as they arrive from outside the
+project (full-width digits, thousands separators, units, "NaN", "约1", empty
+cells, GBK Shapefiles and CSVs without a declared encoding, objects across
+the district boundary, GCJ-02 coordinates declared as WGS84, swapped axes,
+markup and formulas in names) over the hand-made fixture.
+
+Each case is a folder cases/NAME/ with an assessment.toml; an accepted form
+has a twin NAME.clean/ with the clean values it must score exactly like.
+tests/dirty_input.rs runs them. Needs GDAL's ogr2ogr and PROJ's cs2cs.
+Rerun after changing a case: python3 tests/dirty-input/build.py
+"""
+import json
+import math
+import os
+import shutil
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "..", "fixtures", "handmade")
+CASES = os.path.join(HERE, "cases")
+BASE_CONFIG = open(os.path.join(FIXTURE, "assessment.toml"), encoding="utf-8").read()
+FILES = ["streets.geojson", "sites.geojson", "people.geojson", "pipes.geojson", "depth.asc",
+         "sites_model.toml", "pipes_model.toml", "depth_model.toml"]
+
+
+def fixture(name):
+    return open(os.path.join(FIXTURE, name), encoding="utf-8").read()
+
+
+def geojson(name):
+    return json.loads(fixture(name))
+
+
+def case(name, config_edits=(), files=None, run=None):
+    """Write CASES/name/: the fixture config with `config_edits` applied and
+    paths pointing back at the fixture for the files the case does not replace."""
+    d = os.path.join(CASES, name)
+    os.makedirs(d)
+    cfg = BASE_CONFIG
+    files = files or {}
+    for f in FILES:
+        if f not in files:
+            cfg = cfg.replace(f'"{f}"', f'"../../../fixtures/handmade/{f}"')
+    for old, new in config_edits:
+        assert old in cfg, (name, old)
+        cfg = cfg.replace(old, new)
+    open(os.path.join(d, "assessment.toml"), "w", encoding="utf-8").write(cfg)
+    for f, content in files.items():
+        path = os.path.join(d, f)
+        if callable(content):
+            content(path)
+        elif isinstance(content, bytes):
+            open(path, "wb").write(content)
+        else:
+            if not isinstance(content, str):
+                content = json.dumps(content, ensure_ascii=False, indent=1)
+            open(path, "w", encoding="utf-8").write(content)
+    return d
+
+
+def with_props(name, changes):
+    """The fixture layer with feature properties changed: {id: {field: value}}."""
+    fc = geojson(name)
+    for f in fc["features"]:
+        key = f["properties"].get("id", f["properties"].get("code"))
+        f["properties"].update(changes.get(key, {}))
+    return fc
+
+
+def without(name, ids):
+    fc = geojson(name)
+    fc["features"] = [f for f in fc["features"] if f["properties"].get("id") not in ids]
+    return fc
+
+
+def pair(name, dirty, clean, config_edits=(), extra=None):
+    """An accepted form and its clean twin; `dirty`/`clean` are {file: content}."""
+    case(name, config_edits, dict(dirty, **(extra or {})))
+    case(name + ".clean", config_edits, dict(clean, **(extra or {})))
+
+
+def model(old_new):
+    text = fixture("sites_model.toml")
+    for old, new in old_new:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def shapefile(source_geojson, encoding, keep_cpg=False):
+    """A writer of a Shapefile in `encoding` from a GeoJSON text, without a
+    .cpg and with language driver id 0, as older desktop GIS write them."""
+    def write(path):
+        src = path.replace(".shp", ".src.geojson")
+        open(src, "w", encoding="utf-8").write(source_geojson)
+        subprocess.run(["ogr2ogr", "-q", "-f", "ESRI Shapefile", path, src, "-a_srs", "EPSG:4549", "-lco", f"ENCODING={encoding}"], check=True)
+        os.remove(src)
+        cpg = path.replace(".shp", ".cpg")
+        if os.path.exists(cpg) and not keep_cpg:
+            os.remove(cpg)
+        dbf = path.replace(".shp", ".dbf")
+        data = bytearray(open(dbf, "rb").read())
+        data[29] = 0
+        open(dbf, "wb").write(bytes(data))
+    return write
+
+
+def to_lonlat(x, y):
+    """EPSG:4549 (x east, y north) to WGS84 longitude, latitude, through PROJ's cs2cs."""
+    out = subprocess.run(["cs2cs", "-f", "%.9f", "EPSG:4549", "EPSG:4326"], input=f"{y} {x}\n", capture_output=True, text=True, check=True).stdout
+    lat, lon = out.split()[:2]
+    return float(lon), float(lat)
+
+
+def wgs84_to_gcj02(lon, lat):
+    """The published GCJ-02 forward formula."""
+    a, ee = 6378245.0, 0.00669342162296594323
+    x, y = lon - 105.0, lat - 35.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    dlat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    dlat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    dlon += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlon += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    dlon += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * math.pi
+    magic = 1 - ee * math.sin(rad) ** 2
+    s = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * s) * math.pi)
+    dlon = (dlon * 180.0) / (a / s * math.cos(rad) * math.pi)
+    return lon + dlon, lat + dlat
+
+
+PEOPLE_CFG = 'path = "../../../fixtures/handmade/people.geojson"\ncrs = "EPSG:4549"'
+SITES_CFG = 'path = "../../../fixtures/handmade/sites.geojson"\ncrs = "EPSG:4549"'
+STREETS_CFG = 'path = "../../../fixtures/handmade/streets.geojson"\ncrs = "EPSG:4549"'
+
+shutil.rmtree(CASES, ignore_errors=True)
+
+# --- Numbers as people type them: accepted, scoring exactly like the clean values.
+pair("veto_full_width", {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": "１"}})},
+     {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": 1}})})
+pair("veto_thousands", {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": "1,000"}})},
+     {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": 1000}})})
+pair("numbers_rewritten",
+     {"people.geojson": with_props("people.geojson", {"P1": {"population": "1,000"}, "P2": {"population": "3，000"},
+                                                      "P3": {"population": "５００"}, "P4": {"population": " 4000 "}})},
+     {"people.geojson": with_props("people.geojson", {})})
+unit_model = model([('key = "pop_250m"\nname = "250米内人口"\n', 'key = "pop_250m"\nname = "250米内人口"\nunit = "人"\n')])
+pair("numbers_with_unit",
+     {"people.geojson": with_props("people.geojson", {"P1": {"population": "1000人"}, "P4": {"population": "4,000 人"}}), "sites_model.toml": unit_model},
+     {"people.geojson": with_props("people.geojson", {}), "sites_model.toml": unit_model})
+grade_d = model([("factors = { A = 0.5, B = 1.0 }", "factors = { A = 0.5, B = 1.0, D = 1.0 }"),
+                 ('[[veto]]\nwhen = "flag > 0"', '[[veto]]\nwhen = "grade == \\"D\\""\nlevel = 2\nreason = "D级单位"\n\n[[veto]]\nwhen = "flag > 0"')])
+pair("control_grade_spaces",
+     {"sites.geojson": with_props("sites.geojson", {"S1": {"grade": "D "}, "S2": {"grade": "Ａ"}, "S4": {"grade": "\u3000B"}}), "sites_model.toml": grade_d},
+     {"sites.geojson": with_props("sites.geojson", {"S1": {"grade": "D"}}), "sites_model.toml": grade_d})
+
+# --- Values that are not numbers: refused (class 13), never read as a guess.
+case("veto_approximate", files={"sites.geojson": with_props("sites.geojson", {"S3": {"flag": "约1"}})})
+case("number_nan", files={"people.geojson": with_props("people.geojson", {"P3": {"population": "NaN"}})})
+case("number_inf", files={"people.geojson": with_props("people.geojson", {"P3": {"population": "inf"}})})
+case("number_unknown", files={"people.geojson": with_props("people.geojson", {"P3": {"population": "不详"}})})
+case("number_wrong_unit", files={"people.geojson": with_props("people.geojson", {"P1": {"population": "1000户"}}), "sites_model.toml": unit_model})
+case("number_decimal_comma", files={"people.geojson": with_props("people.geojson", {"P1": {"population": "1,5"}})})
+# A numeric column (CSV typed by GDAL) holding NaN.
+case("number_nan_csv", [(PEOPLE_CFG, 'path = "people.csv"\ncrs = "EPSG:4549"\nx_field = "x"\ny_field = "y"')],
+     files={"people.csv": "id,population,x,y\nP1,1000,500100,3450300\nP2,3000,500600,3450900\nP3,NaN,501500,3450550\nP4,4000,501800,3450900\n"})
+
+# --- Missing values: the model says what they mean; never an implicit 0.
+case("empty_population", files={"people.geojson": with_props("people.geojson", {"P3": {"population": None}})})
+pair("empty_population_zero",
+     {"people.geojson": with_props("people.geojson", {"P3": {"population": None}}), "sites_model.toml": model([("radius_m = 250\n", "radius_m = 250\nmissing = \"zero\"\n")])},
+     {"people.geojson": with_props("people.geojson", {"P3": {"population": 0}}), "sites_model.toml": model([("radius_m = 250\n", "radius_m = 250\nmissing = \"zero\"\n")])})
+reject_model = model([("radius_m = 250\n", "radius_m = 250\nmissing = \"reject\"\n")])
+pair("empty_population_reject",
+     {"people.geojson": with_props("people.geojson", {"P3": {"population": ""}}), "sites_model.toml": reject_model},
+     {"people.geojson": without("people.geojson", {"P3"}), "sites_model.toml": reject_model})
+case("empty_flag", files={"sites.geojson": with_props("sites.geojson", {"S3": {"flag": None}})})
+worst_veto = model([('reason = "测试否决"', 'reason = "测试否决"\nmissing = "worst"')])
+pair("empty_flag_worst",
+     {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": None}}), "sites_model.toml": worst_veto},
+     {"sites.geojson": with_props("sites.geojson", {"S3": {"flag": 1}}), "sites_model.toml": worst_veto})
+worst_control = model([("factors = { A = 0.5, B = 1.0 }", "factors = { A = 0.5, B = 1.0 }\nmissing = \"worst\"")])
+pair("empty_grade_worst",
+     {"sites.geojson": with_props("sites.geojson", {"S2": {"grade": " "}}), "sites_model.toml": worst_control},
+     {"sites.geojson": with_props("sites.geojson", {"S2": {"grade": "B"}}), "sites_model.toml": worst_control})
+case("empty_category", files={"sites.geojson": with_props("sites.geojson", {"S4": {"cls": None}})})
+
+# --- Text encodings: GBK without a .cpg is decoded when declared, refused otherwise.
+streets_text = fixture("streets.geojson")
+case("gbk_streets", [(STREETS_CFG, 'path = "streets.shp"')], files={"streets.shp": shapefile(streets_text, "CP936")})
+case("gbk_streets_declared", [(STREETS_CFG, 'path = "streets.shp"\nencoding = "GBK"')], files={"streets.shp": shapefile(streets_text, "CP936")})
+case("gbk_streets_declared.clean", [(STREETS_CFG, 'path = "streets.shp"')], files={"streets.shp": shapefile(streets_text, "UTF-8", keep_cpg=True)})
+sites_named = with_props("sites.geojson", {"S1": {"name": "甲化工厂"}, "S2": {"name": "乙仓库"}, "S3": {"name": "丙加油站"}, "S4": {"name": "丁码头"}})
+case("gbk_sites", [(SITES_CFG, 'path = "sites.shp"')], files={"sites.shp": shapefile(json.dumps(sites_named, ensure_ascii=False), "CP936")})
+people_csv = "id,name,population,x,y\nP1,居民点甲,1000,500100,3450300\nP2,居民点乙,3000,500600,3450900\nP3,居民点丙,500,501500,3450550\nP4,居民点丁,4000,501800,3450900\n"
+csv_cfg = 'path = "people.csv"\ncrs = "EPSG:4549"\nx_field = "x"\ny_field = "y"'
+case("gbk_csv", [(PEOPLE_CFG, csv_cfg)], files={"people.csv": people_csv.encode("gbk")})
+case("gbk_csv_declared", [(PEOPLE_CFG, csv_cfg + '\nencoding = "GBK"')], files={"people.csv": people_csv.encode("gbk")})
+case("gbk_csv_declared.clean", [(PEOPLE_CFG, csv_cfg)], files={"people.csv": people_csv})
+
+# --- Objects outside the district are never the district's.
+far_s4 = with_props("sites.geojson", {})
+far_s4["features"][3]["geometry"]["coordinates"] = [504000, 3450800]  # 2 km east of 乙镇, inside the old 5 km margin
+case("outside_objects", files={"sites.geojson": far_s4})
+case("outside_objects_keep_going", files={"sites.geojson": far_s4})
+pair("outside_objects_clipped", {"sites.geojson": far_s4}, {"sites.geojson": far_s4},
+     config_edits=[('path = "sites.geojson"\ncrs = "EPSG:4549"\nid_field = "id"', 'path = "sites.geojson"\ncrs = "EPSG:4549"\nid_field = "id"\nclip_to_district = true')])
+# The twin without the far object, and without clip_to_district: what the clipped run must equal.
+shutil.rmtree(os.path.join(CASES, "outside_objects_clipped.clean"))
+case("outside_objects_clipped.clean", files={"sites.geojson": without("sites.geojson", {"S4"})})
+# GCJ-02 coordinates declared as plain WGS84: four sites near the east edge land ~400 m outside.
+rows = ["id,cls,grade,flag,lon,lat"]
+for sid, (x, y) in zip(["S1", "S2", "S3", "S4"], [(501850, 3450100), (501900, 3450400), (501950, 3450600), (501880, 3450850)]):
+    lon, lat = wgs84_to_gcj02(*to_lonlat(x, y))
+    rows.append(f"{sid},high,B,0,{lon:.7f},{lat:.7f}")
+gcj_cfg = 'path = "sites.csv"\ncrs = "EPSG:4326"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"'
+case("outside_gcj02", [(SITES_CFG + '\nid_field = "id"', gcj_cfg)], files={"sites.csv": "\n".join(rows) + "\n"})
+# Projected coordinates with x and y swapped.
+swapped = ["id,cls,grade,flag,x,y"] + [f"S{i + 1},high,B,0,{y},{x}" for i, (x, y) in enumerate([(500100, 3450100), (500600, 3450600), (501500, 3450500), (501800, 3450800)])]
+case("outside_swapped", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4549"\nx_field = "x"\ny_field = "y"\nid_field = "id"')],
+     files={"sites.csv": "\n".join(swapped) + "\n"})
+
+# --- Configs that `validate` must refuse exactly as `run` does (categories and grades are only known when scored).
+case("unknown_grade", files={"sites.geojson": with_props("sites.geojson", {"S2": {"grade": "C"}})})
+case("unknown_category", files={"sites.geojson": with_props("sites.geojson", {"S4": {"cls": "medium"}})})
+
+# --- Markup and formulas in every text the outputs carry.
+evil = {
+    "A01": {"name": "<img src=x onerror=alert(1)>甲街道", "code": "A01"},
+    "B02": {"name": "=HYPERLINK(\"http://evil.example\",\"乙镇\")", "code": "B02"},
+}
+streets_evil = with_props("streets.geojson", evil)
+sites_evil = with_props("sites.geojson", {})
+for f, new_id in zip(sites_evil["features"], ["<script>alert(1)</script>", "S\"2'<b>", "S3]]>", "=cmd|' /C calc'!A0"]):
+    f["properties"]["id"] = new_id
+people_evil = with_props("people.geojson", {})
+people_evil["features"][0]["properties"]["id"] = "@SUM(1+1)"
+pipes_evil = with_props("pipes.geojson", {})
+pipes_evil["features"][0]["properties"]["id"] = "+1-2<svg onload=alert(1)>"
+case("injection", [('district = "测试区"', 'district = "测试区<script>alert(1)</script>"')],
+     files={"streets.geojson": streets_evil, "sites.geojson": sites_evil, "people.geojson": people_evil, "pipes.geojson": pipes_evil})
+
+print("cases written to", CASES)
