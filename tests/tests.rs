@@ -5,6 +5,7 @@ mod common;
 mod bad_input;
 mod bench;
 mod crs;
+mod dirty_input;
 mod cycle;
 mod demo;
 mod handmade;

@@ -1,0 +1,252 @@
+//! The dirty-input corpus (tests/dirty-input/cases, built by build.py):
+//! inputs as they arrive from outside the project. Every value sise scores
+//! is one it understood: accepted forms score exactly like their clean
+//! twins, refused ones stop with the class, the file, the feature, the field
+//! and the fix, and leave nothing behind; text from the inputs stays text.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::common::*;
+
+fn case_dir(name: &str) -> PathBuf {
+    repo().join("tests/dirty-input/cases").join(name)
+}
+
+fn config(name: &str) -> String {
+    case_dir(name).join("assessment.toml").to_string_lossy().into_owned()
+}
+
+/// `sise run` on a case into a fresh root; returns the root's guard, the year folder and the process output.
+fn run_case(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let cfg = config(name);
+    let mut args = vec!["run", cfg.as_str(), "--out", root_of(&out)];
+    args.extend_from_slice(extra);
+    let o = sise(&args);
+    (tmp, out, o)
+}
+
+/// Refused: the exit code, every needle in the message, and no file written.
+fn refused(name: &str, extra: &[&str], code: i32, needles: &[&str]) {
+    let (tmp, out, o) = run_case(name, extra);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{name}: {e}");
+    for n in needles {
+        assert!(e.contains(n), "{name}: '{n}' not in: {e}");
+    }
+    assert!(!out.exists(), "{name}: an output folder was created");
+    let mut stack = vec![tmp.path().to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            assert!(p.is_dir(), "{name}: file left behind: {}", p.display());
+            stack.push(p);
+        }
+    }
+}
+
+macro_rules! refused {
+    ($($name:ident => $code:expr, [$($needle:expr),*];)*) => {$(
+        #[test]
+        fn $name() {
+            refused(stringify!($name), &[], $code, &[$($needle),*]);
+        }
+    )*};
+}
+
+refused! {
+    veto_approximate => 13, ["veto_approximate/sites.geojson", "'S3'", "field 'flag'", "'约1'", "approximate", "correct it in the file"];
+    number_nan => 13, ["number_nan/people.geojson", "'P3'", "field 'population'", "'NaN'", "not a finite number"];
+    number_inf => 13, ["number_inf/people.geojson", "'P3'", "field 'population'", "'inf'", "not a finite number"];
+    number_unknown => 13, ["number_unknown/people.geojson", "'P3'", "field 'population'", "'不详'", "not a number"];
+    number_wrong_unit => 13, ["'P1'", "field 'population'", "'1000户'", "unit '户' is not the model's unit (人)"];
+    number_decimal_comma => 13, ["'P1'", "'1,5'", "decimal comma"];
+    number_nan_csv => 13, ["number_nan_csv/people.csv", "'P3'", "field 'population'", "NaN"];
+    empty_population => 12, ["empty_population/people.geojson", "'P3'", "field 'population'", "is empty", "missing = \"reject\", \"zero\" or a number on indicator 'pop_250m'", "sites_model.toml"];
+    empty_flag => 12, ["empty_flag/sites.geojson", "'S3'", "field 'flag' of veto condition 'flag > 0'", "is empty", "on the [[veto]] at line 36"];
+    empty_category => 12, ["empty_category/sites.geojson", "'S4'", "field 'cls'", "missing = \"reject\" or \"worst\""];
+    gbk_streets => 13, ["gbk_streets/streets.dbf", "not UTF-8", "no .cpg", "decodes as GBK", "encoding = \"GBK\""];
+    gbk_sites => 13, ["gbk_sites/sites.dbf", "not UTF-8", "encoding = \"GBK\""];
+    gbk_csv => 13, ["gbk_csv/people.csv", "not UTF-8", "encoding = \"GBK\""];
+    outside_objects => 19, ["outside_objects/sites.geojson", "'S4'", "2000 m outside the district", "nearest 街镇 乙镇", "simply outside", "clip_to_district = true"];
+    outside_gcj02 => 19, ["outside_gcj02/sites.csv", "4 objects of the layer are outside", "GCJ-02", "offset = \"gcj02\""];
+    outside_swapped => 19, ["outside_swapped/sites.csv", "x and y look swapped"];
+    unknown_grade => 14, ["unknown_grade/sites.geojson", "'S2'", "control field 'grade' is 'C'", "(A, B)"];
+    unknown_category => 14, ["unknown_category/sites.geojson", "'S4'", "'medium'", "(high, low)"];
+}
+
+/// Objects outside the district are never the district's: --keep-going does not make them rejects.
+#[test]
+fn outside_objects_stop_the_run_even_with_keep_going() {
+    refused("outside_objects_keep_going", &["--keep-going"], 19, &["'S4'", "clip_to_district = true"]);
+}
+
+/// A dirty case and its clean twin score alike: every field of every domain
+/// layer, and the tables (unless the dirty one lists rejects the clean one
+/// lacks, which the summary then counts).
+fn scores_like_clean(name: &str) -> PathBuf {
+    let (t1, dirty, o) = run_case(name, &[]);
+    assert!(o.status.success(), "{name}: {}", stderr(&o));
+    let (_t2, clean, o) = run_case(&format!("{name}.clean"), &[]);
+    assert!(o.status.success(), "{name}.clean: {}", stderr(&o));
+    for layer in ["T01_sites", "T02_pipes", "T03_depth", "grid", "streets"] {
+        assert_eq!(read_layer(&dirty.join("sise.gpkg"), layer), read_layer(&clean.join("sise.gpkg"), layer), "{name}: layer {layer} differs from the clean input's");
+    }
+    let mut files = vec!["tables/domain_levels.csv", "tables/street_domain_levels.csv", "tables/major_risks.csv"];
+    if !dirty.join("rejects.csv").exists() {
+        files.extend(["summary.csv", "tables/coverage.csv"]);
+    }
+    for f in files {
+        assert_eq!(std::fs::read(dirty.join(f)).unwrap(), std::fs::read(clean.join(f)).unwrap(), "{name}: {f} differs from the clean input's");
+    }
+    // Keep the dirty outputs for further checks.
+    let keep = t1.keep().join("out/2024-2026/2024");
+    assert_eq!(keep, dirty);
+    dirty
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn cleanup(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.ancestors().nth(3).unwrap());
+}
+
+#[test]
+fn a_full_width_veto_flag_fires() {
+    let out = scores_like_clean("veto_full_width");
+    let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+    assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+    assert_eq!(num(&rows, "id", "S3", "level"), 1.0);
+    assert_eq!(manifest(&out)["counts"]["rewritten_values"]["sites"]["flag"]["full_width"], 1);
+    cleanup(&out);
+}
+
+#[test]
+fn a_veto_flag_with_thousands_separators_fires() {
+    let out = scores_like_clean("veto_thousands");
+    assert_eq!(value(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+    assert_eq!(manifest(&out)["counts"]["rewritten_values"]["sites"]["flag"]["thousands_separator"], 1);
+    cleanup(&out);
+}
+
+#[test]
+fn separators_full_width_digits_and_spaces_are_read_and_counted() {
+    let out = scores_like_clean("numbers_rewritten");
+    let counts = &manifest(&out)["counts"]["rewritten_values"]["people"]["population"];
+    // "1,000", "3，000" (full-width comma), "５００", " 4000 ".
+    assert_eq!((counts["thousands_separator"].as_u64(), counts["full_width"].as_u64(), counts["spaces"].as_u64()), (Some(2), Some(2), Some(1)), "{counts}");
+    cleanup(&out);
+}
+
+#[test]
+fn a_declared_unit_is_read() {
+    let out = scores_like_clean("numbers_with_unit");
+    assert_eq!(manifest(&out)["counts"]["rewritten_values"]["people"]["population"]["unit"], 2);
+    cleanup(&out);
+}
+
+#[test]
+fn control_grades_and_veto_strings_match_alike() {
+    // "D " passes the control table and the `grade == "D"` veto alike; "Ａ" is A.
+    let out = scores_like_clean("control_grade_spaces");
+    let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+    assert_eq!(value(&rows, "id", "S1", "veto_reason").as_deref(), Some("D级单位"));
+    assert_eq!(num(&rows, "id", "S2", "control_factor"), 0.5);
+    cleanup(&out);
+}
+
+#[test]
+fn missing_zero_counts_as_zero() {
+    let out = scores_like_clean("empty_population_zero");
+    cleanup(&out);
+}
+
+#[test]
+fn missing_reject_lists_the_feature_and_goes_on_without_keep_going() {
+    let out = scores_like_clean("empty_population_reject");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    assert!(rejects.lines().any(|l| l.starts_with("people,") && l.contains(",P3,T01,Field,12,") && l.contains("missing = \"\"reject\"\"")), "{rejects}");
+    assert_eq!(manifest(&out)["counts"]["rejects"]["people"], 1);
+    cleanup(&out);
+}
+
+#[test]
+fn missing_worst_fires_the_veto_and_takes_the_largest_factor() {
+    let out = scores_like_clean("empty_flag_worst");
+    assert_eq!(value(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+    cleanup(&out);
+    let out = scores_like_clean("empty_grade_worst");
+    assert_eq!(num(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S2", "control_factor"), 1.0);
+    cleanup(&out);
+}
+
+#[test]
+fn a_gbk_shapefile_with_its_encoding_gives_the_names_unchanged() {
+    let out = scores_like_clean("gbk_streets_declared");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains(",甲街道,") && summary.contains(",乙镇,"), "{summary}");
+    let report = std::fs::read_to_string(out.join("reports/T01_sites.html")).unwrap();
+    assert!(report.contains("甲街道") && !report.contains('\u{FFFD}'));
+    cleanup(&out);
+}
+
+#[test]
+fn a_gbk_csv_with_its_encoding_is_read() {
+    let out = scores_like_clean("gbk_csv_declared");
+    cleanup(&out);
+}
+
+#[test]
+fn clip_to_district_leaves_outside_objects_out_and_counts_them() {
+    let out = scores_like_clean("outside_objects_clipped");
+    // S4 is outside; T01 and T03 both score the layer, and it is counted once.
+    assert_eq!(manifest(&out)["counts"]["outside_district_left_out"]["sites"], 1);
+    cleanup(&out);
+}
+
+/// For every case of both corpora that `sise run` refuses, `sise validate`
+/// refuses it with the same exit code; what run accepts, validate accepts.
+#[test]
+fn validate_refuses_what_run_refuses_with_the_same_class() {
+    let mut cases: Vec<PathBuf> = Vec::new();
+    for corpus in ["tests/dirty-input/cases", "tests/bad-input/cases"] {
+        for e in std::fs::read_dir(repo().join(corpus)).unwrap() {
+            cases.push(e.unwrap().path());
+        }
+    }
+    cases.sort();
+    let mut refused = 0;
+    for dir in cases {
+        let cfg = dir.join("assessment.toml");
+        let tmp = tempfile::tempdir().unwrap();
+        let run = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().to_str().unwrap()]);
+        let validate = sise(&["validate", cfg.to_str().unwrap()]);
+        assert_eq!(validate.status.code(), run.status.code(), "{}: run says {}; validate says {}", dir.display(), stderr(&run), stderr(&validate));
+        refused += usize::from(!run.status.success());
+    }
+    assert!(refused >= 30, "only {refused} refused cases: the corpora are not being read");
+}
+
+/// Markup and formulas in 街镇 names, ids and the district name: every
+/// HTML/SVG/XML output parses with no element or attribute from the data,
+/// and CSV/XLSX cells read back as inert text (tests/injection/check.py).
+#[test]
+fn text_from_the_inputs_stays_text_in_every_output() {
+    let (_tmp, out, o) = run_case("injection", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let check = std::process::Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/injection/check.py"))
+        .arg(&out)
+        .output()
+        .expect("/usr/bin/python3 with openpyxl (scripts/setup.sh installs it)");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{report}{}", String::from_utf8_lossy(&check.stderr));
+    assert!(report.contains("ok checked"), "{report}");
+    // The GeoPackage keeps the names exactly as given.
+    let streets = read_layer(&out.join("sise.gpkg"), "streets");
+    assert!(streets.iter().any(|r| r.values().any(|v| v.as_deref() == Some("<img src=x onerror=alert(1)>甲街道"))), "{streets:?}");
+}
