@@ -16,7 +16,7 @@ Exit codes:
   10 input file missing or unreadable
   11 layer not found in its file
   12 field missing, or a feature without a needed value
-  13 value of the wrong type
+  13 value of the wrong type (not a number, NaN, an estimate), or text in an undeclared encoding
   14 value outside what the model declares (range, categories, control grades)
   15 empty layer
   16 null, empty or invalid geometry
@@ -92,7 +92,8 @@ pub enum Command {
         threads: Option<usize>,
         /// Score what can be scored: leave bad features out and list each, with its
         /// reason, in rejects.csv (counts in summary.csv). The default is strict:
-        /// the first bad feature stops the run with its exit code.
+        /// the first bad feature stops the run with its exit code. Scored objects
+        /// outside the district stop the run either way (see clip_to_district).
         #[arg(long)]
         keep_going: bool,
         /// Skip the run, exiting 0, when the config, models, inputs and sise
@@ -104,9 +105,13 @@ pub enum Command {
         pdf: bool,
     },
     /// Check a run configuration: open every layer and model, check fields,
-    /// CRS and geometry types, and score nothing.
+    /// CRS, geometry types and encodings, and read and score every value as a
+    /// run would, writing nothing.
     ///
-    /// Exits 0 when the run would start, otherwise explains what is wrong.
+    /// Exits 0 when the run would succeed, otherwise with the exit code the
+    /// run would give, explaining what is wrong. Lists the features that
+    /// `missing = "reject"` rules leave out and the values read after a
+    /// rewrite ("1,200", "１２", "500米").
     ///
     /// Example: sise validate layers/demo/assessment.toml
     #[command(after_long_help = EXIT_CODES)]

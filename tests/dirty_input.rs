@@ -250,3 +250,87 @@ fn text_from_the_inputs_stays_text_in_every_output() {
     let streets = read_layer(&out.join("sise.gpkg"), "streets");
     assert!(streets.iter().any(|r| r.values().any(|v| v.as_deref() == Some("<img src=x onerror=alert(1)>甲街道"))), "{streets:?}");
 }
+
+/// A number written as people write it: 0 plain, 1 full-width digits, 2
+/// thousands separators (ASCII or full-width comma), 3 spaces around, 4 the
+/// declared unit after it (where `unit` is given).
+fn rewritten(n: u32, style: usize, unit: Option<&str>) -> String {
+    let plain = n.to_string();
+    let grouped = |sep: char| {
+        let digits: Vec<char> = plain.chars().collect();
+        let mut s = String::new();
+        for (i, c) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                s.push(sep);
+            }
+            s.push(*c);
+        }
+        s
+    };
+    match (style, unit) {
+        (1, _) => plain.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect(),
+        (2, _) => grouped(if n % 2 == 0 { ',' } else { '，' }),
+        (3, _) => format!(" {plain}\u{3000}"),
+        (4, Some(u)) => format!("{}{u}", grouped(',')),
+        _ => plain,
+    }
+}
+
+/// The hand-made fixture with the given numbers, each written by `write`.
+fn fixture_with(pops: &[u32], flags: &[u32], years: &[u32], write: &dyn Fn(usize, u32, Option<&str>) -> serde_json::Value) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = copy_fixture("handmade");
+    let model = std::fs::read_to_string(dir.join("sites_model.toml")).unwrap().replace("name = \"250米内人口\"\n", "name = \"250米内人口\"\nunit = \"人\"\n");
+    std::fs::write(dir.join("sites_model.toml"), model).unwrap();
+    let mut k = 0;
+    let mut edit = |file: &str, field: &str, values: &[u32], unit: Option<&str>| {
+        let path = dir.join(file);
+        let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for (f, v) in fc["features"].as_array_mut().unwrap().iter_mut().zip(values) {
+            f["properties"][field] = write(k, *v, unit);
+            k += 1;
+        }
+        std::fs::write(&path, serde_json::to_string(&fc).unwrap()).unwrap();
+    };
+    edit("people.geojson", "population", pops, Some("人"));
+    edit("sites.geojson", "flag", flags, None);
+    edit("pipes.geojson", "install_year", years, None);
+    (tmp, dir)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+    /// For random clean inputs, rewriting every number into an accepted
+    /// variant (full-width, separators, spaces, units) gives byte-identical tables.
+    #[test]
+    fn rewritten_numbers_give_byte_identical_tables(
+        pops in proptest::collection::vec(0u32..6000, 4),
+        flags in proptest::collection::vec(0u32..3, 4),
+        years in proptest::collection::vec(1950u32..2024, 2),
+        styles in proptest::collection::vec(0usize..5, 10),
+    ) {
+        let (_c, clean) = fixture_with(&pops, &flags, &years, &|_, v, _| serde_json::json!(v));
+        let (_d, dirty) = fixture_with(&pops, &flags, &years, &|k, v, unit| serde_json::json!(rewritten(v, styles[k], unit)));
+        let run = |dir: &Path| {
+            let out = year_dir(dir.join("out"));
+            let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            out
+        };
+        let (a, b) = (run(&clean), run(&dirty));
+        for f in ["summary.csv", "tables/domain_levels.csv", "tables/street_domain_levels.csv", "tables/street_comprehensive.csv", "tables/major_risks.csv", "tables/coverage.csv"] {
+            proptest::prop_assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{} differs", f);
+        }
+        proptest::prop_assert_eq!(read_layer(&a.join("sise.gpkg"), "T01_sites"), read_layer(&b.join("sise.gpkg"), "T01_sites"));
+    }
+}
+
+#[test]
+fn the_number_variants_are_what_they_claim() {
+    assert_eq!(rewritten(1234, 1, None), "１２３４");
+    assert_eq!(rewritten(1234, 2, None), "1,234");
+    assert_eq!(rewritten(1235, 2, None), "1，235");
+    assert_eq!(rewritten(1234567, 4, Some("人")), "1,234,567人");
+    assert_eq!(rewritten(12, 3, None), " 12\u{3000}");
+    assert_eq!(rewritten(12, 4, None), "12");
+}

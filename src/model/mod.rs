@@ -1086,6 +1086,41 @@ admin = "mean"
     }
 
     #[test]
+    fn missing_rules_are_read_and_checked_against_the_source() {
+        let m = parse(&BASE.replace("linear = [0, 10]\n", "linear = [0, 10]\nmissing = \"worst\"\n")).unwrap();
+        assert_eq!(m.indicators[0].missing, Missing::Worst);
+        assert_eq!(m.indicators[0].worst_value(), Some(RawValue::Number(10.0)));
+        assert_eq!(parse(BASE).unwrap().indicators[0].missing, Missing::Error, "the default is error");
+        let m = parse(&BASE.replace("linear = [0, 10]\n", "linear = [0, 10]\nmissing = 3.5\n")).unwrap();
+        assert_eq!(m.indicators[0].missing_value(), Some(RawValue::Number(3.5)));
+        let e = message(&BASE.replace("linear = [0, 10]\n", "linear = [0, 10]\nmissing = \"skip\"\n"));
+        assert!(e.contains("missing = \"skip\"") && e.contains("\"worst\""), "{e}");
+        // A count has nothing that can be missing.
+        let e = message(&BASE.replace("radius_m = 500\n", "radius_m = 500\nmissing = \"zero\"\n"));
+        assert!(e.contains("`missing` does not apply to source = \"count_within\""), "{e}");
+        let e = message(&BASE.replace("linear = [0, 10]\n", "minmax = true\nmissing = \"worst\"\n"));
+        assert!(e.contains("needs a declared `range`"), "{e}");
+        let cats = BASE.replace("linear = [0, 10]\n", "categories = { \"Ｈｉｇｈ \" = 100, low = 10 }\nmissing = \"worst\"\n").replace("when = \"a >= 9\"", "when = \"a == \\\"high\\\"\"");
+        let m = parse(&cats).unwrap();
+        // Keys are folded like the values they match; the worst category is the highest-scoring one.
+        assert_eq!(m.indicators[0].worst_value(), Some(RawValue::Text("High".into())));
+        let e = message(&cats.replace("missing = \"worst\"", "missing = \"zero\""));
+        assert!(e.contains("categorical indicator has no number"), "{e}");
+        let e = message(&BASE.replace("[levels]", "[control]\nfield = \"g\"\nfactors = { A = 1.0 }\nmissing = \"zero\"\n\n[levels]"));
+        assert!(e.contains("[control] missing = \"zero\""), "{e}");
+        let e = message(&BASE.replace("[levels]", "[control]\nfield = \"g\"\nfactors = { A = 1.0, \"Ａ\" = 2.0 }\n\n[levels]"));
+        assert!(e.contains("two keys read as 'A'"), "{e}");
+    }
+
+    #[test]
+    fn veto_conditions_are_typed_against_indicators() {
+        let e = message(&BASE.replace("when = \"a >= 9\"", "when = \"a == \\\"9\\\"\""));
+        assert!(e.contains("compares the numeric indicator 'a' with text"), "{e}");
+        let m = parse(&BASE.replace("reason = \"测试\"", "reason = \"测试\"\nmissing = \"worst\"")).unwrap();
+        assert_eq!(m.vetoes[0].missing, Missing::Worst);
+    }
+
+    #[test]
     fn formulas_resolve_their_variables() {
         let text = BASE.replace(
             "[[veto]]",
