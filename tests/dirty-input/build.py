@@ -231,7 +231,7 @@ case("unknown_category", files={"sites.geojson": with_props("sites.geojson", {"S
 # --- Markup and formulas in every text the outputs carry.
 evil = {
     "A01": {"name": "<img src=x onerror=alert(1)>甲街道", "code": "A01"},
-    "B02": {"name": "=HYPERLINK(\"http://evil.example\",\"乙镇\")", "code": "B02"},
+    "B02": {"name": "=HYPERLINK(\"http://evil.example\",\"乙镇\")", "code": "B02\"/><x onclick=alert(1)>"},
 }
 streets_evil = with_props("streets.geojson", evil)
 sites_evil = with_props("sites.geojson", {})
