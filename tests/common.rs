@@ -84,3 +84,28 @@ pub fn run_config(config: &str) -> (tempfile::TempDir, PathBuf) {
     assert!(o.status.success(), "sise run {config} failed: {}", stderr(&o));
     (tmp, out)
 }
+
+/// `sise run` on `config` into a fresh root must exit with `code`, say every
+/// needle, and leave nothing behind: not a single file under the root.
+pub fn assert_refused(config: &Path, extra: &[&str], code: i32, needles: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let mut args = vec!["run", config.to_str().unwrap(), "--out", root_of(&out)];
+    args.extend_from_slice(extra);
+    let o = sise(&args);
+    let e = stderr(&o);
+    let name = config.display();
+    assert_eq!(o.status.code(), Some(code), "{name}: {e}");
+    for n in needles {
+        assert!(e.contains(n), "{name}: '{n}' not in: {e}");
+    }
+    assert!(!out.exists(), "{name}: an output folder was created");
+    let mut stack = vec![tmp.path().to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            assert!(p.is_dir(), "{name}: file left behind: {}", p.display());
+            stack.push(p);
+        }
+    }
+}

@@ -30,21 +30,7 @@ fn run_case(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, Output) 
 
 /// Refused: the exit code, every needle in the message, and no file written.
 fn refused(name: &str, extra: &[&str], code: i32, needles: &[&str]) {
-    let (tmp, out, o) = run_case(name, extra);
-    let e = stderr(&o);
-    assert_eq!(o.status.code(), Some(code), "{name}: {e}");
-    for n in needles {
-        assert!(e.contains(n), "{name}: '{n}' not in: {e}");
-    }
-    assert!(!out.exists(), "{name}: an output folder was created");
-    let mut stack = vec![tmp.path().to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let p = entry.unwrap().path();
-            assert!(p.is_dir(), "{name}: file left behind: {}", p.display());
-            stack.push(p);
-        }
-    }
+    assert_refused(&case_dir(name).join("assessment.toml"), extra, code, needles);
 }
 
 macro_rules! refused {
