@@ -140,6 +140,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
             });
         }
     }
+    check_weights(&config, &models)?;
     let needed = needed_layers(&config, &models);
 
     // Layers load in parallel, each through its own GDAL dataset and PROJ
@@ -188,6 +189,23 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         Layer::Raster(_) => None,
     }).collect();
     Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+}
+
+/// Comprehensive weights name exactly the run's domains: a typo would
+/// otherwise weigh a domain 0 without a word.
+fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> {
+    let crate::config::Comprehensive::Weighted { weights, .. } = &config.comprehensive else {
+        return Ok(());
+    };
+    let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+    let err = |message: String| Error::Config { file: config.file.clone(), message };
+    if let Some(k) = weights.keys().find(|k| !ids.contains(&k.as_str())) {
+        return Err(err(format!("comprehensive.weights names '{k}', which is not a domain of this run ({})", ids.join(", "))));
+    }
+    if let Some(id) = ids.iter().find(|id| !weights.contains_key(**id)) {
+        return Err(err(format!("comprehensive.weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)")));
+    }
+    Ok(())
 }
 
 /// An object left out because it lies outside the district (`clip_to_district`).

@@ -157,6 +157,24 @@ impl Thresholds {
         }
     }
 
+    /// The bands in words, for `sise models show` (English) and the reports
+    /// (Chinese): one text, so neither can misstate how a score equal to a
+    /// threshold is graded.
+    pub fn describe(&self, chinese: bool) -> String {
+        let op = match (self.compare, chinese) {
+            (Compare::AtLeast, _) => "≥",
+            (Compare::Above, true) => "＞",
+            (Compare::Above, false) => ">",
+        };
+        let band = |l: Level, t: f64| format!("{} {op} {t}", l.name_zh());
+        let bands = [band(Level::Major, self.red), band(Level::Significant, self.orange), band(Level::General, self.yellow)];
+        if chinese {
+            format!("{}，其余为{}", bands.join("，"), Level::Low.name_zh())
+        } else {
+            format!("{}, otherwise {}", bands.join(", "), Level::Low.name_zh())
+        }
+    }
+
     /// Thresholds must strictly decrease from red to yellow, or a band would be empty.
     pub fn check(&self) -> Result<(), String> {
         if self.red > self.orange && self.orange > self.yellow {
@@ -205,5 +223,14 @@ mod tests {
     fn worst_is_the_more_severe() {
         assert_eq!(Level::Low.worst(Level::Significant), Level::Significant);
         assert_eq!(Level::Major.worst(Level::General), Level::Major);
+    }
+
+    #[test]
+    fn bands_are_described_as_they_are_graded() {
+        let mut t = Thresholds::new(75.0, 55.0, 35.0);
+        assert_eq!(t.describe(true), "重大风险 ≥ 75，较大风险 ≥ 55，一般风险 ≥ 35，其余为低风险");
+        t.compare = Compare::Above;
+        assert_eq!(t.describe(true), "重大风险 ＞ 75，较大风险 ＞ 55，一般风险 ＞ 35，其余为低风险");
+        assert_eq!(t.describe(false), "重大风险 > 75, 较大风险 > 55, 一般风险 > 35, otherwise 低风险");
     }
 }

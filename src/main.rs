@@ -110,6 +110,12 @@ fn finished(r: &sise::run::RunReport, quiet: bool) {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug in sise, not bad input: say so and exit with the
+    // documented code 1 (not Rust's 101), from whichever thread it happened on.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("sise: internal error (a bug in sise; please report it with this message and the log): {info}");
+        std::process::exit(exit::INTERNAL.into());
+    }));
     let cli = Cli::parse();
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);

@@ -146,8 +146,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         },
         None => "无（现实风险 = 固有风险）".into(),
     };
-    let t = &m.thresholds;
-    let levels = format!("重大风险 ≥ {}，较大风险 ≥ {}，一般风险 ≥ {}，其余为低风险", t.red, t.orange, t.yellow);
+    let levels = m.thresholds.describe(true);
     let sources: Vec<Value> = std::iter::once(m.objects())
         .chain(m.context_layers())
         .map(|name| {

@@ -101,6 +101,15 @@ fn demo_run_writes_every_layer_with_levels() {
     // Every 街镇 of 普陀区 appears with a comprehensive level.
     let streets = read_layer(&gpkg, "streets");
     assert!(streets.iter().any(|r| r["street_name"].as_deref() == Some("桃浦镇")));
+    // Reports state the bands as each model grades them: D04 (LEC) with a strict ">".
+    let d04 = std::fs::read_to_string(out.join("reports/D04_industry_trade.html")).unwrap();
+    assert!(d04.contains("重大风险 ＞ 320，较大风险 ＞ 160，一般风险 ＞ 70，其余为低风险"), "D04 report misstates its bands");
+    let d01 = std::fs::read_to_string(out.join("reports/D01_hazardous_chemicals.html")).unwrap();
+    assert!(d01.contains("重大风险 ≥ ") && !d01.contains("重大风险 ＞"));
+    // The clipped metro stations: 2 of the 30 lie across the boundary, and the report says so.
+    assert_eq!(read_layer(&gpkg, "D11_rail_transit").len(), 28);
+    let d11 = std::fs::read_to_string(out.join("reports/D11_rail_transit.html")).unwrap();
+    assert!(d11.contains("有 2 个对象位于普陀区范围以外"), "D11 report does not say what it left out");
 }
 
 /// The demo outputs in the real QGIS client (Debian's qgis + python3-qgis,

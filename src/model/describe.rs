@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::{AggMethod, Method, Model, Normalise, Source, Stat};
-use crate::level::{Compare, Level};
 
 /// Text values (categories, control grades, veto strings) are matched
 /// trimmed and with full-width forms as half-width, nothing else.
@@ -151,22 +150,7 @@ impl Model {
             let factor = c.missing_factor().map(|f| format!(" (factor {f})")).unwrap_or_default();
             let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.describe());
         }
-        let t = &self.thresholds;
-        let op = match t.compare {
-            Compare::AtLeast => "≥",
-            Compare::Above => ">",
-        };
-        let _ = writeln!(
-            w,
-            "Levels: {} {op} {}, {} {op} {}, {} {op} {}, otherwise {}.",
-            Level::Major.name_zh(),
-            t.red,
-            Level::Significant.name_zh(),
-            t.orange,
-            Level::General.name_zh(),
-            t.yellow,
-            Level::Low.name_zh()
-        );
+        let _ = writeln!(w, "Levels: {}.", self.thresholds.describe(false));
         if self.vetoes.is_empty() {
             let _ = writeln!(w, "Veto rules (一票否决): none.");
         } else {
