@@ -18,9 +18,10 @@ use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
 
 use crate::error::Bad;
-use crate::load::{self, Layer, Layers, Reject, Strictness, VectorLayer};
+use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness, VectorLayer};
 use crate::model::AggMethod;
-use crate::model::{check::check_model, Model};
+use crate::model::Model;
+use crate::score::check::check_model;
 use crate::progress::Progress;
 use crate::score::{self, DomainScores};
 
@@ -51,7 +52,7 @@ pub struct Prepared {
     /// loaded the context layers, so it counts them apart).
     pub feature_counts: BTreeMap<String, usize>,
     /// The work units a merged run was put together from (empty for a whole run).
-    pub units: Vec<crate::tile::UnitRecord>,
+    pub units: Vec<crate::unit::UnitRecord>,
     pub load_time: Duration,
 }
 
@@ -208,16 +209,6 @@ fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> {
     Ok(())
 }
 
-/// An object left out because it lies outside the district (`clip_to_district`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Clipped {
-    pub layer: String,
-    pub id: String,
-    /// Its centroid (working CRS), so a work unit counts only those it owns.
-    pub x: f64,
-    pub y: f64,
-}
-
 /// Objects outside the district are never counted as the district's: their
 /// centroid must lie in a 街镇 (or within `outside_tolerance_m` of one). They
 /// stop the run (class 19, with or without --keep-going, naming the cause
@@ -341,7 +332,7 @@ pub fn score_with_rejects<T>(
     m: &Model,
     p: &Prepared,
     rejects: &mut Vec<Reject>,
-    owner: Option<&crate::tile::Unit>,
+    owner: Option<&crate::unit::Unit>,
     score: impl Fn(&Model, &VectorLayer, &score::Context) -> Result<T>,
 ) -> Result<(T, Option<VectorLayer>)> {
     let config = &p.config;

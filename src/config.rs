@@ -230,10 +230,28 @@ impl RunConfig {
             outside_tolerance_m: raw.outside_tolerance_m,
             context_margin_m: raw.context_margin_m,
             layers,
-            domains: crate::model::expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
+            domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })
     }
+}
+
+/// Model files to run: files as given; a folder contributes every `*.toml` in it, sorted by name.
+pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use crate::emit::vector::{write_gpkg, StyleRow};
 use crate::emit::{Column as OutColumn, OutLayer};
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::load::{vector, GeomKind, Strictness, VectorLayer};
+use crate::load::{vector, Strictness, VectorLayer};
+use crate::model::GeomKind;
 
 /// How an object changed between the two years (codes as in [`style::CHANGES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -17,5 +17,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod stage;
 pub mod tile;
+pub mod unit;
 pub mod value;

@@ -37,7 +37,7 @@ fn init_logging(cli: &Cli) {
 fn load_models(source: &ModelSource) -> sise::error::Result<Vec<Model>> {
     let files = match &source.config {
         Some(c) => sise::config::RunConfig::from_file(c)?.domains,
-        None => sise::model::expand_paths(std::slice::from_ref(&source.dir))
+        None => sise::config::expand_paths(std::slice::from_ref(&source.dir))
             .map_err(|e| sise::error::Error::Config { file: source.dir.clone(), message: format!("cannot read the folder: {e}") })?,
     };
     files.iter().map(|f| Model::from_file(f)).collect()
@@ -79,7 +79,7 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
         None => to.parent().unwrap_or(std::path::Path::new(".")).join(format!("compare-{}-{}", c.from, c.to)),
     };
     let crs = sise::cycle::crs_of(to)?;
-    sise::run::staged(&dest, |dir| sise::cycle::write(&c, dir, &crs).map(|_| ()))?;
+    sise::stage::staged(&dest, |dir| sise::cycle::write(&c, dir, &crs).map(|_| ()))?;
     let moved: usize = c.domains.iter().map(|d| d.objects.iter().filter(|o| matches!(o.3, sise::cycle::Change::Up | sise::cycle::Change::Down)).count()).sum();
     tracing::info!(domains = c.domains.len(), changed_level = moved, "comparison {} → {} written to {}", c.from, c.to, dest.display());
     println!("{}", dest.display());
@@ -143,7 +143,7 @@ fn main() -> ExitCode {
                 return code;
             }
             let opts = sise::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf };
-            sise::run::merge(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
+            sise::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Validate { config } => sise::run::validate(config, &progress).map(|v| {
             let p = &v.prepared;

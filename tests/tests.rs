@@ -2,6 +2,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod bench;
 mod crs;

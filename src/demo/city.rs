@@ -18,7 +18,7 @@ use super::{fresh, table, Density, Val, WORKING_CRS};
 use crate::emit::vector::write as write_ogr;
 use crate::error::{Error, Result};
 use crate::load::crs::Transform;
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 
 /// District area at scale 1 (km²).
 const AREA_KM2: f64 = 1200.0;

@@ -27,7 +27,8 @@ use crate::emit::vector::write as write_ogr;
 use crate::emit::{Column, OutLayer};
 use crate::error::{Bad, Error, Result};
 use crate::load::crs::{wgs84_to_gcj02, Transform};
-use crate::load::{vector, GeomKind, Strictness};
+use crate::load::{vector, Strictness};
+use crate::model::GeomKind;
 
 /// The CRS the demo is built in (and the demo run's working CRS).
 pub const WORKING_CRS: &str = "EPSG:4549";

@@ -16,7 +16,7 @@ use resvg::{tiny_skia, usvg};
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::{Level, Palette};
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 
 const WIDTH: f64 = 1600.0;
 const HEIGHT: f64 = 1200.0;

@@ -11,7 +11,6 @@ pub mod qgis;
 pub mod style;
 pub mod summary;
 pub mod tables;
-pub mod unit;
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +20,7 @@ use crate::aggregate::ZoneResult;
 use crate::error::{Error, Result};
 use crate::assess::Assessment;
 use crate::level::{Level, Palette};
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 use crate::score::Values as ScoreValues;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,7 @@ use super::{domain_level_column, OutLayer};
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Palette;
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 
 /// One layer entry of the project: a view of a GeoPackage layer with a style.
 struct Entry<'a> {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::OutLayer;
 use crate::level::{Level, Palette};
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 
 /// The QGIS version the styles are written for (Debian 12's); later versions read them too.
 pub const QGIS_VERSION: &str = "3.22.16-Białowieża";

@@ -12,7 +12,7 @@ use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
 
 use super::{OutLayer, Values};
 use crate::error::{Error, Result};
-use crate::load::GeomKind;
+use crate::model::GeomKind;
 
 /// The declared geometry type: lines and polygons are promoted to multi, so a
 /// layer mixing single and multi parts still has one type.

@@ -6,7 +6,6 @@ pub mod crs;
 pub mod encoding;
 pub mod outside;
 pub mod raster;
-pub mod unit;
 pub mod vector;
 
 use std::collections::BTreeMap;
@@ -16,7 +15,7 @@ use gdal::GdalOpenFlags;
 use geo_types::Rect;
 
 pub use raster::Raster;
-pub use vector::{GeomKind, Numbers, VectorLayer};
+pub use vector::{Numbers, VectorLayer};
 
 use crate::config::{LayerConfig, RunConfig};
 use crate::error::{Bad, Error, Result};

@@ -9,6 +9,16 @@ use gdal::GdalOpenFlags;
 use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform};
 use crate::config::{LayerConfig, Offset};
 
+/// An object left out because it lies outside the district (`clip_to_district`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Clipped {
+    pub layer: String,
+    pub id: String,
+    /// Its centroid (working CRS), so a work unit counts only those it owns.
+    pub x: f64,
+    pub y: f64,
+}
+
 /// CRSs that Shanghai data is commonly delivered in, tried when no other cause fits.
 const COMMON_CRS: [(&str, &str); 6] = [
     ("EPSG:4326", "WGS 84 longitude/latitude"),

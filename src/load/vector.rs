@@ -12,47 +12,18 @@ use polars::prelude::*;
 use super::crs::{remove_offset, Transform};
 use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
+use crate::model::GeomKind;
 use crate::error::{Bad, Error, Result};
 use crate::value::{NotANumber, RewriteCounts};
 
-/// The kind of geometry a layer holds; multi-geometries count as their single kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GeomKind {
-    Point,
-    Line,
-    Polygon,
-}
-
-impl GeomKind {
-    pub fn of(g: &Geometry<f64>) -> Option<GeomKind> {
-        match g {
-            Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomKind::Point),
-            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => Some(GeomKind::Line),
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => {
-                Some(GeomKind::Polygon)
-            }
-            Geometry::GeometryCollection(_) => None,
-        }
-    }
-
-    /// The kind of an OGR geometry type (a feature's, or a layer's declared one).
-    fn of_ogr(t: gdal::vector::OGRwkbGeometryType::Type) -> Option<GeomKind> {
-        use gdal::vector::{geometry_type_flatten, OGRwkbGeometryType as T};
-        match geometry_type_flatten(t) {
-            T::wkbPolygon | T::wkbMultiPolygon => Some(GeomKind::Polygon),
-            T::wkbLineString | T::wkbMultiLineString => Some(GeomKind::Line),
-            T::wkbPoint | T::wkbMultiPoint => Some(GeomKind::Point),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            GeomKind::Point => "point",
-            GeomKind::Line => "line",
-            GeomKind::Polygon => "polygon",
-        }
+/// The kind of an OGR geometry type (a feature's, or a layer's declared one).
+fn kind_of_ogr(t: gdal::vector::OGRwkbGeometryType::Type) -> Option<GeomKind> {
+    use gdal::vector::{geometry_type_flatten, OGRwkbGeometryType as T};
+    match geometry_type_flatten(t) {
+        T::wkbPolygon | T::wkbMultiPolygon => Some(GeomKind::Polygon),
+        T::wkbLineString | T::wkbMultiLineString => Some(GeomKind::Line),
+        T::wkbPoint | T::wkbMultiPoint => Some(GeomKind::Point),
+        _ => None,
     }
 }
 
@@ -272,7 +243,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         };
         // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
         let repaired;
-        let g = if matches!(GeomKind::of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
+        let g = if matches!(kind_of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
             if !how.make_valid {
                 reject(
                     Bad::Geometry,
@@ -339,7 +310,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     let kind = match (kind, clip) {
         (Some(k), _) => k,
         // A clipped read may hold nothing; the declared type says what it would hold.
-        (None, Some(_)) => GeomKind::of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
+        (None, Some(_)) => kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
         (None, None) => return Err(lerr(Bad::Empty, "the layer has no usable features".into())),
     };
     let attrs = DataFrame::new(columns.into_iter().zip(&fields).map(|(c, (n, _))| c.finish(n)).collect())

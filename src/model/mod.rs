@@ -7,9 +7,9 @@
 //! `check.rs` then checks a model against the layers of a run.
 
 pub mod ahp;
-pub mod check;
 mod condition;
 mod describe;
+mod geometry;
 mod missing;
 
 use std::collections::{BTreeMap, HashSet};
@@ -19,11 +19,11 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use condition::{Condition, Literal, Op};
+pub use geometry::GeomKind;
 pub use missing::{Missing, RawValue};
 
 use crate::error::{Error, Result};
 use crate::level::{Level, Thresholds};
-use crate::load::GeomKind;
 
 /// How indicator scores combine into the inherent (固有) risk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -448,38 +448,9 @@ struct RawAggregate {
     density_levels: Option<Thresholds>,
 }
 
-impl<'de> Deserialize<'de> for GeomKind {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        match String::deserialize(d)?.as_str() {
-            "point" => Ok(GeomKind::Point),
-            "line" => Ok(GeomKind::Line),
-            "polygon" => Ok(GeomKind::Polygon),
-            other => Err(serde::de::Error::custom(format!("unknown geometry '{other}', expected point, line or polygon"))),
-        }
-    }
-}
-
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
-}
-
-/// Model files to run: files as given; a folder contributes every `*.toml` in it, sorted by name.
-pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            files.sort();
-            out.extend(files);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
 }
 
 impl Model {

@@ -5,6 +5,7 @@
 //! aligned with the object layer's rows. Objects are scored in parallel
 //! (rayon); results do not depend on the thread count.
 
+pub mod check;
 pub mod read;
 pub mod spatial;
 
@@ -394,7 +395,8 @@ fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{GeomKind, Layer};
+    use crate::load::Layer;
+    use crate::model::GeomKind;
     use polars::prelude::*;
     use std::path::Path;
 

@@ -8,7 +8,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::unit::{unit_dir, UnitRecord};
+use super::unit::unit_dir;
+use super::UnitRecord;
 use super::Plan;
 use crate::assess::{self, Assessment, Prepared};
 use crate::config::RunConfig;
@@ -16,6 +17,16 @@ use crate::error::{Error, Result};
 use crate::load::{self, Layers, Reject, Strictness};
 use crate::model::Model;
 use crate::progress::Progress;
+use crate::run::{RunOptions, RunReport};
+
+/// `sise merge`: the units of `plan` in `units`, assessed and written as a
+/// whole run of the plan's config (or `config_path`) would be.
+pub fn run(plan_path: &Path, units: &Path, config_path: Option<&Path>, root: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
+    let plan = Plan::read(plan_path)?;
+    let config = RunConfig::from_file(config_path.unwrap_or(&plan.config))?;
+    plan.check(&config, plan_path)?;
+    crate::run::assess_and_write(config, root, opts, progress, |config| assess(config, &plan, units, progress))
+}
 
 /// Read every unit of `plan` from `units` and assess the merged district.
 pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress) -> Result<Assessment> {
@@ -28,7 +39,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     for m in &models {
         let paths: Vec<_> = plan.units.iter().map(|u| unit_dir(units, u.index).join(format!("{}.parquet", m.id))).collect();
         let file = &config.layers.get(m.objects()).ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?.path;
-        merged.push(load::unit::read_objects(&paths, m, m.objects(), file)?);
+        merged.push(crate::unit::store::read_objects(&paths, m, m.objects(), file)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -43,7 +54,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
             }
         }
     }
-    let clipped: Vec<assess::Clipped> = records.iter().flat_map(|r| r.clipped.iter().cloned()).collect();
+    let clipped: Vec<crate::load::outside::Clipped> = records.iter().flat_map(|r| r.clipped.iter().cloned()).collect();
     let mut feature_counts = std::collections::BTreeMap::new();
     for name in assess::needed_layers(&config, &models) {
         // A whole run counts the features it loaded, including those outside the district it does not score.

@@ -21,7 +21,6 @@ pub mod unit;
 
 use std::path::{Path, PathBuf};
 
-use geo::Centroid;
 use sha2::{Digest, Sha256};
 
 use geo_types::Rect;
@@ -63,30 +62,7 @@ impl std::str::FromStr for Tiling {
     }
 }
 
-/// One work unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Unit {
-    pub index: usize,
-    /// Core [x_min, y_min, x_max, y_max] in the working CRS; `None` where the
-    /// core is open to the outside. A point is in the core when
-    /// x_min ≤ x < x_max and y_min ≤ y < y_max.
-    pub core: [Option<f64>; 4],
-}
-
-impl Unit {
-    /// Whether this unit owns a feature with this centroid.
-    pub fn owns(&self, x: f64, y: f64) -> bool {
-        let [x0, y0, x1, y1] = self.core;
-        x0.is_none_or(|v| x >= v) && y0.is_none_or(|v| y >= v) && x1.is_none_or(|v| x < v) && y1.is_none_or(|v| y < v)
-    }
-
-    /// The rows of `layer` whose centroid this unit owns.
-    pub fn owned_rows(&self, layer: &crate::load::VectorLayer) -> Vec<usize> {
-        (0..layer.len()).filter(|&i| layer.geoms[i].centroid().is_some_and(|c| self.owns(c.x(), c.y()))).collect()
-    }
-}
-
-pub use unit::UnitRecord;
+pub use crate::unit::{Unit, UnitRecord};
 
 /// A partition plan, written as JSON for the engine's job scripts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

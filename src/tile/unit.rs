@@ -7,43 +7,19 @@
 //! same staged rename: a unit folder is complete or absent, and a rerun
 //! replaces it whole).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use geo::BoundingRect;
 use geo_types::{coord, Rect};
-use serde::{Deserialize, Serialize};
 
-use super::{reach, Plan, Unit};
+use super::{reach, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::progress::Progress;
 use crate::score;
-
-/// What a finished unit reports, in `UNITS/K/unit.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitRecord {
-    pub index: usize,
-    pub core: [Option<f64>; 4],
-    /// The rectangle read from every layer but the 街镇 (working CRS).
-    pub read: [f64; 4],
-    /// The plan's fingerprint (config and models) the unit ran with.
-    pub fingerprint: String,
-    pub sise_version: String,
-    pub keep_going: bool,
-    /// Objects owned, per domain id.
-    pub objects: BTreeMap<String, usize>,
-    pub rejects: usize,
-    /// Owned objects left out as outside the district (`clip_to_district`).
-    #[serde(default)]
-    pub clipped: Vec<crate::assess::Clipped>,
-    pub seconds: f64,
-    /// Peak resident memory of the unit's process (Linux VmHWM).
-    pub peak_memory_mb: Option<f64>,
-}
 
 /// The unit's folder under the units folder.
 pub fn unit_dir(units: &Path, index: usize) -> PathBuf {
@@ -125,9 +101,9 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         seconds: start.elapsed().as_secs_f64(),
         peak_memory_mb: peak_memory_mb(),
     };
-    crate::run::staged(&unit_dir(units, index), |dir| {
+    crate::stage::staged(&unit_dir(units, index), |dir| {
         for (m, objects, values) in &results {
-            crate::emit::unit::write_objects(&dir.join(format!("{}.parquet", m.id)), objects, values, m)?;
+            crate::unit::store::write_objects(&dir.join(format!("{}.parquet", m.id)), objects, values, m)?;
         }
         let json = |name: &str, v: serde_json::Value| {
             let path = dir.join(name);

@@ -4,8 +4,8 @@
 
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
-use crate::load::{GeomKind, Layer, Layers, VectorLayer};
-use crate::model::{Model, Source, Var};
+use crate::load::{Layer, Layers, VectorLayer};
+use crate::model::{GeomKind, Model, Source, Var};
 
 /// Column names every domain layer has; an indicator key may not shadow them.
 pub const RESERVED: [&str; 10] =

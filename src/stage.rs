@@ -1,0 +1,150 @@
+//! Outputs that appear all at once or not at all: a folder is written into
+//! a staging folder beside its destination and renamed into place only when
+//! everything succeeded, under a lock file that keeps two writers apart and
+//! lets a later run clean up after a killed one. Used by runs, merges and
+//! work units alike.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Write a folder of outputs atomically: `write` fills a staging folder that
+/// replaces `dest` only when it succeeded; the lock keeps other runs out.
+pub fn staged(dest: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let _lock = Lock::acquire(dest)?;
+    recover(dest)?;
+    let staging = Staging::new(dest)?;
+    write(&staging.path)?;
+    staging.commit()
+}
+
+/// `.NAME.sise-SUFFIX` beside the destination.
+fn sibling(dest: &Path, suffix: &str) -> Result<PathBuf> {
+    let name = dest.file_name().ok_or_else(|| Error::output(dest, "the output path needs a folder name"))?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    Ok(parent.join(format!(".{}.sise-{suffix}", name.to_string_lossy())))
+}
+
+/// Clean up after a run that was killed: staging folders are removed, and if
+/// it died between moving the old outputs aside and the new ones in, the old
+/// ones are put back. Runs under the lock, so nothing else is writing.
+pub fn recover(dest: &Path) -> Result<()> {
+    let parent = sibling(dest, "x")?.parent().map(Path::to_owned).unwrap_or_default();
+    let prefix = format!(".{}.sise-", dest.file_name().unwrap_or_default().to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(&parent) else { return Ok(()) };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else { continue };
+        let path = e.path();
+        if rest.starts_with("tmp-") {
+            tracing::warn!("removing {} left by an interrupted run", path.display());
+            std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+        } else if rest.starts_with("old-") {
+            if dest.exists() {
+                std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+            } else {
+                tracing::warn!("restoring the previous outputs from {}", path.display());
+                std::fs::rename(&path, dest).map_err(|e| Error::output(dest, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A lock file beside the destination, holding the owner's pid; removed on drop.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    pub fn acquire(dest: &Path) -> Result<Lock> {
+        let path = sibling(dest, "lock")?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, format!("cannot create: {e}")))?;
+        }
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = std::fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                    match owner {
+                        // A live owner: another run is writing these outputs.
+                        Some(pid) if Path::new(&format!("/proc/{pid}")).exists() => {
+                            return Err(Error::Locked {
+                                path: dest.to_owned(),
+                                message: format!("another sise run (pid {pid}) is writing it; lock file {}", path.display()),
+                            })
+                        }
+                        // The owner died (killed run): take the lock over.
+                        _ => {
+                            tracing::warn!("removing the stale lock {} of a run that no longer exists", path.display());
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(Error::output(&path, format!("cannot create the lock file: {e}"))),
+            }
+        }
+        Err(Error::output(&path, "cannot take the lock"))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A temporary output folder beside the destination (same file system, so
+/// the final rename is atomic), removed if the run fails before `commit`.
+pub struct Staging {
+    pub path: PathBuf,
+    dest: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(dest: &Path) -> Result<Staging> {
+        let path = sibling(dest, &format!("tmp-{}", std::process::id()))?;
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+        }
+        std::fs::create_dir(&path).map_err(|e| Error::output(&path, format!("cannot create: {e}")))?;
+        Ok(Staging { path, dest: dest.to_owned(), committed: false })
+    }
+
+    /// Swap the staged folder into place; an older result is removed only after the swap.
+    pub fn commit(mut self) -> Result<()> {
+        let old = sibling(&self.dest, &format!("old-{}", std::process::id()))?;
+        let had_old = self.dest.exists();
+        if had_old {
+            std::fs::rename(&self.dest, &old).map_err(|e| Error::output(&self.dest, format!("cannot move the previous outputs aside: {e}")))?;
+        }
+        if let Err(e) = std::fs::rename(&self.path, &self.dest) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.dest);
+            }
+            return Err(Error::output(&self.dest, format!("cannot move the new outputs into place: {e}")));
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::output(&old, format!("cannot remove the previous outputs: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
