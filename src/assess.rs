@@ -8,7 +8,7 @@ use geo::BooleanOps;
 use geo_types::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::aggregate::{self, grid, Zones, ZoneResult};
+use crate::aggregate::{self, grid, ZoneResult, Zones};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::level::Level;
@@ -21,8 +21,8 @@ use crate::error::Bad;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness, VectorLayer};
 use crate::model::AggMethod;
 use crate::model::Model;
-use crate::score::check::check_model;
 use crate::progress::Progress;
+use crate::score::check::check_model;
 use crate::score::{self, DomainScores};
 
 /// The administrative units (街镇) of the district.
@@ -185,10 +185,14 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
     if !rejects.is_empty() {
         tracing::warn!(rejects = rejects.len(), "features left out while loading (--keep-going); see rejects.csv");
     }
-    let feature_counts = layers.layers.iter().filter_map(|(name, l)| match l {
-        Layer::Vector(v) => Some((name.clone(), v.len())),
-        Layer::Raster(_) => None,
-    }).collect();
+    let feature_counts = layers
+        .layers
+        .iter()
+        .filter_map(|(name, l)| match l {
+            Layer::Vector(v) => Some((name.clone(), v.len())),
+            Layer::Raster(_) => None,
+        })
+        .collect();
     Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
 }
 
@@ -216,7 +220,14 @@ fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> {
 /// says `clip_to_district = true`. Context layers may extend beyond the
 /// district; only features farther than `context_margin_m` from its box are
 /// taken for a CRS or offset mistake.
-fn check_outside(config: &RunConfig, models: &[Model], admin: &AdminUnits, layers: &mut Layers, how: Strictness, rejects: &mut Vec<Reject>) -> Result<Vec<Clipped>> {
+fn check_outside(
+    config: &RunConfig,
+    models: &[Model],
+    admin: &AdminUnits,
+    layers: &mut Layers,
+    how: Strictness,
+    rejects: &mut Vec<Reject>,
+) -> Result<Vec<Clipped>> {
     let Some(b) = admin.zones.bounds() else {
         return Ok(Vec::new());
     };
@@ -230,7 +241,8 @@ fn check_outside(config: &RunConfig, models: &[Model], admin: &AdminUnits, layer
         if objects.contains(name.as_str()) {
             let tolerance = config.outside_tolerance_m;
             let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
-            let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
+            let outside: Vec<usize> =
+                centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
             if outside.is_empty() {
                 continue;
             }
@@ -246,7 +258,8 @@ fn check_outside(config: &RunConfig, models: &[Model], admin: &AdminUnits, layer
                 continue;
             }
             let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
-            let cause = crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
+            let cause =
+                crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
             let n = outside.len();
             let describe = |i: usize| {
                 let c = centroids[i].expect("outside has a centroid");
@@ -303,10 +316,9 @@ pub fn admin_units_of(config: &RunConfig) -> Result<AdminUnits> {
 
 fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
     let a = &config.admin_units;
-    let layer = layers.vector(&a.layer).ok_or_else(|| Error::Config {
-        file: config.file.clone(),
-        message: format!("admin_units.layer '{}' must be a polygon vector layer", a.layer),
-    })?;
+    let layer = layers
+        .vector(&a.layer)
+        .ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("admin_units.layer '{}' must be a polygon vector layer", a.layer) })?;
     let polygons: Vec<MultiPolygon<f64>> = layer
         .geoms
         .iter()
@@ -357,16 +369,26 @@ pub fn score_with_rejects<T>(
             let rows: Vec<usize> = r.rows.into_iter().filter(|i| r.layer != m.objects() || owned.as_ref().is_none_or(|o| o.contains(i))).collect();
             for &i in &rows {
                 mask[i] = false;
-                rejects.push(Reject { layer: r.layer.clone(), file: layer.file.clone(), id: layer.ids[i].clone(), bad: Bad::Field, reason: r.reason.clone(), domain: Some(m.id.clone()) });
+                rejects.push(Reject {
+                    layer: r.layer.clone(),
+                    file: layer.file.clone(),
+                    id: layer.ids[i].clone(),
+                    bad: Bad::Field,
+                    reason: r.reason.clone(),
+                    domain: Some(m.id.clone()),
+                });
             }
             if !rows.is_empty() {
                 tracing::warn!(domain = %m.id, layer = %r.layer, rejected = rows.len(), "{}", r.reason);
             }
         }
-        let filtered: Vec<(String, VectorLayer)> = keep.into_iter().map(|(name, mask)| {
-            let layer = ctx.vector(&name).expect("the layer is loaded").filter(&mask);
-            (name, layer)
-        }).collect();
+        let filtered: Vec<(String, VectorLayer)> = keep
+            .into_iter()
+            .map(|(name, mask)| {
+                let layer = ctx.vector(&name).expect("the layer is loaded").filter(&mask);
+                (name, layer)
+            })
+            .collect();
         overrides.extend(filtered);
     }
     loop {
@@ -402,7 +424,12 @@ pub fn score_with_rejects<T>(
                 tracing::warn!(domain = %m.id, layer = %layer, rejected = rows.len(), "{message}");
                 let filtered = current.filter(&keep);
                 if filtered.is_empty() && owner.is_none() {
-                    return Err(Error::input(Bad::Empty, &filtered.file, Some(&layer), format!("no feature left to score for {} after rejecting bad ones", m.id)));
+                    return Err(Error::input(
+                        Bad::Empty,
+                        &filtered.file,
+                        Some(&layer),
+                        format!("no feature left to score for {} after rejecting bad ones", m.id),
+                    ));
                 }
                 overrides.insert(layer, filtered);
             }
@@ -440,12 +467,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
 
     let start = Instant::now();
     let grid = grid::build(&prepared.admin.zones, config.grid_cell_m);
-    let district = Zones::new(vec![prepared
-        .admin
-        .zones
-        .polygons
-        .iter()
-        .fold(MultiPolygon(vec![]), |acc, p| acc.union(p))]);
+    let district = Zones::new(vec![prepared.admin.zones.polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p))]);
     let bar = progress.bar("aggregating", prepared.models.len() as u64);
     let domains: Vec<DomainResult> = prepared
         .models

@@ -165,8 +165,7 @@ pub struct RunConfig {
 
 impl RunConfig {
     pub fn from_file(file: &Path) -> Result<RunConfig> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::Config { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
+        let text = std::fs::read_to_string(file).map_err(|e| Error::Config { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
         RunConfig::from_str(file, &text)
     }
 
@@ -241,10 +240,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
-                .collect();
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.extension().is_some_and(|e| e == "toml")).collect();
             files.sort();
             out.extend(files);
         } else {

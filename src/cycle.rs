@@ -154,12 +154,8 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
     let mut columns: Vec<(String, String)> = domains.iter().map(|d| (d.id.clone(), format!("{}_level", d.id.to_lowercase()))).collect();
     columns.push(("综合".into(), "level".into()));
     for (key, col) in &columns {
-        let before: BTreeMap<String, Option<Level>> = sa
-            .ids
-            .iter()
-            .cloned()
-            .zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))))
-            .collect();
+        let before: BTreeMap<String, Option<Level>> =
+            sa.ids.iter().cloned().zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64)))).collect();
         for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col, &[])?).enumerate() {
             let after = after.and_then(|v| Level::from_number(v as i64));
             streets.push((code.clone(), names[i].clone().unwrap_or_default(), key.clone(), before.get(code).copied().flatten(), after));
@@ -265,7 +261,13 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     let palette = crate::level::Palette::default();
     let styles: Vec<StyleRow> = layers
         .iter()
-        .map(|l| StyleRow { layer: l.name.clone(), name: "风险变化".into(), qml: style::qml(l, &look, &palette), sld: String::new(), description: l.title.clone() })
+        .map(|l| StyleRow {
+            layer: l.name.clone(),
+            name: "风险变化".into(),
+            qml: style::qml(l, &look, &palette),
+            sld: String::new(),
+            description: l.title.clone(),
+        })
         .collect();
     let gpkg = out.join("changes.gpkg");
     if gpkg.exists() {

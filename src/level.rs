@@ -180,10 +180,7 @@ impl Thresholds {
         if self.red > self.orange && self.orange > self.yellow {
             Ok(())
         } else {
-            Err(format!(
-                "thresholds must satisfy red > orange > yellow, got red = {}, orange = {}, yellow = {}",
-                self.red, self.orange, self.yellow
-            ))
+            Err(format!("thresholds must satisfy red > orange > yellow, got red = {}, orange = {}, yellow = {}", self.red, self.orange, self.yellow))
         }
     }
 }

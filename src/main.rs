@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sise::cli::{Cli, Command, LogFormat, ModelSource, ModelsCommand};
-use sise::model::Model;
 use sise::error::exit;
+use sise::model::Model;
 use sise::progress::Progress;
 
 fn init_logging(cli: &Cli) {
@@ -128,7 +128,13 @@ fn main() -> ExitCode {
             match plan {
                 Some(plan) => match sise::tile::unit::index_from(*unit) {
                     Ok(k) => sise::tile::unit::run(config, plan, k, out, *keep_going, &progress).map(|r| {
-                        tracing::info!(unit = r.index, objects = r.objects.values().sum::<usize>(), seconds = r.seconds, peak_memory_mb = r.peak_memory_mb, "unit written");
+                        tracing::info!(
+                            unit = r.index,
+                            objects = r.objects.values().sum::<usize>(),
+                            seconds = r.seconds,
+                            peak_memory_mb = r.peak_memory_mb,
+                            "unit written"
+                        );
                         if !cli.quiet {
                             println!("{}", sise::tile::unit::unit_dir(out, k).display());
                         }
@@ -148,10 +154,22 @@ fn main() -> ExitCode {
         Command::Validate { config } => sise::run::validate(config, &progress).map(|v| {
             let p = &v.prepared;
             let words = |counts: &sise::value::RewriteCounts| -> String {
-                counts.iter().map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).collect::<Vec<_>>().join(", ")
+                counts
+                    .iter()
+                    .map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             for (m, s) in p.models.iter().zip(&v.scores) {
-                println!("ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators", m.id, m.name, m.model_version, s.level.len(), m.objects(), m.indicators.len());
+                println!(
+                    "ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators",
+                    m.id,
+                    m.name,
+                    m.model_version,
+                    s.level.len(),
+                    m.objects(),
+                    m.indicators.len()
+                );
                 for (field, counts) in &s.rewrites {
                     println!("    layer '{}' field '{field}': values read after rewriting ({})", m.objects(), words(counts));
                 }
@@ -168,8 +186,9 @@ fn main() -> ExitCode {
         }),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Models(cmd) => models(cmd),
-        Command::DemoData { streets, metro, out, seed, next_year } => sise::demo::generate(streets, metro, out, *seed)
-            .and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed))),
+        Command::DemoData { streets, metro, out, seed, next_year } => {
+            sise::demo::generate(streets, metro, out, *seed).and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed)))
+        }
         Command::Plan { config, tiles, halo, out } => sise::tile::write_plan(config, *tiles, *halo, out).map(|p| {
             println!(
                 "{} units of {} × {} m, halo {} m ({} looks {} m away); plan written to {}",

@@ -23,11 +23,7 @@ impl Progress {
             return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
         }
         let bar = ProgressBar::new(len);
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg:<18} [{bar:30}] {pos}/{len} {elapsed}")
-                .expect("static template")
-                .progress_chars("=> "),
-        );
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg:<18} [{bar:30}] {pos}/{len} {elapsed}").expect("static template").progress_chars("=> "));
         bar.set_message(what.to_owned());
         bar
     }

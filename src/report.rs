@@ -97,11 +97,15 @@ fn level_value(l: Level, a: &Assessment) -> Value {
 }
 
 fn measures(a: &Assessment) -> Vec<Value> {
-    Level::ALL.iter().zip(MEASURES).map(|(l, text)| {
-        let mut v = level_value(*l, a);
-        v["text"] = json!(text);
-        v
-    }).collect()
+    Level::ALL
+        .iter()
+        .zip(MEASURES)
+        .map(|(l, text)| {
+            let mut v = level_value(*l, a);
+            v["text"] = json!(text);
+            v
+        })
+        .collect()
 }
 
 fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
@@ -115,11 +119,18 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         counts[l.number() as usize - 1] += 1;
     }
     let weights = m.weights();
-    let indicators: Vec<Value> = m.indicators.iter().enumerate().map(|(k, i)| json!({
-        "name": i.name, "unit": i.unit, "source": source_zh(&i.source), "normalise": normalise_zh(&i.normalise),
-        "missing": if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
-        "weight": weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
-    })).collect();
+    let indicators: Vec<Value> = m
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            json!({
+                "name": i.name, "unit": i.unit, "source": source_zh(&i.source), "normalise": normalise_zh(&i.normalise),
+                "missing": if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
+                "weight": weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
+            })
+        })
+        .collect();
     let method = match &m.method {
         Method::WeightedIndex { ahp: Some(a), .. } => format!("加权指数法，指标权重由层次分析法（AHP）确定，一致性比率 CR = {:.3}", a.cr),
         Method::WeightedIndex { .. } => "加权指数法（各指标得分 0–100 加权求和）".into(),
@@ -160,38 +171,55 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             json!({ "layer": name, "role": role, "file": l.path.file_name().map(|f| f.to_string_lossy().into_owned()), "features": features, "date": date.unwrap_or_default() })
         })
         .collect();
-    let mut top: Vec<(usize, f64)> = r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
+    let mut top: Vec<(usize, f64)> =
+        r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
     top.sort_by(|x, y| r.scores.level[x.0].cmp(&r.scores.level[y.0]).then(y.1.total_cmp(&x.1)));
-    let top: Vec<Value> = top.iter().take(30).map(|(i, s)| {
-        let mut v = level_value(r.scores.level[*i], a);
-        v["level"] = v["name"].clone();
-        v["id"] = json!(objects.ids[*i]);
-        v["street"] = json!(r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default());
-        v["score"] = json!(format!("{:.2}", s));
-        v["veto"] = json!(r.scores.veto[*i].clone().unwrap_or_default());
-        v
-    }).collect();
-    let streets: Vec<Value> = a.prepared.admin.names.iter().enumerate().map(|(s, name)| {
-        match r.admin[s] {
-            Some(z) => json!({ "name": name, "level": z.level.name_zh(), "number": z.level.number(), "colour": cfg.colours.colour(z.level), "objects": z.objects }),
-            None => json!({ "name": name, "level": null, "objects": 0 }),
-        }
-    }).collect();
-    let counts: Vec<Value> = Level::ALL.iter().map(|l| {
-        let mut v = level_value(*l, a);
-        let n = counts[l.number() as usize - 1];
-        v["count"] = json!(n);
-        v["share"] = json!(if total > 0 { format!("{:.1}", n as f64 * 100.0 / total as f64) } else { "0".into() });
-        v
-    }).collect();
-    let comparison = comparison.and_then(|c| c.domains.iter().find(|x| x.id == m.id).map(|dc| {
-        let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
-        json!({
-            "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
-            "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
-            "rows": Level::ALL.iter().enumerate().map(|(f, l)| json!({ "from": l.name_zh(), "to": dc.transitions[f] })).collect::<Vec<_>>(),
+    let top: Vec<Value> = top
+        .iter()
+        .take(30)
+        .map(|(i, s)| {
+            let mut v = level_value(r.scores.level[*i], a);
+            v["level"] = v["name"].clone();
+            v["id"] = json!(objects.ids[*i]);
+            v["street"] = json!(r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default());
+            v["score"] = json!(format!("{:.2}", s));
+            v["veto"] = json!(r.scores.veto[*i].clone().unwrap_or_default());
+            v
         })
-    }));
+        .collect();
+    let streets: Vec<Value> = a
+        .prepared
+        .admin
+        .names
+        .iter()
+        .enumerate()
+        .map(|(s, name)| match r.admin[s] {
+            Some(z) => {
+                json!({ "name": name, "level": z.level.name_zh(), "number": z.level.number(), "colour": cfg.colours.colour(z.level), "objects": z.objects })
+            }
+            None => json!({ "name": name, "level": null, "objects": 0 }),
+        })
+        .collect();
+    let counts: Vec<Value> = Level::ALL
+        .iter()
+        .map(|l| {
+            let mut v = level_value(*l, a);
+            let n = counts[l.number() as usize - 1];
+            v["count"] = json!(n);
+            v["share"] = json!(if total > 0 { format!("{:.1}", n as f64 * 100.0 / total as f64) } else { "0".into() });
+            v
+        })
+        .collect();
+    let comparison = comparison.and_then(|c| {
+        c.domains.iter().find(|x| x.id == m.id).map(|dc| {
+            let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+            json!({
+                "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
+                "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
+                "rows": Level::ALL.iter().enumerate().map(|(f, l)| json!({ "from": l.name_zh(), "to": dc.transitions[f] })).collect::<Vec<_>>(),
+            })
+        })
+    });
     Ok(json!({
         "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
         "domain": {
@@ -222,32 +250,55 @@ fn data_notes(a: &Assessment, m: &Model) -> Vec<String> {
 
 fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
     let cfg = &a.prepared.config;
-    let domains: Vec<Value> = a.models().iter().enumerate().map(|(d, m)| {
-        let mut c = [0usize; 4];
-        for l in &a.domains[d].scores.level {
-            c[l.number() as usize - 1] += 1;
-        }
-        let level = a.domains[d].district.map(|z| z.level).unwrap_or(Level::Low);
-        let mut v = level_value(level, a);
-        v["level"] = v["name"].clone();
-        v["id"] = json!(m.id);
-        v["name"] = json!(m.name);
-        v["counts"] = json!(c);
-        v
-    }).collect();
-    let streets: Vec<Value> = a.prepared.admin.names.iter().enumerate().map(|(s, name)| {
-        let l = a.admin_total[s].1;
-        let mut v = level_value(l, a);
-        v["level"] = v["name"].clone();
-        v["name"] = json!(name);
-        let red: Vec<&str> = a.models().iter().enumerate().filter(|(d, _)| a.domains[*d].admin[s].is_some_and(|z| z.level == Level::Major)).map(|(_, m)| m.name.as_str()).collect();
-        v["red_domains"] = json!(if red.is_empty() { "—".to_owned() } else { red.join("、") });
-        v
-    }).collect();
-    let comparison = comparison.map(|c| c.domains.iter().map(|dc| {
-        let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
-        json!({ "id": dc.id, "name": dc.name, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed) })
-    }).collect::<Vec<_>>());
+    let domains: Vec<Value> = a
+        .models()
+        .iter()
+        .enumerate()
+        .map(|(d, m)| {
+            let mut c = [0usize; 4];
+            for l in &a.domains[d].scores.level {
+                c[l.number() as usize - 1] += 1;
+            }
+            let level = a.domains[d].district.map(|z| z.level).unwrap_or(Level::Low);
+            let mut v = level_value(level, a);
+            v["level"] = v["name"].clone();
+            v["id"] = json!(m.id);
+            v["name"] = json!(m.name);
+            v["counts"] = json!(c);
+            v
+        })
+        .collect();
+    let streets: Vec<Value> = a
+        .prepared
+        .admin
+        .names
+        .iter()
+        .enumerate()
+        .map(|(s, name)| {
+            let l = a.admin_total[s].1;
+            let mut v = level_value(l, a);
+            v["level"] = v["name"].clone();
+            v["name"] = json!(name);
+            let red: Vec<&str> = a
+                .models()
+                .iter()
+                .enumerate()
+                .filter(|(d, _)| a.domains[*d].admin[s].is_some_and(|z| z.level == Level::Major))
+                .map(|(_, m)| m.name.as_str())
+                .collect();
+            v["red_domains"] = json!(if red.is_empty() { "—".to_owned() } else { red.join("、") });
+            v
+        })
+        .collect();
+    let comparison = comparison.map(|c| {
+        c.domains
+            .iter()
+            .map(|dc| {
+                let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+                json!({ "id": dc.id, "name": dc.name, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed) })
+            })
+            .collect::<Vec<_>>()
+    });
     Ok(json!({
         "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
         "domains": domains, "streets": streets, "map_png": png_data_uri(&maps.join("comprehensive.png"))?,
@@ -304,7 +355,16 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
         .ok_or_else(|| Error::output(pdf, "PDF reports need headless Chromium; install it (apt-get install chromium) or run without --pdf"))?;
     let profile = browser_profile(pdf)?;
     let status = std::process::Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.canonicalize().map_err(|e| Error::output(html, e))?.display()))

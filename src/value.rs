@@ -203,9 +203,7 @@ fn is_non_finite_word(s: &str) -> bool {
 
 /// Words and signs that turn a number into an estimate or a bound.
 fn looks_approximate(s: &str) -> bool {
-    ["约", "大约", "左右", "上下", "以上", "以下", "不足", "超过", "余", "多", "~", "≈", "<", ">", "≤", "≥", "?", "？"]
-        .iter()
-        .any(|w| s.contains(w))
+    ["约", "大约", "左右", "上下", "以上", "以下", "不足", "超过", "余", "多", "~", "≈", "<", ">", "≤", "≥", "?", "？"].iter().any(|w| s.contains(w))
 }
 
 /// Digits in groups of three after the first (1–3 digits), optional sign and decimals: "1,234.5".

@@ -79,6 +79,7 @@ fn modules_depend_only_on_modules_below_them() {
 
 #[test]
 fn the_checker_sees_grouped_and_inline_paths() {
-    let found: Vec<String> = uses("use crate::{error::Error, model};\nlet x = crate::run::go(); // crate::tile in a comment").into_iter().map(|(_, m)| m).collect();
+    let found: Vec<String> =
+        uses("use crate::{error::Error, model};\nlet x = crate::run::go(); // crate::tile in a comment").into_iter().map(|(_, m)| m).collect();
     assert_eq!(found, vec!["error", "model", "run"]);
 }

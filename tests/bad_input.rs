@@ -183,10 +183,8 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     assert!(sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("timing").to_str().unwrap()]).status.success());
     let full = t.elapsed();
     for fraction in [0.1, 0.3, 0.5, 0.7, 0.85, 0.95] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sise"))
-            .args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"])
-            .spawn()
-            .unwrap();
+        let mut child =
+            std::process::Command::new(env!("CARGO_BIN_EXE_sise")).args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"]).spawn().unwrap();
         std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();

@@ -41,9 +41,7 @@ pub fn read_layer(gpkg: &Path, layer: &str) -> Vec<Row> {
     let ds = Dataset::open(gpkg).unwrap();
     let mut l = ds.layer_by_name(layer).unwrap_or_else(|_| panic!("layer {layer} in {}", gpkg.display()));
     let names: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
-    l.features()
-        .map(|f| names.iter().enumerate().map(|(i, n)| (n.clone(), f.field_as_string(i).unwrap())).collect())
-        .collect()
+    l.features().map(|f| names.iter().enumerate().map(|(i, n)| (n.clone(), f.field_as_string(i).unwrap())).collect()).collect()
 }
 
 /// `field` of the row whose `key` field is `id`.

@@ -156,7 +156,12 @@ fn map_images_show_the_four_colours_and_true_counts() {
     };
     let count = |rows: &[Row], level: &str| rows.iter().filter(|r| r["level"].as_deref() == Some(level)).count();
 
-    for (map, layer) in [("comprehensive", "grid"), ("D01_hazardous_chemicals", "D01_hazardous_chemicals"), ("D02_urban_gas", "D02_urban_gas"), ("D13_high_rise", "D13_high_rise")] {
+    for (map, layer) in [
+        ("comprehensive", "grid"),
+        ("D01_hazardous_chemicals", "D01_hazardous_chemicals"),
+        ("D02_urban_gas", "D02_urban_gas"),
+        ("D13_high_rise", "D13_high_rise"),
+    ] {
         let svg = std::fs::read_to_string(out.join("maps").join(format!("{map}.svg"))).unwrap();
         let rows = read_layer(&gpkg, layer);
         for level in 1..=4u8 {

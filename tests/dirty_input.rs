@@ -78,7 +78,11 @@ fn scores_like_clean(name: &str) -> PathBuf {
     let (_t2, clean, o) = run_case(&format!("{name}.clean"), &[]);
     assert!(o.status.success(), "{name}.clean: {}", stderr(&o));
     for layer in ["T01_sites", "T02_pipes", "T03_depth", "grid", "streets"] {
-        assert_eq!(read_layer(&dirty.join("sise.gpkg"), layer), read_layer(&clean.join("sise.gpkg"), layer), "{name}: layer {layer} differs from the clean input's");
+        assert_eq!(
+            read_layer(&dirty.join("sise.gpkg"), layer),
+            read_layer(&clean.join("sise.gpkg"), layer),
+            "{name}: layer {layer} differs from the clean input's"
+        );
     }
     let mut files = vec!["tables/domain_levels.csv", "tables/street_domain_levels.csv", "tables/major_risks.csv"];
     if !dirty.join("rejects.csv").exists() {

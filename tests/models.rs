@@ -119,7 +119,16 @@ fn models_list_and_show_explain_the_models() {
     let o = sise(&["models", "show", "D02", "--dir", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let show = String::from_utf8_lossy(&o.stdout);
-    for needle in ["D02 城镇燃气", "layer 'gas_pipelines'", "pipe_age", "weight 0.250", "years from field 'install_year'", "Levels: 重大风险 ≥ 80", "存在未修复的燃气泄漏点", "length or area"] {
+    for needle in [
+        "D02 城镇燃气",
+        "layer 'gas_pipelines'",
+        "pipe_age",
+        "weight 0.250",
+        "years from field 'install_year'",
+        "Levels: 重大风险 ≥ 80",
+        "存在未修复的燃气泄漏点",
+        "length or area",
+    ] {
         assert!(show.contains(needle), "'{needle}' missing:\n{show}");
     }
     let o = sise(&["models", "show", "D05", "--dir", dir.to_str().unwrap()]);

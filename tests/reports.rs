@@ -20,7 +20,15 @@ fn pdf_reports_carry_the_domains_headings_and_the_comparison() {
     let reports = root.join("2024-2026/2025/reports");
 
     let domain = pdftotext(&reports.join("T01_sites.pdf"));
-    for heading in ["测试区2025年测试场所专项风险评估报告", "一、评估范围与数据来源", "二、评估方法与模型参数", "三、评估结果", "四、重点风险清单", "五、管控措施建议", "六、与上一年度比较"] {
+    for heading in [
+        "测试区2025年测试场所专项风险评估报告",
+        "一、评估范围与数据来源",
+        "二、评估方法与模型参数",
+        "三、评估结果",
+        "四、重点风险清单",
+        "五、管控措施建议",
+        "六、与上一年度比较",
+    ] {
         assert!(domain.contains(heading), "'{heading}' not in the T01 report:\n{domain}");
     }
     // Model parameters copied from the model actually used, and last year's comparison (see tests/cycle.rs).
@@ -29,7 +37,8 @@ fn pdf_reports_carry_the_domains_headings_and_the_comparison() {
     assert!(domain.contains("风险上升 1 个，风险下降 2 个，新增 1 个，撤销 1 个"), "{domain}");
 
     let comprehensive = pdftotext(&reports.join("comprehensive.pdf"));
-    for needle in ["测试区2025年城市安全风险综合评估报告", "T01 测试场所", "T02 测试管线", "T03 测试积水", "甲街道", "五、年度动态变化"] {
+    for needle in ["测试区2025年城市安全风险综合评估报告", "T01 测试场所", "T02 测试管线", "T03 测试积水", "甲街道", "五、年度动态变化"]
+    {
         assert!(comprehensive.contains(needle), "'{needle}' not in the comprehensive report:\n{comprehensive}");
     }
     let pages = std::process::Command::new("pdfinfo").arg(reports.join("T01_sites.pdf")).output().unwrap();

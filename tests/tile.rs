@@ -153,7 +153,11 @@ fn assert_same_outputs(whole: &Path, merged: &Path) {
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(d).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() { stack.push(p) } else { files.push(p.strip_prefix(whole).unwrap().to_owned()) }
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p.strip_prefix(whole).unwrap().to_owned())
+            }
         }
     }
     files.sort();
@@ -192,7 +196,8 @@ fn demo_district_in_2x2_and_3x3_tiles_gives_the_whole_run_exactly() {
         assert_eq!(m["units"].as_array().unwrap().len(), if tiles == "2x2" { 4 } else { 9 }, "the manifest lists every unit");
         assert_eq!(m["counts"], w["counts"]);
         // Each unit owns a share: none owns everything, together they own every object.
-        let owned: Vec<u64> = m["units"].as_array().unwrap().iter().map(|u| u["objects"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum()).collect();
+        let owned: Vec<u64> =
+            m["units"].as_array().unwrap().iter().map(|u| u["objects"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum()).collect();
         let total: u64 = w["counts"]["objects"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
         assert_eq!(owned.iter().sum::<u64>(), total);
         assert!(owned.iter().all(|&n| n < total), "{owned:?}");

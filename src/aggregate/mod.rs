@@ -43,12 +43,10 @@ impl Zones {
 
     /// The bounding box of all zones.
     pub fn bounds(&self) -> Option<geo_types::Rect<f64>> {
-        self.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|a, b| {
-            geo_types::Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        })
+        self.polygons
+            .iter()
+            .filter_map(|p| p.bounding_rect())
+            .reduce(|a, b| geo_types::Rect::new((a.min().x.min(b.min().x), a.min().y.min(b.min().y)), (a.max().x.max(b.max().x), a.max().y.max(b.max().y))))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -314,10 +312,8 @@ mod tests {
         let zone = vec![r(80.0, Level::Major), r(20.0, Level::Low)];
         assert_eq!(comprehensive(&zone, &models, &Comprehensive::Worst), (80.0, Level::Major));
         assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
-        let weighted = Comprehensive::Weighted {
-            weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(),
-            thresholds: Thresholds::new(3.5, 2.5, 1.5),
-        };
+        let weighted =
+            Comprehensive::Weighted { weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(), thresholds: Thresholds::new(3.5, 2.5, 1.5) };
         // Level values 重大 4, 低 1: (0.25·4 + 0.75·1) / 1.0 = 1.75 → yellow.
         assert_eq!(comprehensive(&zone, &models, &weighted), (1.75, Level::General));
         // Only D01 present: its weight alone normalises → 4 → red.

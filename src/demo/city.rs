@@ -61,7 +61,11 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64) -> Result<()> 
         for i in 0..k {
             let n = j * k + i + 1;
             let ring = [lattice[j][i], lattice[j][i + 1], lattice[j + 1][i + 1], lattice[j + 1][i], lattice[j][i]];
-            let ring: Vec<Coord<f64>> = ring.iter().map(|c| to_wgs84.point(c.x, c.y).map(|(x, y)| Coord { x, y })).collect::<std::result::Result<_, _>>().map_err(|e| Error::output(out, e))?;
+            let ring: Vec<Coord<f64>> = ring
+                .iter()
+                .map(|c| to_wgs84.point(c.x, c.y).map(|(x, y)| Coord { x, y }))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| Error::output(out, e))?;
             geoms.push(Geometry::Polygon(Polygon::new(LineString(ring), vec![])));
             let name = format!("示范{n:02}街道");
             // Every third 街镇 is an old one (pre-1995 housing and networks).
@@ -84,7 +88,11 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64) -> Result<()> 
             let (x, y) = if l % 2 == 0 { (origin.x + along, origin.y + at) } else { (origin.x + at, origin.y + along) };
             let (lon, lat) = to_wgs84.point(x, y).map_err(|e| Error::output(out, e))?;
             pts.push(Geometry::Point(Point::new(lon, lat)));
-            rows.push(vec![("name_zh", Val::T(format!("{}号线{}站", l + 1, rows.len() + 1))), ("lines", Val::T(format!("{}", l + 1))), ("line_count", Val::I(1))]);
+            rows.push(vec![
+                ("name_zh", Val::T(format!("{}号线{}站", l + 1, rows.len() + 1))),
+                ("lines", Val::T(format!("{}", l + 1))),
+                ("line_count", Val::I(1)),
+            ]);
             along += rng.gen_range(900.0..1500.0);
         }
     }

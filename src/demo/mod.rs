@@ -145,14 +145,7 @@ pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -
 /// Sector layers inside the 街镇 of `streets_path`, `density` times as many
 /// as the demo; `old_streets` names the 街镇 with old housing and networks.
 pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64, density: Density, old_streets: &[&str]) -> Result<()> {
-    let cfg = LayerConfig {
-        path: streets_path.to_owned(),
-        layer: None,
-        crs: None,
-        offset: Offset::None,
-        id_field: Some("code".into()),
-        ..Default::default()
-    };
+    let cfg = LayerConfig { path: streets_path.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: Some("code".into()), ..Default::default() };
     let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = layer.require("name", layer.texts("name")?)?;
     let polygons: Vec<MultiPolygon<f64>> = layer
@@ -213,8 +206,7 @@ fn fresh(path: &Path) -> Result<&Path> {
 /// 居住小区: the exposure layer (population) used by several domains. GeoJSON, WGS84.
 fn residential(d: &mut Demo, out: &Path) -> Result<()> {
     let n = d.census(700);
-    let (mut pts, mut ids, mut names, mut pop, mut basement, mut drainage, mut built) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut pts, mut ids, mut names, mut pop, mut basement, mut drainage, mut built) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for i in 0..n {
         let p = d.point_in_street(None);
         let old = d.is_old(p);
@@ -272,12 +264,7 @@ fn sensitive_sites(d: &mut Demo, out: &Path) -> Result<()> {
         "sensitive_sites",
         GeomKind::Point,
         d.wgs84_points(&pts)?,
-        vec![
-            Column::text("id", text(ids)),
-            Column::text("name", text(names)),
-            Column::text("kind", text(ks)),
-            Column::int("occupants", occ),
-        ],
+        vec![Column::text("id", text(ids)), Column::text("name", text(names)), Column::text("kind", text(ks)), Column::int("occupants", occ)],
     );
     let path = out.join("sensitive_sites.shp");
     for ext in ["shx", "dbf", "prj", "cpg"] {
@@ -318,12 +305,7 @@ fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
             "加油站" | "加气站" => format!("{street_short}{kind}{:02}", i + 1),
             _ => format!("上海{street_short}{}有限公司{:02}", if kind == "危化品生产" { "化工" } else { "化学品" }, i + 1),
         };
-        writeln!(
-            csv,
-            "HC{:03},{name},{kind},{hazard},{grade},{storage:.1},{control},{danger},{glon:.6},{glat:.6}",
-            i + 1
-        )
-        .expect("writing to a String");
+        writeln!(csv, "HC{:03},{name},{kind},{hazard},{grade},{storage:.1},{control},{danger},{glon:.6},{glat:.6}", i + 1).expect("writing to a String");
     }
     std::fs::write(out.join("chemical_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
 }
@@ -634,10 +616,13 @@ fn roads_and_accidents(d: &mut Demo, out: &Path) -> Result<()> {
         geoms.push(Geometry::LineString(seg.clone()));
     }
     // Accidents fall on roads roughly in proportion to traffic.
-    let cumulative: Vec<f64> = aadt.iter().scan(0.0, |sum, a| {
-        *sum += a;
-        Some(*sum)
-    }).collect();
+    let cumulative: Vec<f64> = aadt
+        .iter()
+        .scan(0.0, |sum, a| {
+            *sum += a;
+            Some(*sum)
+        })
+        .collect();
     let total = cumulative.last().copied().unwrap_or(0.0);
     let mut pts = vec![];
     let mut acc_rows = vec![];
@@ -664,7 +649,8 @@ fn waterways(d: &mut Demo, out: &Path) -> Result<()> {
     let b = d.bounds;
     let mut courses: Vec<(&str, LineString<f64>)> = Vec::new();
     // 苏州河 meanders west–east through the south of the district; 桃浦河 and 真如港 are smaller.
-    for (name, y0, amp) in [("苏州河", b.min().y + (b.max().y - b.min().y) * 0.22, 420.0), ("桃浦河", b.min().y + (b.max().y - b.min().y) * 0.78, 180.0)] {
+    for (name, y0, amp) in [("苏州河", b.min().y + (b.max().y - b.min().y) * 0.22, 420.0), ("桃浦河", b.min().y + (b.max().y - b.min().y) * 0.78, 180.0)]
+    {
         let phase = d.rng.gen_range(0.0..6.0);
         let coords = (0..=((b.max().x - b.min().x) / 150.0) as usize)
             .map(|k| {
@@ -762,7 +748,8 @@ fn water_mains(d: &mut Demo, out: &Path) -> Result<()> {
     for (seg, r) in network(d, 650.0 / d.density.networks, 3) {
         let old = d.is_old(Point(seg.0[1]));
         let year: i64 = if old { d.rng.gen_range(1960..2010) } else { d.rng.gen_range(1980..2024) };
-        let material = if year < 1990 { *d.pick(&[("灰口铸铁", 0.6), ("钢", 0.4)]) } else { *d.pick(&[("球墨铸铁", 0.6), ("PE", 0.25), ("钢", 0.15)]) };
+        let material =
+            if year < 1990 { *d.pick(&[("灰口铸铁", 0.6), ("钢", 0.4)]) } else { *d.pick(&[("球墨铸铁", 0.6), ("PE", 0.25), ("钢", 0.15)]) };
         rows.push(vec![
             ("id", Val::T(format!("WM{:04}", rows.len() + 1))),
             ("material", t(material)),
@@ -810,7 +797,15 @@ fn venues(d: &mut Demo, out: &Path) -> Result<()> {
     let mut rows = vec![];
     for i in 0..d.facilities(120) {
         let p = d.point_in_street(None);
-        let kind = *d.pick(&[("大型商场", 0.2), ("城市综合体", 0.12), ("体育场馆", 0.08), ("文化旅游场所", 0.15), ("冰雪运动场所", 0.03), ("校外培训机构", 0.27), ("宾馆酒店", 0.15)]);
+        let kind = *d.pick(&[
+            ("大型商场", 0.2),
+            ("城市综合体", 0.12),
+            ("体育场馆", 0.08),
+            ("文化旅游场所", 0.15),
+            ("冰雪运动场所", 0.03),
+            ("校外培训机构", 0.27),
+            ("宾馆酒店", 0.15),
+        ]);
         let area = match kind {
             "城市综合体" => d.rng.gen_range(60000.0..200000.0),
             "大型商场" | "体育场馆" => d.rng.gen_range(10000.0..60000.0),
@@ -844,7 +839,11 @@ fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
         let height = if d.rng.gen_bool(0.06) { d.rng.gen_range(100.0..230.0) } else { d.rng.gen_range(27.0..99.0f64) }.round();
         let year = if old { d.rng.gen_range(1985..2012) } else { d.rng.gen_range(1995..2023) };
         geoms.push(rect_at(p, d.rng.gen_range(20.0..60.0), d.rng.gen_range(15.0..35.0), d.rng.gen_range(-0.4..0.4)));
-        let facilities = if year < 2000 { *d.pick(&[("完好", 0.5), ("部分缺陷", 0.35), ("严重缺陷", 0.15)]) } else { *d.pick(&[("完好", 0.8), ("部分缺陷", 0.17), ("严重缺陷", 0.03)]) };
+        let facilities = if year < 2000 {
+            *d.pick(&[("完好", 0.5), ("部分缺陷", 0.35), ("严重缺陷", 0.15)])
+        } else {
+            *d.pick(&[("完好", 0.8), ("部分缺陷", 0.17), ("严重缺陷", 0.03)])
+        };
         rows.push(vec![
             ("id", Val::T(format!("HB{:04}", i + 1))),
             ("use", t(*d.pick(&[("住宅", 0.6), ("公共建筑", 0.25), ("综合", 0.15)]))),
@@ -889,12 +888,7 @@ fn geohazard_zones(d: &mut Demo, out: &Path) -> Result<()> {
         };
         geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.8..0.8)));
         let (level, rank) = *d.pick(&[(("高", 4), 0.15), (("较高", 3), 0.25), (("中", 2), 0.35), (("低", 1), 0.25)]);
-        rows.push(vec![
-            ("id", Val::T(format!("GH{:02}", i + 1))),
-            ("kind", t(kind)),
-            ("hazard_level", t(level)),
-            ("hazard_rank", Val::I(rank)),
-        ]);
+        rows.push(vec![("id", Val::T(format!("GH{:02}", i + 1))), ("kind", t(kind)), ("hazard_level", t(level)), ("hazard_rank", Val::I(rank))]);
     }
     write_gpkg_layer(out, "geohazard_zones", GeomKind::Polygon, geoms, rows)
 }

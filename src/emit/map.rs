@@ -38,15 +38,15 @@ impl Fonts {
     pub fn find() -> Result<Fonts> {
         let mut db = usvg::fontdb::Database::new();
         db.load_system_fonts();
-        let family = CJK_FONTS
-            .iter()
-            .find(|want| db.faces().any(|f| f.families.iter().any(|(name, _)| name == *want)))
-            .ok_or_else(|| {
-                Error::output(
-                    "maps/",
-                    format!("no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk", CJK_FONTS.join(", ")),
-                )
-            })?;
+        let family = CJK_FONTS.iter().find(|want| db.faces().any(|f| f.families.iter().any(|(name, _)| name == *want))).ok_or_else(|| {
+            Error::output(
+                "maps/",
+                format!(
+                    "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
+                    CJK_FONTS.join(", ")
+                ),
+            )
+        })?;
         Ok(Fonts { db: Arc::new(db), family: family.to_string() })
     }
 }
@@ -165,10 +165,7 @@ fn feature_svg(out: &mut String, view: &View, g: &Geometry<f64>, colour: &str, l
 
 /// A scale bar length (m) that is a round number and 120–300 px long.
 fn scale_length(scale: f64) -> f64 {
-    [200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0]
-        .into_iter()
-        .find(|m| m * scale >= 120.0)
-        .unwrap_or(50000.0)
+    [200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0].into_iter().find(|m| m * scale >= 120.0).unwrap_or(50000.0)
 }
 
 /// The map as an SVG document.
@@ -183,7 +180,8 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}"><rect width="100%" height="100%" fill="#ffffff"/>"##
     );
     let cfg = &a.prepared.config;
-    let _ = write!(s, r##"<text x="{}" y="58" font-size="36" font-weight="bold" text-anchor="middle" fill="#202020">{}</text>"##, WIDTH / 2.0, esc(&spec.title));
+    let _ =
+        write!(s, r##"<text x="{}" y="58" font-size="36" font-weight="bold" text-anchor="middle" fill="#202020">{}</text>"##, WIDTH / 2.0, esc(&spec.title));
     let _ = write!(
         s,
         r##"<text x="{}" y="92" font-size="20" text-anchor="middle" fill="#555555">评估周期 {} · {}年度 · 四色风险图</text>"##,
@@ -192,7 +190,10 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         cfg.year
     );
     // Map frame, district background, features, boundaries, names.
-    let _ = write!(s, r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/>"##);
+    let _ = write!(
+        s,
+        r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/>"##
+    );
     let mut district = String::new();
     for p in admin.zones.polygons.iter().flat_map(|m| m.iter()) {
         view.polygon(&mut district, p);
@@ -279,12 +280,7 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         ly + 60.0 + 4.0 * 46.0 + 19.0
     );
     // Source line.
-    let _ = write!(
-        s,
-        r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##,
-        HEIGHT - 40.0,
-        esc(&format!("数据来源：{source}"))
-    );
+    let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
     let _ = write!(
         s,
         r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">坐标系 {}；网格 {} 米；制图 sise {}</text>"##,
@@ -338,7 +334,10 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let maps = dir.join("maps");
     std::fs::create_dir(&maps).map_err(|e| Error::output(&maps, e))?;
     let cfg = &a.prepared.config;
-    let source = cfg.map_source.clone().unwrap_or_else(|| cfg.layers.values().filter_map(|l| l.path.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("、"));
+    let source = cfg
+        .map_source
+        .clone()
+        .unwrap_or_else(|| cfg.layers.values().filter_map(|l| l.path.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("、"));
     let specs = specs(a);
     let files: Vec<Vec<PathBuf>> = specs
         .par_iter()

@@ -3,22 +3,22 @@
 //! so a column is defined once and appears the same everywhere.
 
 pub mod csv;
-pub mod vector;
-pub mod xml;
 pub mod manifest;
 pub mod map;
 pub mod qgis;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod vector;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 
 use geo_types::Geometry;
 
 use crate::aggregate::ZoneResult;
-use crate::error::{Error, Result};
 use crate::assess::Assessment;
+use crate::error::{Error, Result};
 use crate::level::{Level, Palette};
 use crate::model::GeomKind;
 use crate::score::Values as ScoreValues;
@@ -110,13 +110,9 @@ fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>)
             GeomKind::Polygon => ("area_m2", "面积(平方米)"),
         };
         cols.push(Column::real(format!("{p}_score"), r.iter().map(|z| z.map(|z| z.score)).collect()).alias(format!("{}风险值", m.name)));
+        cols.push(Column::int(domain_level_column(&m.id), r.iter().map(|z| z.map(|z| z.level.number() as i64)).collect()).alias(format!("{}风险等级", m.name)));
         cols.push(
-            Column::int(domain_level_column(&m.id), r.iter().map(|z| z.map(|z| z.level.number() as i64)).collect())
-                .alias(format!("{}风险等级", m.name)),
-        );
-        cols.push(
-            Column::real(format!("{p}_{suffix}"), r.iter().map(|z| Some(z.map(|z| z.amount).unwrap_or(0.0))).collect())
-                .alias(format!("{}{unit}", m.name)),
+            Column::real(format!("{p}_{suffix}"), r.iter().map(|z| Some(z.map(|z| z.amount).unwrap_or(0.0))).collect()).alias(format!("{}{unit}", m.name)),
         );
     }
     cols
@@ -154,10 +150,13 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     cols.extend(street_columns(a, &r.object_street));
     for (k, ind) in m.indicators.iter().enumerate() {
         let unit = ind.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default();
-        cols.push(match &s.values[k] {
-            ScoreValues::Numbers(v) => Column::real(&ind.key, v.iter().map(|x| Some(*x)).collect()),
-            ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().cloned().map(Some).collect()),
-        }.alias(format!("{}{unit}", ind.name)));
+        cols.push(
+            match &s.values[k] {
+                ScoreValues::Numbers(v) => Column::real(&ind.key, v.iter().map(|x| Some(*x)).collect()),
+                ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().cloned().map(Some).collect()),
+            }
+            .alias(format!("{}{unit}", ind.name)),
+        );
         cols.push(Column::real(format!("{}_score", ind.key), s.scores[k].iter().map(|x| Some(*x)).collect()).alias(format!("{}得分", ind.name)));
     }
     cols.push(Column::real("inherent", s.inherent.iter().map(|x| Some(*x)).collect()).alias("固有风险值"));
@@ -168,7 +167,13 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),
-        description: format!("{}专项风险评估：{}；模型 {} 版本 {}", m.name, run_line(a), m.file.file_name().unwrap_or_default().to_string_lossy(), m.model_version),
+        description: format!(
+            "{}专项风险评估：{}；模型 {} 版本 {}",
+            m.name,
+            run_line(a),
+            m.file.file_name().unwrap_or_default().to_string_lossy(),
+            m.model_version
+        ),
         kind: m.geometry,
         geoms: objects.geoms.clone(),
         columns: cols,

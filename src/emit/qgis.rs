@@ -53,8 +53,16 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
         name: "综合风险".into(),
         checked: true,
         entries: vec![
-            Entry { id: "comprehensive_grid".into(), title: "综合风险网格".into(), layer: grid, look: Look::Levels { attr: "level".into() }, checked: true },
-            Entry { id: "comprehensive_streets".into(), title: "街镇综合风险".into(), layer: streets, look: Look::Levels { attr: "level".into() }, checked: false },
+            Entry {
+                id: "comprehensive_grid".into(), title: "综合风险网格".into(), layer: grid, look: Look::Levels { attr: "level".into() }, checked: true
+            },
+            Entry {
+                id: "comprehensive_streets".into(),
+                title: "街镇综合风险".into(),
+                layer: streets,
+                look: Look::Levels { attr: "level".into() },
+                checked: false,
+            },
         ],
     }];
     for m in a.models() {
@@ -65,9 +73,21 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
             name: format!("{} {}", m.id, m.name),
             checked: false,
             entries: vec![
-                Entry { id: format!("{id}_objects"), title: format!("{}风险对象", m.name), layer: objects, look: Look::Levels { attr: "level".into() }, checked: true },
+                Entry {
+                    id: format!("{id}_objects"),
+                    title: format!("{}风险对象", m.name),
+                    layer: objects,
+                    look: Look::Levels { attr: "level".into() },
+                    checked: true,
+                },
                 Entry { id: format!("{id}_grid"), title: format!("{}网格", m.name), layer: grid, look: Look::Levels { attr: col.clone() }, checked: true },
-                Entry { id: format!("{id}_streets"), title: format!("{}街镇", m.name), layer: streets, look: Look::Levels { attr: col.clone() }, checked: false },
+                Entry {
+                    id: format!("{id}_streets"),
+                    title: format!("{}街镇", m.name),
+                    layer: streets,
+                    look: Look::Levels { attr: col.clone() },
+                    checked: false,
+                },
             ],
         });
     }
@@ -107,7 +127,13 @@ pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palett
     let mut maplayers = String::new();
     let mut order = vec!["boundaries".to_owned()];
     for g in &groups {
-        let _ = write!(tree, r#"<layer-tree-group name="{}" checked="{}" expanded="{}"><customproperties/>"#, esc(&g.name), checked(g.checked), u8::from(g.checked));
+        let _ = write!(
+            tree,
+            r#"<layer-tree-group name="{}" checked="{}" expanded="{}"><customproperties/>"#,
+            esc(&g.name),
+            checked(g.checked),
+            u8::from(g.checked)
+        );
         for e in &g.entries {
             let source = format!("./{gpkg}|layername={}", e.layer.name);
             let _ = write!(

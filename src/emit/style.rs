@@ -76,7 +76,9 @@ fn categorized(layer: &OutLayer, attr: &str, classes: &[(i64, &str, String, Opti
         let _ = write!(cats, r#"<category value="{value}" label="{label}" symbol="{i}" render="true"/>"#);
         syms.push_str(&symbol(layer.kind, &i.to_string(), colour, *level));
     }
-    format!(r#"<renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>"#)
+    format!(
+        r#"<renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>"#
+    )
 }
 
 fn renderer(layer: &OutLayer, look: &Look, palette: &Palette) -> String {

@@ -63,10 +63,7 @@ fn domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
 /// 街镇 × domain level matrix, with the comprehensive level last.
 fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
     let admin = &a.prepared.admin;
-    let mut cols = vec![
-        Column::new("街镇代码".into(), admin.codes.clone()),
-        Column::new("街镇名称".into(), admin.names.clone()),
-    ];
+    let mut cols = vec![Column::new("街镇代码".into(), admin.codes.clone()), Column::new("街镇名称".into(), admin.names.clone())];
     for (d, m) in a.models().iter().enumerate() {
         let v: Vec<Option<&str>> = a.domains[d].admin.iter().map(|z| level_name(z.map(|z| z.level))).collect();
         cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));

@@ -104,9 +104,7 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
         }
         let opts: Vec<&str> = opts.iter().map(String::as_str).collect();
         {
-            let layer = ds
-                .create_layer(LayerOptions { name: &out.name, srs: Some(&srs), ty, options: Some(&opts) })
-                .map_err(|e| lerr(e.to_string()))?;
+            let layer = ds.create_layer(LayerOptions { name: &out.name, srs: Some(&srs), ty, options: Some(&opts) }).map_err(|e| lerr(e.to_string()))?;
             let defs: Vec<(&str, OGRFieldType::Type)> = out
                 .columns
                 .iter()
@@ -135,11 +133,7 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
 fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type) -> std::result::Result<(), String> {
     let layer = ds.layer_by_name(&out.name).map_err(|e| e.to_string())?;
     let defn = layer.defn();
-    let idx: Vec<usize> = out
-        .columns
-        .iter()
-        .map(|c| defn.field_index(&c.name).map_err(|e| e.to_string()))
-        .collect::<std::result::Result<_, _>>()?;
+    let idx: Vec<usize> = out.columns.iter().map(|c| defn.field_index(&c.name).map_err(|e| e.to_string())).collect::<std::result::Result<_, _>>()?;
     for (row, g) in out.geoms.iter().enumerate() {
         let mut f = Feature::new(defn).map_err(|e| e.to_string())?;
         for (c, &i) in out.columns.iter().zip(&idx) {

@@ -22,9 +22,7 @@ pub struct Transform {
 impl Transform {
     /// `from` and `to` are anything PROJ accepts: "EPSG:4549", WKT, PROJJSON.
     pub fn new(from: &str, to: &str) -> Result<Transform, String> {
-        Proj::new_known_crs(from, to, None)
-            .map(|proj| Transform { proj })
-            .map_err(|e| format!("PROJ cannot transform from {} to {to}: {e}", short(from)))
+        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj }).map_err(|e| format!("PROJ cannot transform from {} to {to}: {e}", short(from)))
     }
 
     pub fn point(&self, x: f64, y: f64) -> Result<(f64, f64), String> {

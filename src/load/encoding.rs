@@ -53,7 +53,12 @@ fn kind(path: &Path) -> Kind {
 /// The encoding named by a layer's `encoding` key.
 fn named(cfg: &LayerConfig, label: &str) -> Result<&'static Encoding> {
     Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-        Error::input(Bad::File, &cfg.path, None, format!("encoding = \"{label}\" is not an encoding sise knows; use e.g. \"GBK\", \"GB18030\", \"Big5\" or \"UTF-8\""))
+        Error::input(
+            Bad::File,
+            &cfg.path,
+            None,
+            format!("encoding = \"{label}\" is not an encoding sise knows; use e.g. \"GBK\", \"GB18030\", \"Big5\" or \"UTF-8\""),
+        )
     })
 }
 
@@ -95,7 +100,13 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             // The text of a .dbf: the field names (11 bytes of each 32-byte
             // descriptor after the 32-byte header) and the records.
             let header = bytes.get(8..10).map_or(0, |h| u16::from_le_bytes([h[0], h[1]]) as usize).min(bytes.len());
-            let mut records: Vec<u8> = bytes.get(32..header).unwrap_or_default().chunks(32).filter(|d| d.len() == 32).flat_map(|d| d[..11].iter().copied().filter(|b| *b != 0).chain([b' '])).collect();
+            let mut records: Vec<u8> = bytes
+                .get(32..header)
+                .unwrap_or_default()
+                .chunks(32)
+                .filter(|d| d.len() == 32)
+                .flat_map(|d| d[..11].iter().copied().filter(|b| *b != 0).chain([b' ']))
+                .collect();
             records.extend_from_slice(&bytes[header..]);
             let records = &records[..];
             if records.is_ascii() {
@@ -123,7 +134,12 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             };
             let (text, _, bad) = enc.decode(&bytes);
             if bad {
-                return Err(Error::input(Bad::Type, &cfg.path, None, format!("some bytes are not valid {}; check the `encoding` of its [layers.*] entry", enc.name())));
+                return Err(Error::input(
+                    Bad::Type,
+                    &cfg.path,
+                    None,
+                    format!("some bytes are not valid {}; check the `encoding` of its [layers.*] entry", enc.name()),
+                ));
             }
             let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));

@@ -80,10 +80,7 @@ fn is_raster(cfg: &LayerConfig) -> Result<bool> {
 /// Load one named layer of the run config, with the features rejected under
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
-    let cfg = config.layers.get(name).ok_or_else(|| Error::Config {
-        file: config.file.clone(),
-        message: format!("no [layers.{name}] entry"),
-    })?;
+    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
     if is_raster(cfg)? {
         Ok((Layer::Raster(raster::read(name, cfg, &config.working_crs, clip)?), Vec::new()))
     } else {
@@ -118,4 +115,3 @@ pub fn check_working_crs(config: &RunConfig) -> Result<()> {
     }
     Ok(())
 }
-

@@ -77,10 +77,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
     let data = if w == 0 || h == 0 {
         Vec::new()
     } else {
-        band.read_as::<f64>((c0 as isize, r0 as isize), (w, h), (w, h), None)
-            .map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?
-            .data()
-            .to_vec()
+        band.read_as::<f64>((c0 as isize, r0 as isize), (w, h), (w, h), None).map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?.data().to_vec()
     };
     Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, window, data })
 }

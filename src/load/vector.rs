@@ -12,8 +12,8 @@ use polars::prelude::*;
 use super::crs::{remove_offset, Transform};
 use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
-use crate::model::GeomKind;
 use crate::error::{Bad, Error, Result};
+use crate::model::GeomKind;
 use crate::value::{NotANumber, RewriteCounts};
 
 /// The kind of an OGR geometry type (a feature's, or a layer's declared one).
@@ -101,7 +101,12 @@ impl std::ops::Deref for Opened {
 /// with the CSV open options that turn x/y columns into points.
 pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
     if !cfg.path.exists() {
-        return Err(Error::input(Bad::File, &cfg.path, None, "file not found (check `path` in the run config; relative paths are relative to the config file)"));
+        return Err(Error::input(
+            Bad::File,
+            &cfg.path,
+            None,
+            "file not found (check `path` in the run config; relative paths are relative to the config file)",
+        ));
     }
     let decoded = super::encoding::decoded(cfg)?;
     let mut opts: Vec<String> = decoded.options;
@@ -134,15 +139,8 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
         return Ok(crs.clone());
     }
     match layer.spatial_ref() {
-        Some(srs) => srs
-            .to_wkt()
-            .map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
-        None => Err(Error::input(
-            Bad::Crs,
-            &cfg.path,
-            Some(name),
-            "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" to its [layers.*] entry",
-        )),
+        Some(srs) => srs.to_wkt().map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
+        None => Err(Error::input(Bad::Crs, &cfg.path, Some(name), "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" to its [layers.*] entry")),
     }
 }
 
@@ -179,9 +177,8 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
     let crs = source_crs(cfg, &layer, &layer_name)?;
-    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&crs)
-        .map(|s| s.is_geographic())
-        .map_err(|e| lerr(Bad::Crs, format!("unknown CRS '{crs}': {e}")))?;
+    let geographic =
+        gdal::spatial_ref::SpatialRef::from_definition(&crs).map(|s| s.is_geographic()).map_err(|e| lerr(Bad::Crs, format!("unknown CRS '{crs}': {e}")))?;
     if cfg.offset != Offset::None && !geographic {
         return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
@@ -405,10 +402,13 @@ impl VectorLayer {
 
     fn column(&self, field: &str) -> Result<&Column> {
         self.attrs.column(field).map_err(|_| {
-            self.err(Bad::Field, format!(
-                "missing field '{field}'; the layer's fields are: {}",
-                self.attrs.get_column_names().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            ))
+            self.err(
+                Bad::Field,
+                format!(
+                    "missing field '{field}'; the layer's fields are: {}",
+                    self.attrs.get_column_names().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
         })
     }
 
@@ -440,7 +440,9 @@ impl VectorLayer {
             if !bad.is_empty() {
                 return Err(self.rows_err(Bad::Type, bad, |i| {
                     let (text, why) = read[i].as_ref().expect_err("a bad row");
-                    format!("field '{field}' should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
+                    format!(
+                        "field '{field}' should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out"
+                    )
                 }));
             }
             return Ok(Numbers { values: read.into_iter().map(|r| r.expect("checked")).collect(), rewrites });
@@ -451,7 +453,10 @@ impl VectorLayer {
         let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
         if !bad.is_empty() {
             return Err(self.rows_err(Bad::Type, bad, |i| {
-                format!("field '{field}' holds {}, not a value; correct it in the file, or run with --keep-going to leave the feature out", values[i].expect("a bad row"))
+                format!(
+                    "field '{field}' holds {}, not a value; correct it in the file, or run with --keep-going to leave the feature out",
+                    values[i].expect("a bad row")
+                )
             }));
         }
         Ok(Numbers { values, rewrites })
@@ -479,7 +484,9 @@ impl VectorLayer {
     pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
         if !empty.is_empty() {
-            return Err(self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty; fill it in, or run with --keep-going to leave the feature out")));
+            return Err(
+                self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty; fill it in, or run with --keep-going to leave the feature out"))
+            );
         }
         Ok(values.into_iter().map(|v| v.expect("checked")).collect())
     }

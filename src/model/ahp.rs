@@ -33,7 +33,12 @@ pub fn derive(m: &[Vec<f64>]) -> Result<Ahp, String> {
             if ((a * m[j][i]) - 1.0).abs() > 0.01 {
                 return Err(format!(
                     "the matrix must be reciprocal: entry ({}, {}) = {a} but ({}, {}) = {} (expected {:.4})",
-                    i + 1, j + 1, j + 1, i + 1, m[j][i], 1.0 / a
+                    i + 1,
+                    j + 1,
+                    j + 1,
+                    i + 1,
+                    m[j][i],
+                    1.0 / a
                 ));
             }
         }
@@ -79,12 +84,7 @@ mod tests {
         // The 1-3-5-7 ladder of judgements; reference values from an independent
         // eigensolver (numpy.linalg.eig): weights 0.5650, 0.2622, 0.1175, 0.0553,
         // λmax 4.1170, CI 0.0390, CR 0.0433 (RI = 0.90).
-        let m = vec![
-            vec![1.0, 3.0, 5.0, 7.0],
-            vec![1.0 / 3.0, 1.0, 3.0, 5.0],
-            vec![0.2, 1.0 / 3.0, 1.0, 3.0],
-            vec![1.0 / 7.0, 0.2, 1.0 / 3.0, 1.0],
-        ];
+        let m = vec![vec![1.0, 3.0, 5.0, 7.0], vec![1.0 / 3.0, 1.0, 3.0, 5.0], vec![0.2, 1.0 / 3.0, 1.0, 3.0], vec![1.0 / 7.0, 0.2, 1.0 / 3.0, 1.0]];
         let a = derive(&m).unwrap();
         let expect = [0.5650, 0.2622, 0.1175, 0.0553];
         for (w, e) in a.weights.iter().zip(expect) {

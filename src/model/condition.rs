@@ -18,8 +18,7 @@ pub enum Op {
 
 impl Op {
     /// Longer operators first, so ">=" is not read as ">".
-    const TOKENS: [(&'static str, Op); 6] =
-        [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), ("!=", Op::Ne), (">", Op::Gt), ("<", Op::Lt)];
+    const TOKENS: [(&'static str, Op); 6] = [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), ("!=", Op::Ne), (">", Op::Gt), ("<", Op::Lt)];
 
     fn token(self) -> &'static str {
         Op::TOKENS.iter().find(|(_, o)| *o == self).map(|(t, _)| *t).unwrap_or("?")
@@ -54,11 +53,8 @@ pub struct Condition {
 impl Condition {
     pub fn parse(s: &str) -> Result<Condition, String> {
         let usage = || format!("cannot read condition '{s}'; write NAME OP VALUE, e.g. `hidden_dangers > 0` or `grade == \"D\"`");
-        let (pos, tok, op) = Op::TOKENS
-            .iter()
-            .filter_map(|(t, o)| s.find(t).map(|p| (p, *t, *o)))
-            .min_by_key(|(p, t, _)| (*p, std::cmp::Reverse(t.len())))
-            .ok_or_else(usage)?;
+        let (pos, tok, op) =
+            Op::TOKENS.iter().filter_map(|(t, o)| s.find(t).map(|p| (p, *t, *o))).min_by_key(|(p, t, _)| (*p, std::cmp::Reverse(t.len()))).ok_or_else(usage)?;
         let name = s[..pos].trim();
         let rhs = s[pos + tok.len()..].trim();
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {

@@ -12,15 +12,11 @@ const MATCHING: &str = "Text is matched trimmed, with full-width letters and dig
 fn normalise_words(n: &Normalise) -> String {
     match n {
         Normalise::Linear { from, to } => format!("linear: {from} → 0, {to} → 100"),
-        Normalise::MinMax => "min–max over every object of the study area (a tiled run computes it in sise merge, never per tile): smallest → 0, largest → 100".into(),
-        Normalise::Steps(s) => format!(
-            "steps: {}",
-            s.iter().map(|(x, v)| format!("≥{x} → {v}")).collect::<Vec<_>>().join(", ")
-        ),
-        Normalise::Categories(c) => format!(
-            "categories: {}",
-            c.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")
-        ),
+        Normalise::MinMax => {
+            "min–max over every object of the study area (a tiled run computes it in sise merge, never per tile): smallest → 0, largest → 100".into()
+        }
+        Normalise::Steps(s) => format!("steps: {}", s.iter().map(|(x, v)| format!("≥{x} → {v}")).collect::<Vec<_>>().join(", ")),
+        Normalise::Categories(c) => format!("categories: {}", c.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")),
         Normalise::Identity => "the value itself".into(),
     }
 }
@@ -111,7 +107,14 @@ impl Model {
                 let _ = writeln!(w, "Method: weighted index, Σ weight × score (0–100).");
             }
             Method::RiskMatrix { likelihood, severity, classes, table } => {
-                let _ = writeln!(w, "Method: risk matrix, R = L × S with L = '{}' (1–{}) and S = '{}' (1–{}).", key(*likelihood), classes.0, key(*severity), classes.1);
+                let _ = writeln!(
+                    w,
+                    "Method: risk matrix, R = L × S with L = '{}' (1–{}) and S = '{}' (1–{}).",
+                    key(*likelihood),
+                    classes.0,
+                    key(*severity),
+                    classes.1
+                );
                 match table {
                     Some(t) => {
                         let _ = writeln!(w, "  level table (rows L = 1…, columns S = 1…):");

@@ -18,9 +18,7 @@ impl GeomKind {
         match g {
             Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomKind::Point),
             Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => Some(GeomKind::Line),
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => {
-                Some(GeomKind::Polygon)
-            }
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => Some(GeomKind::Polygon),
             Geometry::GeometryCollection(_) => None,
         }
     }
@@ -34,7 +32,6 @@ impl GeomKind {
     }
 }
 
-
 impl<'de> serde::Deserialize<'de> for GeomKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         match <String as serde::Deserialize>::deserialize(d)?.as_str() {
@@ -45,4 +42,3 @@ impl<'de> serde::Deserialize<'de> for GeomKind {
         }
     }
 }
-

@@ -134,13 +134,13 @@ impl Source {
     pub fn can_be_missing(&self) -> bool {
         matches!(
             self,
-        Source::Attribute { .. }
-            | Source::Age { .. }
-            | Source::Formula { .. }
-            | Source::Within { field: Some(_), .. }
-            | Source::OverlapMax { .. }
-            | Source::RasterSample { .. }
-            | Source::RasterZonal { .. }
+            Source::Attribute { .. }
+                | Source::Age { .. }
+                | Source::Formula { .. }
+                | Source::Within { field: Some(_), .. }
+                | Source::OverlapMax { .. }
+                | Source::RasterSample { .. }
+                | Source::RasterZonal { .. }
         )
     }
 }

@@ -455,8 +455,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 impl Model {
     pub fn from_file(file: &Path) -> Result<Model> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::Model { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
+        let text = std::fs::read_to_string(file).map_err(|e| Error::Model { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
         Model::from_str(file, &text)
     }
 
@@ -578,7 +577,9 @@ impl Model {
                         }
                         let levels = t
                             .iter()
-                            .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
+                            .map(|r| {
+                                r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect()
+                            })
                             .collect::<Result<Vec<Vec<Level>>>>()?;
                         (Some(levels), (rows, cols))
                     }
@@ -638,8 +639,15 @@ impl Model {
                 };
                 let missing = c.missing.map(missing::RawMissing::resolve).transpose().map_err(|m| err(format!("[control] {m}")))?.unwrap_or(Missing::Error);
                 match missing {
-                    Missing::Zero => return Err(err("[control] missing = \"zero\" would make the realistic risk 0; use \"worst\" (the largest factor), a factor, \"reject\" or \"error\"".into())),
-                    Missing::Worst if factors.is_none() => return Err(err("[control] missing = \"worst\" needs a factors table; with direct = true give the factor itself, e.g. missing = 1.5".into())),
+                    Missing::Zero => return Err(err(
+                        "[control] missing = \"zero\" would make the realistic risk 0; use \"worst\" (the largest factor), a factor, \"reject\" or \"error\""
+                            .into(),
+                    )),
+                    Missing::Worst if factors.is_none() => {
+                        return Err(err(
+                            "[control] missing = \"worst\" needs a factors table; with direct = true give the factor itself, e.g. missing = 1.5".into()
+                        ))
+                    }
                     Missing::Value(v) if !(v.is_finite() && v > 0.0) => return Err(err(format!("[control] missing = {v}: a control factor must be positive"))),
                     _ => {}
                 }
@@ -658,8 +666,15 @@ impl Model {
             for c in &when {
                 if let Some(ind) = indicators.iter().find(|i| i.key == c.name) {
                     match (&c.value, ind.normalise.is_categorical()) {
-                        (Literal::Number(_), true) => return Err(at_v(format!("'{c}' compares the categorical indicator '{}' with a number; compare it with a category in quotes", ind.key))),
-                        (Literal::Text(_), false) => return Err(at_v(format!("'{c}' compares the numeric indicator '{}' with text; compare it with a number", ind.key))),
+                        (Literal::Number(_), true) => {
+                            return Err(at_v(format!(
+                                "'{c}' compares the categorical indicator '{}' with a number; compare it with a category in quotes",
+                                ind.key
+                            )))
+                        }
+                        (Literal::Text(_), false) => {
+                            return Err(at_v(format!("'{c}' compares the numeric indicator '{}' with text; compare it with a number", ind.key)))
+                        }
                         _ => {}
                     }
                 }
@@ -835,13 +850,28 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     let uses = |k: &str| match k {
         "field" => matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax),
         "layer" => !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula),
-        "radius_m" => matches!(r.source, RawSource::SumWithin | RawSource::CountWithin | RawSource::LengthWithin | RawSource::AreaWithin | RawSource::NearestDistance | RawSource::RasterZonal),
+        "radius_m" => matches!(
+            r.source,
+            RawSource::SumWithin
+                | RawSource::CountWithin
+                | RawSource::LengthWithin
+                | RawSource::AreaWithin
+                | RawSource::NearestDistance
+                | RawSource::RasterZonal
+        ),
         "missing" => source.can_be_missing(),
         "expr" => r.source == RawSource::Formula,
         "stat" => r.source == RawSource::RasterZonal,
         _ => true,
     };
-    for (k, present) in [("field", r.field.is_some()), ("layer", r.layer.is_some()), ("radius_m", r.radius_m.is_some()), ("missing", r.missing.is_some()), ("expr", r.expr.is_some()), ("stat", r.stat.is_some())] {
+    for (k, present) in [
+        ("field", r.field.is_some()),
+        ("layer", r.layer.is_some()),
+        ("radius_m", r.radius_m.is_some()),
+        ("missing", r.missing.is_some()),
+        ("expr", r.expr.is_some()),
+        ("stat", r.stat.is_some()),
+    ] {
         if present && !uses(k) {
             return Err(format!("`{k}` does not apply to source = \"{src}\""));
         }
@@ -1005,8 +1035,7 @@ admin = "mean"
 
     #[test]
     fn ahp_weights_replace_explicit_ones() {
-        let text = BASE.replace("weight = 0.6\n", "").replace("weight = 0.4\n", "")
-            + "\n[ahp]\norder = [\"a\", \"b\"]\nmatrix = [[1, 3], [\"1/3\", 1]]\n";
+        let text = BASE.replace("weight = 0.6\n", "").replace("weight = 0.4\n", "") + "\n[ahp]\norder = [\"a\", \"b\"]\nmatrix = [[1, 3], [\"1/3\", 1]]\n";
         let m = parse(&text).unwrap();
         let w = m.weights().unwrap();
         assert!((w[0] - 0.75).abs() < 1e-9 && (w[1] - 0.25).abs() < 1e-9, "{w:?}");
@@ -1071,7 +1100,9 @@ admin = "mean"
         assert!(e.contains("`missing` does not apply to source = \"count_within\""), "{e}");
         let e = message(&BASE.replace("linear = [0, 10]\n", "minmax = true\nmissing = \"worst\"\n"));
         assert!(e.contains("needs a declared `range`"), "{e}");
-        let cats = BASE.replace("linear = [0, 10]\n", "categories = { \"Ｈｉｇｈ \" = 100, low = 10 }\nmissing = \"worst\"\n").replace("when = \"a >= 9\"", "when = \"a == \\\"high\\\"\"");
+        let cats = BASE
+            .replace("linear = [0, 10]\n", "categories = { \"Ｈｉｇｈ \" = 100, low = 10 }\nmissing = \"worst\"\n")
+            .replace("when = \"a >= 9\"", "when = \"a == \\\"high\\\"\"");
         let m = parse(&cats).unwrap();
         // Keys are folded like the values they match; the worst category is the highest-scoring one.
         assert_eq!(m.indicators[0].worst_value(), Some(RawValue::Text("High".into())));

@@ -8,8 +8,7 @@ use crate::load::{Layer, Layers, VectorLayer};
 use crate::model::{GeomKind, Model, Source, Var};
 
 /// Column names every domain layer has; an indicator key may not shadow them.
-pub const RESERVED: [&str; 10] =
-    ["id", "street_code", "street_name", "inherent", "control_factor", "score", "level", "level_name", "colour", "veto_reason"];
+pub const RESERVED: [&str; 10] = ["id", "street_code", "street_name", "inherent", "control_factor", "score", "level", "level_name", "colour", "veto_reason"];
 
 pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
@@ -80,10 +79,8 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             _ => {}
         }
         let Some(name) = ind.source.layer() else { continue };
-        let layer = layers
-            .layers
-            .get(name)
-            .ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
+        let layer =
+            layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
         let need_kind = |v: &VectorLayer, kind: GeomKind| {
             if v.kind == kind || v.is_empty() {
                 Ok(())

@@ -240,15 +240,10 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let index = SpatialIndex::new(&other.geoms);
             Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect())
         }
-        Source::LengthWithin { layer, radius_m } => {
-            Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length))
-        }
-        Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(
-            objects,
-            context_vector(ctx, layer, model)?,
-            *radius_m,
-            |zone, g| zone.intersection(&as_polygons(g)).unsigned_area(),
-        )),
+        Source::LengthWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length)),
+        Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, |zone, g| {
+            zone.intersection(&as_polygons(g)).unsigned_area()
+        })),
         Source::NearestDistance { layer, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let index = SpatialIndex::new(&other.geoms);
@@ -260,22 +255,21 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             // A hazard polygon without its grade is bad input, not a grade of nothing.
             let grades = other.require(field, other.numbers(field, &[])?)?;
             let index = SpatialIndex::new(&other.geoms);
-            let touched: Vec<Option<f64>> = objects
-                .geoms
-                .par_iter()
-                .map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max))
-                .collect();
+            let touched: Vec<Option<f64>> = objects.geoms.par_iter().map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max)).collect();
             Values::Numbers(read::fill(ind, objects, touched, &format!("touches no polygon of '{layer}' (indicator '{}')", ind.key), Bad::Outside, model)?)
         }
         Source::RasterSample { layer } => {
             let raster = context_raster(ctx, layer, model)?;
-            let points: Vec<(f64, f64)> = objects
-                .geoms
-                .iter()
-                .map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN)))
-                .collect();
+            let points: Vec<(f64, f64)> = objects.geoms.iter().map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN))).collect();
             let sampled = raster.sample(ctx.working_crs, &points)?;
-            Values::Numbers(read::fill(ind, objects, sampled, &format!("lies where raster '{layer}' has no data (indicator '{}')", ind.key), Bad::Outside, model)?)
+            Values::Numbers(read::fill(
+                ind,
+                objects,
+                sampled,
+                &format!("lies where raster '{layer}' has no data (indicator '{}')", ind.key),
+                Bad::Outside,
+                model,
+            )?)
         }
         Source::RasterZonal { layer, stat, radius_m } => {
             let raster = context_raster(ctx, layer, model)?;
@@ -288,19 +282,21 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 })
                 .collect();
             let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
-            Values::Numbers(read::fill(ind, objects, zonal, &format!("has no raster '{layer}' data in its footprint (indicator '{}')", ind.key), Bad::Outside, model)?)
+            Values::Numbers(read::fill(
+                ind,
+                objects,
+                zonal,
+                &format!("has no raster '{layer}' data in its footprint (indicator '{}')", ind.key),
+                Bad::Outside,
+                model,
+            )?)
         }
     })
 }
 
 /// For each object, `measure` (metres of line, m² of polygon…) of the other
 /// layer's features inside the object buffered by `radius`.
-fn measure_within(
-    objects: &VectorLayer,
-    other: &VectorLayer,
-    radius: f64,
-    measure: impl Fn(&MultiPolygon<f64>, &Geometry<f64>) -> f64 + Sync,
-) -> Vec<f64> {
+fn measure_within(objects: &VectorLayer, other: &VectorLayer, radius: f64, measure: impl Fn(&MultiPolygon<f64>, &Geometry<f64>) -> f64 + Sync) -> Vec<f64> {
     let index = SpatialIndex::new(&other.geoms);
     objects
         .geoms
@@ -418,7 +414,8 @@ mod tests {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(objects));
-        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap()
+        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
+            .unwrap()
     }
 
     fn head(method: &str) -> String {
@@ -440,7 +437,9 @@ mod tests {
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])])));
         layers.layers.insert("stations".into(), Layer::Vector(layer("stations", vec![Column::new("a".into(), [1.0])])));
-        let s = score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" }).unwrap();
+        let s =
+            score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
+                .unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
     }
 

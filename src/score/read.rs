@@ -22,7 +22,9 @@ pub fn empty_rows<T>(values: &[Option<T>]) -> Vec<usize> {
 
 /// The error for empty values that no `missing` rule resolves.
 fn missing_error(layer: &VectorLayer, rows: Vec<usize>, what: &str, rule_at: &str, options: &str, model: &Model, bad: Bad) -> Error {
-    layer.rows_err(bad, rows, |_| format!("{what}; fill it in, or say what an empty value means with missing = {options} on {rule_at} in {}", model.file.display()))
+    layer.rows_err(bad, rows, |_| {
+        format!("{what}; fill it in, or say what an empty value means with missing = {options} on {rule_at} in {}", model.file.display())
+    })
 }
 
 /// The `missing` words an indicator may use, for messages.
@@ -62,7 +64,15 @@ pub fn categories(ind: &Indicator, objects: &VectorLayer, field: &str, model: &M
     }
     match ind.missing_value() {
         Some(RawValue::Text(worst)) => Ok(keys.into_iter().map(|k| k.unwrap_or_else(|| worst.clone())).collect()),
-        _ => Err(missing_error(objects, empty, &format!("field '{field}' (indicator '{}') is empty", ind.key), &format!("indicator '{}'", ind.key), options_of(ind), model, Bad::Field)),
+        _ => Err(missing_error(
+            objects,
+            empty,
+            &format!("field '{field}' (indicator '{}') is empty", ind.key),
+            &format!("indicator '{}'", ind.key),
+            options_of(ind),
+            model,
+            Bad::Field,
+        )),
     }
 }
 
@@ -78,7 +88,15 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
         }
         match c.missing_factor() {
             Some(f) => Ok(values.into_iter().map(|v| v.unwrap_or(f)).collect()),
-            None => Err(missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", "\"reject\", \"worst\" (the largest factor) or a factor", model, Bad::Field)),
+            None => Err(missing_error(
+                objects,
+                empty,
+                &format!("control field '{}' is empty", c.field),
+                "[control]",
+                "\"reject\", \"worst\" (the largest factor) or a factor",
+                model,
+                Bad::Field,
+            )),
         }
     };
     match &c.factors {

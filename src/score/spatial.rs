@@ -45,12 +45,8 @@ impl<'a> SpatialIndex<'a> {
     /// the geometries, so a line counts what lies along its whole length).
     pub fn within(&self, g: &Geometry<f64>, radius: f64) -> Vec<usize> {
         let Some(r) = rect(g) else { return Vec::new() };
-        let mut hits: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&aabb(r, radius))
-            .map(|e| e.data)
-            .filter(|&i| Euclidean.distance(g, &self.geoms[i]) <= radius)
-            .collect();
+        let mut hits: Vec<usize> =
+            self.tree.locate_in_envelope_intersecting(&aabb(r, radius)).map(|e| e.data).filter(|&i| Euclidean.distance(g, &self.geoms[i]) <= radius).collect();
         // The tree's traversal order is not part of its contract: sort for reproducible sums.
         hits.sort_unstable();
         hits
@@ -68,11 +64,8 @@ impl<'a> SpatialIndex<'a> {
         // found then is the true minimum.
         let mut margin = 100.0f64.min(limit);
         loop {
-            let best = self
-                .tree
-                .locate_in_envelope_intersecting(&aabb(r, margin))
-                .map(|e| Euclidean.distance(g, &self.geoms[e.data]))
-                .fold(f64::INFINITY, f64::min);
+            let best =
+                self.tree.locate_in_envelope_intersecting(&aabb(r, margin)).map(|e| Euclidean.distance(g, &self.geoms[e.data])).fold(f64::INFINITY, f64::min);
             if best <= margin {
                 return Some(best);
             }

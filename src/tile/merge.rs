@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::unit::unit_dir;
-use super::UnitRecord;
 use super::Plan;
+use super::UnitRecord;
 use crate::assess::{self, Assessment, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -38,7 +38,11 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     let mut merged = Vec::with_capacity(models.len());
     for m in &models {
         let paths: Vec<_> = plan.units.iter().map(|u| unit_dir(units, u.index).join(format!("{}.parquet", m.id))).collect();
-        let file = &config.layers.get(m.objects()).ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?.path;
+        let file = &config
+            .layers
+            .get(m.objects())
+            .ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?
+            .path;
         merged.push(crate::unit::store::read_objects(&paths, m, m.objects(), file)?);
         bar.inc(1);
     }
@@ -84,7 +88,8 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     let admin = assess::admin_units_of(&config)?;
     let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
     let context_rewrites = Default::default();
-    let prepared = Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, load_time: start.elapsed() };
+    let prepared =
+        Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, load_time: start.elapsed() };
     assess::assess_values(prepared, Some(merged), progress)
 }
 
@@ -115,10 +120,7 @@ fn finished_units(plan: &Plan, units: &Path) -> Result<Vec<UnitRecord>> {
         )));
     }
     if !stale.is_empty() {
-        return Err(err(format!(
-            "units {} ran with another plan, config, model files or sise version; rerun them and merge again",
-            stale.join(", ")
-        )));
+        return Err(err(format!("units {} ran with another plan, config, model files or sise version; rerun them and merge again", stale.join(", "))));
     }
     Ok(records)
 }

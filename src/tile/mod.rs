@@ -209,7 +209,10 @@ pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &P
     let config = RunConfig::from_file(config_path)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
     let admin = crate::assess::admin_units_of(&config)?;
-    let bounds = admin.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;
+    let bounds = admin
+        .zones
+        .bounds()
+        .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;
     let mut plan = plan(&config, &models, bounds, tiling, halo)?;
     // Jobs start in other folders: record where the config really is.
     plan.config = std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_owned());

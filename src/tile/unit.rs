@@ -58,7 +58,10 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         });
     }
 
-    let bounds = assess::admin_units_of(&config)?.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
+    let bounds = assess::admin_units_of(&config)?
+        .zones
+        .bounds()
+        .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
     let mut read = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.halo_m);
     // An owned line or polygon can stick out of the core by more than one
     // cell; then its reach needs more than the halo, and the unit reads again.
@@ -146,10 +149,7 @@ fn contains(outer: Rect<f64>, inner: Rect<f64>) -> bool {
 }
 
 fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-    )
+    Rect::new(coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })
 }
 
 /// This process's peak resident memory, from /proc (Linux).

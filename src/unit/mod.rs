@@ -55,4 +55,3 @@ pub struct UnitRecord {
     /// Peak resident memory of the unit's process (Linux VmHWM).
     pub peak_memory_mb: Option<f64>,
 }
-
