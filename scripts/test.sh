@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Second command of the README: install what is missing, then run every test
-# (unit tests and the integration tests against real GDAL/PROJ files).
+# Second command of the README: install what is missing, check formatting
+# and lints, then run every test (unit tests, the integration tests against
+# real GDAL/PROJ files, and the module dependency order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# Style first: formatting and lints are part of passing, not advice.
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
 cargo test --no-fail-fast "$@"

@@ -63,9 +63,10 @@ pub struct AdminUnitsConfig {
 }
 
 /// How domain levels combine into the comprehensive (综合) level.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Comprehensive {
+    #[default]
     /// The most severe domain level wins (a cell red in any domain is red).
     Worst,
     /// Weighted mean of the domain levels as values (重大 4, 较大 3, 一般 2,
@@ -73,12 +74,6 @@ pub enum Comprehensive {
     /// thresholds on that 1–4 scale. Levels, not scores, because domains use
     /// different methods whose scores are on different scales.
     Weighted { weights: BTreeMap<String, f64>, thresholds: Thresholds },
-}
-
-impl Default for Comprehensive {
-    fn default() -> Self {
-        Comprehensive::Worst
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -224,7 +219,7 @@ impl RunConfig {
             comprehensive: raw.comprehensive,
             colours: raw.colours,
             map_source: raw.map_source,
-            report_templates: raw.report_templates.as_deref().map(|p| resolve(p)),
+            report_templates: raw.report_templates.as_deref().map(&resolve),
             repair_invalid_geometry: raw.repair_invalid_geometry,
             outside_tolerance_m: raw.outside_tolerance_m,
             context_margin_m: raw.context_margin_m,

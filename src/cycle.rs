@@ -94,8 +94,26 @@ pub struct DomainChange {
     pub name: String,
     /// transitions[from - 1][to - 1]: objects present in both years.
     pub transitions: [[usize; 4]; 4],
-    /// (object id, level before, level after, change, geometry)
-    pub objects: Vec<(String, Option<Level>, Option<Level>, Change, Geometry<f64>)>,
+    pub objects: Vec<ObjectChange>,
+}
+
+/// One object matched across two years by its id.
+pub struct ObjectChange {
+    pub id: String,
+    pub before: Option<Level>,
+    pub after: Option<Level>,
+    pub change: Change,
+    pub geometry: Geometry<f64>,
+}
+
+/// One 街镇's level in one domain (or "综合") in both years.
+pub struct StreetChange {
+    pub code: String,
+    pub name: String,
+    /// A domain id, or "综合" for the comprehensive level.
+    pub domain: String,
+    pub before: Option<Level>,
+    pub after: Option<Level>,
 }
 
 fn classify(a: Option<Level>, b: Option<Level>) -> Change {
@@ -115,20 +133,20 @@ fn compare_domain(a: &Year, b: &Year, id: &str, name: &str, layer: &str) -> Resu
     let mut transitions = [[0usize; 4]; 4];
     let mut objects = Vec::new();
     for (i, oid) in lb.ids.iter().enumerate() {
-        let was = before.get(oid.as_str()).map(|(l, _)| *l).flatten();
+        let was = before.get(oid.as_str()).and_then(|(l, _)| *l);
         if let (Some(x), Some(y)) = (was, vb[i]) {
             transitions[x.number() as usize - 1][y.number() as usize - 1] += 1;
         }
         let change = if before.contains_key(oid.as_str()) { classify(was, vb[i]) } else { Change::New };
-        objects.push((oid.clone(), was, vb[i], change, lb.geoms[i].clone()));
+        objects.push(ObjectChange { id: oid.clone(), before: was, after: vb[i], change, geometry: lb.geoms[i].clone() });
     }
     let after: std::collections::HashSet<&str> = lb.ids.iter().map(String::as_str).collect();
     for (oid, (l, i)) in &before {
         if !after.contains(oid) {
-            objects.push((oid.to_string(), *l, None, Change::Removed, la.geoms[*i].clone()));
+            objects.push(ObjectChange { id: oid.to_string(), before: *l, after: None, change: Change::Removed, geometry: la.geoms[*i].clone() });
         }
     }
-    objects.sort_by(|x, y| x.3.cmp(&y.3).then(x.0.cmp(&y.0)));
+    objects.sort_by(|x, y| x.change.cmp(&y.change).then(x.id.cmp(&y.id)));
     Ok(DomainChange { id: id.to_owned(), name: name.to_owned(), transitions, objects })
 }
 
@@ -136,8 +154,7 @@ pub struct Comparison {
     pub from: String,
     pub to: String,
     pub domains: Vec<DomainChange>,
-    /// Per 街镇 (code, name) and domain id or "综合": (level before, level after).
-    pub streets: Vec<(String, String, String, Option<Level>, Option<Level>)>,
+    pub streets: Vec<StreetChange>,
 }
 
 pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
@@ -158,7 +175,13 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
             sa.ids.iter().cloned().zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64)))).collect();
         for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col, &[])?).enumerate() {
             let after = after.and_then(|v| Level::from_number(v as i64));
-            streets.push((code.clone(), names[i].clone().unwrap_or_default(), key.clone(), before.get(code).copied().flatten(), after));
+            streets.push(StreetChange {
+                code: code.clone(),
+                name: names[i].clone().unwrap_or_default(),
+                domain: key.clone(),
+                before: before.get(code).copied().flatten(),
+                after,
+            });
         }
     }
     Ok(Comparison { from: a.label, to: b.label, domains, streets })
@@ -190,8 +213,8 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
             for t in 0..4 {
                 to[t].push(row[t] as u32);
             }
-            new.push(d.objects.iter().filter(|o| o.3 == Change::New && o.2 == Some(Level::ALL[f])).count() as u32);
-            removed.push(d.objects.iter().filter(|o| o.3 == Change::Removed && o.1 == Some(Level::ALL[f])).count() as u32);
+            new.push(d.objects.iter().filter(|o| o.change == Change::New && o.after == Some(Level::ALL[f])).count() as u32);
+            removed.push(d.objects.iter().filter(|o| o.change == Change::Removed && o.before == Some(Level::ALL[f])).count() as u32);
         }
     }
     let mut cols = vec![Column::new("领域".into(), dom), Column::new(format!("原等级({}年)", c.from).into(), from)];
@@ -204,17 +227,17 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     write_csv(&p, DataFrame::new(cols).map_err(err(&p))?)?;
 
     // Every object that changed, and how.
-    let rows: Vec<(&DomainChange, &(String, Option<Level>, Option<Level>, Change, Geometry<f64>))> =
-        c.domains.iter().flat_map(|d| d.objects.iter().filter(|o| o.3 != Change::Same).map(move |o| (d, o))).collect();
+    let rows: Vec<(&DomainChange, &ObjectChange)> =
+        c.domains.iter().flat_map(|d| d.objects.iter().filter(|o| o.change != Change::Same).map(move |o| (d, o))).collect();
     let p = out.join("changes.csv");
     write_csv(
         &p,
         DataFrame::new(vec![
             Column::new("领域编号".into(), rows.iter().map(|(d, _)| d.id.clone()).collect::<Vec<_>>()),
-            Column::new("对象编号".into(), rows.iter().map(|(_, o)| o.0.clone()).collect::<Vec<_>>()),
-            Column::new(format!("原等级({}年)", c.from).into(), rows.iter().map(|(_, o)| name_of(o.1)).collect::<Vec<_>>()),
-            Column::new(format!("现等级({}年)", c.to).into(), rows.iter().map(|(_, o)| name_of(o.2)).collect::<Vec<_>>()),
-            Column::new("变化".into(), rows.iter().map(|(_, o)| o.3.label()).collect::<Vec<_>>()),
+            Column::new("对象编号".into(), rows.iter().map(|(_, o)| o.id.clone()).collect::<Vec<_>>()),
+            Column::new(format!("原等级({}年)", c.from).into(), rows.iter().map(|(_, o)| name_of(o.before)).collect::<Vec<_>>()),
+            Column::new(format!("现等级({}年)", c.to).into(), rows.iter().map(|(_, o)| name_of(o.after)).collect::<Vec<_>>()),
+            Column::new("变化".into(), rows.iter().map(|(_, o)| o.change.label()).collect::<Vec<_>>()),
         ])
         .map_err(err(&p))?,
     )?;
@@ -224,12 +247,15 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     write_csv(
         &p,
         DataFrame::new(vec![
-            Column::new("街镇代码".into(), c.streets.iter().map(|s| s.0.clone()).collect::<Vec<_>>()),
-            Column::new("街镇名称".into(), c.streets.iter().map(|s| s.1.clone()).collect::<Vec<_>>()),
-            Column::new("领域".into(), c.streets.iter().map(|s| s.2.clone()).collect::<Vec<_>>()),
-            Column::new(format!("原等级({}年)", c.from).into(), c.streets.iter().map(|s| name_of(s.3)).collect::<Vec<_>>()),
-            Column::new(format!("现等级({}年)", c.to).into(), c.streets.iter().map(|s| name_of(s.4)).collect::<Vec<_>>()),
-            Column::new("变化".into(), c.streets.iter().map(|s| if s.3 == s.4 { Change::Same } else { classify(s.3, s.4) }.label()).collect::<Vec<_>>()),
+            Column::new("街镇代码".into(), c.streets.iter().map(|s| s.code.clone()).collect::<Vec<_>>()),
+            Column::new("街镇名称".into(), c.streets.iter().map(|s| s.name.clone()).collect::<Vec<_>>()),
+            Column::new("领域".into(), c.streets.iter().map(|s| s.domain.clone()).collect::<Vec<_>>()),
+            Column::new(format!("原等级({}年)", c.from).into(), c.streets.iter().map(|s| name_of(s.before)).collect::<Vec<_>>()),
+            Column::new(format!("现等级({}年)", c.to).into(), c.streets.iter().map(|s| name_of(s.after)).collect::<Vec<_>>()),
+            Column::new(
+                "变化".into(),
+                c.streets.iter().map(|s| if s.before == s.after { Change::Same } else { classify(s.before, s.after) }.label()).collect::<Vec<_>>(),
+            ),
         ])
         .map_err(err(&p))?,
     )?;
@@ -240,19 +266,20 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
         .iter()
         .filter(|d| !d.objects.is_empty())
         .map(|d| {
-            let kind = GeomKind::of(&d.objects[0].4).unwrap_or(GeomKind::Point);
+            let kind = GeomKind::of(&d.objects[0].geometry).unwrap_or(GeomKind::Point);
             OutLayer {
                 name: format!("{}_changes", d.id),
                 title: format!("{} {}风险变化 {}→{}", d.id, d.name, c.from, c.to),
                 description: format!("{}年至{}年{}风险等级变化（sise compare）", c.from, c.to, d.name),
                 kind,
-                geoms: d.objects.iter().map(|o| o.4.clone()).collect(),
+                geoms: d.objects.iter().map(|o| o.geometry.clone()).collect(),
                 columns: vec![
-                    OutColumn::text("id", d.objects.iter().map(|o| Some(o.0.clone())).collect()).alias("编号"),
-                    OutColumn::int("level_from", d.objects.iter().map(|o| o.1.map(|l| l.number() as i64)).collect()).alias(format!("原等级({}年)", c.from)),
-                    OutColumn::int("level_to", d.objects.iter().map(|o| o.2.map(|l| l.number() as i64)).collect()).alias(format!("现等级({}年)", c.to)),
-                    OutColumn::int("change", d.objects.iter().map(|o| Some(o.3 as i64)).collect()).alias("变化代码"),
-                    OutColumn::text("change_name", d.objects.iter().map(|o| Some(o.3.label().to_owned())).collect()).alias("变化"),
+                    OutColumn::text("id", d.objects.iter().map(|o| Some(o.id.clone())).collect()).alias("编号"),
+                    OutColumn::int("level_from", d.objects.iter().map(|o| o.before.map(|l| l.number() as i64)).collect())
+                        .alias(format!("原等级({}年)", c.from)),
+                    OutColumn::int("level_to", d.objects.iter().map(|o| o.after.map(|l| l.number() as i64)).collect()).alias(format!("现等级({}年)", c.to)),
+                    OutColumn::int("change", d.objects.iter().map(|o| Some(o.change as i64)).collect()).alias("变化代码"),
+                    OutColumn::text("change_name", d.objects.iter().map(|o| Some(o.change.label().to_owned())).collect()).alias("变化"),
                 ],
             }
         })

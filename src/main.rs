@@ -80,7 +80,8 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
     };
     let crs = sise::cycle::crs_of(to)?;
     sise::stage::staged(&dest, |dir| sise::cycle::write(&c, dir, &crs).map(|_| ()))?;
-    let moved: usize = c.domains.iter().map(|d| d.objects.iter().filter(|o| matches!(o.3, sise::cycle::Change::Up | sise::cycle::Change::Down)).count()).sum();
+    let moved: usize =
+        c.domains.iter().map(|d| d.objects.iter().filter(|o| matches!(o.change, sise::cycle::Change::Up | sise::cycle::Change::Down)).count()).sum();
     tracing::info!(domains = c.domains.len(), changed_level = moved, "comparison {} → {} written to {}", c.from, c.to, dest.display());
     println!("{}", dest.display());
     Ok(())

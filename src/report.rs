@@ -212,7 +212,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         .collect();
     let comparison = comparison.and_then(|c| {
         c.domains.iter().find(|x| x.id == m.id).map(|dc| {
-            let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+            let n = |ch: Change| dc.objects.iter().filter(|o| o.change == ch).count();
             json!({
                 "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
                 "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
@@ -294,7 +294,7 @@ fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Compar
         c.domains
             .iter()
             .map(|dc| {
-                let n = |ch: Change| dc.objects.iter().filter(|o| o.3 == ch).count();
+                let n = |ch: Change| dc.objects.iter().filter(|o| o.change == ch).count();
                 json!({ "id": dc.id, "name": dc.name, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed) })
             })
             .collect::<Vec<_>>()

@@ -250,7 +250,7 @@ fn rewritten(n: u32, style: usize, unit: Option<&str>) -> String {
         let digits: Vec<char> = plain.chars().collect();
         let mut s = String::new();
         for (i, c) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 s.push(sep);
             }
             s.push(*c);
@@ -259,7 +259,7 @@ fn rewritten(n: u32, style: usize, unit: Option<&str>) -> String {
     };
     match (style, unit) {
         (1, _) => plain.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect(),
-        (2, _) => grouped(if n % 2 == 0 { ',' } else { '，' }),
+        (2, _) => grouped(if n.is_multiple_of(2) { ',' } else { '，' }),
         (3, _) => format!(" {plain}\u{3000}"),
         (4, Some(u)) => format!("{}{u}", grouped(',')),
         _ => plain,

@@ -55,7 +55,7 @@ fn an_18th_domain_is_a_new_model_file() {
         assert!(o.status.success(), "{}", stderr(&o));
     };
     run(&dir);
-    assert!(std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout.len() > 0);
+    assert!(!std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout.is_empty());
 
     // A new domain: people exposed to the sites, as a drop-in file. No Rust involved.
     std::fs::write(

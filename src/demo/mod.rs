@@ -442,10 +442,11 @@ fn inundation(d: &mut Demo, out: &Path) -> Result<()> {
     let mut ds = driver.create_with_band_type_with_options::<f32, _>(&path, w, h, 1, &opts).map_err(err)?;
     ds.set_geo_transform(&[x0, res, 0.0, y1, 0.0, -res]).map_err(err)?;
     ds.set_spatial_ref(&SpatialRef::from_definition(WORKING_CRS).map_err(err)?).map_err(err)?;
-    let mut band = ds.rasterband(1).map_err(err)?;
-    band.set_no_data_value(Some(-9999.0)).map_err(err)?;
-    band.write((0, 0), (w, h), &mut Buffer::new((w, h), data)).map_err(err)?;
-    drop(band);
+    {
+        let mut band = ds.rasterband(1).map_err(err)?;
+        band.set_no_data_value(Some(-9999.0)).map_err(err)?;
+        band.write((0, 0), (w, h), &mut Buffer::new((w, h), data)).map_err(err)?;
+    }
     ds.close().map_err(err)
 }
 
@@ -495,7 +496,7 @@ fn rect_at(p: Point<f64>, w: f64, h: f64, angle: f64) -> Geometry<f64> {
 }
 
 fn grade(d: &mut Demo) -> Val {
-    t(*d.pick(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]))
+    t(d.pick::<&str>(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]))
 }
 
 fn short_name(d: &Demo, p: Point<f64>) -> String {
@@ -637,7 +638,7 @@ fn roads_and_accidents(d: &mut Demo, out: &Path) -> Result<()> {
         acc_rows.push(vec![
             ("id", Val::T(format!("AC{:04}", i + 1))),
             ("year", Val::I(d.rng.gen_range(2021..2024))),
-            ("severity", t(*d.pick(&[("财产损失", 0.7), ("受伤", 0.26), ("死亡", 0.04)]))),
+            ("severity", t(d.pick::<&str>(&[("财产损失", 0.7), ("受伤", 0.26), ("死亡", 0.04)]))),
         ]);
     }
     write_gpkg_layer(out, "roads", GeomKind::Line, geoms, rows)?;
@@ -695,7 +696,8 @@ fn waterways(d: &mut Demo, out: &Path) -> Result<()> {
         let Geometry::LineString(l) = &geoms[k] else { unreachable!() };
         let c = l.0[l.0.len() / 2];
         pts.push(Point::new(c.x + d.rng.gen_range(-20.0..20.0), c.y + d.rng.gen_range(-20.0..20.0)));
-        wrows.push(vec![("id", Val::T(format!("WF{:02}", i + 1))), ("kind", t(*d.pick(&[("货运码头", 0.6), ("客运码头", 0.25), ("危险品码头", 0.15)])))]);
+        wrows
+            .push(vec![("id", Val::T(format!("WF{:02}", i + 1))), ("kind", t(d.pick::<&str>(&[("货运码头", 0.6), ("客运码头", 0.25), ("危险品码头", 0.15)])))]);
     }
     write_gpkg_layer(out, "waterways", GeomKind::Line, geoms, rows)?;
     write_points_geojson(d, out, "wharves", &pts, wrows)
@@ -846,7 +848,7 @@ fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
         };
         rows.push(vec![
             ("id", Val::T(format!("HB{:04}", i + 1))),
-            ("use", t(*d.pick(&[("住宅", 0.6), ("公共建筑", 0.25), ("综合", 0.15)]))),
+            ("use", t(d.pick::<&str>(&[("住宅", 0.6), ("公共建筑", 0.25), ("综合", 0.15)]))),
             ("height_m", Val::R(height)),
             ("floors", Val::I((height / 3.1) as i64)),
             ("built_year", Val::I(year)),
@@ -865,9 +867,9 @@ fn underground_spaces(d: &mut Demo, out: &Path) -> Result<()> {
         geoms.push(rect_at(p, d.rng.gen_range(40.0..180.0), d.rng.gen_range(30.0..120.0), d.rng.gen_range(-0.3..0.3)));
         rows.push(vec![
             ("id", Val::T(format!("UG{:03}", i + 1))),
-            ("use", t(*d.pick(&[("地下商业", 0.2), ("地下停车", 0.55), ("人防工程", 0.15), ("轨交配套", 0.1)]))),
+            ("use", t(d.pick::<&str>(&[("地下商业", 0.2), ("地下停车", 0.55), ("人防工程", 0.15), ("轨交配套", 0.1)]))),
             ("levels", Val::I(*d.pick(&[(1, 0.55), (2, 0.35), (3, 0.1)]))),
-            ("ventilation", t(*d.pick(&[("良好", 0.6), ("一般", 0.3), ("差", 0.1)]))),
+            ("ventilation", t(d.pick::<&str>(&[("良好", 0.6), ("一般", 0.3), ("差", 0.1)]))),
         ]);
     }
     write_gpkg_layer(out, "underground_spaces", GeomKind::Polygon, geoms, rows)

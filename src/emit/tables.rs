@@ -94,9 +94,21 @@ fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
     DataFrame::new(cols)
 }
 
+/// One row of the major-risk list.
+struct MajorRisk {
+    level: Level,
+    score: f64,
+    domain_id: String,
+    domain_name: String,
+    id: String,
+    street: String,
+    veto: Option<String>,
+    indicators: String,
+}
+
 /// The red and orange objects, worst first, with the indicators and veto reason behind each.
 fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
-    let mut rows: Vec<(Level, f64, String, String, String, String, Option<String>, String)> = Vec::new();
+    let mut rows: Vec<MajorRisk> = Vec::new();
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
         let objects = a.objects(d);
@@ -113,21 +125,30 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                     Values::Texts(t) => format!("{}={}", ind.name, t[i]),
                 })
                 .collect();
-            let street = r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default();
-            rows.push((*l, r.scores.score[i], m.id.clone(), m.name.clone(), objects.ids[i].clone(), street, r.scores.veto[i].clone(), indicators.join("；")));
+            rows.push(MajorRisk {
+                level: *l,
+                score: r.scores.score[i],
+                domain_id: m.id.clone(),
+                domain_name: m.name.clone(),
+                id: objects.ids[i].clone(),
+                street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
+                veto: r.scores.veto[i].clone(),
+                indicators: indicators.join("；"),
+            });
         }
     }
     // Scores of different domains are on different scales (index, R, D): order by level, then domain, then score.
-    rows.sort_by(|x, y| x.0.cmp(&y.0).then(x.2.cmp(&y.2)).then(y.1.total_cmp(&x.1)).then(x.4.cmp(&y.4)));
+    rows.sort_by(|x, y| x.level.cmp(&y.level).then(x.domain_id.cmp(&y.domain_id)).then(y.score.total_cmp(&x.score)).then(x.id.cmp(&y.id)));
+    let text = |f: fn(&MajorRisk) -> String| rows.iter().map(f).collect::<Vec<_>>();
     DataFrame::new(vec![
-        Column::new("领域编号".into(), rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>()),
-        Column::new("领域名称".into(), rows.iter().map(|r| r.3.clone()).collect::<Vec<_>>()),
-        Column::new("对象编号".into(), rows.iter().map(|r| r.4.clone()).collect::<Vec<_>>()),
-        Column::new("所在街镇".into(), rows.iter().map(|r| r.5.clone()).collect::<Vec<_>>()),
-        Column::new("现实风险值".into(), rows.iter().map(|r| (r.1 * 100.0).round() / 100.0).collect::<Vec<_>>()),
-        Column::new("风险等级".into(), rows.iter().map(|r| r.0.name_zh()).collect::<Vec<_>>()),
-        Column::new("一票否决原因".into(), rows.iter().map(|r| r.6.clone()).collect::<Vec<_>>()),
-        Column::new("指标值".into(), rows.iter().map(|r| r.7.clone()).collect::<Vec<_>>()),
+        Column::new("领域编号".into(), text(|r| r.domain_id.clone())),
+        Column::new("领域名称".into(), text(|r| r.domain_name.clone())),
+        Column::new("对象编号".into(), text(|r| r.id.clone())),
+        Column::new("所在街镇".into(), text(|r| r.street.clone())),
+        Column::new("现实风险值".into(), rows.iter().map(|r| (r.score * 100.0).round() / 100.0).collect::<Vec<_>>()),
+        Column::new("风险等级".into(), rows.iter().map(|r| r.level.name_zh()).collect::<Vec<_>>()),
+        Column::new("一票否决原因".into(), rows.iter().map(|r| r.veto.clone()).collect::<Vec<_>>()),
+        Column::new("指标值".into(), text(|r| r.indicators.clone())),
     ])
 }
 

@@ -90,11 +90,10 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
         };
         match (&ind.source, layer) {
             (Source::RasterSample { .. }, Layer::Raster(_)) => {}
-            (Source::RasterZonal { radius_m, .. }, Layer::Raster(_)) => {
-                if radius_m.is_none() && model.geometry != GeomKind::Polygon {
-                    return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
-                }
+            (Source::RasterZonal { radius_m: None, .. }, Layer::Raster(_)) if model.geometry != GeomKind::Polygon => {
+                return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
             }
+            (Source::RasterZonal { .. }, Layer::Raster(_)) => {}
             (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => {
                 return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
             }

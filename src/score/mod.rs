@@ -128,10 +128,10 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
             let mut inherent = Vec::with_capacity(n);
             let mut score = Vec::with_capacity(n);
             let mut level = Vec::with_capacity(n);
-            for i in 0..n {
+            for (i, factor) in control_factor.iter().enumerate() {
                 let (l, s) = (class(*likelihood, i, classes.0)?, class(*severity, i, classes.1)?);
                 // Control acts on likelihood: good management makes an accident less likely, not smaller.
-                let l2 = ((l as f64 * control_factor[i]).round() as usize).clamp(1, classes.0);
+                let l2 = ((l as f64 * factor).round() as usize).clamp(1, classes.0);
                 inherent.push((l * s) as f64);
                 score.push((l2 * s) as f64);
                 level.push(match table {

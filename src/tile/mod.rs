@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn every_point_has_exactly_one_owner() {
-        let units = vec![
+        let units = [
             Unit { index: 0, core: [None, None, Some(1000.0), None] },
             Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)] },
             Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None] },
