@@ -1,0 +1,66 @@
+//! How a domain's object results combine in grid cells, 街镇 and the
+//! district (`[aggregate]`).
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::raw::{Doc, RawAggregate};
+use super::Inputs;
+use crate::error::Result;
+use crate::level::Thresholds;
+
+/// How object results combine inside a grid cell, a 街镇 or the district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggMethod {
+    /// The worst object decides: highest score, most severe level.
+    Max,
+    /// Mean score weighted by what each object has inside the unit: 1 per
+    /// point, metres of line, square metres of polygon. Graded with the thresholds.
+    Mean,
+    /// As `mean`, with each object's share also multiplied by its
+    /// `weight_by` value (an indicator or field: exposure-weighted).
+    WeightedMean,
+    /// Objects per km of the line layer `density_of` inside the unit (e.g.
+    /// accidents per km of road), graded by `density_levels`. Units without
+    /// any of that line get no result.
+    Density,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Aggregate {
+    /// Line of `[aggregate]` in the model file, for messages.
+    pub line: usize,
+    pub grid: AggMethod,
+    pub admin: AggMethod,
+    /// Indicator key or numeric field weighting `weighted_mean`.
+    pub weight_by: Option<String>,
+    /// For `density`: the line layer and the bands on objects per km.
+    pub density: Option<(String, Thresholds)>,
+}
+
+/// The `[aggregate]` section; `density_of` must be one of the model's inputs.
+pub(super) fn aggregate(doc: &Doc, raw: Spanned<RawAggregate>, inputs: &Inputs) -> Result<Aggregate> {
+    let err = |message: String| doc.err(message);
+    let agg_line = doc.line(raw.span().start);
+    let agg = raw.into_inner();
+    if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
+        return Err(err(format!("line {agg_line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")));
+    }
+    let uses_density = [agg.grid, agg.admin].contains(&AggMethod::Density);
+    let density = match (agg.density_of, agg.density_levels) {
+        (Some(layer), Some(levels)) if uses_density => {
+            levels.check().map_err(|m| err(format!("line {agg_line}: [aggregate] density_levels: {m}")))?;
+            if inputs.role_of(&layer).is_none() {
+                return Err(err(format!("line {agg_line}: [aggregate] density_of = '{layer}' is not listed in [inputs]")));
+            }
+            Some((layer, levels))
+        }
+        (None, None) if !uses_density => None,
+        _ if uses_density => {
+            return Err(err(format!("line {agg_line}: [aggregate] density needs `density_of` (a line layer) and `density_levels = {{ red = …, orange = …, yellow = … }}` (objects per km)")))
+        }
+        _ => return Err(err(format!("line {agg_line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"))),
+    };
+    Ok(Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by, density })
+}

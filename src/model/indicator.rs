@@ -1,0 +1,317 @@
+//! Indicators: where a raw value comes from (`Source`), how it becomes a
+//! score (`Normalise`), and how an `[[indicator]]` entry is checked into one.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::missing::{self, Missing};
+use super::raw::{Doc, RawIndicator, RawSource};
+use crate::error::Result;
+
+/// Zonal statistic over a footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    Mean,
+    Max,
+    Sum,
+}
+
+/// Where an indicator's raw value comes from. Distances and radii are
+/// working-CRS metres; lengths metres, areas square metres.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Source {
+    /// A numeric or text field of the scored object.
+    Attribute { field: String },
+    /// Years from a year field to the assessment year (e.g. pipe age from install year).
+    Age { field: String },
+    /// An arithmetic formula over earlier indicators, numeric fields and the
+    /// built-ins `length_m` and `area_m2` of the object.
+    Formula { expr: String, vars: Vec<Var> },
+    /// Count of features of `layer` within `radius_m`, or the sum of their `field`.
+    Within { layer: String, field: Option<String>, radius_m: f64 },
+    /// Metres of the line layer inside the object buffered by `radius_m`.
+    LengthWithin { layer: String, radius_m: f64 },
+    /// Square metres of the polygon layer inside the object buffered by `radius_m`.
+    AreaWithin { layer: String, radius_m: f64 },
+    /// Metres to the nearest feature of `layer`; with `radius_m`, the search
+    /// stops there and anything farther counts as `radius_m` (a finite reach,
+    /// which tiled runs need for their halos).
+    NearestDistance { layer: String, radius_m: Option<f64> },
+    /// Largest `field` of the polygons of `layer` the object touches (e.g. a
+    /// hazard-census grade); the indicator's `missing` where it touches none.
+    OverlapMax { layer: String, field: String },
+    /// Raster value at the object's interior point; the indicator's `missing` where the raster has no data.
+    RasterSample { layer: String },
+    /// Statistic of the raster cells whose centres lie in the object's
+    /// footprint (polygons) or in its buffer of `radius_m`; the indicator's `missing` where none.
+    RasterZonal { layer: String, stat: Stat, radius_m: Option<f64> },
+}
+
+/// A variable of a formula.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Var {
+    /// An earlier indicator's raw value (by index).
+    Indicator(usize),
+    /// A numeric field of the objects.
+    Field(String),
+    LengthM,
+    AreaM2,
+}
+
+impl Source {
+    /// The other layer this indicator reads, if any.
+    pub fn layer(&self) -> Option<&str> {
+        match self {
+            Source::Attribute { .. } | Source::Age { .. } | Source::Formula { .. } => None,
+            Source::Within { layer, .. }
+            | Source::LengthWithin { layer, .. }
+            | Source::AreaWithin { layer, .. }
+            | Source::NearestDistance { layer, .. }
+            | Source::OverlapMax { layer, .. }
+            | Source::RasterSample { layer, .. }
+            | Source::RasterZonal { layer, .. } => Some(layer),
+        }
+    }
+
+    /// Fields of the scored objects this indicator reads.
+    pub fn object_fields(&self) -> Vec<&str> {
+        match self {
+            Source::Attribute { field } | Source::Age { field } => vec![field],
+            Source::Formula { vars, .. } => vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect(),
+            _ => vec![],
+        }
+    }
+
+    /// The largest distance at which this indicator looks at other features (for tiling halos).
+    pub fn reach_m(&self) -> f64 {
+        match self {
+            Source::Within { radius_m, .. } | Source::LengthWithin { radius_m, .. } | Source::AreaWithin { radius_m, .. } => *radius_m,
+            Source::RasterZonal { radius_m: Some(r), .. } | Source::NearestDistance { radius_m: Some(r), .. } => *r,
+            Source::NearestDistance { radius_m: None, .. } => f64::INFINITY,
+            _ => 0.0,
+        }
+    }
+}
+
+/// How a raw value becomes a score (0–100 for a weighted index; a class for
+/// a risk matrix; a factor value for LEC).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Normalise {
+    /// Linear from `from` (score 0) to `to` (score 100), clamped; `to < from` scores small values high.
+    Linear { from: f64, to: f64 },
+    /// Linear from the smallest value among all objects of the run (0) to the largest (100).
+    MinMax,
+    /// Ascending breakpoints `(x, score)`: the score of the last breakpoint with x ≤ value
+    /// (the first breakpoint's score applies below it too).
+    Steps(Vec<(f64, f64)>),
+    /// A score per category value; a value not in the table is an error.
+    /// Keys are folded (trimmed, half-width) like the values they match.
+    Categories(BTreeMap<String, f64>),
+    /// The raw value is the score.
+    Identity,
+}
+
+impl Normalise {
+    pub fn is_categorical(&self) -> bool {
+        matches!(self, Normalise::Categories(_))
+    }
+
+    /// The score of a numeric value; `range` is the (min, max) over all objects, for `MinMax`.
+    pub fn score(&self, v: f64, range: (f64, f64)) -> f64 {
+        match self {
+            Normalise::Linear { from, to } => (((v - from) / (to - from)).clamp(0.0, 1.0)) * 100.0,
+            Normalise::MinMax => {
+                if range.1 > range.0 {
+                    (v - range.0) / (range.1 - range.0) * 100.0
+                } else {
+                    0.0
+                }
+            }
+            Normalise::Steps(steps) => steps.iter().take_while(|(x, _)| *x <= v).last().unwrap_or(&steps[0]).1,
+            Normalise::Identity => v,
+            Normalise::Categories(_) => unreachable!("categories are scored from text"),
+        }
+    }
+
+    /// Every score this normalisation can give, when it is a finite set.
+    pub(super) fn outputs(&self) -> Option<Vec<f64>> {
+        match self {
+            Normalise::Steps(s) => Some(s.iter().map(|(_, v)| *v).collect()),
+            Normalise::Categories(c) => Some(c.values().copied().collect()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    pub key: String,
+    pub name: String,
+    pub unit: Option<String>,
+    /// The plausible range of the raw value; a value outside it is bad input
+    /// (a typo, or a value in the wrong unit), not something to score.
+    pub range: Option<(f64, f64)>,
+    pub source: Source,
+    pub normalise: Normalise,
+    /// What an empty value (or no data at the object) means.
+    pub missing: Missing,
+    /// Line of the indicator in its model file, for messages.
+    pub line: usize,
+}
+
+/// The `[[indicator]]` entries in file order, with the weight each gives (if
+/// any); a formula may only use indicators defined before it.
+pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(Vec<Indicator>, Vec<Option<f64>>)> {
+    let err = |message: String| doc.err(message);
+    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
+    // Indicators, in file order; a formula may only use indicators defined before it.
+    let mut keys = HashSet::new();
+    let mut indicators: Vec<Indicator> = Vec::new();
+    let mut weights: Vec<Option<f64>> = Vec::new();
+    for spanned in raw {
+        let span = spanned.span();
+        let ind = spanned.into_inner();
+        let key = ind.key.clone();
+        let at_ind = |m: String| at(span.clone(), format!("indicator '{key}': {m}"));
+        if !keys.insert(ind.key.clone()) {
+            return Err(at_ind("duplicate key".into()));
+        }
+        if !ind.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || ind.key.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(at_ind("keys are column names: use letters, digits and _ (not starting with a digit)".into()));
+        }
+        weights.push(ind.weight);
+        let line = doc.line(span.start);
+        indicators.push(resolve_indicator(ind, line, &indicators).map_err(at_ind)?);
+    }
+    if indicators.is_empty() {
+        return Err(err("no [[indicator]] entries".into()));
+    }
+    for (w, ind) in weights.iter().zip(&indicators) {
+        if let Some(w) = w {
+            if !(w.is_finite() && *w >= 0.0) {
+                return Err(err(format!("line {}: indicator '{}': weight must be a non-negative number, got {w}", ind.line, ind.key)));
+            }
+        }
+    }
+    Ok((indicators, weights))
+}
+
+fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
+    let src = r.source.name();
+    let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
+    let radius = |required: bool| -> std::result::Result<Option<f64>, String> {
+        match r.radius_m {
+            Some(x) if !(x.is_finite() && x > 0.0) => Err(format!("radius_m must be positive, got {x}")),
+            None if required => Err(format!("source = \"{src}\" needs `radius_m` (metres)")),
+            other => Ok(other),
+        }
+    };
+    let source = match r.source {
+        RawSource::Attribute => Source::Attribute { field: need(&r.field, "field")? },
+        RawSource::Age => Source::Age { field: need(&r.field, "field")? },
+        RawSource::Formula => {
+            let expr = need(&r.expr, "expr")?;
+            let parsed = exmex::parse::<f64>(&expr).map_err(|e| format!("cannot read expr \"{expr}\": {e}"))?;
+            use exmex::Express;
+            let vars = parsed
+                .var_names()
+                .iter()
+                .map(|v| match v.as_str() {
+                    "length_m" => Var::LengthM,
+                    "area_m2" => Var::AreaM2,
+                    name => match earlier.iter().position(|i| i.key == name) {
+                        Some(k) if earlier[k].normalise.is_categorical() => Var::Field(name.to_owned()),
+                        Some(k) => Var::Indicator(k),
+                        None => Var::Field(name.to_owned()),
+                    },
+                })
+                .collect();
+            Source::Formula { expr, vars }
+        }
+        RawSource::SumWithin => Source::Within { layer: need(&r.layer, "layer")?, field: Some(need(&r.field, "field")?), radius_m: radius(true)?.unwrap() },
+        RawSource::CountWithin => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: radius(true)?.unwrap() },
+        RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
+        RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
+        RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
+        RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")? },
+        RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")? },
+        RawSource::RasterZonal => Source::RasterZonal {
+            layer: need(&r.layer, "layer")?,
+            stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
+            radius_m: radius(false)?,
+        },
+    };
+    // Keys that the source does not read are mistakes (a typo, or a key meant for another source).
+    let radius_sources =
+        [RawSource::SumWithin, RawSource::CountWithin, RawSource::LengthWithin, RawSource::AreaWithin, RawSource::NearestDistance, RawSource::RasterZonal];
+    let keys = [
+        ("field", r.field.is_some(), matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax)),
+        ("layer", r.layer.is_some(), !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula)),
+        ("radius_m", r.radius_m.is_some(), radius_sources.contains(&r.source)),
+        ("missing", r.missing.is_some(), source.can_be_missing()),
+        ("expr", r.expr.is_some(), r.source == RawSource::Formula),
+        ("stat", r.stat.is_some(), r.source == RawSource::RasterZonal),
+    ];
+    if let Some((k, _, _)) = keys.iter().find(|(_, present, applies)| *present && !applies) {
+        return Err(format!("`{k}` does not apply to source = \"{src}\""));
+    }
+    let normalise = match (r.linear, r.minmax, r.steps, r.categories) {
+        (Some([from, to]), None, None, None) => {
+            if from == to {
+                return Err(format!("linear = [{from}, {to}] needs two different values"));
+            }
+            Normalise::Linear { from, to }
+        }
+        (None, Some(true), None, None) => Normalise::MinMax,
+        (None, None, Some(steps), None) => {
+            if steps.is_empty() {
+                return Err("steps is empty".into());
+            }
+            if steps.windows(2).any(|w| w[0][0] >= w[1][0]) {
+                return Err("steps must have strictly ascending breakpoints, e.g. steps = [[0, 10], [10, 40], [20, 80]]".into());
+            }
+            Normalise::Steps(steps.into_iter().map(|[x, s]| (x, s)).collect())
+        }
+        (None, None, None, Some(c)) => {
+            if c.is_empty() {
+                return Err("categories is empty".into());
+            }
+            if !matches!(source, Source::Attribute { .. }) {
+                return Err("categories apply to source = \"attribute\" only".into());
+            }
+            Normalise::Categories(folded_keys(c).map_err(|m| format!("categories: {m}"))?)
+        }
+        (None, None | Some(false), None, None) => Normalise::Identity,
+        _ => return Err("give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into()),
+    };
+    let range = match r.range {
+        Some([lo, hi]) if lo < hi => Some((lo, hi)),
+        Some([lo, hi]) => return Err(format!("range = [{lo}, {hi}] must go from low to high")),
+        None => None,
+    };
+    if range.is_some() && matches!(normalise, Normalise::Categories(_)) {
+        return Err("range applies to numeric indicators; categories already list the valid values".into());
+    }
+    let missing = r.missing.map(missing::RawMissing::resolve).transpose()?.unwrap_or(Missing::Error);
+    missing::check(missing, &source, &normalise, range)?;
+    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, missing, line })
+}
+
+/// A table's keys folded as the values they match are (trimmed,
+/// half-width); two keys that fold to one are a mistake.
+pub(super) fn folded_keys(table: BTreeMap<String, f64>) -> std::result::Result<BTreeMap<String, f64>, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in table {
+        let f = crate::value::fold(&k);
+        if f.is_empty() {
+            return Err("an empty key matches nothing; a missing value is what `missing = …` decides".into());
+        }
+        if out.insert(f.clone(), v).is_some() {
+            return Err(format!("two keys read as '{f}' (keys are matched trimmed, with full-width letters and digits as half-width)"));
+        }
+    }
+    Ok(out)
+}

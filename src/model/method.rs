@@ -1,0 +1,174 @@
+//! Methods: how indicator scores combine into the inherent (固有) risk —
+//! weighted index (weights or AHP), risk matrix, LEC — checked against the
+//! indicators they name.
+
+use serde::Serialize;
+use toml::Spanned;
+
+use super::ahp;
+use super::indicator::Indicator;
+use super::raw::{judgement, Doc, RawAhp, RawLec, RawMatrix, RawMethod};
+use crate::error::Result;
+use crate::level::Level;
+
+/// How indicator scores combine into the inherent (固有) risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Method {
+    /// Σ weightᵢ · scoreᵢ, each score on 0–100; weights given or derived by AHP.
+    WeightedIndex { weights: Vec<f64>, ahp: Option<ahp::Ahp> },
+    /// Risk matrix: the likelihood and severity indicators score classes
+    /// 1..n and 1..m; R = L × S. The level comes from `table` (rows =
+    /// likelihood, columns = severity) when given, else from the thresholds on R.
+    RiskMatrix { likelihood: usize, severity: usize, classes: (usize, usize), table: Option<Vec<Vec<Level>>> },
+    /// LEC (作业条件危险性分析): D = L · E · C, each indicator scoring its factor value.
+    Lec { l: usize, e: usize, c: usize },
+}
+
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::WeightedIndex { .. } => "weighted_index",
+            Method::RiskMatrix { .. } => "risk_matrix",
+            Method::Lec { .. } => "lec",
+        }
+    }
+}
+
+/// The method section of a model, with its table (`[ahp]`, `[risk_matrix]`
+/// or `[lec]`); a table for another method is a mistake.
+pub(super) fn method(
+    doc: &Doc,
+    method: Spanned<RawMethod>,
+    ahp: Option<Spanned<RawAhp>>,
+    risk_matrix: Option<Spanned<RawMatrix>>,
+    lec: Option<Spanned<RawLec>>,
+    weights: &[Option<f64>],
+    indicators: &[Indicator],
+) -> Result<Method> {
+    let err = |message: String| doc.err(message);
+    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
+    let index_of = |key: &str, what: &str| -> std::result::Result<usize, String> {
+        indicators
+            .iter()
+            .position(|i| i.key == key)
+            .ok_or_else(|| format!("{what} = '{key}' is not an indicator key ({})", indicators.iter().map(|i| i.key.as_str()).collect::<Vec<_>>().join(", ")))
+    };
+
+    let method_span = method.span();
+    let (has_ahp, has_matrix, has_lec) = (ahp.is_some(), risk_matrix.is_some(), lec.is_some());
+    let method = match method.into_inner() {
+        RawMethod::WeightedIndex => {
+            let ahp = match ahp {
+                Some(a) => {
+                    let span = a.span();
+                    let a = a.into_inner();
+                    let at_ahp = |m: String| at(span.clone(), format!("[ahp]: {m}"));
+                    if let Some((_, i)) = weights.iter().zip(indicators).find(|(w, _)| w.is_some()) {
+                        return Err(at_ahp(format!("indicator '{}' has a weight; with [ahp] the weights are derived, remove them", i.key)));
+                    }
+                    let order: Vec<usize> = a.order.iter().map(|k| index_of(k, "order")).collect::<std::result::Result<_, _>>().map_err(at_ahp)?;
+                    let matrix: Vec<Vec<f64>> = a
+                        .matrix
+                        .iter()
+                        .map(|row| row.iter().map(judgement).collect::<std::result::Result<Vec<_>, _>>())
+                        .collect::<std::result::Result<_, _>>()
+                        .map_err(at_ahp)?;
+                    if matrix.len() != order.len() {
+                        return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
+                    }
+                    let derived = ahp::derive(&matrix).map_err(at_ahp)?;
+                    if derived.cr >= 0.1 {
+                        return Err(at_ahp(format!(
+                            "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
+                            derived.cr, derived.lambda_max
+                        )));
+                    }
+                    let mut w = vec![0.0; indicators.len()];
+                    for (k, &i) in order.iter().enumerate() {
+                        w[i] = derived.weights[k];
+                    }
+                    Some((w, derived))
+                }
+                None => None,
+            };
+            let (weights, ahp) = match ahp {
+                Some((w, a)) => (w, Some(a)),
+                None => {
+                    // Indicators without a weight may still feed formulas and vetoes.
+                    if weights.iter().all(Option::is_none) {
+                        return Err(at(method_span, "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into()));
+                    }
+                    let w: Vec<f64> = weights.iter().map(|w| w.unwrap_or(0.0)).collect();
+                    let total: f64 = w.iter().sum();
+                    if (total - 1.0).abs() > 1e-6 {
+                        let list: Vec<String> = indicators.iter().zip(&w).filter(|(_, w)| **w > 0.0).map(|(i, w)| format!("{} = {w}", i.key)).collect();
+                        return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
+                    }
+                    (w, None)
+                }
+            };
+            Method::WeightedIndex { weights, ahp }
+        }
+        RawMethod::RiskMatrix => {
+            let m = risk_matrix.ok_or_else(|| at(method_span.clone(), "method = \"risk_matrix\" needs a [risk_matrix] table".into()))?;
+            let span = m.span();
+            let m = m.into_inner();
+            let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
+            let likelihood = index_of(&m.likelihood, "likelihood").map_err(at_m)?;
+            let severity = index_of(&m.severity, "severity").map_err(at_m)?;
+            let (table, classes) = match m.table {
+                Some(t) => {
+                    let rows = t.len();
+                    let cols = t.first().map_or(0, Vec::len);
+                    if rows < 2 || cols < 2 || t.iter().any(|r| r.len() != cols) {
+                        return Err(at_m(format!(
+                            "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {:?}",
+                            t.iter().map(Vec::len).collect::<Vec<_>>()
+                        )));
+                    }
+                    let levels = t
+                        .iter()
+                        .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
+                        .collect::<Result<Vec<Vec<Level>>>>()?;
+                    (Some(levels), (rows, cols))
+                }
+                None => (None, (5, 5)),
+            };
+            for (idx, n, what) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
+                let ind = &indicators[idx];
+                let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
+                if !ok {
+                    return Err(at_m(format!("{what} indicator '{}' must score whole classes 1–{n} (use steps or categories)", ind.key)));
+                }
+            }
+            if weights.iter().any(Option::is_some) {
+                return Err(at(method_span, "weights have no meaning with method = \"risk_matrix\"; remove them".into()));
+            }
+            Method::RiskMatrix { likelihood, severity, classes, table }
+        }
+        RawMethod::Lec => {
+            let m = lec.ok_or_else(|| at(method_span.clone(), "method = \"lec\" needs a [lec] table with l, e and c".into()))?;
+            let span = m.span();
+            let m = m.into_inner();
+            let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
+            let l = index_of(&m.l, "l").map_err(at_m)?;
+            let e = index_of(&m.e, "e").map_err(at_m)?;
+            let c = index_of(&m.c, "c").map_err(at_m)?;
+            if weights.iter().any(Option::is_some) {
+                return Err(at(method_span, "weights have no meaning with method = \"lec\"; remove them".into()));
+            }
+            Method::Lec { l, e, c }
+        }
+    };
+    let stray_sections = [
+        (has_ahp && !matches!(method, Method::WeightedIndex { .. }), "[ahp]"),
+        (has_matrix && !matches!(method, Method::RiskMatrix { .. }), "[risk_matrix]"),
+        (has_lec && !matches!(method, Method::Lec { .. }), "[lec]"),
+    ];
+    for (stray, name) in stray_sections {
+        if stray {
+            return Err(err(format!("{name} does not apply to method = \"{}\"", method.name())));
+        }
+    }
+    Ok(method)
+}

@@ -1,0 +1,199 @@
+//! The model file as written: serde structs that reject unknown keys, read
+//! before any checking (the first of the two parsing steps, as ripgrep does
+//! with its arguments), and `Doc`, which names file and line in messages.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::aggregation::AggMethod;
+use super::indicator::Stat;
+use super::missing::RawMissing;
+use super::{GeomKind, Inputs};
+use crate::error::Error;
+use crate::level::Thresholds;
+
+/// A model file's text, for messages that name the file and the line.
+pub(super) struct Doc<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+}
+
+impl Doc<'_> {
+    pub fn err(&self, message: String) -> Error {
+        Error::Model { file: self.file.to_owned(), message }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    }
+
+    pub fn at(&self, span: Range<usize>, message: String) -> Error {
+        self.err(format!("line {}: {message}", self.line(span.start)))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawModel {
+    pub id: String,
+    pub key: String,
+    pub name: String,
+    pub model_version: String,
+    pub description: Option<String>,
+    pub geometry: GeomKind,
+    pub method: Spanned<RawMethod>,
+    pub inputs: Spanned<Inputs>,
+    #[serde(rename = "indicator")]
+    pub indicators: Vec<Spanned<RawIndicator>>,
+    pub ahp: Option<Spanned<RawAhp>>,
+    pub risk_matrix: Option<Spanned<RawMatrix>>,
+    pub lec: Option<Spanned<RawLec>>,
+    pub control: Option<RawControl>,
+    #[serde(default, rename = "veto")]
+    pub vetoes: Vec<Spanned<RawVeto>>,
+    pub levels: Spanned<Thresholds>,
+    pub aggregate: Spanned<RawAggregate>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawMethod {
+    WeightedIndex,
+    RiskMatrix,
+    Lec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIndicator {
+    pub key: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub source: RawSource,
+    pub weight: Option<f64>,
+    pub range: Option<[f64; 2]>,
+    pub field: Option<String>,
+    pub layer: Option<String>,
+    pub radius_m: Option<f64>,
+    pub missing: Option<RawMissing>,
+    pub expr: Option<String>,
+    pub stat: Option<Stat>,
+    pub linear: Option<[f64; 2]>,
+    pub minmax: Option<bool>,
+    pub steps: Option<Vec<[f64; 2]>>,
+    pub categories: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawSource {
+    Attribute,
+    Age,
+    Formula,
+    SumWithin,
+    CountWithin,
+    LengthWithin,
+    AreaWithin,
+    NearestDistance,
+    OverlapMax,
+    RasterSample,
+    RasterZonal,
+}
+
+impl RawSource {
+    /// The name as the model file writes it, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            RawSource::Attribute => "attribute",
+            RawSource::Age => "age",
+            RawSource::Formula => "formula",
+            RawSource::SumWithin => "sum_within",
+            RawSource::CountWithin => "count_within",
+            RawSource::LengthWithin => "length_within",
+            RawSource::AreaWithin => "area_within",
+            RawSource::NearestDistance => "nearest_distance",
+            RawSource::OverlapMax => "overlap_max",
+            RawSource::RasterSample => "raster_sample",
+            RawSource::RasterZonal => "raster_zonal",
+        }
+    }
+}
+
+/// An AHP matrix entry: a number, or a fraction written as text ("1/3").
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum Judgement {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAhp {
+    pub order: Vec<String>,
+    pub matrix: Vec<Vec<Judgement>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMatrix {
+    pub likelihood: String,
+    pub severity: String,
+    pub table: Option<Vec<Vec<i64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLec {
+    pub l: String,
+    pub e: String,
+    pub c: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawControl {
+    pub field: String,
+    pub factors: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    pub direct: bool,
+    pub missing: Option<RawMissing>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVeto {
+    pub when: String,
+    pub level: i64,
+    pub reason: String,
+    pub missing: Option<RawMissing>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAggregate {
+    pub grid: AggMethod,
+    pub admin: AggMethod,
+    pub weight_by: Option<String>,
+    pub density_of: Option<String>,
+    pub density_levels: Option<Thresholds>,
+}
+
+/// An AHP judgement as a number.
+pub(super) fn judgement(j: &Judgement) -> std::result::Result<f64, String> {
+    match j {
+        Judgement::Number(n) => Ok(*n),
+        Judgement::Text(t) => {
+            let bad = || format!("cannot read judgement '{t}': write a number or a fraction such as \"1/3\"");
+            match t.split_once('/') {
+                Some((a, b)) => Ok(a.trim().parse::<f64>().map_err(|_| bad())? / b.trim().parse::<f64>().map_err(|_| bad())?),
+                None => t.trim().parse().map_err(|_| bad()),
+            }
+        }
+    }
+}
