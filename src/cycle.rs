@@ -135,7 +135,7 @@ fn compare_domain(a: &Year, b: &Year, id: &str, name: &str, layer: &str) -> Resu
     for (i, oid) in lb.ids.iter().enumerate() {
         let was = before.get(oid.as_str()).and_then(|(l, _)| *l);
         if let (Some(x), Some(y)) = (was, vb[i]) {
-            transitions[x.number() as usize - 1][y.number() as usize - 1] += 1;
+            transitions[x.index()][y.index()] += 1;
         }
         let change = if before.contains_key(oid.as_str()) { classify(was, vb[i]) } else { Change::New };
         objects.push(ObjectChange { id: oid.clone(), before: was, after: vb[i], change, geometry: lb.geoms[i].clone() });

@@ -33,6 +33,11 @@ impl Level {
         self as i32
     }
 
+    /// Position in [`Level::ALL`] (and in [`counts`]): 重大 0 … 低 3.
+    pub fn index(self) -> usize {
+        self as usize - 1
+    }
+
     /// The name assessors use in reports and map legends.
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -110,6 +115,16 @@ fn parse_hex(c: &str) -> Option<(u8, u8, u8)> {
     }
     let v = u32::from_str_radix(h, 16).ok()?;
     Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+/// How many of each level, most severe first (indexed by [`Level::index`]):
+/// the one count behind tables, legends, reports and the summary.
+pub fn counts<'a>(levels: impl IntoIterator<Item = &'a Level>) -> [usize; 4] {
+    let mut c = [0; 4];
+    for l in levels {
+        c[l.index()] += 1;
+    }
+    c
 }
 
 /// Whether a score equal to a threshold reaches it.

@@ -114,10 +114,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
     let r = &a.domains[d];
     let objects = a.objects(d);
     let total = r.scores.level.len();
-    let mut counts = [0usize; 4];
-    for l in &r.scores.level {
-        counts[l.number() as usize - 1] += 1;
-    }
+    let counts = crate::level::counts(&r.scores.level);
     let weights = m.weights();
     let indicators: Vec<Value> = m
         .indicators
@@ -204,7 +201,7 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         .iter()
         .map(|l| {
             let mut v = level_value(*l, a);
-            let n = counts[l.number() as usize - 1];
+            let n = counts[l.index()];
             v["count"] = json!(n);
             v["share"] = json!(if total > 0 { format!("{:.1}", n as f64 * 100.0 / total as f64) } else { "0".into() });
             v
@@ -255,10 +252,7 @@ fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Compar
         .iter()
         .enumerate()
         .map(|(d, m)| {
-            let mut c = [0usize; 4];
-            for l in &a.domains[d].scores.level {
-                c[l.number() as usize - 1] += 1;
-            }
+            let c = crate::level::counts(&a.domains[d].scores.level);
             let level = a.domains[d].district.map(|z| z.level).unwrap_or(Level::Low);
             let mut v = level_value(level, a);
             v["level"] = v["name"].clone();

@@ -66,11 +66,7 @@ pub struct MapSpec {
 impl MapSpec {
     /// Features per level, as shown in the legend.
     pub fn counts(&self) -> [usize; 4] {
-        let mut c = [0; 4];
-        for (_, l) in &self.features {
-            c[l.number() as usize - 1] += 1;
-        }
-        c
+        crate::level::counts(self.features.iter().map(|(_, l)| l))
     }
 }
 

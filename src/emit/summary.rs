@@ -40,15 +40,8 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
-        let count_where = |pred: &dyn Fn(usize) -> bool| {
-            let mut c = [0u32; 4];
-            for (i, l) in r.scores.level.iter().enumerate() {
-                if pred(i) {
-                    c[l.number() as usize - 1] += 1;
-                }
-            }
-            c
-        };
+        let count_where =
+            |pred: &dyn Fn(usize) -> bool| crate::level::counts(r.scores.level.iter().enumerate().filter(|(i, _)| pred(*i)).map(|(_, l)| l)).map(|n| n as u32);
         push("全区", cfg.district_code.clone(), cfg.district.clone(), m.id.clone(), m.name.clone(), Some(count_where(&|_| true)), r.district.map(|z| z.level));
         for s in 0..admin.zones.len() {
             let c = count_where(&|i| r.object_street[i] == Some(s));

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
-use crate::level::{Level, Palette};
+use crate::level::{self, Level, Palette};
 use crate::score::Values;
 
 /// The share of registered objects a domain must assess (the work plans' 80 % target).
@@ -36,10 +36,7 @@ fn domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
     let mut counts: [Vec<u32>; 4] = Default::default();
     let mut totals = Vec::new();
     for d in &a.domains {
-        let mut c = [0u32; 4];
-        for l in &d.scores.level {
-            c[l.number() as usize - 1] += 1;
-        }
+        let c = level::counts(&d.scores.level).map(|n| n as u32);
         for k in 0..4 {
             counts[k].push(c[k]);
         }
@@ -76,12 +73,8 @@ fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
 fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
     let admin = &a.prepared.admin;
     let n = admin.zones.len();
-    let mut cells = vec![[0u32; 4]; n];
-    for (street, total) in a.grid.street.iter().zip(&a.grid_total) {
-        if let Some(s) = street {
-            cells[*s][total.1.number() as usize - 1] += 1;
-        }
-    }
+    let cells: Vec<[usize; 4]> =
+        (0..n).map(|s| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(street, _)| **street == Some(s)).map(|(_, t)| &t.1))).collect();
     let mut cols = vec![
         Column::new("街镇代码".into(), admin.codes.clone()),
         Column::new("街镇名称".into(), admin.names.clone()),
@@ -89,7 +82,7 @@ fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()),
     ];
     for (k, l) in Level::ALL.iter().enumerate() {
-        cols.push(Column::new(format!("{}网格数", l.name_zh()).into(), cells.iter().map(|c| c[k]).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{}网格数", l.name_zh()).into(), cells.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
     }
     DataFrame::new(cols)
 }
