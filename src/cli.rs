@@ -4,27 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (also: skipped by --if-changed)
-  1  internal error (a bug: please report it with the log)
-  2  command-line usage error
-  3  malformed or inconsistent run config
-  4  malformed or inconsistent model file
-  5  outputs could not be written
-  6  another run is writing the same output folder
-  10 input file missing or unreadable
-  11 layer not found in its file
-  12 field missing, or a feature without a needed value
-  13 value of the wrong type (not a number, NaN, an estimate), or text in an undeclared encoding
-  14 value outside what the model declares (range, categories, control grades)
-  15 empty layer
-  16 null, empty or invalid geometry
-  17 geometry type not accepted
-  18 no CRS or unknown CRS
-  19 coordinates outside the district or the CRS's area of use
-  20 duplicate id";
-
 /// sise (四色): four-colour urban safety risk assessment.
 ///
 /// Loads a district's hazard-census and sector layers (anything GDAL reads),
@@ -32,7 +11,7 @@ Exit codes:
 /// aggregates to grid cells and 街镇, and writes a four-colour GeoPackage,
 /// summary tables and a manifest.
 #[derive(Debug, Parser)]
-#[command(name = "sise", version, about, long_about, after_long_help = EXIT_CODES)]
+#[command(name = "sise", version, about, long_about, after_long_help = crate::error::exit::help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -72,7 +51,7 @@ pub enum Command {
     ///
     /// Example: sise run layers/demo/assessment.toml --out out   (→ out/2024-2026/2024/)
     ///          sise run layers/demo/assessment.toml --plan plan.json --unit 3 --out shared/units   (→ shared/units/3/)
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = crate::error::exit::help())]
     Run {
         /// The run configuration (assessment.toml).
         config: PathBuf,
@@ -114,7 +93,7 @@ pub enum Command {
     /// rewrite ("1,200", "１２", "500米").
     ///
     /// Example: sise validate layers/demo/assessment.toml
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = crate::error::exit::help())]
     Validate {
         /// The run configuration (assessment.toml).
         config: PathBuf,
@@ -192,7 +171,7 @@ pub enum Command {
     /// Refuses to merge while a unit is missing or ran with another plan.
     ///
     /// Example: sise merge plan.json shared/units --out out
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = crate::error::exit::help())]
     Merge {
         /// The plan the units ran with.
         plan: PathBuf,

@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-/// Exit codes of `sise`, documented in `--help` and the README.
+/// Exit codes of `sise`: the one table behind `--help`, checked against the
+/// README and the operations guide by a test.
 pub mod exit {
     pub const OK: u8 = 0;
     /// An unexpected internal failure (a bug): please report it.
@@ -22,6 +23,30 @@ pub mod exit {
     pub const OUTPUT: u8 = 5;
     /// Another run is writing the same output folder.
     pub const LOCKED: u8 = 6;
+    /// The machine lacks something sise needs (a CJK font for maps, Chromium for PDF).
+    pub const ENVIRONMENT: u8 = 7;
+
+    /// Every exit code with its meaning, in order.
+    pub fn table() -> Vec<(u8, &'static str)> {
+        let mut t = vec![
+            (OK, "success (also: skipped by --if-changed)"),
+            (INTERNAL, "internal error (a bug: please report it with the log)"),
+            (USAGE, "command-line usage error"),
+            (CONFIG, "malformed or inconsistent run config"),
+            (MODEL, "malformed or inconsistent model file"),
+            (OUTPUT, "outputs could not be written"),
+            (LOCKED, "another run is writing the same output folder"),
+            (ENVIRONMENT, "something sise needs is not installed (a CJK font, Chromium for --pdf)"),
+        ];
+        t.extend(super::Bad::ALL.iter().map(|b| (b.exit_code(), b.describe())));
+        t
+    }
+
+    /// The table as `--help` prints it.
+    pub fn help() -> String {
+        let rows: Vec<String> = table().iter().map(|(code, what)| format!("  {code:<2} {what}")).collect();
+        format!("Exit codes:\n{}", rows.join("\n"))
+    }
 }
 
 /// Classes of bad input data, each with its own exit code (10–20).
@@ -67,7 +92,7 @@ impl Bad {
             Bad::File => "missing or unreadable file",
             Bad::Layer => "layer not found in its file",
             Bad::Field => "missing field or empty value",
-            Bad::Type => "value of the wrong type",
+            Bad::Type => "value of the wrong type (not a number, NaN, an estimate), or text in an undeclared encoding",
             Bad::Range => "value outside what the model declares",
             Bad::Empty => "empty layer",
             Bad::Geometry => "null, empty or invalid geometry",
@@ -102,6 +127,10 @@ pub enum Error {
 
     #[error("output {}: {message}", path.display())]
     Locked { path: PathBuf, message: String },
+
+    /// Not the input's fault nor the output folder's: the machine lacks a tool or font.
+    #[error("{what}: {message}")]
+    Environment { what: String, message: String },
 }
 
 impl Error {
@@ -112,6 +141,7 @@ impl Error {
             Error::Input { bad, .. } => bad.exit_code(),
             Error::Output { .. } => exit::OUTPUT,
             Error::Locked { .. } => exit::LOCKED,
+            Error::Environment { .. } => exit::ENVIRONMENT,
         }
     }
 

@@ -77,14 +77,28 @@ fn aggregate_zh(a: AggMethod, m: &Model) -> String {
     }
 }
 
-fn templates(dir: Option<&Path>) -> Result<(String, String, String)> {
-    match dir {
-        None => Ok((DOMAIN.to_owned(), COMPREHENSIVE.to_owned(), CSS.to_owned())),
-        Some(d) => {
-            let read = |f: &str| std::fs::read_to_string(d.join(f)).map_err(|e| Error::Config { file: d.join(f), message: format!("report template: {e}") });
-            Ok((read("domain.html.j2")?, read("comprehensive.html.j2")?, read("style.css")?))
+/// A report template: where it comes from (for messages) and its text.
+struct Template {
+    path: PathBuf,
+    text: String,
+}
+
+/// The domain and comprehensive templates and the stylesheet: the built-in
+/// ones, or the edited copies in the run config's `report_templates` folder.
+fn templates(dir: Option<&Path>) -> Result<[Template; 3]> {
+    let names = ["domain.html.j2", "comprehensive.html.j2", "style.css"];
+    let builtin = [DOMAIN, COMPREHENSIVE, CSS];
+    let read = |k: usize| -> Result<Template> {
+        match dir {
+            None => Ok(Template { path: PathBuf::from(format!("(built into sise) reports/{}", names[k])), text: builtin[k].to_owned() }),
+            Some(d) => {
+                let path = d.join(names[k]);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { file: path.clone(), message: format!("report template: {e}") })?;
+                Ok(Template { path, text })
+            }
         }
-    }
+    };
+    Ok([read(0)?, read(1)?, read(2)?])
 }
 
 fn png_data_uri(path: &Path) -> Result<String> {
@@ -302,14 +316,20 @@ fn comprehensive_context(a: &Assessment, maps: &Path, comparison: Option<&Compar
 
 /// Write `reports/<domain layer>.html`, `reports/comprehensive.html` (and PDFs when `pdf`); returns files relative to `dir`.
 pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
-    let (domain_t, comp_t, css) = templates(a.prepared.config.report_templates.as_deref())?;
+    let [domain_t, comp_t, css] = templates(a.prepared.config.report_templates.as_deref())?;
+    let css = css.text;
     let mut env = Environment::new();
     // Every template is HTML: text from the inputs (街镇 names, ids, veto
     // reasons) is escaped wherever it appears, whatever a template is named.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    let terr = |e: minijinja::Error| Error::Config { file: PathBuf::from("reports/"), message: format!("report template: {e:#}") };
-    env.add_template("domain", &domain_t).map_err(terr)?;
-    env.add_template("comprehensive", &comp_t).map_err(terr)?;
+    // A name the context does not have is a template mistake, not an empty cell.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let terr = |t: &Template| {
+        let file = t.path.clone();
+        move |e: minijinja::Error| Error::Config { file: file.clone(), message: format!("report template: {e:#}") }
+    };
+    env.add_template("domain", &domain_t.text).map_err(terr(&domain_t))?;
+    env.add_template("comprehensive", &comp_t.text).map_err(terr(&comp_t))?;
     let out = dir.join("reports");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let maps = dir.join("maps");
@@ -321,7 +341,8 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
             map_png => minijinja::Value::from_safe_string(map_png),
             ..minijinja::Value::from_serialize(&ctx)
         };
-        env.get_template(template).map_err(terr)?.render(ctx).map_err(terr)
+        let source = if template == "domain" { &domain_t } else { &comp_t };
+        env.get_template(template).map_err(terr(source))?.render(ctx).map_err(terr(source))
     };
     let mut pages: Vec<(String, String)> = Vec::new();
     for d in 0..a.models().len() {
@@ -346,7 +367,10 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
-        .ok_or_else(|| Error::output(pdf, "PDF reports need headless Chromium; install it (apt-get install chromium) or run without --pdf"))?;
+        .ok_or_else(|| Error::Environment {
+            what: "PDF reports".into(),
+            message: "they need headless Chromium; install it (apt-get install chromium) or run without --pdf".into(),
+        })?;
     let profile = browser_profile(pdf)?;
     let status = std::process::Command::new(browser)
         .args([

@@ -123,3 +123,38 @@ fn comprehensive_weights_must_name_exactly_the_runs_domains() {
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("no weight for T03"), "{}", stderr(&o));
 }
+
+/// One exit-code table (`error::exit::table`): `--help` prints it, and the
+/// README and the operations guide list every code in it.
+#[test]
+fn every_exit_code_is_documented_where_operators_look() {
+    let help = String::from_utf8_lossy(&sise(&["run", "--help"]).stdout).into_owned();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let ops = std::fs::read_to_string(repo().join("docs/operations.md")).unwrap();
+    for (code, what) in sise::error::exit::table() {
+        assert!(help.contains(&format!("  {code:<2} {what}")), "--help lacks exit code {code}");
+        assert!(ops.contains(&format!("| {code} |")), "docs/operations.md lacks exit code {code}");
+        let in_readme = readme.contains(&format!("| {code} |")) || (10..=20).contains(&code) && readme.contains(&format!(" {code} "));
+        assert!(in_readme, "README lacks exit code {code}");
+    }
+}
+
+/// A typo in an edited report template stops the run naming that template
+/// file (exit 3), instead of rendering a blank cell.
+#[test]
+fn a_report_template_typo_names_the_template_file() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let templates = dir.join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for f in ["domain.html.j2", "comprehensive.html.j2", "style.css"] {
+        std::fs::copy(repo().join("reports").join(f), templates.join(f)).unwrap();
+    }
+    edit(&templates.join("domain.html.j2"), "{{ district }}", "{{ distrct }}");
+    edit(&dir.join("assessment.toml"), "grid_cell_m = 250\n", "grid_cell_m = 250\nreport_templates = \"templates\"\n");
+    let out = dir.join("out");
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("templates/domain.html.j2") && e.contains("distrct"), "{e}");
+    assert!(!out.join("2024-2026/2024").exists(), "nothing half-written");
+}

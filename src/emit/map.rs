@@ -38,14 +38,12 @@ impl Fonts {
     pub fn find() -> Result<Fonts> {
         let mut db = usvg::fontdb::Database::new();
         db.load_system_fonts();
-        let family = CJK_FONTS.iter().find(|want| db.faces().any(|f| f.families.iter().any(|(name, _)| name == *want))).ok_or_else(|| {
-            Error::output(
-                "maps/",
-                format!(
-                    "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
-                    CJK_FONTS.join(", ")
-                ),
-            )
+        let family = CJK_FONTS.iter().find(|want| db.faces().any(|f| f.families.iter().any(|(name, _)| name == *want))).ok_or_else(|| Error::Environment {
+            what: "map images".into(),
+            message: format!(
+                "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
+                CJK_FONTS.join(", ")
+            ),
         })?;
         Ok(Fonts { db: Arc::new(db), family: family.to_string() })
     }
