@@ -182,10 +182,15 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     let t = Instant::now();
     assert!(sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("timing").to_str().unwrap()]).status.success());
     let full = t.elapsed();
-    for fraction in [0.1, 0.3, 0.5, 0.7, 0.85, 0.95] {
+    // Kills that landed, and of those, kills that landed while outputs were being
+    // written (a staging folder beside the outputs): the test is void without them.
+    let (mut landed, mut mid_write) = (0, 0);
+    let writing = || std::fs::read_dir(out.parent().unwrap()).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".sise-tmp-"));
+    for fraction in [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
         let mut child =
             std::process::Command::new(env!("CARGO_BIN_EXE_sise")).args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"]).spawn().unwrap();
         std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
+        let was_writing = writing();
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
         if status.success() {
@@ -193,8 +198,12 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
             before = hashes(&out);
             continue;
         }
+        landed += 1;
+        mid_write += usize::from(was_writing);
         assert_eq!(hashes(&out), before, "killed at {:.0}% of a run: the previous outputs changed", fraction * 100.0);
     }
+    assert!(landed >= 4, "only {landed} of 9 kills landed before the run finished");
+    assert!(mid_write >= 1, "no kill landed while outputs were being written ({landed} landed)");
     // A new run then cleans up after the killed ones (lock, staging) and succeeds.
     let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
