@@ -1,0 +1,235 @@
+//! Point and footprint layers of the scored sectors: enterprises, sites,
+//! equipment, venues, buildings and underground spaces.
+
+use super::*;
+
+/// 危险化学品 enterprises and filling stations, as a CSV of GCJ-02 coordinates
+/// (the form web-map POI exports come in).
+pub(super) fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut csv = String::from("id,name,kind,hazard_class,major_hazard_grade,max_storage_t,control_grade,major_hidden_danger_unrectified,lon,lat\n");
+    for i in 0..d.facilities(48) {
+        // 桃浦 was Shanghai's chemical-industry zone; 长征 has the remaining plants and depots.
+        let street = *d.pick(&[(Some("桃浦镇"), 0.45), (Some("长征镇"), 0.2), (None, 0.35)]);
+        let p = d.point_in_street(street);
+        let kind = *d.pick(&[("加油站", 0.35), ("加气站", 0.08), ("危化品经营(带储存)", 0.25), ("危化品生产", 0.17), ("工业气体充装", 0.15)]);
+        let (hazard, grade, storage): (&str, &str, f64) = match kind {
+            "加油站" => ("易燃液体", *d.pick(&[("无", 0.7), ("四级", 0.3)]), d.rng.gen_range(30.0..120.0)),
+            "加气站" => ("易燃气体", *d.pick(&[("四级", 0.6), ("三级", 0.4)]), d.rng.gen_range(10.0..40.0)),
+            "工业气体充装" => (
+                *d.pick(&[("易燃气体", 0.5), ("氧化性物质", 0.3), ("毒性物质", 0.2)]),
+                *d.pick(&[("无", 0.3), ("四级", 0.4), ("三级", 0.3)]),
+                d.rng.gen_range(5.0..60.0),
+            ),
+            _ => (
+                *d.pick(&[("易燃液体", 0.35), ("易燃气体", 0.15), ("毒性物质", 0.15), ("腐蚀性物质", 0.2), ("氧化性物质", 0.1), ("爆炸品", 0.05)]),
+                *d.pick(&[("无", 0.25), ("四级", 0.3), ("三级", 0.25), ("二级", 0.15), ("一级", 0.05)]),
+                d.rng.gen_range(20.0..900.0),
+            ),
+        };
+        let control = *d.pick(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]);
+        let danger = u8::from(d.rng.gen_bool(if control == "D" { 0.4 } else { 0.04 }));
+        let (lon, lat) = d.wgs84(p)?;
+        let (glon, glat) = wgs84_to_gcj02(lon, lat);
+        let street_short = d.street_of(p).unwrap_or("普陀").trim_end_matches("街道").trim_end_matches('镇').to_owned();
+        let name = match kind {
+            "加油站" | "加气站" => format!("{street_short}{kind}{:02}", i + 1),
+            _ => format!("上海{street_short}{}有限公司{:02}", if kind == "危化品生产" { "化工" } else { "化学品" }, i + 1),
+        };
+        writeln!(csv, "HC{:03},{name},{kind},{hazard},{grade},{storage:.1},{control},{danger},{glon:.6},{glat:.6}", i + 1).expect("writing to a String");
+    }
+    std::fs::write(out.join("chemical_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// 厂房仓库 (D03): factories and warehouses with fire-load class and compliance.
+pub(super) fn factories(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..d.census(160) {
+        let street = *d.pick(&[(Some("桃浦镇"), 0.35), (Some("长征镇"), 0.25), (Some("真如镇街道"), 0.1), (None, 0.3)]);
+        let p = d.point_in_street(street);
+        let class = *d.pick(&[("甲", 0.05), ("乙", 0.12), ("丙", 0.45), ("丁", 0.25), ("戊", 0.13)]);
+        let kind = *d.pick(&[("厂房", 0.55), ("仓库", 0.35), ("物流仓储", 0.1)]);
+        let area = (d.rng.gen::<f64>().powf(2.0) * 24000.0 + 400.0).round();
+        let staff = (area / d.rng.gen_range(60.0..250.0)).round() as i64;
+        rows.push(vec![
+            ("id", Val::T(format!("FW{:04}", i + 1))),
+            ("name", Val::T(format!("{}{kind}{:03}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("fire_class", t(class)),
+            ("floor_area_m2", Val::R(area)),
+            ("staff", Val::I(staff)),
+            ("sprinkler", t(if area > 5000.0 || d.rng.gen_bool(0.3) { "是" } else { "否" })),
+            ("escape_ok", t(if d.rng.gen_bool(0.85) { "是" } else { "否" })),
+            ("three_in_one", Val::I(i64::from(d.rng.gen_bool(0.04)))),
+            ("safety_grade", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "factories", &pts, rows)
+}
+
+/// 工贸企业 (D04): dust explosion, confined spaces, metal smelting; a CSV in
+/// BD-09 coordinates (as Baidu-map exports come).
+pub(super) fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut csv = String::from("id,name,hazard_type,exposure_freq,hidden_dangers_open,workers_exposed,confined_permit,lon,lat\n");
+    for i in 0..d.census(90) {
+        let street = *d.pick(&[(Some("桃浦镇"), 0.4), (Some("长征镇"), 0.25), (None, 0.35)]);
+        let p = d.point_in_street(street);
+        let hazard = *d.pick(&[("一般工贸", 0.3), ("有限空间作业", 0.25), ("木粉尘涉爆", 0.17), ("金属冶炼", 0.13), ("铝镁粉尘涉爆", 0.15)]);
+        let freq = *d.pick(&[("连续", 0.15), ("每日", 0.5), ("每周", 0.25), ("每月", 0.1)]);
+        let dangers = *d.pick(&[(0, 0.5), (1, 0.18), (2, 0.12), (3, 0.1), (5, 0.06), (8, 0.04)]);
+        let workers = d.rng.gen_range(3..120);
+        let permit = if hazard == "有限空间作业" && d.rng.gen_bool(0.2) { "无" } else { "有" };
+        let (lon, lat) = d.wgs84(p)?;
+        let (gx, gy) = wgs84_to_gcj02(lon, lat);
+        let (bx, by) = crate::load::crs::gcj02_to_bd09(gx, gy);
+        writeln!(csv, "IT{:03},上海{}工贸有限公司{:02},{hazard},{freq},{dangers},{workers},{permit},{bx:.6},{by:.6}", i + 1, short_name(d, p), i + 1)
+            .expect("writing to a String");
+    }
+    std::fs::write(out.join("industrial_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// 建设工地 (D05): construction site footprints.
+pub(super) fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..d.facilities(40) {
+        let p = d.point_in_street(None);
+        let (w, h) = (d.rng.gen_range(60.0..260.0), d.rng.gen_range(50.0..200.0));
+        geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.3..0.3)));
+        let kind = *d.pick(&[("住宅", 0.4), ("商业办公", 0.25), ("市政道路", 0.15), ("轨道交通", 0.1), ("学校医院", 0.1)]);
+        rows.push(vec![
+            ("id", Val::T(format!("CS{:03}", i + 1))),
+            ("name", Val::T(format!("{}{kind}项目{:02}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("investment_wan", Val::R((d.rng.gen::<f64>().powf(2.0) * 180000.0 + 3000.0).round())),
+            ("excavation_m", Val::R((d.rng.gen::<f64>() * 22.0).round())),
+            ("tower_cranes", Val::I(d.rng.gen_range(0..7))),
+            ("high_formwork", t(if d.rng.gen_bool(0.3) { "是" } else { "否" })),
+            ("safety_grade", grade(d)),
+        ]);
+    }
+    write_gpkg_layer(out, "construction_sites", GeomKind::Polygon, geoms, rows)
+}
+
+/// 特种设备 (D08): elevators, boilers, pressure vessels, cranes, rides; CSV in WGS84.
+pub(super) fn special_equipment(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut csv = String::from("id,equipment_type,install_year,inspection_overdue,place_crowd,x,y\n");
+    for i in 0..d.census(400) {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("电梯", 0.7), ("锅炉", 0.06), ("压力容器", 0.12), ("起重机械", 0.1), ("大型游乐设施", 0.02)]);
+        let year = d.rng.gen_range(1990..2024);
+        let overdue = u8::from(d.rng.gen_bool(if year < 2005 { 0.15 } else { 0.05 }));
+        let crowd = *d.pick(&[("高", 0.25), ("中", 0.45), ("低", 0.3)]);
+        let (lon, lat) = d.wgs84(p)?;
+        writeln!(csv, "SE{:04},{kind},{year},{overdue},{crowd},{lon:.7},{lat:.7}", i + 1).expect("writing to a String");
+    }
+    std::fs::write(out.join("special_equipment.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// 充换电设施 (D09): e-bike and EV charging and battery swap sites.
+pub(super) fn charging_stations(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..d.census(150) {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[("电动自行车集中充电", 0.55), ("新能源汽车充电站", 0.35), ("换电站", 0.1)]);
+        let chargers = match kind {
+            "电动自行车集中充电" => d.rng.gen_range(10..120),
+            "新能源汽车充电站" => d.rng.gen_range(4..40),
+            _ => d.rng.gen_range(1..6),
+        };
+        rows.push(vec![
+            ("id", Val::T(format!("EV{:03}", i + 1))),
+            ("kind", t(kind)),
+            ("chargers", Val::I(chargers)),
+            ("indoor", t(if d.rng.gen_bool(0.25) { "是" } else { "否" })),
+            ("fire_records", Val::I(*d.pick(&[(0, 0.85), (1, 0.12), (2, 0.03)]))),
+            ("management", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "charging_stations", &pts, rows)
+}
+
+/// 人员密集场所 (D12): malls, complexes, venues, training centres.
+pub(super) fn venues(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..d.facilities(120) {
+        let p = d.point_in_street(None);
+        let kind = *d.pick(&[
+            ("大型商场", 0.2),
+            ("城市综合体", 0.12),
+            ("体育场馆", 0.08),
+            ("文化旅游场所", 0.15),
+            ("冰雪运动场所", 0.03),
+            ("校外培训机构", 0.27),
+            ("宾馆酒店", 0.15),
+        ]);
+        let area = match kind {
+            "城市综合体" => d.rng.gen_range(60000.0..200000.0),
+            "大型商场" | "体育场馆" => d.rng.gen_range(10000.0..60000.0),
+            "校外培训机构" => d.rng.gen_range(300.0..3000.0),
+            _ => d.rng.gen_range(2000.0..20000.0f64),
+        }
+        .round();
+        let peak = (area / d.rng.gen_range(3.0..12.0)).round() as i64;
+        rows.push(vec![
+            ("id", Val::T(format!("VN{:03}", i + 1))),
+            ("name", Val::T(format!("{}{kind}{:02}", short_name(d, p), i + 1))),
+            ("kind", t(kind)),
+            ("floor_area_m2", Val::R(area)),
+            ("peak_occupancy", Val::I(peak)),
+            ("exits", Val::I(((area / 2500.0).ceil() as i64 + d.rng.gen_range(-1..3)).max(1))),
+            ("events_per_year", Val::I(*d.pick(&[(0, 0.5), (4, 0.25), (12, 0.15), (50, 0.1)]))),
+            ("management", grade(d)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "venues", &pts, rows)
+}
+
+/// 高层建筑 (D13): footprints of buildings over 24 m.
+pub(super) fn buildings(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..d.census(350) {
+        let p = d.point_in_street(None);
+        let old = d.is_old(p);
+        let height = if d.rng.gen_bool(0.06) { d.rng.gen_range(100.0..230.0) } else { d.rng.gen_range(27.0..99.0f64) }.round();
+        let year = if old { d.rng.gen_range(1985..2012) } else { d.rng.gen_range(1995..2023) };
+        geoms.push(rect_at(p, d.rng.gen_range(20.0..60.0), d.rng.gen_range(15.0..35.0), d.rng.gen_range(-0.4..0.4)));
+        let facilities = if year < 2000 {
+            *d.pick(&[("完好", 0.5), ("部分缺陷", 0.35), ("严重缺陷", 0.15)])
+        } else {
+            *d.pick(&[("完好", 0.8), ("部分缺陷", 0.17), ("严重缺陷", 0.03)])
+        };
+        rows.push(vec![
+            ("id", Val::T(format!("HB{:04}", i + 1))),
+            ("use", t(d.pick::<&str>(&[("住宅", 0.6), ("公共建筑", 0.25), ("综合", 0.15)]))),
+            ("height_m", Val::R(height)),
+            ("floors", Val::I((height / 3.1) as i64)),
+            ("built_year", Val::I(year)),
+            ("fire_facilities", t(facilities)),
+        ]);
+    }
+    write_gpkg_layer(out, "buildings", GeomKind::Polygon, geoms, rows)
+}
+
+/// 地下空间 (D14): underground malls, car parks, civil-defence works.
+pub(super) fn underground_spaces(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut geoms = vec![];
+    let mut rows = vec![];
+    for i in 0..d.facilities(80) {
+        let p = d.point_in_street(None);
+        geoms.push(rect_at(p, d.rng.gen_range(40.0..180.0), d.rng.gen_range(30.0..120.0), d.rng.gen_range(-0.3..0.3)));
+        rows.push(vec![
+            ("id", Val::T(format!("UG{:03}", i + 1))),
+            ("use", t(d.pick::<&str>(&[("地下商业", 0.2), ("地下停车", 0.55), ("人防工程", 0.15), ("轨交配套", 0.1)]))),
+            ("levels", Val::I(*d.pick(&[(1, 0.55), (2, 0.35), (3, 0.1)]))),
+            ("ventilation", t(d.pick::<&str>(&[("良好", 0.6), ("一般", 0.3), ("差", 0.1)]))),
+        ]);
+    }
+    write_gpkg_layer(out, "underground_spaces", GeomKind::Polygon, geoms, rows)
+}
