@@ -63,7 +63,7 @@ pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
 
 /// A hash over everything that decides a run's result: sise's version, the
 /// run config, every model file and every input file.
-pub fn fingerprint(config: &RunConfig) -> Result<String> {
+pub fn inputs_fingerprint(config: &RunConfig) -> Result<String> {
     let mut files = vec![config.file.clone()];
     files.extend(config.domains.iter().cloned());
     for l in config.layers.values() {
@@ -115,7 +115,7 @@ pub fn assess_and_write(
     let out = out_dir.as_path();
     let _lock = Lock::acquire(out)?;
     recover(out)?;
-    let print = fingerprint(&config)?;
+    let print = inputs_fingerprint(&config)?;
     if opts.if_changed && previous_fingerprint(out).as_deref() == Some(print.as_str()) {
         tracing::info!("inputs, models and config unchanged since the outputs in {} were written; skipped", out.display());
         return Ok(RunReport { out: out.to_owned(), skipped: true, domains: 0, objects: 0, grid_cells: 0, rejects: 0 });

@@ -124,7 +124,7 @@ fn manifest_records_inputs_models_and_outputs() {
     let expected = sise::emit::manifest::sha256_file(&repo().join("tests/fixtures/handmade/depth.asc")).unwrap();
     assert_eq!(depth, expected);
     assert_eq!(m["models"].as_array().unwrap().len(), 3);
-    assert_eq!(m["outputs"]["sise.gpkg"].as_str().unwrap().len(), 64);
+    assert_eq!(m["outputs"]["summary.csv"].as_str().unwrap(), sise::emit::manifest::sha256_file(&out.join("summary.csv")).unwrap());
     assert_eq!(m["counts"]["grid_cells"], 32);
 }
 

@@ -55,7 +55,9 @@ fn an_18th_domain_is_a_new_model_file() {
         assert!(o.status.success(), "{}", stderr(&o));
     };
     run(&dir);
-    assert!(!std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout.is_empty());
+    let layers =
+        String::from_utf8_lossy(&std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout).into_owned();
+    assert!(layers.contains("T01_sites") && layers.contains("T02_pipes") && !layers.contains("D18_people"), "{layers}");
 
     // A new domain: people exposed to the sites, as a drop-in file. No Rust involved.
     std::fs::write(

@@ -34,6 +34,22 @@ impl Transform {
         }
     }
 
+    /// The box in the target CRS that holds the whole rectangle `r`: its
+    /// edges are sampled, since they bend in another projection.
+    pub fn rect(&self, r: geo_types::Rect<f64>) -> Result<(f64, f64, f64, f64), String> {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        const STEPS: usize = 32;
+        for i in 0..=STEPS {
+            let f = i as f64 / STEPS as f64;
+            let (x, y) = (r.min().x + f * r.width(), r.min().y + f * r.height());
+            for (px, py) in [(x, r.min().y), (x, r.max().y), (r.min().x, y), (r.max().x, y)] {
+                let (tx, ty) = self.point(px, py)?;
+                (x0, y0, x1, y1) = (x0.min(tx), y0.min(ty), x1.max(tx), y1.max(ty));
+            }
+        }
+        Ok((x0, y0, x1, y1))
+    }
+
     pub fn geometry(&self, g: &Geometry<f64>) -> Result<Geometry<f64>, String> {
         g.try_map_coords(|c| self.point(c.x, c.y).map(|(x, y)| Coord { x, y }))
     }

@@ -57,19 +57,14 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
         None => [0, 0, width, height],
         Some(r) => {
             let t = Transform::new(working_crs, &crs).map_err(|e| err(Bad::Crs, e))?;
-            let corners = [(r.min().x, r.min().y), (r.min().x, r.max().y), (r.max().x, r.min().y), (r.max().x, r.max().y)];
-            let (mut c0, mut r0, mut c1, mut r1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-            for (x, y) in corners {
-                let (rx, ry) = t.point(x, y).map_err(|e| err(Bad::Crs, e))?;
-                let (c, r) = ((rx - transform[0]) / transform[1], (ry - transform[3]) / transform[5]);
-                (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
-            }
-            // Edges bend between corners in another CRS: pad by 2 % and one cell.
-            let pad = |a: f64, b: f64| 0.02 * (b - a) + 1.0;
-            let (pc, pr) = (pad(c0, c1), pad(r0, r1));
+            let (x0, y0, x1, y1) = t.rect(r).map_err(|e| err(Bad::Crs, e))?;
+            let (ca, ra) = ((x0 - transform[0]) / transform[1], (y0 - transform[3]) / transform[5]);
+            let (cb, rb) = ((x1 - transform[0]) / transform[1], (y1 - transform[3]) / transform[5]);
+            let (c0, c1, r0, r1) = (ca.min(cb), ca.max(cb), ra.min(rb), ra.max(rb));
+            // One cell more each way, for cells whose centre lies just outside.
             let clamp = |v: f64, n: usize| v.max(0.0).min(n as f64) as usize;
-            let (c0, c1) = (clamp((c0 - pc).floor(), width), clamp((c1 + pc).ceil(), width));
-            let (r0, r1) = (clamp((r0 - pr).floor(), height), clamp((r1 + pr).ceil(), height));
+            let (c0, c1) = (clamp((c0 - 1.0).floor(), width), clamp((c1 + 1.0).ceil(), width));
+            let (r0, r1) = (clamp((r0 - 1.0).floor(), height), clamp((r1 + 1.0).ceil(), height));
             [c0, r0, c1 - c0, r1 - r0]
         }
     };

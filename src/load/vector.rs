@@ -317,20 +317,10 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
 }
 
 /// A working-CRS rectangle as a box in the layer's CRS, widened so that it
-/// holds the whole rectangle: its edges are sampled (they bend in other
-/// projections), and offset layers get 0.02° more (GCJ-02 shifts ≤ ~0.01°).
+/// holds the whole rectangle (`Transform::rect`), padded by 1 %, and offset
+/// layers by 0.02° more (GCJ-02 shifts ≤ ~0.01°).
 fn rect_in(r: Rect<f64>, working_crs: &str, crs: &str, offset: Offset) -> std::result::Result<(f64, f64, f64, f64), String> {
-    let t = Transform::new(working_crs, crs)?;
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-    const STEPS: usize = 32;
-    for i in 0..=STEPS {
-        let f = i as f64 / STEPS as f64;
-        let (x, y) = (r.min().x + f * r.width(), r.min().y + f * r.height());
-        for (px, py) in [(x, r.min().y), (x, r.max().y), (r.min().x, y), (r.max().x, y)] {
-            let (tx, ty) = t.point(px, py)?;
-            (x0, y0, x1, y1) = (x0.min(tx), y0.min(ty), x1.max(tx), y1.max(ty));
-        }
-    }
+    let (x0, y0, x1, y1) = Transform::new(working_crs, crs)?.rect(r)?;
     let pad = 0.01 * (x1 - x0).max(y1 - y0) + if offset == Offset::None { 0.0 } else { 0.02 };
     Ok((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
 }

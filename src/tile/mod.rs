@@ -93,7 +93,7 @@ impl Plan {
     /// Check that `config` (and its models) are what the plan was made for.
     pub fn check(&self, config: &RunConfig, plan_file: &Path) -> Result<()> {
         let err = |message: String| Error::Config { file: plan_file.to_owned(), message };
-        if fingerprint(config)? != self.fingerprint {
+        if plan_fingerprint(config)? != self.fingerprint {
             return Err(err(format!(
                 "{} or its model files changed since the plan was made; make the plan again (sise plan) and rerun every unit",
                 config.file.display()
@@ -107,7 +107,7 @@ impl Plan {
 }
 
 /// SHA-256 over the contents of the run config and its model files, in order.
-pub fn fingerprint(config: &RunConfig) -> Result<String> {
+pub fn plan_fingerprint(config: &RunConfig) -> Result<String> {
     let mut h = Sha256::new();
     for f in std::iter::once(&config.file).chain(&config.domains) {
         let bytes = std::fs::read(f).map_err(|e| Error::Config { file: f.clone(), message: format!("cannot read it: {e}") })?;
@@ -199,7 +199,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
         reach_of,
         halo_m,
         tile_m: [tw, th],
-        fingerprint: fingerprint(config)?,
+        fingerprint: plan_fingerprint(config)?,
         units,
     })
 }
