@@ -107,3 +107,33 @@ pub fn assert_refused(config: &Path, extra: &[&str], code: i32, needles: &[&str]
         }
     }
 }
+
+/// The outputs of a repository config run once per test process and shared
+/// by every test that only reads them: a demo run takes seconds, and most
+/// tests look at the same outputs. Tests that change or write into outputs
+/// use [`run_config`] instead.
+pub fn shared_run(config: &str) -> PathBuf {
+    use std::sync::{Mutex, OnceLock};
+    static RUNS: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
+    let mut runs = RUNS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(out) = runs.get(config) {
+        return out.clone();
+    }
+    // One folder per test process; those of finished processes are removed.
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-runs");
+    if let Ok(entries) = std::fs::read_dir(&base) {
+        for e in entries.flatten() {
+            let pid = e.file_name().to_string_lossy().into_owned();
+            if !Path::new("/proc").join(&pid).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let root = base.join(std::process::id().to_string()).join(config.replace('/', "_"));
+    let _ = std::fs::remove_dir_all(&root);
+    let out = year_dir(root.join("out"));
+    let o = sise(&["run", repo().join(config).to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "sise run {config} failed: {}", stderr(&o));
+    runs.insert(config.to_owned(), out.clone());
+    out
+}

@@ -51,7 +51,7 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
 
 #[test]
 fn demo_run_writes_every_layer_with_levels() {
-    let (_tmp, out) = run_config("layers/demo/assessment.toml");
+    let out = shared_run("layers/demo/assessment.toml");
 
     // ogrinfo (GDAL's own tool) lists the layers.
     let info = std::process::Command::new("ogrinfo").args(["-ro", "-q"]).arg(out.join("sise.gpkg")).output().unwrap();
@@ -145,7 +145,7 @@ fn qgis_opens_the_outputs_styled() {
 /// counts equal to the GeoPackage's.
 #[test]
 fn map_images_show_the_four_colours_and_true_counts() {
-    let (_tmp, out) = run_config("layers/demo/assessment.toml");
+    let out = shared_run("layers/demo/assessment.toml");
     let gpkg = out.join("sise.gpkg");
 
     let legend = |svg: &str, level: u8| -> usize {

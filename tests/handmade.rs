@@ -7,13 +7,18 @@
 
 use crate::common::*;
 
+/// The fixture's outputs, run once and shared by the tests that only read them.
+fn outputs() -> std::path::PathBuf {
+    shared_run("tests/fixtures/handmade/assessment.toml")
+}
+
 fn run() -> (tempfile::TempDir, std::path::PathBuf) {
     run_config("tests/fixtures/handmade/assessment.toml")
 }
 
 #[test]
 fn point_domain_weighted_index_control_and_veto() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
     // score = 0.5·cls + 0.5·pop_250m, pop_250m = population within 250 m on 0–2000 → 0–100;
     // realistic = score × {A: 0.5, B: 1.0}; red ≥ 70, orange ≥ 50, yellow ≥ 30.
@@ -41,7 +46,7 @@ fn point_domain_weighted_index_control_and_veto() {
 
 #[test]
 fn line_domain_is_length_weighted_per_cell() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let gpkg = out.join("sise.gpkg");
     let pipes = read_layer(&gpkg, "T02_pipes");
     // age = 2024 − install_year on 0–40 years → 0–100.
@@ -59,7 +64,7 @@ fn line_domain_is_length_weighted_per_cell() {
 
 #[test]
 fn raster_domain_samples_the_cell_under_each_site() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let rows = read_layer(&out.join("sise.gpkg"), "T03_depth");
     // depth.asc: 4 × 4 cells of 250 m from (500000, 3451000) down; steps 0 → 0, 0.3 → 50, 0.6 → 100.
     // S1 (500100, 3450100): column 0, row 3 → 0.7 m → 100 → red.
@@ -75,7 +80,7 @@ fn raster_domain_samples_the_cell_under_each_site() {
 
 #[test]
 fn streets_grid_and_comprehensive_levels() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let gpkg = out.join("sise.gpkg");
     let streets = read_layer(&gpkg, "streets");
     // 甲: T01 max(S1 75 red, S2 25 blue) → 75, red. T02 mean = 50 → orange. T03 max(S1 red, S2 orange) → red.
@@ -101,7 +106,7 @@ fn streets_grid_and_comprehensive_levels() {
 
 #[test]
 fn summary_counts_match_the_geopackage() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
@@ -114,7 +119,7 @@ fn summary_counts_match_the_geopackage() {
 
 #[test]
 fn manifest_records_inputs_models_and_outputs() {
-    let (_tmp, out) = run();
+    let out = outputs();
     let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["sise_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(m["config"]["year"], 2024);

@@ -3,10 +3,6 @@
 
 use crate::common::*;
 
-fn run_demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    run_config("layers/demo/assessment.toml")
-}
-
 fn csv(out: &std::path::Path, name: &str) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(out.join("tables").join(format!("{name}.csv"))).unwrap();
     assert!(text.starts_with('\u{feff}'), "{name}: no BOM");
@@ -15,7 +11,7 @@ fn csv(out: &std::path::Path, name: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn tables_agree_with_the_geopackage() {
-    let (_tmp, out) = run_demo();
+    let out = shared_run("layers/demo/assessment.toml");
     let gpkg = out.join("sise.gpkg");
     let levels = csv(&out, "domain_levels");
     assert_eq!(levels.len(), 18, "a header and 17 domains");
@@ -60,7 +56,7 @@ fn tables_agree_with_the_geopackage() {
 
 #[test]
 fn workbook_opens_with_sheets_and_level_fills() {
-    let (_tmp, out) = run_demo();
+    let out = shared_run("layers/demo/assessment.toml");
     let script = r#"
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])

@@ -182,7 +182,7 @@ fn assert_same_outputs(whole: &Path, merged: &Path) {
 
 #[test]
 fn demo_district_in_2x2_and_3x3_tiles_gives_the_whole_run_exactly() {
-    let (_guard, whole) = run_config("layers/demo/assessment.toml");
+    let whole = shared_run("layers/demo/assessment.toml");
     let tmp = tempfile::tempdir().unwrap();
     let config = repo().join("layers/demo/assessment.toml");
     for (tiles, by_env) in [("2x2", true), ("3x3", false)] {
