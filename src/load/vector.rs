@@ -133,6 +133,22 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
     Ok(Opened { ds, _mem: decoded.mem })
 }
 
+/// The layer a config names, or the file's only layer.
+fn layer_of<'a>(ds: &'a Dataset, cfg: &LayerConfig) -> Result<gdal::vector::Layer<'a>> {
+    let file = cfg.path.as_path();
+    let names = || ds.layers().map(|l| l.name()).collect::<Vec<_>>();
+    match &cfg.layer {
+        Some(l) => {
+            ds.layer_by_name(l).map_err(|_| Error::input(Bad::Layer, file, Some(l), format!("no such layer in the file; it has: {}", names().join(", "))))
+        }
+        None if ds.layer_count() != 1 => {
+            let names = names();
+            Err(Error::input(Bad::Layer, file, None, format!("the file has {} layers ({}); name one with `layer = \"…\"`", names.len(), names.join(", "))))
+        }
+        None => ds.layer(0).map_err(|e| Error::input(Bad::Layer, file, None, e.to_string())),
+    }
+}
+
 /// The CRS of a layer as a definition PROJ accepts: the config's override, or the file's own.
 fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Result<String> {
     if let Some(crs) = &cfg.crs {
@@ -155,24 +171,7 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?;
     let file = cfg.path.as_path();
-    let mut layer = match &cfg.layer {
-        Some(l) => ds.layer_by_name(l).map_err(|_| {
-            let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
-            Error::input(Bad::Layer, file, Some(l), format!("no such layer in the file; it has: {}", names.join(", ")))
-        })?,
-        None => {
-            if ds.layer_count() != 1 {
-                let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
-                return Err(Error::input(
-                    Bad::Layer,
-                    file,
-                    None,
-                    format!("the file has {} layers ({}); name one with `layer = \"…\"`", names.len(), names.join(", ")),
-                ));
-            }
-            ds.layer(0).map_err(|e| Error::input(Bad::Layer, file, None, e.to_string()))?
-        }
-    };
+    let mut layer = layer_of(&ds, cfg)?;
     let layer_name = layer.name();
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
@@ -231,34 +230,10 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
             reject(Bad::DuplicateId, "duplicate id; ids must be unique within a layer".into())?;
             continue;
         }
-        let g = match feature.geometry() {
-            Some(g) if !g.is_empty() => g,
-            _ => {
-                reject(Bad::Geometry, "no geometry (null or empty)".into())?;
-                continue;
-            }
-        };
-        // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
-        let repaired;
-        let g = if matches!(kind_of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
-            if !how.make_valid {
-                reject(
-                    Bad::Geometry,
-                    "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into(),
-                )?;
-                continue;
-            }
-            repaired = g.make_valid(&gdal::cpl::CslStringList::new()).map_err(|e| lerr(Bad::Geometry, format!("{what}: MakeValid failed: {e}")))?;
-            tracing::warn!(layer = name, feature = %id, "repaired an invalid polygon with MakeValid");
-            &repaired
-        } else {
-            g
-        };
-        let g: Geometry<f64> = match g.to_geo() {
-            Ok(geo_types::Geometry::GeometryCollection(gc)) => polygonal_part(gc),
+        let g = match working_geometry(feature.geometry(), how, name, &id) {
             Ok(g) => g,
-            Err(e) => {
-                reject(Bad::Geometry, format!("unreadable geometry: {e}"))?;
+            Err((bad, msg)) => {
+                reject(bad, msg)?;
                 continue;
             }
         };
@@ -274,17 +249,10 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
             }
             _ => {}
         }
-        if geographic {
-            use geo::CoordsIter;
-            if let Some(c) = g.coords_iter().find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y)) {
-                reject(Bad::Outside, format!("({}, {}) is not a longitude/latitude; swapped axes or the wrong CRS?", c.x, c.y))?;
-                continue;
-            }
-        }
-        let g = match to_working.geometry(&remove_offset(&g, cfg.offset)) {
+        let g = match to_working_crs(&g, geographic, &to_working, cfg.offset) {
             Ok(g) => g,
-            Err(e) => {
-                reject(Bad::Outside, e)?;
+            Err((bad, msg)) => {
+                reject(bad, msg)?;
                 continue;
             }
         };
@@ -314,6 +282,51 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
     let v = VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, fids, geoms, attrs };
     Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rejects))
+}
+
+/// Why a single feature cannot be used: its class and the reason. Strict
+/// runs stop on it; `--keep-going` rejects the feature.
+type Problem = (Bad, String);
+
+/// A feature's geometry as geo-types: present, valid (repaired when the run
+/// allows), polygons out of a MakeValid collection.
+fn working_geometry(g: Option<&gdal::vector::Geometry>, how: Strictness, layer: &str, id: &str) -> std::result::Result<Geometry<f64>, Problem> {
+    let g = match g {
+        Some(g) if !g.is_empty() => g,
+        _ => return Err((Bad::Geometry, "no geometry (null or empty)".into())),
+    };
+    // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
+    let repaired;
+    let g = if matches!(kind_of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
+        if !how.make_valid {
+            return Err((
+                Bad::Geometry,
+                "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into(),
+            ));
+        }
+        repaired = g.make_valid(&gdal::cpl::CslStringList::new()).map_err(|e| (Bad::Geometry, format!("MakeValid failed: {e}")))?;
+        tracing::warn!(layer, feature = %id, "repaired an invalid polygon with MakeValid");
+        &repaired
+    } else {
+        g
+    };
+    match g.to_geo() {
+        Ok(Geometry::GeometryCollection(gc)) => Ok(polygonal_part(gc)),
+        Ok(g) => Ok(g),
+        Err(e) => Err((Bad::Geometry, format!("unreadable geometry: {e}"))),
+    }
+}
+
+/// A geometry in the layer's CRS moved into the working CRS: longitudes and
+/// latitudes checked, the declared GCJ-02/BD-09 offset removed first.
+fn to_working_crs(g: &Geometry<f64>, geographic: bool, to_working: &Transform, offset: Offset) -> std::result::Result<Geometry<f64>, Problem> {
+    if geographic {
+        use geo::CoordsIter;
+        if let Some(c) = g.coords_iter().find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y)) {
+            return Err((Bad::Outside, format!("({}, {}) is not a longitude/latitude; swapped axes or the wrong CRS?", c.x, c.y)));
+        }
+    }
+    to_working.geometry(&remove_offset(g, offset)).map_err(|e| (Bad::Outside, e))
 }
 
 /// A working-CRS rectangle as a box in the layer's CRS, widened so that it
