@@ -5,7 +5,7 @@
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers, VectorLayer};
-use crate::model::{GeomKind, Model, Source, Var};
+use crate::model::{GeomKind, Indicator, Model, Source, Var};
 
 /// Column names every domain layer has; an indicator key may not shadow them.
 pub const RESERVED: [&str; 10] = ["id", "street_code", "street_name", "inherent", "control_factor", "score", "level", "level_name", "colour", "veto_reason"];
@@ -56,57 +56,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     }
 
     for ind in &model.indicators {
-        let at = |m: String| err(format!("line {}: indicator '{}': {m}", ind.line, ind.key));
-        if RESERVED.contains(&ind.key.as_str()) || ind.key.ends_with("_score") {
-            return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
-        }
-        match &ind.source {
-            Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical(), &model.units_of(None, field))?,
-            Source::Age { field } => check_field(objects, field, true, &model.units_of(None, field))?,
-            Source::Formula { vars, .. } => {
-                for v in vars {
-                    if let Var::Field(f) = v {
-                        if !objects.has_field(f) {
-                            return Err(at(format!(
-                                "formula variable '{f}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
-                                objects.name
-                            )));
-                        }
-                        check_field(objects, f, true, &model.units_of(None, f))?;
-                    }
-                }
-            }
-            _ => {}
-        }
-        let Some(name) = ind.source.layer() else { continue };
-        let layer =
-            layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
-        let need_kind = |v: &VectorLayer, kind: GeomKind| {
-            if v.kind == kind || v.is_empty() {
-                Ok(())
-            } else {
-                Err(at(format!("layer '{name}' holds {}s; this source needs {}s", v.kind.name(), kind.name())))
-            }
-        };
-        match (&ind.source, layer) {
-            (Source::RasterSample { .. }, Layer::Raster(_)) => {}
-            (Source::RasterZonal { radius_m: None, .. }, Layer::Raster(_)) if model.geometry != GeomKind::Polygon => {
-                return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
-            }
-            (Source::RasterZonal { .. }, Layer::Raster(_)) => {}
-            (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => {
-                return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
-            }
-            (_, Layer::Raster(_)) => return Err(at(format!("layer '{name}' is a raster; this source needs a vector layer"))),
-            (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true, &model.units_of(Some(name), f))?,
-            (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
-            (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
-            (Source::OverlapMax { field, .. }, Layer::Vector(v)) => {
-                need_kind(v, GeomKind::Polygon)?;
-                check_field(v, field, true, &[])?;
-            }
-            _ => {}
-        }
+        check_indicator(model, ind, objects, config, layers)?;
     }
     if let Some(c) = &model.control {
         check_field(objects, &c.field, c.factors.is_none(), &[])?;
@@ -122,6 +72,70 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             }
         }
     }
+    check_aggregate(model, objects, layers)
+}
+
+/// One indicator against the layers: its key free, its fields present and
+/// readable, its layer of the kind its source needs.
+fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config: &RunConfig, layers: &Layers) -> Result<()> {
+    let err = |message: String| Error::Model { file: model.file.clone(), message };
+    let known = || config.layers.keys().cloned().collect::<Vec<_>>().join(", ");
+    let at = |m: String| err(format!("line {}: indicator '{}': {m}", ind.line, ind.key));
+    if RESERVED.contains(&ind.key.as_str()) || ind.key.ends_with("_score") {
+        return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
+    }
+    match &ind.source {
+        Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical(), &model.units_of(None, field))?,
+        Source::Age { field } => check_field(objects, field, true, &model.units_of(None, field))?,
+        Source::Formula { vars, .. } => {
+            for v in vars {
+                if let Var::Field(f) = v {
+                    if !objects.has_field(f) {
+                        return Err(at(format!(
+                            "formula variable '{f}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
+                            objects.name
+                        )));
+                    }
+                    check_field(objects, f, true, &model.units_of(None, f))?;
+                }
+            }
+        }
+        _ => {}
+    }
+    let Some(name) = ind.source.layer() else { return Ok(()) };
+    let layer = layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
+    let need_kind = |v: &VectorLayer, kind: GeomKind| {
+        if v.kind == kind || v.is_empty() {
+            Ok(())
+        } else {
+            Err(at(format!("layer '{name}' holds {}s; this source needs {}s", v.kind.name(), kind.name())))
+        }
+    };
+    match (&ind.source, layer) {
+        (Source::RasterSample { .. }, Layer::Raster(_)) => {}
+        (Source::RasterZonal { radius_m: None, .. }, Layer::Raster(_)) if model.geometry != GeomKind::Polygon => {
+            return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
+        }
+        (Source::RasterZonal { .. }, Layer::Raster(_)) => {}
+        (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => {
+            return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
+        }
+        (_, Layer::Raster(_)) => return Err(at(format!("layer '{name}' is a raster; this source needs a vector layer"))),
+        (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true, &model.units_of(Some(name), f))?,
+        (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
+        (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
+        (Source::OverlapMax { field, .. }, Layer::Vector(v)) => {
+            need_kind(v, GeomKind::Polygon)?;
+            check_field(v, field, true, &[])?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `[aggregate]`: a density layer of lines, a numeric weight.
+fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Result<()> {
+    let err = |message: String| Error::Model { file: model.file.clone(), message };
     let agg = |m: String| err(format!("line {}: [aggregate] {m}", model.aggregate.line));
     if let Some((layer, _)) = &model.aggregate.density {
         match layers.vector(layer) {
