@@ -167,7 +167,7 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
     let admin = &a.prepared.admin;
     let bounds = admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);
-    let (fx, fy, fw, fh) = FRAME;
+    let (fx, _, _, _) = FRAME;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -183,22 +183,44 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         esc(&cfg.cycle),
         cfg.year
     );
-    // Map frame, district background, features, boundaries, names.
+    frame(&mut s, a, spec, palette, &view);
+    north_arrow(&mut s);
+    scale_bar(&mut s, &view);
+    legend(&mut s, spec, palette);
+    // Source line.
+    let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
     let _ = write!(
         s,
+        r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">坐标系 {}；网格 {} 米；制图 sise {}</text>"##,
+        HEIGHT - 16.0,
+        esc(&cfg.working_crs),
+        cfg.grid_cell_m,
+        env!("CARGO_PKG_VERSION")
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The map frame: district background, features (low risk first, so red
+/// lies on top), 街镇 boundaries and names.
+fn frame(s: &mut String, a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View) {
+    let admin = &a.prepared.admin;
+    let (fx, fy, fw, fh) = FRAME;
+    let _ = write!(
+        *s,
         r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/>"##
     );
     let mut district = String::new();
     for p in admin.zones.polygons.iter().flat_map(|m| m.iter()) {
         view.polygon(&mut district, p);
     }
-    let _ = write!(s, r##"<path d="{district}" fill="#ffffff" fill-rule="evenodd"/>"##);
+    let _ = write!(*s, r##"<path d="{district}" fill="#ffffff" fill-rule="evenodd"/>"##);
     let mut order: Vec<&(Geometry<f64>, Level)> = spec.features.iter().collect();
     order.sort_by_key(|(_, l)| std::cmp::Reverse(*l));
     for (g, l) in order {
-        feature_svg(&mut s, &view, g, palette.colour(*l), *l);
+        feature_svg(s, view, g, palette.colour(*l), *l);
     }
-    let _ = write!(s, r##"<path d="{district}" fill="none" stroke="#333333" stroke-width="1.6" stroke-linejoin="round"/>"##);
+    let _ = write!(*s, r##"<path d="{district}" fill="none" stroke="#333333" stroke-width="1.6" stroke-linejoin="round"/>"##);
     for (p, name) in admin.zones.polygons.iter().zip(&admin.names) {
         if let Some(c) = p.interior_point() {
             let (x, y) = view.px(c.0);
@@ -210,12 +232,15 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         }
     }
     s.push_str("</g>");
-    let _ = write!(s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
+    let _ = write!(*s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
+}
 
-    // North arrow, top right inside the frame.
+/// North arrow, top right inside the frame.
+fn north_arrow(s: &mut String) {
+    let (fx, fy, fw, _) = FRAME;
     let (nx, ny) = (fx + fw - 60.0, fy + 30.0);
     let _ = write!(
-        s,
+        *s,
         r##"<g><path d="M{nx},{ny} L{},{} L{nx},{} L{},{} Z" fill="#222222"/><text x="{nx}" y="{}" font-size="20" font-weight="bold" text-anchor="middle">北</text></g>"##,
         nx + 16.0,
         ny + 48.0,
@@ -224,13 +249,18 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         ny + 48.0,
         ny + 72.0
     );
-    // Scale bar, bottom left inside the frame.
+}
+
+/// Scale bar, bottom left inside the frame.
+fn scale_bar(s: &mut String, view: &View) {
+    let (fx, _, _, fh) = FRAME;
+    let fy = FRAME.1;
     let metres = scale_length(view.scale);
     let len = metres * view.scale;
     let (sx, sy) = (fx + 30.0, fy + fh - 40.0);
     let label = if metres >= 1000.0 { format!("{} 公里", metres / 1000.0) } else { format!("{metres} 米") };
     let _ = write!(
-        s,
+        *s,
         r##"<rect x="{}" y="{}" width="{}" height="46" fill="#ffffff" fill-opacity="0.8"/><rect x="{sx}" y="{sy}" width="{}" height="8" fill="#222222"/><rect x="{}" y="{sy}" width="{}" height="8" fill="#ffffff" stroke="#222222" stroke-width="1"/><text x="{sx}" y="{}" font-size="16">0</text><text x="{}" y="{}" font-size="16" text-anchor="middle">{label}</text>"##,
         sx - 10.0,
         sy - 26.0,
@@ -242,10 +272,13 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         sx + len,
         sy - 6.0
     );
+}
 
-    // Legend with counts.
+/// Legend with counts, right of the frame.
+fn legend(s: &mut String, spec: &MapSpec, palette: &Palette) {
+    let (fx, fy, fw, _) = FRAME;
     let (lx, ly) = (fx + fw + 30.0, fy + 10.0);
-    let _ = write!(s, r##"<text x="{lx}" y="{}" font-size="24" font-weight="bold">图例</text>"##, ly + 24.0);
+    let _ = write!(*s, r##"<text x="{lx}" y="{}" font-size="24" font-weight="bold">图例</text>"##, ly + 24.0);
     let counts = spec.counts();
     for (i, l) in Level::ALL.iter().enumerate() {
         let y = ly + 60.0 + i as f64 * 46.0;
@@ -267,24 +300,12 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         );
     }
     let _ = write!(
-        s,
+        *s,
         r##"<path d="M{lx},{} h36" stroke="#333333" stroke-width="1.6"/><text x="{}" y="{}" font-size="20">街镇界</text>"##,
         ly + 60.0 + 4.0 * 46.0 + 12.0,
         lx + 46.0,
         ly + 60.0 + 4.0 * 46.0 + 19.0
     );
-    // Source line.
-    let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
-    let _ = write!(
-        s,
-        r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">坐标系 {}；网格 {} 米；制图 sise {}</text>"##,
-        HEIGHT - 16.0,
-        esc(&cfg.working_crs),
-        cfg.grid_cell_m,
-        env!("CARGO_PKG_VERSION")
-    );
-    s.push_str("</svg>\n");
-    s
 }
 
 /// Render an SVG document to PNG.
