@@ -125,10 +125,18 @@ fn measures(a: &Assessment) -> Vec<Value> {
 fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Comparison>) -> Result<Value> {
     let cfg = &a.prepared.config;
     let m = &a.models()[d];
-    let r = &a.domains[d];
-    let objects = a.objects(d);
-    let total = r.scores.level.len();
-    let counts = crate::level::counts(&r.scores.level);
+    Ok(json!({
+        "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
+        "domain": model_context(a, m),
+        "sources": sources(a, m), "counts": level_counts(a, d), "total": a.domains[d].scores.level.len(), "data_notes": data_notes(a, m),
+        "map_png": png_data_uri(&maps.join(format!("{}.png", m.layer_name())))?,
+        "top": top_risks(a, d), "streets": street_levels(a, d), "measures": measures(a),
+        "comparison": comparison.and_then(|c| domain_comparison(c, m)),
+    }))
+}
+
+/// The model as the report states it: method, matrix, indicators, control, vetoes, bands, aggregation.
+fn model_context(a: &Assessment, m: &Model) -> Value {
     let weights = m.weights();
     let indicators: Vec<Value> = m
         .indicators
@@ -169,7 +177,18 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
         None => "无（现实风险 = 固有风险）".into(),
     };
     let levels = m.thresholds.describe(true);
-    let sources: Vec<Value> = std::iter::once(m.objects())
+    json!({
+            "id": m.id, "name": m.name, "model_version": m.model_version, "model_file": m.file.file_name().map(|f| f.to_string_lossy().into_owned()),
+            "description": m.description, "method": method, "matrix": matrix, "indicators": indicators, "control": control,
+            "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
+            "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
+    })
+}
+
+/// The layers the domain read: role, file, features, file date.
+fn sources(a: &Assessment, m: &Model) -> Vec<Value> {
+    let cfg = &a.prepared.config;
+    std::iter::once(m.objects())
         .chain(m.context_layers())
         .map(|name| {
             let l = &cfg.layers[name];
@@ -181,12 +200,17 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             let role = if name == m.objects() { "评估对象" } else { m.inputs.role_of(name).map(|r| match r { "exposure" => "承灾体", "hazard" => "致灾因子", _ => "应急能力" }).unwrap_or("") };
             json!({ "layer": name, "role": role, "file": l.path.file_name().map(|f| f.to_string_lossy().into_owned()), "features": features, "date": date.unwrap_or_default() })
         })
-        .collect();
+        .collect()
+}
+
+/// The 30 worst red and orange objects.
+fn top_risks(a: &Assessment, d: usize) -> Vec<Value> {
+    let r = &a.domains[d];
+    let objects = a.objects(d);
     let mut top: Vec<(usize, f64)> =
         r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
     top.sort_by(|x, y| r.scores.level[x.0].cmp(&r.scores.level[y.0]).then(y.1.total_cmp(&x.1)));
-    let top: Vec<Value> = top
-        .iter()
+    top.iter()
         .take(30)
         .map(|(i, s)| {
             let mut v = level_value(r.scores.level[*i], a);
@@ -197,9 +221,14 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             v["veto"] = json!(r.scores.veto[*i].clone().unwrap_or_default());
             v
         })
-        .collect();
-    let streets: Vec<Value> = a
-        .prepared
+        .collect()
+}
+
+/// Each 街镇's level in the domain.
+fn street_levels(a: &Assessment, d: usize) -> Vec<Value> {
+    let cfg = &a.prepared.config;
+    let r = &a.domains[d];
+    a.prepared
         .admin
         .names
         .iter()
@@ -210,8 +239,14 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             }
             None => json!({ "name": name, "level": null, "objects": 0 }),
         })
-        .collect();
-    let counts: Vec<Value> = Level::ALL
+        .collect()
+}
+
+/// Objects per level, with shares.
+fn level_counts(a: &Assessment, d: usize) -> Vec<Value> {
+    let levels = &a.domains[d].scores.level;
+    let (counts, total) = (crate::level::counts(levels), levels.len());
+    Level::ALL
         .iter()
         .map(|l| {
             let mut v = level_value(*l, a);
@@ -220,29 +255,19 @@ fn domain_context(a: &Assessment, d: usize, maps: &Path, comparison: Option<&Com
             v["share"] = json!(if total > 0 { format!("{:.1}", n as f64 * 100.0 / total as f64) } else { "0".into() });
             v
         })
-        .collect();
-    let comparison = comparison.and_then(|c| {
-        c.domains.iter().find(|x| x.id == m.id).map(|dc| {
-            let n = |ch: Change| dc.objects.iter().filter(|o| o.change == ch).count();
-            json!({
-                "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
-                "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
-                "rows": Level::ALL.iter().enumerate().map(|(f, l)| json!({ "from": l.name_zh(), "to": dc.transitions[f] })).collect::<Vec<_>>(),
-            })
+        .collect()
+}
+
+/// Last year's comparison for the domain, when there is one.
+fn domain_comparison(c: &Comparison, m: &Model) -> Option<Value> {
+    c.domains.iter().find(|x| x.id == m.id).map(|dc| {
+        let n = |ch: Change| dc.objects.iter().filter(|o| o.change == ch).count();
+        json!({
+            "from": c.from, "up": n(Change::Up), "down": n(Change::Down), "new": n(Change::New), "removed": n(Change::Removed),
+            "columns": Level::ALL.iter().map(|l| l.name_zh()).collect::<Vec<_>>(),
+            "rows": Level::ALL.iter().enumerate().map(|(f, l)| json!({ "from": l.name_zh(), "to": dc.transitions[f] })).collect::<Vec<_>>(),
         })
-    });
-    Ok(json!({
-        "district": cfg.district, "cycle": cfg.cycle, "year": cfg.year, "sise_version": env!("CARGO_PKG_VERSION"),
-        "domain": {
-            "id": m.id, "name": m.name, "model_version": m.model_version, "model_file": m.file.file_name().map(|f| f.to_string_lossy().into_owned()),
-            "description": m.description, "method": method, "matrix": matrix, "indicators": indicators, "control": control,
-            "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
-            "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
-        },
-        "sources": sources, "counts": counts, "total": total, "data_notes": data_notes(a, m),
-        "map_png": png_data_uri(&maps.join(format!("{}.png", m.layer_name())))?,
-        "top": top, "streets": streets, "measures": measures(a), "comparison": comparison,
-    }))
+    })
 }
 
 /// What the domain's figures leave out: objects outside the district and rejected ones.
