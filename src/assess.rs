@@ -239,71 +239,83 @@ fn check_outside(
             continue;
         }
         if objects.contains(name.as_str()) {
-            let tolerance = config.outside_tolerance_m;
-            let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
-            let outside: Vec<usize> =
-                centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
-            if outside.is_empty() {
-                continue;
-            }
-            let cfg = &config.layers[name];
-            if cfg.clip_to_district {
-                // Not scored as the district's, but still there as context for
-                // other domains (a station across the boundary still serves it).
-                for &i in &outside {
-                    let c = centroids[i].expect("outside has a centroid");
-                    clipped.push(Clipped { layer: name.clone(), id: v.ids[i].clone(), x: c.x(), y: c.y() });
-                }
-                tracing::info!(layer = %name, left_out = outside.len(), "objects outside the district are not scored (clip_to_district)");
-                continue;
-            }
-            let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
-            let cause =
-                crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
-            let n = outside.len();
-            let describe = |i: usize| {
-                let c = centroids[i].expect("outside has a centroid");
-                let (d, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
-                format!(
-                    "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {} of the layer {} outside, and {cause}",
-                    d,
-                    admin.names.get(z).map(String::as_str).unwrap_or("?"),
-                    if n == 1 { "1 object".to_owned() } else { format!("{n} objects") },
-                    if n == 1 { "is" } else { "are" }
-                )
-            };
-            return Err(v.rows_err(Bad::Outside, outside, describe));
+            objects_inside(config, admin, name, v, &mut clipped)?;
+        } else {
+            context_near(config, b, name, v, how, rejects)?;
         }
-        let t = config.context_margin_m;
-        let (x0, y0, x1, y1) = (b.min().x - t, b.min().y - t, b.max().x + t, b.max().y + t);
-        let outside: Vec<usize> = v
-            .geoms
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.bounding_rect().is_some_and(|r| r.max().x < x0 || r.min().x > x1 || r.max().y < y0 || r.min().y > y1))
-            .map(|(i, _)| i)
-            .collect();
-        if outside.is_empty() {
-            continue;
-        }
-        let describe = |i: usize| {
-            let r = v.geoms[i].bounding_rect().expect("has a box");
-            let far = ((r.center().x - b.center().x).hypot(r.center().y - b.center().y) / 1000.0).round();
-            format!(
-                "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or context_margin_m)"
-            )
-        };
-        if !how.keep_going {
-            return Err(v.rows_err(Bad::Outside, outside, describe));
-        }
-        let mut keep = vec![true; v.len()];
-        for &i in &outside {
-            keep[i] = false;
-            rejects.push(Reject { layer: name.clone(), file: v.file.clone(), id: v.ids[i].clone(), bad: Bad::Outside, reason: describe(i), domain: None });
-        }
-        *v = v.filter(&keep);
     }
     Ok(clipped)
+}
+
+/// A scored layer's objects must have their centroid in the district; those
+/// outside are clipped (`clip_to_district`) or stop the run with a diagnosis.
+fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &VectorLayer, clipped: &mut Vec<Clipped>) -> Result<()> {
+    let tolerance = config.outside_tolerance_m;
+    let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
+    let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let cfg = &config.layers[name];
+    if cfg.clip_to_district {
+        // Not scored as the district's, but still there as context for
+        // other domains (a station across the boundary still serves it).
+        for &i in &outside {
+            let c = centroids[i].expect("outside has a centroid");
+            clipped.push(Clipped { layer: name.to_owned(), id: v.ids[i].clone(), x: c.x(), y: c.y() });
+        }
+        tracing::info!(layer = %name, left_out = outside.len(), "objects outside the district are not scored (clip_to_district)");
+        return Ok(());
+    }
+    let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
+    let cause = crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
+    let n = outside.len();
+    let describe = |i: usize| {
+        let c = centroids[i].expect("outside has a centroid");
+        let (d, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
+        format!(
+            "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {} of the layer {} outside, and {cause}",
+            d,
+            admin.names.get(z).map(String::as_str).unwrap_or("?"),
+            if n == 1 { "1 object".to_owned() } else { format!("{n} objects") },
+            if n == 1 { "is" } else { "are" }
+        )
+    };
+    Err(v.rows_err(Bad::Outside, outside, describe))
+}
+
+/// A context layer's features may not lie farther than `context_margin_m`
+/// beyond the district's box: that is a CRS or offset mistake.
+fn context_near(config: &RunConfig, b: Rect<f64>, name: &str, v: &mut VectorLayer, how: Strictness, rejects: &mut Vec<Reject>) -> Result<()> {
+    let t = config.context_margin_m;
+    let (x0, y0, x1, y1) = (b.min().x - t, b.min().y - t, b.max().x + t, b.max().y + t);
+    let outside: Vec<usize> = v
+        .geoms
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.bounding_rect().is_some_and(|r| r.max().x < x0 || r.min().x > x1 || r.max().y < y0 || r.min().y > y1))
+        .map(|(i, _)| i)
+        .collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let describe = |i: usize| {
+        let r = v.geoms[i].bounding_rect().expect("has a box");
+        let far = ((r.center().x - b.center().x).hypot(r.center().y - b.center().y) / 1000.0).round();
+        format!(
+            "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or context_margin_m)"
+        )
+    };
+    if !how.keep_going {
+        return Err(v.rows_err(Bad::Outside, outside, describe));
+    }
+    let mut keep = vec![true; v.len()];
+    for &i in &outside {
+        keep[i] = false;
+        rejects.push(Reject { layer: name.to_owned(), file: v.file.clone(), id: v.ids[i].clone(), bad: Bad::Outside, reason: describe(i), domain: None });
+    }
+    *v = v.filter(&keep);
+    Ok(())
 }
 
 /// The 街镇 of a run config, loading only their layer (for `sise plan`).
@@ -334,19 +346,11 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
     Ok(AdminUnits { zones: Zones::new(polygons), names, codes })
 }
 
-/// Score one domain with `score` (all of it, or only the indicator values).
-/// With `--keep-going`, rows an error names are rejected and the domain is
-/// scored again without them; each round removes every row one check finds,
-/// so this ends after a few rounds. With `owner` (a work unit), only the
-/// objects it owns are scored, against everything it loaded. Returns the
-/// result and the objects scored when they are not the loaded layer.
-pub fn score_with_rejects<T>(
-    m: &Model,
-    p: &Prepared,
-    rejects: &mut Vec<Reject>,
-    owner: Option<&crate::unit::Unit>,
-    score: impl Fn(&Model, &VectorLayer, &score::Context) -> Result<T>,
-) -> Result<(T, Option<VectorLayer>)> {
+/// The layers of one domain without what the run never scores: objects
+/// outside the district (`clip_to_district`) and rows that a `missing =
+/// "reject"` rule leaves out (listed as rejects; never a stop). A work unit
+/// lists only the objects it owns.
+fn left_out(m: &Model, p: &Prepared, rejects: &mut Vec<Reject>, owner: Option<&crate::unit::Unit>) -> Result<BTreeMap<String, VectorLayer>> {
     let config = &p.config;
     let mut overrides: BTreeMap<String, VectorLayer> = BTreeMap::new();
     // Objects outside the district (`clip_to_district`) are not scored.
@@ -391,6 +395,24 @@ pub fn score_with_rejects<T>(
             .collect();
         overrides.extend(filtered);
     }
+    Ok(overrides)
+}
+
+/// Score one domain with `score` (all of it, or only the indicator values).
+/// With `--keep-going`, rows an error names are rejected and the domain is
+/// scored again without them; each round removes every row one check finds,
+/// so this ends after a few rounds. With `owner` (a work unit), only the
+/// objects it owns are scored, against everything it loaded. Returns the
+/// result and the objects scored when they are not the loaded layer.
+pub fn score_with_rejects<T>(
+    m: &Model,
+    p: &Prepared,
+    rejects: &mut Vec<Reject>,
+    owner: Option<&crate::unit::Unit>,
+    score: impl Fn(&Model, &VectorLayer, &score::Context) -> Result<T>,
+) -> Result<(T, Option<VectorLayer>)> {
+    let config = &p.config;
+    let mut overrides = left_out(m, p, rejects, owner)?;
     loop {
         let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
         let all = ctx.vector(m.objects()).expect("checked in prepare");
