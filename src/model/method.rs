@@ -46,119 +46,12 @@ pub(super) fn method(
     indicators: &[Indicator],
 ) -> Result<Method> {
     let err = |message: String| doc.err(message);
-    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
-    let index_of = |key: &str, what: &str| -> std::result::Result<usize, String> {
-        indicators
-            .iter()
-            .position(|i| i.key == key)
-            .ok_or_else(|| format!("{what} = '{key}' is not an indicator key ({})", indicators.iter().map(|i| i.key.as_str()).collect::<Vec<_>>().join(", ")))
-    };
-
     let method_span = method.span();
     let (has_ahp, has_matrix, has_lec) = (ahp.is_some(), risk_matrix.is_some(), lec.is_some());
     let method = match method.into_inner() {
-        RawMethod::WeightedIndex => {
-            let ahp = match ahp {
-                Some(a) => {
-                    let span = a.span();
-                    let a = a.into_inner();
-                    let at_ahp = |m: String| at(span.clone(), format!("[ahp]: {m}"));
-                    if let Some((_, i)) = weights.iter().zip(indicators).find(|(w, _)| w.is_some()) {
-                        return Err(at_ahp(format!("indicator '{}' has a weight; with [ahp] the weights are derived, remove them", i.key)));
-                    }
-                    let order: Vec<usize> = a.order.iter().map(|k| index_of(k, "order")).collect::<std::result::Result<_, _>>().map_err(at_ahp)?;
-                    let matrix: Vec<Vec<f64>> = a
-                        .matrix
-                        .iter()
-                        .map(|row| row.iter().map(judgement).collect::<std::result::Result<Vec<_>, _>>())
-                        .collect::<std::result::Result<_, _>>()
-                        .map_err(at_ahp)?;
-                    if matrix.len() != order.len() {
-                        return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
-                    }
-                    let derived = ahp::derive(&matrix).map_err(at_ahp)?;
-                    if derived.cr >= 0.1 {
-                        return Err(at_ahp(format!(
-                            "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
-                            derived.cr, derived.lambda_max
-                        )));
-                    }
-                    let mut w = vec![0.0; indicators.len()];
-                    for (k, &i) in order.iter().enumerate() {
-                        w[i] = derived.weights[k];
-                    }
-                    Some((w, derived))
-                }
-                None => None,
-            };
-            let (weights, ahp) = match ahp {
-                Some((w, a)) => (w, Some(a)),
-                None => {
-                    // Indicators without a weight may still feed formulas and vetoes.
-                    if weights.iter().all(Option::is_none) {
-                        return Err(at(method_span, "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into()));
-                    }
-                    let w: Vec<f64> = weights.iter().map(|w| w.unwrap_or(0.0)).collect();
-                    let total: f64 = w.iter().sum();
-                    if (total - 1.0).abs() > 1e-6 {
-                        let list: Vec<String> = indicators.iter().zip(&w).filter(|(_, w)| **w > 0.0).map(|(i, w)| format!("{} = {w}", i.key)).collect();
-                        return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
-                    }
-                    (w, None)
-                }
-            };
-            Method::WeightedIndex { weights, ahp }
-        }
-        RawMethod::RiskMatrix => {
-            let m = risk_matrix.ok_or_else(|| at(method_span.clone(), "method = \"risk_matrix\" needs a [risk_matrix] table".into()))?;
-            let span = m.span();
-            let m = m.into_inner();
-            let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
-            let likelihood = index_of(&m.likelihood, "likelihood").map_err(at_m)?;
-            let severity = index_of(&m.severity, "severity").map_err(at_m)?;
-            let (table, classes) = match m.table {
-                Some(t) => {
-                    let rows = t.len();
-                    let cols = t.first().map_or(0, Vec::len);
-                    if rows < 2 || cols < 2 || t.iter().any(|r| r.len() != cols) {
-                        return Err(at_m(format!(
-                            "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {:?}",
-                            t.iter().map(Vec::len).collect::<Vec<_>>()
-                        )));
-                    }
-                    let levels = t
-                        .iter()
-                        .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
-                        .collect::<Result<Vec<Vec<Level>>>>()?;
-                    (Some(levels), (rows, cols))
-                }
-                None => (None, (5, 5)),
-            };
-            for (idx, n, what) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
-                let ind = &indicators[idx];
-                let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
-                if !ok {
-                    return Err(at_m(format!("{what} indicator '{}' must score whole classes 1–{n} (use steps or categories)", ind.key)));
-                }
-            }
-            if weights.iter().any(Option::is_some) {
-                return Err(at(method_span, "weights have no meaning with method = \"risk_matrix\"; remove them".into()));
-            }
-            Method::RiskMatrix { likelihood, severity, classes, table }
-        }
-        RawMethod::Lec => {
-            let m = lec.ok_or_else(|| at(method_span.clone(), "method = \"lec\" needs a [lec] table with l, e and c".into()))?;
-            let span = m.span();
-            let m = m.into_inner();
-            let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
-            let l = index_of(&m.l, "l").map_err(at_m)?;
-            let e = index_of(&m.e, "e").map_err(at_m)?;
-            let c = index_of(&m.c, "c").map_err(at_m)?;
-            if weights.iter().any(Option::is_some) {
-                return Err(at(method_span, "weights have no meaning with method = \"lec\"; remove them".into()));
-            }
-            Method::Lec { l, e, c }
-        }
+        RawMethod::WeightedIndex => weighted_index(doc, method_span, ahp, weights, indicators)?,
+        RawMethod::RiskMatrix => risk_matrix_method(doc, method_span, risk_matrix, weights, indicators)?,
+        RawMethod::Lec => lec_method(doc, method_span, lec, weights, indicators)?,
     };
     let stray_sections = [
         (has_ahp && !matches!(method, Method::WeightedIndex { .. }), "[ahp]"),
@@ -171,4 +64,145 @@ pub(super) fn method(
         }
     }
     Ok(method)
+}
+
+/// The index of the indicator `key`, named by `what` in the message.
+fn index_of(indicators: &[Indicator], key: &str, what: &str) -> std::result::Result<usize, String> {
+    indicators
+        .iter()
+        .position(|i| i.key == key)
+        .ok_or_else(|| format!("{what} = '{key}' is not an indicator key ({})", indicators.iter().map(|i| i.key.as_str()).collect::<Vec<_>>().join(", ")))
+}
+
+/// Σ weight × score, with weights given or derived from `[ahp]`.
+fn weighted_index(
+    doc: &Doc,
+    method_span: std::ops::Range<usize>,
+    ahp: Option<Spanned<RawAhp>>,
+    weights: &[Option<f64>],
+    indicators: &[Indicator],
+) -> Result<Method> {
+    let err = |message: String| doc.err(message);
+    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
+    let index_of = |key: &str, what: &str| index_of(indicators, key, what);
+    let ahp = match ahp {
+        Some(a) => {
+            let span = a.span();
+            let a = a.into_inner();
+            let at_ahp = |m: String| at(span.clone(), format!("[ahp]: {m}"));
+            if let Some((_, i)) = weights.iter().zip(indicators).find(|(w, _)| w.is_some()) {
+                return Err(at_ahp(format!("indicator '{}' has a weight; with [ahp] the weights are derived, remove them", i.key)));
+            }
+            let order: Vec<usize> = a.order.iter().map(|k| index_of(k, "order")).collect::<std::result::Result<_, _>>().map_err(at_ahp)?;
+            let matrix: Vec<Vec<f64>> = a
+                .matrix
+                .iter()
+                .map(|row| row.iter().map(judgement).collect::<std::result::Result<Vec<_>, _>>())
+                .collect::<std::result::Result<_, _>>()
+                .map_err(at_ahp)?;
+            if matrix.len() != order.len() {
+                return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
+            }
+            let derived = ahp::derive(&matrix).map_err(at_ahp)?;
+            if derived.cr >= 0.1 {
+                return Err(at_ahp(format!(
+                    "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
+                    derived.cr, derived.lambda_max
+                )));
+            }
+            let mut w = vec![0.0; indicators.len()];
+            for (k, &i) in order.iter().enumerate() {
+                w[i] = derived.weights[k];
+            }
+            Some((w, derived))
+        }
+        None => None,
+    };
+    let (weights, ahp) = match ahp {
+        Some((w, a)) => (w, Some(a)),
+        None => {
+            // Indicators without a weight may still feed formulas and vetoes.
+            if weights.iter().all(Option::is_none) {
+                return Err(at(method_span, "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into()));
+            }
+            let w: Vec<f64> = weights.iter().map(|w| w.unwrap_or(0.0)).collect();
+            let total: f64 = w.iter().sum();
+            if (total - 1.0).abs() > 1e-6 {
+                let list: Vec<String> = indicators.iter().zip(&w).filter(|(_, w)| **w > 0.0).map(|(i, w)| format!("{} = {w}", i.key)).collect();
+                return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
+            }
+            (w, None)
+        }
+    };
+    Ok(Method::WeightedIndex { weights, ahp })
+}
+
+/// L × S classes with a level table, or thresholds on R.
+fn risk_matrix_method(
+    doc: &Doc,
+    method_span: std::ops::Range<usize>,
+    risk_matrix: Option<Spanned<RawMatrix>>,
+    weights: &[Option<f64>],
+    indicators: &[Indicator],
+) -> Result<Method> {
+    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
+    let index_of = |key: &str, what: &str| index_of(indicators, key, what);
+    let m = risk_matrix.ok_or_else(|| at(method_span.clone(), "method = \"risk_matrix\" needs a [risk_matrix] table".into()))?;
+    let span = m.span();
+    let m = m.into_inner();
+    let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
+    let likelihood = index_of(&m.likelihood, "likelihood").map_err(at_m)?;
+    let severity = index_of(&m.severity, "severity").map_err(at_m)?;
+    let (table, classes) = match m.table {
+        Some(t) => {
+            let rows = t.len();
+            let cols = t.first().map_or(0, Vec::len);
+            if rows < 2 || cols < 2 || t.iter().any(|r| r.len() != cols) {
+                return Err(at_m(format!(
+                    "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {:?}",
+                    t.iter().map(Vec::len).collect::<Vec<_>>()
+                )));
+            }
+            let levels = t
+                .iter()
+                .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
+                .collect::<Result<Vec<Vec<Level>>>>()?;
+            (Some(levels), (rows, cols))
+        }
+        None => (None, (5, 5)),
+    };
+    for (idx, n, what) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
+        let ind = &indicators[idx];
+        let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
+        if !ok {
+            return Err(at_m(format!("{what} indicator '{}' must score whole classes 1–{n} (use steps or categories)", ind.key)));
+        }
+    }
+    if weights.iter().any(Option::is_some) {
+        return Err(at(method_span, "weights have no meaning with method = \"risk_matrix\"; remove them".into()));
+    }
+    Ok(Method::RiskMatrix { likelihood, severity, classes, table })
+}
+
+/// D = L × E × C.
+fn lec_method(
+    doc: &Doc,
+    method_span: std::ops::Range<usize>,
+    lec: Option<Spanned<RawLec>>,
+    weights: &[Option<f64>],
+    indicators: &[Indicator],
+) -> Result<Method> {
+    let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
+    let index_of = |key: &str, what: &str| index_of(indicators, key, what);
+    let m = lec.ok_or_else(|| at(method_span.clone(), "method = \"lec\" needs a [lec] table with l, e and c".into()))?;
+    let span = m.span();
+    let m = m.into_inner();
+    let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
+    let l = index_of(&m.l, "l").map_err(at_m)?;
+    let e = index_of(&m.e, "e").map_err(at_m)?;
+    let c = index_of(&m.c, "c").map_err(at_m)?;
+    if weights.iter().any(Option::is_some) {
+        return Err(at(method_span, "weights have no meaning with method = \"lec\"; remove them".into()));
+    }
+    Ok(Method::Lec { l, e, c })
 }
