@@ -198,11 +198,19 @@ fn write_csv(path: &Path, df: DataFrame) -> Result<()> {
 /// Write the comparison into `out`: transitions.csv, changes.csv, streets.csv and changes.gpkg.
 pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
-    fn err(p: &Path) -> impl Fn(PolarsError) -> Error + '_ {
-        move |e| Error::output(p, e)
-    }
+    transitions_csv(c, out)?;
+    changes_csv(c, out)?;
+    streets_csv(c, out)?;
+    change_layers(c, out, crs)?;
+    Ok(["transitions.csv", "changes.csv", "streets.csv", "changes.gpkg"].iter().map(PathBuf::from).collect())
+}
 
-    // Transition matrix, one block of four rows per domain.
+fn err(p: &Path) -> impl Fn(PolarsError) -> Error + '_ {
+    move |e| Error::output(p, e)
+}
+
+/// transitions.csv: the transition matrix, one block of four rows per domain.
+fn transitions_csv(c: &Comparison, out: &Path) -> Result<()> {
     let (mut dom, mut from) = (Vec::new(), Vec::new());
     let mut to: [Vec<u32>; 4] = Default::default();
     let (mut new, mut removed) = (Vec::new(), Vec::new());
@@ -225,8 +233,11 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     cols.push(Column::new("撤销(按原等级)".into(), removed));
     let p = out.join("transitions.csv");
     write_csv(&p, DataFrame::new(cols).map_err(err(&p))?)?;
+    Ok(())
+}
 
-    // Every object that changed, and how.
+/// changes.csv: every object that changed, and how.
+fn changes_csv(c: &Comparison, out: &Path) -> Result<()> {
     let rows: Vec<(&DomainChange, &ObjectChange)> =
         c.domains.iter().flat_map(|d| d.objects.iter().filter(|o| o.change != Change::Same).map(move |o| (d, o))).collect();
     let p = out.join("changes.csv");
@@ -241,8 +252,11 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
         ])
         .map_err(err(&p))?,
     )?;
+    Ok(())
+}
 
-    // Per 街镇.
+/// streets.csv: each 街镇's level per domain in both years.
+fn streets_csv(c: &Comparison, out: &Path) -> Result<()> {
     let p = out.join("streets.csv");
     write_csv(
         &p,
@@ -259,7 +273,11 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
         ])
         .map_err(err(&p))?,
     )?;
+    Ok(())
+}
 
+/// changes.gpkg: change layers for QGIS, styled up / down / unchanged / new / removed.
+fn change_layers(c: &Comparison, out: &Path, crs: &str) -> Result<()> {
     // Change layers for QGIS, styled up / down / unchanged / new / removed.
     let layers: Vec<OutLayer> = c
         .domains
@@ -301,7 +319,7 @@ pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
         std::fs::remove_file(&gpkg).map_err(|e| Error::output(&gpkg, e))?;
     }
     write_gpkg(&gpkg, crs, &layers, &styles)?;
-    Ok(["transitions.csv", "changes.csv", "streets.csv", "changes.gpkg"].iter().map(PathBuf::from).collect())
+    Ok(())
 }
 
 /// The working CRS recorded in an output folder's manifest.
