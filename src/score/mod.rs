@@ -181,8 +181,45 @@ fn numbers_of(v: &Values) -> &[f64] {
     }
 }
 
-fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
+/// A formula's value for every object: over earlier indicators, fields and
+/// the built-ins `length_m` and `area_m2`.
+fn formula_values(ind: &Indicator, expr: &str, vars: &[Var], objects: &VectorLayer, model: &Model, earlier: &[Values]) -> Result<Values> {
     let n = objects.len();
+    let columns: Vec<Vec<Option<f64>>> = vars
+        .iter()
+        .map(|v| {
+            Ok(match v {
+                Var::Indicator(k) => numbers_of(&earlier[*k]).iter().map(|x| Some(*x)).collect(),
+                Var::Field(f) => read::numbers(objects, f, model)?,
+                Var::LengthM => objects.geoms.iter().map(|g| Some(length_m(g))).collect(),
+                Var::AreaM2 => objects.geoms.iter().map(|g| Some(g.unsigned_area())).collect(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let parsed = exmex::parse::<f64>(expr).map_err(|e| Error::Model { file: model.file.clone(), message: e.to_string() })?;
+    let mut out = Vec::with_capacity(n);
+    let mut args = vec![0.0; vars.len()];
+    for i in 0..n {
+        // A formula over an empty field has no value: the indicator's `missing` decides.
+        let mut complete = true;
+        for (a, c) in args.iter_mut().zip(&columns) {
+            match c[i] {
+                Some(x) => *a = x,
+                None => complete = false,
+            }
+        }
+        out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
+    }
+    let fields: Vec<&str> = vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect();
+    let out = read::fill(ind, objects, out, &format!("a field of formula {expr} ({}) is empty", fields.join(", ")), Bad::Field, model)?;
+    let bad = rows_where(&out, |v| !v.is_finite());
+    if !bad.is_empty() {
+        return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
+    }
+    Ok(Values::Numbers(out))
+}
+
+fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
     Ok(match &ind.source {
         Source::Attribute { field } if ind.normalise.is_categorical() => Values::Texts(read::categories(ind, objects, field, model)?),
         Source::Attribute { field } => {
@@ -194,40 +231,7 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let ages = years.into_iter().map(|y| y.map(|y| (ctx.year as f64 - y).max(0.0))).collect();
             Values::Numbers(read::fill(ind, objects, ages, &format!("field '{field}' (indicator '{}') is empty", ind.key), Bad::Field, model)?)
         }
-        Source::Formula { expr, vars } => {
-            let columns: Vec<Vec<Option<f64>>> = vars
-                .iter()
-                .map(|v| {
-                    Ok(match v {
-                        Var::Indicator(k) => numbers_of(&earlier[*k]).iter().map(|x| Some(*x)).collect(),
-                        Var::Field(f) => read::numbers(objects, f, model)?,
-                        Var::LengthM => objects.geoms.iter().map(|g| Some(length_m(g))).collect(),
-                        Var::AreaM2 => objects.geoms.iter().map(|g| Some(g.unsigned_area())).collect(),
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let parsed = exmex::parse::<f64>(expr).map_err(|e| Error::Model { file: model.file.clone(), message: e.to_string() })?;
-            let mut out = Vec::with_capacity(n);
-            let mut args = vec![0.0; vars.len()];
-            for i in 0..n {
-                // A formula over an empty field has no value: the indicator's `missing` decides.
-                let mut complete = true;
-                for (a, c) in args.iter_mut().zip(&columns) {
-                    match c[i] {
-                        Some(x) => *a = x,
-                        None => complete = false,
-                    }
-                }
-                out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
-            }
-            let fields: Vec<&str> = vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect();
-            let out = read::fill(ind, objects, out, &format!("a field of formula {expr} ({}) is empty", fields.join(", ")), Bad::Field, model)?;
-            let bad = rows_where(&out, |v| !v.is_finite());
-            if !bad.is_empty() {
-                return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
-            }
-            Values::Numbers(out)
-        }
+        Source::Formula { expr, vars } => formula_values(ind, expr, vars, objects, model, earlier)?,
         Source::Within { layer, field, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
             let weights: Vec<f64> = match field {
