@@ -77,6 +77,34 @@ impl Model {
                 let _ = writeln!(w, "  {role} layers: {}", layers.join(", "));
             }
         }
+        self.describe_indicators(w);
+        self.describe_method(w);
+        if let Some(c) = &self.control {
+            let factor = c.missing_factor().map(|f| format!(" (factor {f})")).unwrap_or_default();
+            let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.describe());
+        }
+        let _ = writeln!(w, "Levels: {}.", self.thresholds.describe(false));
+        if self.vetoes.is_empty() {
+            let _ = writeln!(w, "Veto rules (一票否决): none.");
+        } else {
+            let _ = writeln!(w, "Veto rules (一票否决):");
+            for v in &self.vetoes {
+                let cond: Vec<String> = v.when.iter().map(|c| c.to_string()).collect();
+                let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
+                let missing = match v.missing {
+                    super::Missing::Worst => "the condition holds".to_owned(),
+                    m => m.describe(),
+                };
+                let _ = writeln!(w, "    an empty field: {missing}");
+            }
+        }
+        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, self), agg_words(self.aggregate.admin, self));
+        let _ = writeln!(w, "{MATCHING}");
+        s
+    }
+
+    /// Each indicator: source, scoring, valid values, what a missing value means.
+    fn describe_indicators(&self, w: &mut String) {
         let _ = writeln!(w, "\nIndicators:");
         let weights = self.weights();
         for (k, ind) in self.indicators.iter().enumerate() {
@@ -97,6 +125,10 @@ impl Model {
                 let _ = writeln!(w, "  {:<22} missing: {}{worst}", "", ind.missing.describe());
             }
         }
+    }
+
+    /// The method and the control adjustment.
+    fn describe_method(&self, w: &mut String) {
         let key = |i: usize| self.indicators[i].key.as_str();
         let _ = writeln!(w);
         match &self.method {
@@ -149,27 +181,5 @@ impl Model {
                 let _ = writeln!(w, "Control: none (realistic = inherent).");
             }
         }
-        if let Some(c) = &self.control {
-            let factor = c.missing_factor().map(|f| format!(" (factor {f})")).unwrap_or_default();
-            let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.describe());
-        }
-        let _ = writeln!(w, "Levels: {}.", self.thresholds.describe(false));
-        if self.vetoes.is_empty() {
-            let _ = writeln!(w, "Veto rules (一票否决): none.");
-        } else {
-            let _ = writeln!(w, "Veto rules (一票否决):");
-            for v in &self.vetoes {
-                let cond: Vec<String> = v.when.iter().map(|c| c.to_string()).collect();
-                let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
-                let missing = match v.missing {
-                    super::Missing::Worst => "the condition holds".to_owned(),
-                    m => m.describe(),
-                };
-                let _ = writeln!(w, "    an empty field: {missing}");
-            }
-        }
-        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, self), agg_words(self.aggregate.admin, self));
-        let _ = writeln!(w, "{MATCHING}");
-        s
     }
 }
