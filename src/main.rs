@@ -1,5 +1,6 @@
 //! The `sise` binary: parse arguments, run one command, map the outcome to an exit code.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -110,6 +111,53 @@ fn finished(r: &sise::run::RunReport, quiet: bool) {
     }
 }
 
+/// One work unit of a tiled run (`sise run --plan`).
+fn run_unit(config: &Path, plan: &Path, unit: Option<usize>, out: &Path, keep_going: bool, progress: &Progress, quiet: bool) -> sise::error::Result<()> {
+    let k = sise::tile::unit::index_from(unit).map_err(|message| sise::error::Error::Config { file: plan.to_owned(), message })?;
+    let r = sise::tile::unit::run(config, plan, k, out, keep_going, progress)?;
+    tracing::info!(unit = r.index, objects = r.objects.values().sum::<usize>(), seconds = r.seconds, peak_memory_mb = r.peak_memory_mb, "unit written");
+    if !quiet {
+        println!("{}", sise::tile::unit::unit_dir(out, k).display());
+    }
+    Ok(())
+}
+
+/// What `sise validate` found: per domain, the objects scored and the values
+/// read after a rewrite; the features `missing = "reject"` leaves out.
+fn print_validation(v: &sise::run::Validation) {
+    let p = &v.prepared;
+    let words = |counts: &sise::value::RewriteCounts| -> String {
+        counts
+            .iter()
+            .map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (m, s) in p.models.iter().zip(&v.scores) {
+        println!(
+            "ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators",
+            m.id,
+            m.name,
+            m.model_version,
+            s.level.len(),
+            m.objects(),
+            m.indicators.len()
+        );
+        for (field, counts) in &s.rewrites {
+            println!("    layer '{}' field '{field}': values read after rewriting ({})", m.objects(), words(counts));
+        }
+    }
+    for (layer, fields) in &p.context_rewrites {
+        for (field, counts) in fields {
+            println!("ok  layer '{layer}' field '{field}': values read after rewriting ({})", words(counts));
+        }
+    }
+    for r in &v.rejects {
+        println!("reject  {} layer '{}' feature '{}': {}", r.domain.as_deref().unwrap_or(""), r.layer, r.id, r.reason);
+    }
+    println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
+}
+
 fn main() -> ExitCode {
     // A panic is a bug in sise, not bad input: say so and exit with the
     // documented code 1 (not Rust's 101), from whichever thread it happened on.
@@ -127,21 +175,7 @@ fn main() -> ExitCode {
             }
             let opts = sise::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed, pdf: *pdf };
             match plan {
-                Some(plan) => match sise::tile::unit::index_from(*unit) {
-                    Ok(k) => sise::tile::unit::run(config, plan, k, out, *keep_going, &progress).map(|r| {
-                        tracing::info!(
-                            unit = r.index,
-                            objects = r.objects.values().sum::<usize>(),
-                            seconds = r.seconds,
-                            peak_memory_mb = r.peak_memory_mb,
-                            "unit written"
-                        );
-                        if !cli.quiet {
-                            println!("{}", sise::tile::unit::unit_dir(out, k).display());
-                        }
-                    }),
-                    Err(message) => Err(sise::error::Error::Config { file: plan.clone(), message }),
-                },
+                Some(plan) => run_unit(config, plan, *unit, out, *keep_going, &progress, cli.quiet),
                 None => sise::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
             }
         }
@@ -152,39 +186,7 @@ fn main() -> ExitCode {
             let opts = sise::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf };
             sise::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
-        Command::Validate { config } => sise::run::validate(config, &progress).map(|v| {
-            let p = &v.prepared;
-            let words = |counts: &sise::value::RewriteCounts| -> String {
-                counts
-                    .iter()
-                    .map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            for (m, s) in p.models.iter().zip(&v.scores) {
-                println!(
-                    "ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators",
-                    m.id,
-                    m.name,
-                    m.model_version,
-                    s.level.len(),
-                    m.objects(),
-                    m.indicators.len()
-                );
-                for (field, counts) in &s.rewrites {
-                    println!("    layer '{}' field '{field}': values read after rewriting ({})", m.objects(), words(counts));
-                }
-            }
-            for (layer, fields) in &p.context_rewrites {
-                for (field, counts) in fields {
-                    println!("ok  layer '{layer}' field '{field}': values read after rewriting ({})", words(counts));
-                }
-            }
-            for r in &v.rejects {
-                println!("reject  {} layer '{}' feature '{}': {}", r.domain.as_deref().unwrap_or(""), r.layer, r.id, r.reason);
-            }
-            println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
-        }),
+        Command::Validate { config } => sise::run::validate(config, &progress).map(|v| print_validation(&v)),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, metro, out, seed, next_year } => {
