@@ -199,7 +199,8 @@ pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(
     Ok((indicators, weights))
 }
 
-fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
+/// Where the indicator's value comes from, with the keys its source needs.
+fn source_of(r: &RawIndicator, earlier: &[Indicator]) -> std::result::Result<Source, String> {
     let src = r.source.name();
     let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
     let radius = |required: bool| -> std::result::Result<Option<f64>, String> {
@@ -209,7 +210,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
             other => Ok(other),
         }
     };
-    let source = match r.source {
+    Ok(match r.source {
         RawSource::Attribute => Source::Attribute { field: need(&r.field, "field")? },
         RawSource::Age => Source::Age { field: need(&r.field, "field")? },
         RawSource::Formula => {
@@ -243,7 +244,12 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
             stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
             radius_m: radius(false)?,
         },
-    };
+    })
+}
+
+fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
+    let src = r.source.name();
+    let source = source_of(&r, earlier)?;
     // Keys that the source does not read are mistakes (a typo, or a key meant for another source).
     let radius_sources =
         [RawSource::SumWithin, RawSource::CountWithin, RawSource::LengthWithin, RawSource::AreaWithin, RawSource::NearestDistance, RawSource::RasterZonal];
