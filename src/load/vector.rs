@@ -190,15 +190,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         return Err(lerr(Bad::Empty, "the layer has no features".into()));
     }
     let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
-    let id_idx = match &cfg.id_field {
-        Some(id) => Some(fields.iter().position(|(n, _)| n == id).ok_or_else(|| {
-            lerr(
-                Bad::Field,
-                format!("id_field '{id}' is not a field of the layer; fields are: {}", fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")),
-            )
-        })?),
-        None => None,
-    };
+    let id_idx = id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?;
     let mut columns: Vec<ColumnBuilder> = fields.iter().map(|(_, t)| ColumnBuilder::for_type(*t)).collect();
     let mut ids = Vec::new();
     let mut fids = Vec::new();
@@ -230,44 +222,14 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
             reject(Bad::DuplicateId, "duplicate id; ids must be unique within a layer".into())?;
             continue;
         }
-        let g = match working_geometry(feature.geometry(), how, name, &id) {
+        let g = match usable_geometry(feature.geometry(), how, name, &id, &mut kind, geographic, &to_working, cfg.offset) {
             Ok(g) => g,
             Err((bad, msg)) => {
                 reject(bad, msg)?;
                 continue;
             }
         };
-        let Some(k) = GeomKind::of(&g) else {
-            reject(Bad::GeometryType, "geometry collections are not supported".into())?;
-            continue;
-        };
-        match kind {
-            None => kind = Some(k),
-            Some(prev) if prev != k => {
-                reject(Bad::GeometryType, format!("a {}, but earlier features are {}s; a layer holds one kind", k.name(), prev.name()))?;
-                continue;
-            }
-            _ => {}
-        }
-        let g = match to_working_crs(&g, geographic, &to_working, cfg.offset) {
-            Ok(g) => g,
-            Err((bad, msg)) => {
-                reject(bad, msg)?;
-                continue;
-            }
-        };
-        for (i, c) in columns.iter_mut().enumerate() {
-            c.push(&feature, i).map_err(|e| lerr(Bad::Type, format!("{what}: field '{}': {e}", fields[i].0)))?;
-            // GDAL hands over undecodable bytes as U+FFFD: refuse them rather than write mojibake.
-            if let ColumnBuilder::Text(v) = c {
-                if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
-                    return Err(lerr(
-                        Bad::Type,
-                        format!("{what}: field '{}' holds text that is not valid UTF-8; set its encoding (e.g. encoding = \"GBK\") in [layers.{name}], or save the file as UTF-8", fields[i].0),
-                    ));
-                }
-            }
-        }
+        push_attributes(&mut columns, &feature, &fields, name).map_err(|msg| lerr(Bad::Type, format!("{what}: {msg}")))?;
         ids.push(id);
         fids.push(feature.fid().map_or(n as i64, |f| f as i64));
         geoms.push(g);
@@ -284,9 +246,59 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rejects))
 }
 
+/// One feature's attributes onto the columns; text GDAL could not decode
+/// (U+FFFD) is refused rather than written as mojibake.
+fn push_attributes(columns: &mut [ColumnBuilder], feature: &Feature, fields: &[(String, OGRFieldType::Type)], layer: &str) -> std::result::Result<(), String> {
+    for (i, c) in columns.iter_mut().enumerate() {
+        c.push(feature, i).map_err(|e| format!("field '{}': {e}", fields[i].0))?;
+        if let ColumnBuilder::Text(v) = c {
+            if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
+                return Err(format!(
+                    "field '{}' holds text that is not valid UTF-8; set its encoding (e.g. encoding = \"GBK\") in [layers.{layer}], or save the file as UTF-8",
+                    fields[i].0
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Why a single feature cannot be used: its class and the reason. Strict
 /// runs stop on it; `--keep-going` rejects the feature.
 type Problem = (Bad, String);
+
+/// The column of the config's `id_field`, if it names one.
+fn id_index(cfg: &LayerConfig, fields: &[(String, OGRFieldType::Type)]) -> std::result::Result<Option<usize>, String> {
+    let Some(id) = &cfg.id_field else { return Ok(None) };
+    fields.iter().position(|(n, _)| n == id).map(Some).ok_or_else(|| {
+        format!("id_field '{id}' is not a field of the layer; fields are: {}", fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
+    })
+}
+
+/// A feature's geometry ready for the run: readable and valid, of the
+/// layer's one kind (the first feature sets it), in the working CRS.
+#[allow(clippy::too_many_arguments)]
+fn usable_geometry(
+    g: Option<&gdal::vector::Geometry>,
+    how: Strictness,
+    layer: &str,
+    id: &str,
+    kind: &mut Option<GeomKind>,
+    geographic: bool,
+    to_working: &Transform,
+    offset: Offset,
+) -> std::result::Result<Geometry<f64>, Problem> {
+    let g = working_geometry(g, how, layer, id)?;
+    let k = GeomKind::of(&g).ok_or((Bad::GeometryType, "geometry collections are not supported".to_owned()))?;
+    match *kind {
+        None => *kind = Some(k),
+        Some(prev) if prev != k => {
+            return Err((Bad::GeometryType, format!("a {}, but earlier features are {}s; a layer holds one kind", k.name(), prev.name())));
+        }
+        _ => {}
+    }
+    to_working_crs(&g, geographic, to_working, offset)
+}
 
 /// A feature's geometry as geo-types: present, valid (repaired when the run
 /// allows), polygons out of a MakeValid collection.
