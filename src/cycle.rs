@@ -46,28 +46,12 @@ struct Year {
 
 impl Year {
     fn open(dir: &Path) -> Result<Year> {
-        let manifest = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&manifest)
-            .map_err(|e| Error::input(crate::error::Bad::File, &manifest, None, format!("not a sise output folder (no manifest.json): {e}")))?;
-        let m: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| Error::input(crate::error::Bad::File, &manifest, None, format!("unreadable manifest: {e}")))?;
-        let domains = m["models"]
-            .as_array()
-            .map(|ms| {
-                ms.iter()
-                    .filter_map(|x| {
-                        let id = x["id"].as_str()?;
-                        let layer = x["layer"].as_str()?;
-                        Some((id.to_owned(), (x["name"].as_str().unwrap_or(id).to_owned(), layer.to_owned())))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let m = crate::emit::manifest::Manifest::read(dir)?;
         Ok(Year {
             dir: dir.to_owned(),
-            label: m["config"]["year"].as_i64().map(|y| y.to_string()).unwrap_or_else(|| dir.display().to_string()),
-            crs: m["config"]["working_crs"].as_str().unwrap_or("EPSG:4549").to_owned(),
-            domains,
+            label: m.config.year.to_string(),
+            crs: m.config.working_crs,
+            domains: m.models.into_iter().map(|x| (x.id, (x.name, x.layer))).collect(),
         })
     }
 

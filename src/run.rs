@@ -166,7 +166,5 @@ pub fn assess_and_write(
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v["fingerprint"].as_str().map(str::to_owned)
+    manifest::Manifest::read(out).ok().map(|m| m.fingerprint)
 }

@@ -7,7 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::value::RewriteCounts;
 use sha2::{Digest, Sha256};
 
 use crate::assess::Assessment;
@@ -58,77 +60,136 @@ pub struct Timings {
     pub emit: Duration,
 }
 
+/// `manifest.json`, typed: written by every run and merge, read back by
+/// `sise compare` and `--if-changed`, so no reader guesses at a key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub sise_version: String,
+    /// Over sise's version, the run config, models and inputs (`run::inputs_fingerprint`).
+    pub fingerprint: String,
+    pub keep_going: bool,
+    pub config: ConfigRecord,
+    /// Input file → SHA-256.
+    pub inputs: BTreeMap<String, String>,
+    pub models: Vec<ModelRecord>,
+    /// Output file (relative) → SHA-256.
+    pub outputs: BTreeMap<String, String>,
+    pub counts: Counts,
+    pub timings_ms: BTreeMap<String, u64>,
+    /// The work units a merged run was put together from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<crate::unit::UnitRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigRecord {
+    pub file: String,
+    pub sha256: String,
+    pub district: String,
+    pub cycle: String,
+    pub year: i32,
+    pub working_crs: String,
+    pub grid_cell_m: f64,
+    pub comprehensive: crate::config::Comprehensive,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelRecord {
+    pub id: String,
+    pub name: String,
+    /// The domain's layer in sise.gpkg.
+    pub layer: String,
+    pub model_version: String,
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counts {
+    /// Domain id → objects scored.
+    pub objects: BTreeMap<String, usize>,
+    pub grid_cells: usize,
+    /// Layer → features left out (--keep-going, missing = "reject").
+    pub rejects: BTreeMap<String, usize>,
+    pub streets: usize,
+    /// Layer → field → rewrite → values read after it ("1,200", "１２", "500米").
+    #[serde(default)]
+    pub rewritten_values: BTreeMap<String, BTreeMap<String, RewriteCounts>>,
+    /// Layer → objects outside the district left out (clip_to_district).
+    #[serde(default)]
+    pub outside_district_left_out: BTreeMap<String, usize>,
+}
+
+impl Manifest {
+    /// The manifest of an output folder.
+    pub fn read(dir: &Path) -> Result<Manifest> {
+        let path = dir.join("manifest.json");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::input(Bad::File, &path, None, format!("not a sise output folder (no manifest.json): {e}")))?;
+        serde_json::from_str(&text).map_err(|e| Error::input(Bad::File, &path, None, format!("unreadable manifest (written by another sise version?): {e}")))
+    }
+}
+
 /// The manifest; `outputs` are the files already written, by name, with their hashes.
-pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &str) -> Result<Value> {
+pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &str) -> Result<Manifest> {
     let p = &a.prepared;
     let cfg = &p.config;
     let inputs = hashes(crate::assess::needed_layers(cfg, &p.models).into_iter().flat_map(|name| dataset_files(&cfg.layers[name].path)))?;
-    let models: Vec<Value> = p
+    let models = p
         .models
         .iter()
         .map(|m| {
-            Ok(json!({
-                "id": m.id,
-                "name": m.name,
-                "layer": m.layer_name(),
-                "model_version": m.model_version,
-                "file": m.file.display().to_string(),
-                "sha256": sha256_file(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
-            }))
+            Ok(ModelRecord {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                layer: m.layer_name(),
+                model_version: m.model_version.clone(),
+                file: m.file.display().to_string(),
+                sha256: sha256_file(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
+            })
         })
         .collect::<Result<_>>()?;
-    let counts: BTreeMap<String, usize> = p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect();
-    let ms = |d: Duration| d.as_millis() as u64;
-    let mut rejects: BTreeMap<String, usize> = BTreeMap::new();
+    let mut counts = Counts {
+        objects: p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect(),
+        grid_cells: a.grid.ids.len(),
+        streets: p.admin.zones.len(),
+        rewritten_values: p.context_rewrites.clone(),
+        ..Counts::default()
+    };
     for r in &p.rejects {
-        *rejects.entry(r.layer.clone()).or_default() += 1;
+        *counts.rejects.entry(r.layer.clone()).or_default() += 1;
     }
-    // Values that needed a rewrite to be read as numbers ("1,200", "１２", "500米"): layer → field → kind → count.
-    let mut rewrites = p.context_rewrites.clone();
     for (m, d) in p.models.iter().zip(&a.domains) {
-        for (field, counts) in &d.scores.rewrites {
-            rewrites.entry(m.objects().to_owned()).or_default().insert(field.clone(), counts.clone());
+        for (field, c) in &d.scores.rewrites {
+            counts.rewritten_values.entry(m.objects().to_owned()).or_default().insert(field.clone(), c.clone());
         }
     }
-    let mut clipped: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &p.clipped {
-        *clipped.entry(c.layer.as_str()).or_default() += 1;
+        *counts.outside_district_left_out.entry(c.layer.clone()).or_default() += 1;
     }
-    let mut m = json!({
-        "sise_version": env!("CARGO_PKG_VERSION"),
-        "fingerprint": fingerprint,
-        "keep_going": p.how.keep_going,
-        "config": {
-            "file": cfg.file.display().to_string(),
-            "sha256": sha256_file(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
-            "district": cfg.district,
-            "cycle": cfg.cycle,
-            "year": cfg.year,
-            "working_crs": cfg.working_crs,
-            "grid_cell_m": cfg.grid_cell_m,
-            "comprehensive": cfg.comprehensive,
+    let ms = |d: Duration| d.as_millis() as u64;
+    Ok(Manifest {
+        sise_version: env!("CARGO_PKG_VERSION").to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        keep_going: p.how.keep_going,
+        config: ConfigRecord {
+            file: cfg.file.display().to_string(),
+            sha256: sha256_file(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
+            district: cfg.district.clone(),
+            cycle: cfg.cycle.clone(),
+            year: cfg.year,
+            working_crs: cfg.working_crs.clone(),
+            grid_cell_m: cfg.grid_cell_m,
+            comprehensive: cfg.comprehensive.clone(),
         },
-        "inputs": inputs,
-        "models": models,
-        "outputs": outputs,
-        "counts": {
-            "objects": counts,
-            "grid_cells": a.grid.ids.len(),
-            "rejects": rejects,
-            "streets": p.admin.zones.len(),
-            "rewritten_values": rewrites,
-            "outside_district_left_out": clipped,
-        },
-        "timings_ms": {
-            "load": ms(timings.load),
-            "score": ms(timings.score),
-            "aggregate": ms(timings.aggregate),
-            "emit": ms(timings.emit),
-        },
-    });
-    // A merged run lists the work units it was put together from.
-    if !p.units.is_empty() {
-        m["units"] = serde_json::to_value(&p.units).expect("unit records serialise");
-    }
-    Ok(m)
+        inputs,
+        models,
+        outputs: outputs.clone(),
+        counts,
+        timings_ms: [("load", timings.load), ("score", timings.score), ("aggregate", timings.aggregate), ("emit", timings.emit)]
+            .into_iter()
+            .map(|(k, d)| (k.to_owned(), ms(d)))
+            .collect(),
+        units: p.units.clone(),
+    })
 }
