@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::{vector, Strictness, VectorLayer};
 use crate::model::GeomKind;
+use crate::schema;
 
 /// How an object changed between the two years (codes as in [`style::CHANGES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,7 +70,7 @@ impl Year {
 }
 
 fn levels(l: &VectorLayer) -> Result<Vec<Option<Level>>> {
-    Ok(l.numbers("level", &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+    Ok(l.numbers(schema::LEVEL, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
 }
 
 /// One domain's comparison.
@@ -111,7 +112,7 @@ fn classify(a: Option<Level>, b: Option<Level>) -> Change {
 }
 
 fn compare_domain(a: &Year, b: &Year, id: &str, name: &str, layer: &str) -> Result<DomainChange> {
-    let (la, lb) = (a.layer(layer, "id")?, b.layer(layer, "id")?);
+    let (la, lb) = (a.layer(layer, schema::ID)?, b.layer(layer, schema::ID)?);
     let (va, vb) = (levels(&la)?, levels(&lb)?);
     let before: BTreeMap<&str, (Option<Level>, usize)> = la.ids.iter().enumerate().map(|(i, id)| (id.as_str(), (va[i], i))).collect();
     let mut transitions = [[0usize; 4]; 4];
@@ -149,11 +150,11 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
             domains.push(compare_domain(&a, &b, id, name, layer)?);
         }
     }
-    let (sa, sb) = (a.layer("streets", "street_code")?, b.layer("streets", "street_code")?);
-    let names = sb.texts("street_name")?;
+    let (sa, sb) = (a.layer(schema::STREETS_LAYER, schema::STREET_CODE)?, b.layer(schema::STREETS_LAYER, schema::STREET_CODE)?);
+    let names = sb.texts(schema::STREET_NAME)?;
     let mut streets = Vec::new();
-    let mut columns: Vec<(String, String)> = domains.iter().map(|d| (d.id.clone(), format!("{}_level", d.id.to_lowercase()))).collect();
-    columns.push(("综合".into(), "level".into()));
+    let mut columns: Vec<(String, String)> = domains.iter().map(|d| (d.id.clone(), schema::domain_level_column(&d.id))).collect();
+    columns.push(("综合".into(), schema::LEVEL.into()));
     for (key, col) in &columns {
         let before: BTreeMap<String, Option<Level>> =
             sa.ids.iter().cloned().zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64)))).collect();

@@ -16,6 +16,7 @@ pub mod model;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod score;
 pub mod stage;
 pub mod tile;

@@ -21,6 +21,7 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::{Level, Palette};
 use crate::model::GeomKind;
+use crate::schema;
 use crate::score::Values as ScoreValues;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,16 +88,13 @@ impl OutLayer {
 /// `level`, `level_name` (重大风险…) and `colour` columns from levels.
 fn level_columns(levels: &[Option<Level>], palette: &Palette) -> Vec<Column> {
     vec![
-        Column::int("level", levels.iter().map(|l| l.map(|l| l.number() as i64)).collect()).alias("风险等级代码"),
-        Column::text("level_name", levels.iter().map(|l| l.map(|l| l.name_zh().to_owned())).collect()).alias("风险等级"),
-        Column::text("colour", levels.iter().map(|l| l.map(|l| palette.colour(l).to_owned())).collect()).alias("颜色"),
+        Column::int(schema::LEVEL, levels.iter().map(|l| l.map(|l| l.number() as i64)).collect()).alias("风险等级代码"),
+        Column::text(schema::LEVEL_NAME, levels.iter().map(|l| l.map(|l| l.name_zh().to_owned())).collect()).alias("风险等级"),
+        Column::text(schema::COLOUR, levels.iter().map(|l| l.map(|l| palette.colour(l).to_owned())).collect()).alias("颜色"),
     ]
 }
 
-/// The name of a zone layer's level column for domain `id` (e.g. "d01_level").
-pub fn domain_level_column(id: &str) -> String {
-    format!("{}_level", id.to_lowercase())
-}
+pub use crate::schema::domain_level_column;
 
 /// Per-domain columns of a zone layer: `d01_score`, `d01_level`, `d01_count` …
 fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>) -> Vec<Column> {
@@ -120,7 +118,7 @@ fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>)
 
 /// Comprehensive score and level columns.
 fn total_columns(totals: &[(f64, Level)], palette: &Palette) -> Vec<Column> {
-    let mut cols = vec![Column::real("score", totals.iter().map(|t| Some(t.0)).collect()).alias("综合风险值")];
+    let mut cols = vec![Column::real(schema::SCORE, totals.iter().map(|t| Some(t.0)).collect()).alias("综合风险值")];
     cols.extend(level_columns(&totals.iter().map(|t| Some(t.1)).collect::<Vec<_>>(), palette));
     cols
 }
@@ -128,8 +126,8 @@ fn total_columns(totals: &[(f64, Level)], palette: &Palette) -> Vec<Column> {
 fn street_columns(a: &Assessment, street: &[Option<usize>]) -> Vec<Column> {
     let admin = &a.prepared.admin;
     vec![
-        Column::text("street_code", street.iter().map(|s| s.map(|s| admin.codes[s].clone())).collect()).alias("街镇代码"),
-        Column::text("street_name", street.iter().map(|s| s.map(|s| admin.names[s].clone())).collect()).alias("街镇名称"),
+        Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| admin.codes[s].clone())).collect()).alias("街镇代码"),
+        Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| admin.names[s].clone())).collect()).alias("街镇名称"),
     ]
 }
 
@@ -146,7 +144,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let r = &a.domains[d];
     let s = &r.scores;
     let palette = &a.prepared.config.colours;
-    let mut cols = vec![Column::text("id", objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
+    let mut cols = vec![Column::text(schema::ID, objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
     cols.extend(street_columns(a, &r.object_street));
     for (k, ind) in m.indicators.iter().enumerate() {
         let unit = ind.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default();
@@ -159,11 +157,11 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
         );
         cols.push(Column::real(format!("{}_score", ind.key), s.scores[k].iter().map(|x| Some(*x)).collect()).alias(format!("{}得分", ind.name)));
     }
-    cols.push(Column::real("inherent", s.inherent.iter().map(|x| Some(*x)).collect()).alias("固有风险值"));
-    cols.push(Column::real("control_factor", s.control_factor.iter().map(|x| Some(*x)).collect()).alias("管控系数"));
-    cols.push(Column::real("score", s.score.iter().map(|x| Some(*x)).collect()).alias("现实风险值"));
+    cols.push(Column::real(schema::INHERENT, s.inherent.iter().map(|x| Some(*x)).collect()).alias("固有风险值"));
+    cols.push(Column::real(schema::CONTROL_FACTOR, s.control_factor.iter().map(|x| Some(*x)).collect()).alias("管控系数"));
+    cols.push(Column::real(schema::SCORE, s.score.iter().map(|x| Some(*x)).collect()).alias("现实风险值"));
     cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
-    cols.push(Column::text("veto_reason", s.veto.clone()).alias("一票否决原因"));
+    cols.push(Column::text(schema::VETO_REASON, s.veto.clone()).alias("一票否决原因"));
     OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),
@@ -182,12 +180,12 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
 
 /// The grid: each domain's result per cell and the comprehensive level.
 pub fn grid_layer(a: &Assessment) -> OutLayer {
-    let mut cols = vec![Column::text("cell_id", a.grid.ids.iter().cloned().map(Some).collect()).alias("网格编号")];
+    let mut cols = vec![Column::text(schema::CELL_ID, a.grid.ids.iter().cloned().map(Some).collect()).alias("网格编号")];
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| a.domains[d].grid.clone()));
     cols.extend(total_columns(&a.grid_total, &a.prepared.config.colours));
     OutLayer {
-        name: "grid".into(),
+        name: schema::GRID_LAYER.into(),
         title: "综合风险网格".into(),
         description: format!("{} 米网格综合风险及各领域风险：{}", a.grid.size, run_line(a)),
         kind: GeomKind::Polygon,
@@ -204,7 +202,7 @@ pub fn streets_layer(a: &Assessment) -> OutLayer {
     cols.extend(zone_columns(a, |d| a.domains[d].admin.clone()));
     cols.extend(total_columns(&a.admin_total, &a.prepared.config.colours));
     OutLayer {
-        name: "streets".into(),
+        name: schema::STREETS_LAYER.into(),
         title: "街镇综合风险".into(),
         description: format!("街镇综合风险及各领域风险：{}", run_line(a)),
         kind: GeomKind::Polygon,
@@ -226,14 +224,14 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
     let layers = all_layers(a);
-    let levels = style::Look::Levels { attr: "level".into() };
+    let levels = style::Look::Levels { attr: schema::LEVEL.into() };
     let styles: Vec<vector::StyleRow> = layers
         .iter()
         .map(|l| vector::StyleRow {
             layer: l.name.clone(),
             name: "四色风险".into(),
             qml: style::qml(l, &levels, palette),
-            sld: style::sld(l, "level", palette),
+            sld: style::sld(l, schema::LEVEL, palette),
             description: l.title.clone(),
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Palette;
 use crate::model::GeomKind;
+use crate::schema;
 
 /// One layer entry of the project: a view of a GeoPackage layer with a style.
 struct Entry<'a> {
@@ -48,19 +49,23 @@ fn wkb_type(l: &OutLayer) -> (&'static str, &'static str) {
 /// The project's layer tree; `layers` are the written GeoPackage layers (domains, grid, streets).
 fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
     let find = |name: &str| layers.iter().find(|l| l.name == name).expect("grid and streets are always written");
-    let (grid, streets) = (find("grid"), find("streets"));
+    let (grid, streets) = (find(schema::GRID_LAYER), find(schema::STREETS_LAYER));
     let mut groups = vec![Group {
         name: "综合风险".into(),
         checked: true,
         entries: vec![
             Entry {
-                id: "comprehensive_grid".into(), title: "综合风险网格".into(), layer: grid, look: Look::Levels { attr: "level".into() }, checked: true
+                id: "comprehensive_grid".into(),
+                title: "综合风险网格".into(),
+                layer: grid,
+                look: Look::Levels { attr: schema::LEVEL.into() },
+                checked: true,
             },
             Entry {
                 id: "comprehensive_streets".into(),
                 title: "街镇综合风险".into(),
                 layer: streets,
-                look: Look::Levels { attr: "level".into() },
+                look: Look::Levels { attr: schema::LEVEL.into() },
                 checked: false,
             },
         ],
@@ -77,7 +82,7 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
                     id: format!("{id}_objects"),
                     title: format!("{}风险对象", m.name),
                     layer: objects,
-                    look: Look::Levels { attr: "level".into() },
+                    look: Look::Levels { attr: schema::LEVEL.into() },
                     checked: true,
                 },
                 Entry { id: format!("{id}_grid"), title: format!("{}网格", m.name), layer: grid, look: Look::Levels { attr: col.clone() }, checked: true },

@@ -36,6 +36,7 @@ pub const CHANGES: [(i64, &str, (u8, u8, u8)); 5] = [
 ];
 
 use super::xml::escape as xml_escape;
+use crate::schema;
 
 fn rgba(palette: &Palette, l: Level) -> String {
     let (r, g, b) = palette.rgb(l);
@@ -115,8 +116,8 @@ fn aliases(layer: &OutLayer) -> String {
 
 /// The label field of a look: 街镇 names on boundaries and on the 街镇 layer.
 fn label_field(layer: &OutLayer, look: &Look) -> Option<&'static str> {
-    let has_names = layer.columns.iter().any(|c| c.name == "street_name");
-    (has_names && (*look == Look::Boundaries || layer.name == "streets")).then_some("street_name")
+    let has_names = layer.columns.iter().any(|c| c.name == schema::STREET_NAME);
+    (has_names && (*look == Look::Boundaries || layer.name == schema::STREETS_LAYER)).then_some(schema::STREET_NAME)
 }
 
 /// The inside of a `<qgis>` style element or a project `<maplayer>`: renderer, labels, aliases.

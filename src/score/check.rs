@@ -7,8 +7,7 @@ use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers, VectorLayer};
 use crate::model::{GeomKind, Indicator, Model, Source, Var};
 
-/// Column names every domain layer has; an indicator key may not shadow them.
-pub const RESERVED: [&str; 10] = ["id", "street_code", "street_name", "inherent", "control_factor", "score", "level", "level_name", "colour", "veto_reason"];
+use crate::schema::RESERVED;
 
 pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };

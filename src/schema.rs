@@ -1,0 +1,35 @@
+//! The names of what sise writes that other parts read back: the
+//! GeoPackage's layers and the columns they share. One definition, so a
+//! writer and a reader (the QGIS project, styles, `sise compare`, the
+//! reserved indicator keys) cannot drift apart.
+
+/// The grid-cell layer.
+pub const GRID_LAYER: &str = "grid";
+/// The 街镇 layer.
+pub const STREETS_LAYER: &str = "streets";
+
+/// A grid cell's id ("col_row" of the origin-aligned grid).
+pub const CELL_ID: &str = "cell_id";
+/// The 街镇 an object or cell belongs to.
+pub const STREET_CODE: &str = "street_code";
+pub const STREET_NAME: &str = "street_name";
+/// The level (1 重大 … 4 低), its Chinese name and its colour.
+pub const LEVEL: &str = "level";
+pub const LEVEL_NAME: &str = "level_name";
+pub const COLOUR: &str = "colour";
+/// Scores of a domain layer.
+pub const INHERENT: &str = "inherent";
+pub const CONTROL_FACTOR: &str = "control_factor";
+pub const SCORE: &str = "score";
+pub const VETO_REASON: &str = "veto_reason";
+/// An object's id.
+pub const ID: &str = "id";
+
+/// Column names every domain layer has; an indicator key may not shadow them
+/// (nor end in `_score`, the indicator score columns).
+pub const RESERVED: [&str; 10] = [ID, STREET_CODE, STREET_NAME, INHERENT, CONTROL_FACTOR, SCORE, LEVEL, LEVEL_NAME, COLOUR, VETO_REASON];
+
+/// The level column of domain `id` in the grid and 街镇 layers (e.g. "d01_level").
+pub fn domain_level_column(id: &str) -> String {
+    format!("{}_{LEVEL}", id.to_lowercase())
+}
