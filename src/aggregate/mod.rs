@@ -10,31 +10,23 @@ pub mod grid;
 
 use geo::{Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean, Intersects, Length};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
 
 use crate::config::Comprehensive;
 use crate::level::{Level, Thresholds};
 use crate::model::{AggMethod, Model};
+use crate::score::spatial::EnvelopeIndex;
 use crate::score::DomainScores;
 
-/// A set of polygons with an R-tree over their envelopes.
+/// A set of polygons with an index over their envelopes.
 pub struct Zones {
     pub polygons: Vec<MultiPolygon<f64>>,
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    index: EnvelopeIndex,
 }
 
 impl Zones {
     pub fn new(polygons: Vec<MultiPolygon<f64>>) -> Zones {
-        let entries = polygons
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let r = p.bounding_rect()?;
-                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
-            })
-            .collect();
-        Zones { polygons, tree: RTree::bulk_load(entries) }
+        let index = EnvelopeIndex::new(polygons.iter().map(|p| p.bounding_rect()));
+        Zones { polygons, index }
     }
 
     pub fn len(&self) -> usize {
@@ -55,11 +47,7 @@ impl Zones {
 
     /// Zones whose envelope meets `g`'s, in index order (for reproducible results).
     fn candidates(&self, g: &Geometry<f64>) -> Vec<usize> {
-        let Some(r) = g.bounding_rect() else { return Vec::new() };
-        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        let mut c: Vec<usize> = self.tree.locate_in_envelope_intersecting(&env).map(|e| e.data).collect();
-        c.sort_unstable();
-        c
+        g.bounding_rect().map(|r| self.index.meeting(r, 0.0)).unwrap_or_default()
     }
 
     /// The zone containing a point (the first by index on a shared boundary).
@@ -72,8 +60,8 @@ impl Zones {
         if self.locate(p).is_some() {
             return true;
         }
-        let env = AABB::from_corners([p.x() - tolerance, p.y() - tolerance], [p.x() + tolerance, p.y() + tolerance]);
-        self.tree.locate_in_envelope_intersecting(&env).any(|e| Euclidean.distance(&self.polygons[e.data], &p) <= tolerance)
+        let r = geo_types::Rect::new(p.0, p.0);
+        self.index.meeting(r, tolerance).into_iter().any(|i| Euclidean.distance(&self.polygons[i], &p) <= tolerance)
     }
 
     /// The distance from a point to the nearest zone (0 inside one) and that zone.

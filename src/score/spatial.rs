@@ -8,10 +8,47 @@ use rstar::{RTree, AABB};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
-/// An R-tree over one layer's geometries, answering "what is near this object".
+/// An R-tree over bounding boxes, by index: the one spatial index of sise,
+/// behind radius and nearest searches here and zone lookups in `aggregate`.
+pub struct EnvelopeIndex {
+    tree: RTree<Entry>,
+}
+
+impl EnvelopeIndex {
+    /// Index the boxes; an item without one (an empty geometry) is never found.
+    pub fn new(boxes: impl IntoIterator<Item = Option<Rect<f64>>>) -> EnvelopeIndex {
+        let entries: Vec<Entry> = boxes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|r| GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i)))
+            .collect();
+        EnvelopeIndex { tree: RTree::bulk_load(entries) }
+    }
+
+    /// Items whose box meets `r` grown by `grow`, in index order (the tree's
+    /// traversal order is not part of its contract; sums must be reproducible).
+    pub fn meeting(&self, r: Rect<f64>, grow: f64) -> Vec<usize> {
+        let mut hits: Vec<usize> = self.tree.locate_in_envelope_intersecting(&aabb(r, grow)).map(|e| e.data).collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// The diagonal of all boxes together (at least 1).
+    fn extent(&self) -> f64 {
+        let env = self.tree.root().envelope();
+        let (lo, hi) = (env.lower(), env.upper());
+        ((hi[0] - lo[0]).hypot(hi[1] - lo[1])).max(1.0)
+    }
+}
+
+/// An index over one layer's geometries, answering "what is near this object".
 pub struct SpatialIndex<'a> {
     geoms: &'a [Geometry<f64>],
-    tree: RTree<Entry>,
+    index: EnvelopeIndex,
     /// Diagonal of the whole layer's extent plus slack: no nearest search needs to go further.
     reach: f64,
 }
@@ -26,37 +63,23 @@ fn aabb(r: Rect<f64>, grow: f64) -> AABB<[f64; 2]> {
 
 impl<'a> SpatialIndex<'a> {
     pub fn new(geoms: &'a [Geometry<f64>]) -> SpatialIndex<'a> {
-        let entries: Vec<Entry> = geoms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let r = rect(g)?;
-                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
-            })
-            .collect();
-        let tree = RTree::bulk_load(entries);
-        let env = tree.root().envelope();
-        let (lo, hi) = (env.lower(), env.upper());
-        let reach = ((hi[0] - lo[0]).hypot(hi[1] - lo[1])).max(1.0);
-        SpatialIndex { geoms, tree, reach }
+        let index = EnvelopeIndex::new(geoms.iter().map(rect));
+        let reach = index.extent();
+        SpatialIndex { geoms, index, reach }
     }
 
     /// Indices of the features within `radius` metres of `g` (distance between
     /// the geometries, so a line counts what lies along its whole length).
     pub fn within(&self, g: &Geometry<f64>, radius: f64) -> Vec<usize> {
         let Some(r) = rect(g) else { return Vec::new() };
-        let mut hits: Vec<usize> =
-            self.tree.locate_in_envelope_intersecting(&aabb(r, radius)).map(|e| e.data).filter(|&i| Euclidean.distance(g, &self.geoms[i]) <= radius).collect();
-        // The tree's traversal order is not part of its contract: sort for reproducible sums.
-        hits.sort_unstable();
-        hits
+        self.index.meeting(r, radius).into_iter().filter(|&i| Euclidean.distance(g, &self.geoms[i]) <= radius).collect()
     }
 
     /// Metres from `g` to the nearest feature, or `limit` when none is nearer
     /// (the search goes no farther); `None` for an empty layer.
     pub fn nearest_distance(&self, g: &Geometry<f64>, limit: f64) -> Option<f64> {
         let r = rect(g)?;
-        if self.tree.size() == 0 {
+        if self.index.is_empty() {
             return None;
         }
         // Grow a search box until it holds a feature within its own margin: any
@@ -64,8 +87,7 @@ impl<'a> SpatialIndex<'a> {
         // found then is the true minimum.
         let mut margin = 100.0f64.min(limit);
         loop {
-            let best =
-                self.tree.locate_in_envelope_intersecting(&aabb(r, margin)).map(|e| Euclidean.distance(g, &self.geoms[e.data])).fold(f64::INFINITY, f64::min);
+            let best = self.index.meeting(r, margin).into_iter().map(|i| Euclidean.distance(g, &self.geoms[i])).fold(f64::INFINITY, f64::min);
             if best <= margin {
                 return Some(best);
             }
