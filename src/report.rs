@@ -13,7 +13,8 @@ use crate::assess::Assessment;
 use crate::cycle::{Change, Comparison};
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::model::{AggMethod, Method, Model, Normalise, Source, Stat};
+use crate::model::words::{aggregation_words, Lang};
+use crate::model::{Method, Model};
 
 /// The templates shipped with sise; a run config may point `report_templates` at edited copies.
 const DOMAIN: &str = include_str!("../reports/domain.html.j2");
@@ -27,55 +28,6 @@ const MEASURES: [&str; 4] = [
     "纳入行业部门日常监管，督促单位完善风险管控措施和应急预案，每半年复核。",
     "保持常态化管理，落实单位自查自纠，每年复核。",
 ];
-
-/// Where an indicator's value comes from, in the report's words.
-fn source_zh(s: &Source) -> String {
-    match s {
-        Source::Attribute { field } => format!("属性字段 {field}"),
-        Source::Age { field } => format!("字段 {field} 至评估年份的年数"),
-        Source::Formula { expr, .. } => format!("计算式 {expr}"),
-        Source::Within { layer, field: Some(f), radius_m } => format!("{radius_m} 米范围内 {layer} 的 {f} 合计"),
-        Source::Within { layer, field: None, radius_m } => format!("{radius_m} 米范围内 {layer} 的数量"),
-        Source::LengthWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的长度（米）"),
-        Source::AreaWithin { layer, radius_m } => format!("{radius_m} 米范围内 {layer} 的面积（平方米）"),
-        Source::NearestDistance { layer, radius_m: None } => format!("至最近 {layer} 的距离（米）"),
-        Source::NearestDistance { layer, radius_m: Some(r) } => format!("至最近 {layer} 的距离（米，{r} 米内没有时记为 {r}）"),
-        Source::OverlapMax { layer, field, .. } => format!("所在 {layer} 区域 {field} 的最高值"),
-        Source::RasterSample { layer } => format!("栅格 {layer} 在对象位置的取值"),
-        Source::RasterZonal { layer, stat, radius_m, .. } => format!(
-            "栅格 {layer} 在{}内的{}",
-            radius_m.map(|r| format!("周边 {r} 米")).unwrap_or_else(|| "对象范围".into()),
-            match stat {
-                Stat::Mean => "平均值",
-                Stat::Max => "最大值",
-                Stat::Sum => "合计",
-            }
-        ),
-    }
-}
-
-/// How a value becomes a score, in the report's words.
-fn normalise_zh(n: &Normalise) -> String {
-    match n {
-        Normalise::Linear { from, to } => format!("线性赋分：{from} 为 0 分，{to} 为 100 分"),
-        Normalise::MinMax => "极差标准化：全区最小值 0 分，最大值 100 分".into(),
-        Normalise::Steps(st) => format!("分段赋分：{}", st.iter().map(|(x, v)| format!("≥{x} 得 {v}")).collect::<Vec<_>>().join("，")),
-        Normalise::Categories(c) => format!("分类赋分：{}", c.iter().map(|(k, v)| format!("{k} 得 {v}")).collect::<Vec<_>>().join("，")),
-        Normalise::Identity => "取原值".into(),
-    }
-}
-
-fn aggregate_zh(a: AggMethod, m: &Model) -> String {
-    match a {
-        AggMethod::Max => "最高风险对象（就高原则）".into(),
-        AggMethod::Mean => "按数量、长度或面积加权的平均风险值".into(),
-        AggMethod::WeightedMean => format!("按 {} 加权的平均风险值", m.aggregate.weight_by.as_deref().unwrap_or("")),
-        AggMethod::Density => match &m.aggregate.density {
-            Some((layer, _)) => format!("每公里 {layer} 的对象数"),
-            None => "密度".into(),
-        },
-    }
-}
 
 /// A report template: where it comes from (for messages) and its text.
 struct Template {
@@ -144,7 +96,7 @@ fn model_context(a: &Assessment, m: &Model) -> Value {
         .enumerate()
         .map(|(k, i)| {
             json!({
-                "name": i.name, "unit": i.unit, "source": source_zh(&i.source), "normalise": normalise_zh(&i.normalise),
+                "name": i.name, "unit": i.unit, "source": i.source.words(m.geometry, Lang::Zh), "normalise": i.normalise.words(Lang::Zh),
                 "missing": if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
                 "weight": weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
             })
@@ -181,7 +133,7 @@ fn model_context(a: &Assessment, m: &Model) -> Value {
             "id": m.id, "name": m.name, "model_version": m.model_version, "model_file": m.file.file_name().map(|f| f.to_string_lossy().into_owned()),
             "description": m.description, "method": method, "matrix": matrix, "indicators": indicators, "control": control,
             "vetoes": m.vetoes.iter().map(|v| json!({ "when": v.when.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" 且 "), "level": v.level.name_zh(), "reason": v.reason })).collect::<Vec<_>>(),
-            "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregate_zh(m.aggregate.grid, m), aggregate_zh(m.aggregate.admin, m)),
+            "levels": levels, "aggregate": format!("网格取{}；街镇取{}", aggregation_words(m.aggregate.grid, m, Lang::Zh), aggregation_words(m.aggregate.admin, m, Lang::Zh)),
     })
 }
 

@@ -3,64 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::{AggMethod, Method, Model, Normalise, Source, Stat};
+use super::words::{aggregation_words, Lang};
+use super::{Method, Model};
 
 /// Text values (categories, control grades, veto strings) are matched
 /// trimmed and with full-width forms as half-width, nothing else.
 const MATCHING: &str = "Text is matched trimmed, with full-width letters and digits read as half-width; numbers may carry spaces, thousands separators, full-width digits and the declared unit.";
-
-fn normalise_words(n: &Normalise) -> String {
-    match n {
-        Normalise::Linear { from, to } => format!("linear: {from} → 0, {to} → 100"),
-        Normalise::MinMax => {
-            "min–max over every object of the study area (a tiled run computes it in sise merge, never per tile): smallest → 0, largest → 100".into()
-        }
-        Normalise::Steps(s) => format!("steps: {}", s.iter().map(|(x, v)| format!("≥{x} → {v}")).collect::<Vec<_>>().join(", ")),
-        Normalise::Categories(c) => format!("categories: {}", c.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")),
-        Normalise::Identity => "the value itself".into(),
-    }
-}
-
-fn source_words(s: &Source, m: &Model) -> String {
-    match s {
-        Source::Attribute { field } => format!("field '{field}'"),
-        Source::Age { field } => format!("years from field '{field}' to the assessment year"),
-        Source::Formula { expr, .. } => format!("formula {expr}"),
-        Source::Within { layer, field: Some(f), radius_m } => format!("sum of '{f}' of '{layer}' within {radius_m} m"),
-        Source::Within { layer, field: None, radius_m } => format!("number of '{layer}' features within {radius_m} m"),
-        Source::LengthWithin { layer, radius_m } => format!("metres of '{layer}' within {radius_m} m"),
-        Source::AreaWithin { layer, radius_m } => format!("m² of '{layer}' within {radius_m} m"),
-        Source::NearestDistance { layer, radius_m: None } => format!("metres to the nearest '{layer}' feature"),
-        Source::NearestDistance { layer, radius_m: Some(r) } => format!("metres to the nearest '{layer}' feature, {r} where none is nearer"),
-        Source::OverlapMax { layer, field } => format!("largest '{field}' of the '{layer}' polygons touched"),
-        Source::RasterSample { layer } => format!("raster '{layer}' at the object"),
-        Source::RasterZonal { layer, stat, radius_m, .. } => format!(
-            "{} of raster '{layer}' over {}",
-            match stat {
-                Stat::Mean => "mean",
-                Stat::Max => "maximum",
-                Stat::Sum => "sum",
-            },
-            match radius_m {
-                Some(r) => format!("{r} m around the object"),
-                None => format!("the {} footprint", m.geometry.name()),
-            }
-        ),
-    }
-}
-
-fn agg_words(a: AggMethod, m: &Model) -> String {
-    let weight_by = m.aggregate.weight_by.as_deref();
-    match a {
-        AggMethod::Density => match &m.aggregate.density {
-            Some((layer, t)) => format!("objects per km of '{layer}' (重大 ≥ {}, 较大 ≥ {}, 一般 ≥ {})", t.red, t.orange, t.yellow),
-            None => "density".into(),
-        },
-        AggMethod::Max => "worst object (highest score, most severe level)".into(),
-        AggMethod::Mean => "mean score weighted by count, length or area inside the unit".into(),
-        AggMethod::WeightedMean => format!("mean score weighted by length or area × '{}'", weight_by.unwrap_or("?")),
-    }
-}
 
 impl Model {
     pub fn describe(&self) -> String {
@@ -98,7 +46,12 @@ impl Model {
                 let _ = writeln!(w, "    an empty field: {missing}");
             }
         }
-        let _ = writeln!(w, "Grid cells take the {}; 街镇 take the {}.", agg_words(self.aggregate.grid, self), agg_words(self.aggregate.admin, self));
+        let _ = writeln!(
+            w,
+            "Grid cells take the {}; 街镇 take the {}.",
+            aggregation_words(self.aggregate.grid, self, Lang::En),
+            aggregation_words(self.aggregate.admin, self, Lang::En)
+        );
         let _ = writeln!(w, "{MATCHING}");
         s
     }
@@ -111,8 +64,8 @@ impl Model {
             let weight = weights.map(|ws| format!("weight {:.3}", ws[k])).unwrap_or_default();
             let unit = ind.unit.as_deref().map(|u| format!(" [{u}]")).unwrap_or_default();
             let _ = writeln!(w, "  {:<22} {}{unit}  {weight}", ind.key, ind.name);
-            let _ = writeln!(w, "  {:<22} from {}", "", source_words(&ind.source, self));
-            let _ = writeln!(w, "  {:<22} scored by {}", "", normalise_words(&ind.normalise));
+            let _ = writeln!(w, "  {:<22} from {}", "", ind.source.words(self.geometry, Lang::En));
+            let _ = writeln!(w, "  {:<22} scored by {}", "", ind.normalise.words(Lang::En));
             if let Some((lo, hi)) = ind.range {
                 let _ = writeln!(w, "  {:<22} valid values {lo} to {hi}", "");
             }

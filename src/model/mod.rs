@@ -18,6 +18,7 @@ mod raw;
 mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 
