@@ -210,7 +210,7 @@ fn formula_values(ind: &Indicator, expr: &str, vars: &[Var], objects: &VectorLay
         }
         out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
     }
-    let fields: Vec<&str> = vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect();
+    let fields = ind.source.object_fields();
     let out = read::fill(ind, objects, out, &format!("a field of formula {expr} ({}) is empty", fields.join(", ")), Bad::Field, model)?;
     let bad = rows_where(&out, |v| !v.is_finite());
     if !bad.is_empty() {

@@ -240,13 +240,9 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
 /// objects that the model reads (field → counts), for the manifest.
 pub fn rewrites(model: &Model, objects: &VectorLayer) -> Result<BTreeMap<String, RewriteCounts>> {
     let mut fields: Vec<&str> = Vec::new();
-    for ind in &model.indicators {
-        match &ind.source {
-            Source::Attribute { field } if !ind.normalise.is_categorical() => fields.push(field),
-            Source::Age { field } => fields.push(field),
-            Source::Formula { vars, .. } => fields.extend(vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None })),
-            _ => {}
-        }
+    // Numeric fields only: a categorical attribute is text.
+    for ind in model.indicators.iter().filter(|i| !i.normalise.is_categorical()) {
+        fields.extend(ind.source.object_fields());
     }
     if let Some(c) = model.control.as_ref().filter(|c| c.factors.is_none()) {
         fields.push(&c.field);
