@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# rustup's minimal profile lacks the linters; add them when missing.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
 # Style first: formatting and lints are part of passing, not advice.
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
