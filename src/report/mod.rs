@@ -1,0 +1,142 @@
+//! Reports: one 专项评估报告 per domain and a 综合评估报告, rendered from
+//! the templates in `reports/` (an assessor edits the wording there; sise
+//! fills in the numbers, model parameters, maps and tables) as
+//! self-contained HTML, and printed to PDF by headless Chromium on request.
+//! What templates see is typed in `context.rs`.
+
+mod context;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use minijinja::Environment;
+
+use crate::assess::Assessment;
+use crate::cycle::Comparison;
+use crate::error::{Error, Result};
+
+/// The templates shipped with sise; a run config may point `report_templates` at edited copies.
+const DOMAIN: &str = include_str!("../../reports/domain.html.j2");
+const COMPREHENSIVE: &str = include_str!("../../reports/comprehensive.html.j2");
+const CSS: &str = include_str!("../../reports/style.css");
+
+/// A report template: where it comes from (for messages) and its text.
+struct Template {
+    path: PathBuf,
+    text: String,
+}
+
+/// The domain and comprehensive templates and the stylesheet: the built-in
+/// ones, or the edited copies in the run config's `report_templates` folder.
+fn templates(dir: Option<&Path>) -> Result<[Template; 3]> {
+    let names = ["domain.html.j2", "comprehensive.html.j2", "style.css"];
+    let builtin = [DOMAIN, COMPREHENSIVE, CSS];
+    let read = |k: usize| -> Result<Template> {
+        match dir {
+            None => Ok(Template { path: PathBuf::from(format!("(built into sise) reports/{}", names[k])), text: builtin[k].to_owned() }),
+            Some(d) => {
+                let path = d.join(names[k]);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { file: path.clone(), message: format!("report template: {e}") })?;
+                Ok(Template { path, text })
+            }
+        }
+    };
+    Ok([read(0)?, read(1)?, read(2)?])
+}
+
+fn png_data_uri(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::output(path, e))?;
+    Ok(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
+}
+
+/// Write `reports/<domain layer>.html`, `reports/comprehensive.html` (and PDFs when `pdf`); returns files relative to `dir`.
+pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
+    let [domain_t, comp_t, css] = templates(a.prepared.config.report_templates.as_deref())?;
+    let css = css.text;
+    let mut env = Environment::new();
+    // Every template is HTML: text from the inputs (街镇 names, ids, veto
+    // reasons) is escaped wherever it appears, whatever a template is named.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    // A name the context does not have is a template mistake, not an empty cell.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let terr = |t: &Template| {
+        let file = t.path.clone();
+        move |e: minijinja::Error| Error::Config { file: file.clone(), message: format!("report template: {e:#}") }
+    };
+    env.add_template("domain", &domain_t.text).map_err(terr(&domain_t))?;
+    env.add_template("comprehensive", &comp_t.text).map_err(terr(&comp_t))?;
+    let out = dir.join("reports");
+    std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
+    let maps = dir.join("maps");
+    // Only sise's own stylesheet and map images go in unescaped; no attribute text is ever marked safe.
+    let render = |template: &str, ctx: minijinja::Value, map: &Path| -> Result<String> {
+        let ctx = minijinja::context! {
+            css => minijinja::Value::from_safe_string(css.clone()),
+            map_png => minijinja::Value::from_safe_string(png_data_uri(map)?),
+            ..ctx
+        };
+        let source = if template == "domain" { &domain_t } else { &comp_t };
+        env.get_template(template).map_err(terr(source))?.render(ctx).map_err(terr(source))
+    };
+    let mut pages: Vec<(String, String)> = Vec::new();
+    for d in 0..a.models().len() {
+        let layer = a.models()[d].layer_name();
+        let ctx = minijinja::Value::from_serialize(context::domain(a, d, comparison));
+        pages.push((layer.clone(), render("domain", ctx, &maps.join(format!("{layer}.png")))?));
+    }
+    let ctx = minijinja::Value::from_serialize(context::comprehensive(a, comparison));
+    pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"))?));
+    let mut written = Vec::new();
+    for (name, html) in &pages {
+        let path = out.join(format!("{name}.html"));
+        std::fs::write(&path, html).map_err(|e| Error::output(&path, e))?;
+        written.push(PathBuf::from("reports").join(format!("{name}.html")));
+        if pdf {
+            print_pdf(&path, &out.join(format!("{name}.pdf")))?;
+            written.push(PathBuf::from("reports").join(format!("{name}.pdf")));
+        }
+    }
+    Ok(written)
+}
+
+/// Print an HTML file to PDF with headless Chromium (Debian's `chromium`), which embeds the CJK fonts.
+fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .ok_or_else(|| Error::Environment {
+            what: "PDF reports".into(),
+            message: "they need headless Chromium; install it (apt-get install chromium) or run without --pdf".into(),
+        })?;
+    let profile = browser_profile(pdf)?;
+    let status = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.canonicalize().map_err(|e| Error::output(html, e))?.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| Error::output(pdf, format!("cannot start {browser}: {e}")))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    if !status.success() || !pdf.exists() {
+        return Err(Error::output(pdf, format!("{browser} could not print the report ({status})")));
+    }
+    Ok(())
+}
+
+/// A fresh browser profile folder beside the output (Chromium insists on one).
+fn browser_profile(near: &Path) -> Result<PathBuf> {
+    let p = near.with_extension(format!("profile-{}", std::process::id()));
+    std::fs::create_dir_all(&p).map_err(|e| Error::output(&p, e))?;
+    Ok(p)
+}
