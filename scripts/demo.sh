@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cargo build --quiet
-./target/debug/sise run layers/demo/assessment.toml --out out --quiet        # 2024 baseline
-./target/debug/sise run layers/demo-2025/assessment.toml --out out --quiet   # 2025 dynamic update
-./target/debug/sise compare out/2024-2026/2024 out/2024-2026/2025 --quiet >/dev/null
+sise="${CARGO_TARGET_DIR:-target}/debug/sise"   # wherever cargo put it
+"$sise" run layers/demo/assessment.toml --out out --quiet        # 2024 baseline
+"$sise" run layers/demo-2025/assessment.toml --out out --quiet   # 2025 dynamic update
+"$sise" compare out/2024-2026/2024 out/2024-2026/2025 --quiet >/dev/null
 out=out/2024-2026/2024      # OUT/<cycle>/<year>/
 echo
 echo "Demo assessment of 普陀区 written to $(pwd)/$out:"
