@@ -127,11 +127,9 @@ pub fn number(text: &str, units: &[&str]) -> Result<(Option<f64>, Vec<Rewrite>),
 
 fn read_number(text: &str, units: &[&str], rewrites: &mut Vec<Rewrite>) -> Result<Option<f64>, NotANumber> {
     let mut s: String = text.chars().map(half_width).collect();
-    if s != text {
-        // The ideographic space alone is a space, not a full-width digit.
-        if text.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c)) {
-            rewrites.push(Rewrite::FullWidth);
-        }
+    // (The ideographic space is folded too, but counts as a space below.)
+    if text.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c)) {
+        rewrites.push(Rewrite::FullWidth);
     }
     // The typographic minus (U+2212) is a minus sign too.
     if s.contains('\u{2212}') {
@@ -147,7 +145,7 @@ fn read_number(text: &str, units: &[&str], rewrites: &mut Vec<Rewrite>) -> Resul
     }
     let mut body = trimmed.to_owned();
 
-    // A trailing unit: the longest declared spelling that ends the text.
+    // A trailing unit: whatever follows the number must be a spelling of a declared unit.
     let split = body.find(|c: char| !(c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ',' | ' ' | 'e' | 'E'))).unwrap_or(body.len());
     let (num_part, suffix) = body.split_at(split);
     if !suffix.is_empty() {

@@ -157,7 +157,7 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
                 Values::Numbers(v) => v.clone(),
                 Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
             },
-            None => objects.require(w, objects.numbers(w, &model.units_of(None, w))?)?,
+            None => objects.require(w, read::numbers(objects, w, model)?)?,
         },
     };
     let rewrites = read::rewrites(model, objects)?;

@@ -17,7 +17,19 @@ use super::Context;
 
 /// Rows whose value is empty.
 pub fn empty_rows<T>(values: &[Option<T>]) -> Vec<usize> {
-    values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect()
+    super::rows_where(values, Option::is_none)
+}
+
+/// Every empty value replaced by `substitute` (what the `missing` rule
+/// says it stands for); without one, the error `unresolved` builds for the
+/// empty rows.
+fn resolve<T: Clone>(values: Vec<Option<T>>, substitute: Option<T>, unresolved: impl FnOnce(Vec<usize>) -> Error) -> Result<Vec<T>> {
+    let empty = empty_rows(&values);
+    match substitute {
+        _ if empty.is_empty() => Ok(values.into_iter().map(|v| v.expect("checked")).collect()),
+        Some(x) => Ok(values.into_iter().map(|v| v.unwrap_or_else(|| x.clone())).collect()),
+        None => Err(unresolved(empty)),
+    }
 }
 
 /// The error for empty values that no `missing` rule resolves.
@@ -40,14 +52,11 @@ fn options_of(ind: &Indicator) -> &'static str {
 /// The numbers of an indicator, with its `missing` rule applied to the
 /// empty ones (`what` says what is empty, for the message).
 pub fn fill(ind: &Indicator, layer: &VectorLayer, values: Vec<Option<f64>>, what: &str, bad: Bad, model: &Model) -> Result<Vec<f64>> {
-    let empty = empty_rows(&values);
-    if empty.is_empty() {
-        return Ok(values.into_iter().map(|v| v.expect("checked")).collect());
-    }
-    match ind.missing_value() {
-        Some(RawValue::Number(x)) => Ok(values.into_iter().map(|v| v.unwrap_or(x)).collect()),
-        _ => Err(missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), options_of(ind), model, bad)),
-    }
+    let substitute = match ind.missing_value() {
+        Some(RawValue::Number(x)) => Some(x),
+        _ => None,
+    };
+    resolve(values, substitute, |empty| missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), options_of(ind), model, bad))
 }
 
 /// A numeric field of the objects as indicator `ind` reads it.
@@ -57,23 +66,14 @@ pub fn numbers(objects: &VectorLayer, field: &str, model: &Model) -> Result<Vec<
 
 /// The category of every object for a categorical indicator (folded text).
 pub fn categories(ind: &Indicator, objects: &VectorLayer, field: &str, model: &Model) -> Result<Vec<String>> {
-    let keys = objects.keys(field)?;
-    let empty = empty_rows(&keys);
-    if empty.is_empty() {
-        return Ok(keys.into_iter().map(|k| k.expect("checked")).collect());
-    }
-    match ind.missing_value() {
-        Some(RawValue::Text(worst)) => Ok(keys.into_iter().map(|k| k.unwrap_or_else(|| worst.clone())).collect()),
-        _ => Err(missing_error(
-            objects,
-            empty,
-            &format!("field '{field}' (indicator '{}') is empty", ind.key),
-            &format!("indicator '{}'", ind.key),
-            options_of(ind),
-            model,
-            Bad::Field,
-        )),
-    }
+    let substitute = match ind.missing_value() {
+        Some(RawValue::Text(worst)) => Some(worst),
+        _ => None,
+    };
+    resolve(objects.keys(field)?, substitute, |empty| {
+        let what = format!("field '{field}' (indicator '{}') is empty", ind.key);
+        missing_error(objects, empty, &what, &format!("indicator '{}'", ind.key), options_of(ind), model, Bad::Field)
+    })
 }
 
 /// The control factor (管控系数) of every object.
@@ -81,23 +81,11 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
     let Some(c) = &model.control else {
         return Ok(vec![1.0; objects.len()]);
     };
-    let resolve_empty = |values: Vec<Option<f64>>| -> Result<Vec<f64>> {
-        let empty = empty_rows(&values);
-        if empty.is_empty() {
-            return Ok(values.into_iter().map(|v| v.expect("checked")).collect());
-        }
-        match c.missing_factor() {
-            Some(f) => Ok(values.into_iter().map(|v| v.unwrap_or(f)).collect()),
-            None => Err(missing_error(
-                objects,
-                empty,
-                &format!("control field '{}' is empty", c.field),
-                "[control]",
-                "\"reject\", \"worst\" (the largest factor) or a factor",
-                model,
-                Bad::Field,
-            )),
-        }
+    let resolve_empty = |values: Vec<Option<f64>>| {
+        resolve(values, c.missing_factor(), |empty| {
+            let options = "\"reject\", \"worst\" (the largest factor) or a factor";
+            missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", options, model, Bad::Field)
+        })
     };
     match &c.factors {
         Some(table) => {
@@ -134,17 +122,14 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
 pub fn field_condition(model: &Model, rule: &Veto, cond: &Condition, objects: &VectorLayer) -> Result<Vec<bool>> {
     let what = format!("field '{}' of veto condition '{cond}' (line {}) is empty", cond.name, rule.line);
     let rule_at = format!("the [[veto]] at line {}", rule.line);
-    let resolve = |holds: Vec<Option<bool>>, missing_holds: Option<bool>| -> Result<Vec<bool>> {
-        let empty = empty_rows(&holds);
-        match missing_holds {
-            _ if empty.is_empty() => Ok(holds.into_iter().map(|h| h.expect("checked")).collect()),
-            Some(m) => Ok(holds.into_iter().map(|h| h.unwrap_or(m)).collect()),
-            None => Err(missing_error(objects, empty, &what, &rule_at, "\"reject\", \"zero\", \"worst\" (the condition holds) or a number", model, Bad::Field)),
-        }
+    let resolve = |holds: Vec<Option<bool>>, missing_holds: Option<bool>| {
+        resolve(holds, missing_holds, |empty| {
+            missing_error(objects, empty, &what, &rule_at, "\"reject\", \"zero\", \"worst\" (the condition holds) or a number", model, Bad::Field)
+        })
     };
     match &cond.value {
         Literal::Number(_) => {
-            let values = objects.numbers(&cond.name, &model.units_of(None, &cond.name))?;
+            let values = numbers(objects, &cond.name, model)?;
             let missing_holds = match rule.missing {
                 Missing::Worst => Some(true),
                 Missing::Zero => Some(cond.holds_number(0.0)),
@@ -192,7 +177,7 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
             Source::Formula { vars, .. } => {
                 for v in vars {
                     if let Var::Field(f) = v {
-                        add(&objects.name, empty_rows(&objects.numbers(f, &model.units_of(None, f))?), reason(f));
+                        add(&objects.name, empty_rows(&numbers(objects, f, model)?), reason(f));
                     }
                 }
             }
@@ -217,7 +202,7 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
             let reason = format!("field '{}' is empty; the [[veto]] at line {} has missing = \"reject\" in {}", cond.name, rule.line, model.file.display());
             let rows = match cond.value {
                 Literal::Text(_) => text_empty(&cond.name)?,
-                Literal::Number(_) => empty_rows(&objects.numbers(&cond.name, &model.units_of(None, &cond.name))?),
+                Literal::Number(_) => empty_rows(&numbers(objects, &cond.name, model)?),
             };
             add(&objects.name, rows, reason);
         }
