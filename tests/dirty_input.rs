@@ -190,6 +190,22 @@ fn a_gbk_csv_with_its_encoding_is_read() {
     cleanup(&out);
 }
 
+/// A GBK CSV with Chinese headers and GCJ-02 coordinates, full-width
+/// digits, a padded grade and a blank the model counts as 0: the same levels
+/// as the clean twin, and the hand-worked levels of the fixture
+/// (tests/handmade.rs), so the offset was removed where the sites really are.
+#[test]
+fn a_chinese_gbk_web_map_delivery_scores_as_the_fixture() {
+    let out = scores_like_clean("chinese_gbk_gcj02");
+    let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+    for (id, score, level) in [("S1", 75.0, 1.0), ("S2", 25.0, 4.0), ("S3", 22.5, 1.0), ("S4", 60.0, 2.0)] {
+        assert_eq!((num(&rows, "id", id, "score"), num(&rows, "id", id, "level")), (score, level), "{id}");
+    }
+    assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+    assert_eq!(num(&rows, "id", "S1", "pop_250m"), 1000.0, "P1 lies 200 m from S1 only where GCJ-02 was removed");
+    cleanup(&out);
+}
+
 #[test]
 fn clip_to_district_leaves_outside_objects_out_and_counts_them() {
     let out = scores_like_clean("outside_objects_clipped");

@@ -202,6 +202,23 @@ case("gbk_csv", [(PEOPLE_CFG, csv_cfg)], files={"people.csv": people_csv.encode(
 case("gbk_csv_declared", [(PEOPLE_CFG, csv_cfg + '\nencoding = "GBK"')], files={"people.csv": people_csv.encode("gbk")})
 case("gbk_csv_declared.clean", [(PEOPLE_CFG, csv_cfg)], files={"people.csv": people_csv})
 
+# --- A delivery as it comes: a GBK CSV with Chinese headers, GCJ-02 web-map
+# coordinates (declared), full-width digits, a padded grade and a blank cell
+# that the model says counts as 0; its twin is the same data typed cleanly.
+cn_model = model([('field = "cls"', 'field = "类别"'), ('field = "grade"', 'field = "管控等级"'),
+                  ('when = "flag > 0"', 'when = "隐患数 > 0"'), ('reason = "测试否决"', 'reason = "测试否决"\nmissing = "zero"')])
+cn_rows = []
+for sid, (x, y), cls, grade, flag in zip(["S1", "S2", "S3", "S4"], [(500100, 3450100), (500600, 3450600), (501500, 3450500), (501800, 3450800)],
+                                         ["high", "high", "low", "low"], [("Ｂ", "B"), (" A", "A"), ("B", "B"), ("B ", "B")], [("０", "0"), ("", "0"), ("１", "1"), ("0", "0")]):
+    lon, lat = wgs84_to_gcj02(*to_lonlat(x, y))
+    cn_rows.append((sid, cls, grade, flag, f"{lon:.8f}", f"{lat:.8f}"))
+cn_header = "编号,类别,管控等级,隐患数,经度,纬度\n"
+cn_dirty = cn_header + "".join(f"{i},{c},{g[0]},{f[0]},{lo},{la}\n" for i, c, g, f, lo, la in cn_rows)
+cn_clean = cn_header + "".join(f"{i},{c},{g[1]},{f[1]},{lo},{la}\n" for i, c, g, f, lo, la in cn_rows)
+cn_cfg = 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "经度"\ny_field = "纬度"\nid_field = "编号"'
+case("chinese_gbk_gcj02", [(SITES_CFG + '\nid_field = "id"', cn_cfg + '\nencoding = "GBK"')], files={"sites.csv": cn_dirty.encode("gbk"), "sites_model.toml": cn_model})
+case("chinese_gbk_gcj02.clean", [(SITES_CFG + '\nid_field = "id"', cn_cfg)], files={"sites.csv": cn_clean, "sites_model.toml": cn_model})
+
 # --- Objects outside the district are never the district's.
 far_s4 = with_props("sites.geojson", {})
 far_s4["features"][3]["geometry"]["coordinates"] = [504000, 3450800]  # 2 km east of 乙镇, inside the old 5 km margin
