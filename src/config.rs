@@ -39,9 +39,21 @@ pub struct LayerConfig {
     pub offset: Offset,
     /// Field holding a stable object id; the GDAL feature id when absent.
     pub id_field: Option<String>,
-    /// For CSV: the columns holding x (longitude) and y (latitude).
+    /// For CSV and spreadsheets: the columns holding x (longitude) and y
+    /// (latitude). A spreadsheet finds 经度/纬度, lon/lat, longitude/latitude
+    /// or x/y by itself.
     pub x_field: Option<String>,
     pub y_field: Option<String>,
+    /// For a spreadsheet (.xlsx, .ods): the row (as Excel numbers it) holding
+    /// the column headers, when title rows sit above it; found by itself
+    /// when absent (the first row naming the coordinate columns).
+    pub header_row: Option<u32>,
+    /// Model field names mapped to the file's own columns, e.g.
+    /// `{ hazard_class = "主要危险化学品类别", name = "单位名称" }`, so a
+    /// file with Chinese headers needs no renaming. `id_field`, `x_field`
+    /// and `y_field` name the file's own columns.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
     /// The text encoding of a Shapefile's .dbf, a CSV or a GeoJSON that is
     /// not UTF-8 (e.g. "GBK", "GB18030", "Big5"); such text is refused without it.
     pub encoding: Option<String>,
@@ -50,6 +62,33 @@ pub struct LayerConfig {
     /// the district, counting them, instead of stopping the run.
     #[serde(default)]
     pub clip_to_district: bool,
+}
+
+impl LayerConfig {
+    /// Whether the file is a spreadsheet, read as a table with coordinate columns.
+    pub fn is_sheet(&self) -> bool {
+        self.path.extension().and_then(|e| e.to_str()).is_some_and(|e| ["xlsx", "xlsm", "ods"].contains(&e.to_ascii_lowercase().as_str()))
+    }
+
+    /// `fields` maps each model name to one column, and no two to the same.
+    fn check_fields(&self) -> std::result::Result<(), String> {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (model, column) in &self.fields {
+            if model.trim().is_empty() || column.trim().is_empty() {
+                return Err("fields: a model field name and a column name cannot be empty".into());
+            }
+            if let Some(other) = seen.insert(column, model) {
+                return Err(format!("fields maps both '{other}' and '{model}' to the column '{column}'; a column feeds one field"));
+            }
+        }
+        if self.header_row == Some(0) {
+            return Err("header_row counts from 1, as Excel numbers rows".into());
+        }
+        if self.header_row.is_some() && !self.is_sheet() {
+            return Err("header_row applies to spreadsheets (.xlsx, .ods) only".into());
+        }
+        Ok(())
+    }
 }
 
 /// The administrative units (街镇) that results are aggregated to.
@@ -198,6 +237,9 @@ impl RunConfig {
         raw.colours.check().map_err(err)?;
         if raw.domains.is_empty() {
             return Err(err("domains is empty: list at least one model file".into()));
+        }
+        for (name, l) in &raw.layers {
+            l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
         }
         let layers = raw
             .layers

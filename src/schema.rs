@@ -25,9 +25,18 @@ pub const VETO_REASON: &str = "veto_reason";
 /// An object's id.
 pub const ID: &str = "id";
 
+/// Standard optional fields of a layer of scored objects (after its
+/// `fields` mapping), with their Chinese names: carried into every object
+/// table, report and the 风险清单.
+pub const NAME: &str = "name";
+pub const ADDRESS: &str = "address";
+pub const RESPONSIBLE_UNIT: &str = "responsible_unit";
+pub const DESCRIPTIVE: [(&str, &str); 3] = [(NAME, "名称"), (ADDRESS, "地址"), (RESPONSIBLE_UNIT, "责任单位")];
+
 /// Column names every domain layer has; an indicator key may not shadow them
 /// (nor end in `_score`, the indicator score columns).
-pub const RESERVED: [&str; 10] = [ID, STREET_CODE, STREET_NAME, INHERENT, CONTROL_FACTOR, SCORE, LEVEL, LEVEL_NAME, COLOUR, VETO_REASON];
+pub const RESERVED: [&str; 13] =
+    [ID, NAME, ADDRESS, RESPONSIBLE_UNIT, STREET_CODE, STREET_NAME, INHERENT, CONTROL_FACTOR, SCORE, LEVEL, LEVEL_NAME, COLOUR, VETO_REASON];
 
 /// The level column of domain `id` in the grid and 街镇 layers (e.g. "d01_level").
 pub fn domain_level_column(id: &str) -> String {

@@ -59,6 +59,10 @@ refused! {
     outside_objects => 19, ["outside_objects/sites.geojson", "'S4'", "2000 m outside the district", "nearest 街镇 乙镇", "simply outside", "clip_to_district = true"];
     outside_gcj02 => 19, ["outside_gcj02/sites.csv", "4 objects of the layer are outside", "GCJ-02", "offset = \"gcj02\""];
     outside_swapped => 19, ["outside_swapped/sites.csv", "x and y look swapped"];
+    sheet_bad_coordinate => 13, ["sheet_bad_coordinate/sites.xlsx", "sheet '测试单位' row 8 (id 'S3')", "'121.4度'", "'经度'", "not numbers"];
+    sheet_unmapped_column => 12, ["sites.xlsx", "fields maps 'cls' to the column '单位类别'", "its columns are: 编号, 单位名称, 类别"];
+    sheet_empty_category => 12, ["sheet '测试单位' row 8 (id 'S3')", "field 'cls'", "is empty"];
+    sheet_no_header => 12, ["sheet_no_header/sites.xlsx", "no header row found in sheet '测试单位'", "header_row = N"];
     unknown_grade => 14, ["unknown_grade/sites.geojson", "'S2'", "control field 'grade' is 'C'", "(A, B)"];
     unknown_category => 14, ["unknown_category/sites.geojson", "'S4'", "'medium'", "(high, low)"];
 }
@@ -203,6 +207,19 @@ fn a_chinese_gbk_web_map_delivery_scores_as_the_fixture() {
     }
     assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
     assert_eq!(num(&rows, "id", "S1", "pop_250m"), 1000.0, "P1 lies 200 m from S1 only where GCJ-02 was removed");
+    cleanup(&out);
+}
+
+/// A census sheet (title rows, blank rows, Chinese headers mapped by
+/// `fields`, GCJ-02, a full-width digit) scores exactly as the same data in a
+/// plain CSV, and its names reach the domain layer.
+#[test]
+fn a_census_spreadsheet_scores_as_the_same_data_in_a_csv() {
+    let out = scores_like_clean("sheet_gcj02_mapped");
+    let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+    assert_eq!(rows.len(), 4, "blank rows are not objects");
+    assert_eq!(value(&rows, "id", "S3", "name").as_deref(), Some("丙加油站"));
+    assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
     cleanup(&out);
 }
 

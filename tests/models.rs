@@ -193,3 +193,26 @@ density_levels = { red = 3, orange = 2, yellow = 1 }
     let streets = read_layer(&out.join("sise.gpkg"), "streets");
     assert!((num(&streets, "street_name", "甲街道", "t04_score") - 6.6667).abs() < 1e-3);
 }
+
+/// Every shipped model fills the 风险清单 (accident types, a measure per
+/// level) and names every field it reads in Chinese, so templates and
+/// messages never show a bare key.
+#[test]
+fn shipped_models_fill_the_register_and_name_their_fields() {
+    let mut files: Vec<_> = std::fs::read_dir(repo().join("assessment-models")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 17);
+    for f in files {
+        let m = sise::model::Model::from_file(&f).unwrap();
+        assert!(!m.accidents.is_empty(), "{}: no accidents", m.id);
+        let measures = m.measures.as_ref().unwrap_or_else(|| panic!("{}: no [measures]", m.id));
+        assert!(measures.iter().all(|t| t.chars().count() >= 4), "{}: {measures:?}", m.id);
+        assert_ne!(measures[0], measures[3], "{}: red and blue measures must differ", m.id);
+        for field in m.object_fields() {
+            assert_ne!(field.name, field.key, "{}: field '{}' has no Chinese name; add it to [fields]", m.id, field.key);
+            if let sise::model::FieldKind::Choice(v) = &field.kind {
+                assert!(!v.is_empty(), "{}: {}", m.id, field.key);
+            }
+        }
+    }
+}

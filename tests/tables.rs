@@ -72,10 +72,82 @@ print(json.dumps({"sheets": wb.sheetnames, "header": [c.value for c in wb.worksh
     let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
     assert!(o.status.success(), "openpyxl: {}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["sheets"], serde_json::json!(["领域风险等级统计", "街镇分领域风险等级", "街镇综合风险", "重大及较大风险清单", "评估覆盖率"]));
+    assert_eq!(v["sheets"], serde_json::json!(["领域风险等级统计", "街镇分领域风险等级", "街镇综合风险", "重大及较大风险清单", "评估覆盖率", "风险清单"]));
     assert_eq!(v["header"][0], "领域编号");
     assert_eq!(v["fills"]["重大风险"], serde_json::json!(["FFE60000"]));
     assert_eq!(v["fills"]["较大风险"], serde_json::json!(["FFFF8C00"]));
     assert_eq!(v["fills"]["一般风险"], serde_json::json!(["FFFFD700"]));
     assert_eq!(v["fills"]["低风险"], serde_json::json!(["FF1E90FF"]));
+}
+
+/// The 风险清单 read back from Parquet, CSV and the workbook: every scored
+/// object once, with the names, addresses and responsible units the census
+/// sheet gave (D04), its level as in the GeoPackage, the model's accident
+/// types and the measures of its level, and CGCS2000 coordinates.
+#[test]
+fn risk_register_lists_every_object_with_names_and_measures() {
+    use polars::prelude::*;
+    let out = shared_run("layers/demo/assessment.toml");
+    let pq = std::fs::File::open(out.join("tables/risk_register.parquet")).unwrap();
+    let df = ParquetReader::new(pq).finish().unwrap();
+    let col = |name: &str| -> Vec<String> {
+        let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
+        c.str().unwrap().into_iter().map(|v| v.unwrap_or("").to_owned()).collect()
+    };
+    let gpkg = out.join("sise.gpkg");
+    let total: usize = read_gpkg_layer_names(&gpkg).iter().filter(|l| l.starts_with('D')).map(|l| read_layer(&gpkg, l).len()).sum();
+    assert_eq!(df.height(), total, "one row per scored object");
+    assert_eq!(col("序号"), (1..=total).map(|n| n.to_string()).collect::<Vec<_>>());
+    let header: Vec<&str> = df.get_column_names().iter().map(|c| c.as_str()).collect();
+    for h in [
+        "风险点名称",
+        "所属领域",
+        "所在街镇",
+        "地址",
+        "经度(CGCS2000)",
+        "纬度(CGCS2000)",
+        "主要风险因素",
+        "可能导致的事故类型",
+        "固有风险值",
+        "现实风险值",
+        "风险等级",
+        "管控措施",
+        "责任单位",
+    ] {
+        assert!(header.contains(&h), "{h} missing from {header:?}");
+    }
+    // Worst first.
+    let rank = |l: &str| ["重大风险", "较大风险", "一般风险", "低风险"].iter().position(|x| *x == l).unwrap();
+    let levels = col("风险等级");
+    assert!(levels.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
+    // A D04 enterprise as the census sheet names it, with its level from the GeoPackage.
+    let (ids, names) = (col("对象编号"), col("风险点名称"));
+    let i = ids.iter().position(|id| id == "IT086").unwrap();
+    assert_eq!(names[i], "上海长寿路工贸有限公司86");
+    assert_eq!(col("地址")[i], "上海市普陀区长寿路街道园区路446号");
+    assert_eq!(col("责任单位")[i], "长寿路街道安全办");
+    assert_eq!(col("所属领域")[i], "D04 工贸");
+    let d04 = read_layer(&gpkg, "D04_industry_trade");
+    assert_eq!(Some(levels[i].clone()), value(&d04, "id", "IT086", "level_name"));
+    assert_eq!(value(&d04, "id", "IT086", "name").as_deref(), Some("上海长寿路工贸有限公司86"), "names reach the domain layer");
+    assert!(col("主要风险因素")[i].contains("事故后果 C：铝镁粉尘涉爆"), "{}", col("主要风险因素")[i]);
+    assert_eq!(col("可能导致的事故类型")[i], "火灾、爆炸、中毒和窒息、灼烫、机械伤害");
+    let d04_model = std::fs::read_to_string(repo().join("assessment-models/D04_industry_trade.toml")).unwrap();
+    let measure = col("管控措施")[i].clone();
+    assert!(measure.len() > 20 && d04_model.contains(&measure), "the model's measure for the level: {measure}");
+    // Every object has accident types and a measure; objects without a name field go by id.
+    assert!(col("可能导致的事故类型").iter().all(|a| !a.is_empty()));
+    assert!(col("管控措施").iter().all(|m| !m.is_empty()));
+    assert!(names.iter().all(|n| !n.is_empty()));
+    // CGCS2000 longitude/latitude inside 普陀区.
+    let lon = df.column("经度(CGCS2000)").unwrap().f64().unwrap().clone();
+    let lat = df.column("纬度(CGCS2000)").unwrap().f64().unwrap().clone();
+    assert!(lon.into_no_null_iter().all(|x| (121.30..121.50).contains(&x)) && lat.into_no_null_iter().all(|y| (31.20..31.35).contains(&y)));
+    // The CSV and the workbook sheet hold the same list.
+    let text = std::fs::read_to_string(out.join("tables/risk_register.csv")).unwrap();
+    assert_eq!(text.lines().count(), total + 1);
+    assert!(text.contains("上海长寿路工贸有限公司86,IT086,D04 工贸,长寿路街道,上海市普陀区长寿路街道园区路446号"));
+    let script = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1])['风险清单']\nprint(ws.max_row - 1, ws['B2'].value)";
+    let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("{total} {}", names[0]));
 }

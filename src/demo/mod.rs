@@ -214,6 +214,43 @@ fn fresh(path: &Path) -> Result<&Path> {
     Ok(path)
 }
 
+/// A cell of a generated spreadsheet.
+enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+/// Write one sheet as census returns come: title lines, a blank row, the
+/// header row, the data (what `load::sheet` must find its way through).
+fn write_sheet(path: &Path, sheet: &str, title: &[&str], headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let write = || -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        let bold = Format::new().set_bold();
+        for (r, t) in title.iter().enumerate() {
+            ws.write_string(r as u32, 0, *t)?;
+        }
+        let head = title.len() as u32 + 1;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(head, c as u16, *h, &bold)?;
+            ws.set_column_width(c as u16, 16)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (head + 1 + r as u32, c as u16);
+                match cell {
+                    Cell::Text(t) => ws.write_string(r, c, t)?,
+                    Cell::Number(x) => ws.write_number(r, c, *x)?,
+                };
+            }
+        }
+        wb.save(path)
+    };
+    write().map_err(|e| Error::output(path, e))
+}
+
 /// A field value of a generated feature.
 enum Val {
     I(i64),

@@ -68,10 +68,11 @@ pub(super) fn factories(d: &mut Demo, out: &Path) -> Result<()> {
     write_points_geojson(d, out, "factories", &pts, rows)
 }
 
-/// 工贸企业 (D04): dust explosion, confined spaces, metal smelting; a CSV in
-/// BD-09 coordinates (as Baidu-map exports come).
+/// 工贸企业 (D04): dust explosion, confined spaces, metal smelting; an Excel
+/// sheet as a 街镇 census returns it: a title row above Chinese headers,
+/// names and addresses, coordinates picked on Baidu maps (BD-09).
 pub(super) fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
-    let mut csv = String::from("id,name,hazard_type,exposure_freq,hidden_dangers_open,workers_exposed,confined_permit,lon,lat\n");
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     for i in 0..d.census(90) {
         let street = *d.pick(&[(Some("桃浦镇"), 0.4), (Some("长征镇"), 0.25), (None, 0.35)]);
         let p = d.point_in_street(street);
@@ -83,11 +84,40 @@ pub(super) fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
         let (lon, lat) = d.wgs84(p)?;
         let (gx, gy) = wgs84_to_gcj02(lon, lat);
         let (bx, by) = crate::load::crs::gcj02_to_bd09(gx, gy);
-        writeln!(csv, "IT{:03},上海{}工贸有限公司{:02},{hazard},{freq},{dangers},{workers},{permit},{bx:.6},{by:.6}", i + 1, short_name(d, p), i + 1)
-            .expect("writing to a String");
+        let street = d.street_of(p).unwrap_or("普陀区").to_owned();
+        rows.push(vec![
+            Cell::Text(format!("IT{:03}", i + 1)),
+            Cell::Text(format!("上海{}工贸有限公司{:02}", short_name(d, p), i + 1)),
+            Cell::Text(format!("上海市普陀区{street}园区路{}号", (i * 37) % 900 + 1)),
+            Cell::Text(format!("{street}安全办")),
+            Cell::Text(hazard.into()),
+            Cell::Text(freq.into()),
+            Cell::Number(dangers as f64),
+            Cell::Number(workers as f64),
+            Cell::Text(permit.into()),
+            Cell::Number((bx * 1e6).round() / 1e6),
+            Cell::Number((by * 1e6).round() / 1e6),
+        ]);
     }
-    std::fs::write(out.join("industrial_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
+    let headers = [
+        "企业编号",
+        "单位名称",
+        "详细地址",
+        "属地监管单位",
+        "主要风险类型",
+        "作业频次",
+        "未整改隐患数（项）",
+        "接触危害作业人数（人）",
+        "有限空间作业审批",
+        "经度",
+        "纬度",
+    ];
+    let title = ["普陀区工贸企业安全风险摸排表（2024年）", "坐标：百度地图拾取（BD-09）；数据为演示合成"];
+    write_sheet(&out.join(INDUSTRIAL_XLSX), "工贸企业", &title, &headers, &rows)
 }
+
+/// The file name of the demo's filled census sheet.
+pub const INDUSTRIAL_XLSX: &str = "工贸企业摸排表.xlsx";
 
 /// 建设工地 (D05): construction site footprints.
 pub(super) fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod manifest;
 pub mod map;
 pub mod qgis;
+pub mod register;
 pub mod style;
 pub mod summary;
 pub mod tables;
@@ -137,6 +138,12 @@ fn run_line(a: &Assessment) -> String {
     format!("{} {}年（评估周期 {}）；sise {}", c.district, c.year, c.cycle, env!("CARGO_PKG_VERSION"))
 }
 
+/// A standard descriptive field of the objects (`schema::DESCRIPTIVE`), when the layer has it.
+pub fn descriptive(objects: &crate::load::VectorLayer, key: &str) -> Option<Vec<Option<String>>> {
+    let v = objects.texts(key).ok()?;
+    Some(v.into_iter().map(|t| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())).collect())
+}
+
 /// One scored layer per domain: every object with the numbers that explain its colour.
 pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let m = &a.models()[d];
@@ -145,6 +152,11 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let s = &r.scores;
     let palette = &a.prepared.config.colours;
     let mut cols = vec![Column::text(schema::ID, objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
+    for (key, title) in schema::DESCRIPTIVE {
+        if let Some(v) = descriptive(objects, key) {
+            cols.push(Column::text(key, v).alias(title));
+        }
+    }
     cols.extend(street_columns(a, &r.object_street));
     for (k, ind) in m.indicators.iter().enumerate() {
         let unit = ind.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default();

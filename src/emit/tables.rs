@@ -94,6 +94,7 @@ struct MajorRisk {
     domain_id: String,
     domain_name: String,
     id: String,
+    name: String,
     street: String,
     veto: Option<String>,
     indicators: String,
@@ -105,6 +106,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
         let objects = a.objects(d);
+        let names = super::descriptive(objects, crate::schema::NAME);
         for (i, l) in r.scores.level.iter().enumerate() {
             if *l > Level::Significant {
                 continue;
@@ -124,6 +126,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                 domain_id: m.id.clone(),
                 domain_name: m.name.clone(),
                 id: objects.ids[i].clone(),
+                name: names.as_ref().and_then(|n| n[i].clone()).unwrap_or_else(|| objects.ids[i].clone()),
                 street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
                 veto: r.scores.veto[i].clone(),
                 indicators: indicators.join("；"),
@@ -136,6 +139,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
     DataFrame::new(vec![
         Column::new("领域编号".into(), text(|r| r.domain_id.clone())),
         Column::new("领域名称".into(), text(|r| r.domain_name.clone())),
+        Column::new("风险点名称".into(), text(|r| r.name.clone())),
         Column::new("对象编号".into(), text(|r| r.id.clone())),
         Column::new("所在街镇".into(), text(|r| r.street.clone())),
         Column::new("现实风险值".into(), rows.iter().map(|r| (r.score * 100.0).round() / 100.0).collect::<Vec<_>>()),
@@ -169,13 +173,15 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
     ])
 }
 
-pub fn tables(a: &Assessment) -> PolarsResult<Vec<Table>> {
+pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
+    let err = |e: PolarsError| Error::output("tables", e);
     Ok(vec![
-        Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a)? },
-        Table { name: "street_domain_levels", sheet: "街镇分领域风险等级", df: street_domain_levels(a)? },
-        Table { name: "street_comprehensive", sheet: "街镇综合风险", df: street_comprehensive(a)? },
-        Table { name: "major_risks", sheet: "重大及较大风险清单", df: major_risks(a)? },
-        Table { name: "coverage", sheet: "评估覆盖率", df: coverage(a)? },
+        Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a).map_err(err)? },
+        Table { name: "street_domain_levels", sheet: "街镇分领域风险等级", df: street_domain_levels(a).map_err(err)? },
+        Table { name: "street_comprehensive", sheet: "街镇综合风险", df: street_comprehensive(a).map_err(err)? },
+        Table { name: "major_risks", sheet: "重大及较大风险清单", df: major_risks(a).map_err(err)? },
+        Table { name: "coverage", sheet: "评估覆盖率", df: coverage(a).map_err(err)? },
+        Table { name: "risk_register", sheet: "风险清单", df: super::register::register(a)? },
     ])
 }
 
@@ -186,7 +192,7 @@ pub const WORKBOOK: &str = "评估汇总表.xlsx";
 pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let out = dir.join("tables");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
-    let tables = tables(a).map_err(|e| Error::output(&out, e))?;
+    let tables = tables(a)?;
     let mut written = Vec::new();
     for t in &tables {
         let mut df = t.df.clone();
@@ -202,6 +208,16 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     workbook(&tables, &a.prepared.config.colours, &xlsx).map_err(|e| Error::output(&xlsx, e))?;
     written.push(PathBuf::from("tables").join(WORKBOOK));
     Ok(written)
+}
+
+/// Column widths: long texts wide, the rest narrow.
+fn width(header: &str) -> f64 {
+    match header {
+        "指标值" | "管控措施" => 80.0,
+        "主要风险因素" => 60.0,
+        "风险点名称" | "地址" | "可能导致的事故类型" | "责任单位" => 28.0,
+        _ => 14.0,
+    }
 }
 
 fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
@@ -221,7 +237,7 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
         for (c, col) in t.df.get_columns().iter().enumerate() {
             let c = c as u16;
             ws.write_string_with_format(0, c, col.name().as_str(), &header)?;
-            ws.set_column_width(c, if col.name().as_str() == "指标值" { 80.0 } else { 14.0 })?;
+            ws.set_column_width(c, width(col.name().as_str()))?;
             let s = col.as_materialized_series();
             for r in 0..s.len() {
                 let row = r as u32 + 1;

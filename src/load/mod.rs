@@ -6,6 +6,7 @@ pub mod crs;
 pub mod encoding;
 pub mod outside;
 pub mod raster;
+pub mod sheet;
 pub mod vector;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! attributes to a polars DataFrame.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gdal::vector::{Feature, LayerAccess, OGRFieldType};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
@@ -41,6 +41,8 @@ pub struct VectorLayer {
     /// The layer's name in the run config.
     pub name: String,
     pub file: PathBuf,
+    /// For a spreadsheet, the sheet's name: `fids` are then its Excel rows.
+    pub sheet: Option<String>,
     pub kind: GeomKind,
     pub ids: Vec<String>,
     /// The features' OGR FIDs: a tiled run restores the whole run's row order by them.
@@ -116,6 +118,9 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
         opts.push("KEEP_GEOM_COLUMNS=NO".into());
         opts.push("AUTODETECT_TYPE=YES".into());
     }
+    if cfg.is_sheet() {
+        opts.extend(super::sheet::OPEN_OPTIONS.iter().map(|o| o.to_string()));
+    }
     let opt_refs: Vec<&str> = opts.iter().map(String::as_str).collect();
     let ds = Dataset::open_ex(
         &decoded.path,
@@ -168,6 +173,10 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 /// meets it are read, through GDAL's spatial filter (a superset is fine:
 /// work units decide ownership themselves); the layer may then be empty, and
 /// rows come in FID order whatever order the driver's index returns.
+///
+/// A spreadsheet is read as a table (`sheet`): its header row found, blank
+/// rows skipped, points made from the coordinate columns; its FIDs are Excel rows.
+/// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
     let ds = open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?;
     let file = cfg.path.as_path();
@@ -182,68 +191,192 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
     let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e))?;
-
-    if let Some(r) = clip {
-        let (x0, y0, x1, y1) = rect_in(r, working_crs, &crs, cfg.offset).map_err(|e| lerr(Bad::Crs, e))?;
-        layer.set_spatial_filter_rect(x0, y0, x1, y1);
-    } else if layer.try_feature_count() == Some(0) {
-        return Err(lerr(Bad::Empty, "the layer has no features".into()));
-    }
-    let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
-    let id_idx = id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?;
-    let mut columns: Vec<ColumnBuilder> = fields.iter().map(|(_, t)| ColumnBuilder::for_type(*t)).collect();
-    let mut ids = Vec::new();
-    let mut fids = Vec::new();
-    let mut geoms = Vec::new();
-    let mut kind: Option<GeomKind> = None;
-    let mut seen = HashSet::new();
-    let mut rejects = Vec::new();
-
-    for (n, feature) in layer.features().enumerate() {
-        let fid = feature.fid().map(|f| f.to_string()).unwrap_or_else(|| n.to_string());
-        // The id field's value, read once; an empty one is a reject below.
-        let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
-        let id = given.clone().flatten().unwrap_or_else(|| fid.clone());
-        let what = format!("feature {fid} (id '{id}')");
-        // One feature's problem: fatal in strict mode, a reject with --keep-going.
-        let mut reject = |bad: Bad, msg: String| -> Result<()> {
-            if how.keep_going {
-                rejects.push(Reject { layer: name.to_owned(), file: file.to_owned(), id: id.clone(), bad, reason: msg, domain: None });
-                Ok(())
-            } else {
-                Err(lerr(bad, format!("{what}: {msg}")))
-            }
-        };
-        if let (Some(i), Some(None)) = (id_idx, &given) {
-            reject(Bad::Field, format!("id field '{}' is empty", fields[i].0))?;
-            continue;
+    let mut rows = Collector {
+        name,
+        file,
+        layer_name: &layer_name,
+        how,
+        geographic,
+        to_working,
+        offset: cfg.offset,
+        fields: Vec::new(),
+        columns: Vec::new(),
+        ids: Vec::new(),
+        fids: Vec::new(),
+        geoms: Vec::new(),
+        kind: None,
+        seen: HashSet::new(),
+        rejects: Vec::new(),
+    };
+    let sheet = if cfg.is_sheet() {
+        let sheet = super::sheet::read(&mut layer, cfg).map_err(|m| lerr(Bad::Field, m))?;
+        let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
+        rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
+        Some(sheet.name)
+    } else {
+        if let Some(r) = clip {
+            let (x0, y0, x1, y1) = rect_in(r, working_crs, &crs, cfg.offset).map_err(|e| lerr(Bad::Crs, e))?;
+            layer.set_spatial_filter_rect(x0, y0, x1, y1);
+        } else if layer.try_feature_count() == Some(0) {
+            return Err(lerr(Bad::Empty, "the layer has no features".into()));
         }
-        if !seen.insert(id.clone()) {
-            reject(Bad::DuplicateId, "duplicate id; ids must be unique within a layer".into())?;
-            continue;
-        }
-        let g = match usable_geometry(feature.geometry(), how, name, &id, &mut kind, geographic, &to_working, cfg.offset) {
-            Ok(g) => g,
-            Err((bad, msg)) => {
-                reject(bad, msg)?;
-                continue;
-            }
-        };
-        push_attributes(&mut columns, &feature, &fields, name).map_err(|msg| lerr(Bad::Type, format!("{what}: {msg}")))?;
-        ids.push(id);
-        fids.push(feature.fid().map_or(n as i64, |f| f as i64));
-        geoms.push(g);
-    }
-    let kind = match (kind, clip) {
+        let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
+        let id_idx = id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?;
+        rows.read_features(&mut layer, fields, id_idx)?;
+        None
+    };
+    let kind = match (rows.kind, clip) {
         (Some(k), _) => k,
         // A clipped read may hold nothing; the declared type says what it would hold.
         (None, Some(_)) => kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
         (None, None) => return Err(lerr(Bad::Empty, "the layer has no usable features".into())),
     };
-    let attrs = DataFrame::new(columns.into_iter().zip(&fields).map(|(c, (n, _))| c.finish(n)).collect())
+    let mut attrs = DataFrame::new(rows.columns.into_iter().zip(&rows.fields).map(|(c, (n, _))| c.finish(n)).collect())
         .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
-    let v = VectorLayer { name: name.to_owned(), file: file.to_owned(), kind, ids, fids, geoms, attrs };
-    Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rejects))
+    map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
+    let v = VectorLayer { name: name.to_owned(), file: file.to_owned(), sheet, kind, ids: rows.ids, fids: rows.fids, geoms: rows.geoms, attrs };
+    Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rows.rejects))
+}
+
+/// Rename the file's columns to the model's field names (`fields`), naming a
+/// column the file does not have, or a model name a column already holds.
+fn map_fields(attrs: &mut DataFrame, cfg: &LayerConfig) -> std::result::Result<(), String> {
+    let names = |df: &DataFrame| df.get_column_names().iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for (model, column) in &cfg.fields {
+        let have = names(attrs);
+        if !have.contains(column) {
+            return Err(format!("fields maps '{model}' to the column '{column}', which the file does not have; its columns are: {}", have.join(", ")));
+        }
+        if have.contains(model) && !cfg.fields.values().any(|c| c == model) {
+            return Err(format!("fields maps the column '{column}' to '{model}', but the file also has a column '{model}'; map or rename one of them"));
+        }
+    }
+    // Two steps, so that swapping two names ({a = "b", b = "a"}) works.
+    for (k, column) in cfg.fields.values().enumerate() {
+        attrs.rename(column, format!("__sise_mapped_{k}").into()).map_err(|e| e.to_string())?;
+    }
+    for (k, model) in cfg.fields.keys().enumerate() {
+        attrs.rename(&format!("__sise_mapped_{k}"), model.into()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The features of a layer as they are accepted: ids unique, geometries
+/// usable and of one kind, attributes typed; or rejected with the reason.
+struct Collector<'a> {
+    name: &'a str,
+    file: &'a Path,
+    layer_name: &'a str,
+    how: Strictness,
+    geographic: bool,
+    to_working: Transform,
+    offset: Offset,
+    fields: Vec<(String, OGRFieldType::Type)>,
+    columns: Vec<ColumnBuilder>,
+    ids: Vec<String>,
+    fids: Vec<i64>,
+    geoms: Vec<Geometry<f64>>,
+    kind: Option<GeomKind>,
+    seen: HashSet<String>,
+    rejects: Vec<Reject>,
+}
+
+impl Collector<'_> {
+    fn start(&mut self, fields: Vec<(String, OGRFieldType::Type)>) {
+        self.columns = fields.iter().map(|(_, t)| ColumnBuilder::for_type(*t)).collect();
+        self.fields = fields;
+    }
+
+    fn read_features(&mut self, layer: &mut gdal::vector::Layer, fields: Vec<(String, OGRFieldType::Type)>, id_idx: Option<usize>) -> Result<()> {
+        self.start(fields);
+        for (n, feature) in layer.features().enumerate() {
+            let fid = feature.fid().map_or(n as i64, |f| f as i64);
+            // The id field's value, read once; an empty one is a reject below.
+            let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
+            let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
+            let what = format!("feature {fid} (id '{id}')");
+            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), feature.geometry())? {
+                push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, format!("{what}: {msg}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A sheet's rows: a point from the coordinate columns, the other cells as text.
+    fn read_sheet(&mut self, sheet: &super::sheet::Sheet, id_idx: Option<usize>) -> Result<()> {
+        let (xi, yi) = sheet.xy;
+        let fields = sheet.columns.iter().enumerate().filter(|(i, _)| *i != xi && *i != yi).map(|(_, c)| (c.clone(), OGRFieldType::OFTString)).collect();
+        self.start(fields);
+        for row in &sheet.rows {
+            let fid = row.excel_row as i64;
+            let given = id_idx.map(|i| row.cells[i].clone());
+            let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
+            let what = format!("sheet '{}' row {fid} (id '{id}')", sheet.name);
+            let point = match (&row.cells[xi], &row.cells[yi]) {
+                (Some(x), Some(y)) => match (crate::value::number(x, &[]), crate::value::number(y, &[])) {
+                    (Ok((Some(x), _)), Ok((Some(y), _))) => gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).ok(),
+                    _ => {
+                        let msg = format!("the coordinates ('{x}', '{y}' in columns '{}' and '{}') are not numbers", sheet.columns[xi], sheet.columns[yi]);
+                        self.reject(Bad::Type, &id, format!("{what}: {msg}"))?;
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), point.as_ref())? {
+                let mut k = 0;
+                for (i, cell) in row.cells.iter().enumerate() {
+                    if i != xi && i != yi {
+                        if let ColumnBuilder::Text(v) = &mut self.columns[k] {
+                            v.push(cell.clone());
+                        }
+                        k += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn err(&self, bad: Bad, msg: String) -> Error {
+        Error::input(bad, self.file, Some(self.layer_name), msg)
+    }
+
+    /// One feature's problem: fatal in strict mode, a reject with --keep-going.
+    fn reject(&mut self, bad: Bad, id: &str, msg: String) -> Result<()> {
+        if !self.how.keep_going {
+            return Err(self.err(bad, msg));
+        }
+        let reason = msg.split_once(": ").map_or(msg.clone(), |(_, r)| r.to_owned());
+        self.rejects.push(Reject { layer: self.name.to_owned(), file: self.file.to_owned(), id: id.to_owned(), bad, reason, domain: None });
+        Ok(())
+    }
+
+    /// Take one feature (id, geometry) or reject it; true when taken, and
+    /// the caller then adds its attributes. `id_field`: the id column's
+    /// index and whether the feature has a value there.
+    fn accept(&mut self, fid: i64, id: &str, what: &str, id_field: Option<(usize, bool)>, g: Option<&gdal::vector::Geometry>) -> Result<bool> {
+        if let Some((i, false)) = id_field {
+            self.reject(Bad::Field, id, format!("{what}: id field '{}' is empty", self.fields[i].0))?;
+            return Ok(false);
+        }
+        if !self.seen.insert(id.to_owned()) {
+            self.reject(Bad::DuplicateId, id, format!("{what}: duplicate id; ids must be unique within a layer"))?;
+            return Ok(false);
+        }
+        match usable_geometry(g, self.how, self.name, id, &mut self.kind, self.geographic, &self.to_working, self.offset) {
+            Ok(g) => {
+                self.ids.push(id.to_owned());
+                self.fids.push(fid);
+                self.geoms.push(g);
+                Ok(true)
+            }
+            Err((bad, msg)) => {
+                self.reject(bad, id, format!("{what}: {msg}"))?;
+                Ok(false)
+            }
+        }
+    }
 }
 
 /// One feature's attributes onto the columns; text GDAL could not decode
@@ -375,6 +508,7 @@ impl VectorLayer {
         VectorLayer {
             name: self.name.clone(),
             file: self.file.clone(),
+            sheet: self.sheet.clone(),
             kind: self.kind,
             ids: pick(&self.ids),
             fids: self.fids.iter().zip(keep).filter(|(_, k)| **k).map(|(f, _)| *f).collect(),
@@ -400,7 +534,15 @@ impl VectorLayer {
     /// An error naming the first of `rows` and how many more there are.
     pub fn rows_err(&self, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Error {
         let more = if rows.len() > 1 { format!(" (and {} more features)", rows.len() - 1) } else { String::new() };
-        self.err(bad, format!("feature id '{}': {}{more}", self.ids[rows[0]], describe(rows[0]))).at_rows(rows)
+        self.err(bad, format!("{}: {}{more}", self.feature(rows[0]), describe(rows[0]))).at_rows(rows)
+    }
+
+    /// How a message names row `i`: its id, and for a spreadsheet its sheet and Excel row.
+    pub fn feature(&self, i: usize) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("sheet '{sheet}' row {} (id '{}')", self.fids[i], self.ids[i]),
+            None => format!("feature id '{}'", self.ids[i]),
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -52,8 +52,39 @@ impl Model {
             aggregation_words(self.aggregate.grid, self, Lang::En),
             aggregation_words(self.aggregate.admin, self, Lang::En)
         );
+        self.describe_fields(w);
         let _ = writeln!(w, "{MATCHING}");
         s
+    }
+
+    /// The fields read from the objects (a collection template's columns) and the 风险清单 wording.
+    fn describe_fields(&self, w: &mut String) {
+        let _ = writeln!(w, "\nFields of '{}' (the columns of `sise template`):", self.inputs.objects);
+        for f in self.object_fields() {
+            let values = match &f.kind {
+                super::FieldKind::Choice(v) => format!("one of {}", v.join(" / ")),
+                super::FieldKind::Number(Some((lo, hi))) => format!("a number, {lo} to {hi}"),
+                super::FieldKind::Number(None) => "a number".into(),
+                super::FieldKind::Year => "a year".into(),
+                super::FieldKind::Text => "text".into(),
+            };
+            let unit = f.unit.as_deref().map(|u| format!(" [{u}]")).unwrap_or_default();
+            let required = if f.required { ", required" } else { "" };
+            let _ = writeln!(w, "  {:<22} {}{unit}: {values}{required} — {}", f.key, f.name, f.used_for);
+        }
+        let accidents = if self.accidents.is_empty() { "not given".to_owned() } else { self.accidents.join("、") };
+        let _ = writeln!(w, "可能导致的事故类型: {accidents}.");
+        match &self.measures {
+            Some(m) => {
+                let _ = writeln!(w, "管控措施:");
+                for (l, text) in crate::level::Level::ALL.iter().zip(m) {
+                    let _ = writeln!(w, "  {}: {text}", l.name_zh());
+                }
+            }
+            None => {
+                let _ = writeln!(w, "管控措施: the reports' general measures per level.");
+            }
+        }
     }
 
     /// Each indicator: source, scoring, valid values, what a missing value means.

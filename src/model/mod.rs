@@ -10,6 +10,7 @@ mod aggregation;
 pub mod ahp;
 mod condition;
 mod describe;
+mod fields;
 mod geometry;
 mod indicator;
 mod method;
@@ -28,6 +29,7 @@ use raw::{Doc, RawModel};
 
 pub use aggregation::{AggMethod, Aggregate};
 pub use condition::{Condition, Literal, Op};
+pub use fields::{FieldKind, FieldNote, ObjectField};
 pub use geometry::GeomKind;
 pub use indicator::{Indicator, Normalise, Source, Stat, Var};
 pub use method::Method;
@@ -91,6 +93,12 @@ pub struct Model {
     pub vetoes: Vec<Veto>,
     pub thresholds: Thresholds,
     pub aggregate: Aggregate,
+    /// 可能导致的事故类型 (GB 6441 categories), for the 风险清单.
+    pub accidents: Vec<String>,
+    /// 管控措施 per level, 重大 first; the reports' general measures when absent.
+    pub measures: Option<[String; 4]>,
+    /// Chinese names (and form values) of fields no indicator names.
+    pub fields: std::collections::BTreeMap<String, FieldNote>,
 }
 
 impl Model {
@@ -128,8 +136,12 @@ impl Model {
             }
         }
         let aggregate = aggregation::aggregate(&doc, raw.aggregate, &inputs)?;
+        let fields = fields::field_notes(&doc, raw.fields)?;
+        if raw.accidents.iter().any(|a| a.trim().is_empty()) {
+            return Err(doc.err("accidents: an accident type is empty".into()));
+        }
 
-        Ok(Model {
+        let model = Model {
             file: file.to_owned(),
             id: raw.id,
             key: raw.key,
@@ -145,7 +157,12 @@ impl Model {
             vetoes,
             thresholds,
             aggregate,
-        })
+            accidents: raw.accidents,
+            measures: fields::measures(raw.measures),
+            fields,
+        };
+        fields::check_notes(&doc, &model)?;
+        Ok(model)
     }
 
     /// The name of the output layer, e.g. "D01_hazardous_chemicals".

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::aggregation::AggMethod;
+use super::fields::{RawField, RawMeasures};
 use super::indicator::Stat;
 use super::missing::RawMissing;
 use super::{GeomKind, Inputs};
@@ -58,6 +59,12 @@ pub(super) struct RawModel {
     pub vetoes: Vec<Spanned<RawVeto>>,
     pub levels: Spanned<Thresholds>,
     pub aggregate: Spanned<RawAggregate>,
+    /// 可能导致的事故类型, for the 风险清单.
+    #[serde(default)]
+    pub accidents: Vec<String>,
+    pub measures: Option<RawMeasures>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, RawField>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]

@@ -122,6 +122,8 @@ pub struct TopRow {
     pub cell: LevelCell,
     pub level: &'static str,
     pub id: String,
+    /// The object's name (`name` field), or its id when it has none.
+    pub name: String,
     pub street: String,
     pub score: String,
     pub veto: String,
@@ -141,7 +143,7 @@ pub struct StreetRow {
 pub struct MeasureRow {
     #[serde(flatten)]
     pub level: LevelCell,
-    pub text: &'static str,
+    pub text: String,
 }
 
 #[derive(Serialize)]
@@ -206,8 +208,13 @@ pub struct ChangeRow {
     pub removed: usize,
 }
 
-fn measures(a: &Assessment) -> Vec<MeasureRow> {
-    Level::ALL.iter().zip(MEASURES).map(|(l, text)| MeasureRow { level: cell(*l, a), text }).collect()
+/// The measures per level: the model's own (`[measures]`), or the general ones.
+fn measures(a: &Assessment, model: Option<&Model>) -> Vec<MeasureRow> {
+    Level::ALL
+        .iter()
+        .zip(MEASURES)
+        .map(|(l, general)| MeasureRow { level: cell(*l, a), text: model.and_then(|m| m.measure(*l)).unwrap_or(general).to_owned() })
+        .collect()
 }
 
 pub fn domain(a: &Assessment, d: usize, comparison: Option<&Comparison>) -> DomainReport {
@@ -225,7 +232,7 @@ pub fn domain(a: &Assessment, d: usize, comparison: Option<&Comparison>) -> Doma
         data_notes: data_notes(a, m),
         top: top_risks(a, d),
         streets: street_levels(a, d),
-        measures: measures(a),
+        measures: measures(a, Some(m)),
         comparison: comparison.and_then(|c| domain_comparison(c, m)),
     }
 }
@@ -329,6 +336,7 @@ fn sources(a: &Assessment, m: &Model) -> Vec<SourceRow> {
 fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
     let r = &a.domains[d];
     let objects = a.objects(d);
+    let names = crate::emit::descriptive(objects, crate::schema::NAME);
     let mut top: Vec<(usize, f64)> =
         r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
     top.sort_by(|x, y| r.scores.level[x.0].cmp(&r.scores.level[y.0]).then(y.1.total_cmp(&x.1)));
@@ -340,6 +348,7 @@ fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
                 cell: cell(level, a),
                 level: level.name_zh(),
                 id: objects.ids[*i].clone(),
+                name: names.as_ref().and_then(|n| n[*i].clone()).unwrap_or_else(|| objects.ids[*i].clone()),
                 street: r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
                 score: format!("{s:.2}"),
                 veto: r.scores.veto[*i].clone().unwrap_or_default(),
@@ -477,7 +486,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         sise_version: env!("CARGO_PKG_VERSION"),
         domains,
         streets,
-        measures: measures(a),
+        measures: measures(a, None),
         comparison_from: comparison.as_ref().map(|_| (cfg.year - 1).to_string()),
         comparison,
     }

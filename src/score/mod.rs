@@ -406,6 +406,7 @@ mod tests {
         VectorLayer {
             name: name.into(),
             file: format!("{name}.geojson").into(),
+            sheet: None,
             kind: GeomKind::Point,
             ids: (0..n).map(|i| format!("O{i}")).collect(),
             fids: (0..n as i64).collect(),

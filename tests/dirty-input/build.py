@@ -219,6 +219,51 @@ cn_cfg = 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "�
 case("chinese_gbk_gcj02", [(SITES_CFG + '\nid_field = "id"', cn_cfg + '\nencoding = "GBK"')], files={"sites.csv": cn_dirty.encode("gbk"), "sites_model.toml": cn_model})
 case("chinese_gbk_gcj02.clean", [(SITES_CFG + '\nid_field = "id"', cn_cfg)], files={"sites.csv": cn_clean, "sites_model.toml": cn_model})
 
+# --- A census spreadsheet as it comes back: title rows above Chinese
+# headers, blank rows between objects, names, GCJ-02 coordinates, numbers as
+# numbers and as text; `fields` maps the model's names to the columns. Its
+# twin is the same data as a plain CSV with the model's own column names.
+def sheet(rows, title=("甲区测试单位安全风险摸排表", "", "填表单位：测试区应急管理局")):
+    def write(path):
+        import openpyxl
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "测试单位"
+        for t in title:
+            ws.append([t] if t else [])
+        for r in rows:
+            ws.append(list(r))
+        wb.save(path)
+    return write
+
+xl_header = ("编号", "单位名称", "类别", "管控等级", "隐患数", "经度", "纬度")
+xl_rows = []
+clean_rows = ["id,name,cls,grade,flag,lon,lat"]
+for (sid, name), (x, y), cls, grade, flag in zip([("S1", "甲化工厂"), ("S2", "乙仓库"), ("S3", "丙加油站"), ("S4", "丁码头")],
+                                                 [(500100, 3450100), (500600, 3450600), (501500, 3450500), (501800, 3450800)],
+                                                 ["high", "high", "low", "low"], ["B", "A", "B", "B"], [0, 0, 1, 0]):
+    lon, lat = wgs84_to_gcj02(*to_lonlat(x, y))
+    lon, lat = round(lon, 7), round(lat, 7)
+    xl_rows.append((sid, name, cls, grade, flag if sid != "S4" else "０", lon, lat))
+    clean_rows.append(f"{sid},{name},{cls},{grade},{flag},{lon},{lat}")
+xl_body = [xl_header, xl_rows[0], xl_rows[1], (), (None, " ", None), xl_rows[2], xl_rows[3]]
+XL_FIELDS = '\n[layers.sites.fields]\nname = "单位名称"\ncls = "类别"\ngrade = "管控等级"\nflag = "隐患数"\n'
+xl_cfg = 'path = "sites.xlsx"\ncrs = "EPSG:4326"\noffset = "gcj02"\nid_field = "编号"'
+case("sheet_gcj02_mapped", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": sheet(xl_body)})
+case("sheet_gcj02_mapped.clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')],
+     files={"sites.csv": "\n".join(clean_rows) + "\n"})
+# A coordinate that is not a number, a mapping to a column the sheet does not
+# have, an empty category: each named by sheet and Excel row.
+bad_coord = [xl_header, xl_rows[0], xl_rows[1], (), xl_rows[2][:5] + ("121.4度", xl_rows[2][6]), xl_rows[3]]
+case("sheet_bad_coordinate", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": sheet(bad_coord)})
+case("sheet_unmapped_column", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS.replace('"类别"', '"单位类别"') + "\n[layers.people]")],
+     files={"sites.xlsx": sheet(xl_body)})
+empty_cls = [xl_header, xl_rows[0], xl_rows[1], (), xl_rows[2][:2] + (None,) + xl_rows[2][3:], xl_rows[3]]
+case("sheet_empty_category", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": sheet(empty_cls)})
+# No row names the coordinate columns: the header cannot be found.
+case("sheet_no_header", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")],
+     files={"sites.xlsx": sheet([tuple("X坐标" if h == "经度" else h for h in xl_header)] + xl_rows)})
+
 # --- Objects outside the district are never the district's.
 far_s4 = with_props("sites.geojson", {})
 far_s4["features"][3]["geometry"]["coordinates"] = [504000, 3450800]  # 2 km east of 乙镇, inside the old 5 km margin
