@@ -98,6 +98,32 @@ pub enum Command {
         /// The run configuration (assessment.toml).
         config: PathBuf,
     },
+    /// Write collection templates for the census the models need.
+    ///
+    /// For every layer the models score: a sheet of 采集模板.xlsx (point
+    /// layers: Chinese headers from the models, drop-downs with exactly the
+    /// models' categories, number and year ranges, required columns in red,
+    /// a 填表说明 sheet with an example row), an empty typed layer of
+    /// 采集模板.gpkg whose default style is a QGIS attribute form, and
+    /// layers.toml, the [layers.*] entries that read the filled files back.
+    /// With a run config, sheets list its 街镇 and use each layer's datum.
+    ///
+    /// Example: sise template layers/demo/assessment.toml --out templates
+    Template {
+        /// A run configuration: its models, district, year, 街镇 and layer datums.
+        #[arg(conflicts_with = "models")]
+        config: Option<PathBuf>,
+        /// A folder of model files, without a run config.
+        #[arg(long)]
+        models: Option<PathBuf>,
+        /// The template folder to write (replaced as a whole).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The coordinates the forms ask for (default: each layer's datum in
+        /// the run config, else WGS84).
+        #[arg(long, value_enum)]
+        datum: Option<crate::template::Datum>,
+    },
     /// Compare two years of one cycle: level transitions, objects up or
     /// down a level, new and removed objects, 街镇 changes.
     ///

@@ -19,6 +19,7 @@ pub mod run;
 pub mod schema;
 pub mod score;
 pub mod stage;
+pub mod template;
 pub mod tile;
 pub mod unit;
 pub mod value;

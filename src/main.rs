@@ -73,6 +73,25 @@ fn models(cmd: &ModelsCommand) -> sise::error::Result<()> {
     }
 }
 
+fn template(
+    config: Option<&std::path::Path>,
+    dir: Option<&std::path::Path>,
+    out: &std::path::Path,
+    datum: Option<sise::template::Datum>,
+) -> sise::error::Result<()> {
+    let config = config.map(sise::config::RunConfig::from_file).transpose()?;
+    let source = ModelSource { config: None, dir: dir.map_or_else(|| "assessment-models".into(), |d| d.to_owned()) };
+    let models = match &config {
+        Some(c) => c.domains.iter().map(|f| Model::from_file(f)).collect::<sise::error::Result<Vec<_>>>()?,
+        None => load_models(&source)?,
+    };
+    let files = sise::template::write(out, &models, config.as_ref(), datum)?;
+    for f in files {
+        println!("{}", out.join(f).display());
+    }
+    Ok(())
+}
+
 fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path::Path>) -> sise::error::Result<()> {
     let c = sise::cycle::compare(from, to)?;
     let dest = match out {
@@ -188,6 +207,7 @@ fn main() -> ExitCode {
         }
         Command::Validate { config } => sise::run::validate(config, &progress).map(|v| print_validation(&v)),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
+        Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),
         Command::DemoData { streets, metro, out, seed, next_year } => {
             sise::demo::generate(streets, metro, out, *seed).and_then(|()| next_year.as_ref().map_or(Ok(()), |n| sise::demo::next_year(out, n, *seed)))

@@ -32,6 +32,9 @@ pub const NAME: &str = "name";
 pub const ADDRESS: &str = "address";
 pub const RESPONSIBLE_UNIT: &str = "responsible_unit";
 pub const DESCRIPTIVE: [(&str, &str); 3] = [(NAME, "名称"), (ADDRESS, "地址"), (RESPONSIBLE_UNIT, "责任单位")];
+/// The 街镇 a census form's filler names for an object (a collection
+/// template's 所在街镇), checked against its coordinates by `validate --report`.
+pub const DECLARED_STREET: &str = "street";
 
 /// Column names every domain layer has; an indicator key may not shadow them
 /// (nor end in `_score`, the indicator score columns).

@@ -14,5 +14,6 @@ mod models;
 mod parsers;
 mod reports;
 mod tables;
+mod template;
 mod tile;
 mod validate;
