@@ -97,6 +97,14 @@ pub enum Command {
     Validate {
         /// The run configuration (assessment.toml).
         config: PathBuf,
+        /// First write the data-quality report into this folder (数据质量报告
+        /// .html and .xlsx: per domain and 街镇, objects registered, each
+        /// field's fill rate, invalid values, duplicates, objects outside the
+        /// district, coordinates that look GCJ-02/BD-09 though declared WGS84,
+        /// the share assessable against the 80 % target, and every object to
+        /// correct). The exit code is still the validation's.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
     /// Write collection templates for the census the models need.
     ///

@@ -86,6 +86,23 @@ impl Bad {
         10 + Bad::ALL.iter().position(|b| *b == self).expect("listed") as u8
     }
 
+    /// What the class means in Chinese, for lists sent back to data providers.
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            Bad::File => "文件缺失或无法读取",
+            Bad::Layer => "文件中没有该图层",
+            Bad::Field => "缺少字段或编号为空",
+            Bad::Type => "数值格式错误（非数字、估计值或编码不明的文字）",
+            Bad::Range => "取值超出模型规定的范围或类别",
+            Bad::Empty => "图层没有要素",
+            Bad::Geometry => "坐标或几何缺失、无效",
+            Bad::GeometryType => "几何类型不符",
+            Bad::Crs => "坐标系缺失或无法识别",
+            Bad::Outside => "坐标超出经纬度范围或位于区外",
+            Bad::DuplicateId => "编号重复",
+        }
+    }
+
     /// What the class means, for `--help`, the README and rejects tables.
     pub fn describe(self) -> &'static str {
         match self {

@@ -14,6 +14,7 @@ pub mod level;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod quality;
 pub mod report;
 pub mod run;
 pub mod schema;

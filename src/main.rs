@@ -143,6 +143,14 @@ fn run_unit(config: &Path, plan: &Path, unit: Option<usize>, out: &Path, keep_go
 
 /// What `sise validate` found: per domain, the objects scored and the values
 /// read after a rewrite; the features `missing = "reject"` leaves out.
+fn print_quality(q: &sise::quality::Quality, dir: &std::path::Path) {
+    for d in &q.domains {
+        let flag = if d.meets_target { "" } else { "  below 80 %" };
+        println!("{} {:<10} {:>5} registered {:>5} complete ({:.1} %){flag}", d.id, d.name, d.registered, d.complete, d.complete_pct);
+    }
+    println!("data-quality report written to {}", dir.join(sise::run::QUALITY_HTML).display());
+}
+
 fn print_validation(v: &sise::run::Validation) {
     let p = &v.prepared;
     let words = |counts: &sise::value::RewriteCounts| -> String {
@@ -205,7 +213,10 @@ fn main() -> ExitCode {
             let opts = sise::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf };
             sise::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
-        Command::Validate { config } => sise::run::validate(config, &progress).map(|v| print_validation(&v)),
+        Command::Validate { config, report } => report
+            .as_ref()
+            .map_or(Ok(()), |dir| sise::run::quality_report(config, dir).map(|q| print_quality(&q, dir)))
+            .and_then(|()| sise::run::validate(config, &progress).map(|v| print_validation(&v))),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),

@@ -61,6 +61,29 @@ pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
     Ok(Validation { prepared, scores, rejects })
 }
 
+/// The data-quality report of a run config, written to `dir` (replaced as
+/// a whole) as 数据质量报告.html and .xlsx; returns the report. Reads every
+/// objects layer tolerantly: problems are listed, not fatal. Only a config,
+/// model or 街镇 layer that cannot be read stops it.
+pub fn quality_report(config_path: &Path, dir: &Path) -> Result<crate::quality::Quality> {
+    let config = RunConfig::from_file(config_path)?;
+    let models = config.domains.iter().map(|f| crate::model::Model::from_file(f)).collect::<Result<Vec<_>>>()?;
+    let admin = assess::admin_units_of(&config)?;
+    let q = crate::quality::check(&config, &models, &admin);
+    let html = crate::report::quality(&q, config.report_templates.as_deref())?;
+    crate::stage::staged(dir, |d| {
+        let page = d.join(QUALITY_HTML);
+        std::fs::write(&page, &html).map_err(|e| Error::output(&page, e))?;
+        let book = d.join(QUALITY_XLSX);
+        crate::quality::xlsx::write(&book, &q).map_err(|e| Error::output(&book, e))
+    })?;
+    Ok(q)
+}
+
+/// The data-quality report's files.
+pub const QUALITY_HTML: &str = "数据质量报告.html";
+pub const QUALITY_XLSX: &str = "数据质量报告.xlsx";
+
 /// A hash over everything that decides a run's result: sise's version, the
 /// run config, every model file and every input file.
 pub fn inputs_fingerprint(config: &RunConfig) -> Result<String> {

@@ -12,6 +12,7 @@ mod dirty_input;
 mod handmade;
 mod models;
 mod parsers;
+mod quality;
 mod reports;
 mod tables;
 mod template;

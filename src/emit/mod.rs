@@ -138,12 +138,6 @@ fn run_line(a: &Assessment) -> String {
     format!("{} {}年（评估周期 {}）；sise {}", c.district, c.year, c.cycle, env!("CARGO_PKG_VERSION"))
 }
 
-/// A standard descriptive field of the objects (`schema::DESCRIPTIVE`), when the layer has it.
-pub fn descriptive(objects: &crate::load::VectorLayer, key: &str) -> Option<Vec<Option<String>>> {
-    let v = objects.texts(key).ok()?;
-    Some(v.into_iter().map(|t| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())).collect())
-}
-
 /// One scored layer per domain: every object with the numbers that explain its colour.
 pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let m = &a.models()[d];
@@ -153,7 +147,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
     let palette = &a.prepared.config.colours;
     let mut cols = vec![Column::text(schema::ID, objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
     for (key, title) in schema::DESCRIPTIVE {
-        if let Some(v) = descriptive(objects, key) {
+        if let Some(v) = objects.descriptive(key) {
             cols.push(Column::text(key, v).alias(title));
         }
     }

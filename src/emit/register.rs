@@ -44,7 +44,7 @@ pub fn register(a: &Assessment) -> Result<DataFrame> {
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
         let objects = a.objects(d);
-        let text = |key: &str| crate::emit::descriptive(objects, key).unwrap_or_else(|| vec![None; objects.len()]);
+        let text = |key: &str| objects.descriptive(key).unwrap_or_else(|| vec![None; objects.len()]);
         let (names, addresses, units) = (text(schema::NAME), text(schema::ADDRESS), text(schema::RESPONSIBLE_UNIT));
         for i in 0..objects.len() {
             let p = objects.geoms[i].interior_point().ok_or_else(|| Error::output("风险清单", format!("object {} has an empty geometry", objects.ids[i])))?;

@@ -12,9 +12,6 @@ use crate::error::{Error, Result};
 use crate::level::{self, Level, Palette};
 use crate::score::Values;
 
-/// The share of registered objects a domain must assess (the work plans' 80 % target).
-pub const COVERAGE_TARGET: f64 = 80.0;
-
 /// One table: file stem, sheet name and data.
 pub struct Table {
     pub name: &'static str,
@@ -106,7 +103,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
         let objects = a.objects(d);
-        let names = super::descriptive(objects, crate::schema::NAME);
+        let names = objects.descriptive(crate::schema::NAME);
         for (i, l) in r.scores.level.iter().enumerate() {
             if *l > Level::Significant {
                 continue;
@@ -169,7 +166,7 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("登记对象数".into(), registered),
         Column::new("已评估对象数".into(), assessed),
         Column::new("评估覆盖率(%)".into(), pct.clone()),
-        Column::new("达到80%目标".into(), pct.iter().map(|p| if *p >= COVERAGE_TARGET { "是" } else { "否" }).collect::<Vec<_>>()),
+        Column::new("达到80%目标".into(), pct.iter().map(|p| if *p >= f64::from(crate::quality::TARGET) { "是" } else { "否" }).collect::<Vec<_>>()),
     ])
 }
 

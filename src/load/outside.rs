@@ -30,7 +30,7 @@ const COMMON_CRS: [(&str, &str); 6] = [
 ];
 
 /// The layer's CRS as PROJ takes it: the config's override, else the file's own.
-fn layer_crs(cfg: &LayerConfig) -> Option<String> {
+pub fn layer_crs(cfg: &LayerConfig) -> Option<String> {
     if let Some(c) = &cfg.crs {
         return Some(c.clone());
     }

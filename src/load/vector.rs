@@ -637,6 +637,13 @@ impl VectorLayer {
         Ok(cast.str().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().map(|v| v.map(str::to_owned)).collect())
     }
 
+    /// A standard descriptive field (`schema::DESCRIPTIVE`: name, address,
+    /// responsible unit) trimmed, empty as `None`; `None` when the layer has no such field.
+    pub fn descriptive(&self, key: &str) -> Option<Vec<Option<String>>> {
+        let v = self.texts(key).ok()?;
+        Some(v.into_iter().map(|t| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())).collect())
+    }
+
     /// Require a value in every row, naming the features that have none.
     pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();

@@ -336,7 +336,7 @@ fn sources(a: &Assessment, m: &Model) -> Vec<SourceRow> {
 fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
     let r = &a.domains[d];
     let objects = a.objects(d);
-    let names = crate::emit::descriptive(objects, crate::schema::NAME);
+    let names = objects.descriptive(crate::schema::NAME);
     let mut top: Vec<(usize, f64)> =
         r.scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(|(i, _)| (i, r.scores.score[i])).collect();
     top.sort_by(|x, y| r.scores.level[x.0].cmp(&r.scores.level[y.0]).then(y.1.total_cmp(&x.1)));

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 const DOMAIN: &str = include_str!("../../reports/domain.html.j2");
 const COMPREHENSIVE: &str = include_str!("../../reports/comprehensive.html.j2");
 const CSS: &str = include_str!("../../reports/style.css");
+const QUALITY: &str = include_str!("../../reports/quality.html.j2");
 
 /// A report template: where it comes from (for messages) and its text.
 struct Template {
@@ -44,6 +45,42 @@ fn templates(dir: Option<&Path>) -> Result<[Template; 3]> {
     Ok([read(0)?, read(1)?, read(2)?])
 }
 
+/// The template engine as every report uses it.
+fn environment<'a>() -> Environment<'a> {
+    let mut env = Environment::new();
+    // Every template is HTML: text from the inputs (街镇 names, ids, veto
+    // reasons) is escaped wherever it appears, whatever a template is named.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    // A name the context does not have is a template mistake, not an empty cell.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env
+}
+
+/// The data-quality report (`sise validate --report`) as one HTML page, from
+/// `quality.html.j2` in the run config's `report_templates` folder when it
+/// has one, else the built-in template.
+pub fn quality(q: &crate::quality::Quality, templates: Option<&Path>) -> Result<String> {
+    let edited = templates.map(|d| d.join("quality.html.j2")).filter(|p| p.exists());
+    let (path, text) = match &edited {
+        Some(p) => (p.clone(), std::fs::read_to_string(p).map_err(|e| Error::Config { file: p.clone(), message: format!("report template: {e}") })?),
+        None => (PathBuf::from("(built into sise) reports/quality.html.j2"), QUALITY.to_owned()),
+    };
+    let css = match templates.map(|d| d.join("style.css")).filter(|p| p.exists()) {
+        Some(p) => std::fs::read_to_string(&p).map_err(|e| Error::Config { file: p.clone(), message: format!("report template: {e}") })?,
+        None => CSS.to_owned(),
+    };
+    let terr = |e: minijinja::Error| Error::Config { file: path.clone(), message: format!("report template: {e:#}") };
+    let mut env = environment();
+    env.add_template("quality", &text).map_err(terr)?;
+    let ctx = minijinja::context! {
+        css => minijinja::Value::from_safe_string(css),
+        target => crate::quality::TARGET,
+        sise_version => env!("CARGO_PKG_VERSION"),
+        ..minijinja::Value::from_serialize(q)
+    };
+    env.get_template("quality").map_err(terr)?.render(ctx).map_err(terr)
+}
+
 fn png_data_uri(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::output(path, e))?;
     Ok(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
@@ -53,12 +90,7 @@ fn png_data_uri(path: &Path) -> Result<String> {
 pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
     let [domain_t, comp_t, css] = templates(a.prepared.config.report_templates.as_deref())?;
     let css = css.text;
-    let mut env = Environment::new();
-    // Every template is HTML: text from the inputs (街镇 names, ids, veto
-    // reasons) is escaped wherever it appears, whatever a template is named.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    // A name the context does not have is a template mistake, not an empty cell.
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let mut env = environment();
     let terr = |t: &Template| {
         let file = t.path.clone();
         move |e: minijinja::Error| Error::Config { file: file.clone(), message: format!("report template: {e:#}") }

@@ -264,6 +264,32 @@ case("sheet_empty_category", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[laye
 case("sheet_no_header", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")],
      files={"sites.xlsx": sheet([tuple("X坐标" if h == "经度" else h for h in xl_header)] + xl_rows)})
 
+# --- A census sheet with known gaps, for `sise validate --report`: empty
+# and invalid values, a duplicate id, a row without coordinates, a suspected
+# double registration, and GCJ-02 coordinates declared as WGS84 (the three
+# sites near the east edge then read ~500 m east, outside the district).
+gap_rows = [  # id, name, cls, grade, flag, declared 街镇, true position
+    ("Q01", "甲厂", "high", "B", 0, "甲街道", (500200, 3450200)),
+    ("Q02", "乙厂", "high", "A", 0, "甲街道", (500400, 3450700)),
+    ("Q03", "丙厂", None, "B", 0, "甲街道", (500700, 3450300)),
+    ("Q04", "丁厂", "medium", "B", 0, "甲街道", (500800, 3450800)),
+    ("Q05", "戊厂", "low", "E", 0, "乙镇", (501200, 3450300)),
+    ("Q06", "己厂", "low", "B", "约1", "乙镇", (501300, 3450600)),
+    ("Q07", "庚厂", "low", "B", 0, "乙镇", (501750, 3450400)),
+    ("Q08", "辛厂", "high", "B", 0, "乙镇", (501850, 3450700)),
+    ("Q09", "壬厂", None, "A", 0, "乙镇", (501900, 3450200)),
+    ("Q05", "重复编号厂", "low", "B", 0, "乙镇", (501300, 3450500)),
+    ("Q10", "甲厂", "high", "B", 0, "甲街道", (500205, 3450205)),
+    ("Q11", "癸厂", "low", "B", 0, "乙镇", None),
+]
+gap_body = [("编号", "单位名称", "所在街镇", "类别", "管控等级", "隐患数", "经度", "纬度")]
+for sid, name, cls, grade, flag, street, pos in gap_rows:
+    lon, lat = (None, None) if pos is None else wgs84_to_gcj02(*to_lonlat(*pos))
+    gap_body.append((sid, name, street, cls, grade, flag, None if lon is None else round(lon, 7), None if lat is None else round(lat, 7)))
+gap_fields = XL_FIELDS.replace('name = "单位名称"', 'name = "单位名称"\nstreet = "所在街镇"')
+case("quality_gaps", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.xlsx"\ncrs = "EPSG:4326"\nid_field = "编号"'), ("[layers.people]", gap_fields + "\n[layers.people]")],
+     files={"sites.xlsx": sheet(gap_body)})
+
 # --- Objects outside the district are never the district's.
 far_s4 = with_props("sites.geojson", {})
 far_s4["features"][3]["geometry"]["coordinates"] = [504000, 3450800]  # 2 km east of 乙镇, inside the old 5 km margin
