@@ -21,6 +21,7 @@ use crate::error::Bad;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness, VectorLayer};
 use crate::model::AggMethod;
 use crate::model::Model;
+use crate::msg::Msg;
 use crate::progress::Progress;
 use crate::score::check::check_model;
 use crate::score::{self, DomainScores};
@@ -166,6 +167,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         rejects.extend(r);
     }
 
+    label_fields(&models, &mut layers);
     let admin = admin_units(&config, &layers)?;
     let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects)?;
     let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
@@ -183,7 +185,11 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         }
     }
     if !rejects.is_empty() {
-        tracing::warn!(rejects = rejects.len(), "features left out while loading (--keep-going); see rejects.csv");
+        let words = crate::msg::pick(
+            "features left out while loading (--keep-going); see rejects.csv".into(),
+            "加载时剔除了部分要素（--keep-going），见 rejects.csv".into(),
+        );
+        tracing::warn!(rejects = rejects.len(), "{words}");
     }
     let feature_counts = layers
         .layers
@@ -194,6 +200,18 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         })
         .collect();
     Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+}
+
+/// Give each objects layer the Chinese names its models use for its fields,
+/// so messages name a field by key and name ("字段“重大危险源等级”（major_hazard_grade）").
+pub fn label_fields(models: &[Model], layers: &mut Layers) {
+    for m in models {
+        if let Some(Layer::Vector(v)) = layers.layers.get_mut(m.objects()) {
+            for f in m.object_fields() {
+                v.labels.entry(f.key).or_insert(f.name);
+            }
+        }
+    }
 }
 
 /// Comprehensive weights name exactly the run's domains: a typo would
@@ -268,18 +286,13 @@ fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &Vector
         return Ok(());
     }
     let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
-    let cause = crate::load::outside::diagnose(name, cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
+    let cause = crate::load::outside::diagnose(cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
     let n = outside.len();
     let describe = |i: usize| {
         let c = centroids[i].expect("outside has a centroid");
-        let (d, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
-        format!(
-            "the object lies {:.0} m outside the district (nearest 街镇 {}), farther than outside_tolerance_m = {tolerance}; {} of the layer {} outside, and {cause}",
-            d,
-            admin.names.get(z).map(String::as_str).unwrap_or("?"),
-            if n == 1 { "1 object".to_owned() } else { format!("{n} objects") },
-            if n == 1 { "is" } else { "are" }
-        )
+        let (metres, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
+        let street = admin.names.get(z).cloned().unwrap_or_else(|| "?".into());
+        Msg::Outside { metres, street, tolerance, n, cause: cause.clone(), layer: name.to_owned() }.into()
     };
     Err(v.rows_err(Bad::Outside, outside, describe))
 }
@@ -302,9 +315,7 @@ fn context_near(config: &RunConfig, b: Rect<f64>, name: &str, v: &mut VectorLaye
     let describe = |i: usize| {
         let r = v.geoms[i].bounding_rect().expect("has a box");
         let far = ((r.center().x - b.center().x).hypot(r.center().y - b.center().y) / 1000.0).round();
-        format!(
-            "lies {far} km from the district, more than {t} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{name}], or context_margin_m)"
-        )
+        Msg::FarContext { km: far, margin: t, layer: name.to_owned() }.into()
     };
     if !how.keep_going {
         return Err(v.rows_err(Bad::Outside, outside, describe));

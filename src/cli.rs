@@ -24,6 +24,12 @@ pub struct Cli {
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Language of messages (errors, warnings, rejects.csv reasons, validate
+    /// output): English or Chinese. Default: Chinese under a zh_* locale
+    /// (LC_ALL, LC_MESSAGES or LANG), English otherwise.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<crate::msg::Lang>,
+
     /// Log format on stderr: human-readable text, or one JSON object per line for schedulers.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -121,15 +121,16 @@ impl Bad {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
-    #[error("run config {}: {message}", file.display())]
-    Config { file: PathBuf, message: String },
-
-    #[error("model {}: {message}", file.display())]
-    Model { file: PathBuf, message: String },
-
-    #[error("input {}{}: {message}", file.display(), layer.as_ref().map(|l| format!(" layer '{l}'")).unwrap_or_default())]
+    Config {
+        file: PathBuf,
+        message: String,
+    },
+    Model {
+        file: PathBuf,
+        message: String,
+    },
     Input {
         bad: Bad,
         file: PathBuf,
@@ -138,17 +139,42 @@ pub enum Error {
         rows: Vec<usize>,
         message: String,
     },
-
-    #[error("output {}: {message}", path.display())]
-    Output { path: PathBuf, message: String },
-
-    #[error("output {}: {message}", path.display())]
-    Locked { path: PathBuf, message: String },
-
+    Output {
+        path: PathBuf,
+        message: String,
+    },
+    Locked {
+        path: PathBuf,
+        message: String,
+    },
     /// Not the input's fault nor the output folder's: the machine lacks a tool or font.
-    #[error("{what}: {message}")]
-    Environment { what: String, message: String },
+    Environment {
+        what: String,
+        message: String,
+    },
 }
+
+/// The frame of each kind of error (what it is about), in the message language.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::msg::pick;
+        let text = match self {
+            Error::Config { file, message } => pick(format!("run config {}: {message}", file.display()), format!("运行配置 {}：{message}", file.display())),
+            Error::Model { file, message } => pick(format!("model {}: {message}", file.display()), format!("模型文件 {}：{message}", file.display())),
+            Error::Input { file, layer, message, .. } => pick(
+                format!("input {}{}: {message}", file.display(), layer.as_ref().map(|l| format!(" layer '{l}'")).unwrap_or_default()),
+                format!("输入 {}{}：{message}", file.display(), layer.as_ref().map(|l| format!(" 图层“{l}”")).unwrap_or_default()),
+            ),
+            Error::Output { path, message } | Error::Locked { path, message } => {
+                pick(format!("output {}: {message}", path.display()), format!("输出 {}：{message}", path.display()))
+            }
+            Error::Environment { what, message } => format!("{what}: {message}"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl Error {
     pub fn exit_code(&self) -> u8 {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod level;
 pub mod load;
 pub mod model;
+pub mod msg;
 pub mod progress;
 pub mod quality;
 pub mod report;

@@ -7,6 +7,7 @@ use clap::Parser;
 use sise::cli::{Cli, Command, LogFormat, ModelSource, ModelsCommand};
 use sise::error::exit;
 use sise::model::Model;
+use sise::msg::Msg;
 use sise::progress::Progress;
 
 fn init_logging(cli: &Cli) {
@@ -145,44 +146,33 @@ fn run_unit(config: &Path, plan: &Path, unit: Option<usize>, out: &Path, keep_go
 /// read after a rewrite; the features `missing = "reject"` leaves out.
 fn print_quality(q: &sise::quality::Quality, dir: &std::path::Path) {
     for d in &q.domains {
-        let flag = if d.meets_target { "" } else { "  below 80 %" };
-        println!("{} {:<10} {:>5} registered {:>5} complete ({:.1} %){flag}", d.id, d.name, d.registered, d.complete, d.complete_pct);
+        let (id, name, registered, complete, pct, short) = (d.id.clone(), d.name.clone(), d.registered, d.complete, d.complete_pct, !d.meets_target);
+        println!("{}", Msg::QualityLine { id, name, registered, complete, pct, short });
     }
-    println!("data-quality report written to {}", dir.join(sise::run::QUALITY_HTML).display());
+    println!("{}", Msg::QualityWritten { path: dir.join(sise::run::QUALITY_HTML).display().to_string() });
 }
 
 fn print_validation(v: &sise::run::Validation) {
     let p = &v.prepared;
-    let words = |counts: &sise::value::RewriteCounts| -> String {
-        counts
-            .iter()
-            .map(|(k, n)| format!("{n} {}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |counts: &sise::value::RewriteCounts| counts.iter().map(|(k, n)| (k.msg(), *n)).collect::<Vec<_>>();
     for (m, s) in p.models.iter().zip(&v.scores) {
-        println!(
-            "ok  {} {} ({}): {} objects of layer '{}' scored, {} indicators",
-            m.id,
-            m.name,
-            m.model_version,
-            s.level.len(),
-            m.objects(),
-            m.indicators.len()
-        );
+        let (id, name, version, layer) = (m.id.clone(), m.name.clone(), m.model_version.clone(), m.objects().to_owned());
+        println!("{}", Msg::DomainValid { id, name, version, objects: s.level.len(), layer, indicators: m.indicators.len() });
+        let objects = p.layers.vector(m.objects());
         for (field, counts) in &s.rewrites {
-            println!("    layer '{}' field '{field}': values read after rewriting ({})", m.objects(), words(counts));
+            let field = objects.map_or_else(|| sise::msg::Field::new(field, None), |o| o.field(field));
+            println!("    {}", Msg::Rewritten { layer: m.objects().to_owned(), field, rewrites: list(counts) });
         }
     }
     for (layer, fields) in &p.context_rewrites {
         for (field, counts) in fields {
-            println!("ok  layer '{layer}' field '{field}': values read after rewriting ({})", words(counts));
+            println!("ok  {}", Msg::Rewritten { layer: layer.clone(), field: sise::msg::Field::new(field, None), rewrites: list(counts) });
         }
     }
     for r in &v.rejects {
-        println!("reject  {} layer '{}' feature '{}': {}", r.domain.as_deref().unwrap_or(""), r.layer, r.id, r.reason);
+        println!("{}", Msg::Rejected { domain: r.domain.clone().unwrap_or_default(), layer: r.layer.clone(), id: r.id.clone(), reason: r.reason.clone() });
     }
-    println!("ok  {} layers, {} 街镇; the run config is valid", p.layers.layers.len(), p.admin.zones.len());
+    println!("{}", Msg::ConfigValid { layers: p.layers.layers.len(), streets: p.admin.zones.len() });
 }
 
 fn main() -> ExitCode {
@@ -193,6 +183,7 @@ fn main() -> ExitCode {
         std::process::exit(exit::INTERNAL.into());
     }));
     let cli = Cli::parse();
+    sise::msg::set_lang(sise::msg::detect(cli.lang));
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
     let result = match &cli.command {
@@ -242,7 +233,7 @@ fn main() -> ExitCode {
         Err(e) => {
             match cli.log_format {
                 LogFormat::Json => tracing::error!(exit_code = e.exit_code(), "{e}"),
-                LogFormat::Text => eprintln!("sise: error: {e}"),
+                LogFormat::Text => eprintln!("sise: {}{e}", sise::msg::pick("error: ".into(), "错误：".into())),
             }
             ExitCode::from(e.exit_code())
         }

@@ -96,11 +96,7 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<String> {
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     for f in &files {
         let digest = manifest::sha256_file(f).map_err(|e| {
-            let msg = if e.kind() == std::io::ErrorKind::NotFound {
-                "file not found (check `path` in the run config; relative paths are relative to the config file)".to_owned()
-            } else {
-                format!("cannot read it: {e}")
-            };
+            let msg = if e.kind() == std::io::ErrorKind::NotFound { crate::msg::Msg::FileNotFound.to_string() } else { format!("cannot read it: {e}") };
             Error::input(crate::error::Bad::File, f, None, msg)
         })?;
         h.update(f.to_string_lossy().as_bytes());

@@ -35,6 +35,16 @@ pub enum Rewrite {
 
 impl Rewrite {
     pub const ALL: [Rewrite; 4] = [Rewrite::Spaces, Rewrite::FullWidth, Rewrite::ThousandsSeparator, Rewrite::Unit];
+
+    /// The same, as messages name it.
+    pub fn msg(self) -> crate::msg::Rewrite {
+        match self {
+            Rewrite::Spaces => crate::msg::Rewrite::Spaces,
+            Rewrite::FullWidth => crate::msg::Rewrite::FullWidth,
+            Rewrite::ThousandsSeparator => crate::msg::Rewrite::ThousandsSeparator,
+            Rewrite::Unit => crate::msg::Rewrite::Unit,
+        }
+    }
 }
 
 /// How often each rewrite was needed, e.g. per field of a layer.
@@ -57,18 +67,25 @@ pub enum NotANumber {
 
 impl fmt::Display for NotANumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NotANumber::NotFinite => write!(f, "not a finite number"),
-            NotANumber::Approximate => write!(f, "an approximate value; enter the value itself"),
-            NotANumber::AmbiguousComma => write!(f, "a comma that is not a thousands separator (a decimal comma? write 1.5, not 1,5)"),
-            NotANumber::Unit { found, declared } if declared.is_empty() => {
-                write!(f, "a number with unit '{found}', but the model declares no unit for this value; enter the number alone")
-            }
-            NotANumber::Unit { found, declared } => {
-                write!(f, "unit '{found}' is not the model's unit ({}); convert the value and enter it alone", declared.join(" or "))
-            }
-            NotANumber::Text => write!(f, "not a number"),
-        }
+        use crate::msg::pick;
+        let text = match self {
+            NotANumber::NotFinite => pick("not a finite number".into(), "不是有限数值".into()),
+            NotANumber::Approximate => pick("an approximate value; enter the value itself".into(), "是估计值，请填写确切数值".into()),
+            NotANumber::AmbiguousComma => pick(
+                "a comma that is not a thousands separator (a decimal comma? write 1.5, not 1,5)".into(),
+                "逗号不是千分位分隔符（若为小数点，请写 1.5 而非 1,5）".into(),
+            ),
+            NotANumber::Unit { found, declared } if declared.is_empty() => pick(
+                format!("a number with unit '{found}', but the model declares no unit for this value; enter the number alone"),
+                format!("带有单位“{found}”，但模型未规定该值的单位；请只填数字"),
+            ),
+            NotANumber::Unit { found, declared } => pick(
+                format!("unit '{found}' is not the model's unit ({}); convert the value and enter it alone", declared.join(" or ")),
+                format!("单位“{found}”不是模型规定的单位（{}）；请换算后只填数字", declared.join("或")),
+            ),
+            NotANumber::Text => pick("not a number".into(), "不是数值".into()),
+        };
+        f.write_str(&text)
     }
 }
 

@@ -63,7 +63,7 @@ refused! {
     sheet_unmapped_column => 12, ["sites.xlsx", "fields maps 'cls' to the column '单位类别'", "its columns are: 编号, 单位名称, 类别"];
     sheet_empty_category => 12, ["sheet '测试单位' row 8 (id 'S3')", "field 'cls'", "is empty"];
     sheet_no_header => 12, ["sheet_no_header/sites.xlsx", "no header row found in sheet '测试单位'", "header_row = N"];
-    unknown_grade => 14, ["unknown_grade/sites.geojson", "'S2'", "control field 'grade' is 'C'", "(A, B)"];
+    unknown_grade => 14, ["unknown_grade/sites.geojson", "'S2'", "field 'grade' (the control grade) is 'C'", "(A, B)"];
     unknown_category => 14, ["unknown_category/sites.geojson", "'S4'", "'medium'", "(high, low)"];
 }
 

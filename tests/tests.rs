@@ -10,6 +10,7 @@ mod cycle;
 mod demo;
 mod dirty_input;
 mod handmade;
+mod messages;
 mod models;
 mod parsers;
 mod quality;

@@ -9,6 +9,7 @@ use encoding_rs::Encoding;
 
 use crate::config::LayerConfig;
 use crate::error::{Bad, Error, Result};
+use crate::msg::Msg;
 
 /// What GDAL opens for a layer, so that its text arrives as UTF-8.
 pub struct Decoded {
@@ -52,14 +53,7 @@ fn kind(path: &Path) -> Kind {
 
 /// The encoding named by a layer's `encoding` key.
 fn named(cfg: &LayerConfig, label: &str) -> Result<&'static Encoding> {
-    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-        Error::input(
-            Bad::File,
-            &cfg.path,
-            None,
-            format!("encoding = \"{label}\" is not an encoding sise knows; use e.g. \"GBK\", \"GB18030\", \"Big5\" or \"UTF-8\""),
-        )
-    })
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| Error::input(Bad::File, &cfg.path, None, Msg::UnknownEncoding { label: label.to_owned() }))
 }
 
 /// The first common encoding that decodes `bytes` without error, for the message.
@@ -71,12 +65,8 @@ fn guess(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Refuse text that is not UTF-8 and names no encoding.
-fn not_utf8(file: &Path, bytes: &[u8], what: &str) -> Error {
-    let hint = match guess(bytes) {
-        Some(e) => format!("it decodes as {e}: add encoding = \"{e}\" to its [layers.*] entry"),
-        None => "add its encoding (e.g. encoding = \"GBK\") to its [layers.*] entry, or save it as UTF-8".into(),
-    };
-    Error::input(Bad::Type, file, None, format!("{what} is not UTF-8 and names no encoding; {hint}"))
+fn not_utf8(file: &Path, bytes: &[u8], dbf: bool) -> Error {
+    Error::input(Bad::Type, file, None, Msg::NotUtf8 { dbf, decodes_as: guess(bytes) })
 }
 
 /// Language driver ids (byte 29 of a .dbf) of code pages GDAL decodes itself.
@@ -118,7 +108,7 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             if bytes.get(29).is_some_and(|l| CJK_LDIDS.contains(l)) {
                 return Ok(plain());
             }
-            Err(not_utf8(&dbf, records, "the attribute table (.dbf, no .cpg file)"))
+            Err(not_utf8(&dbf, records, true))
         }
         (Kind::Text, label) => {
             let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
@@ -129,17 +119,12 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
                     if std::str::from_utf8(body).is_ok() {
                         return Ok(plain());
                     }
-                    return Err(not_utf8(&cfg.path, body, "its text"));
+                    return Err(not_utf8(&cfg.path, body, false));
                 }
             };
             let (text, _, bad) = enc.decode(&bytes);
             if bad {
-                return Err(Error::input(
-                    Bad::Type,
-                    &cfg.path,
-                    None,
-                    format!("some bytes are not valid {}; check the `encoding` of its [layers.*] entry", enc.name()),
-                ));
+                return Err(Error::input(Bad::Type, &cfg.path, None, Msg::BadBytes { encoding: enc.name().to_owned() }));
             }
             let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
@@ -147,12 +132,7 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
                 .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
             Ok(Decoded { path: mem.clone(), options: Vec::new(), mem: Some(MemFile(mem)) })
         }
-        (Kind::Other, Some(label)) => Err(Error::input(
-            Bad::File,
-            &cfg.path,
-            None,
-            format!("encoding = \"{label}\" applies to Shapefiles (.dbf), CSV and GeoJSON; this format is always UTF-8, remove the key"),
-        )),
+        (Kind::Other, Some(label)) => Err(Error::input(Bad::File, &cfg.path, None, Msg::EncodingNotApplicable { label: label.to_owned() })),
         (Kind::Other, None) => Ok(plain()),
     }
 }

@@ -8,6 +8,7 @@ use gdal::GdalOpenFlags;
 
 use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform};
 use crate::config::{LayerConfig, Offset};
+use crate::msg::Cause;
 
 /// An object left out because it lies outside the district (`clip_to_district`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -42,16 +43,17 @@ pub fn layer_crs(cfg: &LayerConfig) -> Option<String> {
     layer.spatial_ref()?.to_wkt().ok()
 }
 
-/// What the outside `points` (working CRS) look like, in words an assessor
-/// can act on; `inside` tests a working-CRS point against the district.
-pub fn diagnose(name: &str, cfg: &LayerConfig, working_crs: &str, points: &[(f64, f64)], inside: &dyn Fn(f64, f64) -> bool) -> String {
+/// What the outside `points` (working CRS) point to (`msg::Cause` puts it
+/// in words an assessor can act on); `inside` tests a working-CRS point
+/// against the district.
+pub fn diagnose(cfg: &LayerConfig, working_crs: &str, points: &[(f64, f64)], inside: &dyn Fn(f64, f64) -> bool) -> Cause {
     let sample: Vec<(f64, f64)> = points.iter().step_by((points.len() / 50).max(1)).copied().collect();
     let most = |moved: &dyn Fn((f64, f64)) -> Option<(f64, f64)>| {
         let hits = sample.iter().filter(|p| moved(**p).is_some_and(|(x, y)| inside(x, y))).count();
         hits * 2 > sample.len()
     };
-    let Some(src) = layer_crs(cfg) else { return simply_outside(name) };
-    let (Ok(to_src), Ok(from_src)) = (Transform::new(working_crs, &src), Transform::new(&src, working_crs)) else { return simply_outside(name) };
+    let Some(src) = layer_crs(cfg) else { return Cause::SimplyOutside };
+    let (Ok(to_src), Ok(from_src)) = (Transform::new(working_crs, &src), Transform::new(&src, working_crs)) else { return Cause::SimplyOutside };
     let geographic = gdal::spatial_ref::SpatialRef::from_definition(&src).is_ok_and(|s| s.is_geographic());
     // The coordinates as written in the file (the declared offset put back).
     let original = |(x, y): (f64, f64)| -> Option<(f64, f64)> {
@@ -79,33 +81,24 @@ pub fn diagnose(name: &str, cfg: &LayerConfig, working_crs: &str, points: &[(f64
         from_src.point(x, y).ok()
     };
     if geographic {
-        for (offset, word) in [(Offset::Gcj02, "gcj02"), (Offset::Bd09, "bd09")] {
+        for (offset, word, datum) in [(Offset::Gcj02, "gcj02", "GCJ-02"), (Offset::Bd09, "bd09", "BD-09")] {
             if cfg.offset != offset && most(&|p| original(p).and_then(|o| read_as(offset, o))) {
-                return format!(
-                    "their coordinates look {}-offset (web-map coordinates, hundreds of metres off): set offset = \"{word}\" in [layers.{name}]",
-                    word.to_uppercase().replace("GCJ02", "GCJ-02").replace("BD09", "BD-09")
-                );
+                return Cause::Offset { datum, word };
             }
         }
         if cfg.offset != Offset::None && most(&|p| original(p).and_then(|o| read_as(Offset::None, o))) {
-            return format!("their coordinates look like plain WGS 84, not offset: remove offset from [layers.{name}]");
+            return Cause::NotOffset;
         }
     }
     if most(&|p| original(p).and_then(|(x, y)| read_as(cfg.offset, (y, x)))) {
-        return format!("x and y look swapped (latitude given as longitude): swap the columns, or the axis order, of [layers.{name}]");
+        return Cause::Swapped;
     }
     for (crs, words) in COMMON_CRS {
         let Ok(t) = Transform::new(crs, working_crs) else { continue };
         let cand_geographic = gdal::spatial_ref::SpatialRef::from_definition(crs).is_ok_and(|s| s.is_geographic());
         if most(&|p| original(p).filter(|o| !cand_geographic || lon_lat_ok(*o)).and_then(|(x, y)| t.point(x, y).ok())) {
-            return format!("their coordinates look like {crs} ({words}), not the layer's CRS: set crs = \"{crs}\" in [layers.{name}]");
+            return Cause::OtherCrs { crs, words };
         }
     }
-    simply_outside(name)
-}
-
-fn simply_outside(name: &str) -> String {
-    format!(
-        "they are simply outside the district: if [layers.{name}] covers more than the district (a city-wide register), set clip_to_district = true there to leave them out, or raise outside_tolerance_m for objects just across the boundary"
-    )
+    Cause::SimplyOutside
 }

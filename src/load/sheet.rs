@@ -6,6 +6,7 @@
 use gdal::vector::LayerAccess;
 
 use crate::config::LayerConfig;
+use crate::msg::Msg;
 
 /// GDAL open options for a sheet: no header guessing, every cell as text
 /// (numbers are read later by `value::number`, as for any text column).
@@ -55,15 +56,10 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
         }
     }
     let at = match cfg.header_row {
-        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| format!("header_row = {h}, but row {h} of sheet '{name}' is empty"))?,
+        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Msg::HeaderRowEmpty { sheet: name.clone(), row: h }.to_string())?,
         None => detect_header(&all, cfg).ok_or_else(|| {
-            let wanted = match (&cfg.x_field, &cfg.y_field) {
-                (Some(x), Some(y)) => format!("'{x}' and '{y}'"),
-                _ => "经度/纬度 (or lon/lat, longitude/latitude, x/y)".to_owned(),
-            };
-            format!(
-                "no header row found in sheet '{name}': none of its first {SEARCH_ROWS} filled rows names the coordinate columns {wanted}; set header_row = N (and x_field/y_field) in the layer's entry"
-            )
+            let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
+            Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS }.to_string()
         })?,
     };
     let header = &all[at];
@@ -72,14 +68,13 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
     for (i, c) in header.cells.iter().enumerate() {
         let Some(c) = c else { continue };
         if let Some(j) = columns.iter().position(|n| n == c) {
-            return Err(format!("header row {} of sheet '{name}' names column '{c}' twice (columns {} and {})", header.excel_row, letter(keep[j]), letter(i)));
+            return Err(Msg::HeaderTwice { sheet: name.clone(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }.into());
         }
         keep.push(i);
         columns.push(c.clone());
     }
-    let xy = coordinate_columns(&columns, cfg).ok_or_else(|| {
-        format!("header row {} of sheet '{name}' has no coordinate columns; its columns are: {}; set x_field and y_field", header.excel_row, columns.join(", "))
-    })?;
+    let xy = coordinate_columns(&columns, cfg)
+        .ok_or_else(|| Msg::NoCoordinateColumns { sheet: name.clone(), row: header.excel_row, have: columns.clone() }.to_string())?;
     let header_row = header.excel_row;
     let rows = all
         .into_iter()

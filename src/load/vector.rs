@@ -1,7 +1,7 @@
 //! Vector layers through GDAL/OGR: geometries to geo-types in the working CRS,
 //! attributes to a polars DataFrame.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use gdal::vector::{Feature, LayerAccess, OGRFieldType};
@@ -14,6 +14,7 @@ use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
 use crate::error::{Bad, Error, Result};
 use crate::model::GeomKind;
+use crate::msg::{At, Field, Msg};
 use crate::value::{NotANumber, RewriteCounts};
 
 /// The kind of an OGR geometry type (a feature's, or a layer's declared one).
@@ -49,6 +50,8 @@ pub struct VectorLayer {
     pub fids: Vec<i64>,
     pub geoms: Vec<Geometry<f64>>,
     pub attrs: DataFrame,
+    /// Chinese names of fields, from the models that read the layer (for messages).
+    pub labels: BTreeMap<String, String>,
 }
 
 /// A column being filled while features stream in, typed from the OGR field.
@@ -103,12 +106,7 @@ impl std::ops::Deref for Opened {
 /// with the CSV open options that turn x/y columns into points.
 pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
     if !cfg.path.exists() {
-        return Err(Error::input(
-            Bad::File,
-            &cfg.path,
-            None,
-            "file not found (check `path` in the run config; relative paths are relative to the config file)",
-        ));
+        return Err(Error::input(Bad::File, &cfg.path, None, Msg::FileNotFound));
     }
     let decoded = super::encoding::decoded(cfg)?;
     let mut opts: Vec<String> = decoded.options;
@@ -133,7 +131,7 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
     .map_err(|e| {
         let detail = e.to_string();
         let detail = if detail.contains("NULL pointer") { String::new() } else { format!(" ({detail})") };
-        Error::input(Bad::File, &cfg.path, None, format!("GDAL cannot open it: not a vector or raster format GDAL reads, or a damaged file{detail}"))
+        Error::input(Bad::File, &cfg.path, None, Msg::CannotOpen { detail })
     })?;
     Ok(Opened { ds, _mem: decoded.mem })
 }
@@ -143,13 +141,8 @@ fn layer_of<'a>(ds: &'a Dataset, cfg: &LayerConfig) -> Result<gdal::vector::Laye
     let file = cfg.path.as_path();
     let names = || ds.layers().map(|l| l.name()).collect::<Vec<_>>();
     match &cfg.layer {
-        Some(l) => {
-            ds.layer_by_name(l).map_err(|_| Error::input(Bad::Layer, file, Some(l), format!("no such layer in the file; it has: {}", names().join(", "))))
-        }
-        None if ds.layer_count() != 1 => {
-            let names = names();
-            Err(Error::input(Bad::Layer, file, None, format!("the file has {} layers ({}); name one with `layer = \"…\"`", names.len(), names.join(", "))))
-        }
+        Some(l) => ds.layer_by_name(l).map_err(|_| Error::input(Bad::Layer, file, Some(l), Msg::NoSuchLayer { have: names() })),
+        None if ds.layer_count() != 1 => Err(Error::input(Bad::Layer, file, None, Msg::ManyLayers { have: names() })),
         None => ds.layer(0).map_err(|e| Error::input(Bad::Layer, file, None, e.to_string())),
     }
 }
@@ -161,7 +154,7 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
     }
     match layer.spatial_ref() {
         Some(srs) => srs.to_wkt().map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
-        None => Err(Error::input(Bad::Crs, &cfg.path, Some(name), "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" to its [layers.*] entry")),
+        None => Err(Error::input(Bad::Crs, &cfg.path, Some(name), Msg::NoCrs)),
     }
 }
 
@@ -185,8 +178,9 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
     let crs = source_crs(cfg, &layer, &layer_name)?;
-    let geographic =
-        gdal::spatial_ref::SpatialRef::from_definition(&crs).map(|s| s.is_geographic()).map_err(|e| lerr(Bad::Crs, format!("unknown CRS '{crs}': {e}")))?;
+    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&crs)
+        .map(|s| s.is_geographic())
+        .map_err(|e| lerr(Bad::Crs, Msg::UnknownCrs { crs: crs.clone(), detail: e.to_string() }.into()))?;
     if cfg.offset != Offset::None && !geographic {
         return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
@@ -234,7 +228,17 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     let mut attrs = DataFrame::new(rows.columns.into_iter().zip(&rows.fields).map(|(c, (n, _))| c.finish(n)).collect())
         .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
     map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
-    let v = VectorLayer { name: name.to_owned(), file: file.to_owned(), sheet, kind, ids: rows.ids, fids: rows.fids, geoms: rows.geoms, attrs };
+    let v = VectorLayer {
+        name: name.to_owned(),
+        file: file.to_owned(),
+        sheet,
+        kind,
+        ids: rows.ids,
+        fids: rows.fids,
+        geoms: rows.geoms,
+        attrs,
+        labels: BTreeMap::new(),
+    };
     Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rows.rejects))
 }
 
@@ -245,10 +249,10 @@ fn map_fields(attrs: &mut DataFrame, cfg: &LayerConfig) -> std::result::Result<(
     for (model, column) in &cfg.fields {
         let have = names(attrs);
         if !have.contains(column) {
-            return Err(format!("fields maps '{model}' to the column '{column}', which the file does not have; its columns are: {}", have.join(", ")));
+            return Err(Msg::MappedColumnMissing { model: model.clone(), column: column.clone(), have }.into());
         }
         if have.contains(model) && !cfg.fields.values().any(|c| c == model) {
-            return Err(format!("fields maps the column '{column}' to '{model}', but the file also has a column '{model}'; map or rename one of them"));
+            return Err(Msg::MappedNameTaken { model: model.clone(), column: column.clone() }.into());
         }
     }
     // Two steps, so that swapping two names ({a = "b", b = "a"}) works.
@@ -294,7 +298,7 @@ impl Collector<'_> {
             // The id field's value, read once; an empty one is a reject below.
             let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
-            let what = format!("feature {fid} (id '{id}')");
+            let what = At::Feature { fid, id: id.clone() }.to_string();
             if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), feature.geometry())? {
                 push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, format!("{what}: {msg}")))?;
             }
@@ -311,12 +315,13 @@ impl Collector<'_> {
             let fid = row.excel_row as i64;
             let given = id_idx.map(|i| row.cells[i].clone());
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
-            let what = format!("sheet '{}' row {fid} (id '{id}')", sheet.name);
+            let what = At::Row { sheet: sheet.name.clone(), row: fid, id: id.clone() }.to_string();
             let point = match (&row.cells[xi], &row.cells[yi]) {
                 (Some(x), Some(y)) => match (crate::value::number(x, &[]), crate::value::number(y, &[])) {
                     (Ok((Some(x), _)), Ok((Some(y), _))) => gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).ok(),
                     _ => {
-                        let msg = format!("the coordinates ('{x}', '{y}' in columns '{}' and '{}') are not numbers", sheet.columns[xi], sheet.columns[yi]);
+                        let msg =
+                            Msg::CoordinatesNotNumbers { x: x.clone(), y: y.clone(), x_column: sheet.columns[xi].clone(), y_column: sheet.columns[yi].clone() };
                         self.reject(Bad::Type, &id, format!("{what}: {msg}"))?;
                         continue;
                     }
@@ -357,11 +362,11 @@ impl Collector<'_> {
     /// index and whether the feature has a value there.
     fn accept(&mut self, fid: i64, id: &str, what: &str, id_field: Option<(usize, bool)>, g: Option<&gdal::vector::Geometry>) -> Result<bool> {
         if let Some((i, false)) = id_field {
-            self.reject(Bad::Field, id, format!("{what}: id field '{}' is empty", self.fields[i].0))?;
+            self.reject(Bad::Field, id, format!("{what}: {}", Msg::IdEmpty { field: self.fields[i].0.clone() }))?;
             return Ok(false);
         }
         if !self.seen.insert(id.to_owned()) {
-            self.reject(Bad::DuplicateId, id, format!("{what}: duplicate id; ids must be unique within a layer"))?;
+            self.reject(Bad::DuplicateId, id, format!("{what}: {}", Msg::DuplicateId))?;
             return Ok(false);
         }
         match usable_geometry(g, self.how, self.name, id, &mut self.kind, self.geographic, &self.to_working, self.offset) {
@@ -386,10 +391,7 @@ fn push_attributes(columns: &mut [ColumnBuilder], feature: &Feature, fields: &[(
         c.push(feature, i).map_err(|e| format!("field '{}': {e}", fields[i].0))?;
         if let ColumnBuilder::Text(v) = c {
             if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
-                return Err(format!(
-                    "field '{}' holds text that is not valid UTF-8; set its encoding (e.g. encoding = \"GBK\") in [layers.{layer}], or save the file as UTF-8",
-                    fields[i].0
-                ));
+                return Err(Msg::NotUtf8Field { field: fields[i].0.clone(), layer: layer.to_owned() }.into());
             }
         }
     }
@@ -403,9 +405,11 @@ type Problem = (Bad, String);
 /// The column of the config's `id_field`, if it names one.
 fn id_index(cfg: &LayerConfig, fields: &[(String, OGRFieldType::Type)]) -> std::result::Result<Option<usize>, String> {
     let Some(id) = &cfg.id_field else { return Ok(None) };
-    fields.iter().position(|(n, _)| n == id).map(Some).ok_or_else(|| {
-        format!("id_field '{id}' is not a field of the layer; fields are: {}", fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
-    })
+    fields
+        .iter()
+        .position(|(n, _)| n == id)
+        .map(Some)
+        .ok_or_else(|| Msg::IdFieldMissing { id: id.clone(), have: fields.iter().map(|(n, _)| n.clone()).collect() }.into())
 }
 
 /// A feature's geometry ready for the run: readable and valid, of the
@@ -426,7 +430,7 @@ fn usable_geometry(
     match *kind {
         None => *kind = Some(k),
         Some(prev) if prev != k => {
-            return Err((Bad::GeometryType, format!("a {}, but earlier features are {}s; a layer holds one kind", k.name(), prev.name())));
+            return Err((Bad::GeometryType, Msg::MixedKinds { this: k.name(), earlier: prev.name() }.into()));
         }
         _ => {}
     }
@@ -438,16 +442,13 @@ fn usable_geometry(
 fn working_geometry(g: Option<&gdal::vector::Geometry>, how: Strictness, layer: &str, id: &str) -> std::result::Result<Geometry<f64>, Problem> {
     let g = match g {
         Some(g) if !g.is_empty() => g,
-        _ => return Err((Bad::Geometry, "no geometry (null or empty)".into())),
+        _ => return Err((Bad::Geometry, Msg::NoGeometry.into())),
     };
     // GEOS (through GDAL) decides validity: self-intersections, bad ring nesting.
     let repaired;
     let g = if matches!(kind_of_ogr(g.geometry_type()), Some(GeomKind::Polygon)) && !g.is_valid() {
         if !how.make_valid {
-            return Err((
-                Bad::Geometry,
-                "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into(),
-            ));
+            return Err((Bad::Geometry, Msg::InvalidPolygon.into()));
         }
         repaired = g.make_valid(&gdal::cpl::CslStringList::new()).map_err(|e| (Bad::Geometry, format!("MakeValid failed: {e}")))?;
         tracing::warn!(layer, feature = %id, "repaired an invalid polygon with MakeValid");
@@ -468,7 +469,7 @@ fn to_working_crs(g: &Geometry<f64>, geographic: bool, to_working: &Transform, o
     if geographic {
         use geo::CoordsIter;
         if let Some(c) = g.coords_iter().find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y)) {
-            return Err((Bad::Outside, format!("({}, {}) is not a longitude/latitude; swapped axes or the wrong CRS?", c.x, c.y)));
+            return Err((Bad::Outside, Msg::NotLonLat { x: c.x, y: c.y }.into()));
         }
     }
     to_working.geometry(&remove_offset(g, offset)).map_err(|e| (Bad::Outside, e))
@@ -514,6 +515,7 @@ impl VectorLayer {
             fids: self.fids.iter().zip(keep).filter(|(_, k)| **k).map(|(f, _)| *f).collect(),
             geoms: self.geoms.iter().zip(keep).filter(|(_, k)| **k).map(|(g, _)| g.clone()).collect(),
             attrs: self.attrs.filter(&mask).expect("mask has one entry per row"),
+            labels: self.labels.clone(),
         }
     }
 
@@ -533,15 +535,15 @@ impl VectorLayer {
 
     /// An error naming the first of `rows` and how many more there are.
     pub fn rows_err(&self, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Error {
-        let more = if rows.len() > 1 { format!(" (and {} more features)", rows.len() - 1) } else { String::new() };
+        let more = if rows.len() > 1 { Msg::More(rows.len() - 1).to_string() } else { String::new() };
         self.err(bad, format!("{}: {}{more}", self.feature(rows[0]), describe(rows[0]))).at_rows(rows)
     }
 
     /// How a message names row `i`: its id, and for a spreadsheet its sheet and Excel row.
     pub fn feature(&self, i: usize) -> String {
         match &self.sheet {
-            Some(sheet) => format!("sheet '{sheet}' row {} (id '{}')", self.fids[i], self.ids[i]),
-            None => format!("feature id '{}'", self.ids[i]),
+            Some(sheet) => At::Row { sheet: sheet.clone(), row: self.fids[i], id: self.ids[i].clone() }.to_string(),
+            None => At::Id(self.ids[i].clone()).to_string(),
         }
     }
 
@@ -561,12 +563,14 @@ impl VectorLayer {
         self.attrs.column(field).map_err(|_| {
             self.err(
                 Bad::Field,
-                format!(
-                    "missing field '{field}'; the layer's fields are: {}",
-                    self.attrs.get_column_names().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                ),
+                Msg::FieldMissing { field: self.field(field), have: self.attrs.get_column_names().iter().map(|s| s.to_string()).collect() }.into(),
             )
         })
+    }
+
+    /// A field as messages name it: with its Chinese name from `labels`.
+    pub fn field(&self, key: &str) -> Field {
+        Field::new(key, self.labels.get(key).map(String::as_str))
     }
 
     /// A field as numbers, read as `value::number` reads them (`units`: the
@@ -597,9 +601,7 @@ impl VectorLayer {
             if !bad.is_empty() {
                 return Err(self.rows_err(Bad::Type, bad, |i| {
                     let (text, why) = read[i].as_ref().expect_err("a bad row");
-                    format!(
-                        "field '{field}' should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out"
-                    )
+                    Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string() }.into()
                 }));
             }
             return Ok(Numbers { values: read.into_iter().map(|r| r.expect("checked")).collect(), rewrites });
@@ -609,12 +611,7 @@ impl VectorLayer {
         // A numeric column may still hold NaN or infinities (CSV, DBF): not values.
         let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
         if !bad.is_empty() {
-            return Err(self.rows_err(Bad::Type, bad, |i| {
-                format!(
-                    "field '{field}' holds {}, not a value; correct it in the file, or run with --keep-going to leave the feature out",
-                    values[i].expect("a bad row")
-                )
-            }));
+            return Err(self.rows_err(Bad::Type, bad, |i| Msg::NotFinite { field: self.field(field), value: values[i].expect("a bad row") }.into()));
         }
         Ok(Numbers { values, rewrites })
     }
@@ -648,9 +645,7 @@ impl VectorLayer {
     pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
         if !empty.is_empty() {
-            return Err(
-                self.rows_err(Bad::Field, empty, |_| format!("field '{field}' is empty; fill it in, or run with --keep-going to leave the feature out"))
-            );
+            return Err(self.rows_err(Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field) }.into()));
         }
         Ok(values.into_iter().map(|v| v.expect("checked")).collect())
     }

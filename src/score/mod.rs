@@ -20,6 +20,7 @@ use crate::error::{Bad, Error, Result};
 use crate::level::Level;
 use crate::load::{Layers, Raster, VectorLayer};
 use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Var};
+use crate::msg::{Gap, Msg, Reader};
 use crate::value::RewriteCounts;
 use spatial::SpatialIndex;
 
@@ -91,7 +92,7 @@ pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec
             let out = rows_where(x, |v| !(lo..=hi).contains(v));
             if !out.is_empty() {
                 return Err(objects.rows_err(Bad::Range, out, |i| {
-                    format!("indicator '{}' is {}, outside its declared range [{lo}, {hi}] in {}", ind.key, x[i], model.file.display())
+                    Msg::OutOfRange { indicator: ind.key.clone(), value: x[i], lo, hi, model: model.file.display().to_string() }.into()
                 }));
             }
         }
@@ -211,7 +212,7 @@ fn formula_values(ind: &Indicator, expr: &str, vars: &[Var], objects: &VectorLay
         out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
     }
     let fields = ind.source.object_fields();
-    let out = read::fill(ind, objects, out, &format!("a field of formula {expr} ({}) is empty", fields.join(", ")), Bad::Field, model)?;
+    let out = read::fill(ind, objects, out, Gap::Formula { expr: expr.to_owned(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
     let bad = rows_where(&out, |v| !v.is_finite());
     if !bad.is_empty() {
         return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
@@ -224,12 +225,12 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
         Source::Attribute { field } if ind.normalise.is_categorical() => Values::Texts(read::categories(ind, objects, field, model)?),
         Source::Attribute { field } => {
             let v = read::numbers(objects, field, model)?;
-            Values::Numbers(read::fill(ind, objects, v, &format!("field '{field}' (indicator '{}') is empty", ind.key), Bad::Field, model)?)
+            Values::Numbers(read::fill(ind, objects, v, Gap::Field(objects.field(field)), Bad::Field, model)?)
         }
         Source::Age { field } => {
             let years = read::numbers(objects, field, model)?;
             let ages = years.into_iter().map(|y| y.map(|y| (ctx.year as f64 - y).max(0.0))).collect();
-            Values::Numbers(read::fill(ind, objects, ages, &format!("field '{field}' (indicator '{}') is empty", ind.key), Bad::Field, model)?)
+            Values::Numbers(read::fill(ind, objects, ages, Gap::Field(objects.field(field)), Bad::Field, model)?)
         }
         Source::Formula { expr, vars } => formula_values(ind, expr, vars, objects, model, earlier)?,
         Source::Within { layer, field, radius_m } => {
@@ -237,7 +238,7 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let weights: Vec<f64> = match field {
                 Some(f) => {
                     let v = other.numbers(f, &model.units_of(Some(layer), f))?;
-                    read::fill(ind, other, v, &format!("field '{f}' (summed by indicator '{}' of {}) is empty", ind.key, model.id), Bad::Field, model)?
+                    read::fill(ind, other, v, Gap::Field(other.field(f)), Bad::Field, model)?
                 }
                 None => vec![1.0; other.len()],
             };
@@ -260,20 +261,13 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             let grades = other.require(field, other.numbers(field, &[])?)?;
             let index = SpatialIndex::new(&other.geoms);
             let touched: Vec<Option<f64>> = objects.geoms.par_iter().map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max)).collect();
-            Values::Numbers(read::fill(ind, objects, touched, &format!("touches no polygon of '{layer}' (indicator '{}')", ind.key), Bad::Outside, model)?)
+            Values::Numbers(read::fill(ind, objects, touched, Gap::NoPolygon { layer: layer.clone() }, Bad::Outside, model)?)
         }
         Source::RasterSample { layer } => {
             let raster = context_raster(ctx, layer, model)?;
             let points: Vec<(f64, f64)> = objects.geoms.iter().map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN))).collect();
             let sampled = raster.sample(ctx.working_crs, &points)?;
-            Values::Numbers(read::fill(
-                ind,
-                objects,
-                sampled,
-                &format!("lies where raster '{layer}' has no data (indicator '{}')", ind.key),
-                Bad::Outside,
-                model,
-            )?)
+            Values::Numbers(read::fill(ind, objects, sampled, Gap::NoRaster { layer: layer.clone(), footprint: false }, Bad::Outside, model)?)
         }
         Source::RasterZonal { layer, stat, radius_m } => {
             let raster = context_raster(ctx, layer, model)?;
@@ -286,14 +280,7 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 })
                 .collect();
             let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
-            Values::Numbers(read::fill(
-                ind,
-                objects,
-                zonal,
-                &format!("has no raster '{layer}' data in its footprint (indicator '{}')", ind.key),
-                Bad::Outside,
-                model,
-            )?)
+            Values::Numbers(read::fill(ind, objects, zonal, Gap::NoRaster { layer: layer.clone(), footprint: true }, Bad::Outside, model)?)
         }
     })
 }
@@ -344,13 +331,13 @@ fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Mo
             let unknown = rows_where(t, |v| !table.contains_key(v));
             if !unknown.is_empty() {
                 return Err(objects.rows_err(Bad::Range, unknown, |i| {
-                    format!(
-                        "indicator '{}' value '{}' is not in its categories in {} ({})",
-                        ind.key,
-                        t[i],
-                        model.file.display(),
-                        table.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
+                    let field = match &ind.source {
+                        Source::Attribute { field } => objects.field(field),
+                        _ => crate::msg::Field::new(&ind.key, Some(&ind.name)),
+                    };
+                    let (reader, value, model, have) =
+                        (Reader::Indicator(ind.key.clone()), t[i].clone(), model.file.display().to_string(), table.keys().cloned().collect());
+                    Msg::UnknownCategory { field, reader, value, model, have }.into()
                 }));
             }
             Ok(t.iter().map(|v| table[v]).collect())
@@ -412,6 +399,7 @@ mod tests {
             fids: (0..n as i64).collect(),
             geoms: (0..n).map(|i| Geometry::Point(geo_types::Point::new(i as f64 * 10.0, 0.0))).collect(),
             attrs: DataFrame::new(columns).unwrap(),
+            labels: Default::default(),
         }
     }
 

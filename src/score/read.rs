@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::error::{Bad, Error, Result};
 use crate::load::VectorLayer;
 use crate::model::{Condition, Indicator, Literal, Missing, Model, RawValue, Source, Var, Veto};
+use crate::msg::{Gap, Msg, Reader};
 use crate::value::RewriteCounts;
 
 use super::Context;
@@ -32,10 +33,10 @@ fn resolve<T: Clone>(values: Vec<Option<T>>, substitute: Option<T>, unresolved: 
     }
 }
 
-/// The error for empty values that no `missing` rule resolves.
-fn missing_error(layer: &VectorLayer, rows: Vec<usize>, what: &str, rule_at: &str, options: &str, model: &Model, bad: Bad) -> Error {
+/// The error for what `gap` says is missing, where no `missing` rule of `reader` resolves it.
+fn missing_error(layer: &VectorLayer, rows: Vec<usize>, gap: Gap, reader: Reader, options: &str, model: &Model, bad: Bad) -> Error {
     layer.rows_err(bad, rows, |_| {
-        format!("{what}; fill it in, or say what an empty value means with missing = {options} on {rule_at} in {}", model.file.display())
+        Msg::EmptyNoRule { gap: gap.clone(), reader: reader.clone(), options: options.to_owned(), model: model.file.display().to_string() }.into()
     })
 }
 
@@ -50,13 +51,13 @@ fn options_of(ind: &Indicator) -> &'static str {
 }
 
 /// The numbers of an indicator, with its `missing` rule applied to the
-/// empty ones (`what` says what is empty, for the message).
-pub fn fill(ind: &Indicator, layer: &VectorLayer, values: Vec<Option<f64>>, what: &str, bad: Bad, model: &Model) -> Result<Vec<f64>> {
+/// empty ones (`gap` says what is missing, for the message).
+pub fn fill(ind: &Indicator, layer: &VectorLayer, values: Vec<Option<f64>>, gap: Gap, bad: Bad, model: &Model) -> Result<Vec<f64>> {
     let substitute = match ind.missing_value() {
         Some(RawValue::Number(x)) => Some(x),
         _ => None,
     };
-    resolve(values, substitute, |empty| missing_error(layer, empty, what, &format!("indicator '{}'", ind.key), options_of(ind), model, bad))
+    resolve(values, substitute, |empty| missing_error(layer, empty, gap, Reader::Indicator(ind.key.clone()), options_of(ind), model, bad))
 }
 
 /// A numeric field of the objects as indicator `ind` reads it.
@@ -71,8 +72,7 @@ pub fn categories(ind: &Indicator, objects: &VectorLayer, field: &str, model: &M
         _ => None,
     };
     resolve(objects.keys(field)?, substitute, |empty| {
-        let what = format!("field '{field}' (indicator '{}') is empty", ind.key);
-        missing_error(objects, empty, &what, &format!("indicator '{}'", ind.key), options_of(ind), model, Bad::Field)
+        missing_error(objects, empty, Gap::Field(objects.field(field)), Reader::Indicator(ind.key.clone()), options_of(ind), model, Bad::Field)
     })
 }
 
@@ -84,7 +84,7 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
     let resolve_empty = |values: Vec<Option<f64>>| {
         resolve(values, c.missing_factor(), |empty| {
             let options = "\"reject\", \"worst\" (the largest factor) or a factor";
-            missing_error(objects, empty, &format!("control field '{}' is empty", c.field), "[control]", options, model, Bad::Field)
+            missing_error(objects, empty, Gap::Field(objects.field(&c.field)), Reader::Control, options, model, Bad::Field)
         })
     };
     match &c.factors {
@@ -93,13 +93,14 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
             let unknown: Vec<usize> = grades.iter().enumerate().filter(|(_, g)| g.as_ref().is_some_and(|g| !table.contains_key(g))).map(|(i, _)| i).collect();
             if !unknown.is_empty() {
                 return Err(objects.rows_err(Bad::Range, unknown, |i| {
-                    format!(
-                        "control field '{}' is '{}', which [control] factors in {} does not list ({})",
-                        c.field,
-                        grades[i].as_deref().unwrap_or(""),
-                        model.file.display(),
-                        table.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
+                    Msg::UnknownCategory {
+                        field: objects.field(&c.field),
+                        reader: Reader::Control,
+                        value: grades[i].clone().unwrap_or_default(),
+                        model: model.file.display().to_string(),
+                        have: table.keys().cloned().collect(),
+                    }
+                    .into()
                 }));
             }
             resolve_empty(grades.iter().map(|g| g.as_ref().map(|g| table[g])).collect())
@@ -120,11 +121,18 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
 /// numbers (text that is not one is an error, never "false"), a text literal
 /// folded text. Empty values follow the rule's `missing`.
 pub fn field_condition(model: &Model, rule: &Veto, cond: &Condition, objects: &VectorLayer) -> Result<Vec<bool>> {
-    let what = format!("field '{}' of veto condition '{cond}' (line {}) is empty", cond.name, rule.line);
-    let rule_at = format!("the [[veto]] at line {}", rule.line);
+    let reader = Reader::Veto { line: rule.line, condition: cond.to_string() };
     let resolve = |holds: Vec<Option<bool>>, missing_holds: Option<bool>| {
         resolve(holds, missing_holds, |empty| {
-            missing_error(objects, empty, &what, &rule_at, "\"reject\", \"zero\", \"worst\" (the condition holds) or a number", model, Bad::Field)
+            missing_error(
+                objects,
+                empty,
+                Gap::Field(objects.field(&cond.name)),
+                reader.clone(),
+                "\"reject\", \"zero\", \"worst\" (the condition holds) or a number",
+                model,
+                Bad::Field,
+            )
         })
     };
     match &cond.value {
@@ -163,6 +171,8 @@ pub struct MissingRejects {
 /// the model leaves out: these never stop a run, with or without --keep-going.
 pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<MissingRejects>> {
     let mut out: Vec<MissingRejects> = Vec::new();
+    let model_file = model.file.display().to_string();
+    let why = |layer: &VectorLayer, f: &str, reader: Reader| Msg::EmptyRejected { field: layer.field(f), reader, model: model_file.clone() }.to_string();
     let mut add = |layer: &str, rows: Vec<usize>, reason: String| {
         if !rows.is_empty() {
             out.push(MissingRejects { layer: layer.to_owned(), rows, reason });
@@ -170,7 +180,7 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
     };
     let text_empty = |field: &str| -> Result<Vec<usize>> { Ok(empty_rows(&objects.keys(field)?)) };
     for ind in model.indicators.iter().filter(|i| i.missing == Missing::Reject) {
-        let reason = |f: &str| format!("field '{f}' is empty; indicator '{}' has missing = \"reject\" in {}", ind.key, model.file.display());
+        let reason = |f: &str| why(objects, f, Reader::Indicator(ind.key.clone()));
         match &ind.source {
             Source::Attribute { field } if ind.normalise.is_categorical() => add(&objects.name, text_empty(field)?, reason(field)),
             Source::Attribute { field } | Source::Age { field } => add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field)),
@@ -183,14 +193,14 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
             }
             Source::Within { layer, field: Some(f), .. } => {
                 if let Some(other) = ctx.vector(layer) {
-                    add(layer, empty_rows(&other.numbers(f, &model.units_of(Some(layer), f))?), reason(f));
+                    add(layer, empty_rows(&other.numbers(f, &model.units_of(Some(layer), f))?), why(other, f, Reader::Indicator(ind.key.clone())));
                 }
             }
             _ => {}
         }
     }
     if let Some(c) = model.control.as_ref().filter(|c| c.missing == Missing::Reject) {
-        let reason = format!("control field '{}' is empty; [control] has missing = \"reject\" in {}", c.field, model.file.display());
+        let reason = why(objects, &c.field, Reader::Control);
         let rows = match c.factors {
             Some(_) => text_empty(&c.field)?,
             None => empty_rows(&objects.numbers(&c.field, &[])?),
@@ -199,7 +209,7 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
     }
     for rule in model.vetoes.iter().filter(|v| v.missing == Missing::Reject) {
         for cond in rule.when.iter().filter(|c| !model.indicators.iter().any(|i| i.key == c.name)) {
-            let reason = format!("field '{}' is empty; the [[veto]] at line {} has missing = \"reject\" in {}", cond.name, rule.line, model.file.display());
+            let reason = why(objects, &cond.name, Reader::Veto { line: rule.line, condition: cond.to_string() });
             let rows = match cond.value {
                 Literal::Text(_) => text_empty(&cond.name)?,
                 Literal::Number(_) => empty_rows(&numbers(objects, &cond.name, model)?),

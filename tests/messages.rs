@@ -1,0 +1,124 @@
+//! Messages an assessor can act on, in both languages: the same refusals
+//! in English (the default, and under a non-Chinese locale) and in Chinese
+//! (`--lang zh`, or a zh_CN locale), naming the file, the feature or sheet
+//! row and the field with its Chinese name; rejects.csv reasons and
+//! `validate` output follow the language.
+
+use std::path::PathBuf;
+
+use crate::common::*;
+
+fn case(corpus: &str, name: &str) -> PathBuf {
+    repo().join("tests").join(corpus).join("cases").join(name).join("assessment.toml")
+}
+
+/// `sise run` on a case with extra arguments and environment: exit code and stderr.
+fn run(config: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sise"));
+    cmd.arg("run").arg(config).arg("--out").arg(tmp.path()).args(args).env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+/// A case: corpus, name, exit code, English needles, Chinese needles.
+type Case = (&'static str, &'static str, i32, &'static [&'static str], &'static [&'static str]);
+
+const SAMPLE: &[Case] = &[
+    ("bad-input", "missing_file", 10, &["file not found"], &["错误：", "文件不存在"]),
+    ("bad-input", "duplicate_id", 20, &["duplicate id"], &["编号重复"]),
+    ("bad-input", "no_crs", 18, &["declares no CRS"], &["未声明坐标系", "EPSG:4490"]),
+    (
+        "dirty-input",
+        "number_unknown",
+        13,
+        &["field 'population' should be a number, found '不详'", "not a number"],
+        &["字段“population”应为数值，实为“不详”", "不是数值"],
+    ),
+    (
+        "dirty-input",
+        "empty_category",
+        12,
+        &["field 'cls' (类别) (indicator 'cls') is empty", "missing = \"reject\" or \"worst\""],
+        &["字段“类别”（cls）（指标“cls”）为空", "说明空值的含义"],
+    ),
+    ("dirty-input", "unknown_grade", 14, &["(the control grade) is 'C'"], &["（管控等级）为“C”", "不是模型文件"]),
+    ("dirty-input", "gbk_csv", 13, &["not UTF-8", "decodes as GBK"], &["不是 UTF-8 编码", "按 GBK 可以正确解码"]),
+    (
+        "dirty-input",
+        "outside_gcj02",
+        19,
+        &["outside the district", "GCJ-02-offset", "offset = \"gcj02\""],
+        &["位于区外", "GCJ-02 偏移坐标", "offset = \"gcj02\""],
+    ),
+    ("dirty-input", "sheet_bad_coordinate", 13, &["sheet '测试单位' row 8 (id 'S3')", "are not numbers"], &["工作表“测试单位”第 8 行（编号 S3）", "不是数值"]),
+    ("dirty-input", "sheet_no_header", 12, &["no header row found"], &["找不到表头", "header_row"]),
+];
+
+#[test]
+fn a_sample_of_refusals_in_english_and_chinese() {
+    for (corpus, name, code, en, zh) in SAMPLE {
+        let cfg = case(corpus, name);
+        let (c, e) = run(&cfg, &[], &[]);
+        assert_eq!(c, Some(*code), "{name} (en): {e}");
+        assert!(e.contains("sise: error: "), "{name}: {e}");
+        for n in *en {
+            assert!(e.contains(n), "{name} (en): '{n}' not in {e}");
+        }
+        let (c, z) = run(&cfg, &["--lang", "zh"], &[]);
+        assert_eq!(c, Some(*code), "{name} (zh): {z}");
+        for n in *zh {
+            assert!(z.contains(n), "{name} (zh): '{n}' not in {z}");
+        }
+        assert!(!z.contains(" is empty") && !z.contains("should be a number"), "{name}: English left in {z}");
+    }
+}
+
+#[test]
+fn a_chinese_locale_chooses_chinese_and_the_flag_wins() {
+    let cfg = case("dirty-input", "number_unknown");
+    let (_, z) = run(&cfg, &[], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(z.contains("应为数值"), "{z}");
+    let (_, e) = run(&cfg, &["--lang", "en"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(e.contains("should be a number"), "{e}");
+}
+
+/// A field the model names in Chinese is named by key and name.
+#[test]
+fn fields_are_named_with_their_chinese_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = repo().join("layers/demo");
+    let csv = std::fs::read_to_string(demo.join("chemical_enterprises.csv")).unwrap().replacen(",三级,", ",三级（暂定）,", 1);
+    std::fs::write(tmp.path().join("chem.csv"), csv).unwrap();
+    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
+    for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
+        let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
+        l.as_table_mut().unwrap().insert("path".into(), p.into());
+    }
+    config["layers"]["chemical_enterprises"].as_table_mut().unwrap().insert("path".into(), tmp.path().join("chem.csv").to_string_lossy().into_owned().into());
+    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
+    let cfg = tmp.path().join("assessment.toml");
+    std::fs::write(&cfg, toml::to_string(&config).unwrap()).unwrap();
+    let (c, e) = run(&cfg, &[], &[]);
+    assert_eq!(c, Some(14), "{e}");
+    assert!(e.contains("field 'major_hazard_grade' (重大危险源等级) (indicator 'major_hazard_grade') is '三级(暂定)'"), "{e}");
+    let (_, z) = run(&cfg, &["--lang", "zh"], &[]);
+    assert!(z.contains("字段“重大危险源等级”（major_hazard_grade）（指标“major_hazard_grade”）为“三级(暂定)”"), "{z}");
+}
+
+/// rejects.csv reasons and `sise validate` speak the chosen language.
+#[test]
+fn rejects_and_validate_follow_the_language() {
+    let cfg = case("dirty-input", "empty_population_reject");
+    let tmp = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sise")).args(["--lang", "zh", "run"]).arg(&cfg).arg("--out").arg(tmp.path()).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rejects = std::fs::read_to_string(year_dir(tmp.path()).join("rejects.csv")).unwrap();
+    assert!(rejects.contains("字段“population”为空") && rejects.contains("missing = \"\"reject\"\""), "{rejects}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sise")).args(["validate", "--lang", "zh"]).arg(&cfg).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("通过  T01 测试场所") && out.contains("不参评") && out.contains("运行配置有效"), "{out}");
+}
