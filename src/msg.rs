@@ -134,6 +134,59 @@ impl Reader {
     }
 }
 
+/// `what: message`, with the colon of the language.
+pub fn located(what: impl fmt::Display, message: impl fmt::Display) -> String {
+    pick(format!("{what}: {message}"), format!("{what}：{message}"))
+}
+
+/// A value a `missing` rule may take, for advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Reject,
+    Zero,
+    Worst,
+    /// "worst" on [control]: the largest factor.
+    WorstFactor,
+    /// "worst" on a veto: the condition holds.
+    WorstHolds,
+    Number,
+    Factor,
+}
+
+impl Choice {
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Choice::Reject) => "\"reject\"",
+            (Lang::En, Choice::Zero) => "\"zero\"",
+            (Lang::En, Choice::Worst) => "\"worst\"",
+            (Lang::En, Choice::WorstFactor) => "\"worst\" (the largest factor)",
+            (Lang::En, Choice::WorstHolds) => "\"worst\" (the condition holds)",
+            (Lang::En, Choice::Number) => "a number",
+            (Lang::En, Choice::Factor) => "a factor",
+            (Lang::Zh, Choice::Reject) => "\"reject\"（不参评）",
+            (Lang::Zh, Choice::Zero) => "\"zero\"（按 0 计）",
+            (Lang::Zh, Choice::Worst) => "\"worst\"（按最不利值）",
+            (Lang::Zh, Choice::WorstFactor) => "\"worst\"（按最大管控系数）",
+            (Lang::Zh, Choice::WorstHolds) => "\"worst\"（视为条件成立）",
+            (Lang::Zh, Choice::Number) => "一个数值",
+            (Lang::Zh, Choice::Factor) => "一个系数",
+        }
+    }
+}
+
+/// "a, b or c" / "a、b 或 c".
+fn choices(c: &[Choice]) -> String {
+    let words: Vec<&str> = c.iter().map(|c| c.words()).collect();
+    let (sep, or) = match lang() {
+        Lang::En => (", ", " or "),
+        Lang::Zh => ("、", " 或 "),
+    };
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}{or}{last}", rest.join(sep)),
+        _ => words.join(sep),
+    }
+}
+
 /// What is missing for an object.
 #[derive(Debug, Clone)]
 pub enum Gap {
@@ -335,7 +388,7 @@ pub enum Msg {
     EmptyNoRule {
         gap: Gap,
         reader: Reader,
-        options: String,
+        options: Vec<Choice>,
         model: String,
     },
     /// An empty value a `missing = "reject"` rule leaves out (a rejects.csv reason).
@@ -483,8 +536,9 @@ impl Msg {
             Msg::NotFinite { field, value } => format!("{field} holds {value}, not a value; correct it in the file, or run with --keep-going to leave the feature out"),
             Msg::FieldEmpty { field } => format!("{field} is empty; fill it in, or run with --keep-going to leave the feature out"),
             Msg::EmptyNoRule { gap, reader, options, model } => format!(
-                "{}; fill it in, or say what an empty value means with missing = {options} on {} in {model}",
+                "{}; fill it in, or say what an empty value means with missing = {} on {} in {model}",
                 gap.words(reader),
+                choices(options),
                 reader.rule_at()
             ),
             Msg::EmptyRejected { field, reader, model } => format!("{field} is empty; {} has missing = \"reject\" in {model}", reader.rule_at()),
@@ -564,7 +618,7 @@ impl Msg {
             Msg::NotFinite { field, value } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::FieldEmpty { field } => format!("{field}为空；请补填，或加 --keep-going 运行以剔除该要素"),
             Msg::EmptyNoRule { gap, reader, options, model } => {
-                format!("{}；请补填，或在模型文件 {model} 的{}上用 missing = {options} 说明空值的含义", gap.words(reader), reader.rule_at())
+                format!("{}；请补填，或在模型文件 {model} 的{}上用 missing = {} 说明空值的含义", gap.words(reader), reader.rule_at(), choices(options))
             }
             Msg::EmptyRejected { field, reader, model } => format!("{field}为空；模型文件 {model} 的{}规定 missing = \"reject\"（不参评）", reader.rule_at()),
             Msg::UnknownCategory { field, reader, value, model, have } => {

@@ -14,7 +14,7 @@ use super::{Reject, Strictness};
 use crate::config::{LayerConfig, Offset};
 use crate::error::{Bad, Error, Result};
 use crate::model::GeomKind;
-use crate::msg::{At, Field, Msg};
+use crate::msg::{located, At, Field, Msg};
 use crate::value::{NotANumber, RewriteCounts};
 
 /// The kind of an OGR geometry type (a feature's, or a layer's declared one).
@@ -300,7 +300,7 @@ impl Collector<'_> {
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
             let what = At::Feature { fid, id: id.clone() }.to_string();
             if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), feature.geometry())? {
-                push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, format!("{what}: {msg}")))?;
+                push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, located(&what, msg)))?;
             }
         }
         Ok(())
@@ -322,7 +322,7 @@ impl Collector<'_> {
                     _ => {
                         let msg =
                             Msg::CoordinatesNotNumbers { x: x.clone(), y: y.clone(), x_column: sheet.columns[xi].clone(), y_column: sheet.columns[yi].clone() };
-                        self.reject(Bad::Type, &id, format!("{what}: {msg}"))?;
+                        self.reject(Bad::Type, &id, &what, msg.into())?;
                         continue;
                     }
                 },
@@ -347,13 +347,12 @@ impl Collector<'_> {
         Error::input(bad, self.file, Some(self.layer_name), msg)
     }
 
-    /// One feature's problem: fatal in strict mode, a reject with --keep-going.
-    fn reject(&mut self, bad: Bad, id: &str, msg: String) -> Result<()> {
+    /// One feature's problem: fatal in strict mode (naming `what` feature), a reject with --keep-going.
+    fn reject(&mut self, bad: Bad, id: &str, what: &str, msg: String) -> Result<()> {
         if !self.how.keep_going {
-            return Err(self.err(bad, msg));
+            return Err(self.err(bad, located(what, msg)));
         }
-        let reason = msg.split_once(": ").map_or(msg.clone(), |(_, r)| r.to_owned());
-        self.rejects.push(Reject { layer: self.name.to_owned(), file: self.file.to_owned(), id: id.to_owned(), bad, reason, domain: None });
+        self.rejects.push(Reject { layer: self.name.to_owned(), file: self.file.to_owned(), id: id.to_owned(), bad, reason: msg, domain: None });
         Ok(())
     }
 
@@ -362,11 +361,11 @@ impl Collector<'_> {
     /// index and whether the feature has a value there.
     fn accept(&mut self, fid: i64, id: &str, what: &str, id_field: Option<(usize, bool)>, g: Option<&gdal::vector::Geometry>) -> Result<bool> {
         if let Some((i, false)) = id_field {
-            self.reject(Bad::Field, id, format!("{what}: {}", Msg::IdEmpty { field: self.fields[i].0.clone() }))?;
+            self.reject(Bad::Field, id, what, Msg::IdEmpty { field: self.fields[i].0.clone() }.into())?;
             return Ok(false);
         }
         if !self.seen.insert(id.to_owned()) {
-            self.reject(Bad::DuplicateId, id, format!("{what}: {}", Msg::DuplicateId))?;
+            self.reject(Bad::DuplicateId, id, what, Msg::DuplicateId.into())?;
             return Ok(false);
         }
         match usable_geometry(g, self.how, self.name, id, &mut self.kind, self.geographic, &self.to_working, self.offset) {
@@ -377,7 +376,7 @@ impl Collector<'_> {
                 Ok(true)
             }
             Err((bad, msg)) => {
-                self.reject(bad, id, format!("{what}: {msg}"))?;
+                self.reject(bad, id, what, msg)?;
                 Ok(false)
             }
         }
@@ -536,7 +535,7 @@ impl VectorLayer {
     /// An error naming the first of `rows` and how many more there are.
     pub fn rows_err(&self, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Error {
         let more = if rows.len() > 1 { Msg::More(rows.len() - 1).to_string() } else { String::new() };
-        self.err(bad, format!("{}: {}{more}", self.feature(rows[0]), describe(rows[0]))).at_rows(rows)
+        self.err(bad, format!("{}{more}", located(self.feature(rows[0]), describe(rows[0])))).at_rows(rows)
     }
 
     /// How a message names row `i`: its id, and for a spreadsheet its sheet and Excel row.

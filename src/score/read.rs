@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::error::{Bad, Error, Result};
 use crate::load::VectorLayer;
 use crate::model::{Condition, Indicator, Literal, Missing, Model, RawValue, Source, Var, Veto};
-use crate::msg::{Gap, Msg, Reader};
+use crate::msg::{Choice, Gap, Msg, Reader};
 use crate::value::RewriteCounts;
 
 use super::Context;
@@ -34,19 +34,20 @@ fn resolve<T: Clone>(values: Vec<Option<T>>, substitute: Option<T>, unresolved: 
 }
 
 /// The error for what `gap` says is missing, where no `missing` rule of `reader` resolves it.
-fn missing_error(layer: &VectorLayer, rows: Vec<usize>, gap: Gap, reader: Reader, options: &str, model: &Model, bad: Bad) -> Error {
+fn missing_error(layer: &VectorLayer, rows: Vec<usize>, gap: Gap, reader: Reader, options: Vec<Choice>, model: &Model, bad: Bad) -> Error {
     layer.rows_err(bad, rows, |_| {
-        Msg::EmptyNoRule { gap: gap.clone(), reader: reader.clone(), options: options.to_owned(), model: model.file.display().to_string() }.into()
+        Msg::EmptyNoRule { gap: gap.clone(), reader: reader.clone(), options: options.clone(), model: model.file.display().to_string() }.into()
     })
 }
 
 /// The `missing` words an indicator may use, for messages.
-fn options_of(ind: &Indicator) -> &'static str {
+fn options_of(ind: &Indicator) -> Vec<Choice> {
+    use Choice::*;
     match &ind.source {
-        Source::Attribute { .. } if ind.normalise.is_categorical() => "\"reject\" or \"worst\"",
-        Source::Within { .. } => "\"reject\", \"zero\" or a number",
-        Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. } => "\"worst\", \"zero\" or a number",
-        _ => "\"reject\", \"zero\", \"worst\" or a number",
+        Source::Attribute { .. } if ind.normalise.is_categorical() => vec![Reject, Worst],
+        Source::Within { .. } => vec![Reject, Zero, Number],
+        Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. } => vec![Worst, Zero, Number],
+        _ => vec![Reject, Zero, Worst, Number],
     }
 }
 
@@ -83,7 +84,7 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
     };
     let resolve_empty = |values: Vec<Option<f64>>| {
         resolve(values, c.missing_factor(), |empty| {
-            let options = "\"reject\", \"worst\" (the largest factor) or a factor";
+            let options = vec![Choice::Reject, Choice::WorstFactor, Choice::Factor];
             missing_error(objects, empty, Gap::Field(objects.field(&c.field)), Reader::Control, options, model, Bad::Field)
         })
     };
@@ -129,7 +130,7 @@ pub fn field_condition(model: &Model, rule: &Veto, cond: &Condition, objects: &V
                 empty,
                 Gap::Field(objects.field(&cond.name)),
                 reader.clone(),
-                "\"reject\", \"zero\", \"worst\" (the condition holds) or a number",
+                vec![Choice::Reject, Choice::Zero, Choice::WorstHolds, Choice::Number],
                 model,
                 Bad::Field,
             )
