@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::level::{Palette, Thresholds};
+use crate::msg::{Msg, Wants};
 
 /// How a layer's coordinates are offset from WGS84, as Chinese web-map POI
 /// data often are (火星坐标).
@@ -211,32 +212,29 @@ impl RunConfig {
         let resolve = |p: &Path| if p.is_absolute() { p.to_owned() } else { base.join(p) };
 
         if raw.cycle.is_empty() || raw.cycle.contains(['/', '\\']) || raw.cycle.starts_with('.') {
-            return Err(err(format!("cycle = \"{}\" names a folder of the outputs: use e.g. \"2024-2026\"", raw.cycle)));
+            return Err(err(Msg::BadSetting { key: "cycle".into(), value: format!("\"{}\"", raw.cycle), wants: Wants::CycleName }.into()));
         }
         for (key, v) in [("outside_tolerance_m", raw.outside_tolerance_m), ("context_margin_m", raw.context_margin_m)] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(err(format!("{key} must be a number of metres ≥ 0, got {v}")));
+                return Err(err(Msg::BadSetting { key: key.into(), value: v.to_string(), wants: Wants::Metres }.into()));
             }
         }
         if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
-            return Err(err(format!("grid_cell_m must be a positive number of metres, got {}", raw.grid_cell_m)));
+            return Err(err(Msg::BadSetting { key: "grid_cell_m".into(), value: raw.grid_cell_m.to_string(), wants: Wants::PositiveMetres }.into()));
         }
         if !raw.layers.contains_key(&raw.admin_units.layer) {
-            return Err(err(format!(
-                "admin_units.layer = '{}' is not one of the [layers.*] entries ({})",
-                raw.admin_units.layer,
-                raw.layers.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
+            let (name, have) = (raw.admin_units.layer.clone(), raw.layers.keys().cloned().collect());
+            return Err(err(Msg::NotALayer { key: "admin_units.layer".into(), name, config: file.display().to_string(), have }.into()));
         }
         if let Comprehensive::Weighted { thresholds, weights } = &raw.comprehensive {
             thresholds.check().map_err(|m| err(format!("comprehensive: {m}")))?;
             if weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
-                return Err(err("comprehensive.weights must be non-negative numbers".into()));
+                return Err(err(Msg::BadSetting { key: "comprehensive.weights".into(), value: String::new(), wants: Wants::NonNegativeWeights }.into()));
             }
         }
         raw.colours.check().map_err(err)?;
         if raw.domains.is_empty() {
-            return Err(err("domains is empty: list at least one model file".into()));
+            return Err(err(Msg::BadSetting { key: "domains".into(), value: "[]".into(), wants: Wants::SomeModels }.into()));
         }
         for (name, l) in &raw.layers {
             l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
@@ -332,6 +330,6 @@ path = "streets.geojson"
     #[test]
     fn admin_layer_must_exist() {
         let e = parse(&MINIMAL.replace("layer = \"streets\"", "layer = \"jiezhen\"")).unwrap_err();
-        assert!(e.to_string().contains("'jiezhen' is not one of"), "{e}");
+        assert!(e.to_string().contains("admin_units.layer = 'jiezhen' is not a [layers.*] entry"), "{e}");
     }
 }

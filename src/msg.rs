@@ -245,6 +245,37 @@ fn rewrites(r: &[(Rewrite, usize)]) -> String {
     r.iter().map(|(k, n)| format!("{n} {}", k.words())).collect::<Vec<_>>().join(", ")
 }
 
+/// What a run-config key takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Wants {
+    /// A folder name such as "2024-2026".
+    CycleName,
+    /// Metres ≥ 0.
+    Metres,
+    /// Metres > 0.
+    PositiveMetres,
+    /// At least one model file.
+    SomeModels,
+    NonNegativeWeights,
+}
+
+impl Wants {
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Wants::CycleName) => "names a folder of the outputs: use e.g. \"2024-2026\"",
+            (Lang::En, Wants::Metres) => "must be a number of metres ≥ 0",
+            (Lang::En, Wants::PositiveMetres) => "must be a positive number of metres",
+            (Lang::En, Wants::SomeModels) => "is empty: list at least one model file",
+            (Lang::En, Wants::NonNegativeWeights) => "must be non-negative numbers",
+            (Lang::Zh, Wants::CycleName) => "是输出目录名：请写成如 \"2024-2026\"",
+            (Lang::Zh, Wants::Metres) => "应为不小于 0 的米数",
+            (Lang::Zh, Wants::PositiveMetres) => "应为大于 0 的米数",
+            (Lang::Zh, Wants::SomeModels) => "为空：请至少列出一个模型文件",
+            (Lang::Zh, Wants::NonNegativeWeights) => "应为非负数",
+        }
+    }
+}
+
 /// What the coordinates of objects outside the district point to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
@@ -481,6 +512,41 @@ pub enum Msg {
     QualityWritten {
         path: String,
     },
+    /// Run config: a value that is not what the key takes.
+    BadSetting {
+        key: String,
+        value: String,
+        wants: Wants,
+    },
+    /// A name that should be a `[layers.*]` entry of the run config.
+    NotALayer {
+        key: String,
+        name: String,
+        config: String,
+        have: Vec<String>,
+    },
+    /// The layer a model scores holds another geometry kind.
+    WrongGeometry {
+        model: String,
+        file: String,
+        needs: &'static str,
+        has: &'static str,
+    },
+    /// A veto names a field the objects do not have.
+    VetoFieldMissing {
+        line: usize,
+        condition: String,
+        name: String,
+        layer: String,
+    },
+    /// An indicator's layer is of the wrong kind ("points", "a raster" …).
+    LayerKind {
+        line: usize,
+        indicator: String,
+        layer: String,
+        has: String,
+        needs: String,
+    },
     /// `n` more rows with the same problem.
     More(usize),
 }
@@ -529,7 +595,11 @@ impl Msg {
                 format!("header row {row} of sheet '{sheet}' has no coordinate columns; its columns are: {}; set x_field and y_field", list(have))
             }
             Msg::CoordinatesNotNumbers { x, y, x_column, y_column } => format!("the coordinates ('{x}', '{y}' in columns '{x_column}' and '{y_column}') are not numbers"),
-            Msg::FieldMissing { field, have } => format!("missing {field}; the layer's fields are: {}", list(have)),
+            Msg::FieldMissing { field, have } => format!(
+                "missing {field}; the layer's fields are: {}; if one of them holds it, map it with fields = {{ {} = \"…\" }} in the layer's entry",
+                list(have),
+                field.key
+            ),
             Msg::NotANumber { field, text, why } => {
                 format!("{field} should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
             }
@@ -578,6 +648,13 @@ impl Msg {
                 format!("{id} {name:<10} {registered:>5} registered {complete:>5} complete ({pct:.1} %){}", if *short { "  below 80 %" } else { "" })
             }
             Msg::QualityWritten { path } => format!("data-quality report written to {path}"),
+            Msg::BadSetting { key, value, wants } => format!("{key} = {value} {}", wants.words()),
+            Msg::NotALayer { key, name, config, have } => format!("{key} = '{name}' is not a [layers.*] entry of {config} ({})", list(have)),
+            Msg::WrongGeometry { model, file, needs, has } => format!("wrong geometry type: model {model} ({file}) scores {needs}s, but the layer holds {has}s"),
+            Msg::VetoFieldMissing { line, condition, name, layer } => {
+                format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {name} = \"…\" }} in [layers.{layer}]")
+            }
+            Msg::LayerKind { line, indicator, layer, has, needs } => format!("line {line}: indicator '{indicator}': layer '{layer}' holds {has}; this source needs {needs}"),
             Msg::More(n) => format!(" (and {n} more features)"),
         }
     }
@@ -613,7 +690,9 @@ impl Msg {
             Msg::HeaderTwice { sheet, row, name, first, second } => format!("工作表“{sheet}”第 {row} 行表头中“{name}”出现两次（{first} 列和 {second} 列）"),
             Msg::NoCoordinateColumns { sheet, row, have } => format!("工作表“{sheet}”第 {row} 行表头中没有坐标列；现有列：{}；请设置 x_field 和 y_field", list(have)),
             Msg::CoordinatesNotNumbers { x, y, x_column, y_column } => format!("坐标（“{x_column}”列“{x}”，“{y_column}”列“{y}”）不是数值"),
-            Msg::FieldMissing { field, have } => format!("缺少{field}；该图层现有字段：{}", list(have)),
+            Msg::FieldMissing { field, have } => {
+                format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), field.key)
+            }
             Msg::NotANumber { field, text, why } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::NotFinite { field, value } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::FieldEmpty { field } => format!("{field}为空；请补填，或加 --keep-going 运行以剔除该要素"),
@@ -653,6 +732,15 @@ impl Msg {
                 format!("{id} {name:<10} 登记 {registered:>5} 个，可评估 {complete:>5} 个（{pct:.1}%）{}", if *short { "  未达 80%" } else { "" })
             }
             Msg::QualityWritten { path } => format!("数据质量报告已写入 {path}"),
+            Msg::BadSetting { key, value, wants } => format!("{key} = {value} {}", wants.words()),
+            Msg::NotALayer { key, name, config, have } => format!("{key} = “{name}”不是 {config} 中的 [layers.*] 图层（现有：{}）", list(have)),
+            Msg::WrongGeometry { model, file, needs, has } => {
+                format!("几何类型不符：模型 {model}（{file}）评估{}对象，但该图层是{}图层", kind_zh(needs), kind_zh(has))
+            }
+            Msg::VetoFieldMissing { line, condition, name, layer } => {
+                format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {name} = \"…\" }} 对应")
+            }
+            Msg::LayerKind { line, indicator, layer, has, needs } => format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{has}；该数据来源需要{needs}"),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
         }
     }

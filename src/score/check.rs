@@ -6,12 +6,13 @@ use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers, VectorLayer};
 use crate::model::{GeomKind, Indicator, Model, Source, Var};
+use crate::msg::{pick, Msg};
 
 use crate::schema::RESERVED;
 
 pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
-    let known = || config.layers.keys().cloned().collect::<Vec<_>>().join(", ");
+    let known = || config.layers.keys().cloned().collect::<Vec<_>>();
 
     let objects = match layers.layers.get(model.objects()) {
         Some(Layer::Vector(v)) => v,
@@ -19,13 +20,9 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             return Err(err(format!("line {}: [inputs] objects = '{}' is a raster; objects must be a vector layer", model.inputs_line, model.objects())))
         }
         None => {
-            return Err(err(format!(
-                "line {}: [inputs] objects = '{}' is not a [layers.*] entry of {} ({})",
-                model.inputs_line,
-                model.objects(),
-                config.file.display(),
-                known()
-            )))
+            let (name, config_file) = (model.objects().to_owned(), config.file.display().to_string());
+            let key = format!("line {}: [inputs] objects", model.inputs_line);
+            return Err(err(Msg::NotALayer { key, name, config: config_file, have: known() }.into()));
         }
     };
     // A work unit's clipped read may hold no feature, and then no kind.
@@ -34,23 +31,13 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             Bad::GeometryType,
             &objects.file,
             Some(&objects.name),
-            format!(
-                "wrong geometry type: model {} ({}) scores {}s, but the layer holds {}s",
-                model.id,
-                model.file.display(),
-                model.geometry.name(),
-                objects.kind.name()
-            ),
+            Msg::WrongGeometry { model: model.id.clone(), file: model.file.display().to_string(), needs: model.geometry.name(), has: objects.kind.name() },
         ));
     }
     for l in model.inputs.exposure.iter().chain(&model.inputs.hazard).chain(&model.inputs.capacity) {
         if !config.layers.contains_key(l) {
-            return Err(err(format!(
-                "line {}: [inputs] lists layer '{l}', which is not a [layers.*] entry of {} ({})",
-                model.inputs_line,
-                config.file.display(),
-                known()
-            )));
+            let key = format!("line {}: [inputs] {}", model.inputs_line, model.inputs.role_of(l).unwrap_or("exposure"));
+            return Err(err(Msg::NotALayer { key, name: l.clone(), config: config.file.display().to_string(), have: known() }.into()));
         }
     }
 
@@ -64,10 +51,8 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     for v in &model.vetoes {
         for c in &v.when {
             if !is_indicator(&c.name) && !objects.has_field(&c.name) {
-                return Err(err(format!(
-                    "line {}: [[veto]] when \"{c}\": '{}' is neither an indicator key nor a field of layer '{}'",
-                    v.line, c.name, objects.name
-                )));
+                let (condition, name, layer) = (c.to_string(), c.name.clone(), objects.name.clone());
+                return Err(err(Msg::VetoFieldMissing { line: v.line, condition, name, layer }.into()));
             }
         }
     }
@@ -103,23 +88,19 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     }
     let Some(name) = ind.source.layer() else { return Ok(()) };
     let layer = layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
-    let need_kind = |v: &VectorLayer, kind: GeomKind| {
-        if v.kind == kind || v.is_empty() {
-            Ok(())
-        } else {
-            Err(at(format!("layer '{name}' holds {}s; this source needs {}s", v.kind.name(), kind.name())))
-        }
-    };
+    // What a layer holds, in the message language ("lines", "线图层").
+    let kind = |k: GeomKind| pick(format!("{}s", k.name()), format!("{}图层", ["点", "线", "面"][k as usize]));
+    let (vector, raster) = (pick("a vector layer".into(), "矢量图层".into()), pick("a raster".into(), "栅格图层".into()));
+    let kind_err = |has: String, needs: String| err(Msg::LayerKind { line: ind.line, indicator: ind.key.clone(), layer: name.to_owned(), has, needs }.into());
+    let need_kind = |v: &VectorLayer, k: GeomKind| if v.kind == k || v.is_empty() { Ok(()) } else { Err(kind_err(kind(v.kind), kind(k))) };
     match (&ind.source, layer) {
         (Source::RasterSample { .. }, Layer::Raster(_)) => {}
         (Source::RasterZonal { radius_m: None, .. }, Layer::Raster(_)) if model.geometry != GeomKind::Polygon => {
             return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
         }
         (Source::RasterZonal { .. }, Layer::Raster(_)) => {}
-        (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => {
-            return Err(at(format!("layer '{name}' is a vector layer; this source needs a raster")))
-        }
-        (_, Layer::Raster(_)) => return Err(at(format!("layer '{name}' is a raster; this source needs a vector layer"))),
+        (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => return Err(kind_err(vector.clone(), raster.clone())),
+        (_, Layer::Raster(_)) => return Err(kind_err(raster.clone(), vector.clone())),
         (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true, &model.units_of(Some(name), f))?,
         (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
         (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
