@@ -14,22 +14,30 @@ use crate::error::{Error, Result};
 /// prefixed with `'`, so Excel and LibreOffice show it as text instead of
 /// running it as a formula. Numbers are written as numbers and stay as they are.
 pub fn inert(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if live(s) {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
     }
 }
 
-/// Write `df` to `path` as CSV with a BOM, every text cell made [`inert`].
+/// Whether a spreadsheet could run the cell as a formula.
+fn live(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Write `df` to `path` as CSV with a BOM, every text cell made [`inert`]
+/// (a column is copied only when one of its cells needs it).
 pub fn write(path: &Path, df: &DataFrame) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
     let columns: Vec<Column> = df
         .get_columns()
         .iter()
         .map(|c| match c.str() {
-            Ok(s) => Column::new(c.name().clone(), s.into_iter().map(|v| v.map(|t| inert(t).into_owned())).collect::<Vec<Option<String>>>()),
-            Err(_) => c.clone(),
+            Ok(s) if s.into_iter().flatten().any(live) => {
+                Column::new(c.name().clone(), s.into_iter().map(|v| v.map(|t| inert(t).into_owned())).collect::<Vec<Option<String>>>())
+            }
+            _ => c.clone(),
         })
         .collect();
     let mut df = DataFrame::new(columns).map_err(err)?;

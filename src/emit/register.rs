@@ -10,7 +10,6 @@ use polars::prelude::*;
 
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
-use crate::level::Level;
 use crate::load::crs::Transform;
 use crate::model::{Method, Model};
 use crate::schema;
@@ -22,71 +21,54 @@ const LONLAT_CRS: &str = "EPSG:4490";
 /// At most this many indicators are named as 主要风险因素 of an object.
 const DRIVERS: usize = 3;
 
-/// One row of the list.
-struct Row {
-    level: Level,
-    domain: usize,
-    score: f64,
-    inherent: f64,
-    id: String,
-    name: Option<String>,
-    street: Option<String>,
-    address: Option<String>,
-    unit: Option<String>,
-    lonlat: (f64, f64),
-    drivers: String,
-}
-
-/// The list, worst first: by level, then domain, then realistic score, then id.
+/// The list, worst first: by level, then domain, then realistic score, then
+/// id. Built column by column in that order, so no row is held twice (a
+/// city's list has a million rows).
 pub fn register(a: &Assessment) -> Result<DataFrame> {
-    let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| Error::output("风险清单", e))?;
-    let mut rows: Vec<Row> = Vec::new();
-    for (d, m) in a.models().iter().enumerate() {
-        let r = &a.domains[d];
-        let objects = a.objects(d);
-        let text = |key: &str| objects.descriptive(key).unwrap_or_else(|| vec![None; objects.len()]);
-        let (names, addresses, units) = (text(schema::NAME), text(schema::ADDRESS), text(schema::RESPONSIBLE_UNIT));
-        for i in 0..objects.len() {
-            let p = objects.geoms[i].interior_point().ok_or_else(|| Error::output("风险清单", format!("object {} has an empty geometry", objects.ids[i])))?;
-            let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| Error::output("风险清单", e))?;
-            rows.push(Row {
-                level: r.scores.level[i],
-                domain: d,
-                score: r.scores.score[i],
-                inherent: r.scores.inherent[i],
-                id: objects.ids[i].clone(),
-                name: names[i].clone(),
-                street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()),
-                address: addresses[i].clone(),
-                unit: units[i].clone(),
-                lonlat: ((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6),
-                drivers: drivers(m, &r.scores, i),
-            });
-        }
-    }
-    // Scores of different domains are on different scales (index, R, D): order by level, then domain.
-    rows.sort_by(|x, y| x.level.cmp(&y.level).then(x.domain.cmp(&y.domain)).then(y.score.total_cmp(&x.score)).then(x.id.cmp(&y.id)));
+    let err = |e: String| Error::output("风险清单", e);
+    let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(err)?;
     let models = a.models();
-    let text = |f: &dyn Fn(&Row) -> Option<String>| rows.iter().map(f).collect::<Vec<Option<String>>>();
-    let num = |f: &dyn Fn(&Row) -> f64| rows.iter().map(|r| (f(r) * 100.0).round() / 100.0).collect::<Vec<f64>>();
+    let mut order: Vec<(usize, usize)> = (0..models.len()).flat_map(|d| (0..a.objects(d).len()).map(move |i| (d, i))).collect();
+    let level = |&(d, i): &(usize, usize)| a.domains[d].scores.level[i];
+    let score = |&(d, i): &(usize, usize)| a.domains[d].scores.score[i];
+    let id = |&(d, i): &(usize, usize)| &a.objects(d).ids[i];
+    // Scores of different domains are on different scales (index, R, D): order by level, then domain.
+    order.sort_by(|x, y| level(x).cmp(&level(y)).then(x.0.cmp(&y.0)).then(score(y).total_cmp(&score(x))).then(id(x).cmp(id(y))));
+
+    // The standard descriptive fields of each domain's objects.
+    let text = |key: &str| -> Vec<Vec<Option<String>>> {
+        (0..models.len()).map(|d| a.objects(d).descriptive(key).unwrap_or_else(|| vec![None; a.objects(d).len()])).collect()
+    };
+    let (names, addresses, units) = (text(schema::NAME), text(schema::ADDRESS), text(schema::RESPONSIBLE_UNIT));
+    let mut lonlat: Vec<(f64, f64)> = Vec::with_capacity(order.len());
+    for &(d, i) in &order {
+        let o = a.objects(d);
+        let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
+        let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(err)?;
+        lonlat.push(((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6));
+    }
+    let col = |f: &dyn Fn(usize, usize) -> Option<String>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<String>>>();
+    let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| (f(d, i) * 100.0).round() / 100.0).collect::<Vec<f64>>();
+    let street = |d: usize, i: usize| a.domains[d].object_street[i].map(|s| a.prepared.admin.names[s].clone());
+    let accidents: Vec<String> = models.iter().map(|m| m.accidents.join("、")).collect();
     DataFrame::new(vec![
-        Column::new("序号".into(), (1..=rows.len() as u32).collect::<Vec<_>>()),
-        Column::new("风险点名称".into(), text(&|r| Some(r.name.clone().unwrap_or_else(|| r.id.clone())))),
-        Column::new("对象编号".into(), text(&|r| Some(r.id.clone()))),
-        Column::new("所属领域".into(), text(&|r| Some(format!("{} {}", models[r.domain].id, models[r.domain].name)))),
-        Column::new("所在街镇".into(), text(&|r| r.street.clone())),
-        Column::new("地址".into(), text(&|r| r.address.clone())),
-        Column::new("经度(CGCS2000)".into(), rows.iter().map(|r| r.lonlat.0).collect::<Vec<_>>()),
-        Column::new("纬度(CGCS2000)".into(), rows.iter().map(|r| r.lonlat.1).collect::<Vec<_>>()),
-        Column::new("主要风险因素".into(), text(&|r| Some(r.drivers.clone()))),
-        Column::new("可能导致的事故类型".into(), text(&|r| Some(models[r.domain].accidents.join("、")))),
-        Column::new("固有风险值".into(), num(&|r| r.inherent)),
-        Column::new("现实风险值".into(), num(&|r| r.score)),
-        Column::new("风险等级".into(), rows.iter().map(|r| r.level.name_zh()).collect::<Vec<_>>()),
-        Column::new("管控措施".into(), text(&|r| models[r.domain].measure(r.level).map(str::to_owned))),
-        Column::new("责任单位".into(), text(&|r| r.unit.clone())),
+        Column::new("序号".into(), (1..=order.len() as u32).collect::<Vec<_>>()),
+        Column::new("风险点名称".into(), col(&|d, i| Some(names[d][i].clone().unwrap_or_else(|| a.objects(d).ids[i].clone())))),
+        Column::new("对象编号".into(), col(&|d, i| Some(a.objects(d).ids[i].clone()))),
+        Column::new("所属领域".into(), col(&|d, _| Some(format!("{} {}", models[d].id, models[d].name)))),
+        Column::new("所在街镇".into(), col(&street)),
+        Column::new("地址".into(), col(&|d, i| addresses[d][i].clone())),
+        Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
+        Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),
+        Column::new("主要风险因素".into(), col(&|d, i| Some(drivers(&models[d], &a.domains[d].scores, i)))),
+        Column::new("可能导致的事故类型".into(), col(&|d, _| Some(accidents[d].clone()))),
+        Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
+        Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
+        Column::new("风险等级".into(), order.iter().map(|x| level(x).name_zh()).collect::<Vec<_>>()),
+        Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]).map(str::to_owned))),
+        Column::new("责任单位".into(), col(&|d, i| units[d][i].clone())),
     ])
-    .map_err(|e| Error::output("风险清单", e))
+    .map_err(|e| err(e.to_string()))
 }
 
 /// The indicators behind an object's score, in words: for a weighted index

@@ -182,6 +182,12 @@ pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
     ])
 }
 
+/// Tables up to this many rows get cell borders in the workbook.
+const BORDERED_ROWS: usize = 10_000;
+
+/// Rows of an Excel sheet.
+const EXCEL_ROWS: usize = 1_048_576;
+
 /// The workbook's file name.
 pub const WORKBOOK: &str = "评估汇总表.xlsx";
 
@@ -190,19 +196,27 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let out = dir.join("tables");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let tables = tables(a)?;
-    let mut written = Vec::new();
-    for t in &tables {
-        let mut df = t.df.clone();
-        let csv = out.join(format!("{}.csv", t.name));
-        super::csv::write(&csv, &df)?;
-        let pq = out.join(format!("{}.parquet", t.name));
-        let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
-        ParquetWriter::new(f).finish(&mut df).map_err(|e| Error::output(&pq, e))?;
-        written.push(PathBuf::from("tables").join(format!("{}.csv", t.name)));
-        written.push(PathBuf::from("tables").join(format!("{}.parquet", t.name)));
-    }
+    // The workbook (one writer, row by row) and the CSV/Parquet files are independent: side by side.
     let xlsx = out.join(WORKBOOK);
-    workbook(&tables, &a.prepared.config.colours, &xlsx).map_err(|e| Error::output(&xlsx, e))?;
+    let (files, book) = rayon::join(
+        || -> Result<Vec<PathBuf>> {
+            let mut written = Vec::new();
+            for t in &tables {
+                let mut df = t.df.clone();
+                let csv = out.join(format!("{}.csv", t.name));
+                super::csv::write(&csv, &df)?;
+                let pq = out.join(format!("{}.parquet", t.name));
+                let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
+                ParquetWriter::new(f).finish(&mut df).map_err(|e| Error::output(&pq, e))?;
+                written.push(PathBuf::from("tables").join(format!("{}.csv", t.name)));
+                written.push(PathBuf::from("tables").join(format!("{}.parquet", t.name)));
+            }
+            Ok(written)
+        },
+        || workbook(&tables, &a.prepared.config.colours, &xlsx).map_err(|e| Error::output(&xlsx, e)),
+    );
+    let mut written = files?;
+    book?;
     written.push(PathBuf::from("tables").join(WORKBOOK));
     Ok(written)
 }
@@ -217,42 +231,80 @@ fn width(header: &str) -> f64 {
     }
 }
 
+/// A column's cells, typed once (not read value by value from polars).
+enum Cells<'a> {
+    Text(Vec<Option<&'a str>>),
+    Number(Vec<Option<f64>>),
+}
+
+fn cells(col: &Column) -> std::result::Result<Cells<'_>, rust_xlsxwriter::XlsxError> {
+    let bad = |e: PolarsError| rust_xlsxwriter::XlsxError::ParameterError(e.to_string());
+    Ok(match col.dtype() {
+        DataType::String => Cells::Text(col.str().map_err(bad)?.into_iter().collect()),
+        _ => Cells::Number(col.cast(&DataType::Float64).map_err(bad)?.f64().map_err(bad)?.into_iter().collect()),
+    })
+}
+
+/// Write the workbook a row at a time in constant-memory sheets: a city's
+/// 风险清单 has about a million rows.
 fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)).set_border(FormatBorder::Thin);
     let cell = Format::new().set_border(FormatBorder::Thin);
-    let level_fmt = |l: Level| {
-        let (r, g, b) = palette.rgb(l);
-        let fill = (r as u32) << 16 | (g as u32) << 8 | b as u32;
-        // White text on the dark fills, black on yellow.
-        let text = if l == Level::General { 0x000000 } else { 0xFFFFFF };
-        Format::new().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(text)).set_bold().set_border(FormatBorder::Thin)
-    };
+    let level_fmt: Vec<(&str, Format)> = Level::ALL
+        .iter()
+        .map(|&l| {
+            let (r, g, b) = palette.rgb(l);
+            let fill = (r as u32) << 16 | (g as u32) << 8 | b as u32;
+            // White text on the dark fills, black on yellow.
+            let text = if l == Level::General { 0x000000 } else { 0xFFFFFF };
+            (l.name_zh(), Format::new().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(text)).set_bold().set_border(FormatBorder::Thin))
+        })
+        .collect();
     for t in tables {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(t.sheet)?;
+        let columns: Vec<Cells> = t.df.get_columns().iter().map(cells).collect::<std::result::Result<_, _>>()?;
         for (c, col) in t.df.get_columns().iter().enumerate() {
-            let c = c as u16;
-            ws.write_string_with_format(0, c, col.name().as_str(), &header)?;
-            ws.set_column_width(c, width(col.name().as_str()))?;
-            let s = col.as_materialized_series();
-            for r in 0..s.len() {
-                let row = r as u32 + 1;
-                match s.get(r).map_err(|e| rust_xlsxwriter::XlsxError::ParameterError(e.to_string()))? {
-                    AnyValue::Null => ws.write_string_with_format(row, c, "", &cell)?,
-                    AnyValue::String(v) => match Level::ALL.iter().find(|l| l.name_zh() == v) {
-                        Some(l) => ws.write_string_with_format(row, c, v, &level_fmt(*l))?,
-                        None => ws.write_string_with_format(row, c, v, &cell)?,
+            ws.set_column_width(c as u16, width(col.name().as_str()))?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        for (c, col) in t.df.get_columns().iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, col.name().as_str(), &header)?;
+        }
+        let rows = t.df.height();
+        // Excel holds 1,048,576 rows: a longer table is cut there, with a
+        // note pointing to its CSV and Parquet, which hold every row.
+        let fits = rows.min(EXCEL_ROWS - 2);
+        // Cell borders cost a format lookup per cell: only on tables a person reads through.
+        let bordered = rows <= BORDERED_ROWS;
+        for r in 0..fits {
+            let row = r as u32 + 1;
+            for (c, col) in columns.iter().enumerate() {
+                let c = c as u16;
+                match col {
+                    Cells::Text(v) => match v[r] {
+                        None if bordered => ws.write_string_with_format(row, c, "", &cell)?,
+                        None => ws,
+                        Some(text) => match level_fmt.iter().find(|(name, _)| *name == text) {
+                            Some((_, f)) => ws.write_string_with_format(row, c, text, f)?,
+                            None if bordered => ws.write_string_with_format(row, c, text, &cell)?,
+                            None => ws.write_string(row, c, text)?,
+                        },
                     },
-                    AnyValue::StringOwned(v) => ws.write_string_with_format(row, c, v.as_str(), &cell)?,
-                    v => match v.extract::<f64>() {
-                        Some(x) => ws.write_number_with_format(row, c, x, &cell)?,
-                        None => ws.write_string_with_format(row, c, v.to_string(), &cell)?,
+                    Cells::Number(v) => match v[r] {
+                        Some(x) if bordered => ws.write_number_with_format(row, c, x, &cell)?,
+                        Some(x) => ws.write_number(row, c, x)?,
+                        None if bordered => ws.write_string_with_format(row, c, "", &cell)?,
+                        None => ws,
                     },
                 };
             }
         }
-        ws.set_freeze_panes(1, 0)?;
+        if fits < rows {
+            ws.write_string(fits as u32 + 1, 0, format!("（共 {rows} 行，超出 Excel 行数上限；完整内容见 tables/{}.csv 或 .parquet）", t.name))?;
+            tracing::warn!(table = t.name, rows, "the workbook sheet holds the first {fits} rows (Excel's limit); the CSV and Parquet hold all");
+        }
     }
     wb.save(path)
 }
