@@ -88,6 +88,9 @@ pub enum Command {
         /// Also print every report to PDF with headless Chromium (apt-get install chromium).
         #[arg(long)]
         pdf: bool,
+        /// Leave out the web map (web/index.html, the offline 风险管控一张图).
+        #[arg(long)]
+        no_web: bool,
     },
     /// Check a run configuration: open every layer and model, check fields,
     /// CRS, geometry types and encodings, and read and score every value as a
@@ -233,6 +236,9 @@ pub enum Command {
         /// Also print every report to PDF with headless Chromium.
         #[arg(long)]
         pdf: bool,
+        /// Leave out the web map (web/index.html).
+        #[arg(long)]
+        no_web: bool,
     },
     /// Write a synthetic city-scale district for benchmarks: at --scale 1
     /// about 1,200 km², ~1 million features, ~20,000 km of pipes and roads,

@@ -25,6 +25,8 @@ pub struct RunOptions {
     pub if_changed: bool,
     /// Also print the reports to PDF (headless Chromium).
     pub pdf: bool,
+    /// Leave out the web map (`web/`).
+    pub no_web: bool,
 }
 
 /// What a finished run reports back.
@@ -146,7 +148,7 @@ pub fn assess_and_write(
     let start = Instant::now();
     let staging = Staging::new(out)?;
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let mut written = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going)?;
+    let mut written = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going, !opts.no_web)?;
     // Each output is hashed once, although the manifest is written twice.
     let mut outputs: BTreeMap<String, String> = BTreeMap::new();
     let mut write_manifest = |written: &[PathBuf]| -> Result<()> {

@@ -19,3 +19,4 @@ mod tables;
 mod template;
 mod tile;
 mod validate;
+mod web;

@@ -11,6 +11,7 @@ pub mod style;
 pub mod summary;
 pub mod tables;
 pub mod vector;
+pub mod web;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -225,9 +226,10 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
     v
 }
 
-/// Write every output of a run into `dir` (an empty staging folder); returns
+/// Write every output of a run into `dir` (an empty staging folder), the
+/// web map when `web`; returns
 /// the files written, relative to `dir`, for the manifest.
-pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec<PathBuf>> {
+pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
     let layers = all_layers(a);
     let levels = style::Look::Levels { attr: schema::LEVEL.into() };
@@ -271,6 +273,9 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool) -> Result<Vec
                 written.push("rejects.csv".into());
             }
             written.extend(tables::write(dir, a)?);
+            if web {
+                written.extend(web::write(dir, a)?);
+            }
             written.extend(map::write_maps(dir, a)?);
             Ok(written)
         },

@@ -82,6 +82,8 @@ pub struct Model {
     pub name: String,
     pub model_version: String,
     pub description: Option<String>,
+    /// The group the domain is listed under (事故灾难, 自然灾害, 城市运行 …), e.g. in the web map.
+    pub group: String,
     pub inputs: Inputs,
     /// Line of `[inputs]` in the model file, for messages.
     pub inputs_line: usize,
@@ -148,6 +150,7 @@ impl Model {
             name: raw.name,
             model_version: raw.model_version,
             description: raw.description,
+            group: raw.group.unwrap_or_else(|| "其他".to_owned()),
             inputs,
             inputs_line,
             geometry: raw.geometry,

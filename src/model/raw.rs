@@ -46,6 +46,7 @@ pub(super) struct RawModel {
     pub name: String,
     pub model_version: String,
     pub description: Option<String>,
+    pub group: Option<String>,
     pub geometry: GeomKind,
     pub method: Spanned<RawMethod>,
     pub inputs: Spanned<Inputs>,

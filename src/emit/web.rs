@@ -1,0 +1,164 @@
+//! `web/`: the 风险管控"一张图" — an offline web map of the run that opens by
+//! double-click (file://, no network, no WebGL). The page, its script and
+//! style come from `web/` in the repository (embedded at build time) with
+//! the vendored Leaflet (`web/vendor/`, fetched by `web/vendor/fetch.sh`);
+//! `data.js` holds the run: 街镇, grid and every domain's objects in WGS84
+//! with the same facts as the GeoPackage, assigned to a global so that no
+//! fetch (refused on file://) is needed.
+
+use std::path::{Path, PathBuf};
+
+use geo::InteriorPoint;
+use geo_types::{Coord, Geometry, LineString, Polygon};
+use serde_json::{json, Map, Value};
+
+use crate::assess::Assessment;
+use crate::error::{Error, Result};
+use crate::level::Level;
+use crate::load::crs::Transform;
+use crate::score::Values;
+
+/// The page's files: path under `web/`, contents.
+const FILES: [(&str, &str); 5] = [
+    ("index.html", include_str!("../../web/index.html")),
+    ("app.js", include_str!("../../web/app.js")),
+    ("style.css", include_str!("../../web/style.css")),
+    ("vendor/leaflet-1.9.4/leaflet.js", include_str!("../../web/vendor/leaflet-1.9.4/leaflet.js")),
+    ("vendor/leaflet-1.9.4/leaflet.css", include_str!("../../web/vendor/leaflet-1.9.4/leaflet.css")),
+];
+const LICENCE: (&str, &str) = ("vendor/leaflet-1.9.4/LICENSE", include_str!("../../web/vendor/leaflet-1.9.4/LICENSE"));
+
+/// Write `dir/web/`; returns the files relative to `dir`.
+pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
+    let web = dir.join("web");
+    let data = format!("window.SISE_DATA = {};\n", data(a)?);
+    let mut written = Vec::new();
+    for (rel, text) in FILES.iter().chain([&LICENCE]).copied().chain([("data.js", data.as_str())]) {
+        let path = web.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::output(&path, e))?;
+        written.push(PathBuf::from("web").join(rel));
+    }
+    Ok(written)
+}
+
+/// Coordinates in WGS84 longitude/latitude, 6 decimals (≈ 0.1 m).
+struct Lonlat(Transform);
+
+impl Lonlat {
+    fn coord(&self, c: &Coord<f64>) -> Result<Value> {
+        let (x, y) = self.0.point(c.x, c.y).map_err(|e| Error::output("web/data.js", e))?;
+        Ok(json!([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]))
+    }
+
+    fn line(&self, l: &LineString<f64>) -> Result<Value> {
+        Ok(Value::Array(l.coords().map(|c| self.coord(c)).collect::<Result<_>>()?))
+    }
+
+    fn polygon(&self, p: &Polygon<f64>) -> Result<Value> {
+        let mut rings = vec![self.line(p.exterior())?];
+        for r in p.interiors() {
+            rings.push(self.line(r)?);
+        }
+        Ok(Value::Array(rings))
+    }
+
+    /// A GeoJSON geometry.
+    fn geometry(&self, g: &Geometry<f64>) -> Result<Value> {
+        Ok(match g {
+            Geometry::Point(p) => json!({"type": "Point", "coordinates": self.coord(&p.0)?}),
+            Geometry::LineString(l) => json!({"type": "LineString", "coordinates": self.line(l)?}),
+            Geometry::MultiLineString(m) => json!({"type": "MultiLineString", "coordinates": m.0.iter().map(|l| self.line(l)).collect::<Result<Vec<_>>>()?}),
+            Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": self.polygon(p)?}),
+            Geometry::MultiPolygon(m) => json!({"type": "MultiPolygon", "coordinates": m.0.iter().map(|p| self.polygon(p)).collect::<Result<Vec<_>>>()?}),
+            Geometry::MultiPoint(m) => json!({"type": "MultiPoint", "coordinates": m.0.iter().map(|p| self.coord(&p.0)).collect::<Result<Vec<_>>>()?}),
+            _ => Value::Null,
+        })
+    }
+}
+
+fn feature(geometry: Value, properties: Value) -> Value {
+    json!({"type": "Feature", "geometry": geometry, "properties": properties})
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The run as the page reads it.
+fn data(a: &Assessment) -> Result<Value> {
+    let cfg = &a.prepared.config;
+    let ll = Lonlat(Transform::new(&cfg.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?);
+    let admin = &a.prepared.admin;
+    let models = a.models();
+    let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
+
+    let mut streets = Vec::new();
+    for (s, poly) in admin.zones.polygons.iter().enumerate() {
+        let domains: Map<String, Value> =
+            models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
+        let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
+        let (score, level) = a.admin_total[s];
+        let props =
+            json!({"code": admin.codes[s], "name": admin.names[s], "score": round2(score), "level": level.number(), "domains": domains, "label": label});
+        streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
+    }
+    let mut cells = Vec::new();
+    for (k, poly) in a.grid.cells.polygons.iter().enumerate() {
+        let domains: Map<String, Value> =
+            models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
+        let (score, level) = a.grid_total[k];
+        let street = a.grid.street[k].map(|s| admin.names[s].clone());
+        let props = json!({"id": a.grid.ids[k], "street": street, "score": round2(score), "level": level.number(), "domains": domains});
+        cells.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
+    }
+    let mut domains = Vec::new();
+    for (d, m) in models.iter().enumerate() {
+        let objects = a.objects(d);
+        let s = &a.domains[d].scores;
+        let names = objects.descriptive(crate::schema::NAME);
+        let mut features = Vec::with_capacity(objects.len());
+        for i in 0..objects.len() {
+            let values: Vec<Value> = s
+                .values
+                .iter()
+                .map(|v| match v {
+                    Values::Numbers(x) => Value::from(round2(x[i])),
+                    Values::Texts(t) => Value::from(t[i].clone()),
+                })
+                .collect();
+            let scores: Vec<Value> = s.scores.iter().map(|x| Value::from(round2(x[i]))).collect();
+            let props = json!({
+                "id": objects.ids[i],
+                "name": names.as_ref().and_then(|n| n[i].clone()),
+                "street": a.domains[d].object_street[i].map(|z| admin.names[z].clone()),
+                "level": s.level[i].number(),
+                "score": round2(s.score[i]),
+                "inherent": round2(s.inherent[i]),
+                "control": round2(s.control_factor[i]),
+                "veto": s.veto[i],
+                "values": values,
+                "scores": scores,
+            });
+            features.push(feature(ll.geometry(&objects.geoms[i])?, props));
+        }
+        let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
+        domains.push(json!({
+            "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
+            "indicators": indicators,
+            "measures": m.measures,
+            "objects": {"type": "FeatureCollection", "features": features},
+        }));
+    }
+    let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
+    let names: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(l.name_zh()))).collect();
+    Ok(json!({
+        "district": cfg.district, "year": cfg.year, "cycle": cfg.cycle, "version": env!("CARGO_PKG_VERSION"),
+        "palette": palette, "levelNames": names,
+        "streets": {"type": "FeatureCollection", "features": streets},
+        "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
+        "domains": domains,
+    }))
+}

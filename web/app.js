@@ -1,0 +1,227 @@
+// The 风险管控一张图 page: the run's layers (window.SISE_DATA, from data.js)
+// drawn with Leaflet's canvas renderer (no WebGL, no tiles, no network).
+// Every feature explains itself in the panel with the GeoPackage's facts.
+// The URL hash drives the page for tests and links:
+//   #select=D01:HC009   #layers=D01,D16   #street=310107102   #hide=grid
+"use strict";
+
+const D = window.SISE_DATA;
+const colour = (level) => D.palette[level] || "#999";
+const levelTag = (level) => `<span class="level l${level}" style="background:${colour(level)}">${esc(D.levelNames[level] || "—")}</span>`;
+
+// Input text is data, never markup.
+function esc(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+document.getElementById("title").textContent = `${D.district}${D.year}年风险管控一张图（评估周期 ${D.cycle}）`;
+document.title = document.getElementById("title").textContent;
+
+const renderer = L.canvas({ padding: 0.5 });
+const map = L.map("map", { preferCanvas: true, renderer, zoomControl: true, attributionControl: false });
+L.control.scale({ imperial: false }).addTo(map);
+
+const panel = document.getElementById("panel");
+const layers = {}; // name → { layer, counts, visible }
+
+function showPanel(html) {
+  panel.innerHTML = html;
+}
+
+function objectPanel(domain, p) {
+  const rows = domain.indicators
+    .map((ind, k) => `<tr><td>${esc(ind.name)}${ind.unit ? "（" + esc(ind.unit) + "）" : ""}</td><td class="num">${esc(p.values[k])}</td><td class="num">${esc(p.scores[k])}</td></tr>`)
+    .join("");
+  const measure = domain.measures ? domain.measures[p.level - 1] : null;
+  showPanel(`<h2>${esc(p.name || p.id)}</h2>
+    <table>
+      <tr><th>编号</th><td id="panel-id">${esc(p.id)}</td></tr>
+      <tr><th>领域</th><td>${esc(domain.id)} ${esc(domain.name)}</td></tr>
+      <tr><th>所在街镇</th><td>${esc(p.street || "—")}</td></tr>
+      <tr><th>风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr>
+      <tr><th>现实风险值</th><td class="num">${esc(p.score)}</td></tr>
+      <tr><th>固有风险值</th><td class="num">${esc(p.inherent)}</td></tr>
+      <tr><th>管控系数</th><td class="num">${esc(p.control)}</td></tr>
+      <tr><th>一票否决原因</th><td id="panel-veto">${esc(p.veto || "无")}</td></tr>
+    </table>
+    <table id="panel-indicators"><tr><th>指标</th><th>取值</th><th>得分</th></tr>${rows}</table>
+    ${measure ? `<p><b>管控措施：</b>${esc(measure)}</p>` : ""}`);
+}
+
+function zonePanel(title, p, extra) {
+  const rows = D.domains
+    .filter((d) => p.domains[d.id] != null)
+    .map((d) => `<tr><td>${esc(d.id)} ${esc(d.name)}</td><td>${levelTag(p.domains[d.id])}</td></tr>`)
+    .join("");
+  showPanel(`<h2>${esc(title)}</h2>
+    <table><tr><th>综合风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr><tr><th>综合风险值</th><td class="num">${esc(p.score)}</td></tr></table>
+    <table><tr><th>领域</th><th>风险等级</th></tr>${rows}</table>${extra || ""}`);
+}
+
+function streetPanel(p) {
+  // The 街镇's red and orange objects, worst first.
+  const severe = [];
+  for (const d of D.domains) {
+    for (const f of d.objects.features) {
+      if (f.properties.street === p.name && f.properties.level <= 2) severe.push([d, f.properties]);
+    }
+  }
+  severe.sort((a, b) => a[1].level - b[1].level || b[1].score - a[1].score);
+  const list = severe
+    .slice(0, 50)
+    .map(([d, o]) => `<tr><td>${levelTag(o.level)}</td><td><a href="#select=${encodeURIComponent(d.id + ":" + o.id)}">${esc(o.name || o.id)}</a></td><td>${esc(d.name)}</td></tr>`)
+    .join("");
+  zonePanel(p.name, p, severe.length ? `<h3>重大、较大风险对象（${severe.length}）</h3><table>${list}</table>` : "");
+}
+
+const pointStyle = (level) => ({ radius: 5, color: "#fff", weight: 1, fillColor: colour(level), fillOpacity: 0.95, renderer });
+const shapeStyle = (level, geometry) =>
+  geometry === "line" ? { color: colour(level), weight: 5 - level, opacity: 0.95, renderer } : { color: "#fff", weight: 0.5, fillColor: colour(level), fillOpacity: 0.8, renderer };
+
+function counts(features) {
+  const c = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  for (const f of features) c[f.properties.level] = (c[f.properties.level] || 0) + 1;
+  return c;
+}
+
+function addLayer(name, title, group, layer, features, visible) {
+  layers[name] = { layer, counts: counts(features), visible: false, title };
+  const box = document.createElement("label");
+  box.innerHTML = `<input type="checkbox" data-layer="${esc(name)}"> ${esc(title)}`;
+  const input = box.querySelector("input");
+  input.addEventListener("change", () => setVisible(name, input.checked));
+  groupBox(group).appendChild(box);
+  setVisible(name, visible);
+}
+
+function groupBox(group) {
+  let g = document.querySelector(`#layers [data-group="${group}"]`);
+  if (!g) {
+    g = document.createElement("div");
+    g.dataset.group = group;
+    g.innerHTML = `<h3>${esc(group)}</h3>`;
+    document.getElementById("layers").appendChild(g);
+  }
+  return g;
+}
+
+function setVisible(name, on) {
+  const l = layers[name];
+  if (!l) return;
+  l.visible = on;
+  if (on) l.layer.addTo(map);
+  else map.removeLayer(l.layer);
+  const input = document.querySelector(`#layers input[data-layer="${name}"]`);
+  if (input) input.checked = on;
+  legend();
+}
+
+// The legend counts what is shown, per level.
+function legend() {
+  const total = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  const shown = Object.values(layers).filter((l) => l.visible);
+  for (const l of shown) for (const k of [1, 2, 3, 4]) total[k] += l.counts[k] || 0;
+  document.getElementById("legend").innerHTML =
+    `<b>图例</b>（${esc(shown.map((l) => l.title).join("、") || "无图层")}）` +
+    [1, 2, 3, 4].map((k) => `<div><i style="background:${colour(k)}"></i>${esc(D.levelNames[k])} <span data-count="${k}">${total[k]}</span></div>`).join("");
+}
+
+// Layers: comprehensive grid, 街镇 levels, the domains, 街镇 boundaries with names on top.
+const grid = L.geoJSON(D.grid, {
+  style: (f) => ({ color: "#fff", weight: 0.3, fillColor: colour(f.properties.level), fillOpacity: 0.75, renderer }),
+  onEachFeature: (f, l) => l.on("click", () => zonePanel(`网格 ${f.properties.id}`, f.properties)),
+});
+addLayer("grid", "综合风险网格", "综合", grid, D.grid.features, true);
+const streetLevels = L.geoJSON(D.streets, {
+  style: (f) => ({ color: "#fff", weight: 1, fillColor: colour(f.properties.level), fillOpacity: 0.75, renderer }),
+  onEachFeature: (f, l) => l.on("click", () => streetPanel(f.properties)),
+});
+addLayer("streets", "街镇综合风险", "综合", streetLevels, D.streets.features, false);
+
+const index = {}; // "D01:HC009" → { domain, feature, layer }
+for (const d of D.domains) {
+  const g = L.geoJSON(d.objects, {
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties.level)),
+    style: (f) => shapeStyle(f.properties.level, d.geometry),
+    onEachFeature: (f, l) => {
+      index[`${d.id}:${f.properties.id}`] = { domain: d, feature: f, layer: l };
+      l.on("click", (e) => {
+        L.DomEvent.stopPropagation(e);
+        objectPanel(d, f.properties);
+      });
+    },
+  });
+  addLayer(d.id, `${d.id} ${d.name}`, d.group, g, d.objects.features, false);
+}
+
+const boundaries = L.geoJSON(D.streets, {
+  style: () => ({ color: "#333", weight: 1.5, fill: false, renderer }),
+  interactive: false,
+}).addTo(map);
+for (const f of D.streets.features) {
+  if (f.properties.label) {
+    L.tooltip({ permanent: true, direction: "center", className: "street-label" }).setLatLng([f.properties.label[1], f.properties.label[0]]).setContent(esc(f.properties.name)).addTo(map);
+  }
+}
+const all = boundaries.getBounds();
+map.fitBounds(all);
+
+// 街镇 drop-down: zoom to one, or the whole district.
+const streetSelect = document.getElementById("street");
+for (const f of D.streets.features) {
+  const o = document.createElement("option");
+  o.value = f.properties.code;
+  o.textContent = f.properties.name;
+  streetSelect.appendChild(o);
+}
+function zoomStreet(code) {
+  const f = D.streets.features.find((f) => f.properties.code === code);
+  streetSelect.value = f ? code : "";
+  map.fitBounds(f ? L.geoJSON(f).getBounds() : all, { animate: false });
+  if (f) streetPanel(f.properties);
+}
+streetSelect.addEventListener("change", () => zoomStreet(streetSelect.value));
+
+// Search by name or id: the first match, its layer switched on.
+const names = document.getElementById("names");
+for (const key of Object.keys(index).slice(0, 5000)) {
+  const o = document.createElement("option");
+  o.value = index[key].feature.properties.name || index[key].feature.properties.id;
+  names.appendChild(o);
+}
+let marked = null; // the ring around the selected object
+function select(key) {
+  const hit = index[key];
+  if (!hit) return false;
+  setVisible(hit.domain.id, true);
+  const l = hit.layer;
+  const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+  if (l.getLatLng) map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
+  else map.fitBounds(l.getBounds(), { maxZoom: 17, animate: false });
+  if (marked) map.removeLayer(marked);
+  marked = L.circleMarker(at, { radius: 14, color: "#000", weight: 2, fill: false, interactive: false, renderer }).addTo(map);
+  objectPanel(hit.domain, hit.feature.properties);
+  return true;
+}
+document.getElementById("search").addEventListener("change", (e) => {
+  const q = e.target.value.trim();
+  const key = Object.keys(index).find((k) => {
+    const p = index[k].feature.properties;
+    return p.id === q || p.name === q;
+  });
+  if (key) select(key);
+});
+
+// The hash: what to show (tests and links from the 风险清单 use it).
+function applyHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  for (const name of (h.get("hide") || "").split(",").filter(Boolean)) setVisible(name, false);
+  for (const name of (h.get("layers") || "").split(",").filter(Boolean)) setVisible(name, true);
+  if (h.get("street")) zoomStreet(h.get("street"));
+  if (h.get("select")) select(h.get("select"));
+  const b = map.getBounds();
+  document.body.dataset.view = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(5)).join(",");
+  document.body.dataset.ready = "1";
+}
+window.addEventListener("hashchange", applyHash);
+applyHash();
