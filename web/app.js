@@ -59,6 +59,11 @@ function zonePanel(title, p, extra) {
 }
 
 function streetPanel(p) {
+  zonePanel(p.name, p, "");
+  allObjects().then(() => streetObjects(p));
+}
+
+function streetObjects(p) {
   // The 街镇's red and orange objects, worst first.
   const severe = [];
   for (const d of D.domains) {
@@ -84,14 +89,16 @@ function counts(features) {
   return c;
 }
 
-function addLayer(name, title, group, layer, features, visible) {
-  layers[name] = { layer, counts: counts(features), visible: false, title };
+// A layer entry: the Leaflet layer (made on first display by `make`), its
+// counts per level, whether it is shown.
+function addLayer(name, title, group, make, levelCounts, visible) {
+  layers[name] = { make, layer: null, counts: levelCounts, visible: false, title };
   const box = document.createElement("label");
   box.innerHTML = `<input type="checkbox" data-layer="${esc(name)}"> ${esc(title)}`;
   const input = box.querySelector("input");
   input.addEventListener("change", () => setVisible(name, input.checked));
   groupBox(group).appendChild(box);
-  setVisible(name, visible);
+  if (visible) setVisible(name, true);
 }
 
 function groupBox(group) {
@@ -105,15 +112,24 @@ function groupBox(group) {
   return g;
 }
 
+// Show or hide a layer; a domain's objects are loaded the first time (a
+// script tag, which file:// allows). Returns a promise of the layer.
 function setVisible(name, on) {
   const l = layers[name];
-  if (!l) return;
+  if (!l) return Promise.resolve(null);
   l.visible = on;
-  if (on) l.layer.addTo(map);
-  else map.removeLayer(l.layer);
   const input = document.querySelector(`#layers input[data-layer="${name}"]`);
   if (input) input.checked = on;
   legend();
+  if (!on) {
+    if (l.layer) map.removeLayer(l.layer);
+    return Promise.resolve(l.layer);
+  }
+  return l.make().then((layer) => {
+    l.layer = layer;
+    if (l.visible) layer.addTo(map);
+    return layer;
+  });
 }
 
 // The legend counts what is shown, per level.
@@ -127,32 +143,51 @@ function legend() {
 }
 
 // Layers: comprehensive grid, 街镇 levels, the domains, 街镇 boundaries with names on top.
+const ready = (layer) => () => Promise.resolve(layer);
 const grid = L.geoJSON(D.grid, {
   style: (f) => ({ color: "#fff", weight: 0.3, fillColor: colour(f.properties.level), fillOpacity: 0.75, renderer }),
   onEachFeature: (f, l) => l.on("click", () => zonePanel(`网格 ${f.properties.id}`, f.properties)),
 });
-addLayer("grid", "综合风险网格", "综合", grid, D.grid.features, true);
+addLayer("grid", "综合风险网格", "综合", ready(grid), counts(D.grid.features), true);
 const streetLevels = L.geoJSON(D.streets, {
   style: (f) => ({ color: "#fff", weight: 1, fillColor: colour(f.properties.level), fillOpacity: 0.75, renderer }),
   onEachFeature: (f, l) => l.on("click", () => streetPanel(f.properties)),
 });
-addLayer("streets", "街镇综合风险", "综合", streetLevels, D.streets.features, false);
+addLayer("streets", "街镇综合风险", "综合", ready(streetLevels), counts(D.streets.features), false);
 
+// Each domain's objects, from domains/ID.js, once.
+window.SISE_OBJECTS = {};
 const index = {}; // "D01:HC009" → { domain, feature, layer }
-for (const d of D.domains) {
-  const g = L.geoJSON(d.objects, {
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties.level)),
-    style: (f) => shapeStyle(f.properties.level, d.geometry),
-    onEachFeature: (f, l) => {
-      index[`${d.id}:${f.properties.id}`] = { domain: d, feature: f, layer: l };
-      l.on("click", (e) => {
-        L.DomEvent.stopPropagation(e);
-        objectPanel(d, f.properties);
+const loading = {};
+function objectsOf(d) {
+  loading[d.id] =
+    loading[d.id] ||
+    new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = `domains/${encodeURIComponent(d.id)}.js`;
+      s.onload = () => resolve(window.SISE_OBJECTS[d.id]);
+      s.onerror = () => reject(new Error(`domains/${d.id}.js did not load`));
+      document.body.appendChild(s);
+    }).then((objects) => {
+      d.objects = objects;
+      return L.geoJSON(objects, {
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties.level)),
+        style: (f) => shapeStyle(f.properties.level, d.geometry),
+        onEachFeature: (f, l) => {
+          index[`${d.id}:${f.properties.id}`] = { domain: d, feature: f, layer: l };
+          l.on("click", (e) => {
+            L.DomEvent.stopPropagation(e);
+            objectPanel(d, f.properties);
+          });
+        },
       });
-    },
-  });
-  addLayer(d.id, `${d.id} ${d.name}`, d.group, g, d.objects.features, false);
+    });
+  return loading[d.id];
 }
+for (const d of D.domains) {
+  addLayer(d.id, `${d.id} ${d.name}`, d.group, () => objectsOf(d), { 1: d.counts[0], 2: d.counts[1], 3: d.counts[2], 4: d.counts[3] }, false);
+}
+const allObjects = () => Promise.all(D.domains.map(objectsOf));
 
 const boundaries = L.geoJSON(D.streets, {
   style: () => ({ color: "#333", weight: 1.5, fill: false, renderer }),
@@ -183,45 +218,60 @@ function zoomStreet(code) {
 streetSelect.addEventListener("change", () => zoomStreet(streetSelect.value));
 
 // Search by name or id: the first match, its layer switched on.
-const names = document.getElementById("names");
-for (const key of Object.keys(index).slice(0, 5000)) {
-  const o = document.createElement("option");
-  o.value = index[key].feature.properties.name || index[key].feature.properties.id;
-  names.appendChild(o);
-}
 let marked = null; // the ring around the selected object
 function select(key) {
-  const hit = index[key];
-  if (!hit) return false;
-  setVisible(hit.domain.id, true);
-  const l = hit.layer;
-  const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-  if (l.getLatLng) map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
-  else map.fitBounds(l.getBounds(), { maxZoom: 17, animate: false });
-  if (marked) map.removeLayer(marked);
-  marked = L.circleMarker(at, { radius: 14, color: "#000", weight: 2, fill: false, interactive: false, renderer }).addTo(map);
-  objectPanel(hit.domain, hit.feature.properties);
-  return true;
+  const id = key.split(":")[0];
+  return setVisible(id, true).then(() => {
+    const hit = index[key];
+    if (!hit) return false;
+    const l = hit.layer;
+    const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+    if (l.getLatLng) map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
+    else map.fitBounds(l.getBounds(), { maxZoom: 17, animate: false });
+    if (marked) map.removeLayer(marked);
+    marked = L.circleMarker(at, { radius: 14, color: "#000", weight: 2, fill: false, interactive: false, renderer }).addTo(map);
+    objectPanel(hit.domain, hit.feature.properties);
+    return true;
+  });
 }
+// Names for the search box's suggestions, once every domain is loaded.
+document.getElementById("search").addEventListener(
+  "focus",
+  () =>
+    allObjects().then(() => {
+      const names = document.getElementById("names");
+      for (const key of Object.keys(index).slice(0, 5000)) {
+        const o = document.createElement("option");
+        o.value = index[key].feature.properties.name || index[key].feature.properties.id;
+        names.appendChild(o);
+      }
+    }),
+  { once: true },
+);
 document.getElementById("search").addEventListener("change", (e) => {
   const q = e.target.value.trim();
-  const key = Object.keys(index).find((k) => {
-    const p = index[k].feature.properties;
-    return p.id === q || p.name === q;
+  allObjects().then(() => {
+    const key = Object.keys(index).find((k) => index[k].feature.properties.id === q || index[k].feature.properties.name === q);
+    if (key) select(key);
   });
-  if (key) select(key);
 });
 
 // The hash: what to show (tests and links from the 风险清单 use it).
 function applyHash() {
   const h = new URLSearchParams(location.hash.slice(1));
-  for (const name of (h.get("hide") || "").split(",").filter(Boolean)) setVisible(name, false);
-  for (const name of (h.get("layers") || "").split(",").filter(Boolean)) setVisible(name, true);
+  document.body.dataset.ready = "";
+  const work = [];
+  for (const name of (h.get("hide") || "").split(",").filter(Boolean)) work.push(setVisible(name, false));
+  for (const name of (h.get("layers") || "").split(",").filter(Boolean)) work.push(setVisible(name, true));
   if (h.get("street")) zoomStreet(h.get("street"));
-  if (h.get("select")) select(h.get("select"));
-  const b = map.getBounds();
-  document.body.dataset.view = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(5)).join(",");
-  document.body.dataset.ready = "1";
+  if (h.get("select")) work.push(select(h.get("select")));
+  Promise.all(work).then(() => {
+    const b = map.getBounds();
+    document.body.dataset.view = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(5)).join(",");
+    document.body.dataset.ready = "1";
+  });
 }
 window.addEventListener("hashchange", applyHash);
 applyHash();
+// When the first frame with the map was drawn (ms since navigation), for the benchmark.
+requestAnimationFrame(() => requestAnimationFrame(() => (document.body.dataset.painted = Math.round(performance.now()))));

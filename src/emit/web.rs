@@ -2,9 +2,10 @@
 //! double-click (file://, no network, no WebGL). The page, its script and
 //! style come from `web/` in the repository (embedded at build time) with
 //! the vendored Leaflet (`web/vendor/`, fetched by `web/vendor/fetch.sh`);
-//! `data.js` holds the run: 街镇, grid and every domain's objects in WGS84
-//! with the same facts as the GeoPackage, assigned to a global so that no
-//! fetch (refused on file://) is needed.
+//! `data.js` holds the run's overview (街镇, grid, the domains) and
+//! `domains/D01.js`… each domain's objects, in WGS84 with the same facts as
+//! the GeoPackage, assigned to globals so that no fetch (refused on file://)
+//! is needed.
 
 use std::path::{Path, PathBuf};
 
@@ -31,15 +32,23 @@ const LICENCE: (&str, &str) = ("vendor/leaflet-1.9.4/LICENSE", include_str!("../
 /// Write `dir/web/`; returns the files relative to `dir`.
 pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let web = dir.join("web");
-    let data = format!("window.SISE_DATA = {};\n", data(a)?);
+    let (data, domains) = data(a)?;
+    // The run's overview loads with the page; each domain's objects load
+    // when its layer is first switched on (a script tag: file:// allows it,
+    // fetch it does not), so a city's page opens on the grid alone.
+    let mut generated = vec![("data.js".to_owned(), format!("window.SISE_DATA = {data};\n"))];
+    for (id, objects) in domains {
+        generated.push((format!("domains/{id}.js"), format!("window.SISE_OBJECTS[{}] = {objects};\n", Value::from(id.clone()))));
+    }
     let mut written = Vec::new();
-    for (rel, text) in FILES.iter().chain([&LICENCE]).copied().chain([("data.js", data.as_str())]) {
-        let path = web.join(rel);
+    let files = FILES.iter().chain([&LICENCE]).map(|(r, t)| (r.to_string(), *t));
+    for (rel, text) in files.chain(generated.iter().map(|(r, t)| (r.clone(), t.as_str()))) {
+        let path = web.join(&rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
         }
         std::fs::write(&path, text).map_err(|e| Error::output(&path, e))?;
-        written.push(PathBuf::from("web").join(rel));
+        written.push(PathBuf::from("web").join(&rel));
     }
     Ok(written)
 }
@@ -87,8 +96,9 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The run as the page reads it.
-fn data(a: &Assessment) -> Result<Value> {
+/// The run as the page reads it: the overview (palette, 街镇, grid, the
+/// domains without their objects) and each domain's objects by id.
+fn data(a: &Assessment) -> Result<(Value, Vec<(String, Value)>)> {
     let cfg = &a.prepared.config;
     let ll = Lonlat(Transform::new(&cfg.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?);
     let admin = &a.prepared.admin;
@@ -115,6 +125,7 @@ fn data(a: &Assessment) -> Result<Value> {
         cells.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
     let mut domains = Vec::new();
+    let mut objects_of = Vec::new();
     for (d, m) in models.iter().enumerate() {
         let objects = a.objects(d);
         let s = &a.domains[d].scores;
@@ -145,20 +156,23 @@ fn data(a: &Assessment) -> Result<Value> {
             features.push(feature(ll.geometry(&objects.geoms[i])?, props));
         }
         let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
+        let levels: Vec<usize> = Level::ALL.iter().map(|l| s.level.iter().filter(|x| *x == l).count()).collect();
         domains.push(json!({
             "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
             "indicators": indicators,
             "measures": m.measures,
-            "objects": {"type": "FeatureCollection", "features": features},
+            "counts": levels,
         }));
+        objects_of.push((m.id.clone(), json!({"type": "FeatureCollection", "features": features})));
     }
     let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
     let names: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(l.name_zh()))).collect();
-    Ok(json!({
+    let overview = json!({
         "district": cfg.district, "year": cfg.year, "cycle": cfg.cycle, "version": env!("CARGO_PKG_VERSION"),
         "palette": palette, "levelNames": names,
         "streets": {"type": "FeatureCollection", "features": streets},
         "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
         "domains": domains,
-    }))
+    });
+    Ok((overview, objects_of))
 }

@@ -8,6 +8,7 @@ strings are there as text; CSV and XLSX cells must be inert (no formulas).
 usage: check.py OUTPUT_FOLDER   (prints "ok ..." lines; exits 1 on a finding)
 """
 import csv
+import json
 import html.parser
 import os
 import sys
@@ -76,6 +77,19 @@ def check_xml(path):
     return "".join(text)
 
 
+def walk(v, into):
+    """Every string value of a JSON value."""
+    if isinstance(v, str):
+        into.append(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            walk(x, into)
+    elif isinstance(v, list):
+        for x in v:
+            walk(x, into)
+
+
+web_strings = []
 checked = {"html": 0, "xml": 0, "csv": 0, "xlsx": 0}
 svg_text = ""
 for folder, _, files in os.walk(out):
@@ -84,27 +98,15 @@ for folder, _, files in os.walk(out):
         ext = f.rsplit(".", 1)[-1]
         if os.path.relpath(folder, out).split(os.sep)[0] == "web":
             # The web map's page is sise's own (its scripts are meant); the
-            # data's text is in data.js as JSON strings, which the page
-            # escapes (tests/web.rs renders it in Chromium).
-            if f == "data.js":
+            # data's text is in data.js and domains/*.js as JSON strings,
+            # which the page escapes (tests/web.rs renders it in Chromium).
+            if ext == "js" and (f == "data.js" or os.path.basename(folder) == "domains"):
                 body = open(path, encoding="utf-8").read()
-                prefix, suffix = "window.SISE_DATA = ", ";\n"
-                if not (body.startswith(prefix) and body.endswith(suffix)):
+                head, _, rest = body.partition(" = ")
+                if not (head.startswith("window.SISE_") and rest.endswith(";\n")):
                     fail(f"{path}: not one JSON assignment")
                 else:
-                    import json
-                    strings = []
-                    def walk(v):
-                        if isinstance(v, str):
-                            strings.append(v)
-                        elif isinstance(v, dict):
-                            [walk(x) for x in v.values()]
-                        elif isinstance(v, list):
-                            [walk(x) for x in v]
-                    walk(json.loads(body[len(prefix):-len(suffix)]))
-                    for m in MARKUP[:2]:
-                        if m not in strings:
-                            fail(f"{path}: {m!r} is not a JSON string value")
+                    walk(json.loads(rest[:-2]), web_strings)
                 checked["js"] = checked.get("js", 0) + 1
             continue
         if ext == "html":
@@ -135,6 +137,9 @@ for folder, _, files in os.walk(out):
             checked["xlsx"] += 1
 if "<img src=x onerror=alert(1)>甲街道" not in svg_text:
     fail("the maps do not show the 街镇 name as text")
+for m in MARKUP[:2]:
+    if m not in web_strings:
+        fail(f"the web map's data do not hold {m!r} as a JSON string")
 for kind, n in checked.items():
     if n == 0:
         fail(f"no {kind} output was checked")
