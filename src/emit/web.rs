@@ -32,25 +32,74 @@ const LICENCE: (&str, &str) = ("vendor/leaflet-1.9.4/LICENSE", include_str!("../
 /// Write `dir/web/`; returns the files relative to `dir`.
 pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let web = dir.join("web");
-    let (data, domains) = data(a)?;
-    // The run's overview loads with the page; each domain's objects load
-    // when its layer is first switched on (a script tag: file:// allows it,
-    // fetch it does not), so a city's page opens on the grid alone.
-    let mut generated = vec![("data.js".to_owned(), format!("window.SISE_DATA = {data};\n"))];
-    for (id, objects) in domains {
-        generated.push((format!("domains/{id}.js"), format!("window.SISE_OBJECTS[{}] = {objects};\n", Value::from(id.clone()))));
-    }
     let mut written = Vec::new();
-    let files = FILES.iter().chain([&LICENCE]).map(|(r, t)| (r.to_string(), *t));
-    for (rel, text) in files.chain(generated.iter().map(|(r, t)| (r.clone(), t.as_str()))) {
-        let path = web.join(&rel);
+    let mut put = |rel: &str, text: &str| -> Result<()> {
+        let path = web.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
         }
         std::fs::write(&path, text).map_err(|e| Error::output(&path, e))?;
-        written.push(PathBuf::from("web").join(&rel));
+        written.push(PathBuf::from("web").join(rel));
+        Ok(())
+    };
+    for (rel, text) in FILES.iter().chain([&LICENCE]) {
+        put(rel, text)?;
+    }
+    let ll = Lonlat(Transform::new(&a.prepared.config.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?);
+    put("data.js", &format!("window.SISE_DATA = {};\n", overview(a, &ll)?))?;
+    // Each domain's objects load when its layer is first switched on (a
+    // script tag: file:// allows it, fetch it does not), so a city's page
+    // opens on the overview alone. Written feature by feature: a city's
+    // domain holds hundreds of thousands.
+    std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
+    for d in 0..a.models().len() {
+        let rel = format!("domains/{}.js", a.models()[d].id);
+        write_objects(&web.join(&rel), a, d, &ll)?;
+        written.push(PathBuf::from("web").join(rel));
     }
     Ok(written)
+}
+
+/// `domains/ID.js`: one domain's objects as a GeoJSON FeatureCollection.
+fn write_objects(path: &Path, a: &Assessment, d: usize, ll: &Lonlat) -> Result<()> {
+    use std::io::Write;
+    let err = |e: std::io::Error| Error::output(path, e);
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
+    let m = &a.models()[d];
+    let objects = a.objects(d);
+    let s = &a.domains[d].scores;
+    let admin = &a.prepared.admin;
+    let names = objects.descriptive(crate::schema::NAME);
+    write!(w, "window.SISE_OBJECTS[{}] = {{\"type\":\"FeatureCollection\",\"features\":[", Value::from(m.id.clone())).map_err(err)?;
+    for i in 0..objects.len() {
+        let values: Vec<Value> = s
+            .values
+            .iter()
+            .map(|v| match v {
+                Values::Numbers(x) => Value::from(round2(x[i])),
+                Values::Texts(t) => Value::from(t[i].clone()),
+            })
+            .collect();
+        let scores: Vec<Value> = s.scores.iter().map(|x| Value::from(round2(x[i]))).collect();
+        let props = json!({
+            "id": objects.ids[i],
+            "name": names.as_ref().and_then(|n| n[i].clone()),
+            "street": a.domains[d].object_street[i].map(|z| admin.names[z].clone()),
+            "level": s.level[i].number(),
+            "score": round2(s.score[i]),
+            "inherent": round2(s.inherent[i]),
+            "control": round2(s.control_factor[i]),
+            "veto": s.veto[i],
+            "values": values,
+            "scores": scores,
+        });
+        if i > 0 {
+            w.write_all(b",").map_err(err)?;
+        }
+        serde_json::to_writer(&mut w, &feature(ll.geometry(&objects.geoms[i])?, props)).map_err(|e| Error::output(path, e))?;
+    }
+    w.write_all(b"]};\n").map_err(err)?;
+    w.flush().map_err(err)
 }
 
 /// Coordinates in WGS84 longitude/latitude, 6 decimals (≈ 0.1 m).
@@ -96,11 +145,10 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The run as the page reads it: the overview (palette, 街镇, grid, the
-/// domains without their objects) and each domain's objects by id.
-fn data(a: &Assessment) -> Result<(Value, Vec<(String, Value)>)> {
+/// The run's overview as the page reads it: palette, 街镇, grid, and the
+/// domains without their objects (with their counts per level).
+fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
     let cfg = &a.prepared.config;
-    let ll = Lonlat(Transform::new(&cfg.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?);
     let admin = &a.prepared.admin;
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
@@ -124,55 +172,25 @@ fn data(a: &Assessment) -> Result<(Value, Vec<(String, Value)>)> {
         let props = json!({"id": a.grid.ids[k], "street": street, "score": round2(score), "level": level.number(), "domains": domains});
         cells.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
-    let mut domains = Vec::new();
-    let mut objects_of = Vec::new();
-    for (d, m) in models.iter().enumerate() {
-        let objects = a.objects(d);
-        let s = &a.domains[d].scores;
-        let names = objects.descriptive(crate::schema::NAME);
-        let mut features = Vec::with_capacity(objects.len());
-        for i in 0..objects.len() {
-            let values: Vec<Value> = s
-                .values
-                .iter()
-                .map(|v| match v {
-                    Values::Numbers(x) => Value::from(round2(x[i])),
-                    Values::Texts(t) => Value::from(t[i].clone()),
-                })
-                .collect();
-            let scores: Vec<Value> = s.scores.iter().map(|x| Value::from(round2(x[i]))).collect();
-            let props = json!({
-                "id": objects.ids[i],
-                "name": names.as_ref().and_then(|n| n[i].clone()),
-                "street": a.domains[d].object_street[i].map(|z| admin.names[z].clone()),
-                "level": s.level[i].number(),
-                "score": round2(s.score[i]),
-                "inherent": round2(s.inherent[i]),
-                "control": round2(s.control_factor[i]),
-                "veto": s.veto[i],
-                "values": values,
-                "scores": scores,
-            });
-            features.push(feature(ll.geometry(&objects.geoms[i])?, props));
-        }
-        let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
-        let levels: Vec<usize> = Level::ALL.iter().map(|l| s.level.iter().filter(|x| *x == l).count()).collect();
-        domains.push(json!({
-            "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
-            "indicators": indicators,
-            "measures": m.measures,
-            "counts": levels,
-        }));
-        objects_of.push((m.id.clone(), json!({"type": "FeatureCollection", "features": features})));
-    }
+    let domains: Vec<Value> = models
+        .iter()
+        .enumerate()
+        .map(|(d, m)| {
+            let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
+            let levels: Vec<usize> = Level::ALL.iter().map(|l| a.domains[d].scores.level.iter().filter(|x| *x == l).count()).collect();
+            json!({
+                "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
+                "indicators": indicators, "measures": m.measures, "counts": levels,
+            })
+        })
+        .collect();
     let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
     let names: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(l.name_zh()))).collect();
-    let overview = json!({
+    Ok(json!({
         "district": cfg.district, "year": cfg.year, "cycle": cfg.cycle, "version": env!("CARGO_PKG_VERSION"),
         "palette": palette, "levelNames": names,
         "streets": {"type": "FeatureCollection", "features": streets},
         "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
         "domains": domains,
-    });
-    Ok((overview, objects_of))
+    }))
 }
