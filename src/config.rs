@@ -92,6 +92,32 @@ impl LayerConfig {
     }
 }
 
+/// The datum of a web map's base-map tiles: the page draws the data on the
+/// same datum, or every object lands hundreds of metres off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TileDatum {
+    /// WGS84 or CGCS2000 (e.g. 天地图, OpenStreetMap): the data as they are.
+    #[default]
+    Wgs84,
+    Cgcs2000,
+    /// GCJ-02 (高德, 腾讯 and most Chinese web maps): the data shifted into GCJ-02 for display.
+    Gcj02,
+}
+
+/// `[web]`: the web map's optional base map. Without one the page draws on a
+/// plain background and never touches the network.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// An XYZ tile URL with {z}, {x}, {y} (and optionally {s}), e.g. an intranet tile server.
+    pub basemap: Option<String>,
+    #[serde(default)]
+    pub basemap_datum: TileDatum,
+    /// The tiles' copyright line, shown on the map.
+    pub basemap_attribution: Option<String>,
+}
+
 /// The administrative units (街镇) that results are aggregated to.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +168,8 @@ struct RawConfig {
     context_margin_m: f64,
     layers: BTreeMap<String, LayerConfig>,
     domains: Vec<PathBuf>,
+    #[serde(default)]
+    web: WebConfig,
 }
 
 fn default_crs() -> String {
@@ -194,6 +222,8 @@ pub struct RunConfig {
     /// boundary need them.
     pub context_margin_m: f64,
     pub layers: BTreeMap<String, LayerConfig>,
+    /// The web map's base map, if any.
+    pub web: WebConfig,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
 }
@@ -236,6 +266,11 @@ impl RunConfig {
         if raw.domains.is_empty() {
             return Err(err(Msg::BadSetting { key: "domains".into(), value: "[]".into(), wants: Wants::SomeModels }.into()));
         }
+        if let Some(url) = &raw.web.basemap {
+            if !["{x}", "{y}", "{z}"].iter().all(|k| url.contains(k)) {
+                return Err(err(format!("[web] basemap = \"{url}\" must be an XYZ tile URL with {{z}}, {{x}} and {{y}}")));
+            }
+        }
         for (name, l) in &raw.layers {
             l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
         }
@@ -264,6 +299,7 @@ impl RunConfig {
             outside_tolerance_m: raw.outside_tolerance_m,
             context_margin_m: raw.context_margin_m,
             layers,
+            web: raw.web,
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })

@@ -178,3 +178,68 @@ fn the_web_map_opens_at_a_tenth_of_city_scale() {
     assert!(console.is_empty(), "console: {console:?}");
     assert_eq!(inner(&dom, "panel-id"), id);
 }
+
+/// Under a GCJ-02 base map the page draws every object in GCJ-02: a real
+/// metro station lands within 5 m of its GCJ-02 position, computed here by
+/// the published formula (independently of sise).
+#[test]
+fn a_gcj02_base_map_shifts_the_data_into_gcj02() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = repo().join("layers/demo");
+    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
+    for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
+        let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
+        l.as_table_mut().unwrap().insert("path".into(), p.into());
+    }
+    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
+    let web: toml::Table =
+        toml::from_str("basemap = \"http://tiles.invalid/{z}/{x}/{y}.png\"\nbasemap_datum = \"gcj02\"\nbasemap_attribution = \"测试底图\"").unwrap();
+    config.insert("web".into(), web.into());
+    let cfg = tmp.path().join("assessment.toml");
+    std::fs::write(&cfg, toml::to_string(&config).unwrap()).unwrap();
+    let out = tmp.path().join("out");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let web = year_dir(&out).join("web");
+    assert!(std::fs::read_to_string(web.join("data.js")).unwrap().contains("tiles.invalid"));
+
+    let script = r#"
+import json, math, sys
+def gcj02(lon, lat):
+    a, ee = 6378245.0, 0.00669342162296594323
+    x, y = lon - 105.0, lat - 35.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    dlat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    dlat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    dlon += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    dlon += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    dlon += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * math.pi
+    magic = 1 - ee * math.sin(rad) ** 2
+    s = math.sqrt(magic)
+    return lon + dlon * 180.0 / (a / s * math.cos(rad) * math.pi), lat + dlat * 180.0 / ((a * (1 - ee)) / (magic * s) * math.pi)
+stations = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in json.load(open(sys.argv[1]))["features"]}
+body = open(sys.argv[2], encoding="utf-8").read()
+drawn = json.loads(body[body.index("= ") + 2:-2])["features"]
+worst, n = 0.0, 0
+for f in drawn:
+    lon, lat = stations[f["properties"]["id"]]
+    glon, glat = gcj02(lon, lat)
+    x, y = f["geometry"]["coordinates"]
+    d = math.hypot((x - glon) * 111320 * math.cos(math.radians(lat)), (y - glat) * 110540)
+    worst, n = max(worst, d), n + 1
+print(json.dumps({"stations": n, "worst_m": worst}))
+"#;
+    let o = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(demo.join("metro_stations.geojson"))
+        .arg(web.join("domains/D11.js"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["stations"], 28);
+    assert!(v["worst_m"].as_f64().unwrap() < 5.0, "{v}");
+}

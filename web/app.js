@@ -18,7 +18,9 @@ document.getElementById("title").textContent = `${D.district}${D.year}年风险�
 document.title = document.getElementById("title").textContent;
 
 const renderer = L.canvas({ padding: 0.5 });
-const map = L.map("map", { preferCanvas: true, renderer, zoomControl: true, attributionControl: false });
+const map = L.map("map", { preferCanvas: true, renderer, zoomControl: true, attributionControl: !!D.basemap });
+// A base map only when the run config names one (its datum is the data's: see data.js).
+if (D.basemap) L.tileLayer(D.basemap.url, { attribution: esc(D.basemap.attribution || ""), maxZoom: 19, subdomains: "1234" }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
 
 const panel = document.getElementById("panel");

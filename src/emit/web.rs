@@ -14,6 +14,7 @@ use geo_types::{Coord, Geometry, LineString, Polygon};
 use serde_json::{json, Map, Value};
 
 use crate::assess::Assessment;
+use crate::config::TileDatum;
 use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::crs::Transform;
@@ -45,7 +46,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     for (rel, text) in FILES.iter().chain([&LICENCE]) {
         put(rel, text)?;
     }
-    let ll = Lonlat(Transform::new(&a.prepared.config.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?);
+    let ll = Lonlat::new(a)?;
     put("data.js", &format!("window.SISE_DATA = {};\n", overview(a, &ll)?))?;
     // Each domain's objects load when its layer is first switched on (a
     // script tag: file:// allows it, fetch it does not), so a city's page
@@ -102,12 +103,25 @@ fn write_objects(path: &Path, a: &Assessment, d: usize, ll: &Lonlat) -> Result<(
     w.flush().map_err(err)
 }
 
-/// Coordinates in WGS84 longitude/latitude, 6 decimals (≈ 0.1 m).
-struct Lonlat(Transform);
+/// Coordinates as the page draws them: WGS84 longitude/latitude, shifted
+/// into GCJ-02 under a GCJ-02 base map; 6 decimals (≈ 0.1 m).
+struct Lonlat {
+    to_wgs84: Transform,
+    gcj02: bool,
+}
 
 impl Lonlat {
+    fn new(a: &Assessment) -> Result<Lonlat> {
+        let cfg = &a.prepared.config;
+        let to_wgs84 = Transform::new(&cfg.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?;
+        Ok(Lonlat { to_wgs84, gcj02: cfg.web.basemap.is_some() && cfg.web.basemap_datum == TileDatum::Gcj02 })
+    }
+
     fn coord(&self, c: &Coord<f64>) -> Result<Value> {
-        let (x, y) = self.0.point(c.x, c.y).map_err(|e| Error::output("web/data.js", e))?;
+        let (mut x, mut y) = self.to_wgs84.point(c.x, c.y).map_err(|e| Error::output("web/data.js", e))?;
+        if self.gcj02 {
+            (x, y) = crate::load::crs::wgs84_to_gcj02(x, y);
+        }
         Ok(json!([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]))
     }
 
@@ -192,5 +206,6 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
         "streets": {"type": "FeatureCollection", "features": streets},
         "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
         "domains": domains,
+        "basemap": cfg.web.basemap.as_ref().map(|url| json!({"url": url, "attribution": cfg.web.basemap_attribution, "datum": cfg.web.basemap_datum})),
     }))
 }
