@@ -1,5 +1,6 @@
 // The 风险管控一张图 page: the run's layers (window.SISE_DATA, from data.js)
-// drawn with Leaflet's canvas renderer (no WebGL, no tiles, no network).
+// drawn with Leaflet's canvas renderer (no WebGL; tiles, and so network,
+// only when the run config names a base map).
 // Every feature explains itself in the panel with the GeoPackage's facts.
 // The URL hash drives the page for tests and links:
 //   #select=D01:HC009   #layers=D01,D16   #street=310107102   #hide=grid
@@ -60,25 +61,14 @@ function zonePanel(title, p, extra) {
     <table><tr><th>领域</th><th>风险等级</th></tr>${rows}</table>${extra || ""}`);
 }
 
+// A 街镇: its level per domain and its red and orange objects (listed in data.js).
 function streetPanel(p) {
-  zonePanel(p.name, p, "");
-  allObjects().then(() => streetObjects(p));
-}
-
-function streetObjects(p) {
-  // The 街镇's red and orange objects, worst first.
-  const severe = [];
-  for (const d of D.domains) {
-    for (const f of d.objects.features) {
-      if (f.properties.street === p.name && f.properties.level <= 2) severe.push([d, f.properties]);
-    }
-  }
-  severe.sort((a, b) => a[1].level - b[1].level || b[1].score - a[1].score);
-  const list = severe
-    .slice(0, 50)
-    .map(([d, o]) => `<tr><td>${levelTag(o.level)}</td><td><a href="#select=${encodeURIComponent(d.id + ":" + o.id)}">${esc(o.name || o.id)}</a></td><td>${esc(d.name)}</td></tr>`)
+  const byId = Object.fromEntries(D.domains.map((d) => [d.id, d]));
+  const list = p.severe
+    .map((o) => `<tr><td>${levelTag(o.level)}</td><td><a href="#select=${encodeURIComponent(o.domain + ":" + o.id)}">${esc(o.name || o.id)}</a></td><td>${esc(byId[o.domain].name)}</td></tr>`)
     .join("");
-  zonePanel(p.name, p, severe.length ? `<h3>重大、较大风险对象（${severe.length}）</h3><table>${list}</table>` : "");
+  const more = p.severe_count > p.severe.length ? `<p class="hint">另有 ${p.severe_count - p.severe.length} 个，见风险清单。</p>` : "";
+  zonePanel(p.name, p, p.severe_count ? `<h3>重大、较大风险对象（${p.severe_count}）</h3><table>${list}</table>${more}` : "");
 }
 
 const pointStyle = (level) => ({ radius: 5, color: "#fff", weight: 1, fillColor: colour(level), fillOpacity: 0.95, renderer });

@@ -167,14 +167,37 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
 
+    // Each 街镇's red and orange objects (the worst 50, and how many), so its
+    // panel lists them without loading every domain.
+    let mut severe: Vec<Vec<(Level, usize, f64, usize)>> = vec![Vec::new(); admin.zones.len()];
+    for (d, r) in a.domains.iter().enumerate() {
+        for (i, l) in r.scores.level.iter().enumerate() {
+            if let (true, Some(z)) = (*l <= Level::Significant, r.object_street[i]) {
+                severe[z].push((*l, d, r.scores.score[i], i));
+            }
+        }
+    }
     let mut streets = Vec::new();
     for (s, poly) in admin.zones.polygons.iter().enumerate() {
+        let list = &mut severe[s];
+        list.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+        let worst: Vec<Value> = list
+            .iter()
+            .take(50)
+            .map(|&(l, d, score, i)| {
+                let o = a.objects(d);
+                let name = o.descriptive(crate::schema::NAME).and_then(|n| n[i].clone());
+                json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score)})
+            })
+            .collect();
         let domains: Map<String, Value> =
             models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
         let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
         let (score, level) = a.admin_total[s];
-        let props =
-            json!({"code": admin.codes[s], "name": admin.names[s], "score": round2(score), "level": level.number(), "domains": domains, "label": label});
+        let props = json!({
+            "code": admin.codes[s], "name": admin.names[s], "score": round2(score), "level": level.number(), "domains": domains, "label": label,
+            "severe": worst, "severe_count": list.len(),
+        });
         streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
     let mut cells = Vec::new();
