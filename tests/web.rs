@@ -103,6 +103,17 @@ fn the_demo_web_map_works_offline_in_chromium() {
         assert!(indicators.contains(&format!(">{shown}<")), "{key} = {shown} not in the panel");
     }
 
+    // The page's 风险清单 lists the red and orange objects, each linking to it on the map.
+    let (dom, console) = chromium(&page, "list=1", "--dump-dom");
+    assert!(console.is_empty(), "console: {console:?}");
+    let severe = read_gpkg_layer_names(&out.join("sise.gpkg"))
+        .iter()
+        .filter(|l| l.starts_with('D'))
+        .map(|l| read_layer(&out.join("sise.gpkg"), l).iter().filter(|r| matches!(r["level"].as_deref(), Some("1" | "2"))).count())
+        .sum::<usize>();
+    assert!(dom.contains(&format!("重大、较大风险清单（{severe}）")), "{severe} red and orange objects");
+    assert!(dom.contains(&format!("href=\"#select=D01%3A{id}\"")), "a link to {id}");
+
     // A domain layer switched on changes the drawn pixels.
     let (off, on) = (tmp.path().join("off.png"), tmp.path().join("on.png"));
     chromium(&page, "hide=grid", &format!("--screenshot={}", off.display()));

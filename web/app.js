@@ -3,7 +3,7 @@
 // only when the run config names a base map).
 // Every feature explains itself in the panel with the GeoPackage's facts.
 // The URL hash drives the page for tests and links:
-//   #select=D01:HC009   #layers=D01,D16   #street=310107102   #hide=grid
+//   #select=D01:HC009   #layers=D01,D16   #street=310107102   #hide=grid   #list=1
 "use strict";
 
 const D = window.SISE_DATA;
@@ -70,6 +70,20 @@ function streetPanel(p) {
   const more = p.severe_count > p.severe.length ? `<p class="hint">另有 ${p.severe_count - p.severe.length} 个，见风险清单。</p>` : "";
   zonePanel(p.name, p, p.severe_count ? `<h3>重大、较大风险对象（${p.severe_count}）</h3><table>${list}</table>${more}` : "");
 }
+
+// The district's red and orange objects, each a link to it on the map.
+function registerPanel() {
+  const byId = Object.fromEntries(D.domains.map((d) => [d.id, d]));
+  const rows = D.register
+    .map(
+      (o, k) =>
+        `<tr><td class="num">${k + 1}</td><td><a href="#select=${encodeURIComponent(o.domain + ":" + o.id)}">${esc(o.name || o.id)}</a></td><td>${esc(byId[o.domain].name)}</td><td>${esc(o.street || "")}</td><td>${levelTag(o.level)}</td></tr>`,
+    )
+    .join("");
+  const more = D.register_count > D.register.length ? `<p class="hint">另有 ${D.register_count - D.register.length} 个，见 tables/risk_register.csv。</p>` : "";
+  showPanel(`<h2>重大、较大风险清单（${D.register_count}）</h2><table id="register"><tr><th>序号</th><th>风险点</th><th>领域</th><th>街镇</th><th>等级</th></tr>${rows}</table>${more}`);
+}
+document.getElementById("list").addEventListener("click", registerPanel);
 
 const pointStyle = (level) => ({ radius: 5, color: "#fff", weight: 1, fillColor: colour(level), fillOpacity: 0.95, renderer });
 const shapeStyle = (level, geometry) =>
@@ -181,8 +195,13 @@ for (const d of D.domains) {
 }
 const allObjects = () => Promise.all(D.domains.map(objectsOf));
 
+// Boundaries in a pane of their own above every layer, whenever those are
+// drawn; clicks pass through to the layers below.
+const boundaryPane = map.createPane("boundaries");
+boundaryPane.style.zIndex = 450;
+boundaryPane.style.pointerEvents = "none";
 const boundaries = L.geoJSON(D.streets, {
-  style: () => ({ color: "#333", weight: 1.5, fill: false, renderer }),
+  style: () => ({ color: "#333", weight: 1.5, fill: false, renderer: L.canvas({ pane: "boundaries" }) }),
   interactive: false,
 }).addTo(map);
 for (const f of D.streets.features) {
@@ -256,6 +275,7 @@ function applyHash() {
   for (const name of (h.get("hide") || "").split(",").filter(Boolean)) work.push(setVisible(name, false));
   for (const name of (h.get("layers") || "").split(",").filter(Boolean)) work.push(setVisible(name, true));
   if (h.get("street")) zoomStreet(h.get("street"));
+  if (h.get("list")) registerPanel();
   if (h.get("select")) work.push(select(h.get("select")));
   Promise.all(work).then(() => {
     const b = map.getBounds();

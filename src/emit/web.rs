@@ -177,19 +177,21 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
             }
         }
     }
+    // The district's red and orange objects for the page's 风险清单 (the worst 2,000, and how many).
+    let mut district: Vec<(Level, usize, f64, usize)> = severe.iter().flatten().copied().collect();
+    district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+    let entry = |&(l, d, score, i): &(Level, usize, f64, usize)| {
+        let o = a.objects(d);
+        let name = o.descriptive(crate::schema::NAME).and_then(|n| n[i].clone());
+        let street = a.domains[d].object_street[i].map(|z| admin.names[z].clone());
+        json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street})
+    };
+    let register: Vec<Value> = district.iter().take(2000).map(entry).collect();
     let mut streets = Vec::new();
     for (s, poly) in admin.zones.polygons.iter().enumerate() {
         let list = &mut severe[s];
         list.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-        let worst: Vec<Value> = list
-            .iter()
-            .take(50)
-            .map(|&(l, d, score, i)| {
-                let o = a.objects(d);
-                let name = o.descriptive(crate::schema::NAME).and_then(|n| n[i].clone());
-                json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score)})
-            })
-            .collect();
+        let worst: Vec<Value> = list.iter().take(50).map(entry).collect();
         let domains: Map<String, Value> =
             models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
         let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
@@ -229,6 +231,7 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
         "streets": {"type": "FeatureCollection", "features": streets},
         "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
         "domains": domains,
+        "register": register, "register_count": district.len(),
         "basemap": cfg.web.basemap.as_ref().map(|url| json!({"url": url, "attribution": cfg.web.basemap_attribution, "datum": cfg.web.basemap_datum})),
     }))
 }
