@@ -154,7 +154,7 @@ fn print_quality(q: &sise::quality::Quality, dir: &std::path::Path) {
 
 fn print_validation(v: &sise::run::Validation) {
     let p = &v.prepared;
-    let list = |counts: &sise::value::RewriteCounts| counts.iter().map(|(k, n)| (k.msg(), *n)).collect::<Vec<_>>();
+    let list = |counts: &sise::value::RewriteCounts| counts.iter().map(|(k, n)| (*k, *n)).collect::<Vec<_>>();
     for (m, s) in p.models.iter().zip(&v.scores) {
         let (id, name, version, layer) = (m.id.clone(), m.name.clone(), m.model_version.clone(), m.objects().to_owned());
         println!("{}", Msg::DomainValid { id, name, version, objects: s.level.len(), layer, indicators: m.indicators.len() });

@@ -217,12 +217,17 @@ impl Gap {
     }
 }
 
-/// How a number was read (the value module's rewrites, named here for messages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One kind of rewrite a number needed before it could be read (`value::number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Rewrite {
+    /// Spaces (or tabs, ideographic spaces) around or inside the number.
     Spaces,
+    /// Full-width digits, signs or decimal point ("１２．５").
     FullWidth,
+    /// Thousands separators ("1,200", "1，200").
     ThousandsSeparator,
+    /// A trailing unit the model declares ("500米").
     Unit,
 }
 

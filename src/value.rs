@@ -17,34 +17,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
-/// One kind of rewrite a number needed before it could be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rewrite {
-    /// Spaces (or tabs, ideographic spaces) around or inside the number.
-    Spaces,
-    /// Full-width digits, signs or decimal point ("１２．５").
-    FullWidth,
-    /// Thousands separators ("1,200", "1，200").
-    ThousandsSeparator,
-    /// A trailing unit the model declares ("500米").
-    Unit,
-}
+pub use crate::msg::Rewrite;
 
 impl Rewrite {
     pub const ALL: [Rewrite; 4] = [Rewrite::Spaces, Rewrite::FullWidth, Rewrite::ThousandsSeparator, Rewrite::Unit];
-
-    /// The same, as messages name it.
-    pub fn msg(self) -> crate::msg::Rewrite {
-        match self {
-            Rewrite::Spaces => crate::msg::Rewrite::Spaces,
-            Rewrite::FullWidth => crate::msg::Rewrite::FullWidth,
-            Rewrite::ThousandsSeparator => crate::msg::Rewrite::ThousandsSeparator,
-            Rewrite::Unit => crate::msg::Rewrite::Unit,
-        }
-    }
 }
 
 /// How often each rewrite was needed, e.g. per field of a layer.
