@@ -180,9 +180,11 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
     // The district's red and orange objects for the page's 风险清单 (the worst 2,000, and how many).
     let mut district: Vec<(Level, usize, f64, usize)> = severe.iter().flatten().copied().collect();
     district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+    // Each domain's names, read once (not per listed object).
+    let names: Vec<Option<Vec<Option<String>>>> = (0..models.len()).map(|d| a.objects(d).descriptive(crate::schema::NAME)).collect();
     let entry = |&(l, d, score, i): &(Level, usize, f64, usize)| {
         let o = a.objects(d);
-        let name = o.descriptive(crate::schema::NAME).and_then(|n| n[i].clone());
+        let name = names[d].as_ref().and_then(|n| n[i].clone());
         let street = a.domains[d].object_street[i].map(|z| admin.names[z].clone());
         json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street})
     };
