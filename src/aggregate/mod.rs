@@ -57,11 +57,16 @@ impl Zones {
 
     /// Whether a point lies in a zone or at most `tolerance` from one.
     pub fn near(&self, p: Point<f64>, tolerance: f64) -> bool {
-        if self.locate(p).is_some() {
-            return true;
-        }
-        let r = geo_types::Rect::new(p.0, p.0);
-        self.index.meeting(r, tolerance).into_iter().any(|i| Euclidean.distance(&self.polygons[i], &p) <= tolerance)
+        self.locate_near(p, tolerance).is_some()
+    }
+
+    /// The zone holding `p`, else the nearest within `tolerance` of it (ties: the lower index).
+    pub fn locate_near(&self, p: Point<f64>, tolerance: f64) -> Option<usize> {
+        self.locate(p).or_else(|| {
+            let r = geo_types::Rect::new(p.0, p.0);
+            let near = self.index.meeting(r, tolerance).into_iter().map(|i| (Euclidean.distance(&self.polygons[i], &p), i));
+            near.filter(|(d, _)| *d <= tolerance).min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))).map(|(_, i)| i)
+        })
     }
 
     /// The distance from a point to the nearest zone (0 inside one) and that zone.

@@ -156,7 +156,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.iter().map(|g| g.centroid()).collect();
     // The 街镇 of each object, as a run places it (within outside_tolerance_m of the boundary counts).
     let tolerance = config.outside_tolerance_m;
-    let locate = |c: geo_types::Point<f64>| admin.zones.locate(c).or_else(|| admin.zones.nearest(c).filter(|(d, _)| *d <= tolerance).map(|(_, s)| s));
+    let locate = |c: geo_types::Point<f64>| admin.zones.locate_near(c, tolerance);
     let street: Vec<Option<usize>> = centroids.iter().map(|c| c.and_then(locate)).collect();
     let names = v.descriptive(schema::NAME).unwrap_or_else(|| vec![None; v.len()]);
     let mut issues: Vec<Vec<String>> = vec![Vec::new(); v.len()];
