@@ -137,3 +137,17 @@ pub fn shared_run(config: &str) -> PathBuf {
     runs.insert(config.to_owned(), out.clone());
     out
 }
+
+/// The demo's run config as a TOML table that works from any folder: every
+/// layer path and the models folder made absolute, for tests that change a
+/// layer or a setting and write the config elsewhere.
+pub fn demo_config() -> toml::Table {
+    let demo = repo().join("layers/demo");
+    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
+    for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
+        let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
+        l.as_table_mut().unwrap().insert("path".into(), p.into());
+    }
+    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
+    config
+}

@@ -93,13 +93,8 @@ fn fields_are_named_with_their_chinese_names() {
     let demo = repo().join("layers/demo");
     let csv = std::fs::read_to_string(demo.join("chemical_enterprises.csv")).unwrap().replacen(",三级,", ",三级（暂定）,", 1);
     std::fs::write(tmp.path().join("chem.csv"), csv).unwrap();
-    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
-    for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
-        let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
-        l.as_table_mut().unwrap().insert("path".into(), p.into());
-    }
+    let mut config = demo_config();
     config["layers"]["chemical_enterprises"].as_table_mut().unwrap().insert("path".into(), tmp.path().join("chem.csv").to_string_lossy().into_owned().into());
-    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
     let cfg = tmp.path().join("assessment.toml");
     std::fs::write(&cfg, toml::to_string(&config).unwrap()).unwrap();
     let (c, e) = run(&cfg, &[], &[]);

@@ -85,13 +85,9 @@ fn filled_templates_score_as_the_demo() {
     assert!(o.status.success(), "fill: {}", stderr(&o));
 
     // The demo config with those two layers read from the filled workbook by layers.toml's entries.
-    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
+    let mut config = demo_config();
     let snippet: toml::Table = std::fs::read_to_string(tpl.join("layers.toml")).unwrap().parse().unwrap();
     let layers = config["layers"].as_table_mut().unwrap();
-    for (_, l) in layers.iter_mut() {
-        let p = l["path"].as_str().unwrap().to_owned();
-        l.as_table_mut().unwrap().insert("path".into(), demo.join(&p).to_string_lossy().into_owned().into());
-    }
     for name in ["chemical_enterprises", "special_equipment"] {
         let mut entry = snippet["layers"][name].as_table().unwrap().clone();
         assert_eq!(entry["header_row"].as_integer(), Some(2));
@@ -99,7 +95,6 @@ fn filled_templates_score_as_the_demo() {
         layers.insert(name.into(), entry.into());
     }
     assert_eq!(snippet["layers"]["chemical_enterprises"]["offset"].as_str(), Some("gcj02"), "the demo layer's datum");
-    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
     let cfg = tmp.path().join("assessment.toml");
     std::fs::write(&cfg, toml::to_string(&config).unwrap()).unwrap();
     let out = tmp.path().join("out");

@@ -197,12 +197,7 @@ fn the_web_map_opens_at_a_tenth_of_city_scale() {
 fn a_gcj02_base_map_shifts_the_data_into_gcj02() {
     let tmp = tempfile::tempdir().unwrap();
     let demo = repo().join("layers/demo");
-    let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
-    for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
-        let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
-        l.as_table_mut().unwrap().insert("path".into(), p.into());
-    }
-    config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
+    let mut config = demo_config();
     let web: toml::Table =
         toml::from_str("basemap = \"http://tiles.invalid/{z}/{x}/{y}.png\"\nbasemap_datum = \"gcj02\"\nbasemap_attribution = \"测试底图\"").unwrap();
     config.insert("web".into(), web.into());
