@@ -1,27 +1,31 @@
 //! sise (四色): a batch engine for urban safety risk assessment.
 //!
 //! The data flow is load → score → aggregate → emit; see ARCHITECTURE.md.
+//!
+//! Only what the binary (`cli::main`) and the integration tests use is
+//! public; the other modules are private so that the compiler reports code
+//! nothing calls.
 
-pub mod aggregate;
-pub mod assess;
+mod aggregate;
+mod assess;
 pub mod cli;
 pub mod config;
-pub mod cycle;
-pub mod demo;
-pub mod emit;
+mod cycle;
+mod demo;
+mod emit;
 pub mod error;
-pub mod level;
+mod level;
 pub mod load;
 pub mod model;
-pub mod msg;
-pub mod progress;
-pub mod quality;
-pub mod report;
-pub mod run;
-pub mod schema;
-pub mod score;
-pub mod stage;
-pub mod template;
-pub mod tile;
-pub mod unit;
+mod msg;
+mod progress;
+mod quality;
+mod report;
+mod run;
+mod schema;
+mod score;
+mod stage;
+mod template;
+mod tile;
+mod unit;
 pub mod value;

@@ -151,3 +151,11 @@ pub fn demo_config() -> toml::Table {
     config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
     config
 }
+
+/// SHA-256 of a file in hex, computed here rather than by sise's own
+/// function, so a manifest test checks sise against an independent hash.
+pub fn sha256(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

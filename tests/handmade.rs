@@ -126,10 +126,10 @@ fn manifest_records_inputs_models_and_outputs() {
     let inputs = m["inputs"].as_object().unwrap();
     assert_eq!(inputs.len(), 5);
     let depth = inputs.iter().find(|(k, _)| k.ends_with("depth.asc")).unwrap().1.as_str().unwrap();
-    let expected = sise::emit::manifest::sha256_file(&repo().join("tests/fixtures/handmade/depth.asc")).unwrap();
+    let expected = crate::common::sha256(&repo().join("tests/fixtures/handmade/depth.asc"));
     assert_eq!(depth, expected);
     assert_eq!(m["models"].as_array().unwrap().len(), 3);
-    assert_eq!(m["outputs"]["summary.csv"].as_str().unwrap(), sise::emit::manifest::sha256_file(&out.join("summary.csv")).unwrap());
+    assert_eq!(m["outputs"]["summary.csv"].as_str().unwrap(), crate::common::sha256(&out.join("summary.csv")));
     assert_eq!(m["counts"]["grid_cells"], 32);
 }
 

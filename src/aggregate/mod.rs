@@ -41,10 +41,6 @@ impl Zones {
             .reduce(|a, b| geo_types::Rect::new((a.min().x.min(b.min().x), a.min().y.min(b.min().y)), (a.max().x.max(b.max().x), a.max().y.max(b.max().y))))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.polygons.is_empty()
-    }
-
     /// Zones whose envelope meets `g`'s, in index order (for reproducible results).
     fn candidates(&self, g: &Geometry<f64>) -> Vec<usize> {
         g.bounding_rect().map(|r| self.index.meeting(r, 0.0)).unwrap_or_default()

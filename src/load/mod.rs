@@ -16,7 +16,7 @@ use gdal::GdalOpenFlags;
 use geo_types::Rect;
 
 pub use raster::Raster;
-pub use vector::{Numbers, VectorLayer};
+pub use vector::VectorLayer;
 
 use crate::config::{LayerConfig, RunConfig};
 use crate::error::{Bad, Error, Result};

@@ -22,8 +22,6 @@ const SEARCH_ROWS: usize = 20;
 /// A sheet's filled rows under its header.
 pub struct Sheet {
     pub name: String,
-    /// The header's Excel row.
-    pub header_row: u32,
     /// Column names from the header row, in order; columns with an empty header are left out.
     pub columns: Vec<String>,
     /// The x and y columns (indices into `columns`).
@@ -75,14 +73,13 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
     }
     let xy = coordinate_columns(&columns, cfg)
         .ok_or_else(|| Msg::NoCoordinateColumns { sheet: name.clone(), row: header.excel_row, have: columns.clone() }.to_string())?;
-    let header_row = header.excel_row;
     let rows = all
         .into_iter()
         .skip(at + 1)
         .map(|r| Row { excel_row: r.excel_row, cells: keep.iter().map(|&i| r.cells[i].clone()).collect() })
         .filter(|r| r.cells.iter().any(Option::is_some))
         .collect();
-    Ok(Sheet { name, header_row, columns, xy, rows })
+    Ok(Sheet { name, columns, xy, rows })
 }
 
 /// The first of the first rows that names both coordinate columns.

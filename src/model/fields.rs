@@ -142,11 +142,6 @@ impl Model {
         out
     }
 
-    /// The Chinese name of an objects field, for messages ("hazard_class（主要危险化学品类别）").
-    pub fn field_name(&self, key: &str) -> Option<String> {
-        self.object_fields().into_iter().find(|f| f.key == key).map(|f| f.name)
-    }
-
     /// An attribute indicator's field: named and valued as the indicator reads it.
     fn attribute_field(&self, field: &str, ind: &Indicator) -> ObjectField {
         let kind = match &ind.normalise {

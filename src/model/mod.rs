@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use raw::{Doc, RawModel};
 
 pub use aggregation::{AggMethod, Aggregate};
-pub use condition::{Condition, Literal, Op};
+pub use condition::{Condition, Literal};
 pub use fields::{FieldKind, FieldNote, ObjectField};
 pub use geometry::GeomKind;
 pub use indicator::{Indicator, Normalise, Source, Stat, Var};

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod dispatch;
+pub use dispatch::main;
+
 /// sise (四色): four-colour urban safety risk assessment.
 ///
 /// Loads a district's hazard-census and sector layers (anything GDAL reads),

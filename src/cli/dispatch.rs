@@ -1,0 +1,244 @@
+//! What the `sise` binary does: parse arguments, run one command, map the
+//! outcome to an exit code. Here rather than in main.rs so that the library's
+//! modules can stay private and the compiler reports code nothing uses.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{Cli, Command, LogFormat, ModelSource, ModelsCommand};
+use crate::error::exit;
+use crate::model::Model;
+use crate::msg::Msg;
+use crate::progress::Progress;
+use clap::Parser;
+
+fn init_logging(cli: &Cli) {
+    let default = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        _ => "trace",
+    };
+    // GDAL reports through its own handler, which prints to stderr; route it into the log.
+    gdal::config::set_error_handler(|class, code, msg| match class {
+        gdal::errors::CplErrType::Warning => tracing::warn!(gdal_code = code, "GDAL: {msg}"),
+        gdal::errors::CplErrType::Debug | gdal::errors::CplErrType::None => tracing::debug!(gdal_code = code, "GDAL: {msg}"),
+        _ => tracing::debug!(gdal_code = code, "GDAL error (reported with its context): {msg}"),
+    });
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SISE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.without_time().init(),
+    }
+}
+
+/// The models named by `--config` or found in `--dir`.
+fn load_models(source: &ModelSource) -> crate::error::Result<Vec<Model>> {
+    let files = match &source.config {
+        Some(c) => crate::config::RunConfig::from_file(c)?.domains,
+        None => crate::config::expand_paths(std::slice::from_ref(&source.dir))
+            .map_err(|e| crate::error::Error::Config { file: source.dir.clone(), message: format!("cannot read the folder: {e}") })?,
+    };
+    files.iter().map(|f| Model::from_file(f)).collect()
+}
+
+fn models(cmd: &ModelsCommand) -> crate::error::Result<()> {
+    match cmd {
+        ModelsCommand::List { source } => {
+            for m in load_models(source)? {
+                println!(
+                    "{:<4} {:<12} {:<22} {:<15} {:>2} indicators  v{:<8} {}",
+                    m.id,
+                    m.name,
+                    m.key,
+                    m.method.name(),
+                    m.indicators.len(),
+                    m.model_version,
+                    m.file.display()
+                );
+            }
+            Ok(())
+        }
+        ModelsCommand::Show { id, source } => {
+            let all = load_models(source)?;
+            let m = all.iter().find(|m| m.id.eq_ignore_ascii_case(id) || m.key == *id).ok_or_else(|| crate::error::Error::Config {
+                file: source.config.clone().unwrap_or_else(|| source.dir.clone()),
+                message: format!("no model with id or key '{id}'; there are: {}", all.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")),
+            })?;
+            print!("{}", m.describe());
+            Ok(())
+        }
+    }
+}
+
+fn template(
+    config: Option<&std::path::Path>,
+    dir: Option<&std::path::Path>,
+    out: &std::path::Path,
+    datum: Option<crate::template::Datum>,
+) -> crate::error::Result<()> {
+    let config = config.map(crate::config::RunConfig::from_file).transpose()?;
+    let source = ModelSource { config: None, dir: dir.map_or_else(|| "assessment-models".into(), |d| d.to_owned()) };
+    let models = match &config {
+        Some(c) => c.domains.iter().map(|f| Model::from_file(f)).collect::<crate::error::Result<Vec<_>>>()?,
+        None => load_models(&source)?,
+    };
+    let files = crate::template::write(out, &models, config.as_ref(), datum)?;
+    for f in files {
+        println!("{}", out.join(f).display());
+    }
+    Ok(())
+}
+
+fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path::Path>) -> crate::error::Result<()> {
+    let c = crate::cycle::compare(from, to)?;
+    let dest = match out {
+        Some(o) => o.to_owned(),
+        None => to.parent().unwrap_or(std::path::Path::new(".")).join(format!("compare-{}-{}", c.from, c.to)),
+    };
+    let crs = crate::cycle::crs_of(to)?;
+    crate::stage::staged(&dest, |dir| crate::cycle::write(&c, dir, &crs).map(|_| ()))?;
+    let moved: usize =
+        c.domains.iter().map(|d| d.objects.iter().filter(|o| matches!(o.change, crate::cycle::Change::Up | crate::cycle::Change::Down)).count()).sum();
+    tracing::info!(domains = c.domains.len(), changed_level = moved, "comparison {} → {} written to {}", c.from, c.to, dest.display());
+    println!("{}", dest.display());
+    Ok(())
+}
+
+/// Size rayon's pool; results do not depend on it.
+fn threads_or_exit(threads: Option<usize>) -> Result<(), ExitCode> {
+    if let Some(n) = threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
+            eprintln!("sise: error: cannot start {n} threads: {e}");
+            return Err(ExitCode::from(exit::INTERNAL));
+        }
+    }
+    Ok(())
+}
+
+/// Report a finished run or merge.
+fn finished(r: &crate::run::RunReport, quiet: bool) {
+    if r.skipped {
+        println!("unchanged since the last run; outputs in {} kept", r.out.display());
+        return;
+    }
+    tracing::info!(domains = r.domains, objects = r.objects, grid_cells = r.grid_cells, rejects = r.rejects, "assessment written to {}", r.out.display());
+    if !quiet {
+        println!("{}", r.out.display());
+    }
+}
+
+/// One work unit of a tiled run (`sise run --plan`).
+fn run_unit(config: &Path, plan: &Path, unit: Option<usize>, out: &Path, keep_going: bool, progress: &Progress, quiet: bool) -> crate::error::Result<()> {
+    let k = crate::tile::unit::index_from(unit).map_err(|message| crate::error::Error::Config { file: plan.to_owned(), message })?;
+    let r = crate::tile::unit::run(config, plan, k, out, keep_going, progress)?;
+    tracing::info!(unit = r.index, objects = r.objects.values().sum::<usize>(), seconds = r.seconds, peak_memory_mb = r.peak_memory_mb, "unit written");
+    if !quiet {
+        println!("{}", crate::tile::unit::unit_dir(out, k).display());
+    }
+    Ok(())
+}
+
+/// What `sise validate` found: per domain, the objects scored and the values
+/// read after a rewrite; the features `missing = "reject"` leaves out.
+fn print_quality(q: &crate::quality::Quality, dir: &std::path::Path) {
+    for d in &q.domains {
+        let (id, name, registered, complete, pct, short) = (d.id.clone(), d.name.clone(), d.registered, d.complete, d.complete_pct, !d.meets_target);
+        println!("{}", Msg::QualityLine { id, name, registered, complete, pct, short });
+    }
+    println!("{}", Msg::QualityWritten { path: dir.join(crate::run::QUALITY_HTML).display().to_string() });
+}
+
+fn print_validation(v: &crate::run::Validation) {
+    let p = &v.prepared;
+    let list = |counts: &crate::value::RewriteCounts| counts.iter().map(|(k, n)| (*k, *n)).collect::<Vec<_>>();
+    for (m, s) in p.models.iter().zip(&v.scores) {
+        let (id, name, version, layer) = (m.id.clone(), m.name.clone(), m.model_version.clone(), m.objects().to_owned());
+        println!("{}", Msg::DomainValid { id, name, version, objects: s.level.len(), layer, indicators: m.indicators.len() });
+        let objects = p.layers.vector(m.objects());
+        for (field, counts) in &s.rewrites {
+            let field = objects.map_or_else(|| crate::msg::Field::new(field, None), |o| o.field(field));
+            println!("    {}", Msg::Rewritten { layer: m.objects().to_owned(), field, rewrites: list(counts) });
+        }
+    }
+    for (layer, fields) in &p.context_rewrites {
+        for (field, counts) in fields {
+            println!("ok  {}", Msg::Rewritten { layer: layer.clone(), field: crate::msg::Field::new(field, None), rewrites: list(counts) });
+        }
+    }
+    for r in &v.rejects {
+        println!("{}", Msg::Rejected { domain: r.domain.clone().unwrap_or_default(), layer: r.layer.clone(), id: r.id.clone(), reason: r.reason.clone() });
+    }
+    println!("{}", Msg::ConfigValid { layers: p.layers.layers.len(), streets: p.admin.zones.len() });
+}
+
+/// The whole program: `main.rs` only calls this.
+pub fn main() -> ExitCode {
+    // A panic is a bug in sise, not bad input: say so and exit with the
+    // documented code 1 (not Rust's 101), from whichever thread it happened on.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("sise: internal error (a bug in sise; please report it with this message and the log): {info}");
+        std::process::exit(exit::INTERNAL.into());
+    }));
+    let cli = Cli::parse();
+    crate::msg::set_lang(crate::msg::detect(cli.lang));
+    init_logging(&cli);
+    let progress = Progress::new(cli.quiet);
+    let result = match &cli.command {
+        Command::Run { config, out, threads, keep_going, if_changed, pdf, no_web, plan, unit } => {
+            if let Err(code) = threads_or_exit(*threads) {
+                return code;
+            }
+            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed, pdf: *pdf, no_web: *no_web };
+            match plan {
+                Some(plan) => run_unit(config, plan, *unit, out, *keep_going, &progress, cli.quiet),
+                None => crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
+            }
+        }
+        Command::Merge { plan, units, out, config, threads, if_changed, pdf, no_web } => {
+            if let Err(code) = threads_or_exit(*threads) {
+                return code;
+            }
+            let opts = crate::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf, no_web: *no_web };
+            crate::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
+        }
+        Command::Validate { config, report } => report
+            .as_ref()
+            .map_or(Ok(()), |dir| crate::run::quality_report(config, dir).map(|q| print_quality(&q, dir)))
+            .and_then(|()| crate::run::validate(config, &progress).map(|v| print_validation(&v))),
+        Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
+        Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
+        Command::Models(cmd) => models(cmd),
+        Command::DemoData { streets, metro, out, seed, next_year } => {
+            crate::demo::generate(streets, metro, out, *seed).and_then(|()| next_year.as_ref().map_or(Ok(()), |n| crate::demo::next_year(out, n, *seed)))
+        }
+        Command::Plan { config, tiles, halo, out } => crate::tile::write_plan(config, *tiles, *halo, out).map(|p| {
+            println!(
+                "{} units of {} × {} m, halo {} m ({} looks {} m away); plan written to {}",
+                p.units.len(),
+                p.tile_m[0],
+                p.tile_m[1],
+                p.halo_m,
+                p.reach_of,
+                p.reach_m,
+                out.display()
+            );
+        }),
+        Command::BenchData { scale, out, models, seed } => crate::demo::city::generate(*scale, models, out, *seed),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(e) => {
+            match cli.log_format {
+                LogFormat::Json => tracing::error!(exit_code = e.exit_code(), "{e}"),
+                LogFormat::Text => eprintln!("sise: {}{e}", crate::msg::pick("error: ".into(), "错误：".into())),
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
