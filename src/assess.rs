@@ -120,53 +120,11 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
     let start = Instant::now();
     load::check_working_crs(&config)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
-    for (i, m) in models.iter().enumerate() {
-        if let Some(prev) = models[..i].iter().find(|p| p.id == m.id) {
-            return Err(Error::Config {
-                file: config.file.clone(),
-                message: format!("domain id {} appears twice ({} and {})", m.id, prev.file.display(), m.file.display()),
-            });
-        }
-    }
-
-    for m in &models {
-        if !config.layers.contains_key(m.objects()) {
-            return Err(Error::Model {
-                file: m.file.clone(),
-                message: format!(
-                    "objects = '{}' is not a [layers.*] entry of {} ({})",
-                    m.objects(),
-                    config.file.display(),
-                    config.layers.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            });
-        }
-    }
+    check_domains(&config, &models)?;
     check_weights(&config, &models)?;
     let needed = needed_layers(&config, &models);
 
-    // Layers load in parallel, each through its own GDAL dataset and PROJ
-    // context; the first failing layer by name is reported, as in a serial load.
-    let bar = progress.bar("loading layers", needed.len() as u64);
-    let loaded: Vec<Result<(Layer, Vec<Reject>)>> = needed
-        .par_iter()
-        .map(|name| {
-            tracing::debug!(layer = name, "loading");
-            let clip = clip.filter(|_| *name != config.admin_units.layer);
-            let r = load::load_layer(&config, name, how, clip);
-            bar.inc(1);
-            r
-        })
-        .collect();
-    bar.finish_and_clear();
-    let mut layers = Layers::default();
-    let mut rejects = Vec::new();
-    for (name, r) in needed.iter().zip(loaded) {
-        let (layer, r) = r?;
-        layers.layers.insert((*name).to_owned(), layer);
-        rejects.extend(r);
-    }
-
+    let (mut layers, mut rejects) = load_needed(&config, &needed, how, clip, progress)?;
     label_fields(&models, &mut layers);
     let admin = admin_units(&config, &layers)?;
     let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects)?;
@@ -200,6 +158,58 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
         })
         .collect();
     Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+}
+
+/// Domain ids are unique and every model's objects layer is a `[layers.*]` entry.
+fn check_domains(config: &RunConfig, models: &[Model]) -> Result<()> {
+    for (i, m) in models.iter().enumerate() {
+        if let Some(prev) = models[..i].iter().find(|p| p.id == m.id) {
+            return Err(Error::Config {
+                file: config.file.clone(),
+                message: format!("domain id {} appears twice ({} and {})", m.id, prev.file.display(), m.file.display()),
+            });
+        }
+    }
+    for m in models {
+        if !config.layers.contains_key(m.objects()) {
+            return Err(Error::Model {
+                file: m.file.clone(),
+                message: format!(
+                    "objects = '{}' is not a [layers.*] entry of {} ({})",
+                    m.objects(),
+                    config.file.display(),
+                    config.layers.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The layers a run needs, loaded in parallel; `clip` limits all but the 街镇 layer to a rectangle.
+fn load_needed(config: &RunConfig, needed: &[&str], how: Strictness, clip: Option<Rect<f64>>, progress: &Progress) -> Result<(Layers, Vec<Reject>)> {
+    // Layers load in parallel, each through its own GDAL dataset and PROJ
+    // context; the first failing layer by name is reported, as in a serial load.
+    let bar = progress.bar("loading layers", needed.len() as u64);
+    let loaded: Vec<Result<(Layer, Vec<Reject>)>> = needed
+        .par_iter()
+        .map(|name| {
+            tracing::debug!(layer = name, "loading");
+            let clip = clip.filter(|_| *name != config.admin_units.layer);
+            let r = load::load_layer(config, name, how, clip);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut layers = Layers::default();
+    let mut rejects = Vec::new();
+    for (name, r) in needed.iter().zip(loaded) {
+        let (layer, r) = r?;
+        layers.layers.insert((*name).to_owned(), layer);
+        rejects.extend(r);
+    }
+    Ok((layers, rejects))
 }
 
 /// Give each objects layer the Chinese names its models use for its fields,

@@ -26,7 +26,7 @@ const DRIVERS: usize = 3;
 /// city's list has a million rows).
 pub fn register(a: &Assessment) -> Result<DataFrame> {
     let err = |e: String| Error::output("风险清单", e);
-    let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(err)?;
+    let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| err(e.into()))?;
     let models = a.models();
     let mut order: Vec<(usize, usize)> = (0..models.len()).flat_map(|d| (0..a.objects(d).len()).map(move |i| (d, i))).collect();
     let level = |&(d, i): &(usize, usize)| a.domains[d].scores.level[i];
@@ -44,7 +44,7 @@ pub fn register(a: &Assessment) -> Result<DataFrame> {
     for &(d, i) in &order {
         let o = a.objects(d);
         let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
-        let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(err)?;
+        let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
         lonlat.push(((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6));
     }
     let col = |f: &dyn Fn(usize, usize) -> Option<String>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<String>>>();

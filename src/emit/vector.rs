@@ -60,8 +60,8 @@ fn sql_text(s: &str) -> String {
 /// The `layer_styles` table exactly as QGIS writes it: QGIS finds a layer's
 /// default style by `f_table_schema = ''` (not NULL), the table name and the
 /// real geometry column, preferring `useAsDefault`.
-fn write_styles(ds: &Dataset, styles: &[StyleRow]) -> std::result::Result<(), String> {
-    let run = |sql: &str| ds.execute_sql(sql, None, gdal::vector::sql::Dialect::DEFAULT).map(|_| ()).map_err(|e| e.to_string());
+fn write_styles(ds: &Dataset, styles: &[StyleRow]) -> std::result::Result<(), gdal::errors::GdalError> {
+    let run = |sql: &str| ds.execute_sql(sql, None, gdal::vector::sql::Dialect::DEFAULT).map(|_| ());
     run("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256), \
          f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, \
          useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), \
@@ -121,32 +121,33 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
         }
         if ds.has_capability(DatasetCapability::TRANSACTIONS) {
             let txn = ds.start_transaction().map_err(|e| lerr(e.to_string()))?;
-            write_features(&txn, out, ty).map_err(lerr)?;
+            write_features(&txn, out, ty, lerr)?;
             txn.commit().map_err(|e| lerr(format!("commit: {e}")))?;
         } else {
-            write_features(&ds, out, ty).map_err(lerr)?;
+            write_features(&ds, out, ty, lerr)?;
         }
     }
     Ok(ds)
 }
 
-fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type) -> std::result::Result<(), String> {
-    let layer = ds.layer_by_name(&out.name).map_err(|e| e.to_string())?;
+/// Every row of `out` into its layer; `err` makes the error that names the file and layer.
+fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type, err: impl Fn(String) -> Error) -> Result<()> {
+    let layer = ds.layer_by_name(&out.name).map_err(|e| err(e.to_string()))?;
     let defn = layer.defn();
-    let idx: Vec<usize> = out.columns.iter().map(|c| defn.field_index(&c.name).map_err(|e| e.to_string())).collect::<std::result::Result<_, _>>()?;
+    let idx: Vec<usize> = out.columns.iter().map(|c| defn.field_index(&c.name).map_err(|e| err(e.to_string()))).collect::<Result<_>>()?;
     for (row, g) in out.geoms.iter().enumerate() {
-        let mut f = Feature::new(defn).map_err(|e| e.to_string())?;
+        let mut f = Feature::new(defn).map_err(|e| err(e.to_string()))?;
         for (c, &i) in out.columns.iter().zip(&idx) {
             let r = match &c.values {
                 Values::Int(v) => v[row].map(|x| f.set_field_integer64(i, x)),
                 Values::Real(v) => v[row].map(|x| f.set_field_double(i, x)),
                 Values::Text(v) => v[row].as_deref().map(|x| f.set_field_string(i, x)),
             };
-            r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| format!("row {row}, field '{}': {e}", c.name))?;
+            r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| err(format!("row {row}, field '{}': {e}", c.name)))?;
         }
-        let geom = promote(ty, g).to_gdal().map_err(|e| format!("row {row}: geometry: {e}"))?;
-        f.set_geometry(geom).map_err(|e| e.to_string())?;
-        f.create(&layer).map_err(|e| format!("row {row}: {e}"))?;
+        let geom = promote(ty, g).to_gdal().map_err(|e| err(format!("row {row}: geometry: {e}")))?;
+        f.set_geometry(geom).map_err(|e| err(e.to_string()))?;
+        f.create(&layer).map_err(|e| err(format!("row {row}: {e}")))?;
     }
     Ok(())
 }

@@ -12,6 +12,40 @@ use proj::Proj;
 
 use crate::config::Offset;
 
+/// Why a transform failed, for the message of whoever knows the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrsError {
+    /// PROJ does not know a CRS, or cannot go from one to the other.
+    NoTransform { from: String, to: String, detail: String },
+    /// PROJ could not transform a point.
+    Point { x: f64, y: f64, detail: String },
+    /// The point has no position in the target CRS (outside its area of use).
+    NoPosition { x: f64, y: f64 },
+}
+
+impl std::fmt::Display for CrsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::msg::pick;
+        let text = match self {
+            CrsError::NoTransform { from, to, detail } => {
+                pick(format!("PROJ cannot transform from {} to {to}: {detail}", short(from)), format!("PROJ 无法从 {} 转换到 {to}：{detail}", short(from)))
+            }
+            CrsError::Point { x, y, detail } => pick(format!("cannot transform ({x}, {y}): {detail}"), format!("无法转换坐标 ({x}, {y})：{detail}")),
+            CrsError::NoPosition { x, y } => pick(
+                format!("({x}, {y}) has no position in the target CRS (outside its area of use?)"),
+                format!("({x}, {y}) 在目标坐标系中没有位置（超出其适用范围？）"),
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl From<CrsError> for String {
+    fn from(e: CrsError) -> String {
+        e.to_string()
+    }
+}
+
 /// A PROJ transform between two CRSs, in the traditional GIS axis order
 /// (x = easting or longitude, y = northing or latitude) whatever the EPSG
 /// axis order of either CRS: PROJ's `proj_normalize_for_visualization`.
@@ -21,22 +55,26 @@ pub struct Transform {
 
 impl Transform {
     /// `from` and `to` are anything PROJ accepts: "EPSG:4549", WKT, PROJJSON.
-    pub fn new(from: &str, to: &str) -> Result<Transform, String> {
-        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj }).map_err(|e| format!("PROJ cannot transform from {} to {to}: {e}", short(from)))
+    pub fn new(from: &str, to: &str) -> Result<Transform, CrsError> {
+        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj }).map_err(|e| CrsError::NoTransform {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            detail: e.to_string(),
+        })
     }
 
-    pub fn point(&self, x: f64, y: f64) -> Result<(f64, f64), String> {
-        let (tx, ty) = self.proj.convert((x, y)).map_err(|e| format!("cannot transform ({x}, {y}): {e}"))?;
+    pub fn point(&self, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
+        let (tx, ty) = self.proj.convert((x, y)).map_err(|e| CrsError::Point { x, y, detail: e.to_string() })?;
         if tx.is_finite() && ty.is_finite() {
             Ok((tx, ty))
         } else {
-            Err(format!("({x}, {y}) has no position in the target CRS (outside its area of use?)"))
+            Err(CrsError::NoPosition { x, y })
         }
     }
 
     /// The box in the target CRS that holds the whole rectangle `r`: its
     /// edges are sampled, since they bend in another projection.
-    pub fn rect(&self, r: geo_types::Rect<f64>) -> Result<(f64, f64, f64, f64), String> {
+    pub fn rect(&self, r: geo_types::Rect<f64>) -> Result<(f64, f64, f64, f64), CrsError> {
         let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
         const STEPS: usize = 32;
         for i in 0..=STEPS {
@@ -50,7 +88,7 @@ impl Transform {
         Ok((x0, y0, x1, y1))
     }
 
-    pub fn geometry(&self, g: &Geometry<f64>) -> Result<Geometry<f64>, String> {
+    pub fn geometry(&self, g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
         g.try_map_coords(|c| self.point(c.x, c.y).map(|(x, y)| Coord { x, y }))
     }
 }

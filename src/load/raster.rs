@@ -56,8 +56,8 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
     let window = match clip {
         None => [0, 0, width, height],
         Some(r) => {
-            let t = Transform::new(working_crs, &crs).map_err(|e| err(Bad::Crs, e))?;
-            let (x0, y0, x1, y1) = t.rect(r).map_err(|e| err(Bad::Crs, e))?;
+            let t = Transform::new(working_crs, &crs).map_err(|e| err(Bad::Crs, e.into()))?;
+            let (x0, y0, x1, y1) = t.rect(r).map_err(|e| err(Bad::Crs, e.into()))?;
             let (ca, ra) = ((x0 - transform[0]) / transform[1], (y0 - transform[3]) / transform[5]);
             let (cb, rb) = ((x1 - transform[0]) / transform[1], (y1 - transform[3]) / transform[5]);
             let (c0, c1, r0, r1) = (ca.min(cb), ca.max(cb), ra.min(rb), ra.max(rb));

@@ -42,7 +42,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// Read a sheet: every row's cells, the header row (the config's, or the
 /// first row naming the coordinate columns), the rows below it that hold anything.
-pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet, String> {
+pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet, Box<Msg>> {
     let name = layer.name();
     let width = layer.defn().fields().count();
     let mut all: Vec<Row> = Vec::new();
@@ -54,10 +54,10 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
         }
     }
     let at = match cfg.header_row {
-        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Msg::HeaderRowEmpty { sheet: name.clone(), row: h }.to_string())?,
+        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Box::new(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
         None => detect_header(&all, cfg).ok_or_else(|| {
             let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
-            Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS }.to_string()
+            Box::new(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
         })?,
     };
     let header = &all[at];
@@ -66,13 +66,13 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
     for (i, c) in header.cells.iter().enumerate() {
         let Some(c) = c else { continue };
         if let Some(j) = columns.iter().position(|n| n == c) {
-            return Err(Msg::HeaderTwice { sheet: name.clone(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }.into());
+            return Err(Box::new(Msg::HeaderTwice { sheet: name.clone(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }));
         }
         keep.push(i);
         columns.push(c.clone());
     }
     let xy = coordinate_columns(&columns, cfg)
-        .ok_or_else(|| Msg::NoCoordinateColumns { sheet: name.clone(), row: header.excel_row, have: columns.clone() }.to_string())?;
+        .ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header.excel_row, have: columns.clone() }))?;
     let rows = all
         .into_iter()
         .skip(at + 1)

@@ -184,7 +184,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
     if cfg.offset != Offset::None && !geographic {
         return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
-    let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e))?;
+    let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))?;
     let mut rows = Collector {
         name,
         file,
@@ -203,7 +203,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
         rejects: Vec::new(),
     };
     let sheet = if cfg.is_sheet() {
-        let sheet = super::sheet::read(&mut layer, cfg).map_err(|m| lerr(Bad::Field, m))?;
+        let sheet = super::sheet::read(&mut layer, cfg).map_err(|m| lerr(Bad::Field, (*m).into()))?;
         let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
         rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
         Some(sheet.name)
@@ -471,7 +471,7 @@ fn to_working_crs(g: &Geometry<f64>, geographic: bool, to_working: &Transform, o
             return Err((Bad::Outside, Msg::NotLonLat { x: c.x, y: c.y }.into()));
         }
     }
-    to_working.geometry(&remove_offset(g, offset)).map_err(|e| (Bad::Outside, e))
+    to_working.geometry(&remove_offset(g, offset)).map_err(|e| (Bad::Outside, e.into()))
 }
 
 /// A working-CRS rectangle as a box in the layer's CRS, widened so that it

@@ -38,7 +38,7 @@ pub struct Quality {
 }
 
 /// One domain's objects layer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct DomainQuality {
     pub id: String,
     pub name: String,
@@ -114,25 +114,7 @@ pub fn check(config: &RunConfig, models: &[Model], admin: &AdminUnits) -> Qualit
 
 fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     let file = config.layers.get(m.objects()).map(|l| l.path.display().to_string()).unwrap_or_default();
-    let mut q = DomainQuality {
-        id: m.id.clone(),
-        name: m.name.clone(),
-        layer: m.objects().to_owned(),
-        file,
-        unreadable: None,
-        registered: 0,
-        complete: 0,
-        complete_pct: 0.0,
-        meets_target: false,
-        duplicates: 0,
-        suspected_doubles: 0,
-        bad_geometry: 0,
-        outside: 0,
-        offset_suspect: None,
-        fields: vec![],
-        streets: vec![],
-        problems: vec![],
-    };
+    let mut q = DomainQuality { id: m.id.clone(), name: m.name.clone(), layer: m.objects().to_owned(), file, ..DomainQuality::default() };
     let how = Strictness { keep_going: true, make_valid: config.repair_invalid_geometry };
     let (v, rejects) = match load::load_layer(config, m.objects(), how, None) {
         Ok((Layer::Vector(v), r)) => (v, r),

@@ -64,7 +64,16 @@ fn sheet(ws: &mut Worksheet, name: &str, header: &[(&str, f64)], rows: Vec<Vec<C
 
 pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
-    let summary = q
+    summary(wb.add_worksheet(), q)?;
+    fields(wb.add_worksheet(), q)?;
+    streets(wb.add_worksheet(), q)?;
+    problems(wb.add_worksheet(), q)?;
+    wb.save(path)
+}
+
+/// 领域汇总: one row per domain, shaded when short of the target.
+fn summary(ws: &mut Worksheet, q: &Quality) -> Result<(), XlsxError> {
+    let rows = q
         .domains
         .iter()
         .map(|d| {
@@ -85,7 +94,7 @@ pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
         })
         .collect();
     sheet(
-        wb.add_worksheet(),
+        ws,
         "领域汇总",
         &[
             ("领域", 16.0),
@@ -101,9 +110,13 @@ pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
             ("坐标系疑问", 50.0),
             ("无法读取", 30.0),
         ],
-        summary,
+        rows,
         Some(5),
-    )?;
+    )
+}
+
+/// 字段填报: fill rate and invalid values per field.
+fn fields(ws: &mut Worksheet, q: &Quality) -> Result<(), XlsxError> {
     let mut fields = Vec::new();
     for d in &q.domains {
         for f in &d.fields {
@@ -120,12 +133,16 @@ pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
         }
     }
     sheet(
-        wb.add_worksheet(),
+        ws,
         "字段填报",
         &[("领域", 16.0), ("字段", 24.0), ("字段名", 20.0), ("必填", 6.0), ("已填", 8.0), ("填报率(%)", 10.0), ("无效值", 8.0), ("无效值示例", 50.0)],
         fields,
         None,
-    )?;
+    )
+}
+
+/// 街镇填报: registered and complete objects per 街镇 and domain.
+fn streets(ws: &mut Worksheet, q: &Quality) -> Result<(), XlsxError> {
     let mut streets = Vec::new();
     for d in &q.domains {
         for s in d.streets.iter().filter(|s| s.registered > 0) {
@@ -139,13 +156,11 @@ pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
             ]);
         }
     }
-    sheet(
-        wb.add_worksheet(),
-        "街镇填报",
-        &[("领域", 16.0), ("街镇", 14.0), ("对象数", 8.0), ("可评估", 8.0), ("可评估率(%)", 10.0), ("主要问题", 60.0)],
-        streets,
-        None,
-    )?;
+    sheet(ws, "街镇填报", &[("领域", 16.0), ("街镇", 14.0), ("对象数", 8.0), ("可评估", 8.0), ("可评估率(%)", 10.0), ("主要问题", 60.0)], streets, None)
+}
+
+/// 问题清单: one line per object to correct, with its spreadsheet row.
+fn problems(ws: &mut Worksheet, q: &Quality) -> Result<(), XlsxError> {
     let mut problems = Vec::new();
     for d in &q.domains {
         for p in &d.problems {
@@ -161,11 +176,10 @@ pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
         }
     }
     sheet(
-        wb.add_worksheet(),
+        ws,
         "问题清单",
         &[("领域", 16.0), ("图层", 18.0), ("编号", 12.0), ("名称", 24.0), ("表格行号", 8.0), ("所在街镇", 12.0), ("问题", 70.0)],
         problems,
         None,
-    )?;
-    wb.save(path)
+    )
 }

@@ -130,9 +130,9 @@ impl Setting {
             )
         });
         let to_wgs84 =
-            crate::load::crs::Transform::new(&config.working_crs, "EPSG:4326").map_err(|e| Error::Config { file: config.file.clone(), message: e })?;
+            crate::load::crs::Transform::new(&config.working_crs, "EPSG:4326").map_err(|e| Error::Config { file: config.file.clone(), message: e.into() })?;
         let centre = match rect {
-            Some(r) => to_wgs84.point(r.center().x, r.center().y).map_err(|e| Error::Config { file: config.file.clone(), message: e })?,
+            Some(r) => to_wgs84.point(r.center().x, r.center().y).map_err(|e| Error::Config { file: config.file.clone(), message: e.into() })?,
             None => SHANGHAI,
         };
         Ok(Setting { district: config.district.clone(), year: Some(config.year), streets: admin.names, centre })
