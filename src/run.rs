@@ -171,10 +171,21 @@ pub fn assess_and_write(
     write_manifest(&written)?;
     let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
     let comparison = previous.map(|p| crate::cycle::compare(&p, &staging.path)).transpose()?;
+    if !opts.no_web {
+        written.push(match &comparison {
+            Some(c) => crate::cycle::write_web(c, &staging.path, &a)?,
+            None => emit::web::write_no_changes(&staging.path)?,
+        });
+    }
     written.extend(crate::report::write(&staging.path, &a, comparison.as_ref(), opts.pdf)?);
     write_manifest(&written)?;
     spinner.finish_and_clear();
     staging.commit()?;
+    if !opts.no_web {
+        if let Some(cycle_dir) = out.parent() {
+            emit::web::write_years(cycle_dir)?;
+        }
+    }
 
     Ok(RunReport {
         out: out.to_owned(),

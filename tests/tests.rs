@@ -1,5 +1,6 @@
 //! sise's integration tests: one binary, one module per area (as ripgrep does).
 
+mod cdp;
 mod common;
 
 mod architecture;

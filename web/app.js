@@ -4,6 +4,7 @@
 // Every feature explains itself in the panel with the GeoPackage's facts.
 // The URL hash drives the page for tests and links:
 //   #select=D01:HC009   #layers=D01,D16   #street=310107102   #hide=grid   #list=1
+//   #view=121.4,31.25,14 (longitude, latitude, zoom: kept by the year switch)
 "use strict";
 
 const D = window.SISE_DATA;
@@ -20,6 +21,7 @@ document.title = document.getElementById("title").textContent;
 
 const renderer = L.canvas({ padding: 0.5 });
 const map = L.map("map", { preferCanvas: true, renderer, zoomControl: true, attributionControl: !!D.basemap });
+window.siseMap = map; // for the browser console (and the tests, which click on objects by position)
 // A base map only when the run config names one (its datum is the data's: see data.js).
 if (D.basemap) L.tileLayer(D.basemap.url, { attribution: esc(D.basemap.attribution || ""), maxZoom: 19, subdomains: "1234" }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
@@ -51,13 +53,14 @@ function objectPanel(domain, p) {
     ${measure ? `<p><b>管控措施：</b>${esc(measure)}</p>` : ""}`);
 }
 
-function zonePanel(title, p, extra) {
+// `levelRows`: more rows of the level table (a 街镇's level last year).
+function zonePanel(title, p, extra, levelRows = "") {
   const rows = D.domains
     .filter((d) => p.domains[d.id] != null)
     .map((d) => `<tr><td>${esc(d.id)} ${esc(d.name)}</td><td>${levelTag(p.domains[d.id])}</td></tr>`)
     .join("");
   showPanel(`<h2>${esc(title)}</h2>
-    <table><tr><th>综合风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr><tr><th>综合风险值</th><td class="num">${esc(p.score)}</td></tr></table>
+    <table><tr><th>综合风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr><tr><th>综合风险值</th><td class="num">${esc(p.score)}</td></tr>${levelRows}</table>
     <table><tr><th>领域</th><th>风险等级</th></tr>${rows}</table>${extra || ""}`);
 }
 
@@ -68,7 +71,9 @@ function streetPanel(p) {
     .map((o) => `<tr><td>${levelTag(o.level)}</td><td><a href="#select=${encodeURIComponent(o.domain + ":" + o.id)}">${esc(o.name || o.id)}</a></td><td>${esc(byId[o.domain].name)}</td></tr>`)
     .join("");
   const more = p.severe_count > p.severe.length ? `<p class="hint">另有 ${p.severe_count - p.severe.length} 个，见风险清单。</p>` : "";
-  zonePanel(p.name, p, p.severe_count ? `<h3>重大、较大风险对象（${p.severe_count}）</h3><table>${list}</table>${more}` : "");
+  const before = C && C.streets[p.code];
+  const then = before ? `<tr><th>${esc(C.from)}年综合风险等级</th><td id="panel-before">${levelTag(before)}</td></tr>` : "";
+  zonePanel(p.name, p, (p.severe_count ? `<h3>重大、较大风险对象（${p.severe_count}）</h3><table>${list}</table>${more}` : ""), then);
 }
 
 // The district's red and orange objects, each a link to it on the map.
@@ -97,8 +102,9 @@ function counts(features) {
 
 // A layer entry: the Leaflet layer (made on first display by `make`), its
 // counts per level, whether it is shown.
-function addLayer(name, title, group, make, levelCounts, visible) {
-  layers[name] = { make, layer: null, counts: levelCounts, visible: false, title };
+// A change layer has a `swatch` (its colour) and a count instead of counts per level.
+function addLayer(name, title, group, make, levelCounts, visible, swatch) {
+  layers[name] = { make, layer: null, counts: levelCounts, visible: false, title, swatch };
   const box = document.createElement("label");
   box.innerHTML = `<input type="checkbox" data-layer="${esc(name)}"> ${esc(title)}`;
   const input = box.querySelector("input");
@@ -133,19 +139,23 @@ function setVisible(name, on) {
   }
   return l.make().then((layer) => {
     l.layer = layer;
-    if (l.visible) layer.addTo(map);
-    return layer;
+    if (!l.visible) return layer;
+    layer.addTo(map);
+    // A tiled domain shown again: the tiles of the view now.
+    return layer.refresh ? layer.refresh() : layer;
   });
 }
 
 // The legend counts what is shown, per level.
 function legend() {
   const total = { 1: 0, 2: 0, 3: 0, 4: 0 };
-  const shown = Object.values(layers).filter((l) => l.visible);
+  const shown = Object.values(layers).filter((l) => l.visible && !l.swatch);
+  const changes = Object.values(layers).filter((l) => l.visible && l.swatch);
   for (const l of shown) for (const k of [1, 2, 3, 4]) total[k] += l.counts[k] || 0;
   document.getElementById("legend").innerHTML =
     `<b>图例</b>（${esc(shown.map((l) => l.title).join("、") || "无图层")}）` +
-    [1, 2, 3, 4].map((k) => `<div><i style="background:${colour(k)}"></i>${esc(D.levelNames[k])} <span data-count="${k}">${total[k]}</span></div>`).join("");
+    [1, 2, 3, 4].map((k) => `<div><i style="background:${colour(k)}"></i>${esc(D.levelNames[k])} <span data-count="${k}">${total[k]}</span></div>`).join("") +
+    changes.map((l) => `<div><i class="ring" style="border-color:${l.swatch}"></i>${esc(l.title)}</div>`).join("");
 }
 
 // Layers: comprehensive grid, 街镇 levels, the domains, 街镇 boundaries with names on top.
@@ -161,39 +171,132 @@ const streetLevels = L.geoJSON(D.streets, {
 });
 addLayer("streets", "街镇综合风险", "综合", ready(streetLevels), counts(D.streets.features), false);
 
-// Each domain's objects, from domains/ID.js, once.
+// Each domain's objects: a small domain from domains/ID.js, once; a large
+// one (d.tiles) from domains/ID/X_Y.js, the tiles in view, when zoomed in to
+// TILE_MIN_ZOOM — zoomed out it shows its level per grid cell instead.
 window.SISE_OBJECTS = {};
 const index = {}; // "D01:HC009" → { domain, feature, layer }
 const loading = {};
-function objectsOf(d) {
-  loading[d.id] =
-    loading[d.id] ||
-    new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = `domains/${encodeURIComponent(d.id)}.js`;
-      s.onload = () => resolve(window.SISE_OBJECTS[d.id]);
-      s.onerror = () => reject(new Error(`domains/${d.id}.js did not load`));
-      document.body.appendChild(s);
-    }).then((objects) => {
-      d.objects = objects;
-      return L.geoJSON(objects, {
-        pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties.level)),
-        style: (f) => shapeStyle(f.properties.level, d.geometry),
-        onEachFeature: (f, l) => {
-          index[`${d.id}:${f.properties.id}`] = { domain: d, feature: f, layer: l };
-          l.on("click", (e) => {
-            L.DomEvent.stopPropagation(e);
-            objectPanel(d, f.properties);
-          });
-        },
+const TILE_MIN_ZOOM = 15;
+
+// One script tag (file:// allows it, fetch it does not); resolves with what `got` returns after it ran.
+function script(src, got) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = () => resolve(got());
+    s.onerror = () => reject(new Error(`${src} did not load`));
+    document.body.appendChild(s);
+  });
+}
+
+// Objects as a Leaflet layer, each in the index and answering a click with its panel.
+function objectLayer(d, objects) {
+  return L.geoJSON(objects, {
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties.level)),
+    style: (f) => shapeStyle(f.properties.level, d.geometry),
+    onEachFeature: (f, l) => {
+      index[`${d.id}:${f.properties.id}`] = { domain: d, feature: f, layer: l };
+      l.on("click", (e) => {
+        L.DomEvent.stopPropagation(e);
+        objectPanel(d, f.properties);
       });
-    });
+    },
+  });
+}
+
+function objectsOf(d) {
+  if (d.tiles) return tiledLayer(d);
+  loading[d.id] = loading[d.id] || script(`domains/${encodeURIComponent(d.id)}.js`, () => window.SISE_OBJECTS[d.id]).then((objects) => objectLayer(d, objects));
+  return loading[d.id];
+}
+
+// A large domain: its grid levels zoomed out, the tiles in view zoomed in.
+const tileData = {}; // "D16/13712_6690" → FeatureCollection, set by each tile's script
+window.SISE_TILE = (domain, key, objects) => (tileData[`${domain}/${key}`] = objects);
+function tileOf(lat, lng, z) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [Math.floor(((lng + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+}
+function tiledLayer(d) {
+  if (loading[d.id]) return loading[d.id];
+  const group = L.layerGroup();
+  const cells = L.geoJSON(
+    { type: "FeatureCollection", features: D.grid.features.filter((f) => f.properties.domains[d.id] != null) },
+    {
+      style: (f) => ({ color: "#fff", weight: 0.3, fillColor: colour(f.properties.domains[d.id]), fillOpacity: 0.75, renderer }),
+      onEachFeature: (f, l) => l.on("click", () => showPanel(`<h2>${esc(d.id)} ${esc(d.name)} · 网格 ${esc(f.properties.id)}</h2><p>${levelTag(f.properties.domains[d.id])}</p><p class="hint">放大到 ${TILE_MIN_ZOOM} 级以上显示各对象。</p>`)),
+    },
+  );
+  const have = new Set(d.tiles);
+  const shown = {}; // tile key → its layer
+  group.refresh = () => {
+    const zoomedIn = map.getZoom() >= TILE_MIN_ZOOM;
+    if (!zoomedIn) {
+      group.addLayer(cells);
+      for (const k of Object.keys(shown)) group.removeLayer(shown[k]);
+      return Promise.resolve(group);
+    }
+    group.removeLayer(cells);
+    const b = map.getBounds();
+    const [x0, y0] = tileOf(b.getNorth(), b.getWest(), d.tileZoom);
+    const [x1, y1] = tileOf(b.getSouth(), b.getEast(), d.tileZoom);
+    const want = [];
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) if (have.has(`${x}_${y}`)) want.push(`${x}_${y}`);
+    for (const k of Object.keys(shown)) if (!want.includes(k)) group.removeLayer(shown[k]);
+    return Promise.all(
+      want.map((k) => {
+        const key = `${d.id}/${k}`;
+        loading[key] = loading[key] || script(`domains/${encodeURIComponent(d.id)}/${k}.js`, () => tileData[key]).then((objects) => (shown[k] = objectLayer(d, objects)));
+        return loading[key].then((layer) => group.addLayer(layer));
+      }),
+    ).then(() => group);
+  };
+  map.on("moveend", () => {
+    if (layers[d.id].visible) group.refresh();
+  });
+  loading[d.id] = group.refresh();
   return loading[d.id];
 }
 for (const d of D.domains) {
   addLayer(d.id, `${d.id} ${d.name}`, d.group, () => objectsOf(d), { 1: d.counts[0], 2: d.counts[1], 3: d.counts[2], 4: d.counts[3] }, false);
 }
-const allObjects = () => Promise.all(D.domains.map(objectsOf));
+// Every small domain, for the search box (large ones are searched through their red and orange objects).
+const allObjects = () => Promise.all(D.domains.filter((d) => !d.tiles).map(objectsOf));
+
+// Changes since last year (changes.js, when the cycle has a previous year):
+// one switch per kind, each object a ring in the kind's colour at its place.
+function changePanel(p) {
+  const d = D.domains.find((d) => d.id === p.domain);
+  const kind = C.classes.find((c) => c.code === p.change);
+  const link = p.after ? `<p><a href="#select=${encodeURIComponent(p.domain + ":" + p.id)}">在地图上查看该对象</a></p>` : "";
+  showPanel(`<h2>${esc(kind.label)}</h2>
+    <table>
+      <tr><th>编号</th><td id="panel-id">${esc(p.id)}</td></tr>
+      <tr><th>领域</th><td>${esc(p.domain)} ${esc(d ? d.name : "")}</td></tr>
+      <tr><th>${esc(C.from)}年</th><td id="panel-before">${p.before ? levelTag(p.before) : "（未登记）"}</td></tr>
+      <tr><th>${esc(C.to)}年</th><td id="panel-after">${p.after ? levelTag(p.after) : "（已撤销）"}</td></tr>
+    </table>${link}`);
+}
+const C = window.SISE_CHANGES;
+if (C) {
+  for (const kind of C.classes.filter((c) => c.code !== 3)) {
+    const features = C.objects.features.filter((f) => f.properties.change === kind.code);
+    const layer = L.geoJSON(
+      { type: "FeatureCollection", features },
+      {
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: kind.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, renderer }),
+        onEachFeature: (f, l) =>
+          l.on("click", (e) => {
+            L.DomEvent.stopPropagation(e);
+            changePanel(f.properties);
+          }),
+      },
+    );
+    addLayer(`change${kind.code}`, `${kind.label}（${features.length}）`, `年度变化（${C.from}→${C.to}）`, ready(layer), { total: features.length }, false, kind.colour);
+  }
+}
 
 // Boundaries in a pane of their own above every layer, whenever those are
 // drawn; clicks pass through to the layers below.
@@ -228,22 +331,53 @@ function zoomStreet(code) {
 }
 streetSelect.addEventListener("change", () => zoomStreet(streetSelect.value));
 
+// The year switch: the same view in another year of the cycle (years.js,
+// rewritten by every run, so a page written earlier learns of later years).
+const years = window.SISE_YEARS || [];
+const yearSelect = document.getElementById("year");
+if (years.length > 1) {
+  for (const y of years) {
+    const o = document.createElement("option");
+    o.value = y;
+    o.textContent = `${y}年`;
+    yearSelect.appendChild(o);
+  }
+  yearSelect.value = String(D.year);
+  yearSelect.hidden = false;
+  yearSelect.addEventListener("change", () => {
+    const c = map.getCenter();
+    const on = Object.keys(layers).filter((k) => layers[k].visible && !k.startsWith("change"));
+    const hash = new URLSearchParams({ view: [c.lng.toFixed(6), c.lat.toFixed(6), map.getZoom()].join(","), layers: on.join(","), hide: "grid" });
+    if (on.includes("grid")) hash.delete("hide");
+    location.href = `../../${encodeURIComponent(yearSelect.value)}/web/index.html#${hash}`;
+  });
+}
+
 // Search by name or id: the first match, its layer switched on.
 let marked = null; // the ring around the selected object
+// Where the red and orange objects are (data.js), to reach those of large domains.
+const places = {};
+for (const o of D.register.concat(...D.streets.features.map((f) => f.properties.severe), ...D.domains.map((d) => d.listed || []))) places[`${o.domain}:${o.id}`] = o;
 function select(key) {
   const id = key.split(":")[0];
-  return setVisible(id, true).then(() => {
-    const hit = index[key];
-    if (!hit) return false;
-    const l = hit.layer;
-    const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-    if (l.getLatLng) map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
-    else map.fitBounds(l.getBounds(), { maxZoom: 17, animate: false });
-    if (marked) map.removeLayer(marked);
-    marked = L.circleMarker(at, { radius: 14, color: "#000", weight: 2, fill: false, interactive: false, renderer }).addTo(map);
-    objectPanel(hit.domain, hit.feature.properties);
-    return true;
-  });
+  const d = D.domains.find((d) => d.id === id);
+  const place = places[key];
+  // A large domain's object: go to it first, so its tile is in view.
+  if (d && d.tiles && place && place.at) map.setView([place.at[1], place.at[0]], Math.max(map.getZoom(), 17), { animate: false });
+  return setVisible(id, true)
+    .then((layer) => (d && d.tiles && layer ? layer.refresh() : layer))
+    .then(() => {
+      const hit = index[key];
+      if (!hit) return false;
+      const l = hit.layer;
+      const at = l.getLatLng ? l.getLatLng() : place && place.at ? L.latLng(place.at[1], place.at[0]) : l.getBounds().getCenter();
+      if (l.getLatLng) map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
+      else if (!(d && d.tiles)) map.fitBounds(l.getBounds(), { maxZoom: 17, animate: false });
+      if (marked) map.removeLayer(marked);
+      marked = L.circleMarker(at, { radius: 14, color: "#000", weight: 2, fill: false, interactive: false, renderer }).addTo(map);
+      objectPanel(hit.domain, hit.feature.properties);
+      return true;
+    });
 }
 // Names for the search box's suggestions, once every domain is loaded.
 document.getElementById("search").addEventListener(
@@ -261,6 +395,8 @@ document.getElementById("search").addEventListener(
 );
 document.getElementById("search").addEventListener("change", (e) => {
   const q = e.target.value.trim();
+  const listed = Object.keys(places).find((k) => places[k].id === q || places[k].name === q);
+  if (listed) return select(listed);
   allObjects().then(() => {
     const key = Object.keys(index).find((k) => index[k].feature.properties.id === q || index[k].feature.properties.name === q);
     if (key) select(key);
@@ -274,6 +410,10 @@ function applyHash() {
   const work = [];
   for (const name of (h.get("hide") || "").split(",").filter(Boolean)) work.push(setVisible(name, false));
   for (const name of (h.get("layers") || "").split(",").filter(Boolean)) work.push(setVisible(name, true));
+  if (h.get("view")) {
+    const [lng, lat, zoom] = h.get("view").split(",").map(Number);
+    map.setView([lat, lng], zoom, { animate: false });
+  }
   if (h.get("street")) zoomStreet(h.get("street"));
   if (h.get("list")) registerPanel();
   if (h.get("select")) work.push(select(h.get("select")));

@@ -47,32 +47,153 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
         put(rel, text)?;
     }
     let ll = Lonlat::new(a)?;
-    put("data.js", &format!("window.SISE_DATA = {};\n", overview(a, &ll)?))?;
+    let tiles = (0..a.models().len()).map(|d| tile_objects(a, d, &ll)).collect::<Result<Vec<_>>>()?;
+    put("data.js", &format!("window.SISE_DATA = {};\n", overview(a, &ll, &tiles)?))?;
     // Each domain's objects load when its layer is first switched on (a
     // script tag: file:// allows it, fetch it does not), so a city's page
     // opens on the overview alone. Written feature by feature: a city's
     // domain holds hundreds of thousands.
     std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
-    for d in 0..a.models().len() {
-        let rel = format!("domains/{}.js", a.models()[d].id);
-        write_objects(&web.join(&rel), a, d, &ll)?;
-        written.push(PathBuf::from("web").join(rel));
+    for (d, tiles) in tiles.iter().enumerate() {
+        let id = &a.models()[d].id;
+        match tiles {
+            None => {
+                let rel = format!("domains/{id}.js");
+                let all: Vec<usize> = (0..a.objects(d).len()).collect();
+                write_objects(&web.join(&rel), a, d, &all, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll)?;
+                written.push(PathBuf::from("web").join(rel));
+            }
+            Some(tiles) => {
+                std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
+                for ((x, y), members) in tiles {
+                    let rel = format!("domains/{id}/{x}_{y}.js");
+                    let head = format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone()));
+                    write_objects(&web.join(&rel), a, d, members, &head, &ll)?;
+                    written.push(PathBuf::from("web").join(rel));
+                }
+            }
+        }
     }
     Ok(written)
 }
 
-/// `domains/ID.js`: one domain's objects as a GeoJSON FeatureCollection.
-fn write_objects(path: &Path, a: &Assessment, d: usize, ll: &Lonlat) -> Result<()> {
+/// An object whose level changed since the previous year (or that is new or
+/// removed), for the page's change layer.
+pub struct Changed<'a> {
+    pub domain: &'a str,
+    pub id: &'a str,
+    pub before: Option<Level>,
+    pub after: Option<Level>,
+    /// The change code of `style::CHANGES` (1 up, 2 down, 4 new, 5 removed).
+    pub code: i64,
+    pub geometry: &'a Geometry<f64>,
+}
+
+/// `web/changes.js`: the change layer since year `from` — each changed object
+/// as a point (its interior point) with both years' levels, and each 街镇's
+/// comprehensive level in `from`.
+pub fn write_changes<'a>(
+    dir: &Path,
+    a: &Assessment,
+    from: &str,
+    changed: impl Iterator<Item = Changed<'a>>,
+    streets_before: Map<String, Value>,
+) -> Result<PathBuf> {
+    let ll = Lonlat::new(a)?;
+    let level = |l: Option<Level>| l.map_or(Value::Null, |l| Value::from(l.number()));
+    let mut features = Vec::new();
+    for c in changed {
+        let Some(p) = c.geometry.interior_point() else { continue };
+        let props = json!({"domain": c.domain, "id": c.id, "change": c.code, "before": level(c.before), "after": level(c.after)});
+        features.push(feature(ll.geometry(&Geometry::Point(p))?, props));
+    }
+    let classes: Vec<Value> = super::style::CHANGES
+        .iter()
+        .map(|(code, label, (r, g, b))| json!({"code": code, "label": label, "colour": format!("#{r:02x}{g:02x}{b:02x}")}))
+        .collect();
+    let data = json!({
+        "from": from, "to": a.prepared.config.year.to_string(), "classes": classes,
+        "objects": {"type": "FeatureCollection", "features": features}, "streets": streets_before,
+    });
+    let rel = PathBuf::from("web/changes.js");
+    let path = dir.join(&rel);
+    std::fs::write(&path, format!("window.SISE_CHANGES = {data};\n")).map_err(|e| Error::output(&path, e))?;
+    Ok(rel)
+}
+
+/// `web/changes.js` of a year with no previous year: no change layer.
+pub fn write_no_changes(dir: &Path) -> Result<PathBuf> {
+    let rel = PathBuf::from("web/changes.js");
+    std::fs::write(dir.join(&rel), "window.SISE_CHANGES = null;\n").map_err(|e| Error::output(dir.join(&rel), e))?;
+    Ok(rel)
+}
+
+/// `ROOT/<cycle>/years.js`: the years of the cycle whose web map exists, for
+/// each page's year switch (a page written earlier learns of later years).
+/// Written to a temporary file and renamed into place.
+pub fn write_years(cycle_dir: &Path) -> Result<()> {
+    let mut years: Vec<String> = std::fs::read_dir(cycle_dir)
+        .map_err(|e| Error::output(cycle_dir, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 4 && n.chars().all(|c| c.is_ascii_digit()) && cycle_dir.join(n).join("web/index.html").exists())
+        .collect();
+    years.sort();
+    let path = cycle_dir.join("years.js");
+    let tmp = cycle_dir.join(".years.js.tmp");
+    std::fs::write(&tmp, format!("window.SISE_YEARS = {};\n", Value::from(years))).map_err(|e| Error::output(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::output(&path, e))
+}
+
+/// Domains with more objects than this are written in tiles, which the page
+/// loads for the view when zoomed in (showing the domain's grid levels when
+/// zoomed out): a city's domain holds hundreds of thousands of objects, too
+/// many to load and draw at once and still pan smoothly.
+const TILED_ABOVE: usize = 20_000;
+/// The web-map (slippy) zoom of the tiles, about 2.4 km at Shanghai.
+const TILE_ZOOM: u32 = 14;
+
+/// A tiled domain's objects by tile (x, y at [`TILE_ZOOM`]), in FID order within each.
+type Tiles = std::collections::BTreeMap<(u32, u32), Vec<usize>>;
+
+/// A domain's objects by the tile holding their interior point, or `None`
+/// when the domain is small enough for one file.
+fn tile_objects(a: &Assessment, d: usize, ll: &Lonlat) -> Result<Option<Tiles>> {
+    let objects = a.objects(d);
+    if objects.len() <= TILED_ABOVE {
+        return Ok(None);
+    }
+    let mut tiles = Tiles::new();
+    for (i, g) in objects.geoms.iter().enumerate() {
+        let Some(p) = g.interior_point() else { continue };
+        let (lon, lat) = ll.lonlat(&p.0)?;
+        tiles.entry(tile_of(lon, lat)).or_default().push(i);
+    }
+    Ok(Some(tiles))
+}
+
+/// The slippy-map tile at [`TILE_ZOOM`] holding a point, as the page computes it.
+fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
+    let n = f64::from(1u32 << TILE_ZOOM);
+    let x = ((lon + 180.0) / 360.0 * n).floor();
+    let r = lat.to_radians();
+    let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    (x as u32, y as u32)
+}
+
+/// One file of a domain's objects (`members`, by index) as a GeoJSON
+/// FeatureCollection, after `head` (an assignment or a call) and closed by `;`.
+fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], head: &str, ll: &Lonlat) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
-    let m = &a.models()[d];
     let objects = a.objects(d);
     let s = &a.domains[d].scores;
     let admin = &a.prepared.admin;
     let names = objects.descriptive(crate::schema::NAME);
-    write!(w, "window.SISE_OBJECTS[{}] = {{\"type\":\"FeatureCollection\",\"features\":[", Value::from(m.id.clone())).map_err(err)?;
-    for i in 0..objects.len() {
+    let close = if head.ends_with("= ") { "}" } else { "})" };
+    write!(w, "{head}{{\"type\":\"FeatureCollection\",\"features\":[").map_err(err)?;
+    for (k, &i) in members.iter().enumerate() {
         let values: Vec<Value> = s
             .values
             .iter()
@@ -94,12 +215,12 @@ fn write_objects(path: &Path, a: &Assessment, d: usize, ll: &Lonlat) -> Result<(
             "values": values,
             "scores": scores,
         });
-        if i > 0 {
+        if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
         serde_json::to_writer(&mut w, &feature(ll.geometry(&objects.geoms[i])?, props)).map_err(|e| Error::output(path, e))?;
     }
-    w.write_all(b"]};\n").map_err(err)?;
+    writeln!(w, "]{close};").map_err(err)?;
     w.flush().map_err(err)
 }
 
@@ -117,11 +238,14 @@ impl Lonlat {
         Ok(Lonlat { to_wgs84, gcj02: cfg.web.basemap.is_some() && cfg.web.basemap_datum == TileDatum::Gcj02 })
     }
 
+    /// Longitude and latitude as drawn.
+    fn lonlat(&self, c: &Coord<f64>) -> Result<(f64, f64)> {
+        let (x, y) = self.to_wgs84.point(c.x, c.y).map_err(|e| Error::output("web/data.js", e))?;
+        Ok(if self.gcj02 { crate::load::crs::wgs84_to_gcj02(x, y) } else { (x, y) })
+    }
+
     fn coord(&self, c: &Coord<f64>) -> Result<Value> {
-        let (mut x, mut y) = self.to_wgs84.point(c.x, c.y).map_err(|e| Error::output("web/data.js", e))?;
-        if self.gcj02 {
-            (x, y) = crate::load::crs::wgs84_to_gcj02(x, y);
-        }
+        let (x, y) = self.lonlat(c)?;
         Ok(json!([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]))
     }
 
@@ -161,7 +285,7 @@ fn round2(x: f64) -> f64 {
 
 /// The run's overview as the page reads it: palette, 街镇, grid, and the
 /// domains without their objects (with their counts per level).
-fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
+fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Value> {
     let cfg = &a.prepared.config;
     let admin = &a.prepared.admin;
     let models = a.models();
@@ -186,14 +310,16 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
         let o = a.objects(d);
         let name = names[d].as_ref().and_then(|n| n[i].clone());
         let street = a.domains[d].object_street[i].map(|z| admin.names[z].clone());
-        json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street})
+        // Where it is, so that the page can go there and load its tile.
+        let at = o.geoms[i].interior_point().map(|p| ll.coord(&p.0)).transpose()?;
+        Ok(json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street, "at": at}))
     };
-    let register: Vec<Value> = district.iter().take(2000).map(entry).collect();
+    let register: Vec<Value> = district.iter().take(2000).map(entry).collect::<Result<_>>()?;
     let mut streets = Vec::new();
     for (s, poly) in admin.zones.polygons.iter().enumerate() {
         let list = &mut severe[s];
         list.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-        let worst: Vec<Value> = list.iter().take(50).map(entry).collect();
+        let worst: Vec<Value> = list.iter().take(50).map(entry).collect::<Result<_>>()?;
         let domains: Map<String, Value> =
             models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
         let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
@@ -219,12 +345,25 @@ fn overview(a: &Assessment, ll: &Lonlat) -> Result<Value> {
         .map(|(d, m)| {
             let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
             let levels: Vec<usize> = Level::ALL.iter().map(|l| a.domains[d].scores.level.iter().filter(|x| *x == l).count()).collect();
-            json!({
+            let tiles: Option<Vec<String>> = tiles[d].as_ref().map(|t| t.keys().map(|(x, y)| format!("{x}_{y}")).collect());
+            // A tiled domain's red and orange objects (the worst 2,000) with
+            // their places: the page's search reaches them without its tiles.
+            let listed: Option<Vec<Value>> = match tiles {
+                Some(_) => {
+                    let s = &a.domains[d].scores;
+                    let mut worst: Vec<(Level, usize, f64, usize)> =
+                        (0..s.level.len()).filter(|&i| s.level[i] <= Level::Significant).map(|i| (s.level[i], d, s.score[i], i)).collect();
+                    worst.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+                    Some(worst.iter().take(2000).map(entry).collect::<Result<_>>()?)
+                }
+                None => None,
+            };
+            Ok(json!({
                 "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
-                "indicators": indicators, "measures": m.measures, "counts": levels,
-            })
+                "indicators": indicators, "measures": m.measures, "counts": levels, "tiles": tiles, "tileZoom": TILE_ZOOM, "listed": listed,
+            }))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
     let names: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(l.name_zh()))).collect();
     Ok(json!({
