@@ -99,6 +99,17 @@ if len(scales) >= 2:
         ta, tb = rows[(a, TWO)][0], rows[(b, TWO)][0]
         p(f"| {a} → {b} | {nb / na:.1f} | {tb / ta:.1f} | {nb * math.log(nb) / (na * math.log(na)):.1f} |")
     p("")
+web = {s: json.load(open(os.path.join(work, f"web-{s}.json"))) for s in scales if os.path.exists(os.path.join(work, f"web-{s}.json"))}
+if web:
+    p("## Web map (headless Chromium, network off; bench/webpaint.py)")
+    p("")
+    p("Milliseconds: first paint of the overview; the largest domain switched on (zoomed out: its grid levels, or all its objects when untiled); one 400 px pan; zoom 16 on its worst object (the tiles in view load and draw); one pan there.")
+    p("")
+    p("| scale | first paint | largest domain (objects) | switched on | pan | zoom in (tiles) | pan zoomed in |")
+    p("|---|---:|---|---:|---:|---:|---:|")
+    for s, w in web.items():
+        p(f"| {s} | {w['first_paint_ms']} | {w['domain']} ({w['objects']:,}) | {w['layer_on_ms']} | {w['pan_zoomed_out_ms']} | {w['zoom_in_ms']} ({w['tiles_loaded']}) | {w['pan_zoomed_in_ms']} |")
+    p("")
 p("## Agreement of the GeoPandas reference with sise")
 p("")
 for s in scales:

@@ -6,6 +6,8 @@
 #   2. sise scoring all 17 domains with 1 and 2 threads, and D01/D02/D16 alone;
 #   3. the GeoPandas/Shapely 2 reference (bench/reference.py) scoring D01, D02
 #      and D16, whose levels must equal sise's on every object;
+#   4. the web map in headless Chromium (bench/webpaint.py): first paint, the
+#      largest domain switched on, zoomed in (its tiles) and panned;
 # and write bench/RESULTS.md.
 #
 #   bash bench/run.sh                 # scales 0.01 0.1 1 (about 25 min on 2 cores)
@@ -84,6 +86,9 @@ for scale in $SCALES; do
     for f in "$out1"/tables/*.csv "$out1"/summary.csv; do
         cmp -s "$f" "$out2/${f#"$out1"/}" || { log "1 vs 2 threads differ: $f"; exit 1; }
     done
+    # The web map as a user meets it (headless Chromium, network off).
+    log "$scale: timing the web map"
+    python3 bench/webpaint.py "$out2/web/index.html" > "$WORK/web-$scale.json"
     measure "$scale" "GDAL lower bound" bash -c 'lower_bound "$@"' _ "$data" "$out2/sise.gpkg" "$WORK/gdal-$scale"
     measure "$scale" "GeoPandas reference, D01+D02+D16" "$BENCH_VENV/bin/python" bench/reference.py "$data" "$WORK/reference-$scale.csv"
     log "$scale: checking the reference's levels against sise's"

@@ -85,6 +85,12 @@ class Browser:
 FRAMES = "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now()))))"
 
 
+def timed(b, action):
+    """Milliseconds from starting `action` (a promise) to the second frame after it settles."""
+    start = b.eval("performance.now()")
+    return b.eval(f"({action}).then(() => {FRAMES})") - start
+
+
 def main(page):
     b = Browser()
     try:
@@ -95,12 +101,19 @@ def main(page):
         biggest = b.eval("SISE_DATA.domains.map((d) => [d.counts.reduce((a, b) => a + b, 0), d.id]).sort((a, b) => b[0] - a[0])[0]")
         start = b.eval("performance.now()")
         b.eval(f"document.querySelector('#layers input[data-layer=\"{biggest[1]}\"]').click()")
-        b.wait(f"window.SISE_OBJECTS[{json.dumps(biggest[1])}]")
+        b.wait(f"layers[{json.dumps(biggest[1])}].layer")
         layer_on = b.eval(FRAMES) - start
-        start = b.eval("performance.now()")
-        pan = b.eval("new Promise((done) => { siseMap.once('moveend', () => done()); siseMap.panBy([400, 0], { animate: false }); })" + ".then(() => " + FRAMES + ")") - start
+        pan_out = timed(b, "new Promise((done) => { siseMap.once('moveend', () => done()); siseMap.panBy([400, 0], { animate: false }); })")
+        # Zoomed in at zoom 16 on the domain's worst object: the tiles in view load and draw.
+        at = b.eval(f"(SISE_DATA.domains.find((d) => d.id === {json.dumps(biggest[1])}).listed || [])[0]?.at ?? null")
+        centre = f"[{at[1]}, {at[0]}]" if at else "L.geoJSON(SISE_DATA.streets).getBounds().getCenter()"
+        zoom_in = timed(b, "new Promise((done) => { siseMap.once('moveend', () => done()); siseMap.setView(" + centre + ", 16, { animate: false }); })"
+                        ".then(() => layers[" + json.dumps(biggest[1]) + "].layer.pending)")
+        tiles = b.eval(f"document.querySelectorAll('script[src*=\"domains/{biggest[1]}/\"]').length")
+        pan_in = timed(b, "new Promise((done) => { siseMap.once('moveend', () => done()); siseMap.panBy([400, 0], { animate: false }); })")
         print(json.dumps({"page": page, "first_paint_ms": first_paint, "domain": biggest[1], "objects": biggest[0],
-                          "layer_on_ms": round(layer_on), "pan_ms": round(pan), "errors": b.console}))
+                          "layer_on_ms": round(layer_on), "pan_zoomed_out_ms": round(pan_out), "zoom_in_ms": round(zoom_in),
+                          "tiles_loaded": tiles, "pan_zoomed_in_ms": round(pan_in), "errors": b.console}))
     finally:
         b.close()
 

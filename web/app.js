@@ -236,7 +236,7 @@ function tiledLayer(d) {
     if (!zoomedIn) {
       group.addLayer(cells);
       for (const k of Object.keys(shown)) group.removeLayer(shown[k]);
-      return Promise.resolve(group);
+      return (group.pending = Promise.resolve(group));
     }
     group.removeLayer(cells);
     const b = map.getBounds();
@@ -245,13 +245,14 @@ function tiledLayer(d) {
     const want = [];
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) if (have.has(`${x}_${y}`)) want.push(`${x}_${y}`);
     for (const k of Object.keys(shown)) if (!want.includes(k)) group.removeLayer(shown[k]);
-    return Promise.all(
+    group.pending = Promise.all(
       want.map((k) => {
         const key = `${d.id}/${k}`;
         loading[key] = loading[key] || script(`domains/${encodeURIComponent(d.id)}/${k}.js`, () => tileData[key]).then((objects) => (shown[k] = objectLayer(d, objects)));
         return loading[key].then((layer) => group.addLayer(layer));
       }),
     ).then(() => group);
+    return group.pending;
   };
   map.on("moveend", () => {
     if (layers[d.id].visible) group.refresh();

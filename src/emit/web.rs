@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use geo::InteriorPoint;
+use geo::{BoundingRect, InteriorPoint};
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use serde_json::{json, Map, Value};
 
@@ -56,11 +56,13 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
     for (d, tiles) in tiles.iter().enumerate() {
         let id = &a.models()[d].id;
+        let names = a.objects(d).descriptive(crate::schema::NAME);
+        let names = names.as_deref();
         match tiles {
             None => {
                 let rel = format!("domains/{id}.js");
                 let all: Vec<usize> = (0..a.objects(d).len()).collect();
-                write_objects(&web.join(&rel), a, d, &all, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll)?;
+                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll)?;
                 written.push(PathBuf::from("web").join(rel));
             }
             Some(tiles) => {
@@ -68,7 +70,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                 for ((x, y), members) in tiles {
                     let rel = format!("domains/{id}/{x}_{y}.js");
                     let head = format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone()));
-                    write_objects(&web.join(&rel), a, d, members, &head, &ll)?;
+                    write_objects(&web.join(&rel), a, d, members, names, &head, &ll)?;
                     written.push(PathBuf::from("web").join(rel));
                 }
             }
@@ -156,7 +158,7 @@ const TILE_ZOOM: u32 = 14;
 /// A tiled domain's objects by tile (x, y at [`TILE_ZOOM`]), in FID order within each.
 type Tiles = std::collections::BTreeMap<(u32, u32), Vec<usize>>;
 
-/// A domain's objects by the tile holding their interior point, or `None`
+/// A domain's objects by the tile holding their box's centre, or `None`
 /// when the domain is small enough for one file.
 fn tile_objects(a: &Assessment, d: usize, ll: &Lonlat) -> Result<Option<Tiles>> {
     let objects = a.objects(d);
@@ -164,9 +166,10 @@ fn tile_objects(a: &Assessment, d: usize, ll: &Lonlat) -> Result<Option<Tiles>> 
         return Ok(None);
     }
     let mut tiles = Tiles::new();
+    // By the centre of its box (cheap, and an object only needs one tile).
     for (i, g) in objects.geoms.iter().enumerate() {
-        let Some(p) = g.interior_point() else { continue };
-        let (lon, lat) = ll.lonlat(&p.0)?;
+        let Some(r) = g.bounding_rect() else { continue };
+        let (lon, lat) = ll.lonlat(&r.center())?;
         tiles.entry(tile_of(lon, lat)).or_default().push(i);
     }
     Ok(Some(tiles))
@@ -183,14 +186,14 @@ fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
 
 /// One file of a domain's objects (`members`, by index) as a GeoJSON
 /// FeatureCollection, after `head` (an assignment or a call) and closed by `;`.
-fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], head: &str, ll: &Lonlat) -> Result<()> {
+/// `names`: the domain's name column, read once for all its files.
+fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], names: Option<&[Option<String>]>, head: &str, ll: &Lonlat) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
     let objects = a.objects(d);
     let s = &a.domains[d].scores;
     let admin = &a.prepared.admin;
-    let names = objects.descriptive(crate::schema::NAME);
     let close = if head.ends_with("= ") { "}" } else { "})" };
     write!(w, "{head}{{\"type\":\"FeatureCollection\",\"features\":[").map_err(err)?;
     for (k, &i) in members.iter().enumerate() {
@@ -205,7 +208,7 @@ fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], head:
         let scores: Vec<Value> = s.scores.iter().map(|x| Value::from(round2(x[i]))).collect();
         let props = json!({
             "id": objects.ids[i],
-            "name": names.as_ref().and_then(|n| n[i].clone()),
+            "name": names.and_then(|n| n[i].clone()),
             "street": a.domains[d].object_street[i].map(|z| admin.names[z].clone()),
             "level": s.level[i].number(),
             "score": round2(s.score[i]),
