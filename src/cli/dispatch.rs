@@ -190,21 +190,21 @@ pub fn main() -> ExitCode {
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
     let result = match &cli.command {
-        Command::Run { config, out, threads, keep_going, if_changed, pdf, no_web, plan, unit } => {
+        Command::Run { config, out, threads, keep_going, outputs: o, plan, unit } => {
             if let Err(code) = threads_or_exit(*threads) {
                 return code;
             }
-            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: *if_changed, pdf: *pdf, no_web: *no_web };
+            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web };
             match plan {
                 Some(plan) => run_unit(config, plan, *unit, out, *keep_going, &progress, cli.quiet),
                 None => crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
             }
         }
-        Command::Merge { plan, units, out, config, threads, if_changed, pdf, no_web } => {
+        Command::Merge { plan, units, out, config, threads, outputs: o } => {
             if let Err(code) = threads_or_exit(*threads) {
                 return code;
             }
-            let opts = crate::run::RunOptions { keep_going: false, if_changed: *if_changed, pdf: *pdf, no_web: *no_web };
+            let opts = crate::run::RunOptions { keep_going: false, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web };
             crate::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Validate { config, report } => report

@@ -2,10 +2,25 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod dispatch;
 pub use dispatch::main;
+
+/// Output options shared by `run` and `merge`, which write the same outputs.
+#[derive(Debug, Args)]
+pub struct Outputs {
+    /// Skip writing, exiting 0, when the config, models, inputs and sise
+    /// version are those recorded in the existing outputs' manifest.json.
+    #[arg(long)]
+    pub if_changed: bool,
+    /// Also print every report to PDF with headless Chromium (apt-get install chromium).
+    #[arg(long)]
+    pub pdf: bool,
+    /// Leave out the web map (web/index.html, the offline 风险管控一张图).
+    #[arg(long)]
+    pub no_web: bool,
+}
 
 /// sise (四色): four-colour urban safety risk assessment.
 ///
@@ -84,16 +99,8 @@ pub enum Command {
         /// outside the district stop the run either way (see clip_to_district).
         #[arg(long)]
         keep_going: bool,
-        /// Skip the run, exiting 0, when the config, models, inputs and sise
-        /// version are those recorded in --out/manifest.json.
-        #[arg(long)]
-        if_changed: bool,
-        /// Also print every report to PDF with headless Chromium (apt-get install chromium).
-        #[arg(long)]
-        pdf: bool,
-        /// Leave out the web map (web/index.html, the offline 风险管控一张图).
-        #[arg(long)]
-        no_web: bool,
+        #[command(flatten)]
+        outputs: Outputs,
     },
     /// Check a run configuration: open every layer and model, check fields,
     /// CRS, geometry types and encodings, and read and score every value as a
@@ -233,15 +240,8 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j')]
         threads: Option<usize>,
-        /// Skip the merge when config, models and inputs are those of the existing outputs.
-        #[arg(long)]
-        if_changed: bool,
-        /// Also print every report to PDF with headless Chromium.
-        #[arg(long)]
-        pdf: bool,
-        /// Leave out the web map (web/index.html).
-        #[arg(long)]
-        no_web: bool,
+        #[command(flatten)]
+        outputs: Outputs,
     },
     /// Write a synthetic city-scale district for benchmarks: at --scale 1
     /// about 1,200 km², ~1 million features, ~20,000 km of pipes and roads,
