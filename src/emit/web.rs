@@ -142,7 +142,8 @@ pub fn write_years(cycle_dir: &Path) -> Result<()> {
         .collect();
     years.sort();
     let path = cycle_dir.join("years.js");
-    let tmp = cycle_dir.join(".years.js.tmp");
+    // Runs of other years of the cycle may write it at the same time: each its own temporary file.
+    let tmp = cycle_dir.join(format!(".years.js.{}.tmp", std::process::id()));
     std::fs::write(&tmp, format!("window.SISE_YEARS = {};\n", Value::from(years))).map_err(|e| Error::output(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| Error::output(&path, e))
 }
