@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use geo::BooleanOps;
 use geo_types::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 
@@ -510,7 +509,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
 
     let start = Instant::now();
     let grid = grid::build(&prepared.admin.zones, config.grid_cell_m);
-    let district = Zones::new(vec![prepared.admin.zones.polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p))]);
+    let district = Zones::new(vec![geo::unary_union(&prepared.admin.zones.polygons)]);
     let bar = progress.bar("aggregating", prepared.models.len() as u64);
     let domains: Vec<DomainResult> = prepared
         .models

@@ -6,10 +6,13 @@
 //! boundaries and each zone gets the metres inside it; a polygon each zone
 //! gets the square metres of overlap. One mechanism serves both unit kinds.
 
+mod boundary;
 pub mod grid;
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean, Intersects, Length};
+use geo::{Area, BooleanOps, BoundingRect, Contains, CoordsIter, Distance, Euclidean, Length};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
+
+use boundary::{Boundary, Relation};
 
 use crate::config::Comprehensive;
 use crate::level::{Level, Thresholds};
@@ -17,16 +20,32 @@ use crate::model::{AggMethod, Model};
 use crate::score::spatial::EnvelopeIndex;
 use crate::score::DomainScores;
 
-/// A set of polygons with an index over their envelopes.
+/// A set of polygons with an index over their envelopes and each one's
+/// boundary prepared ([`Boundary`]): objects wholly inside a zone are counted
+/// whole, only those crossing its edge are clipped.
 pub struct Zones {
     pub polygons: Vec<MultiPolygon<f64>>,
     index: EnvelopeIndex,
+    boundaries: Vec<Boundary>,
 }
 
 impl Zones {
     pub fn new(polygons: Vec<MultiPolygon<f64>>) -> Zones {
         let index = EnvelopeIndex::new(polygons.iter().map(|p| p.bounding_rect()));
-        Zones { polygons, index }
+        let boundaries = polygons.iter().map(Boundary::new).collect();
+        Zones { polygons, index, boundaries }
+    }
+
+    /// Zones the object may lie in, with where it lies against each, in index order.
+    fn relations(&self, g: &Geometry<f64>) -> Vec<(usize, Relation)> {
+        let (Some(r), Some(at)) = (g.bounding_rect(), g.coords_iter().next()) else { return Vec::new() };
+        let hits = self.index.meeting(r, 0.0).into_iter().map(|z| (z, self.boundaries[z].relation(r, at)));
+        hits.filter(|(_, rel)| *rel != Relation::Outside).collect()
+    }
+
+    /// Zone `z` cut down to the box of `g` (what clipping `g` needs of it).
+    fn cut_to(&self, z: usize, g: &Geometry<f64>) -> MultiPolygon<f64> {
+        g.bounding_rect().map(|r| boundary::cut(&self.polygons[z], r)).unwrap_or(MultiPolygon(vec![]))
     }
 
     pub fn len(&self) -> usize {
@@ -41,14 +60,10 @@ impl Zones {
             .reduce(|a, b| geo_types::Rect::new((a.min().x.min(b.min().x), a.min().y.min(b.min().y)), (a.max().x.max(b.max().x), a.max().y.max(b.max().y))))
     }
 
-    /// Zones whose envelope meets `g`'s, in index order (for reproducible results).
-    fn candidates(&self, g: &Geometry<f64>) -> Vec<usize> {
-        g.bounding_rect().map(|r| self.index.meeting(r, 0.0)).unwrap_or_default()
-    }
-
     /// The zone containing a point (the first by index on a shared boundary).
     pub fn locate(&self, p: Point<f64>) -> Option<usize> {
-        self.candidates(&p.into()).into_iter().find(|&i| self.polygons[i].intersects(&p))
+        let r = geo_types::Rect::new(p.0, p.0);
+        self.index.meeting(r, 0.0).into_iter().find(|&i| self.boundaries[i].holds(p.0))
     }
 
     /// Whether a point lies in a zone or at most `tolerance` from one.
@@ -106,15 +121,22 @@ impl Zones {
     }
 
     fn line_pieces(&self, mls: &MultiLineString<f64>) -> Vec<(usize, f64)> {
-        self.candidates(&mls.clone().into())
+        let g = Geometry::MultiLineString(mls.clone());
+        let whole = || mls.iter().map(|l| Euclidean.length(l)).sum::<f64>();
+        self.relations(&g)
             .into_iter()
-            .filter_map(|z| {
-                let zone = &self.polygons[z];
-                // Whole line inside: no clipping needed (the common case for short segments).
-                let len = if zone.contains(mls) {
-                    mls.iter().map(|l| Euclidean.length(l)).sum()
-                } else {
-                    zone.clip(mls, false).iter().map(|l| Euclidean.length(l)).sum()
+            .filter_map(|(z, rel)| {
+                let len = match rel {
+                    Relation::Inside => whole(),
+                    _ => {
+                        let zone = self.cut_to(z, &g);
+                        // Inside the cut zone after all: no clipping needed.
+                        if zone.contains(mls) {
+                            whole()
+                        } else {
+                            zone.clip(mls, false).iter().map(|l| Euclidean.length(l)).sum()
+                        }
+                    }
                 };
                 (len > 0.0).then_some((z, len))
             })
@@ -122,10 +144,14 @@ impl Zones {
     }
 
     fn area_pieces(&self, mp: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
-        self.candidates(&mp.clone().into())
+        let g = Geometry::MultiPolygon(mp.clone());
+        self.relations(&g)
             .into_iter()
-            .filter_map(|z| {
-                let a = self.polygons[z].intersection(mp).unsigned_area();
+            .filter_map(|(z, rel)| {
+                let a = match rel {
+                    Relation::Inside => mp.unsigned_area(),
+                    _ => self.cut_to(z, &g).intersection(mp).unsigned_area(),
+                };
                 (a > 0.0).then_some((z, a))
             })
             .collect()
@@ -235,6 +261,7 @@ pub fn comprehensive(domains: &[Option<ZoneResult>], models: &[Model], how: &Com
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::Intersects;
     use geo_types::{line_string, point, polygon};
 
     fn square(x0: f64, y0: f64, s: f64) -> MultiPolygon<f64> {
@@ -250,6 +277,61 @@ mod tests {
         assert!((pieces[0].1 - 50.0).abs() < 1e-9 && (pieces[1].1 - 80.0).abs() < 1e-9, "{pieces:?}");
         assert_eq!(zones.pieces(&point!(x: 150.0, y: 10.0).into()), vec![(1, 1.0)]);
         assert!(zones.pieces(&point!(x: 500.0, y: 10.0).into()).is_empty());
+    }
+
+    /// A comb of 40 teeth with a hole in its spine: ~170 edges, concave everywhere.
+    fn comb() -> MultiPolygon<f64> {
+        let mut ring = vec![(0.0, 0.0), (2000.0, 0.0), (2000.0, 500.0)];
+        for t in (0..40).rev() {
+            let x = t as f64 * 50.0;
+            ring.extend([(x + 40.0, 500.0), (x + 40.0, 1000.0), (x + 10.0, 1000.0), (x + 10.0, 500.0)]);
+        }
+        ring.push((0.0, 500.0));
+        let hole = vec![(300.0, 100.0), (300.0, 400.0), (900.0, 400.0), (900.0, 100.0)];
+        let close = |mut v: Vec<(f64, f64)>| {
+            v.push(v[0]);
+            geo_types::LineString::from(v)
+        };
+        MultiPolygon(vec![geo_types::Polygon::new(close(ring), vec![close(hole)])])
+    }
+
+    #[test]
+    fn a_complex_zone_gives_what_clipping_the_whole_zone_gives() {
+        let zone = comb();
+        let zones = Zones::new(vec![zone.clone()]);
+        let mut seed = 7u64;
+        let mut next = |span: f64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 * span
+        };
+        let mut crossing = 0;
+        for _ in 0..300 {
+            let (x, y, w, h) = (next(2100.0) - 50.0, next(1100.0) - 50.0, 5.0 + next(300.0), 5.0 + next(300.0));
+            let line: Geometry<f64> = line_string![(x: x, y: y), (x: x + w, y: y + h / 3.0), (x: x + w / 2.0, y: y + h)].into();
+            let square = geo_types::Rect::new((x, y), (x + w, y + h)).to_polygon();
+            let direct_len: f64 = match &line {
+                Geometry::LineString(ls) => zone.clip(&MultiLineString(vec![ls.clone()]), false).iter().map(|l| Euclidean.length(l)).sum(),
+                _ => unreachable!(),
+            };
+            // BooleanOps snap to a grid scaled to the inputs' extent, so clipping
+            // against the whole zone is itself off by up to ~1e-5 m² here.
+            let direct_area = zone.intersection(&square).unsigned_area();
+            let got = |g: &Geometry<f64>| zones.pieces(g).first().map_or(0.0, |p| p.1);
+            assert!((got(&line) - direct_len).abs() < 1e-6 * direct_len.max(1.0), "line at {x},{y}: {} vs {direct_len}", got(&line));
+            assert!(
+                (got(&square.clone().into()) - direct_area).abs() < 1e-4 + 1e-6 * direct_area,
+                "square at {x},{y} {w}x{h}: {} vs {direct_area}",
+                got(&square.clone().into())
+            );
+            let p = point!(x: x, y: y);
+            assert_eq!(zones.locate(p).is_some(), zone.intersects(&p), "point {x},{y}");
+            crossing += usize::from(direct_area > 0.0 && direct_area < square.unsigned_area() - 1e-6);
+        }
+        // Points on the boundary count as inside, as before.
+        assert_eq!(zones.locate(point!(x: 2000.0, y: 200.0)), Some(0));
+        assert_eq!(zones.locate(point!(x: 300.0, y: 250.0)), Some(0));
+        assert_eq!(zones.locate(point!(x: 301.0, y: 250.0)), None);
+        assert!(crossing > 100, "only {crossing} squares crossed the boundary");
     }
 
     #[test]

@@ -229,7 +229,10 @@ pub fn main() -> ExitCode {
                 out.display()
             );
         }),
-        Command::BenchData { scale, out, models, seed } => crate::demo::city::generate(*scale, models, out, *seed),
+        Command::BenchData { scale, out, models, seed, admin, admin_name_field, admin_code_field } => {
+            let admin = admin.as_ref().map(|path| crate::demo::city::Admin { path, name_field: admin_name_field, code_field: admin_code_field });
+            crate::demo::city::generate(*scale, models, out, *seed, admin)
+        }
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

@@ -262,6 +262,18 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+        /// Use this polygon file (any OGR format) as the admin units in place
+        /// of the generated lattice 街镇, e.g. real, complex boundaries such
+        /// as ../shared/data/shanghai_districts.geojson; the sector layers
+        /// are generated as usual and must lie inside it.
+        #[arg(long)]
+        admin: Option<PathBuf>,
+        /// The --admin file's name field.
+        #[arg(long, default_value = "name", requires = "admin")]
+        admin_name_field: String,
+        /// The --admin file's code (id) field.
+        #[arg(long, default_value = "code", requires = "admin")]
+        admin_code_field: String,
     },
 }
 

@@ -15,9 +15,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{fresh, table, Density, Val, WORKING_CRS};
+use crate::config::LayerConfig;
 use crate::emit::vector::write as write_ogr;
 use crate::error::{Error, Result};
 use crate::load::crs::Transform;
+use crate::load::{vector, Strictness};
 use crate::model::GeomKind;
 
 /// District area at scale 1 (km²).
@@ -33,9 +35,17 @@ const NETWORK_DENSITY: f64 = 1.8;
 /// the district stays inside EPSG:4549's area of use (east to 121.5°E).
 const CENTRE: (f64, f64) = (121.15, 31.12);
 
+/// A boundary file to use as the run's admin units instead of the lattice.
+pub struct Admin<'a> {
+    pub path: &'a Path,
+    pub name_field: &'a str,
+    pub code_field: &'a str,
+}
+
 /// Write the city layers, its 街镇 and metro stations and an `assessment.toml`
-/// that runs the models in the folder `models` over them.
-pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64) -> Result<()> {
+/// that runs the models in the folder `models` over them (with `admin`, over
+/// that file's units).
+pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<Admin>) -> Result<()> {
     let models: PathBuf = std::fs::canonicalize(models).map_err(|e| Error::Config { file: models.to_owned(), message: format!("models folder: {e}") })?;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -103,12 +113,28 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64) -> Result<()> 
     let density = Density { facilities: area, census: area * CENSUS_DENSITY, networks: NETWORK_DENSITY, raster_m: 10.0 };
     let old: Vec<&str> = old.iter().map(String::as_str).collect();
     super::generate_with(&streets, &metro, out, seed, density, &old)?;
-    write_config(scale, &models, out)
+    let admin_file = match admin {
+        Some(admin) => copy_admin(&admin, out)?,
+        None => "streets.geojson",
+    };
+    write_config(scale, &models, out, admin_file)
+}
+
+/// The --admin file as `admin.gpkg` with `code` and `name` fields in the working CRS.
+fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
+    let cfg = LayerConfig { path: admin.path.to_owned(), id_field: Some(admin.code_field.to_owned()), ..Default::default() };
+    let (layer, _) = vector::read("admin", &cfg, WORKING_CRS, Strictness::default(), None)?;
+    let names = layer.require(admin.name_field, layer.texts(admin.name_field)?)?;
+    let codes = layer.require(admin.code_field, layer.texts(admin.code_field)?)?;
+    let rows = codes.into_iter().zip(names).map(|(c, n)| vec![("code", Val::T(c)), ("name", Val::T(n))]).collect();
+    let file = "admin.gpkg";
+    write_ogr(fresh(&out.join(file))?, "GPKG", &[], WORKING_CRS, &[table("admin", GeomKind::Polygon, layer.geoms.clone(), rows)])?;
+    Ok(file)
 }
 
 /// The demo's run configuration, pointed at the city: same layers and file
 /// names, its own district, 街镇 file and models folder.
-fn write_config(scale: f64, models: &Path, out: &Path) -> Result<()> {
+fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str) -> Result<()> {
     let demo = include_str!("../../layers/demo/assessment.toml");
     let mut text = format!("# City-scale benchmark district, scale {scale} (made by `sise bench-data`; all layers synthetic).\n");
     for line in demo.lines().skip_while(|l| l.starts_with('#')) {
@@ -117,7 +143,7 @@ fn write_config(scale: f64, models: &Path, out: &Path) -> Result<()> {
             Some("district_code") => "district_code = \"310115\"".to_owned(),
             Some("map_source") => "map_source = \"城市尺度基准测试合成数据\"".to_owned(),
             Some("domains") => format!("domains = [{}]", toml::Value::String(models.to_string_lossy().into_owned())),
-            Some("path") if line.contains("putuo_streets") => "path = \"streets.geojson\"".to_owned(),
+            Some("path") if line.contains("putuo_streets") => format!("path = \"{admin_file}\""),
             _ => line.to_owned(),
         };
         text.push_str(&line);

@@ -168,7 +168,7 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
             _ => MultiPolygon(vec![]),
         })
         .collect();
-    let district = polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p));
+    let district = geo::unary_union(&polygons);
     let bounds = district.bounding_rect().ok_or_else(|| Error::input(Bad::Empty, streets_path, None, "no polygons"))?;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut demo = Demo {

@@ -1,0 +1,170 @@
+//! A zone's boundary prepared once, so that real admin boundaries (thousands
+//! of vertices per 街镇) cost about what simple ones do: an object whose box
+//! meets no boundary edge is wholly inside or wholly outside (one indexed
+//! point-in-polygon test), and only objects that cross an edge are clipped,
+//! against the zone cut down to the object's box.
+
+use geo::kernels::RobustKernel;
+use geo::{BoundingRect, Intersects, Kernel, Orientation};
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon, Rect};
+use rstar::primitives::Line as Edge;
+use rstar::{RTree, AABB};
+
+/// Below this many edges a plain list is faster than a tree (grid cells have 4).
+const INDEX_ABOVE: usize = 32;
+
+enum Edges {
+    Few(Vec<Edge<[f64; 2]>>),
+    Indexed(RTree<Edge<[f64; 2]>>),
+}
+
+/// Where an object's box lies against a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Outside,
+    Inside,
+    /// The box meets a boundary edge: the object may lie on both sides.
+    Crossing,
+}
+
+pub struct Boundary {
+    bbox: Option<Rect<f64>>,
+    edges: Edges,
+}
+
+fn aabb(r: Rect<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
+}
+
+fn boxes_meet(a: Rect<f64>, b: Rect<f64>) -> bool {
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+}
+
+impl Boundary {
+    pub fn new(zone: &MultiPolygon<f64>) -> Boundary {
+        let rings = zone.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+        let edges: Vec<Edge<[f64; 2]>> = rings.flat_map(|r| r.lines()).map(|l| Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y])).collect();
+        let edges = if edges.len() > INDEX_ABOVE { Edges::Indexed(RTree::bulk_load(edges)) } else { Edges::Few(edges) };
+        Boundary { bbox: zone.bounding_rect(), edges }
+    }
+
+    /// Every edge whose box meets `r`, until `f` says stop (returns true).
+    fn any_edge(&self, r: Rect<f64>, f: impl FnMut(&Edge<[f64; 2]>) -> bool) -> bool {
+        match &self.edges {
+            Edges::Few(edges) => edges.iter().filter(|e| boxes_meet(edge_rect(e), r)).any(f),
+            Edges::Indexed(tree) => tree.locate_in_envelope_intersecting(&aabb(r)).any(f),
+        }
+    }
+
+    /// Whether `p` lies in the zone or on its boundary (crossing number over
+    /// the edges to its right, with exact orientation tests).
+    pub fn holds(&self, p: Coord<f64>) -> bool {
+        let Some(bbox) = self.bbox else { return false };
+        if !boxes_meet(bbox, Rect::new(p, p)) {
+            return false;
+        }
+        if self.any_edge(Rect::new(p, p), |e| to_line(e).intersects(&Point(p))) {
+            return true;
+        }
+        let mut inside = false;
+        self.any_edge(Rect::new(p, Coord { x: bbox.max().x, y: p.y }), |e| {
+            let (a, b) = (to_coord(e.from), to_coord(e.to));
+            if (a.y > p.y) != (b.y > p.y) {
+                let turn = RobustKernel::orient2d(a, b, p);
+                // p left of an upward edge, or right of a downward one: the edge crosses the ray.
+                if (b.y > a.y && turn == Orientation::CounterClockwise) || (b.y < a.y && turn == Orientation::Clockwise) {
+                    inside = !inside;
+                }
+            }
+            false
+        });
+        inside
+    }
+
+    /// Where an object with box `r` and a vertex `at` lies against the zone.
+    pub fn relation(&self, r: Rect<f64>, at: Coord<f64>) -> Relation {
+        match self.bbox {
+            Some(bbox) if boxes_meet(bbox, r) => {}
+            _ => return Relation::Outside,
+        }
+        if self.any_edge(r, |_| true) {
+            Relation::Crossing
+        } else if self.holds(at) {
+            Relation::Inside
+        } else {
+            Relation::Outside
+        }
+    }
+}
+
+fn to_coord(c: [f64; 2]) -> Coord<f64> {
+    Coord { x: c[0], y: c[1] }
+}
+
+fn to_line(e: &Edge<[f64; 2]>) -> geo_types::Line<f64> {
+    geo_types::Line::new(to_coord(e.from), to_coord(e.to))
+}
+
+fn edge_rect(e: &Edge<[f64; 2]>) -> Rect<f64> {
+    Rect::new(to_coord(e.from), to_coord(e.to))
+}
+
+/// The part of `zone` inside `r` grown by a margin (Sutherland–Hodgman, ring by
+/// ring). A concave zone may leave zero-width bridges along the grown box's
+/// sides; the margin keeps them away from any object inside `r`, so an
+/// intersection or clip with such an object equals one with the whole zone.
+pub fn cut(zone: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
+    let margin = 1.0 + 0.01 * (r.width() + r.height());
+    let r = Rect::new((r.min().x - margin, r.min().y - margin), (r.max().x + margin, r.max().y + margin));
+    let polygons = zone.iter().filter_map(|p| {
+        let exterior = cut_ring(p.exterior(), r)?;
+        Some(Polygon::new(exterior, p.interiors().iter().filter_map(|h| cut_ring(h, r)).collect()))
+    });
+    MultiPolygon(polygons.collect())
+}
+
+/// One ring cut to `r`; `None` when less than a triangle is left.
+fn cut_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
+    let mut pts: Vec<Coord<f64>> = ring.0.clone();
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    // Keep the side of each of the box's four lines that holds the box: (x or y, bound, keep above).
+    for (axis_x, bound, above) in [(true, r.min().x, true), (true, r.max().x, false), (false, r.min().y, true), (false, r.max().y, false)] {
+        let keeps = |c: &Coord<f64>| {
+            let v = if axis_x { c.x } else { c.y };
+            if above {
+                v >= bound
+            } else {
+                v <= bound
+            }
+        };
+        let crossing = |a: Coord<f64>, b: Coord<f64>| {
+            let (va, vb) = if axis_x { (a.x, b.x) } else { (a.y, b.y) };
+            let t = (bound - va) / (vb - va);
+            if axis_x {
+                Coord { x: bound, y: a.y + t * (b.y - a.y) }
+            } else {
+                Coord { x: a.x + t * (b.x - a.x), y: bound }
+            }
+        };
+        let input = std::mem::take(&mut pts);
+        for (i, &cur) in input.iter().enumerate() {
+            let prev = input[(i + input.len() - 1) % input.len()];
+            match (keeps(&prev), keeps(&cur)) {
+                (true, true) => pts.push(cur),
+                (true, false) => pts.push(crossing(prev, cur)),
+                (false, true) => {
+                    pts.push(crossing(prev, cur));
+                    pts.push(cur);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    if pts.len() < 3 {
+        return None;
+    }
+    pts.push(pts[0]);
+    Some(LineString(pts))
+}
