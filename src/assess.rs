@@ -30,6 +30,19 @@ pub struct AdminUnits {
     pub zones: Zones,
     pub names: Vec<String>,
     pub codes: Vec<String>,
+    /// The 区 above the 街镇, when `[admin_units] district_field` names them.
+    pub districts: Option<Districts>,
+}
+
+/// The districts (区) of a city run. Not to be confused with "the district"
+/// (`config.district`), the whole study area: a city run's is the city.
+pub struct Districts {
+    /// In order of first appearance in the 街镇 layer.
+    pub names: Vec<String>,
+    /// Per 街镇, the index of its 区.
+    pub of_street: Vec<usize>,
+    /// Each 区's outline: the union of its 街镇.
+    pub zones: Zones,
 }
 
 /// Everything loaded and checked, ready to score.
@@ -67,6 +80,8 @@ pub struct DomainResult {
     pub admin: Vec<Option<ZoneResult>>,
     /// The domain over the whole district.
     pub district: Option<ZoneResult>,
+    /// Per 区 of a city run (empty without `district_field`).
+    pub districts: Vec<Option<ZoneResult>>,
 }
 
 pub struct Assessment {
@@ -78,6 +93,8 @@ pub struct Assessment {
     pub grid_total: Vec<(f64, Level)>,
     pub admin_total: Vec<(f64, Level)>,
     pub district_total: (f64, Level),
+    /// Per 区 of a city run (empty without `district_field`).
+    pub districts_total: Vec<(f64, Level)>,
     pub score_time: Duration,
     pub aggregate_time: Duration,
 }
@@ -363,7 +380,24 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
         .collect::<Result<_>>()?;
     let names = layer.require(&a.name_field, layer.texts(&a.name_field)?)?;
     let codes = layer.require(&a.code_field, layer.texts(&a.code_field)?)?;
-    Ok(AdminUnits { zones: Zones::new(polygons), names, codes })
+    let districts = match &a.district_field {
+        Some(field) => {
+            let of: Vec<String> = layer.require(field, layer.texts(field)?)?;
+            let mut names: Vec<String> = Vec::new();
+            for d in &of {
+                if !names.contains(d) {
+                    names.push(d.clone());
+                }
+            }
+            let of_street: Vec<usize> = of.iter().map(|d| names.iter().position(|n| n == d).expect("listed above")).collect();
+            let outlines = (0..names.len())
+                .map(|k| geo::unary_union(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p)))
+                .collect();
+            Some(Districts { names, of_street, zones: Zones::new(outlines) })
+        }
+        None => None,
+    };
+    Ok(AdminUnits { zones: Zones::new(polygons), names, codes, districts })
 }
 
 /// The layers of one domain without what the run never scores: objects
@@ -528,7 +562,9 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
             };
             let (grid_result, admin_result) = (agg(m.aggregate.grid, &grid.cells), agg(m.aggregate.admin, &prepared.admin.zones));
             let district_result = agg(m.aggregate.admin, &district)[0];
-            let result = DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, object_street, scores };
+            let districts = prepared.admin.districts.as_ref().map_or_else(Vec::new, |d| agg(m.aggregate.admin, &d.zones));
+            let result =
+                DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, districts, object_street, scores };
             bar.inc(1);
             result
         })
@@ -542,7 +578,8 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let grid_total = (0..grid.cells.len()).map(|z| combine(z, &|d, z| d.grid[z])).collect();
     let admin_total = (0..prepared.admin.zones.len()).map(|z| combine(z, &|d, z| d.admin[z])).collect();
     let district_total = combine(0, &|d, _| d.district);
+    let districts_total = (0..prepared.admin.districts.as_ref().map_or(0, |d| d.names.len())).map(|z| combine(z, &|d, z| d.districts[z])).collect();
     let aggregate_time = start.elapsed();
 
-    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, score_time, aggregate_time })
+    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
 }

@@ -126,6 +126,11 @@ pub struct AdminUnitsConfig {
     pub layer: String,
     pub name_field: String,
     pub code_field: String,
+    /// For a run over several districts (a city): the field naming each
+    /// 街镇's 区. Adds per-district totals to tables and reports and district
+    /// boundaries and names to the maps.
+    #[serde(default)]
+    pub district_field: Option<String>,
 }
 
 /// How domain levels combine into the comprehensive (综合) level.

@@ -168,7 +168,7 @@ pub fn assess_and_write(
     };
     // Reports compare with last year's outputs of the same cycle, when they exist;
     // the comparison reads this year's manifest, so write it once before.
-    write_manifest(&written)?;
+    emit::timed("manifest", || write_manifest(&written))?;
     let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
     let comparison = previous.map(|p| crate::cycle::compare(&p, &staging.path)).transpose()?;
     if !opts.no_web {
@@ -177,8 +177,8 @@ pub fn assess_and_write(
             None => emit::web::write_no_changes(&staging.path)?,
         });
     }
-    written.extend(crate::report::write(&staging.path, &a, comparison.as_ref(), opts.pdf)?);
-    write_manifest(&written)?;
+    written.extend(emit::timed("reports", || crate::report::write(&staging.path, &a, comparison.as_ref(), opts.pdf))?);
+    emit::timed("manifest", || write_manifest(&written))?;
     spinner.finish_and_clear();
     staging.commit()?;
     if !opts.no_web {

@@ -229,8 +229,13 @@ pub fn main() -> ExitCode {
                 out.display()
             );
         }),
-        Command::BenchData { scale, out, models, seed, admin, admin_name_field, admin_code_field } => {
-            let admin = admin.as_ref().map(|path| crate::demo::city::Admin { path, name_field: admin_name_field, code_field: admin_code_field });
+        Command::BenchData { scale, out, models, seed, admin, admin_name_field, admin_code_field, admin_district_field } => {
+            let admin = admin.as_ref().map(|path| crate::demo::city::Admin {
+                path,
+                name_field: admin_name_field,
+                code_field: admin_code_field,
+                district_field: admin_district_field.as_deref(),
+            });
             crate::demo::city::generate(*scale, models, out, *seed, admin)
         }
     };

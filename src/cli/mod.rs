@@ -274,6 +274,9 @@ pub enum Command {
         /// The --admin file's code (id) field.
         #[arg(long, default_value = "code", requires = "admin")]
         admin_code_field: String,
+        /// The --admin file's field naming each unit's 区 (for 街镇 of several districts).
+        #[arg(long, requires = "admin")]
+        admin_district_field: Option<String>,
     },
 }
 

@@ -40,6 +40,8 @@ pub struct Admin<'a> {
     pub path: &'a Path,
     pub name_field: &'a str,
     pub code_field: &'a str,
+    /// The field naming each unit's 区, when the file's units are 街镇 of several districts.
+    pub district_field: Option<&'a str>,
 }
 
 /// Write the city layers, its 街镇 and metro stations and an `assessment.toml`
@@ -82,7 +84,9 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
             if n % 3 == 1 {
                 old.push(name.clone());
             }
-            rows.push(vec![("code", Val::T(format!("310115{n:03}"))), ("name", Val::T(name))]);
+            // A city has districts: 3 × 3 blocks of 街镇 each (one district below scale 0.5).
+            let district = (j / 3) * k.div_ceil(3) + i / 3 + 1;
+            rows.push(vec![("code", Val::T(format!("310115{n:03}"))), ("name", Val::T(name)), ("district", Val::T(format!("示范{district}区")))]);
         }
     }
     let streets = out.join("streets.geojson");
@@ -113,11 +117,11 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
     let density = Density { facilities: area, census: area * CENSUS_DENSITY, networks: NETWORK_DENSITY, raster_m: 10.0 };
     let old: Vec<&str> = old.iter().map(String::as_str).collect();
     super::generate_with(&streets, &metro, out, seed, density, &old)?;
-    let admin_file = match admin {
-        Some(admin) => copy_admin(&admin, out)?,
-        None => "streets.geojson",
+    let (admin_file, districts) = match admin {
+        Some(admin) => (copy_admin(&admin, out)?, admin.district_field.is_some()),
+        None => ("streets.geojson", true),
     };
-    write_config(scale, &models, out, admin_file)
+    write_config(scale, &models, out, admin_file, districts)
 }
 
 /// The --admin file as `admin.gpkg` with `code` and `name` fields in the working CRS.
@@ -126,7 +130,20 @@ fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
     let (layer, _) = vector::read("admin", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = layer.require(admin.name_field, layer.texts(admin.name_field)?)?;
     let codes = layer.require(admin.code_field, layer.texts(admin.code_field)?)?;
-    let rows = codes.into_iter().zip(names).map(|(c, n)| vec![("code", Val::T(c)), ("name", Val::T(n))]).collect();
+    let districts = match admin.district_field {
+        Some(field) => layer.require(field, layer.texts(field)?)?.into_iter().map(Some).collect(),
+        None => vec![None; names.len()],
+    };
+    let rows = codes
+        .into_iter()
+        .zip(names)
+        .zip(districts)
+        .map(|((c, n), d)| {
+            let mut row = vec![("code", Val::T(c)), ("name", Val::T(n))];
+            row.extend(d.map(|d| ("district", Val::T(d))));
+            row
+        })
+        .collect();
     let file = "admin.gpkg";
     write_ogr(fresh(&out.join(file))?, "GPKG", &[], WORKING_CRS, &[table("admin", GeomKind::Polygon, layer.geoms.clone(), rows)])?;
     Ok(file)
@@ -134,7 +151,7 @@ fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
 
 /// The demo's run configuration, pointed at the city: same layers and file
 /// names, its own district, 街镇 file and models folder.
-fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str) -> Result<()> {
+fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str, districts: bool) -> Result<()> {
     let demo = include_str!("../../layers/demo/assessment.toml");
     let mut text = format!("# City-scale benchmark district, scale {scale} (made by `sise bench-data`; all layers synthetic).\n");
     for line in demo.lines().skip_while(|l| l.starts_with('#')) {
@@ -144,6 +161,7 @@ fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str) -> Resu
             Some("map_source") => "map_source = \"城市尺度基准测试合成数据\"".to_owned(),
             Some("domains") => format!("domains = [{}]", toml::Value::String(models.to_string_lossy().into_owned())),
             Some("path") if line.contains("putuo_streets") => format!("path = \"{admin_file}\""),
+            Some("code_field") if districts => format!("{line}\ndistrict_field = \"district\""),
             _ => line.to_owned(),
         };
         text.push_str(&line);

@@ -168,7 +168,8 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
             _ => MultiPolygon(vec![]),
         })
         .collect();
-    let district = geo::unary_union(&polygons);
+    // Pairwise unions (not `unary_union`): the committed demo layers depend on these exact vertices.
+    let district = polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p));
     let bounds = district.bounding_rect().ok_or_else(|| Error::input(Bad::Empty, streets_path, None, "no polygons"))?;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut demo = Demo {

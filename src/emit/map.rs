@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use geo::{BoundingRect, InteriorPoint};
+use base64::Engine as _;
+use geo::{BoundingRect, InteriorPoint, Intersects};
 use geo_types::{Coord, Geometry, LineString, Polygon, Rect};
 use rayon::prelude::*;
 use resvg::{tiny_skia, usvg};
@@ -59,6 +60,8 @@ pub struct MapSpec {
     pub features: Vec<(Geometry<f64>, Level)>,
     /// What a legend count counts ("个网格", "个对象", "段"…).
     pub unit: String,
+    /// The features are grid cells (drawn as cells at any extent).
+    pub cells: bool,
 }
 
 impl MapSpec {
@@ -103,6 +106,25 @@ impl View {
         }
     }
 
+    /// Pixel → world: the inverse of [`View::px`].
+    fn world(&self, x: f64, y: f64) -> Coord<f64> {
+        Coord { x: self.x0 + (x - self.ox) / self.scale, y: self.y1 - (y - self.oy) / self.scale }
+    }
+
+    fn trace(&self, pb: &mut tiny_skia::PathBuilder, ring: &LineString<f64>, close: bool) {
+        for (i, c) in ring.coords().enumerate() {
+            let (x, y) = self.px(*c);
+            if i == 0 {
+                pb.move_to(x as f32, y as f32)
+            } else {
+                pb.line_to(x as f32, y as f32)
+            }
+        }
+        if close {
+            pb.close();
+        }
+    }
+
     fn polygon(&self, d: &mut String, p: &Polygon<f64>) {
         self.path(d, p.exterior(), true);
         for r in p.interiors() {
@@ -113,48 +135,160 @@ impl View {
 
 use super::xml::escape as esc;
 
-fn feature_svg(out: &mut String, view: &View, g: &Geometry<f64>, colour: &str, level: Level) {
-    // Footprints smaller than a few pixels (buildings at district scale) would
-    // vanish: draw them as a dot at their centre, as a cartographer would.
-    if let (Geometry::Polygon(_) | Geometry::MultiPolygon(_), Some(b)) = (g, g.bounding_rect()) {
-        if b.width().max(b.height()) * view.scale < 8.0 {
-            if let Some(c) = g.interior_point() {
-                feature_svg(out, view, &Geometry::Point(c), colour, level);
-                return;
+/// How point-like features are drawn: as now at district scale, or, when
+/// there are more than the frame can show apart, as what a pixel can show.
+#[derive(Clone, Copy)]
+enum Dots {
+    /// Outlined circles of 6 px (red/orange) or 4.5 px.
+    Circles,
+    /// Squares of this side (px), no outline: a dense layer reads as a density of colour.
+    Squares(f32),
+}
+
+impl Dots {
+    fn for_count(n: usize) -> Dots {
+        // Average spacing of n dots spread over the frame.
+        let spacing = (FRAME.2 * FRAME.3 / n.max(1) as f64).sqrt();
+        if spacing >= 12.0 {
+            Dots::Circles
+        } else {
+            Dots::Squares((spacing * 0.7).clamp(2.0, 6.0) as f32)
+        }
+    }
+}
+
+/// "#RRGGBB" → a colour (palette colours are checked to have this form at load).
+fn rgb(hex: &str) -> tiny_skia::Color {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
+    tiny_skia::Color::from_rgba8((v >> 16) as u8, (v >> 8) as u8, v as u8, 255)
+}
+
+fn paint(colour: tiny_skia::Color, anti_alias: bool) -> tiny_skia::Paint<'static> {
+    let mut p = tiny_skia::Paint { anti_alias, ..Default::default() };
+    p.set_color(colour);
+    p
+}
+
+/// A map frame's features drawn into a raster of the frame's size: the time
+/// and size of a map no longer grow with the object count (320,000
+/// buildings draw in about the time 300 do, and the image stays one frame).
+struct Canvas {
+    pixmap: tiny_skia::Pixmap,
+    /// Page → frame pixels.
+    to_frame: tiny_skia::Transform,
+    dots: Dots,
+    /// Grid cells: filled edge to edge without anti-aliasing, so that
+    /// neighbouring cells leave no seams, at any extent.
+    cells: bool,
+}
+
+impl Canvas {
+    fn new(spec: &MapSpec) -> Option<Canvas> {
+        let (fx, fy, fw, fh) = FRAME;
+        Some(Canvas {
+            pixmap: tiny_skia::Pixmap::new(fw as u32, fh as u32)?,
+            to_frame: tiny_skia::Transform::from_translate(-fx as f32, -fy as f32),
+            dots: Dots::for_count(spec.features.len()),
+            cells: spec.cells,
+        })
+    }
+
+    fn dot(&mut self, view: &View, c: Coord<f64>, colour: tiny_skia::Color, level: Level) {
+        let (x, y) = view.px(c);
+        let (x, y) = (x as f32, y as f32);
+        match self.dots {
+            Dots::Circles => {
+                let r = if level <= Level::Significant { 6.0 } else { 4.5 };
+                if let Some(circle) = tiny_skia::PathBuilder::from_circle(x, y, r) {
+                    self.pixmap.fill_path(&circle, &paint(colour, true), tiny_skia::FillRule::Winding, self.to_frame, None);
+                    let stroke = tiny_skia::Stroke { width: 1.0, ..Default::default() };
+                    self.pixmap.stroke_path(&circle, &paint(tiny_skia::Color::WHITE, true), &stroke, self.to_frame, None);
+                }
+            }
+            Dots::Squares(side) => {
+                if let Some(r) = tiny_skia::Rect::from_xywh((x - side / 2.0).round(), (y - side / 2.0).round(), side.round(), side.round()) {
+                    self.pixmap.fill_rect(r, &paint(colour, false), self.to_frame, None);
+                }
             }
         }
     }
-    let mut d = String::new();
-    match g {
-        Geometry::Point(p) => {
-            let (x, y) = view.px(p.0);
-            let r = if level <= Level::Significant { 6.0 } else { 4.5 };
-            let _ = write!(out, r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{colour}" stroke="#ffffff" stroke-width="1"/>"##);
-            return;
-        }
-        Geometry::MultiPoint(mp) => {
-            for p in mp {
-                feature_svg(out, view, &Geometry::Point(*p), colour, level);
+
+    fn draw(&mut self, view: &View, g: &Geometry<f64>, colour: tiny_skia::Color, level: Level) {
+        let Some(b) = g.bounding_rect() else { return };
+        let size = b.width().max(b.height()) * view.scale;
+        match g {
+            Geometry::Point(p) => self.dot(view, p.0, colour, level),
+            Geometry::MultiPoint(mp) => mp.iter().for_each(|p| self.dot(view, p.0, colour, level)),
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) if self.cells => {
+                let (x0, y0) = view.px(Coord { x: b.min().x, y: b.max().y });
+                let (x1, y1) = view.px(Coord { x: b.max().x, y: b.min().y });
+                let snap = |v: f64| v.round() as f32;
+                if let Some(r) = tiny_skia::Rect::from_ltrb(snap(x0), snap(y0), snap(x1).max(snap(x0) + 1.0), snap(y1).max(snap(y0) + 1.0)) {
+                    self.pixmap.fill_rect(r, &paint(colour, false), self.to_frame, None);
+                    // Cells large enough to be seen one by one keep a faint outline.
+                    if size >= 8.0 {
+                        let path = tiny_skia::PathBuilder::from_rect(r);
+                        let white = tiny_skia::Color::from_rgba8(255, 255, 255, 128);
+                        self.pixmap.stroke_path(&path, &paint(white, true), &tiny_skia::Stroke { width: 0.4, ..Default::default() }, self.to_frame, None);
+                    }
+                }
             }
-            return;
+            // Footprints smaller than a few pixels (buildings at district scale)
+            // would vanish: a dot at their centre, as a cartographer would draw them.
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) if size < 8.0 => {
+                if let Some(c) = g.interior_point() {
+                    self.dot(view, c.0, colour, level)
+                }
+            }
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
+                let mut pb = tiny_skia::PathBuilder::new();
+                let polygons: Vec<&Polygon<f64>> = match g {
+                    Geometry::Polygon(p) => vec![p],
+                    Geometry::MultiPolygon(m) => m.iter().collect(),
+                    _ => vec![],
+                };
+                for p in polygons {
+                    std::iter::once(p.exterior()).chain(p.interiors()).for_each(|r| view.trace(&mut pb, r, true));
+                }
+                if let Some(path) = pb.finish() {
+                    self.pixmap.fill_path(&path, &paint(colour, true), tiny_skia::FillRule::EvenOdd, self.to_frame, None);
+                    let white = tiny_skia::Color::from_rgba8(255, 255, 255, 128);
+                    self.pixmap.stroke_path(&path, &paint(white, true), &tiny_skia::Stroke { width: 0.4, ..Default::default() }, self.to_frame, None);
+                }
+            }
+            Geometry::LineString(_) | Geometry::MultiLineString(_) => {
+                let mut pb = tiny_skia::PathBuilder::new();
+                match g {
+                    Geometry::LineString(l) => view.trace(&mut pb, l, false),
+                    Geometry::MultiLineString(m) => m.iter().for_each(|l| view.trace(&mut pb, l, false)),
+                    _ => {}
+                }
+                let width = match level {
+                    Level::Major => 4.5,
+                    Level::Significant => 3.5,
+                    Level::General => 2.5,
+                    Level::Low => 1.8,
+                };
+                let stroke = tiny_skia::Stroke { width, line_cap: tiny_skia::LineCap::Round, line_join: tiny_skia::LineJoin::Round, ..Default::default() };
+                if let Some(path) = pb.finish() {
+                    self.pixmap.stroke_path(&path, &paint(colour, true), &stroke, self.to_frame, None);
+                }
+            }
+            _ => {}
         }
-        Geometry::LineString(l) => view.path(&mut d, l, false),
-        Geometry::MultiLineString(m) => m.iter().for_each(|l| view.path(&mut d, l, false)),
-        Geometry::Polygon(p) => view.polygon(&mut d, p),
-        Geometry::MultiPolygon(m) => m.iter().for_each(|p| view.polygon(&mut d, p)),
-        _ => return,
     }
-    if matches!(g, Geometry::LineString(_) | Geometry::MultiLineString(_)) {
-        let w = match level {
-            Level::Major => 4.5,
-            Level::Significant => 3.5,
-            Level::General => 2.5,
-            Level::Low => 1.8,
-        };
-        let _ = write!(out, r##"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{w}" stroke-linecap="round" stroke-linejoin="round"/>"##);
-    } else {
-        let _ = write!(out, r##"<path d="{d}" fill="{colour}" fill-rule="evenodd" stroke="#ffffff" stroke-opacity="0.5" stroke-width="0.4"/>"##);
+}
+
+/// The features of a map, low risk first so red lies on top, as a frame-sized raster.
+fn features(spec: &MapSpec, palette: &Palette, view: &View) -> Option<tiny_skia::Pixmap> {
+    let mut canvas = Canvas::new(spec)?;
+    let mut order: Vec<&(Geometry<f64>, Level)> = spec.features.iter().collect();
+    order.sort_by_key(|(_, l)| std::cmp::Reverse(*l));
+    let colours: Vec<tiny_skia::Color> = Level::ALL.iter().map(|l| rgb(palette.colour(*l))).collect();
+    for (g, l) in order {
+        canvas.draw(view, g, colours[l.index()], *l);
     }
+    Some(canvas.pixmap)
 }
 
 /// A scale bar length (m) that is a round number and 120–300 px long.
@@ -162,18 +296,25 @@ fn scale_length(scale: f64) -> f64 {
     [200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0].into_iter().find(|m| m * scale >= 120.0).unwrap_or(50000.0)
 }
 
-/// The map as an SVG document.
-pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source: &str) -> String {
-    let admin = &a.prepared.admin;
-    let bounds = admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
-    let view = View::fit(bounds);
-    let (fx, _, _, _) = FRAME;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}"><rect width="100%" height="100%" fill="#ffffff"/>"##
-    );
+/// A map page in two SVG layers, drawn below and above the features' raster.
+struct Page {
+    under: String,
+    over: String,
+}
+
+/// An SVG document of the page's size around `body`.
+fn document(body: &str, font: &str) -> String {
+    format!(r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}">{body}</svg>
+"##)
+}
+
+/// The page: title, frame (background, district, then — after the features —
+/// boundaries and names), north arrow, scale bar, legend and source lines.
+fn page(a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View, source: &str) -> Page {
+    let (fx, fy, fw, fh) = FRAME;
     let cfg = &a.prepared.config;
+    let mut s = String::new();
+    let _ = write!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ =
         write!(s, r##"<text x="{}" y="58" font-size="36" font-weight="bold" text-anchor="middle" fill="#202020">{}</text>"##, WIDTH / 2.0, esc(&spec.title));
     let _ = write!(
@@ -183,11 +324,34 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         esc(&cfg.cycle),
         cfg.year
     );
-    frame(&mut s, a, spec, palette, &view);
+    let mut district = String::new();
+    for p in a.prepared.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
+        view.polygon(&mut district, p);
+    }
+    let _ = write!(
+        s,
+        r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/><path d="{district}" fill="#ffffff" fill-rule="evenodd"/></g>"##
+    );
+    let under = std::mem::take(&mut s);
+
+    // With 区 above the 街镇, 街镇 lines are thin and the 区 lines carry the map.
+    let districts = a.prepared.admin.districts.as_ref();
+    let (street_colour, street_width) = if districts.is_some() { ("#777777", 0.8) } else { ("#333333", 1.6) };
+    let _ = write!(
+        s,
+        r##"<g clip-path="url(#frame)"><path d="{district}" fill="none" stroke="{street_colour}" stroke-width="{street_width}" stroke-linejoin="round"/>"##
+    );
+    if let Some(d) = districts {
+        let mut outlines = String::new();
+        d.zones.polygons.iter().flat_map(|m| m.iter()).for_each(|p| view.polygon(&mut outlines, p));
+        let _ = write!(s, r##"<path d="{outlines}" fill="none" stroke="#1a1a1a" stroke-width="2.6" stroke-linejoin="round"/>"##);
+    }
+    labels(&mut s, a, view);
+    s.push_str("</g>");
+    let _ = write!(s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
     north_arrow(&mut s);
-    scale_bar(&mut s, &view);
-    legend(&mut s, spec, palette);
-    // Source line.
+    scale_bar(&mut s, view);
+    legend(&mut s, spec, palette, districts.is_some());
     let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
     let _ = write!(
         s,
@@ -197,42 +361,89 @@ pub fn svg(a: &Assessment, spec: &MapSpec, palette: &Palette, font: &str, source
         cfg.grid_cell_m,
         env!("CARGO_PKG_VERSION")
     );
-    s.push_str("</svg>\n");
-    s
+    Page { under, over: s }
 }
 
-/// The map frame: district background, features (low risk first, so red
-/// lies on top), 街镇 boundaries and names.
-fn frame(s: &mut String, a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View) {
-    let admin = &a.prepared.admin;
+/// A label's box on the page: left, top, right, bottom.
+type LabelBox = (f64, f64, f64, f64);
+
+fn overlaps(a: &LabelBox, b: &LabelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// The box a name takes, centred on (x, y): CJK characters are one em wide, others about half.
+fn label_box(text: &str, (x, y): (f64, f64), size: f64) -> LabelBox {
+    let width = text.chars().map(|ch| if ch.is_ascii() { 0.55 } else { 1.0 }).sum::<f64>() * size + 6.0;
+    let height = size * 1.3;
+    (x - width / 2.0, y - height / 2.0, x + width / 2.0, y + height / 2.0)
+}
+
+/// A name to place: text, anchor (page pixels), font sizes to try in order.
+struct Label<'a> {
+    text: &'a str,
+    at: (f64, f64),
+    sizes: &'a [f64],
+}
+
+/// Place names without collisions, in the given order (most important
+/// first): each at its anchor or moved nearby while `own(i, x, y)` says the
+/// spot is still over its own unit, at the first of its sizes that fits; a name that
+/// fits nowhere is left out (its unit is too small to name at this scale, as
+/// on any printed map). Nothing covers `keep_clear`. Returns (label, x, y, size).
+fn place_labels(labels: &[Label], keep_clear: &[LabelBox], own: impl Fn(usize, f64, f64) -> bool) -> Vec<(usize, f64, f64, f64)> {
     let (fx, fy, fw, fh) = FRAME;
-    let _ = write!(
-        *s,
-        r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/>"##
-    );
-    let mut district = String::new();
-    for p in admin.zones.polygons.iter().flat_map(|m| m.iter()) {
-        view.polygon(&mut district, p);
-    }
-    let _ = write!(*s, r##"<path d="{district}" fill="#ffffff" fill-rule="evenodd"/>"##);
-    let mut order: Vec<&(Geometry<f64>, Level)> = spec.features.iter().collect();
-    order.sort_by_key(|(_, l)| std::cmp::Reverse(*l));
-    for (g, l) in order {
-        feature_svg(s, view, g, palette.colour(*l), *l);
-    }
-    let _ = write!(*s, r##"<path d="{district}" fill="none" stroke="#333333" stroke-width="1.6" stroke-linejoin="round"/>"##);
-    for (p, name) in admin.zones.polygons.iter().zip(&admin.names) {
-        if let Some(c) = p.interior_point() {
-            let (x, y) = view.px(c.0);
-            let _ = write!(
-                s,
-                r##"<text x="{x:.1}" y="{y:.1}" font-size="19" font-weight="bold" text-anchor="middle" dominant-baseline="middle" fill="#222222" stroke="#ffffff" stroke-width="4" stroke-opacity="0.85" paint-order="stroke">{}</text>"##,
-                esc(name)
-            );
+    let mut taken: Vec<LabelBox> = keep_clear.to_vec();
+    let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        // The first size at which the name fits somewhere, nearest spots first.
+        let spot = label.sizes.iter().find_map(|&size| {
+            let b = label_box(label.text, (0.0, 0.0), size);
+            let (width, height) = (b.2 - b.0, b.3 - b.1);
+            let mut spots: Vec<(f64, f64)> =
+                [-0.7, -0.35, 0.0, 0.35, 0.7].iter().flat_map(|dx| [-1.2, -0.6, 0.0, 0.6, 1.2].iter().map(move |dy| (dx * width, dy * height))).collect();
+            spots.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
+            spots.into_iter().map(|(dx, dy)| (label.at.0 + dx, label.at.1 + dy, size)).find(|&(x, y, size)| {
+                let b = label_box(label.text, (x, y), size);
+                b.0 >= fx && b.2 <= fx + fw && b.1 >= fy && b.3 <= fy + fh && !taken.iter().any(|t| overlaps(t, &b)) && own(i, x, y)
+            })
+        });
+        if let Some((x, y, size)) = spot {
+            taken.push(label_box(label.text, (x, y), size));
+            placed.push((i, x, y, size));
         }
     }
-    s.push_str("</g>");
-    let _ = write!(*s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
+    placed
+}
+
+/// The admin units' names: at city extent the 区 first, then the 街镇 where
+/// they still fit; each level largest unit first; clear of the north arrow and scale bar.
+fn labels(s: &mut String, a: &Assessment, view: &View) {
+    let admin = &a.prepared.admin;
+    let (fx, fy, fw, fh) = FRAME;
+    let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0), (fx, fy + fh - 80.0, fx + 420.0, fy + fh)];
+    let by_area = |zones: &'_ crate::aggregate::Zones, names: &'_ [String]| {
+        let mut v: Vec<(usize, f64)> = (0..names.len()).map(|i| (i, geo::Area::unsigned_area(&zones.polygons[i]))).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.into_iter().map(|(i, _)| i).collect::<Vec<_>>()
+    };
+    // (outline, name, sizes to try)
+    let mut units: Vec<(&geo_types::MultiPolygon<f64>, &str, &[f64])> = Vec::new();
+    if let Some(d) = &admin.districts {
+        units.extend(by_area(&d.zones, &d.names).into_iter().map(|i| (&d.zones.polygons[i], d.names[i].as_str(), &[24.0, 19.0][..])));
+    }
+    let street_sizes: &[f64] = if admin.districts.is_some() { &[15.0] } else { &[19.0, 15.0] };
+    units.extend(by_area(&admin.zones, &admin.names).into_iter().map(|i| (&admin.zones.polygons[i], admin.names[i].as_str(), street_sizes)));
+    let units: Vec<_> = units.into_iter().filter_map(|(p, name, sizes)| Some((p, name, sizes, p.interior_point()?))).collect();
+    let labels: Vec<Label> = units.iter().map(|(_, name, sizes, c)| Label { text: name, at: view.px(c.0), sizes }).collect();
+    // A moved name stays over its own unit, never over a neighbour.
+    let own = |k: usize, x: f64, y: f64| units[k].0.intersects(&geo_types::Point(view.world(x, y)));
+    for (k, x, y, size) in place_labels(&labels, &keep_clear, own) {
+        let _ = write!(
+            s,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="{size}" font-weight="bold" text-anchor="middle" dominant-baseline="middle" fill="#222222" stroke="#ffffff" stroke-width="4" stroke-opacity="0.85" paint-order="stroke">{}</text>"##,
+            esc(labels[k].text)
+        );
+    }
 }
 
 /// North arrow, top right inside the frame.
@@ -275,7 +486,7 @@ fn scale_bar(s: &mut String, view: &View) {
 }
 
 /// Legend with counts, right of the frame.
-fn legend(s: &mut String, spec: &MapSpec, palette: &Palette) {
+fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
     let (fx, fy, fw, _) = FRAME;
     let (lx, ly) = (fx + fw + 30.0, fy + 10.0);
     let _ = write!(*s, r##"<text x="{lx}" y="{}" font-size="24" font-weight="bold">图例</text>"##, ly + 24.0);
@@ -299,22 +510,51 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette) {
             esc(&spec.unit)
         );
     }
-    let _ = write!(
-        *s,
-        r##"<path d="M{lx},{} h36" stroke="#333333" stroke-width="1.6"/><text x="{}" y="{}" font-size="20">街镇界</text>"##,
-        ly + 60.0 + 4.0 * 46.0 + 12.0,
-        lx + 46.0,
-        ly + 60.0 + 4.0 * 46.0 + 19.0
-    );
+    let mut lines = vec![("街镇界", if districts { ("#777777", 0.8) } else { ("#333333", 1.6) })];
+    if districts {
+        lines.insert(0, ("区界", ("#1a1a1a", 2.6)));
+    }
+    for (k, (name, (colour, width))) in lines.into_iter().enumerate() {
+        let y = ly + 60.0 + (4 + k) as f64 * 46.0;
+        let _ = write!(
+            *s,
+            r##"<path d="M{lx},{} h36" stroke="{colour}" stroke-width="{width}"/><text x="{}" y="{}" font-size="20">{name}</text>"##,
+            y + 12.0,
+            lx + 46.0,
+            y + 19.0
+        );
+    }
 }
 
-/// Render an SVG document to PNG.
-fn png(svg: &str, fonts: &Fonts, path: &Path) -> Result<()> {
+/// Render the page to PNG: the under layer, the features' raster in the frame, the over layer.
+fn png(page: &Page, features: Option<&tiny_skia::Pixmap>, fonts: &Fonts, path: &Path) -> Result<()> {
     let opt = usvg::Options { fontdb: fonts.db.clone(), font_family: fonts.family.clone(), ..Default::default() };
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| Error::output(path, format!("map SVG: {e}")))?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32).ok_or_else(|| Error::output(path, "cannot allocate the image"))?;
-    resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+    let layer = |body: &str, pixmap: &mut tiny_skia::Pixmap| -> Result<()> {
+        let tree = usvg::Tree::from_str(&document(body, &fonts.family), &opt).map_err(|e| Error::output(path, format!("map SVG: {e}")))?;
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        Ok(())
+    };
+    layer(&page.under, &mut pixmap)?;
+    if let Some(f) = features {
+        pixmap.draw_pixmap(FRAME.0 as i32, FRAME.1 as i32, f.as_ref(), &tiny_skia::PixmapPaint::default(), tiny_skia::Transform::identity(), None);
+    }
+    layer(&page.over, &mut pixmap)?;
     pixmap.save_png(path).map_err(|e| Error::output(path, e))
+}
+
+/// The SVG file: the page with the features' raster embedded as a PNG in the frame.
+fn svg(page: &Page, features: Option<&tiny_skia::Pixmap>, font: &str, path: &Path) -> Result<String> {
+    let (fx, fy, fw, fh) = FRAME;
+    let image = match features {
+        Some(f) => {
+            let bytes = f.encode_png().map_err(|e| Error::output(path, format!("map raster: {e}")))?;
+            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            format!(r##"<image x="{fx}" y="{fy}" width="{fw}" height="{fh}" xlink:href="data:image/png;base64,{data}"/>"##)
+        }
+        None => String::new(),
+    };
+    Ok(document(&format!("{}{image}{}", page.under, page.over), font))
 }
 
 /// The maps of a run: the comprehensive grid and each domain's objects.
@@ -326,6 +566,7 @@ pub fn specs(a: &Assessment) -> Vec<MapSpec> {
         kind: GeomKind::Polygon,
         features: a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).zip(a.grid_total.iter().map(|t| t.1)).collect(),
         unit: "个网格".into(),
+        cells: true,
     }];
     for (d, m) in a.models().iter().enumerate() {
         let objects = a.objects(d);
@@ -338,6 +579,7 @@ pub fn specs(a: &Assessment) -> Vec<MapSpec> {
                 GeomKind::Line => "段".into(),
                 _ => "处".into(),
             },
+            cells: false,
         });
     }
     v
@@ -354,16 +596,50 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
         .clone()
         .unwrap_or_else(|| cfg.layers.values().filter_map(|l| l.path.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("、"));
     let specs = specs(a);
+    let bounds = a.prepared.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+    let view = View::fit(bounds);
     let files: Vec<Vec<PathBuf>> = specs
         .par_iter()
         .map(|spec| {
-            let doc = svg(a, spec, &cfg.colours, &fonts.family, &source);
+            let page = page(a, spec, &cfg.colours, &view, &source);
+            let raster = features(spec, &cfg.colours, &view);
             let svg_rel = PathBuf::from("maps").join(format!("{}.svg", spec.name));
             let png_rel = PathBuf::from("maps").join(format!("{}.png", spec.name));
+            let doc = svg(&page, raster.as_ref(), &fonts.family, &dir.join(&svg_rel))?;
             std::fs::write(dir.join(&svg_rel), &doc).map_err(|e| Error::output(dir.join(&svg_rel), e))?;
-            png(&doc, &fonts, &dir.join(&png_rel))?;
+            png(&page, raster.as_ref(), &fonts, &dir.join(&png_rel))?;
             Ok(vec![svg_rel, png_rel])
         })
         .collect::<Result<_>>()?;
     Ok(files.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crowded_labels_never_overlap_and_stay_clear_of_the_north_arrow() {
+        // 60 names crowded into a 300 px square, the corner one under the north arrow.
+        let (fx, fy, fw, _) = FRAME;
+        let names: Vec<String> = (0..60).map(|i| format!("第{i}街道")).collect();
+        let mut labels: Vec<Label> = (0..60)
+            .map(|i| Label { text: &names[i], at: (300.0 + (i % 8) as f64 * 40.0, 300.0 + (i / 8) as f64 * 40.0), sizes: &[19.0, 15.0] })
+            .collect();
+        labels.push(Label { text: "北边", at: (fx + fw - 60.0, fy + 50.0), sizes: &[19.0] });
+        let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0)];
+        let placed = place_labels(&labels, &keep_clear, |_, _, _| true);
+        let boxes: Vec<LabelBox> = placed.iter().map(|&(k, x, y, size)| label_box(labels[k].text, (x, y), size)).collect();
+        for (a, ba) in boxes.iter().enumerate() {
+            assert!(!overlaps(ba, &keep_clear[0]), "label {a} on the north arrow");
+            for bb in &boxes[a + 1..] {
+                assert!(!overlaps(ba, bb), "{ba:?} and {bb:?} overlap");
+            }
+        }
+        // Thinned, not emptied: the first name keeps its full size.
+        assert!(placed.len() >= 15 && placed.len() < 60, "{} placed", placed.len());
+        assert!(placed.iter().any(|p| p.0 == 0 && p.3 == 19.0));
+        // Placing only where `own` allows: nothing is placed when no spot is its own.
+        assert!(place_labels(&labels, &[], |_, _, _| false).is_empty());
+    }
 }

@@ -229,6 +229,15 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
 /// Write every output of a run into `dir` (an empty staging folder), the
 /// web map when `web`; returns
 /// the files written, relative to `dir`, for the manifest.
+/// Run one part of the emit phase, logging how long it took (`-vv`): where
+/// the emit time goes is the first question on a large run.
+pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let out = f();
+    tracing::debug!(ms = start.elapsed().as_millis() as u64, "{what} written");
+    out
+}
+
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
     let layers = all_layers(a);
@@ -248,7 +257,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
     let (project_files, other_files) = rayon::join(
         || -> Result<Vec<PathBuf>> {
             let mut written = vec![PathBuf::from("sise.gpkg")];
-            vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles)?;
+            timed("GeoPackage", || vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles))?;
             // Sidecar styles for users who add the layers by hand (and SLD for other clients).
             let style_dir = dir.join("styles");
             std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
@@ -259,24 +268,24 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
                     written.push(rel);
                 }
             }
-            let project = qgis::project(a, &layers, "sise.gpkg", palette)?;
+            let project = timed("QGIS project", || qgis::project(a, &layers, "sise.gpkg", palette))?;
             std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
             written.push("sise.qgs".into());
             Ok(written)
         },
         || -> Result<Vec<PathBuf>> {
-            summary::write(&dir.join("summary.csv"), a)?;
+            timed("summary", || summary::write(&dir.join("summary.csv"), a))?;
             let mut written = vec![PathBuf::from("summary.csv")];
             // Rejects under --keep-going, or from `missing = "reject"` rules in any run.
             if keep_going || !a.prepared.rejects.is_empty() {
                 summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
                 written.push("rejects.csv".into());
             }
-            written.extend(tables::write(dir, a)?);
+            written.extend(timed("tables", || tables::write(dir, a))?);
             if web {
-                written.extend(web::write(dir, a)?);
+                written.extend(timed("web map", || web::write(dir, a))?);
             }
-            written.extend(map::write_maps(dir, a)?);
+            written.extend(timed("maps", || map::write_maps(dir, a))?);
             Ok(written)
         },
     );

@@ -43,12 +43,21 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
         let count_where =
             |pred: &dyn Fn(usize) -> bool| crate::level::counts(r.scores.level.iter().enumerate().filter(|(i, _)| pred(*i)).map(|(_, l)| l)).map(|n| n as u32);
         push("全区", cfg.district_code.clone(), cfg.district.clone(), m.id.clone(), m.name.clone(), Some(count_where(&|_| true)), r.district.map(|z| z.level));
+        if let Some(districts) = &admin.districts {
+            for (k, dn) in districts.names.iter().enumerate() {
+                let c = count_where(&|i| r.object_street[i].map(|s| districts.of_street[s]) == Some(k));
+                push("区", None, dn.clone(), m.id.clone(), m.name.clone(), Some(c), r.districts[k].map(|z| z.level));
+            }
+        }
         for s in 0..admin.zones.len() {
             let c = count_where(&|i| r.object_street[i] == Some(s));
             push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), m.id.clone(), m.name.clone(), Some(c), r.admin[s].map(|z| z.level));
         }
     }
     push("全区", cfg.district_code.clone(), cfg.district.clone(), "综合".into(), "综合风险".into(), None, Some(a.district_total.1));
+    for (k, dn) in admin.districts.iter().flat_map(|d| d.names.iter().enumerate()) {
+        push("区", None, dn.clone(), "综合".into(), "综合风险".into(), None, Some(a.districts_total[k].1));
+    }
     for s in 0..admin.zones.len() {
         push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), "综合".into(), "综合风险".into(), None, Some(a.admin_total[s].1));
     }

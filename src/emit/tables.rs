@@ -84,6 +84,34 @@ fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
     DataFrame::new(cols)
 }
 
+/// Per 区 of a city run: each domain's level, the comprehensive level, and
+/// its 街镇 and grid cells by comprehensive level (the per-district totals).
+fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> PolarsResult<DataFrame> {
+    let n = districts.names.len();
+    let of_street = |s: &Option<usize>| s.map(|s| districts.of_street[s]);
+    let streets: Vec<[usize; 4]> =
+        (0..n).map(|k| level::counts(districts.of_street.iter().zip(&a.admin_total).filter(|(d, _)| **d == k).map(|(_, t)| &t.1))).collect();
+    let cells: Vec<[usize; 4]> =
+        (0..n).map(|k| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(s, _)| of_street(s) == Some(k)).map(|(_, t)| &t.1))).collect();
+    let mut cols = vec![
+        Column::new("区".into(), districts.names.clone()),
+        Column::new("街镇数".into(), streets.iter().map(|c| c.iter().sum::<usize>() as u32).collect::<Vec<_>>()),
+    ];
+    for (d, m) in a.models().iter().enumerate() {
+        let v: Vec<Option<&str>> = a.domains[d].districts.iter().map(|z| level_name(z.map(|z| z.level))).collect();
+        cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
+    }
+    cols.push(Column::new("综合风险值".into(), a.districts_total.iter().map(|t| (t.0 * 100.0).round() / 100.0).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险等级".into(), a.districts_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()));
+    for (k, l) in Level::ALL.iter().enumerate() {
+        cols.push(Column::new(format!("{}街镇数", l.name_zh()).into(), streets.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
+    }
+    for (k, l) in Level::ALL.iter().enumerate() {
+        cols.push(Column::new(format!("{}网格数", l.name_zh()).into(), cells.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
+    }
+    DataFrame::new(cols)
+}
+
 /// One row of the major-risk list.
 struct MajorRisk {
     level: Level,
@@ -172,14 +200,18 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
 
 pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
     let err = |e: PolarsError| Error::output("tables", e);
-    Ok(vec![
-        Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a).map_err(err)? },
+    let mut tables = vec![Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a).map_err(err)? }];
+    if let Some(districts) = &a.prepared.admin.districts {
+        tables.push(Table { name: "district_levels", sheet: "各区风险汇总", df: district_levels(a, districts).map_err(err)? });
+    }
+    tables.extend(vec![
         Table { name: "street_domain_levels", sheet: "街镇分领域风险等级", df: street_domain_levels(a).map_err(err)? },
         Table { name: "street_comprehensive", sheet: "街镇综合风险", df: street_comprehensive(a).map_err(err)? },
         Table { name: "major_risks", sheet: "重大及较大风险清单", df: major_risks(a).map_err(err)? },
         Table { name: "coverage", sheet: "评估覆盖率", df: coverage(a).map_err(err)? },
         Table { name: "risk_register", sheet: "风险清单", df: super::register::register(a)? },
-    ])
+    ]);
+    Ok(tables)
 }
 
 /// Tables up to this many rows get cell borders in the workbook.
@@ -195,7 +227,7 @@ pub const WORKBOOK: &str = "评估汇总表.xlsx";
 pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let out = dir.join("tables");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
-    let tables = tables(a)?;
+    let tables = super::timed("tables built", || tables(a))?;
     // The workbook (one writer, row by row) and the CSV/Parquet files are independent: side by side.
     let xlsx = out.join(WORKBOOK);
     let (files, book) = rayon::join(
@@ -213,7 +245,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             }
             Ok(written)
         },
-        || workbook(&tables, &a.prepared.config.colours, &xlsx).map_err(|e| Error::output(&xlsx, e)),
+        || super::timed("workbook", || workbook(&tables, &a.prepared.config.colours, &xlsx)).map_err(|e| Error::output(&xlsx, e)),
     );
     let mut written = files?;
     book?;
