@@ -390,9 +390,7 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
                 }
             }
             let of_street: Vec<usize> = of.iter().map(|d| names.iter().position(|n| n == d).expect("listed above")).collect();
-            let outlines = (0..names.len())
-                .map(|k| geo::unary_union(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p)))
-                .collect();
+            let outlines = (0..names.len()).map(|k| geo::unary_union(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p))).collect();
             Some(Districts { names, of_street, zones: Zones::new(outlines) })
         }
         None => None,

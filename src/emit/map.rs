@@ -304,8 +304,10 @@ struct Page {
 
 /// An SVG document of the page's size around `body`.
 fn document(body: &str, font: &str) -> String {
-    format!(r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}">{body}</svg>
-"##)
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{font}">{body}</svg>
+"##
+    )
 }
 
 /// The page: title, frame (background, district, then — after the features —
@@ -623,9 +625,8 @@ mod tests {
         // 60 names crowded into a 300 px square, the corner one under the north arrow.
         let (fx, fy, fw, _) = FRAME;
         let names: Vec<String> = (0..60).map(|i| format!("第{i}街道")).collect();
-        let mut labels: Vec<Label> = (0..60)
-            .map(|i| Label { text: &names[i], at: (300.0 + (i % 8) as f64 * 40.0, 300.0 + (i / 8) as f64 * 40.0), sizes: &[19.0, 15.0] })
-            .collect();
+        let mut labels: Vec<Label> =
+            (0..60).map(|i| Label { text: &names[i], at: (300.0 + (i % 8) as f64 * 40.0, 300.0 + (i / 8) as f64 * 40.0), sizes: &[19.0, 15.0] }).collect();
         labels.push(Label { text: "北边", at: (fx + fw - 60.0, fy + 50.0), sizes: &[19.0] });
         let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0)];
         let placed = place_labels(&labels, &keep_clear, |_, _, _| true);

@@ -252,44 +252,55 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
             description: l.title.clone(),
         })
         .collect();
-    // The GeoPackage (one SQLite writer) and the tables and maps (CPU-bound)
-    // are independent files: write them side by side.
-    let (project_files, other_files) = rayon::join(
-        || -> Result<Vec<PathBuf>> {
-            let mut written = vec![PathBuf::from("sise.gpkg")];
-            timed("GeoPackage", || vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles))?;
-            // Sidecar styles for users who add the layers by hand (and SLD for other clients).
-            let style_dir = dir.join("styles");
-            std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
-            for st in &styles {
-                for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
-                    let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
-                    std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
-                    written.push(rel);
-                }
+    // The GeoPackage (one SQLite writer), the tables, the web map and the maps
+    // are independent files: written as separate jobs, so that no core idles
+    // while another has a queue. The order matters for speed: this thread runs
+    // the last job first (the tables, the longest chain: build, then the
+    // workbook), an idle one takes the first (the GeoPackage). Each job fills
+    // its own slot; the file list is put together in slot order.
+    type Job<'a> = Box<dyn FnOnce() -> Result<Vec<PathBuf>> + Send + 'a>;
+    let mut jobs: Vec<Job> = vec![Box::new(|| {
+        let mut written = vec![PathBuf::from("sise.gpkg")];
+        timed("GeoPackage", || vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles))?;
+        // Sidecar styles for users who add the layers by hand (and SLD for other clients).
+        let style_dir = dir.join("styles");
+        std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
+        for st in &styles {
+            for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
+                let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
+                std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
+                written.push(rel);
             }
-            let project = timed("QGIS project", || qgis::project(a, &layers, "sise.gpkg", palette))?;
-            std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
-            written.push("sise.qgs".into());
-            Ok(written)
-        },
-        || -> Result<Vec<PathBuf>> {
-            timed("summary", || summary::write(&dir.join("summary.csv"), a))?;
-            let mut written = vec![PathBuf::from("summary.csv")];
-            // Rejects under --keep-going, or from `missing = "reject"` rules in any run.
-            if keep_going || !a.prepared.rejects.is_empty() {
-                summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
-                written.push("rejects.csv".into());
-            }
-            written.extend(timed("tables", || tables::write(dir, a))?);
-            if web {
-                written.extend(timed("web map", || web::write(dir, a))?);
-            }
-            written.extend(timed("maps", || map::write_maps(dir, a))?);
-            Ok(written)
-        },
-    );
-    let mut written = project_files?;
-    written.extend(other_files?);
+        }
+        let project = timed("QGIS project", || qgis::project(a, &layers, "sise.gpkg", palette))?;
+        std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
+        written.push("sise.qgs".into());
+        Ok(written)
+    })];
+    if web {
+        jobs.push(Box::new(|| timed("web map", || web::write(dir, a))));
+    }
+    jobs.push(Box::new(|| timed("maps", || map::write_maps(dir, a))));
+    jobs.push(Box::new(|| {
+        timed("summary", || summary::write(&dir.join("summary.csv"), a))?;
+        let mut written = vec![PathBuf::from("summary.csv")];
+        // Rejects under --keep-going, or from `missing = "reject"` rules in any run.
+        if keep_going || !a.prepared.rejects.is_empty() {
+            summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
+            written.push("rejects.csv".into());
+        }
+        written.extend(timed("tables", || tables::write(dir, a))?);
+        Ok(written)
+    }));
+    let slots: Vec<std::sync::Mutex<Option<Result<Vec<PathBuf>>>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    rayon::scope(|s| {
+        for (job, slot) in jobs.into_iter().zip(&slots) {
+            s.spawn(move |_| *slot.lock().expect("no job panics holding it") = Some(job()));
+        }
+    });
+    let mut written = Vec::new();
+    for slot in slots {
+        written.extend(slot.into_inner().expect("no job panics holding it").expect("every job ran")?);
+    }
     Ok(written)
 }

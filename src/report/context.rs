@@ -172,6 +172,8 @@ pub struct ComprehensiveReport {
     pub sise_version: &'static str,
     pub domains: Vec<DomainRow>,
     pub streets: Vec<StreetTotalRow>,
+    /// A city run's 区 (empty for a one-district run).
+    pub districts: Vec<DistrictRow>,
     pub measures: Vec<MeasureRow>,
     pub comparison: Option<Vec<ChangeRow>>,
     pub comparison_from: Option<String>,
@@ -195,6 +197,18 @@ pub struct StreetTotalRow {
     pub level: &'static str,
     pub number: i32,
     pub colour: String,
+    pub red_domains: String,
+}
+
+/// A 区's comprehensive level, its 街镇 by level and the domains that make it red.
+#[derive(Serialize)]
+pub struct DistrictRow {
+    pub name: String,
+    pub level: &'static str,
+    pub number: i32,
+    pub colour: String,
+    /// Its 街镇 per comprehensive level, 重大 first.
+    pub streets: [usize; 4],
     pub red_domains: String,
 }
 
@@ -470,6 +484,27 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
             }
         })
         .collect();
+    let districts = a.prepared.admin.districts.iter().flat_map(|d| {
+        d.names.iter().enumerate().map(|(k, name)| {
+            let l = a.districts_total[k].1;
+            let red: Vec<&str> = a
+                .models()
+                .iter()
+                .enumerate()
+                .filter(|(dd, _)| a.domains[*dd].districts[k].is_some_and(|z| z.level == Level::Major))
+                .map(|(_, m)| m.name.as_str())
+                .collect();
+            DistrictRow {
+                name: name.clone(),
+                level: l.name_zh(),
+                number: l.number(),
+                colour: cfg.colours.colour(l).to_owned(),
+                streets: crate::level::counts(d.of_street.iter().zip(&a.admin_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.1)),
+                red_domains: if red.is_empty() { "—".to_owned() } else { red.join("、") },
+            }
+        })
+    });
+    let districts = districts.collect();
     let comparison = comparison.map(|c| {
         c.domains
             .iter()
@@ -486,6 +521,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         sise_version: env!("CARGO_PKG_VERSION"),
         domains,
         streets,
+        districts,
         measures: measures(a, None),
         comparison_from: comparison.as_ref().map(|_| (cfg.year - 1).to_string()),
         comparison,
