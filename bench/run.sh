@@ -8,6 +8,8 @@
 #      and D16, whose levels must equal sise's on every object;
 #   4. the web map in headless Chromium (bench/webpaint.py): first paint, the
 #      largest domain switched on, zoomed in (its tiles) and panned;
+#   5. sise over real, complex admin boundaries: the same layers with the 16
+#      districts of Shanghai ($ADMIN_FILE) as the admin units;
 # and write bench/RESULTS.md.
 #
 #   bash bench/run.sh                 # scales 0.01 0.1 1 (about 25 min on 2 cores)
@@ -23,6 +25,7 @@ WORK=${BENCH_WORK:-/var/tmp/sise-bench}
 BENCH_VENV=${BENCH_VENV:-/var/tmp/sise-bench-venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/sise-target}
 SISE=$CARGO_TARGET_DIR/release/sise
+ADMIN_FILE=${ADMIN_FILE:-$ROOT/../shared/data/shanghai_districts.geojson}
 RESULTS=$ROOT/bench/RESULTS.md
 
 log() { echo "bench: $*" >&2; }
@@ -79,7 +82,14 @@ for scale in $SCALES; do
         "$data/assessment.toml" > "$data/three-domains.toml"
     measure "$scale" "sise, 17 domains, 1 thread" "$SISE" run -q -j 1 "$data/assessment.toml" --out "$WORK/sise1-$scale"
     measure "$scale" "sise, 17 domains, 2 threads" "$SISE" run -q -j 2 "$data/assessment.toml" --out "$WORK/sise2-$scale"
-    measure "$scale" "sise, D01+D02+D16, 2 threads" "$SISE" run -q -j 2 "$data/three-domains.toml" --out "$WORK/sise3-$scale"
+    # With its per-part emit timings (-vv log), for the like-for-like comparison.
+    SISE_LOG=sise=debug measure "$scale" "sise, D01+D02+D16, 2 threads" "$SISE" run -q -j 2 "$data/three-domains.toml" --out "$WORK/sise3-$scale"
+    cp "$WORK/last.log" "$WORK/sise3-$scale.log"
+    if [ -f "$ADMIN_FILE" ]; then
+        [ -f "$data-admin/assessment.toml" ] ||
+            "$SISE" bench-data --scale "$scale" --out "$data-admin" --models assessment-models --admin "$ADMIN_FILE" --admin-code-field adcode
+        measure "$scale" "sise, 17 domains, 16 real districts, 2 threads" "$SISE" run -q -j 2 "$data-admin/assessment.toml" --out "$WORK/sise4-$scale"
+    fi
     out1=$WORK/sise1-$scale/2024-2026/2024
     out2=$WORK/sise2-$scale/2024-2026/2024
     # 1 and 2 threads must give the same tables.
@@ -90,7 +100,7 @@ for scale in $SCALES; do
     log "$scale: timing the web map"
     python3 bench/webpaint.py "$out2/web/index.html" > "$WORK/web-$scale.json"
     measure "$scale" "GDAL lower bound" bash -c 'lower_bound "$@"' _ "$data" "$out2/sise.gpkg" "$WORK/gdal-$scale"
-    measure "$scale" "GeoPandas reference, D01+D02+D16" "$BENCH_VENV/bin/python" bench/reference.py "$data" "$WORK/reference-$scale.csv"
+    measure "$scale" "GeoPandas reference, D01+D02+D16" "$BENCH_VENV/bin/python" bench/reference.py "$data" "$WORK/reference-$scale.csv" "$WORK/reference-$scale.gpkg"
     log "$scale: checking the reference's levels against sise's"
     "$BENCH_VENV/bin/python" bench/reference.py check "$WORK/reference-$scale.csv" "$WORK/sise3-$scale/2024-2026/2024/sise.gpkg" | tee "$WORK/agreement-$scale.txt"
     # Sizes for the table.

@@ -265,7 +265,7 @@ fn t(s: &str) -> Val {
 
 /// Assemble an [`OutLayer`] from features given as (field, value) lists; fields
 /// keep the order of the first feature.
-fn table(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&str, Val)>>) -> OutLayer {
+fn table(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, rows: Vec<Vec<(&str, Val)>>) -> OutLayer<'static> {
     let names: Vec<&str> = rows.first().map(|r| r.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
     let columns = names
         .iter()

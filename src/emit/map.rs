@@ -4,6 +4,7 @@
 //! QGIS. Layout: title, map frame with 街镇 boundaries and names, legend
 //! with counts, north arrow, scale bar and a data source line.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,20 +52,21 @@ impl Fonts {
 }
 
 /// One map to draw.
-pub struct MapSpec {
+pub struct MapSpec<'a> {
     /// File name without extension.
     pub name: String,
     pub title: String,
     pub kind: GeomKind,
     /// Features and their levels, drawn low risk first so red lies on top.
-    pub features: Vec<(Geometry<f64>, Level)>,
+    /// Objects are borrowed from the assessment, grid cells made for the map.
+    pub features: Vec<(Cow<'a, Geometry<f64>>, Level)>,
     /// What a legend count counts ("个网格", "个对象", "段"…).
     pub unit: String,
     /// The features are grid cells (drawn as cells at any extent).
     pub cells: bool,
 }
 
-impl MapSpec {
+impl MapSpec<'_> {
     /// Features per level, as shown in the legend.
     pub fn counts(&self) -> [usize; 4] {
         crate::level::counts(self.features.iter().map(|(_, l)| l))
@@ -282,7 +284,7 @@ impl Canvas {
 /// The features of a map, low risk first so red lies on top, as a frame-sized raster.
 fn features(spec: &MapSpec, palette: &Palette, view: &View) -> Option<tiny_skia::Pixmap> {
     let mut canvas = Canvas::new(spec)?;
-    let mut order: Vec<&(Geometry<f64>, Level)> = spec.features.iter().collect();
+    let mut order: Vec<&(Cow<Geometry<f64>>, Level)> = spec.features.iter().collect();
     order.sort_by_key(|(_, l)| std::cmp::Reverse(*l));
     let colours: Vec<tiny_skia::Color> = Level::ALL.iter().map(|l| rgb(palette.colour(*l))).collect();
     for (g, l) in order {
@@ -560,13 +562,13 @@ fn svg(page: &Page, features: Option<&tiny_skia::Pixmap>, font: &str, path: &Pat
 }
 
 /// The maps of a run: the comprehensive grid and each domain's objects.
-pub fn specs(a: &Assessment) -> Vec<MapSpec> {
+pub fn specs(a: &Assessment) -> Vec<MapSpec<'_>> {
     let cfg = &a.prepared.config;
     let mut v = vec![MapSpec {
         name: "comprehensive".into(),
         title: format!("{}{}年城市安全综合风险图", cfg.district, cfg.year),
         kind: GeomKind::Polygon,
-        features: a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).zip(a.grid_total.iter().map(|t| t.1)).collect(),
+        features: a.grid.cells.polygons.iter().map(|c| Cow::Owned(Geometry::MultiPolygon(c.clone()))).zip(a.grid_total.iter().map(|t| t.1)).collect(),
         unit: "个网格".into(),
         cells: true,
     }];
@@ -576,7 +578,7 @@ pub fn specs(a: &Assessment) -> Vec<MapSpec> {
             name: m.layer_name(),
             title: format!("{}{}年{}风险分布图", cfg.district, cfg.year, m.name),
             kind: m.geometry,
-            features: objects.geoms.iter().cloned().zip(a.domains[d].scores.level.iter().copied()).collect(),
+            features: objects.geoms.iter().map(Cow::Borrowed).zip(a.domains[d].scores.level.iter().copied()).collect(),
             unit: match m.geometry {
                 GeomKind::Line => "段".into(),
                 _ => "处".into(),

@@ -14,6 +14,7 @@ pub mod vector;
 pub mod web;
 pub mod xml;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use geo_types::Geometry;
@@ -69,21 +70,23 @@ fn round(x: f64) -> f64 {
 
 /// A layer to write: geometries in the working CRS plus attribute columns.
 #[derive(Debug, Clone)]
-pub struct OutLayer {
+pub struct OutLayer<'a> {
     pub name: String,
     /// Chinese title (GeoPackage identifier, QGIS layer name).
     pub title: String,
     /// What the layer is: domain, year, model version (GeoPackage description).
     pub description: String,
     pub kind: GeomKind,
-    pub geoms: Vec<Geometry<f64>>,
+    /// Borrowed from the assessment where it holds them (no copy of a
+    /// city's geometries per output), owned where made for the output.
+    pub geoms: Cow<'a, [Geometry<f64>]>,
     pub columns: Vec<Column>,
 }
 
-impl OutLayer {
+impl OutLayer<'static> {
     /// A layer with no title or description (intermediate files, demo data).
-    pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column>) -> OutLayer {
-        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms, columns }
+    pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column>) -> OutLayer<'static> {
+        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns }
     }
 }
 
@@ -140,7 +143,7 @@ fn run_line(a: &Assessment) -> String {
 }
 
 /// One scored layer per domain: every object with the numbers that explain its colour.
-pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
+pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     let m = &a.models()[d];
     let objects = a.objects(d);
     let r = &a.domains[d];
@@ -180,13 +183,13 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer {
             m.model_version
         ),
         kind: m.geometry,
-        geoms: objects.geoms.clone(),
+        geoms: Cow::Borrowed(&objects.geoms),
         columns: cols,
     }
 }
 
 /// The grid: each domain's result per cell and the comprehensive level.
-pub fn grid_layer(a: &Assessment) -> OutLayer {
+pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
     let mut cols = vec![Column::text(schema::CELL_ID, a.grid.ids.iter().cloned().map(Some).collect()).alias("网格编号")];
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| a.domains[d].grid.clone()));
@@ -196,13 +199,13 @@ pub fn grid_layer(a: &Assessment) -> OutLayer {
         title: "综合风险网格".into(),
         description: format!("{} 米网格综合风险及各领域风险：{}", a.grid.size, run_line(a)),
         kind: GeomKind::Polygon,
-        geoms: a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect(),
+        geoms: Cow::Owned(a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
     }
 }
 
 /// The 街镇: each domain's result per unit and the comprehensive level.
-pub fn streets_layer(a: &Assessment) -> OutLayer {
+pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
     let admin = &a.prepared.admin;
     let all: Vec<Option<usize>> = (0..admin.zones.len()).map(Some).collect();
     let mut cols = street_columns(a, &all);
@@ -213,13 +216,13 @@ pub fn streets_layer(a: &Assessment) -> OutLayer {
         title: "街镇综合风险".into(),
         description: format!("街镇综合风险及各领域风险：{}", run_line(a)),
         kind: GeomKind::Polygon,
-        geoms: admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect(),
+        geoms: Cow::Owned(admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
     }
 }
 
 /// Every layer of `sise.gpkg`, in the order they are written.
-pub fn all_layers(a: &Assessment) -> Vec<OutLayer> {
+pub fn all_layers(a: &Assessment) -> Vec<OutLayer<'_>> {
     let mut v: Vec<OutLayer> = (0..a.models().len()).map(|d| domain_layer(a, d)).collect();
     v.push(grid_layer(a));
     v.push(streets_layer(a));

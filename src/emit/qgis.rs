@@ -16,7 +16,7 @@ use crate::schema;
 struct Entry<'a> {
     id: String,
     title: String,
-    layer: &'a OutLayer,
+    layer: &'a OutLayer<'a>,
     look: Look,
     checked: bool,
 }

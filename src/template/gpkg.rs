@@ -28,7 +28,7 @@ pub fn write(path: &Path, forms: &[Form], crs: &str) -> Result<()> {
 }
 
 /// An empty layer with one typed column per form column.
-fn layer(f: &Form) -> OutLayer {
+fn layer(f: &Form) -> OutLayer<'_> {
     let columns = f
         .columns
         .iter()
@@ -46,7 +46,7 @@ fn layer(f: &Form) -> OutLayer {
         title: format!("{}（采集）", f.title),
         description: format!("{}风险普查采集图层：按表单填写属性", f.title),
         kind: f.kind,
-        geoms: vec![],
+        geoms: Vec::new().into(),
         columns,
     }
 }
