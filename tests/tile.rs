@@ -148,6 +148,11 @@ fn gpkg_contents(gpkg: &Path) -> Vec<(String, Vec<(Row, String)>)> {
 /// byte for byte, every GeoPackage feature field for field (the files differ
 /// only in the write timestamps of GDAL, the styles table and the workbook).
 fn assert_same_outputs(whole: &Path, merged: &Path) {
+    assert_same_outputs_but(whole, merged, &[]);
+}
+
+/// [`assert_same_outputs`], leaving out the files under the folders `skip`.
+fn assert_same_outputs_but(whole: &Path, merged: &Path, skip: &[&str]) {
     let mut files = Vec::new();
     let mut stack = vec![whole.to_owned()];
     while let Some(d) = stack.pop() {
@@ -164,7 +169,7 @@ fn assert_same_outputs(whole: &Path, merged: &Path) {
     assert!(files.len() > 100, "a whole demo run writes every domain's outputs");
     for f in &files {
         let name = f.to_string_lossy();
-        if name == "manifest.json" || name.ends_with(".xlsx") || name == "sise.gpkg" {
+        if name == "manifest.json" || name.ends_with(".xlsx") || name == "sise.gpkg" || skip.iter().any(|d| f.starts_with(d)) {
             continue;
         }
         let (a, b) = (std::fs::read(whole.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap_or_else(|_| panic!("merge did not write {name}")));
@@ -274,4 +279,42 @@ fn merge_refuses_missing_units_and_units_of_another_config() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("JOB_COMPLETION_INDEX"), "{}", stderr(&o));
+}
+
+/// Inputs converted once (`sise prepare-inputs`): each vector layer a
+/// GeoPackage with an R-tree and the input's FIDs; the same run over them,
+/// whole or tiled, gives the original whole run's outputs exactly.
+#[test]
+fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
+    let whole = shared_run("layers/demo/assessment.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let prepared = tmp.path().join("prepared");
+    let original = repo().join("layers/demo/assessment.toml");
+    let o = sise(&["prepare-inputs", original.to_str().unwrap(), "--out", prepared.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("22 vector layers"), "{}", String::from_utf8_lossy(&o.stdout));
+
+    // Indexed, and the same features under the same FIDs as the input file.
+    let fids = |path: &Path| -> Vec<u64> { Dataset::open(path).unwrap().layer(0).unwrap().features().map(|f| f.fid().unwrap()).collect() };
+    let gpkg = prepared.join("residential.gpkg");
+    assert_eq!(fids(&gpkg), fids(&repo().join("layers/demo/residential.geojson")));
+    let ds = Dataset::open(&gpkg).unwrap();
+    let rtree =
+        ds.execute_sql("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'", None, gdal::vector::sql::Dialect::DEFAULT).unwrap();
+    let n = rtree.unwrap().features().next().unwrap().field_as_integer64(0).unwrap();
+    assert_eq!(n, Some(1), "the prepared layer has a spatial index");
+    // The spreadsheet's FIDs are still its Excel rows (messages keep naming them).
+    let sheet_fids = fids(&prepared.join("industrial_enterprises.gpkg"));
+    assert!(sheet_fids.first().is_some_and(|&f| f > 1), "{:?}", &sheet_fids[..3]);
+
+    let run = prepared.join("assessment.toml");
+    let out = tmp.path().join("whole-prepared");
+    let o = sise(&["run", run.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The reports name the files read: here the prepared ones.
+    assert_same_outputs_but(&whole, &year_dir(&out), &["reports"]);
+    let merged = tiled_run(&run, "2x2", tmp.path(), false);
+    assert_same_outputs_but(&whole, &merged, &["reports"]);
+    let report = std::fs::read_to_string(merged.join("reports/D01_hazardous_chemicals.html")).unwrap();
+    assert!(report.contains("chemical_enterprises.gpkg"), "the report names the file it read");
 }

@@ -214,6 +214,10 @@ pub fn main() -> ExitCode {
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),
+        Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out).map(|p| {
+            let features: usize = p.layers.iter().map(|(_, n)| n).sum();
+            println!("{} vector layers ({features} features) prepared; run them with {}", p.layers.len(), p.config.display());
+        }),
         Command::DemoData { streets, metro, out, seed, next_year } => {
             crate::demo::generate(streets, metro, out, *seed).and_then(|()| next_year.as_ref().map_or(Ok(()), |n| crate::demo::next_year(out, n, *seed)))
         }

@@ -243,6 +243,19 @@ pub enum Command {
         #[command(flatten)]
         outputs: Outputs,
     },
+    /// Convert a run's vector inputs once into spatially indexed GeoPackages
+    /// (working CRS, R-tree, FIDs kept; rasters stay where they are) and write
+    /// OUT/assessment.toml, the same run over them. Work units of a tiled run
+    /// then read only their rectangle instead of scanning every feature.
+    ///
+    /// Example: sise prepare-inputs city/assessment.toml --out city-prepared
+    PrepareInputs {
+        /// The run configuration whose inputs to convert.
+        config: PathBuf,
+        /// The folder to write (replaced as a whole).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// Write a synthetic city-scale district for benchmarks: at --scale 1
     /// about 1,200 km², ~1 million features, ~20,000 km of pipes and roads,
     /// a 10 m inundation raster; sizes proportional to --scale. Also writes

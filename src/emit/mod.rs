@@ -81,12 +81,14 @@ pub struct OutLayer<'a> {
     /// city's geometries per output), owned where made for the output.
     pub geoms: Cow<'a, [Geometry<f64>]>,
     pub columns: Vec<Column>,
+    /// Feature ids to write (`sise prepare-inputs` keeps the inputs'); the writer numbers them otherwise.
+    pub fids: Option<Cow<'a, [i64]>>,
 }
 
 impl OutLayer<'static> {
     /// A layer with no title or description (intermediate files, demo data).
     pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column>) -> OutLayer<'static> {
-        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns }
+        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns, fids: None }
     }
 }
 
@@ -185,6 +187,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         kind: m.geometry,
         geoms: Cow::Borrowed(&objects.geoms),
         columns: cols,
+        fids: None,
     }
 }
 
@@ -201,6 +204,7 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
+        fids: None,
     }
 }
 
@@ -218,6 +222,7 @@ pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
+        fids: None,
     }
 }
 

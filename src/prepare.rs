@@ -1,0 +1,118 @@
+//! `sise prepare-inputs CONFIG --out DIR`: a run's inputs converted once into
+//! files a work unit can read a rectangle of. Every vector layer is read as a
+//! run reads it (encoding, offsets, CRS, spreadsheet headers, `fields`,
+//! geometry checks) and written to `DIR/<layer>.gpkg` in the working CRS with
+//! an R-tree, keeping each feature's FID (so messages and a tiled run's row
+//! order are unchanged); rasters stay where they are. `DIR/assessment.toml`
+//! is the same run pointed at them. GeoJSON, CSV and spreadsheets have no
+//! spatial index: each unit of a tiled run would otherwise scan every feature.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{DataFrame, DataType};
+use rayon::prelude::*;
+
+use crate::config::RunConfig;
+use crate::emit::{vector, Column, OutLayer};
+use crate::error::{Error, Result};
+use crate::load::{self, Layer, Strictness};
+
+/// What `prepare` did: per vector layer, its name and feature count.
+pub struct Prepared {
+    pub layers: Vec<(String, usize)>,
+    pub config: PathBuf,
+}
+
+/// Convert `config_file`'s vector inputs into `out` (replaced as a whole) and write the config for them.
+pub fn prepare(config_file: &Path, out: &Path) -> Result<Prepared> {
+    let config = RunConfig::from_file(config_file)?;
+    let text = std::fs::read_to_string(config_file).map_err(|e| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
+    let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
+    let names: Vec<&String> = config.layers.keys().collect();
+    let mut layers = Vec::new();
+    crate::stage::staged(out, |dir| {
+        let done: Vec<Option<(String, usize)>> = names
+            .par_iter()
+            .map(|name| {
+                let (layer, _) = load::load_layer(&config, name, Strictness::default(), None)?;
+                let Layer::Vector(v) = layer else { return Ok(None) };
+                let file = dir.join(format!("{name}.gpkg"));
+                let out_layer = OutLayer {
+                    name: name.to_string(),
+                    title: name.to_string(),
+                    description: format!("{} (sise prepare-inputs)", config.layers[*name].path.display()),
+                    kind: v.kind,
+                    geoms: Cow::Borrowed(&v.geoms),
+                    columns: columns(&v.attrs).map_err(|e| Error::output(&file, e))?,
+                    fids: Some(Cow::Borrowed(&v.fids)),
+                };
+                vector::write(&file, "GPKG", &["SPATIAL_INDEX=YES", "FID=fid"], &config.working_crs, &[out_layer])?;
+                Ok(Some((name.to_string(), v.ids.len())))
+            })
+            .collect::<Result<_>>()?;
+        layers = done.into_iter().flatten().collect();
+        rewrite(&mut doc, &config, &layers);
+        let text = format!(
+            "# Prepared by `sise prepare-inputs` from {}: vector layers in the working CRS with\n# spatial indexes, rasters where they were.\n{}",
+            config_file.display(),
+            toml::to_string_pretty(&doc).expect("a parsed TOML table serialises")
+        );
+        std::fs::write(dir.join("assessment.toml"), text).map_err(|e| Error::output(dir, e))
+    })?;
+    Ok(Prepared { layers, config: out.join("assessment.toml") })
+}
+
+/// A layer's attributes as output columns, with the types they were read as.
+fn columns(df: &DataFrame) -> std::result::Result<Vec<Column>, polars::error::PolarsError> {
+    df.get_columns()
+        .iter()
+        .map(|c| {
+            let name = c.name().to_string();
+            Ok(match c.dtype() {
+                DataType::String => Column::text(name, c.str()?.into_iter().map(|v| v.map(str::to_owned)).collect()),
+                DataType::Float32 | DataType::Float64 => Column::real(name, c.cast(&DataType::Float64)?.f64()?.into_iter().collect()),
+                _ => Column::int(name, c.cast(&DataType::Int64)?.i64()?.into_iter().collect()),
+            })
+        })
+        .collect()
+}
+
+/// Point the config at the prepared files: each vector layer now a GeoPackage
+/// in the working CRS, read as is (no offset, encoding or column mapping
+/// left to apply); every other path made absolute, as the config moved.
+fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[(String, usize)]) {
+    let absolute = |p: &Path| {
+        let p = std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_owned());
+        toml::Value::String(p.display().to_string())
+    };
+    if let Some(toml::Value::Array(domains)) = doc.get_mut("domains") {
+        for d in domains.iter_mut() {
+            if let toml::Value::String(s) = d {
+                *d = absolute(&config.file.parent().unwrap_or(Path::new(".")).join(&*s));
+            }
+        }
+    }
+    if let Some(t) = &config.report_templates {
+        doc.insert("report_templates".into(), absolute(t));
+    }
+    let Some(toml::Value::Table(layers)) = doc.get_mut("layers") else { return };
+    for (name, entry) in layers.iter_mut() {
+        let toml::Value::Table(entry) = entry else { continue };
+        let Some(cfg) = config.layers.get(name) else { continue };
+        if !prepared.iter().any(|(n, _)| n == name) {
+            entry.insert("path".into(), absolute(&cfg.path));
+            continue;
+        }
+        // The id column keeps its file name unless `fields` gave it a model name.
+        let id = cfg.id_field.as_ref().map(|id| cfg.fields.iter().find(|(_, col)| *col == id).map_or(id.clone(), |(model, _)| model.clone()));
+        for key in ["crs", "offset", "x_field", "y_field", "header_row", "fields", "encoding", "sheet", "id_field"] {
+            entry.remove(key);
+        }
+        entry.insert("path".into(), toml::Value::String(format!("{name}.gpkg")));
+        entry.insert("layer".into(), toml::Value::String(name.clone()));
+        if let Some(id) = id {
+            entry.insert("id_field".into(), toml::Value::String(id));
+        }
+    }
+}
