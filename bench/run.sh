@@ -81,7 +81,8 @@ for scale in $SCALES; do
     sed "s|^domains = .*|domains = [\"$ROOT/assessment-models/D01_hazardous_chemicals.toml\", \"$ROOT/assessment-models/D02_urban_gas.toml\", \"$ROOT/assessment-models/D16_flood_typhoon.toml\"]|" \
         "$data/assessment.toml" > "$data/three-domains.toml"
     measure "$scale" "sise, 17 domains, 1 thread" "$SISE" run -q -j 1 "$data/assessment.toml" --out "$WORK/sise1-$scale"
-    measure "$scale" "sise, 17 domains, 2 threads" "$SISE" run -q -j 2 "$data/assessment.toml" --out "$WORK/sise2-$scale"
+    SISE_LOG=sise=debug measure "$scale" "sise, 17 domains, 2 threads" "$SISE" run -q -j 2 "$data/assessment.toml" --out "$WORK/sise2-$scale"
+    cp "$WORK/last.log" "$WORK/sise2-$scale.log"
     # With its per-part emit timings (-vv log), for the like-for-like comparison.
     SISE_LOG=sise=debug measure "$scale" "sise, D01+D02+D16, 2 threads" "$SISE" run -q -j 2 "$data/three-domains.toml" --out "$WORK/sise3-$scale"
     cp "$WORK/last.log" "$WORK/sise3-$scale.log"

@@ -151,3 +151,52 @@ fn risk_register_lists_every_object_with_names_and_measures() {
     let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("{total} {}", names[0]));
 }
+
+/// A city run: 街镇 of two districts (`district_field`) give per-district
+/// totals that add up to the 街镇 and grid tables, 区 rows in summary.csv,
+/// and 区 boundaries and names on the maps.
+#[test]
+fn a_run_over_two_districts_totals_each_district() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The demo's 街镇, the first four put in a district of their own.
+    let mut streets: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("layers/demo/putuo_streets.geojson")).unwrap()).unwrap();
+    let mut members: std::collections::BTreeMap<String, String> = Default::default();
+    for (i, f) in streets["features"].as_array_mut().unwrap().iter_mut().enumerate() {
+        let district = if i < 4 { "甲区" } else { "乙区" };
+        f["properties"]["district"] = district.into();
+        members.insert(f["properties"]["name"].as_str().unwrap().to_owned(), district.to_owned());
+    }
+    std::fs::write(tmp.path().join("streets.geojson"), streets.to_string()).unwrap();
+    let mut config = demo_config();
+    config["layers"]["streets"].as_table_mut().unwrap().insert("path".into(), tmp.path().join("streets.geojson").to_string_lossy().into_owned().into());
+    config["admin_units"].as_table_mut().unwrap().insert("district_field".into(), "district".into());
+    let file = tmp.path().join("assessment.toml");
+    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", file.to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let districts = csv(&out, "district_levels");
+    let col = |name: &str| districts[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {:?}", districts[0]));
+    assert_eq!(districts.len(), 3, "a header and two districts: {districts:?}");
+    assert_eq!((districts[1][0].as_str(), districts[2][0].as_str()), ("甲区", "乙区"));
+    assert_eq!((districts[1][col("街镇数")].as_str(), districts[2][col("街镇数")].as_str()), ("4", "6"));
+    // Each district's 街镇 per level and grid cells per level are its members' rows of street_comprehensive.
+    let streets_table = csv(&out, "street_comprehensive");
+    let s_col = |name: &str| streets_table[0].iter().position(|h| h == name).unwrap();
+    for row in &districts[1..] {
+        let mine: Vec<&Vec<String>> = streets_table[1..].iter().filter(|r| members[&r[s_col("街镇名称")]] == row[0]).collect();
+        for level in ["重大风险", "较大风险", "一般风险", "低风险"] {
+            let streets_at = mine.iter().filter(|r| r[s_col("综合风险等级")] == level).count();
+            assert_eq!(row[col(&format!("{level}街镇数"))], streets_at.to_string(), "{} {level} 街镇", row[0]);
+            let cells: u32 = mine.iter().map(|r| r[s_col(&format!("{level}网格数"))].parse::<u32>().unwrap()).sum();
+            assert_eq!(row[col(&format!("{level}网格数"))], cells.to_string(), "{} {level} cells", row[0]);
+        }
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().filter(|l| l.starts_with("区,")).count(), 2 * 18, "17 domains and the comprehensive level per district");
+    let map = std::fs::read_to_string(out.join("maps/comprehensive.svg")).unwrap();
+    assert!(map.contains("区界") && map.contains(">甲区<") && map.contains(">乙区<"), "district boundaries and names on the map");
+    let report = std::fs::read_to_string(out.join("reports/comprehensive.html")).unwrap();
+    assert!(report.contains("<td>甲区</td>") && report.contains("<td>乙区</td>"), "the report lists each district");
+}

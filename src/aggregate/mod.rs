@@ -10,7 +10,7 @@ mod boundary;
 pub mod grid;
 
 use geo::{Area, BooleanOps, BoundingRect, Contains, CoordsIter, Distance, Euclidean, Length};
-use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
+use geo_types::{Coord, Geometry, MultiLineString, MultiPolygon, Point, Rect};
 
 use boundary::{Boundary, Relation};
 
@@ -36,16 +36,11 @@ impl Zones {
         Zones { polygons, index, boundaries }
     }
 
-    /// Zones the object may lie in, with where it lies against each, in index order.
-    fn relations(&self, g: &Geometry<f64>) -> Vec<(usize, Relation)> {
-        let (Some(r), Some(at)) = (g.bounding_rect(), g.coords_iter().next()) else { return Vec::new() };
+    /// Zones an object with box `r` and vertex `at` may lie in, with where it
+    /// lies against each, in index order (for reproducible sums).
+    fn relations(&self, r: Rect<f64>, at: Coord<f64>) -> Vec<(usize, Relation)> {
         let hits = self.index.meeting(r, 0.0).into_iter().map(|z| (z, self.boundaries[z].relation(r, at)));
         hits.filter(|(_, rel)| *rel != Relation::Outside).collect()
-    }
-
-    /// Zone `z` cut down to the box of `g` (what clipping `g` needs of it).
-    fn cut_to(&self, z: usize, g: &Geometry<f64>) -> MultiPolygon<f64> {
-        g.bounding_rect().map(|r| boundary::cut(&self.polygons[z], r)).unwrap_or(MultiPolygon(vec![]))
     }
 
     pub fn len(&self) -> usize {
@@ -121,16 +116,16 @@ impl Zones {
     }
 
     fn line_pieces(&self, mls: &MultiLineString<f64>) -> Vec<(usize, f64)> {
-        let g = Geometry::MultiLineString(mls.clone());
+        let (Some(r), Some(at)) = (mls.bounding_rect(), mls.coords_iter().next()) else { return Vec::new() };
         let whole = || mls.iter().map(|l| Euclidean.length(l)).sum::<f64>();
-        self.relations(&g)
+        self.relations(r, at)
             .into_iter()
             .filter_map(|(z, rel)| {
                 let len = match rel {
                     Relation::Inside => whole(),
                     _ => {
-                        let zone = self.cut_to(z, &g);
-                        // Inside the cut zone after all: no clipping needed.
+                        // Clipped against the zone cut to the line's box; no clipping when inside after all.
+                        let zone = boundary::cut(&self.polygons[z], r);
                         if zone.contains(mls) {
                             whole()
                         } else {
@@ -144,13 +139,13 @@ impl Zones {
     }
 
     fn area_pieces(&self, mp: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
-        let g = Geometry::MultiPolygon(mp.clone());
-        self.relations(&g)
+        let (Some(r), Some(at)) = (mp.bounding_rect(), mp.coords_iter().next()) else { return Vec::new() };
+        self.relations(r, at)
             .into_iter()
             .filter_map(|(z, rel)| {
                 let a = match rel {
                     Relation::Inside => mp.unsigned_area(),
-                    _ => self.cut_to(z, &g).intersection(mp).unsigned_area(),
+                    _ => boundary::cut(&self.polygons[z], r).intersection(mp).unsigned_area(),
                 };
                 (a > 0.0).then_some((z, a))
             })

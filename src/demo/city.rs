@@ -121,7 +121,31 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
         Some(admin) => (copy_admin(&admin, out)?, admin.district_field.is_some()),
         None => ("streets.geojson", true),
     };
-    write_config(scale, &models, out, admin_file, districts)
+    write_config(scale, &models, out, admin_file, districts)?;
+    if admin_file != "streets.geojson" {
+        clip_to_admin(out)?;
+    }
+    Ok(())
+}
+
+/// The generated square need not lie inside an --admin file's units (Shanghai's
+/// districts leave out its western corner at scale 1): every vector layer is
+/// then a register wider than the study area, read with `clip_to_district`.
+fn clip_to_admin(out: &Path) -> Result<()> {
+    let file = out.join("assessment.toml");
+    let text = std::fs::read_to_string(&file).map_err(|e| Error::output(&file, e))?;
+    let mut doc: toml::Table = text.parse().map_err(|e| Error::output(&file, format!("{e}")))?;
+    if let Some(toml::Value::Table(layers)) = doc.get_mut("layers") {
+        for (name, entry) in layers.iter_mut() {
+            let raster = entry.get("path").and_then(|p| p.as_str()).is_some_and(|p| p.ends_with(".tif"));
+            if let (false, false, toml::Value::Table(entry)) = (name == "streets", raster, entry) {
+                entry.insert("clip_to_district".into(), toml::Value::Boolean(true));
+            }
+        }
+    }
+    let header: String = text.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+    let body = toml::to_string_pretty(&doc).map_err(|e| Error::output(&file, e.to_string()))?;
+    std::fs::write(&file, format!("{header}{body}")).map_err(|e| Error::output(&file, e))
 }
 
 /// The --admin file as `admin.gpkg` with `code` and `name` fields in the working CRS.

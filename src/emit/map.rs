@@ -1,8 +1,10 @@
 //! Four-colour map images for reports: the comprehensive map and one per
-//! domain, each an SVG document rendered to PNG by resvg with a CJK font
-//! found on the machine, so the images come from the run itself and need no
-//! QGIS. Layout: title, map frame with 街镇 boundaries and names, legend
-//! with counts, north arrow, scale bar and a data source line.
+//! domain, each an SVG page (text by resvg with a CJK font found on the
+//! machine) around a raster of the features drawn by tiny-skia, written as
+//! SVG (raster embedded) and PNG, so the images come from the run itself and
+//! need no QGIS. Layout: title, map frame with 区/街镇 boundaries and names
+//! placed without collisions, legend with counts, north arrow, scale bar and
+//! a data source line.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -137,8 +139,8 @@ impl View {
 
 use super::xml::escape as esc;
 
-/// How point-like features are drawn: as now at district scale, or, when
-/// there are more than the frame can show apart, as what a pixel can show.
+/// How point-like features are drawn: outlined circles where the frame can
+/// show them apart (a district), else as what a pixel can show (a city).
 #[derive(Clone, Copy)]
 enum Dots {
     /// Outlined circles of 6 px (red/orange) or 4.5 px.
@@ -171,9 +173,10 @@ fn paint(colour: tiny_skia::Color, anti_alias: bool) -> tiny_skia::Paint<'static
     p
 }
 
-/// A map frame's features drawn into a raster of the frame's size: the time
-/// and size of a map no longer grow with the object count (320,000
-/// buildings draw in about the time 300 do, and the image stays one frame).
+/// A map frame's features drawn into a raster of the frame's size, so a
+/// map's file stays one frame whatever the object count, and drawing is
+/// a pixel operation per object instead of SVG text parsed back (at scale 1,
+/// the 18 maps went from 28 s and SVGs up to 28 MB to 4–7 s and 0.5 MB).
 struct Canvas {
     pixmap: tiny_skia::Pixmap,
     /// Page → frame pixels.

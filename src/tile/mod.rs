@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
 use serde::{Deserialize, Serialize};
 
@@ -188,6 +189,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
             units.push(Unit {
                 index: units.len(),
                 core: [edge(col, cols, x0, tw, true), edge(row, rows, y0, th, true), edge(col, cols, x0, tw, false), edge(row, rows, y0, th, false)],
+                read: None,
             });
         }
     }
@@ -214,6 +216,7 @@ pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &P
         .bounds()
         .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;
     let mut plan = plan(&config, &models, bounds, tiling, halo)?;
+    owned_reach(&config, &models, &mut plan.units);
     // Jobs start in other folders: record where the config really is.
     plan.config = std::fs::canonicalize(config_path).unwrap_or_else(|_| config_path.to_owned());
     let text = serde_json::to_string_pretty(&plan).expect("plans serialise") + "\n";
@@ -222,6 +225,34 @@ pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &P
     std::fs::write(&tmp, text).map_err(|e| Error::output(&tmp, e))?;
     std::fs::rename(&tmp, out).map_err(|e| Error::output(out, e))?;
     Ok(plan)
+}
+
+/// Each unit's `read`: the boxes of the objects it will own, grown by their
+/// model's reach. Lines and polygons can stick out of a core by more than
+/// the halo; knowing it here spares every such unit a second read. Found
+/// from the scored layers read whole once; when they cannot be read, units
+/// find out for themselves (and read again), so the plan is still made.
+fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
+    use rayon::prelude::*;
+    let mut names: Vec<&str> = models.iter().map(|m| m.objects()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let loaded: Result<Vec<(&str, crate::load::Layer)>> =
+        names.par_iter().map(|n| crate::load::load_layer(config, n, crate::load::Strictness::default(), None).map(|(l, _)| (*n, l))).collect();
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => return tracing::warn!("units will find how far their objects reach themselves: {e}"),
+    };
+    for m in models {
+        let reach = m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max);
+        let Some((_, crate::load::Layer::Vector(objects))) = loaded.iter().find(|(n, _)| *n == m.objects()) else { continue };
+        for g in &objects.geoms {
+            let (Some(c), Some(b)) = (g.centroid(), g.bounding_rect()) else { continue };
+            let Some(u) = units.iter_mut().find(|u| u.owns(c.x(), c.y())) else { continue };
+            let r = [b.min().x - reach, b.min().y - reach, b.max().x + reach, b.max().y + reach];
+            u.read = Some(u.read.map_or(r, |a| [a[0].min(r[0]), a[1].min(r[1]), a[2].max(r[2]), a[3].max(r[3])]));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -241,9 +272,9 @@ mod tests {
     #[test]
     fn every_point_has_exactly_one_owner() {
         let units = [
-            Unit { index: 0, core: [None, None, Some(1000.0), None] },
-            Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)] },
-            Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None] },
+            Unit { index: 0, core: [None, None, Some(1000.0), None], read: None },
+            Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)], read: None },
+            Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None], read: None },
         ];
         for (x, y) in [(-1e9, 0.0), (999.999, 3.0), (1000.0, 499.0), (1000.0, 500.0), (5e9, -5e9), (2000.0, 1e9)] {
             assert_eq!(units.iter().filter(|u| u.owns(x, y)).count(), 1, "({x}, {y})");

@@ -63,6 +63,9 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         .bounds()
         .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
     let mut read = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.halo_m);
+    if let Some([x0, y0, x1, y1]) = unit.read {
+        read = union(read, Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }));
+    }
     // An owned line or polygon can stick out of the core by more than one
     // cell; then its reach needs more than the halo, and the unit reads again.
     let prepared = loop {

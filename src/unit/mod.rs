@@ -19,6 +19,11 @@ pub struct Unit {
     /// core is open to the outside. A point is in the core when
     /// x_min ≤ x < x_max and y_min ≤ y < y_max.
     pub core: [Option<f64>; 4],
+    /// What its owned objects need read, [x_min, y_min, x_max, y_max]: their
+    /// boxes grown by their models' reach, found by `sise plan` so that a unit
+    /// reads its inputs once (absent in plans made without the data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<[f64; 4]>,
 }
 
 impl Unit {
