@@ -346,7 +346,8 @@ fn page(a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View, source: 
     let (street_colour, street_width) = if districts.is_some() { ("#777777", 0.8) } else { ("#333333", 1.6) };
     let _ = write!(
         s,
-        r##"<g clip-path="url(#frame)"><path d="{district}" fill="none" stroke="{street_colour}" stroke-width="{street_width}" stroke-linejoin="round"/>"##
+        // The PNG renders this layer as its own document: it defines its own clip.
+        r##"<clipPath id="frame-over"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame-over)"><path d="{district}" fill="none" stroke="{street_colour}" stroke-width="{street_width}" stroke-linejoin="round"/>"##
     );
     if let Some(d) = districts {
         let mut outlines = String::new();

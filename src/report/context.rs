@@ -442,6 +442,17 @@ fn data_notes(a: &Assessment, m: &Model) -> Vec<String> {
     notes
 }
 
+/// The domains whose result in a zone (`pick` from each domain's results) is red, or "—".
+fn red_domains(a: &Assessment, pick: impl Fn(&crate::assess::DomainResult) -> Option<crate::aggregate::ZoneResult>) -> String {
+    let red: Vec<&str> =
+        a.models().iter().zip(&a.domains).filter(|(_, d)| pick(d).is_some_and(|z| z.level == Level::Major)).map(|(m, _)| m.name.as_str()).collect();
+    if red.is_empty() {
+        "—".to_owned()
+    } else {
+        red.join("、")
+    }
+}
+
 pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> ComprehensiveReport {
     let cfg = &a.prepared.config;
     let domains = a
@@ -468,39 +479,25 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         .enumerate()
         .map(|(s, name)| {
             let l = a.admin_total[s].1;
-            let red: Vec<&str> = a
-                .models()
-                .iter()
-                .enumerate()
-                .filter(|(d, _)| a.domains[*d].admin[s].is_some_and(|z| z.level == Level::Major))
-                .map(|(_, m)| m.name.as_str())
-                .collect();
             StreetTotalRow {
                 name: name.clone(),
                 level: l.name_zh(),
                 number: l.number(),
                 colour: cfg.colours.colour(l).to_owned(),
-                red_domains: if red.is_empty() { "—".to_owned() } else { red.join("、") },
+                red_domains: red_domains(a, |d| d.admin[s]),
             }
         })
         .collect();
     let districts = a.prepared.admin.districts.iter().flat_map(|d| {
         d.names.iter().enumerate().map(|(k, name)| {
             let l = a.districts_total[k].1;
-            let red: Vec<&str> = a
-                .models()
-                .iter()
-                .enumerate()
-                .filter(|(dd, _)| a.domains[*dd].districts[k].is_some_and(|z| z.level == Level::Major))
-                .map(|(_, m)| m.name.as_str())
-                .collect();
             DistrictRow {
                 name: name.clone(),
                 level: l.name_zh(),
                 number: l.number(),
                 colour: cfg.colours.colour(l).to_owned(),
                 streets: crate::level::counts(d.of_street.iter().zip(&a.admin_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.1)),
-                red_domains: if red.is_empty() { "—".to_owned() } else { red.join("、") },
+                red_domains: red_domains(a, |dr| dr.districts[k]),
             }
         })
     });
