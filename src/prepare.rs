@@ -35,6 +35,10 @@ pub fn prepare(config_file: &Path, out: &Path) -> Result<Prepared> {
         let done: Vec<Option<(String, usize)>> = names
             .par_iter()
             .map(|name| {
+                // Rasters are read by window already: left where they are, unread.
+                if load::is_raster(&config.layers[*name])? {
+                    return Ok(None);
+                }
                 let (layer, _) = load::load_layer(&config, name, Strictness::default(), None)?;
                 let Layer::Vector(v) = layer else { return Ok(None) };
                 let file = dir.join(format!("{name}.gpkg"));

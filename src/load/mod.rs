@@ -73,7 +73,8 @@ impl Layers {
 }
 
 /// Whether the file is a raster (a GeoTIFF, say) rather than a vector source.
-fn is_raster(cfg: &LayerConfig) -> Result<bool> {
+/// Whether a layer's file is a raster (no vector layer, at least one band).
+pub fn is_raster(cfg: &LayerConfig) -> Result<bool> {
     let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;
     Ok(ds.layer_count() == 0 && ds.raster_count() > 0)
 }
