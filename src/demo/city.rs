@@ -4,7 +4,8 @@
 //! with `scale` (area and counts proportional, densities constant), so a run
 //! at 0.01 fits a test and one at 1 a benchmark.
 //!
-//! 街镇 are a jittered lattice of quadrilaterals; metro lines are straight
+//! 街镇 are a jittered lattice of quadrilaterals, grouped 3 × 3 into 区
+//! (or, with `--admin`, any boundary file's units); metro lines are straight
 //! runs of stations; every sector layer comes from the demo generator with
 //! its counts raised by [`Density`]. Same scale and seed, same files.
 
@@ -84,7 +85,7 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
             if n % 3 == 1 {
                 old.push(name.clone());
             }
-            // A city has districts: 3 × 3 blocks of 街镇 each (one district below scale 0.5).
+            // A city has districts: 3 × 3 blocks of 街镇 each (one district while the lattice is 3 × 3 or less, below scale ~0.35).
             let district = (j / 3) * k.div_ceil(3) + i / 3 + 1;
             rows.push(vec![("code", Val::T(format!("310115{n:03}"))), ("name", Val::T(name)), ("district", Val::T(format!("示范{district}区")))]);
         }
