@@ -7,6 +7,7 @@
 //! the GeoPackage, assigned to globals so that no fetch (refused on file://)
 //! is needed.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, InteriorPoint};
@@ -48,7 +49,12 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     }
     let ll = Lonlat::new(a)?;
     let tiles = (0..a.models().len()).map(|d| tile_objects(a, d, &ll)).collect::<Result<Vec<_>>>()?;
-    put("data.js", &format!("window.SISE_DATA = {};\n", overview(a, &ll, &tiles)?))?;
+    let data = web.join("data.js");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&data).map_err(|e| Error::output(&data, e))?);
+    writeln!(w, "window.SISE_DATA = {};", overview(a, &ll, &tiles)?).map_err(|e| Error::output(&data, e))?;
+    write_grid(&mut w, a, &ll, &data)?;
+    w.into_inner().map_err(|e| Error::output(&data, e.into_error()))?;
+    written.push(PathBuf::from("web/data.js"));
     // Each domain's objects load when its layer is first switched on (a
     // script tag: file:// allows it, fetch it does not), so a city's page
     // opens on the overview alone. Written feature by feature: a city's
@@ -283,6 +289,27 @@ fn feature(geometry: Value, properties: Value) -> Value {
     json!({"type": "Feature", "geometry": geometry, "properties": properties})
 }
 
+/// `window.SISE_DATA.grid`, the grid cells as GeoJSON, written cell by cell:
+/// a city's 100,000 cells as one JSON tree would take more memory than the
+/// rest of the run's outputs.
+fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &Path) -> Result<()> {
+    let models = a.models();
+    let err = |e: std::io::Error| Error::output(path, e);
+    write!(w, "window.SISE_DATA.grid = {{\"type\": \"FeatureCollection\", \"size\": {}, \"features\": [", Value::from(a.grid.size)).map_err(err)?;
+    for (k, poly) in a.grid.cells.polygons.iter().enumerate() {
+        let domains: Map<String, Value> =
+            models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
+        let (score, level) = a.grid_total[k];
+        let street = a.grid.street[k].map(|s| a.prepared.admin.names[s].clone());
+        let props = json!({"id": a.grid.ids[k], "street": street, "score": round2(score), "level": level.number(), "domains": domains});
+        if k > 0 {
+            w.write_all(b",").map_err(err)?;
+        }
+        serde_json::to_writer(&mut *w, &feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props)).map_err(|e| Error::output(path, e))?;
+    }
+    w.write_all(b"]};\n").map_err(err)
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -334,15 +361,6 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Valu
         });
         streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
-    let mut cells = Vec::new();
-    for (k, poly) in a.grid.cells.polygons.iter().enumerate() {
-        let domains: Map<String, Value> =
-            models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
-        let (score, level) = a.grid_total[k];
-        let street = a.grid.street[k].map(|s| admin.names[s].clone());
-        let props = json!({"id": a.grid.ids[k], "street": street, "score": round2(score), "level": level.number(), "domains": domains});
-        cells.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
-    }
     let domains: Vec<Value> = models
         .iter()
         .enumerate()
@@ -374,7 +392,6 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Valu
         "district": cfg.district, "year": cfg.year, "cycle": cfg.cycle, "version": env!("CARGO_PKG_VERSION"),
         "palette": palette, "levelNames": names,
         "streets": {"type": "FeatureCollection", "features": streets},
-        "grid": {"type": "FeatureCollection", "features": cells, "size": a.grid.size},
         "domains": domains,
         "register": register, "register_count": district.len(),
         "basemap": cfg.web.basemap.as_ref().map(|url| json!({"url": url, "attribution": cfg.web.basemap_attribution, "datum": cfg.web.basemap_datum})),
