@@ -101,12 +101,13 @@ for folder, _, files in os.walk(out):
             # data's text is in data.js and domains/*.js as JSON strings,
             # which the page escapes (tests/web.rs renders it in Chromium).
             if ext == "js" and (f == "data.js" or os.path.basename(folder) == "domains"):
-                body = open(path, encoding="utf-8").read()
-                head, _, rest = body.partition(" = ")
-                if not (head.startswith("window.SISE_") and rest.endswith(";\n")):
-                    fail(f"{path}: not one JSON assignment")
-                else:
-                    walk(json.loads(rest[:-2]), web_strings)
+                # One JSON assignment per line (data.js: the overview, then its grid).
+                for line in open(path, encoding="utf-8").read().splitlines():
+                    head, _, rest = line.partition(" = ")
+                    if not (head.startswith("window.SISE_") and rest.endswith(";")):
+                        fail(f"{path}: not a JSON assignment: {line[:80]}")
+                    else:
+                        walk(json.loads(rest[:-1]), web_strings)
                 checked["js"] = checked.get("js", 0) + 1
             continue
         if ext == "html":
