@@ -122,20 +122,18 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
         Some(admin) => (copy_admin(&admin, out)?, admin.district_field.is_some()),
         None => ("streets.geojson", true),
     };
-    write_config(scale, &models, out, admin_file, districts)?;
+    let mut config = config_text(scale, &models, admin_file, districts);
     if admin_file != "streets.geojson" {
-        clip_to_admin(out)?;
+        config = clip_to_admin(&config);
     }
-    Ok(())
+    std::fs::write(out.join("assessment.toml"), config).map_err(|e| Error::output(out, e))
 }
 
 /// The generated square need not lie inside an --admin file's units (Shanghai's
 /// districts leave out its western corner at scale 1): every vector layer is
 /// then a register wider than the study area, read with `clip_to_district`.
-fn clip_to_admin(out: &Path) -> Result<()> {
-    let file = out.join("assessment.toml");
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::output(&file, e))?;
-    let mut doc: toml::Table = text.parse().map_err(|e| Error::output(&file, format!("{e}")))?;
+fn clip_to_admin(config: &str) -> String {
+    let mut doc: toml::Table = config.parse().expect("the generated config is TOML");
     if let Some(toml::Value::Table(layers)) = doc.get_mut("layers") {
         for (name, entry) in layers.iter_mut() {
             let raster = entry.get("path").and_then(|p| p.as_str()).is_some_and(|p| p.ends_with(".tif"));
@@ -144,9 +142,8 @@ fn clip_to_admin(out: &Path) -> Result<()> {
             }
         }
     }
-    let header: String = text.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
-    let body = toml::to_string_pretty(&doc).map_err(|e| Error::output(&file, e.to_string()))?;
-    std::fs::write(&file, format!("{header}{body}")).map_err(|e| Error::output(&file, e))
+    let header: String = config.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+    format!("{header}{}", toml::to_string_pretty(&doc).expect("a TOML table serialises"))
 }
 
 /// The --admin file as `admin.gpkg` with `code` and `name` fields in the working CRS.
@@ -176,7 +173,7 @@ fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
 
 /// The demo's run configuration, pointed at the city: same layers and file
 /// names, its own district, 街镇 file and models folder.
-fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str, districts: bool) -> Result<()> {
+fn config_text(scale: f64, models: &Path, admin_file: &str, districts: bool) -> String {
     let demo = include_str!("../../layers/demo/assessment.toml");
     let mut text = format!("# City-scale benchmark district, scale {scale} (made by `sise bench-data`; all layers synthetic).\n");
     for line in demo.lines().skip_while(|l| l.starts_with('#')) {
@@ -192,5 +189,5 @@ fn write_config(scale: f64, models: &Path, out: &Path, admin_file: &str, distric
         text.push_str(&line);
         text.push('\n');
     }
-    std::fs::write(out.join("assessment.toml"), text).map_err(|e| Error::output(out, e))
+    text
 }

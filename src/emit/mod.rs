@@ -234,9 +234,6 @@ pub fn all_layers(a: &Assessment) -> Vec<OutLayer<'_>> {
     v
 }
 
-/// Write every output of a run into `dir` (an empty staging folder), the
-/// web map when `web`; returns
-/// the files written, relative to `dir`, for the manifest.
 /// Run one part of the emit phase, logging how long it took (`-vv`): where
 /// the emit time goes is the first question on a large run.
 pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
@@ -246,6 +243,9 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Write every output of a run into `dir` (an empty staging folder), the
+/// web map when `web`; returns
+/// the files written, relative to `dir`, for the manifest.
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
     let layers = all_layers(a);

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use geo::{BoundingRect, Centroid};
-use geo_types::Rect;
+use geo_types::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
@@ -243,16 +243,35 @@ fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
         Ok(l) => l,
         Err(e) => return tracing::warn!("units will find how far their objects reach themselves: {e}"),
     };
+    let mut need: Vec<Option<Rect<f64>>> = vec![None; units.len()];
     for m in models {
-        let reach = m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max);
+        let reach = model_reach(m);
         let Some((_, crate::load::Layer::Vector(objects))) = loaded.iter().find(|(n, _)| *n == m.objects()) else { continue };
         for g in &objects.geoms {
-            let (Some(c), Some(b)) = (g.centroid(), g.bounding_rect()) else { continue };
-            let Some(u) = units.iter_mut().find(|u| u.owns(c.x(), c.y())) else { continue };
-            let r = [b.min().x - reach, b.min().y - reach, b.max().x + reach, b.max().y + reach];
-            u.read = Some(u.read.map_or(r, |a| [a[0].min(r[0]), a[1].min(r[1]), a[2].max(r[2]), a[3].max(r[3])]));
+            let (Some(c), Some(r)) = (g.centroid(), grown(g, reach)) else { continue };
+            let Some(u) = units.iter().position(|u| u.owns(c.x(), c.y())) else { continue };
+            need[u] = Some(need[u].map_or(r, |n| union(n, r)));
         }
     }
+    for (u, r) in units.iter_mut().zip(need) {
+        u.read = r.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    }
+}
+
+/// The farthest any of a model's indicators looks (metres).
+fn model_reach(m: &Model) -> f64 {
+    m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max)
+}
+
+/// What scoring `g` needs read: its box grown by `reach`.
+fn grown(g: &geo_types::Geometry<f64>, reach: f64) -> Option<Rect<f64>> {
+    let b = g.bounding_rect()?;
+    Some(Rect::new(coord! { x: b.min().x - reach, y: b.min().y - reach }, coord! { x: b.max().x + reach, y: b.max().y + reach }))
+}
+
+/// The smallest box holding both.
+fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })
 }
 
 #[cfg(test)]

@@ -10,10 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{reach, Plan, Unit, UnitRecord};
+use super::{grown, model_reach, reach, union, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -135,13 +134,10 @@ fn core_and_halo(unit: &Unit, district: Rect<f64>, tolerance: f64, halo: f64) ->
 fn reach_of_owned(p: &Prepared, unit: &Unit) -> Option<Rect<f64>> {
     let mut need: Option<Rect<f64>> = None;
     for m in &p.models {
-        let reach = m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max);
+        let reach = model_reach(m);
         let objects = p.layers.vector(m.objects())?;
-        for i in unit.owned_rows(objects) {
-            if let Some(b) = objects.geoms[i].bounding_rect() {
-                let r = Rect::new(coord! { x: b.min().x - reach, y: b.min().y - reach }, coord! { x: b.max().x + reach, y: b.max().y + reach });
-                need = Some(need.map_or(r, |n| union(n, r)));
-            }
+        for r in unit.owned_rows(objects).into_iter().filter_map(|i| grown(&objects.geoms[i], reach)) {
+            need = Some(need.map_or(r, |n| union(n, r)));
         }
     }
     need
@@ -149,10 +145,6 @@ fn reach_of_owned(p: &Prepared, unit: &Unit) -> Option<Rect<f64>> {
 
 fn contains(outer: Rect<f64>, inner: Rect<f64>) -> bool {
     outer.min().x <= inner.min().x && outer.min().y <= inner.min().y && outer.max().x >= inner.max().x && outer.max().y >= inner.max().y
-}
-
-fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })
 }
 
 /// This process's peak resident memory, from /proc (Linux).
