@@ -1,11 +1,14 @@
 //! `sise prepare-inputs CONFIG --out DIR`: a run's inputs converted once into
-//! files a work unit can read a rectangle of. Every vector layer is read as a
-//! run reads it (encoding, offsets, CRS, spreadsheet headers, `fields`,
-//! geometry checks) and written to `DIR/<layer>.gpkg` in the working CRS with
-//! an R-tree, keeping each feature's FID (so messages and a tiled run's row
-//! order are unchanged); rasters stay where they are. `DIR/assessment.toml`
-//! is the same run pointed at them. GeoJSON, CSV and spreadsheets have no
-//! spatial index: each unit of a tiled run would otherwise scan every feature.
+//! files a work unit can read a rectangle of. The run is first checked as
+//! `sise validate` checks it (loaded and scored), so every problem is
+//! reported against the user's own file (its sheet row, its GCJ-02 offset);
+//! then every vector layer the models read is written, as loaded (encoding,
+//! offsets, CRS, spreadsheet headers, `fields`, geometry checks applied), to
+//! `DIR/<layer>.gpkg` in the working CRS with an R-tree, keeping each
+//! feature's FID (so a tiled run's row order is unchanged); rasters stay
+//! where they are. `DIR/assessment.toml` is the same run pointed at them.
+//! GeoJSON, CSV and spreadsheets have no spatial index: each unit of a tiled
+//! run would otherwise scan every feature.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -16,47 +19,47 @@ use rayon::prelude::*;
 use crate::config::RunConfig;
 use crate::emit::{vector, Column, OutLayer};
 use crate::error::{Error, Result};
-use crate::load::{self, Layer, Strictness};
+use crate::load::Layer;
+use crate::progress::Progress;
 
 /// What `prepare` did: per vector layer, its name and feature count.
-pub struct Prepared {
+pub struct Converted {
     pub layers: Vec<(String, usize)>,
     pub config: PathBuf,
 }
 
-/// Convert `config_file`'s vector inputs into `out` (replaced as a whole) and write the config for them.
-pub fn prepare(config_file: &Path, out: &Path) -> Result<Prepared> {
-    let config = RunConfig::from_file(config_file)?;
+/// Check `config_file`'s run, convert its vector inputs into `out` (replaced
+/// as a whole) and write the config for them.
+pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Converted> {
+    let checked = crate::run::validate(config_file, progress)?;
+    let config = &checked.prepared.config;
     let text = std::fs::read_to_string(config_file).map_err(|e| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
     let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
-    let names: Vec<&String> = config.layers.keys().collect();
-    let mut layers = Vec::new();
+    let vectors: Vec<(&String, &crate::load::VectorLayer)> = checked
+        .prepared
+        .layers
+        .layers
+        .iter()
+        .filter_map(|(name, l)| match l {
+            Layer::Vector(v) => Some((name, v)),
+            Layer::Raster(_) => None,
+        })
+        .collect();
     crate::stage::staged(out, |dir| {
-        let done: Vec<Option<(String, usize)>> = names
-            .par_iter()
-            .map(|name| {
-                // Rasters are read by window already: left where they are, unread.
-                if load::is_raster(&config.layers[*name])? {
-                    return Ok(None);
-                }
-                let (layer, _) = load::load_layer(&config, name, Strictness::default(), None)?;
-                let Layer::Vector(v) = layer else { return Ok(None) };
-                let file = dir.join(format!("{name}.gpkg"));
-                let out_layer = OutLayer {
-                    name: name.to_string(),
-                    title: name.to_string(),
-                    description: format!("{} (sise prepare-inputs)", config.layers[*name].path.display()),
-                    kind: v.kind,
-                    geoms: Cow::Borrowed(&v.geoms),
-                    columns: columns(&v.attrs).map_err(|e| Error::output(&file, e))?,
-                    fids: Some(Cow::Borrowed(&v.fids)),
-                };
-                vector::write(&file, "GPKG", &["SPATIAL_INDEX=YES", "FID=fid"], &config.working_crs, &[out_layer])?;
-                Ok(Some((name.to_string(), v.ids.len())))
-            })
-            .collect::<Result<_>>()?;
-        layers = done.into_iter().flatten().collect();
-        rewrite(&mut doc, &config, &layers);
+        vectors.par_iter().try_for_each(|(name, v)| {
+            let file = dir.join(format!("{name}.gpkg"));
+            let out_layer = OutLayer {
+                name: name.to_string(),
+                title: name.to_string(),
+                description: format!("{} (sise prepare-inputs)", config.layers[*name].path.display()),
+                kind: v.kind,
+                geoms: Cow::Borrowed(&v.geoms),
+                columns: columns(&v.attrs).map_err(|e| Error::output(&file, e))?,
+                fids: Some(Cow::Borrowed(&v.fids)),
+            };
+            vector::write(&file, "GPKG", &["SPATIAL_INDEX=YES", "FID=fid"], &config.working_crs, &[out_layer])
+        })?;
+        rewrite(&mut doc, config, &vectors.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>());
         let text = format!(
             "# Prepared by `sise prepare-inputs` from {}: vector layers in the working CRS with\n# spatial indexes, rasters where they were.\n{}",
             config_file.display(),
@@ -64,7 +67,8 @@ pub fn prepare(config_file: &Path, out: &Path) -> Result<Prepared> {
         );
         std::fs::write(dir.join("assessment.toml"), text).map_err(|e| Error::output(dir, e))
     })?;
-    Ok(Prepared { layers, config: out.join("assessment.toml") })
+    let layers = vectors.iter().map(|(n, v)| (n.to_string(), v.ids.len())).collect();
+    Ok(Converted { layers, config: out.join("assessment.toml") })
 }
 
 /// A layer's attributes as output columns, with the types they were read as.
@@ -84,8 +88,9 @@ fn columns(df: &DataFrame) -> std::result::Result<Vec<Column>, polars::error::Po
 
 /// Point the config at the prepared files: each vector layer now a GeoPackage
 /// in the working CRS, read as is (no offset, encoding or column mapping
-/// left to apply); every other path made absolute, as the config moved.
-fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[(String, usize)]) {
+/// left to apply); every other path (rasters, layers no model reads, models,
+/// templates) made absolute, as the config moved.
+fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[&str]) {
     let absolute = |p: &Path| {
         let p = std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_owned());
         toml::Value::String(p.display().to_string())
@@ -104,7 +109,7 @@ fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[(String, usize
     for (name, entry) in layers.iter_mut() {
         let toml::Value::Table(entry) = entry else { continue };
         let Some(cfg) = config.layers.get(name) else { continue };
-        if !prepared.iter().any(|(n, _)| n == name) {
+        if !prepared.contains(&name.as_str()) {
             entry.insert("path".into(), absolute(&cfg.path));
             continue;
         }

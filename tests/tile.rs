@@ -318,3 +318,18 @@ fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
     let report = std::fs::read_to_string(merged.join("reports/D01_hazardous_chemicals.html")).unwrap();
     assert!(report.contains("chemical_enterprises.gpkg"), "the report names the file it read");
 }
+
+/// prepare-inputs checks the run first, as `sise validate` does: bad input is
+/// refused with the run's exit code and named in the user's own file (here
+/// GCJ-02 coordinates declared as WGS84), and nothing is written.
+#[test]
+fn prepare_inputs_refuses_what_a_run_refuses_naming_the_original_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("prepared");
+    let config = repo().join("tests/dirty-input/cases/outside_gcj02/assessment.toml");
+    let o = sise(&["prepare-inputs", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(19), "{e}");
+    assert!(e.contains("outside_gcj02/sites.csv") && e.contains("GCJ-02"), "{e}");
+    assert!(!out.exists(), "nothing half-written");
+}

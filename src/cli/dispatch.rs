@@ -214,7 +214,7 @@ pub fn main() -> ExitCode {
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),
-        Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out).map(|p| {
+        Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out, &progress).map(|p| {
             let features: usize = p.layers.iter().map(|(_, n)| n).sum();
             println!("{} vector layers ({features} features) prepared; run them with {}", p.layers.len(), p.config.display());
         }),
