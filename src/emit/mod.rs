@@ -3,6 +3,7 @@
 //! so a column is defined once and appears the same everywhere.
 
 pub mod csv;
+pub mod gpkg;
 pub mod manifest;
 pub mod map;
 pub mod qgis;

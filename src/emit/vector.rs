@@ -7,9 +7,10 @@ use std::path::Path;
 
 use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
-use gdal::{Dataset, DatasetCapability, DriverManager};
+use gdal::{Dataset, DatasetCapability, DatasetOptions, DriverManager, GdalOpenFlags};
 use geo_types::{Geometry, MultiLineString, MultiPoint, MultiPolygon};
 
+use super::gpkg::{self, Wrap};
 use super::{OutLayer, Values};
 use crate::error::{Error, Result};
 use crate::model::GeomKind;
@@ -92,13 +93,17 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
     let drv = DriverManager::get_driver_by_name(driver).map_err(|e| err(format!("GDAL has no {driver} driver: {e}")))?;
     let mut ds = drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?;
     let srs = SpatialRef::from_definition(crs).map_err(|e| err(format!("CRS {crs}: {e}")))?;
+    // A GeoPackage gets its tables, metadata and (empty) R-trees from GDAL
+    // and its rows straight through SQLite (`gpkg`).
+    let gpkg = driver == "GPKG";
+    let mut fields: Vec<Vec<String>> = Vec::new();
 
     for out in layers {
         let lerr = |m: String| err(format!("layer '{}': {m}", out.name));
         let ty = declared(out.kind, &out.geoms);
         // GeoPackage keeps a title and description per layer (gpkg_contents), shown by QGIS.
         let mut opts: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-        if driver == "GPKG" && !out.description.is_empty() {
+        if gpkg && !out.description.is_empty() {
             opts.push(format!("IDENTIFIER={}", out.title));
             opts.push(format!("DESCRIPTION={}", out.description));
         }
@@ -118,6 +123,10 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
                 })
                 .collect();
             layer.create_defn_fields(&defs).map_err(|e| lerr(e.to_string()))?;
+            fields.push(layer.defn().fields().map(|f| f.name()).collect());
+        }
+        if gpkg {
+            continue;
         }
         if ds.has_capability(DatasetCapability::TRANSACTIONS) {
             let txn = ds.start_transaction().map_err(|e| lerr(e.to_string()))?;
@@ -127,7 +136,28 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
             write_features(&ds, out, ty, lerr)?;
         }
     }
-    Ok(ds)
+    if !gpkg {
+        return Ok(ds);
+    }
+    // GDAL writes the tables on close; then the rows; then GDAL again (styles).
+    ds.close().map_err(|e| err(format!("close: {e}")))?;
+    for (out, fields) in layers.iter().zip(&fields) {
+        let ty = declared(out.kind, &out.geoms);
+        gpkg::insert(path, out, fields, |g| wrap(ty, g)).map_err(|m| err(format!("layer '{}': {m}", out.name)))?;
+    }
+    Dataset::open_ex(path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() })
+        .map_err(|e| err(format!("cannot reopen: {e}")))
+}
+
+/// How a geometry is written into a layer of declared type `ty`: single
+/// lines and polygons (and points in a multipoint layer) as one-part multis.
+fn wrap(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Wrap {
+    match g {
+        Geometry::Point(_) if ty == OGRwkbGeometryType::wkbMultiPoint => Wrap::MultiPoint,
+        Geometry::LineString(_) => Wrap::MultiLineString,
+        Geometry::Polygon(_) => Wrap::MultiPolygon,
+        _ => Wrap::None,
+    }
 }
 
 /// Every row of `out` into its layer; `err` makes the error that names the file and layer.
