@@ -18,7 +18,7 @@ use geo_types::Rect;
 pub use raster::Raster;
 pub use vector::VectorLayer;
 
-use crate::config::{LayerConfig, RunConfig};
+use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 
 /// How to treat bad features.
@@ -72,21 +72,18 @@ impl Layers {
     }
 }
 
-/// Whether the file is a raster (a GeoTIFF, say) rather than a vector source.
-/// Whether a layer's file is a raster (no vector layer, at least one band).
-pub fn is_raster(cfg: &LayerConfig) -> Result<bool> {
-    let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;
-    Ok(ds.layer_count() == 0 && ds.raster_count() > 0)
-}
-
 /// Load one named layer of the run config, with the features rejected under
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
-    if is_raster(cfg)? {
+    // Opened once: a raster (no vector layer, at least one band) is read by
+    // `raster`, a vector source from this dataset (opening a GeoJSON parses it all).
+    let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;
+    if ds.layer_count() == 0 && ds.raster_count() > 0 {
+        drop(ds);
         Ok((Layer::Raster(raster::read(name, cfg, &config.working_crs, clip)?), Vec::new()))
     } else {
-        let (v, rejects) = vector::read(name, cfg, &config.working_crs, how, clip)?;
+        let (v, rejects) = vector::read_opened(ds, name, cfg, &config.working_crs, how, clip)?;
         Ok((Layer::Vector(v), rejects))
     }
 }

@@ -171,7 +171,11 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 /// rows skipped, points made from the coordinate columns; its FIDs are Excel rows.
 /// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
-    let ds = open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?;
+    read_opened(open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?, name, cfg, working_crs, how, clip)
+}
+
+/// [`read`] from a dataset already opened (opening a GeoJSON file parses all of it).
+pub fn read_opened(ds: Opened, name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
     let file = cfg.path.as_path();
     let mut layer = layer_of(&ds, cfg)?;
     let layer_name = layer.name();

@@ -188,3 +188,115 @@ mod tests {
         assert_eq!(buf[3], 0x11, "empty flag, no envelope");
     }
 }
+
+/// The whole path (GDAL's tables, these rows, the packed R-tree, GDAL's
+/// triggers put back) against GDAL reading the file as QGIS would.
+#[cfg(test)]
+mod roundtrip {
+    use std::borrow::Cow;
+
+    use gdal::vector::{Feature, LayerAccess, ToGdal};
+    use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+    use geo_types::{polygon, Geometry, MultiPolygon, Polygon};
+
+    use crate::emit::vector::write_gpkg;
+    use crate::emit::{Column, OutLayer};
+    use crate::model::GeomKind;
+
+    fn square(x: f64, y: f64) -> Polygon<f64> {
+        polygon![(x: x, y: y), (x: x + 50.0, y: y), (x: x + 50.0, y: y + 50.0), (x: x, y: y + 50.0)]
+    }
+
+    fn fids_in(layer: &mut gdal::vector::Layer, r: [f64; 4]) -> Vec<u64> {
+        layer.set_spatial_filter_rect(r[0], r[1], r[2], r[3]);
+        let mut v: Vec<u64> = layer.features().map(|f| f.fid().unwrap()).collect();
+        layer.clear_spatial_filter();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_geopackage_written_through_sqlite_reads_back_in_gdal_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.gpkg");
+        let n = 300;
+        let origin = |i: usize| (600_000.0 + (i % 20) as f64 * 100.0, 3_430_000.0 + (i / 20) as f64 * 100.0);
+        let geoms: Vec<Geometry<f64>> = (0..n)
+            .map(|i| {
+                let (x, y) = origin(i);
+                // Single and multi parts mixed: the layer is declared multi.
+                if i % 2 == 0 {
+                    Geometry::Polygon(square(x, y))
+                } else {
+                    Geometry::MultiPolygon(MultiPolygon(vec![square(x, y)]))
+                }
+            })
+            .collect();
+        let layer = OutLayer {
+            name: "blocks".into(),
+            title: "街区".into(),
+            description: "测试图层".into(),
+            kind: GeomKind::Polygon,
+            geoms: Cow::Owned(geoms),
+            columns: vec![
+                Column::int("n", (0..n).map(|i| Some(i as i64 * 7)).collect()),
+                Column::real("x", (0..n).map(|i| if i == 3 { None } else if i == 5 { Some(f64::NAN) } else { Some(i as f64 / 4.0) }).collect()),
+                Column::text("名称", (0..n).map(|i| (i != 7).then(|| format!("第{i}号'\"街区"))).collect()),
+            ],
+            fids: Some(Cow::Owned((0..n).map(|i| 1000 + 2 * i as i64).collect())),
+        };
+        write_gpkg(&path, "EPSG:4549", std::slice::from_ref(&layer), &[]).unwrap();
+
+        let ds = Dataset::open(&path).unwrap();
+        let mut l = ds.layer_by_name("blocks").unwrap();
+        assert_eq!(l.feature_count(), n as u64);
+        let e = l.get_extent().unwrap();
+        assert_eq!((e.MinX, e.MaxX, e.MinY, e.MaxY), (600_000.0, 601_950.0, 3_430_000.0, 3_431_450.0));
+        for (i, f) in l.features().enumerate() {
+            assert_eq!(f.fid(), Some(1000 + 2 * i as u64));
+            assert_eq!(f.field_as_integer64(0).unwrap(), Some(i as i64 * 7));
+            let x = f.field_as_double(1).unwrap();
+            assert_eq!(x, if i == 3 || i == 5 { None } else { Some(i as f64 / 4.0) }, "row {i}");
+            assert_eq!(f.field_as_string(2).unwrap(), (i != 7).then(|| format!("第{i}号'\"街区")));
+            let (x0, y0) = origin(i);
+            assert_eq!(f.geometry().unwrap().to_geo().unwrap(), Geometry::MultiPolygon(MultiPolygon(vec![square(x0, y0)])));
+        }
+        // The spatial index answers as a scan would.
+        let window = [600_240.0, 3_430_140.0, 600_460.0, 3_430_260.0];
+        let want: Vec<u64> = (0..n)
+            .filter(|&i| {
+                let (x, y) = origin(i);
+                x <= window[2] && x + 50.0 >= window[0] && y <= window[3] && y + 50.0 >= window[1]
+            })
+            .map(|i| 1000 + 2 * i as u64)
+            .collect();
+        assert_eq!(want.len(), 6);
+        assert_eq!(fids_in(&mut l, window), want);
+        let check = |path: &std::path::Path| -> String {
+            rusqlite::Connection::open(path).unwrap().query_row("SELECT rtreecheck('rtree_blocks_geom')", [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(check(&path), "ok");
+        drop(l);
+        drop(ds);
+
+        // A user who edits the layer in a GIS keeps a working index and count:
+        // GDAL's triggers are back in place.
+        {
+            let ds = Dataset::open_ex(&path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() }).unwrap();
+            let mut l = ds.layer_by_name("blocks").unwrap();
+            {
+                let mut f = Feature::new(l.defn()).unwrap();
+                f.set_geometry(Geometry::MultiPolygon(MultiPolygon(vec![square(610_000.0, 3_440_000.0)])).to_gdal().unwrap()).unwrap();
+                f.create(&l).unwrap();
+            }
+            let added = fids_in(&mut l, [609_990.0, 3_439_990.0, 610_010.0, 3_440_010.0]);
+            assert_eq!(added.len(), 1);
+        }
+        assert_eq!(check(&path), "ok");
+        let count: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'blocks'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, n as i64 + 1);
+    }
+}
