@@ -7,9 +7,11 @@
 
 use geo::InteriorPoint;
 use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
 
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
+use crate::level::Level;
 use crate::load::crs::Transform;
 use crate::model::{Method, Model};
 use crate::schema;
@@ -28,12 +30,20 @@ pub fn register(a: &Assessment) -> Result<DataFrame> {
     let err = |e: String| Error::output("风险清单", e);
     let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| err(e.into()))?;
     let models = a.models();
-    let mut order: Vec<(usize, usize)> = (0..models.len()).flat_map(|d| (0..a.objects(d).len()).map(move |i| (d, i))).collect();
+    // Scores of different domains are on different scales (index, R, D): order
+    // by level, then domain, then score (worst first), then id. The keys are
+    // laid out once, so that sorting a city's million rows compares values, not lookups.
+    let mut keys: Vec<(Level, usize, f64, &str, usize)> = (0..models.len())
+        .flat_map(|d| {
+            let s = &a.domains[d].scores;
+            let ids = &a.objects(d).ids;
+            (0..ids.len()).map(move |i| (s.level[i], d, s.score[i], ids[i].as_str(), i))
+        })
+        .collect();
+    keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(y.3)).then(x.4.cmp(&y.4)));
+    let order: Vec<(usize, usize)> = keys.iter().map(|k| (k.1, k.4)).collect();
+    drop(keys);
     let level = |&(d, i): &(usize, usize)| a.domains[d].scores.level[i];
-    let score = |&(d, i): &(usize, usize)| a.domains[d].scores.score[i];
-    let id = |&(d, i): &(usize, usize)| &a.objects(d).ids[i];
-    // Scores of different domains are on different scales (index, R, D): order by level, then domain.
-    order.sort_by(|x, y| level(x).cmp(&level(y)).then(x.0.cmp(&y.0)).then(score(y).total_cmp(&score(x))).then(id(x).cmp(id(y))));
 
     // The standard descriptive fields of each domain's objects.
     let text = |key: &str| -> Vec<Vec<Option<String>>> {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, InteriorPoint};
 use geo_types::{Coord, Geometry, LineString, Polygon};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::assess::Assessment;
@@ -204,31 +205,30 @@ fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], names
     let close = if head.ends_with("= ") { "}" } else { "})" };
     write!(w, "{head}{{\"type\":\"FeatureCollection\",\"features\":[").map_err(err)?;
     for (k, &i) in members.iter().enumerate() {
-        let values: Vec<Value> = s
-            .values
-            .iter()
-            .map(|v| match v {
-                Values::Numbers(x) => Value::from(round2(x[i])),
-                Values::Texts(t) => Value::from(t[i].clone()),
-            })
-            .collect();
-        let scores: Vec<Value> = s.scores.iter().map(|x| Value::from(round2(x[i]))).collect();
-        let props = json!({
-            "id": objects.ids[i],
-            "name": names.and_then(|n| n[i].clone()),
-            "street": a.domains[d].object_street[i].map(|z| admin.names[z].clone()),
-            "level": s.level[i].number(),
-            "score": round2(s.score[i]),
-            "inherent": round2(s.inherent[i]),
-            "control": round2(s.control_factor[i]),
-            "veto": s.veto[i],
-            "values": values,
-            "scores": scores,
-        });
+        let props = ObjectProps {
+            control: round2(s.control_factor[i]),
+            id: &objects.ids[i],
+            inherent: round2(s.inherent[i]),
+            level: s.level[i].number(),
+            name: names.and_then(|n| n[i].as_deref()),
+            score: round2(s.score[i]),
+            scores: s.scores.iter().map(|x| round2(x[i])).collect(),
+            street: a.domains[d].object_street[i].map(|z| admin.names[z].as_str()),
+            values: s
+                .values
+                .iter()
+                .map(|v| match v {
+                    Values::Numbers(x) => Cell::Number(round2(x[i])),
+                    Values::Texts(t) => Cell::Text(&t[i]),
+                })
+                .collect(),
+            veto: s.veto[i].as_deref(),
+        };
         if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
-        serde_json::to_writer(&mut w, &feature(ll.geometry(&objects.geoms[i])?, props)).map_err(|e| Error::output(path, e))?;
+        let f = Feature { geometry: ll.shape(&objects.geoms[i])?, properties: props, kind: "Feature" };
+        serde_json::to_writer(&mut w, &f).map_err(|e| Error::output(path, e))?;
     }
     writeln!(w, "]{close};").map_err(err)?;
     w.flush().map_err(err)
@@ -254,35 +254,93 @@ impl Lonlat {
         Ok(if self.gcj02 { crate::load::crs::wgs84_to_gcj02(x, y) } else { (x, y) })
     }
 
-    fn coord(&self, c: &Coord<f64>) -> Result<Value> {
+    fn pair(&self, c: &Coord<f64>) -> Result<[f64; 2]> {
         let (x, y) = self.lonlat(c)?;
-        Ok(json!([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]))
+        Ok([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6])
     }
 
-    fn line(&self, l: &LineString<f64>) -> Result<Value> {
-        Ok(Value::Array(l.coords().map(|c| self.coord(c)).collect::<Result<_>>()?))
+    fn coord(&self, c: &Coord<f64>) -> Result<Value> {
+        Ok(json!(self.pair(c)?))
     }
 
-    fn polygon(&self, p: &Polygon<f64>) -> Result<Value> {
-        let mut rings = vec![self.line(p.exterior())?];
-        for r in p.interiors() {
-            rings.push(self.line(r)?);
-        }
-        Ok(Value::Array(rings))
+    fn line(&self, l: &LineString<f64>) -> Result<Vec<[f64; 2]>> {
+        l.coords().map(|c| self.pair(c)).collect()
     }
 
-    /// A GeoJSON geometry.
+    fn polygon(&self, p: &Polygon<f64>) -> Result<Vec<Vec<[f64; 2]>>> {
+        std::iter::once(p.exterior()).chain(p.interiors()).map(|r| self.line(r)).collect()
+    }
+
+    /// A GeoJSON geometry, typed: serialised straight into the file, with no
+    /// JSON tree per object (a city has a million objects).
+    fn shape(&self, g: &Geometry<f64>) -> Result<Option<Shape>> {
+        use Coordinates as C;
+        let (kind, coordinates) = match g {
+            Geometry::Point(p) => ("Point", C::Point(self.pair(&p.0)?)),
+            Geometry::LineString(l) => ("LineString", C::Line(self.line(l)?)),
+            Geometry::MultiLineString(m) => ("MultiLineString", C::Polygon(m.0.iter().map(|l| self.line(l)).collect::<Result<_>>()?)),
+            Geometry::Polygon(p) => ("Polygon", C::Polygon(self.polygon(p)?)),
+            Geometry::MultiPolygon(m) => ("MultiPolygon", C::MultiPolygon(m.0.iter().map(|p| self.polygon(p)).collect::<Result<_>>()?)),
+            Geometry::MultiPoint(m) => ("MultiPoint", C::Line(m.0.iter().map(|p| self.pair(&p.0)).collect::<Result<_>>()?)),
+            _ => return Ok(None),
+        };
+        Ok(Some(Shape { coordinates, kind }))
+    }
+
+    /// A GeoJSON geometry as a JSON value (`null` for a type GeoJSON lacks).
     fn geometry(&self, g: &Geometry<f64>) -> Result<Value> {
-        Ok(match g {
-            Geometry::Point(p) => json!({"type": "Point", "coordinates": self.coord(&p.0)?}),
-            Geometry::LineString(l) => json!({"type": "LineString", "coordinates": self.line(l)?}),
-            Geometry::MultiLineString(m) => json!({"type": "MultiLineString", "coordinates": m.0.iter().map(|l| self.line(l)).collect::<Result<Vec<_>>>()?}),
-            Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": self.polygon(p)?}),
-            Geometry::MultiPolygon(m) => json!({"type": "MultiPolygon", "coordinates": m.0.iter().map(|p| self.polygon(p)).collect::<Result<Vec<_>>>()?}),
-            Geometry::MultiPoint(m) => json!({"type": "MultiPoint", "coordinates": m.0.iter().map(|p| self.coord(&p.0)).collect::<Result<Vec<_>>>()?}),
-            _ => Value::Null,
-        })
+        Ok(serde_json::to_value(self.shape(g)?).expect("coordinates serialise"))
     }
+}
+
+/// GeoJSON coordinates, by nesting depth.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Coordinates {
+    Point([f64; 2]),
+    Line(Vec<[f64; 2]>),
+    Polygon(Vec<Vec<[f64; 2]>>),
+    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
+}
+
+/// Fields in the order serde_json's map sorts keys, so the files read the
+/// same as when they were built as JSON trees.
+#[derive(Serialize)]
+struct Shape {
+    coordinates: Coordinates,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Feature<P> {
+    geometry: Option<Shape>,
+    properties: P,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// One indicator's value: a number or a text.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Cell<'a> {
+    Number(f64),
+    Text(&'a str),
+}
+
+/// An object's properties, borrowed from the assessment (keys in map order, as [`Shape`]).
+#[derive(Serialize)]
+struct ObjectProps<'a> {
+    control: f64,
+    id: &'a str,
+    inherent: f64,
+    level: i32,
+    name: Option<&'a str>,
+    score: f64,
+    scores: Vec<f64>,
+    street: Option<&'a str>,
+    values: Vec<Cell<'a>>,
+    veto: Option<&'a str>,
 }
 
 fn feature(geometry: Value, properties: Value) -> Value {
@@ -305,7 +363,8 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
         if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
-        serde_json::to_writer(&mut *w, &feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props)).map_err(|e| Error::output(path, e))?;
+        let f = Feature { geometry: ll.shape(&Geometry::MultiPolygon(poly.clone()))?, properties: props, kind: "Feature" };
+        serde_json::to_writer(&mut *w, &f).map_err(|e| Error::output(path, e))?;
     }
     w.write_all(b"]};\n").map_err(err)
 }

@@ -50,21 +50,33 @@ impl From<CrsError> for String {
 /// (x = easting or longitude, y = northing or latitude) whatever the EPSG
 /// axis order of either CRS: PROJ's `proj_normalize_for_visualization`.
 pub struct Transform {
-    proj: Proj,
+    /// `None` between a CRS and itself: PROJ would copy the coordinates, but
+    /// finding that out costs ~40 ms a transform (a work unit over prepared
+    /// inputs makes one per layer).
+    proj: Option<Proj>,
 }
 
 impl Transform {
     /// `from` and `to` are anything PROJ accepts: "EPSG:4549", WKT, PROJJSON.
     pub fn new(from: &str, to: &str) -> Result<Transform, CrsError> {
-        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj }).map_err(|e| CrsError::NoTransform {
+        if from == to {
+            return Ok(Transform::identity());
+        }
+        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj: Some(proj) }).map_err(|e| CrsError::NoTransform {
             from: from.to_owned(),
             to: to.to_owned(),
             detail: e.to_string(),
         })
     }
 
+    /// Coordinates already in the target CRS.
+    pub fn identity() -> Transform {
+        Transform { proj: None }
+    }
+
     pub fn point(&self, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
-        let (tx, ty) = self.proj.convert((x, y)).map_err(|e| CrsError::Point { x, y, detail: e.to_string() })?;
+        let Some(proj) = &self.proj else { return Ok((x, y)) };
+        let (tx, ty) = proj.convert((x, y)).map_err(|e| CrsError::Point { x, y, detail: e.to_string() })?;
         if tx.is_finite() && ty.is_finite() {
             Ok((tx, ty))
         } else {

@@ -175,7 +175,14 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
 }
 
 /// [`read`] from a dataset already opened (opening a GeoJSON file parses all of it).
-pub fn read_opened(ds: Opened, name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
+pub fn read_opened(
+    ds: Opened,
+    name: &str,
+    cfg: &LayerConfig,
+    working_crs: &str,
+    how: Strictness,
+    clip: Option<Rect<f64>>,
+) -> Result<(VectorLayer, Vec<Reject>)> {
     let file = cfg.path.as_path();
     let mut layer = layer_of(&ds, cfg)?;
     let layer_name = layer.name();
@@ -188,7 +195,9 @@ pub fn read_opened(ds: Opened, name: &str, cfg: &LayerConfig, working_crs: &str,
     if cfg.offset != Offset::None && !geographic {
         return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
     }
-    let to_working = Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))?;
+    // A layer already in the working CRS (as `sise prepare-inputs` writes them) needs no PROJ transform.
+    let same = gdal::spatial_ref::SpatialRef::from_definition(working_crs).is_ok_and(|w| layer.spatial_ref().is_some_and(|l| l == w)) && cfg.crs.is_none();
+    let to_working = if same { Transform::identity() } else { Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))? };
     let mut rows = Collector {
         name,
         file,

@@ -240,7 +240,20 @@ mod roundtrip {
             geoms: Cow::Owned(geoms),
             columns: vec![
                 Column::int("n", (0..n).map(|i| Some(i as i64 * 7)).collect()),
-                Column::real("x", (0..n).map(|i| if i == 3 { None } else if i == 5 { Some(f64::NAN) } else { Some(i as f64 / 4.0) }).collect()),
+                Column::real(
+                    "x",
+                    (0..n)
+                        .map(|i| {
+                            if i == 3 {
+                                None
+                            } else if i == 5 {
+                                Some(f64::NAN)
+                            } else {
+                                Some(i as f64 / 4.0)
+                            }
+                        })
+                        .collect(),
+                ),
                 Column::text("名称", (0..n).map(|i| (i != 7).then(|| format!("第{i}号'\"街区"))).collect()),
             ],
             fids: Some(Cow::Owned((0..n).map(|i| 1000 + 2 * i as i64).collect())),
@@ -276,13 +289,14 @@ mod roundtrip {
             rusqlite::Connection::open(path).unwrap().query_row("SELECT rtreecheck('rtree_blocks_geom')", [], |r| r.get(0)).unwrap()
         };
         assert_eq!(check(&path), "ok");
-        drop(l);
         drop(ds);
 
         // A user who edits the layer in a GIS keeps a working index and count:
         // GDAL's triggers are back in place.
         {
-            let ds = Dataset::open_ex(&path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() }).unwrap();
+            let ds =
+                Dataset::open_ex(&path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() })
+                    .unwrap();
             let mut l = ds.layer_by_name("blocks").unwrap();
             {
                 let mut f = Feature::new(l.defn()).unwrap();
