@@ -272,17 +272,19 @@ fn width(header: &str) -> f64 {
     }
 }
 
-/// A column's cells, typed once (not read value by value from polars).
+/// A column's cells, read in step with the other columns' as the rows are
+/// written: a city's 风险清单 is never copied cell by cell beside its frame.
 enum Cells<'a> {
-    Text(Vec<Option<&'a str>>),
-    Number(Vec<Option<f64>>),
+    Text(Box<dyn Iterator<Item = Option<&'a str>> + 'a>),
+    Number(Box<dyn Iterator<Item = Option<f64>> + 'a>),
 }
 
-fn cells(col: &Column) -> std::result::Result<Cells<'_>, rust_xlsxwriter::XlsxError> {
+/// Each column's cells; numbers come from `numbers` (the column cast to f64, where it is not text).
+fn cells<'a>(col: &'a Column, number: Option<&'a Column>) -> std::result::Result<Cells<'a>, rust_xlsxwriter::XlsxError> {
     let bad = |e: PolarsError| rust_xlsxwriter::XlsxError::ParameterError(e.to_string());
-    Ok(match col.dtype() {
-        DataType::String => Cells::Text(col.str().map_err(bad)?.into_iter().collect()),
-        _ => Cells::Number(col.cast(&DataType::Float64).map_err(bad)?.f64().map_err(bad)?.into_iter().collect()),
+    Ok(match number {
+        None => Cells::Text(Box::new(col.str().map_err(bad)?.into_iter())),
+        Some(n) => Cells::Number(Box::new(n.f64().map_err(bad)?.into_iter())),
     })
 }
 
@@ -308,7 +310,14 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
     for t in tables {
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(t.sheet)?;
-        let columns: Vec<Cells> = t.df.get_columns().iter().map(cells).collect::<std::result::Result<_, _>>()?;
+        let bad = |e: PolarsError| rust_xlsxwriter::XlsxError::ParameterError(e.to_string());
+        let numbers: Vec<Option<Column>> =
+            t.df.get_columns()
+                .iter()
+                .map(|c| (c.dtype() != &DataType::String).then(|| c.cast(&DataType::Float64)).transpose())
+                .collect::<PolarsResult<_>>()
+                .map_err(bad)?;
+        let mut columns: Vec<Cells> = t.df.get_columns().iter().zip(&numbers).map(|(c, n)| cells(c, n.as_ref())).collect::<std::result::Result<_, _>>()?;
         for (c, col) in t.df.get_columns().iter().enumerate() {
             ws.set_column_width(c as u16, width(col.name().as_str()))?;
         }
@@ -324,10 +333,10 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
         let bordered = rows <= BORDERED_ROWS;
         for r in 0..fits {
             let row = r as u32 + 1;
-            for (c, col) in columns.iter().enumerate() {
+            for (c, col) in columns.iter_mut().enumerate() {
                 let c = c as u16;
                 match col {
-                    Cells::Text(v) => match v[r] {
+                    Cells::Text(v) => match v.next().flatten() {
                         None if bordered => ws.write_string_with_format(row, c, "", &cell)?,
                         None => ws,
                         Some(text) => match level_fmt.iter().find(|(name, _)| *name == text) {
@@ -336,7 +345,7 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
                             None => ws.write_string(row, c, text)?,
                         },
                     },
-                    Cells::Number(v) => match v[r] {
+                    Cells::Number(v) => match v.next().flatten() {
                         Some(x) if bordered => ws.write_number_with_format(row, c, x, &cell)?,
                         Some(x) => ws.write_number(row, c, x)?,
                         None if bordered => ws.write_string_with_format(row, c, "", &cell)?,

@@ -21,12 +21,34 @@ pub struct Decoded {
     pub mem: Option<MemFile>,
 }
 
-/// A file in GDAL's /vsimem/, unlinked on drop.
-pub struct MemFile(PathBuf);
+/// A file in GDAL's /vsimem/ over bytes sise keeps (GDAL only reads them),
+/// unlinked on drop before the bytes are freed. GDAL is not given the
+/// bytes to free: it would free them with the C library's `free`, and they
+/// come from Rust's allocator (mimalloc in the binary).
+pub struct MemFile {
+    path: PathBuf,
+    _bytes: Vec<u8>,
+}
+
+impl MemFile {
+    fn new(path: PathBuf, mut bytes: Vec<u8>) -> std::result::Result<MemFile, String> {
+        let name = std::ffi::CString::new(path.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
+        // SAFETY: `bytes` stays alive and unmoved on the heap inside the
+        // MemFile, which unlinks the file (in `drop`) before freeing them;
+        // bTakeOwnership = FALSE, so GDAL never frees them.
+        let handle = unsafe { gdal_sys::VSIFileFromMemBuffer(name.as_ptr(), bytes.as_mut_ptr(), bytes.len() as u64, 0) };
+        if handle.is_null() {
+            return Err("GDAL refused the in-memory file".into());
+        }
+        // SAFETY: a handle GDAL just returned, closed once.
+        unsafe { gdal_sys::VSIFCloseL(handle) };
+        Ok(MemFile { path, _bytes: bytes })
+    }
+}
 
 impl Drop for MemFile {
     fn drop(&mut self) {
-        let _ = gdal::vsi::unlink_mem_file(&self.0);
+        let _ = gdal::vsi::unlink_mem_file(&self.path);
     }
 }
 
@@ -128,9 +150,9 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             }
             let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
-            gdal::vsi::create_mem_file(&mem, text.into_owned().into_bytes())
+            let file = MemFile::new(mem.clone(), text.into_owned().into_bytes())
                 .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
-            Ok(Decoded { path: mem.clone(), options: Vec::new(), mem: Some(MemFile(mem)) })
+            Ok(Decoded { path: mem, options: Vec::new(), mem: Some(file) })
         }
         (Kind::Other, Some(label)) => Err(Error::input(Bad::File, &cfg.path, None, Msg::EncodingNotApplicable { label: label.to_owned() })),
         (Kind::Other, None) => Ok(plain()),
