@@ -75,8 +75,9 @@ pub fn blob(buf: &mut Vec<u8>, g: &Geometry<f64>, srs_id: i32, wrap: Wrap) -> Re
 pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geometry<f64>) -> Wrap) -> Result<(), String> {
     let e = |e: rusqlite::Error| e.to_string();
     let mut db = Connection::open(path).map_err(e)?;
-    // The whole output folder is staged and renamed into place: a crash
-    // mid-write leaves nothing a user opens, so SQLite need not journal or sync.
+    // A new file, written once: interrupted, it is of no use journaled or
+    // not (runs and prepare-inputs stage their folders and rename them into
+    // place), so SQLite need not journal or sync.
     db.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF;").map_err(e)?;
     let (geom_col, srs_id): (String, i32) = db
         .query_row("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?1)", [&out.name], |r| Ok((r.get(0)?, r.get(1)?)))
