@@ -26,12 +26,24 @@ fn declared(kind: GeomKind, geoms: &[Geometry<f64>]) -> OGRwkbGeometryType::Type
     }
 }
 
-/// Make a geometry match its layer's declared multi type.
-fn promote(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Geometry<f64> {
+/// Which single geometries a layer of declared type `ty` holds as one-part
+/// multis: lines and polygons, and points in a multipoint layer. The one
+/// rule for both writers (OGR features here, GeoPackage blobs in `gpkg`).
+fn wrap(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Wrap {
     match g {
-        Geometry::Point(p) if ty == OGRwkbGeometryType::wkbMultiPoint => MultiPoint(vec![*p]).into(),
-        Geometry::LineString(l) => MultiLineString(vec![l.clone()]).into(),
-        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]).into(),
+        Geometry::Point(_) if ty == OGRwkbGeometryType::wkbMultiPoint => Wrap::MultiPoint,
+        Geometry::LineString(_) => Wrap::MultiLineString,
+        Geometry::Polygon(_) => Wrap::MultiPolygon,
+        _ => Wrap::None,
+    }
+}
+
+/// Make a geometry match its layer's declared multi type ([`wrap`]).
+fn promote(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Geometry<f64> {
+    match (wrap(ty, g), g) {
+        (Wrap::MultiPoint, Geometry::Point(p)) => MultiPoint(vec![*p]).into(),
+        (Wrap::MultiLineString, Geometry::LineString(l)) => MultiLineString(vec![l.clone()]).into(),
+        (Wrap::MultiPolygon, Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]).into(),
         _ => g.clone(),
     }
 }
@@ -96,7 +108,7 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
     // A GeoPackage gets its tables, metadata and (empty) R-trees from GDAL
     // and its rows straight through SQLite (`gpkg`).
     let gpkg = driver == "GPKG";
-    let mut fields: Vec<Vec<String>> = Vec::new();
+    let mut fields: Vec<(OGRwkbGeometryType::Type, Vec<String>)> = Vec::new();
 
     for out in layers {
         let lerr = |m: String| err(format!("layer '{}': {m}", out.name));
@@ -123,7 +135,7 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
                 })
                 .collect();
             layer.create_defn_fields(&defs).map_err(|e| lerr(e.to_string()))?;
-            fields.push(layer.defn().fields().map(|f| f.name()).collect());
+            fields.push((ty, layer.defn().fields().map(|f| f.name()).collect()));
         }
         if gpkg {
             continue;
@@ -141,23 +153,11 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
     }
     // GDAL writes the tables on close; then the rows; then GDAL again (styles).
     ds.close().map_err(|e| err(format!("close: {e}")))?;
-    for (out, fields) in layers.iter().zip(&fields) {
-        let ty = declared(out.kind, &out.geoms);
-        gpkg::insert(path, out, fields, |g| wrap(ty, g)).map_err(|m| err(format!("layer '{}': {m}", out.name)))?;
+    for (out, (ty, fields)) in layers.iter().zip(&fields) {
+        gpkg::insert(path, out, fields, |g| wrap(*ty, g)).map_err(|m| err(format!("layer '{}': {m}", out.name)))?;
     }
     Dataset::open_ex(path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() })
         .map_err(|e| err(format!("cannot reopen: {e}")))
-}
-
-/// How a geometry is written into a layer of declared type `ty`: single
-/// lines and polygons (and points in a multipoint layer) as one-part multis.
-fn wrap(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Wrap {
-    match g {
-        Geometry::Point(_) if ty == OGRwkbGeometryType::wkbMultiPoint => Wrap::MultiPoint,
-        Geometry::LineString(_) => Wrap::MultiLineString,
-        Geometry::Polygon(_) => Wrap::MultiPolygon,
-        _ => Wrap::None,
-    }
 }
 
 /// Every row of `out` into its layer; `err` makes the error that names the file and layer.
