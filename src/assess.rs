@@ -210,9 +210,10 @@ fn load_needed(config: &RunConfig, needed: &[&str], how: Strictness, clip: Optio
     let loaded: Vec<Result<(Layer, Vec<Reject>)>> = needed
         .par_iter()
         .map(|name| {
-            tracing::debug!(layer = name, "loading");
+            let started = std::time::Instant::now();
             let clip = clip.filter(|_| *name != config.admin_units.layer);
             let r = load::load_layer(config, name, how, clip);
+            tracing::debug!(layer = name, ms = started.elapsed().as_millis() as u64, "loaded");
             bar.inc(1);
             r
         })

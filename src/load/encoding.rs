@@ -31,7 +31,7 @@ pub struct MemFile {
 }
 
 impl MemFile {
-    fn new(path: PathBuf, mut bytes: Vec<u8>) -> std::result::Result<MemFile, String> {
+    pub fn new(path: PathBuf, mut bytes: Vec<u8>) -> std::result::Result<MemFile, String> {
         let name = std::ffi::CString::new(path.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
         // SAFETY: `bytes` stays alive and unmoved on the heap inside the
         // MemFile, which unlinks the file (in `drop`) before freeing them;
@@ -94,6 +94,41 @@ fn not_utf8(file: &Path, bytes: &[u8], dbf: bool) -> Error {
 /// Language driver ids (byte 29 of a .dbf) of code pages GDAL decodes itself.
 const CJK_LDIDS: [u8; 6] = [0x13, 0x4D, 0x4E, 0x4F, 0x7A, 0x7B];
 
+/// A text file's content as UTF-8.
+pub struct Utf8 {
+    /// The file's bytes (a byte-order mark kept), or their UTF-8 decoding.
+    pub bytes: Vec<u8>,
+    /// Whether the bytes were decoded from the layer's `encoding`.
+    pub transcoded: bool,
+}
+
+impl Utf8 {
+    /// The text without its byte-order mark.
+    pub fn body(&self) -> &[u8] {
+        self.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.bytes)
+    }
+}
+
+/// A CSV or GeoJSON file's text as UTF-8: as it is, or decoded with the
+/// layer's `encoding`; text that is neither is refused, naming the encoding
+/// that does decode it.
+pub fn utf8(cfg: &LayerConfig) -> Result<Utf8> {
+    let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
+    let Some(label) = cfg.encoding.as_deref() else {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        if std::str::from_utf8(body).is_err() {
+            return Err(not_utf8(&cfg.path, body, false));
+        }
+        return Ok(Utf8 { bytes, transcoded: false });
+    };
+    let enc = named(cfg, label)?;
+    let (text, _, bad) = enc.decode(&bytes);
+    if bad {
+        return Err(Error::input(Bad::Type, &cfg.path, None, Msg::BadBytes { encoding: enc.name().to_owned() }));
+    }
+    Ok(Utf8 { bytes: text.into_owned().into_bytes(), transcoded: true })
+}
+
 /// How to open `cfg`'s file so that every text GDAL returns is UTF-8.
 pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
     let plain = || Decoded { path: cfg.path.clone(), options: Vec::new(), mem: None };
@@ -132,26 +167,15 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             }
             Err(not_utf8(&dbf, records, true))
         }
-        (Kind::Text, label) => {
-            let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
-            let enc = match label {
-                Some(l) => named(cfg, l)?,
-                None => {
-                    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-                    if std::str::from_utf8(body).is_ok() {
-                        return Ok(plain());
-                    }
-                    return Err(not_utf8(&cfg.path, body, false));
-                }
-            };
-            let (text, _, bad) = enc.decode(&bytes);
-            if bad {
-                return Err(Error::input(Bad::Type, &cfg.path, None, Msg::BadBytes { encoding: enc.name().to_owned() }));
+        (Kind::Text, _) => {
+            let text = utf8(cfg)?;
+            if !text.transcoded {
+                return Ok(plain());
             }
             let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
-            let file = MemFile::new(mem.clone(), text.into_owned().into_bytes())
-                .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
+            let file =
+                MemFile::new(mem.clone(), text.bytes).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
             Ok(Decoded { path: mem, options: Vec::new(), mem: Some(file) })
         }
         (Kind::Other, Some(label)) => Err(Error::input(Bad::File, &cfg.path, None, Msg::EncodingNotApplicable { label: label.to_owned() })),

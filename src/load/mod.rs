@@ -4,6 +4,7 @@
 
 pub mod crs;
 pub mod encoding;
+pub mod geojson;
 pub mod outside;
 pub mod raster;
 pub mod sheet;
@@ -76,6 +77,9 @@ impl Layers {
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
+    if let Some((v, rejects)) = vector::read_geojson(name, cfg, &config.working_crs, how, clip)? {
+        return Ok((Layer::Vector(v), rejects));
+    }
     // Opened once: a raster (no vector layer, at least one band) is read by
     // `raster`, a vector source from this dataset (opening a GeoJSON parses it all).
     let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;

@@ -70,7 +70,35 @@ impl ColumnBuilder {
         }
     }
 
+    /// A value `geojson` parsed (the column's type fits it: `geojson` typed the column).
+    fn push_value(&mut self, v: super::geojson::Value) {
+        use super::geojson::Value;
+        match (self, v) {
+            (ColumnBuilder::Int(c), Value::Int(x)) => c.push(Some(x)),
+            (ColumnBuilder::Real(c), Value::Int(x)) => c.push(Some(x as f64)),
+            (ColumnBuilder::Real(c), Value::Real(x)) => c.push(Some(x)),
+            (ColumnBuilder::Text(c), Value::Text(t)) => c.push(Some(t)),
+            (c, _) => c.push_null(),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            ColumnBuilder::Int(v) => v.push(None),
+            ColumnBuilder::Real(v) => v.push(None),
+            ColumnBuilder::Text(v) => v.push(None),
+        }
+    }
+
+    /// A feature's value; a field the feature does not have at all (a key
+    /// missing from a GeoJSON feature) is a gap, as a null is: the gdal crate
+    /// would read it as 0 or "".
     fn push(&mut self, f: &Feature, idx: usize) -> gdal::errors::Result<()> {
+        // SAFETY: a live feature's handle, and an index below its field count.
+        if unsafe { gdal_sys::OGR_F_IsFieldSet(f.c_feature(), idx as i32) } == 0 {
+            self.push_null();
+            return Ok(());
+        }
         match self {
             ColumnBuilder::Int(v) => v.push(f.field_as_integer64(idx)?),
             ColumnBuilder::Real(v) => v.push(f.field_as_double(idx)?),
@@ -171,12 +199,56 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 /// rows skipped, points made from the coordinate columns; its FIDs are Excel rows.
 /// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
+    if let Some(read) = read_geojson(name, cfg, working_crs, how, clip)? {
+        return Ok(read);
+    }
     read_opened(open(cfg, GdalOpenFlags::GDAL_OF_VECTOR)?, name, cfg, working_crs, how, clip)
+}
+
+/// [`read`] for a GeoJSON file that `geojson` parses as GDAL would, in one
+/// pass; `None` for any other file, which GDAL then reads. Its header (the
+/// document without features) still goes through GDAL, for the layer's
+/// name and CRS. Work units (`clip`) read through GDAL's spatial filter.
+pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<Option<(VectorLayer, Vec<Reject>)>> {
+    let ext = cfg.path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if !matches!(ext.as_str(), "geojson" | "json") || clip.is_some() || cfg.layer.is_some() || cfg.x_field.is_some() || cfg.is_sheet() || !cfg.path.exists() {
+        return Ok(None);
+    }
+    let text = super::encoding::utf8(cfg)?;
+    let mut parsed = match super::geojson::parse(text.body()) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::debug!(layer = name, why = super::geojson::reason(&e), "GeoJSON read through GDAL");
+            return Ok(None);
+        }
+    };
+    drop(text);
+    let file_name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mem = PathBuf::from(format!("/vsimem/sise-header-{}-{:p}/{file_name}", std::process::id(), cfg as *const LayerConfig));
+    let header = super::encoding::MemFile::new(mem.clone(), std::mem::take(&mut parsed.header))
+        .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read its header in memory: {e}")))?;
+    let ds = Dataset::open_ex(&mem, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, ..Default::default() })
+        .map_err(|e| Error::input(Bad::File, &cfg.path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
+    read_from(Opened { ds, _mem: Some(header) }, Some(parsed), name, cfg, working_crs, how, None).map(Some)
 }
 
 /// [`read`] from a dataset already opened (opening a GeoJSON file parses all of it).
 pub fn read_opened(
     ds: Opened,
+    name: &str,
+    cfg: &LayerConfig,
+    working_crs: &str,
+    how: Strictness,
+    clip: Option<Rect<f64>>,
+) -> Result<(VectorLayer, Vec<Reject>)> {
+    read_from(ds, None, name, cfg, working_crs, how, clip)
+}
+
+/// [`read`] from an open dataset; with `parsed`, the features are those and
+/// the dataset only gives the layer's name and CRS.
+fn read_from(
+    ds: Opened,
+    parsed: Option<super::geojson::Parsed>,
     name: &str,
     cfg: &LayerConfig,
     working_crs: &str,
@@ -226,6 +298,10 @@ pub fn read_opened(
         let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
         rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
         Some(sheet.name)
+    } else if let Some(parsed) = parsed {
+        let id_idx = id_index(cfg, &parsed.fields).map_err(|m| lerr(Bad::Field, m))?;
+        rows.read_parsed(parsed, id_idx)?;
+        None
     } else {
         if let Some(r) = clip {
             let (x0, y0, x1, y1) =
@@ -319,8 +395,35 @@ impl Collector<'_> {
             let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
             let what = At::Feature { fid, id: id.clone() }.to_string();
-            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), feature.geometry())? {
+            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Ogr(feature.geometry()))? {
                 push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, located(&what, msg)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Features `geojson` parsed: as `read_features` takes GDAL's, with the
+    /// FIDs GDAL would give them (0, 1, …).
+    fn read_parsed(&mut self, parsed: super::geojson::Parsed, id_idx: Option<usize>) -> Result<()> {
+        use super::geojson::Value;
+        self.start(parsed.fields);
+        let mut columns: Vec<std::vec::IntoIter<Value>> = parsed.columns.into_iter().map(Vec::into_iter).collect();
+        for (n, g) in parsed.geoms.into_iter().enumerate() {
+            let values: Vec<Value> = columns.iter_mut().map(|c| c.next().unwrap_or(Value::Null)).collect();
+            let fid = n as i64;
+            let given = id_idx.map(|i| match &values[i] {
+                Value::Text(t) => Some(t.clone()).filter(|s| !s.trim().is_empty()),
+                Value::Int(v) => Some(v.to_string()),
+                _ => None,
+            });
+            let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
+            let what = At::Feature { fid, id: id.clone() }.to_string();
+            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Geo(g))? {
+                let (file, layer_name) = (self.file, self.layer_name);
+                for (i, (c, v)) in self.columns.iter_mut().zip(values).enumerate() {
+                    c.push_value(v);
+                    check_decoded(c, &self.fields[i].0, self.name).map_err(|msg| Error::input(Bad::Type, file, Some(layer_name), located(&what, msg)))?;
+                }
             }
         }
         Ok(())
@@ -348,7 +451,7 @@ impl Collector<'_> {
                 },
                 _ => None,
             };
-            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), point.as_ref())? {
+            if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Ogr(point.as_ref()))? {
                 let mut k = 0;
                 for (i, cell) in row.cells.iter().enumerate() {
                     if i != xi && i != yi {
@@ -379,7 +482,7 @@ impl Collector<'_> {
     /// Take one feature (id, geometry) or reject it; true when taken, and
     /// the caller then adds its attributes. `id_field`: the id column's
     /// index and whether the feature has a value there.
-    fn accept(&mut self, fid: i64, id: &str, what: &str, id_field: Option<(usize, bool)>, g: Option<&gdal::vector::Geometry>) -> Result<bool> {
+    fn accept(&mut self, fid: i64, id: &str, what: &str, id_field: Option<(usize, bool)>, g: Source) -> Result<bool> {
         if let Some((i, false)) = id_field {
             self.reject(Bad::Field, id, what, Msg::IdEmpty { field: self.fields[i].0.clone() }.into())?;
             return Ok(false);
@@ -408,13 +511,25 @@ impl Collector<'_> {
 fn push_attributes(columns: &mut [ColumnBuilder], feature: &Feature, fields: &[(String, OGRFieldType::Type)], layer: &str) -> std::result::Result<(), String> {
     for (i, c) in columns.iter_mut().enumerate() {
         c.push(feature, i).map_err(|e| format!("field '{}': {e}", fields[i].0))?;
-        if let ColumnBuilder::Text(v) = c {
-            if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
-                return Err(Msg::NotUtf8Field { field: fields[i].0.clone(), layer: layer.to_owned() }.into());
-            }
+        check_decoded(c, &fields[i].0, layer)?;
+    }
+    Ok(())
+}
+
+/// Refuse the text just pushed onto `c` if it holds U+FFFD (undecodable bytes).
+fn check_decoded(c: &ColumnBuilder, field: &str, layer: &str) -> std::result::Result<(), String> {
+    if let ColumnBuilder::Text(v) = c {
+        if v.last().and_then(Option::as_deref).is_some_and(|t| t.contains('\u{FFFD}')) {
+            return Err(Msg::NotUtf8Field { field: field.to_owned(), layer: layer.to_owned() }.into());
         }
     }
     Ok(())
+}
+
+/// A feature's geometry as it arrives: from GDAL, or parsed by `geojson`.
+enum Source<'a> {
+    Ogr(Option<&'a gdal::vector::Geometry>),
+    Geo(Option<Geometry<f64>>),
 }
 
 /// Why a single feature cannot be used: its class and the reason. Strict
@@ -435,7 +550,7 @@ fn id_index(cfg: &LayerConfig, fields: &[(String, OGRFieldType::Type)]) -> std::
 /// layer's one kind (the first feature sets it), in the working CRS.
 #[allow(clippy::too_many_arguments)]
 fn usable_geometry(
-    g: Option<&gdal::vector::Geometry>,
+    g: Source,
     how: Strictness,
     layer: &str,
     id: &str,
@@ -458,7 +573,19 @@ fn usable_geometry(
 
 /// A feature's geometry as geo-types: present, valid (repaired when the run
 /// allows), polygons out of a MakeValid collection.
-fn working_geometry(g: Option<&gdal::vector::Geometry>, how: Strictness, layer: &str, id: &str) -> std::result::Result<Geometry<f64>, Problem> {
+fn working_geometry(g: Source, how: Strictness, layer: &str, id: &str) -> std::result::Result<Geometry<f64>, Problem> {
+    let converted;
+    let g = match g {
+        // Polygons go through GDAL's validity check below, as they would from GDAL.
+        Source::Geo(Some(g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)))) => {
+            use gdal::vector::ToGdal;
+            converted = g.to_gdal().map_err(|e| (Bad::Geometry, format!("unreadable geometry: {e}")))?;
+            Some(&converted)
+        }
+        Source::Geo(Some(g)) => return Ok(g),
+        Source::Geo(None) => None,
+        Source::Ogr(g) => g,
+    };
     let g = match g {
         Some(g) if !g.is_empty() => g,
         _ => return Err((Bad::Geometry, Msg::NoGeometry.into())),
