@@ -118,6 +118,33 @@ pub struct WebConfig {
     pub basemap_attribution: Option<String>,
 }
 
+/// The tables' workbook.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TablesConfig {
+    /// The most rows of a table the workbook (评估汇总表.xlsx) holds. A
+    /// longer table (a city's 风险清单 has a million objects) keeps its
+    /// first rows there, the worst (tables are sorted worst first), and a
+    /// note naming its CSV and Parquet files, which hold every row.
+    #[serde(default = "default_workbook_rows")]
+    pub workbook_rows: usize,
+}
+
+impl Default for TablesConfig {
+    fn default() -> TablesConfig {
+        TablesConfig { workbook_rows: default_workbook_rows() }
+    }
+}
+
+/// Rows of an Excel sheet less the header and the note.
+pub const MAX_SHEET_ROWS: usize = 1_048_576 - 2;
+
+/// A workbook sheet of 100,000 rows opens in seconds; the full 风险清单 of a
+/// city (~800 MB of sheet XML) takes Excel minutes and sise 8 s to write.
+fn default_workbook_rows() -> usize {
+    100_000
+}
+
 /// The administrative units (街镇) that results are aggregated to.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -175,6 +202,8 @@ struct RawConfig {
     domains: Vec<PathBuf>,
     #[serde(default)]
     web: WebConfig,
+    #[serde(default)]
+    tables: TablesConfig,
 }
 
 fn default_crs() -> String {
@@ -229,6 +258,7 @@ pub struct RunConfig {
     pub layers: BTreeMap<String, LayerConfig>,
     /// The web map's base map, if any.
     pub web: WebConfig,
+    pub tables: TablesConfig,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
 }
@@ -276,6 +306,12 @@ impl RunConfig {
                 return Err(err(format!("[web] basemap = \"{url}\" must be an XYZ tile URL with {{z}}, {{x}} and {{y}}")));
             }
         }
+        if !(1..=MAX_SHEET_ROWS).contains(&raw.tables.workbook_rows) {
+            return Err(err(format!(
+                "[tables] workbook_rows = {} must be from 1 to {MAX_SHEET_ROWS} (Excel's rows, less the header and a note)",
+                raw.tables.workbook_rows
+            )));
+        }
         for (name, l) in &raw.layers {
             l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
         }
@@ -305,6 +341,7 @@ impl RunConfig {
             context_margin_m: raw.context_margin_m,
             layers,
             web: raw.web,
+            tables: raw.tables,
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })

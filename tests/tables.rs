@@ -200,3 +200,36 @@ fn a_run_over_two_districts_totals_each_district() {
     let report = std::fs::read_to_string(out.join("reports/comprehensive.html")).unwrap();
     assert!(report.contains("<td>甲区</td>") && report.contains("<td>乙区</td>"), "the report lists each district");
 }
+
+/// `[tables] workbook_rows`: a longer table keeps its first (worst) rows in
+/// the workbook with a note naming its CSV, which holds every row; a value
+/// past Excel's rows is a config error.
+#[test]
+fn a_table_longer_than_workbook_rows_keeps_its_worst_rows_in_the_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = demo_config();
+    config.insert("tables".into(), toml::toml! { workbook_rows = 25 }.into());
+    let file = tmp.path().join("assessment.toml");
+    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", file.to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let register = csv(&out, "risk_register");
+    let total = register.len() - 1;
+    assert!(total > 25, "{total}");
+    let script = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1])['风险清单']\n\
+                  print(ws.max_row)\nprint('|'.join(str(ws.cell(r, 3).value) for r in range(2, 27)))\nprint(ws.cell(27, 1).value)";
+    let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "27", "a header, 25 rows and the note: {text}");
+    let ids: Vec<&str> = register[1..26].iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(lines[1], ids.join("|"), "the CSV's first 25 objects, worst first");
+    assert_eq!(lines[2], format!("（共 {total} 行，本表列出风险最高的前 25 行；完整内容见 tables/risk_register.csv 或 .parquet）"));
+
+    config.insert("tables".into(), toml::toml! { workbook_rows = 2_000_000 }.into());
+    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
+    let o = sise(&["run", file.to_str().unwrap(), "--out", tmp.path().join("out2").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("[tables] workbook_rows = 2000000 must be from 1 to 1048574"), "{}", stderr(&o));
+}

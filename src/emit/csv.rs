@@ -3,8 +3,9 @@
 //! through [`write`].
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use polars::io::csv::write::BatchedWriter;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
@@ -26,23 +27,47 @@ fn live(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Write `df` to `path` as CSV with a BOM, every text cell made [`inert`]
-/// (a column is copied only when one of its cells needs it).
+/// Write `df` to `path` as CSV with a BOM, every text cell made [`inert`].
 pub fn write(path: &Path, df: &DataFrame) -> Result<()> {
-    let err = |e: PolarsError| Error::output(path, e);
-    let columns: Vec<Column> = df
-        .get_columns()
-        .iter()
-        .map(|c| match c.str() {
-            Ok(s) if s.into_iter().flatten().any(live) => {
-                Column::new(c.name().clone(), s.into_iter().map(|v| v.map(|t| inert(t).into_owned())).collect::<Vec<Option<String>>>())
-            }
-            _ => c.clone(),
-        })
-        .collect();
-    let mut df = DataFrame::new(columns).map_err(err)?;
-    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-    CsvWriter::new(file).include_bom(true).finish(&mut df).map_err(err)
+    let mut w = Writer::create(path, &df.schema())?;
+    w.write(df)?;
+    w.finish()
+}
+
+/// A CSV written a batch of rows at a time (a city's 风险清单 is built in
+/// chunks): a BOM and the header, then every batch with its text cells made
+/// [`inert`]. The file is the one [`write`] makes of all the rows at once.
+pub struct Writer {
+    path: PathBuf,
+    csv: BatchedWriter<std::fs::File>,
+}
+
+impl Writer {
+    pub fn create(path: &Path, schema: &Schema) -> Result<Writer> {
+        let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
+        let csv = CsvWriter::new(file).include_bom(true).batched(schema).map_err(|e| Error::output(path, e))?;
+        Ok(Writer { path: path.to_owned(), csv })
+    }
+
+    pub fn write(&mut self, df: &DataFrame) -> Result<()> {
+        let err = |e: PolarsError| Error::output(&self.path, e);
+        // A column is copied only when one of its cells needs it.
+        let columns: Vec<Column> = df
+            .get_columns()
+            .iter()
+            .map(|c| match c.str() {
+                Ok(s) if s.into_iter().flatten().any(live) => {
+                    Column::new(c.name().clone(), s.into_iter().map(|v| v.map(|t| inert(t).into_owned())).collect::<Vec<Option<String>>>())
+                }
+                _ => c.clone(),
+            })
+            .collect();
+        self.csv.write_batch(&DataFrame::new(columns).map_err(err)?).map_err(err)
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.csv.finish().map_err(|e| Error::output(&self.path, e))
+    }
 }
 
 #[cfg(test)]

@@ -227,12 +227,29 @@ pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
     }
 }
 
-/// Every layer of `sise.gpkg`, in the order they are written.
-pub fn all_layers(a: &Assessment) -> Vec<OutLayer<'_>> {
-    let mut v: Vec<OutLayer> = (0..a.models().len()).map(|d| domain_layer(a, d)).collect();
-    v.push(grid_layer(a));
-    v.push(streets_layer(a));
-    v
+/// Every layer of `sise.gpkg`, in the order they are written, each made
+/// when the iterator reaches it.
+pub fn layers(a: &Assessment) -> impl Iterator<Item = OutLayer<'_>> {
+    let domains = a.models().len();
+    (0..domains + 2).map(move |k| match k.cmp(&domains) {
+        std::cmp::Ordering::Less => domain_layer(a, k),
+        std::cmp::Ordering::Equal => grid_layer(a),
+        std::cmp::Ordering::Greater => streets_layer(a),
+    })
+}
+
+impl<'a> OutLayer<'a> {
+    /// The layer without its attribute values (its columns' names, aliases
+    /// and types stay): what styles and the QGIS project read.
+    pub fn schema(self) -> OutLayer<'a> {
+        let emptied = |v: Values| match v {
+            Values::Int(_) => Values::Int(Vec::new()),
+            Values::Real(_) => Values::Real(Vec::new()),
+            Values::Text(_) => Values::Text(Vec::new()),
+        };
+        let columns = self.columns.into_iter().map(|c| Column { values: emptied(c.values), ..c }).collect();
+        OutLayer { columns, fids: None, ..self }
+    }
 }
 
 /// Run one part of the emit phase, logging how long it took (`-vv`): where
@@ -249,18 +266,7 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 /// the files written, relative to `dir`, for the manifest.
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<PathBuf>> {
     let palette = &a.prepared.config.colours;
-    let layers = all_layers(a);
     let levels = style::Look::Levels { attr: schema::LEVEL.into() };
-    let styles: Vec<vector::StyleRow> = layers
-        .iter()
-        .map(|l| vector::StyleRow {
-            layer: l.name.clone(),
-            name: "四色风险".into(),
-            qml: style::qml(l, &levels, palette),
-            sld: style::sld(l, schema::LEVEL, palette),
-            description: l.title.clone(),
-        })
-        .collect();
     // The GeoPackage (one SQLite writer), the tables, the web map and the maps
     // are independent files: written as separate jobs, so that no core idles
     // while another has a queue. The order matters for speed: this thread runs
@@ -268,12 +274,28 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
     // workbook), an idle one takes the first (the GeoPackage). Each job fills
     // its own slot; the file list is put together in slot order.
     type Job<'a> = Box<dyn FnOnce() -> Result<Vec<PathBuf>> + Send + 'a>;
-    // The GeoPackage job owns the layers (copies of a city's attributes:
-    // ~600 MB at bench scale 1) and frees them when it is done, before the
-    // tables job builds the 风险清单.
     let mut jobs: Vec<Job> = vec![Box::new(move || {
         let mut written = vec![PathBuf::from("sise.gpkg")];
-        timed("GeoPackage", || vector::write_gpkg(&dir.join("sise.gpkg"), &a.prepared.config.working_crs, &layers, &styles))?;
+        // Each layer is made, written and dropped in turn (a city's layers
+        // hold ~600 MB of attributes); its style and schema stay, for the
+        // sidecar styles and the QGIS project.
+        let (styles, schemas) = timed("GeoPackage", || -> Result<_> {
+            let gpkg = vector::Gpkg::create(&dir.join("sise.gpkg"), &a.prepared.config.working_crs)?;
+            let (mut styles, mut schemas) = (Vec::new(), Vec::new());
+            for l in layers(a) {
+                gpkg.add(&l)?;
+                styles.push(vector::StyleRow {
+                    layer: l.name.clone(),
+                    name: "四色风险".into(),
+                    qml: style::qml(&l, &levels, palette),
+                    sld: style::sld(&l, schema::LEVEL, palette),
+                    description: l.title.clone(),
+                });
+                schemas.push(l.schema());
+            }
+            gpkg.finish(&styles)?;
+            Ok((styles, schemas))
+        })?;
         // Sidecar styles for users who add the layers by hand (and SLD for other clients).
         let style_dir = dir.join("styles");
         std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
@@ -284,7 +306,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
                 written.push(rel);
             }
         }
-        let project = timed("QGIS project", || qgis::project(a, &layers, "sise.gpkg", palette))?;
+        let project = timed("QGIS project", || qgis::project(a, &schemas, "sise.gpkg", palette))?;
         std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
         written.push("sise.qgs".into());
         Ok(written)

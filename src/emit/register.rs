@@ -13,6 +13,7 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::crs::Transform;
+use crate::load::vector::Descriptive;
 use crate::model::{Method, Model};
 use crate::schema;
 use crate::score::{DomainScores, Values};
@@ -24,61 +25,93 @@ const LONLAT_CRS: &str = "EPSG:4490";
 const DRIVERS: usize = 3;
 
 /// The list, worst first: by level, then domain, then realistic score, then
-/// id. Built column by column in that order, so no row is held twice (a
-/// city's list has a million rows).
-pub fn register(a: &Assessment) -> Result<DataFrame> {
-    let err = |e: String| Error::output("风险清单", e);
-    let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| err(e.into()))?;
-    let models = a.models();
-    // Scores of different domains are on different scales (index, R, D): order
-    // by level, then domain, then score (worst first), then id. The keys are
-    // laid out once, so that sorting a city's million rows compares values, not lookups.
-    let mut keys: Vec<(Level, usize, f64, &str, usize)> = (0..models.len())
-        .flat_map(|d| {
-            let s = &a.domains[d].scores;
-            let ids = &a.objects(d).ids;
-            (0..ids.len()).map(move |i| (s.level[i], d, s.score[i], ids[i].as_str(), i))
-        })
-        .collect();
-    keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(y.3)).then(x.4.cmp(&y.4)));
-    let order: Vec<(usize, usize)> = keys.iter().map(|k| (k.1, k.4)).collect();
-    drop(keys);
-    let level = |&(d, i): &(usize, usize)| a.domains[d].scores.level[i];
+/// id. Its rows are built a chunk at a time ([`Register::rows`]) and
+/// written as they come: a city's list has a million rows (~700 MB as one
+/// table), and only the workbook's first rows are needed at once.
+pub struct Register<'a> {
+    a: &'a Assessment,
+    /// (domain, object) of each row, in list order.
+    order: Vec<(usize, usize)>,
+    /// Each row's interior point as CGCS2000 longitude/latitude (6 decimals).
+    lonlat: Vec<(f64, f64)>,
+    /// The standard descriptive fields of each domain's objects, read in place.
+    names: Vec<Option<Descriptive>>,
+    addresses: Vec<Option<Descriptive>>,
+    units: Vec<Option<Descriptive>>,
+    /// Each domain's accident types, joined.
+    accidents: Vec<String>,
+}
 
-    // The standard descriptive fields of each domain's objects.
-    let text = |key: &str| -> Vec<Vec<Option<String>>> {
-        (0..models.len()).map(|d| a.objects(d).descriptive(key).unwrap_or_else(|| vec![None; a.objects(d).len()])).collect()
-    };
-    let (names, addresses, units) = (text(schema::NAME), text(schema::ADDRESS), text(schema::RESPONSIBLE_UNIT));
-    let mut lonlat: Vec<(f64, f64)> = Vec::with_capacity(order.len());
-    for &(d, i) in &order {
-        let o = a.objects(d);
-        let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
-        let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
-        lonlat.push(((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6));
+impl<'a> Register<'a> {
+    pub fn new(a: &'a Assessment) -> Result<Register<'a>> {
+        let err = |e: String| Error::output("风险清单", e);
+        let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| err(e.into()))?;
+        let models = a.models();
+        // Scores of different domains are on different scales (index, R, D): order
+        // by level, then domain, then score (worst first), then id. The keys are
+        // laid out once, so that sorting a city's million rows compares values, not lookups.
+        let mut keys: Vec<(Level, usize, f64, &str, usize)> = (0..models.len())
+            .flat_map(|d| {
+                let s = &a.domains[d].scores;
+                let ids = &a.objects(d).ids;
+                (0..ids.len()).map(move |i| (s.level[i], d, s.score[i], ids[i].as_str(), i))
+            })
+            .collect();
+        keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(y.3)).then(x.4.cmp(&y.4)));
+        let order: Vec<(usize, usize)> = keys.iter().map(|k| (k.1, k.4)).collect();
+        drop(keys);
+        let text = |key: &str| -> Vec<Option<Descriptive>> { (0..models.len()).map(|d| a.objects(d).descriptive_column(key)).collect() };
+        let mut lonlat: Vec<(f64, f64)> = Vec::with_capacity(order.len());
+        for &(d, i) in &order {
+            let o = a.objects(d);
+            let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
+            let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
+            lonlat.push(((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6));
+        }
+        Ok(Register {
+            a,
+            order,
+            lonlat,
+            names: text(schema::NAME),
+            addresses: text(schema::ADDRESS),
+            units: text(schema::RESPONSIBLE_UNIT),
+            accidents: models.iter().map(|m| m.accidents.join("、")).collect(),
+        })
     }
-    let col = |f: &dyn Fn(usize, usize) -> Option<String>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<String>>>();
-    let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| (f(d, i) * 100.0).round() / 100.0).collect::<Vec<f64>>();
-    let street = |d: usize, i: usize| a.domains[d].object_street[i].map(|s| a.prepared.admin.names[s].clone());
-    let accidents: Vec<String> = models.iter().map(|m| m.accidents.join("、")).collect();
-    DataFrame::new(vec![
-        Column::new("序号".into(), (1..=order.len() as u32).collect::<Vec<_>>()),
-        Column::new("风险点名称".into(), col(&|d, i| Some(names[d][i].clone().unwrap_or_else(|| a.objects(d).ids[i].clone())))),
-        Column::new("对象编号".into(), col(&|d, i| Some(a.objects(d).ids[i].clone()))),
-        Column::new("所属领域".into(), col(&|d, _| Some(format!("{} {}", models[d].id, models[d].name)))),
-        Column::new("所在街镇".into(), col(&street)),
-        Column::new("地址".into(), col(&|d, i| addresses[d][i].clone())),
-        Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
-        Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),
-        Column::new("主要风险因素".into(), col(&|d, i| Some(drivers(&models[d], &a.domains[d].scores, i)))),
-        Column::new("可能导致的事故类型".into(), col(&|d, _| Some(accidents[d].clone()))),
-        Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
-        Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
-        Column::new("风险等级".into(), order.iter().map(|x| level(x).name_zh()).collect::<Vec<_>>()),
-        Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]).map(str::to_owned))),
-        Column::new("责任单位".into(), col(&|d, i| units[d][i].clone())),
-    ])
-    .map_err(|e| err(e.to_string()))
+
+    /// The number of rows: every scored object of every domain.
+    pub fn height(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Rows `range` of the list, built column by column.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Result<DataFrame> {
+        let (a, models) = (self.a, self.a.models());
+        let order = &self.order[range.clone()];
+        let lonlat = &self.lonlat[range.clone()];
+        let col = |f: &dyn Fn(usize, usize) -> Option<String>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<String>>>();
+        let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| (f(d, i) * 100.0).round() / 100.0).collect::<Vec<f64>>();
+        let street = |d: usize, i: usize| a.domains[d].object_street[i].map(|s| a.prepared.admin.names[s].clone());
+        let text = |field: &[Option<Descriptive>], d: usize, i: usize| field[d].as_ref().and_then(|f| f.get(i));
+        DataFrame::new(vec![
+            Column::new("序号".into(), (range.start as u32 + 1..=range.end as u32).collect::<Vec<_>>()),
+            Column::new("风险点名称".into(), col(&|d, i| Some(text(&self.names, d, i).unwrap_or_else(|| a.objects(d).ids[i].clone())))),
+            Column::new("对象编号".into(), col(&|d, i| Some(a.objects(d).ids[i].clone()))),
+            Column::new("所属领域".into(), col(&|d, _| Some(format!("{} {}", models[d].id, models[d].name)))),
+            Column::new("所在街镇".into(), col(&street)),
+            Column::new("地址".into(), col(&|d, i| text(&self.addresses, d, i))),
+            Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
+            Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),
+            Column::new("主要风险因素".into(), col(&|d, i| Some(drivers(&models[d], &a.domains[d].scores, i)))),
+            Column::new("可能导致的事故类型".into(), col(&|d, _| Some(self.accidents[d].clone()))),
+            Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
+            Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
+            Column::new("风险等级".into(), order.iter().map(|&(d, i)| a.domains[d].scores.level[i].name_zh()).collect::<Vec<_>>()),
+            Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]).map(str::to_owned))),
+            Column::new("责任单位".into(), col(&|d, i| text(&self.units, d, i))),
+        ])
+        .map_err(|e| Error::output("风险清单", e.to_string()))
+    }
 }
 
 /// The indicators behind an object's score, in words: for a weighted index

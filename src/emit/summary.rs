@@ -40,17 +40,25 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
     for (d, m) in a.models().iter().enumerate() {
         let r = &a.domains[d];
-        let count_where =
-            |pred: &dyn Fn(usize) -> bool| crate::level::counts(r.scores.level.iter().enumerate().filter(|(i, _)| pred(*i)).map(|(_, l)| l)).map(|n| n as u32);
-        push("全区", cfg.district_code.clone(), cfg.district.clone(), m.id.clone(), m.name.clone(), Some(count_where(&|_| true)), r.district.map(|z| z.level));
-        if let Some(districts) = &admin.districts {
-            for (k, dn) in districts.names.iter().enumerate() {
-                let c = count_where(&|i| r.object_street[i].map(|s| districts.of_street[s]) == Some(k));
-                push("区", None, dn.clone(), m.id.clone(), m.name.clone(), Some(c), r.districts[k].map(|z| z.level));
+        // One pass over the objects: a city has a million, in hundreds of 街镇.
+        let mut per_street = vec![[0u32; 4]; admin.zones.len()];
+        let mut per_district = vec![[0u32; 4]; admin.districts.as_ref().map_or(0, |ds| ds.names.len())];
+        for (l, s) in r.scores.level.iter().zip(&r.object_street) {
+            if let Some(s) = *s {
+                per_street[s][l.index()] += 1;
+                if let Some(ds) = &admin.districts {
+                    per_district[ds.of_street[s]][l.index()] += 1;
+                }
             }
         }
-        for s in 0..admin.zones.len() {
-            let c = count_where(&|i| r.object_street[i] == Some(s));
+        let all = crate::level::counts(&r.scores.level).map(|n| n as u32);
+        push("全区", cfg.district_code.clone(), cfg.district.clone(), m.id.clone(), m.name.clone(), Some(all), r.district.map(|z| z.level));
+        if let Some(districts) = &admin.districts {
+            for (k, dn) in districts.names.iter().enumerate() {
+                push("区", None, dn.clone(), m.id.clone(), m.name.clone(), Some(per_district[k]), r.districts[k].map(|z| z.level));
+            }
+        }
+        for (s, c) in per_street.into_iter().enumerate() {
             push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), m.id.clone(), m.name.clone(), Some(c), r.admin[s].map(|z| z.level));
         }
     }
@@ -100,7 +108,8 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
 pub fn write(path: &Path, a: &Assessment) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
-    super::csv::write(path, &table(a).map_err(err)?)
+    let t = super::timed("summary table", || table(a)).map_err(err)?;
+    super::timed("summary csv", || super::csv::write(path, &t))
 }
 
 /// `rejects.csv`: every feature left out under `--keep-going`, with the class and reason.

@@ -2,21 +2,33 @@
 //! Excel reads the Chinese), Parquet, and a sheet of one `评估汇总表.xlsx`
 //! workbook with Chinese headers and level cells in the four colours.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
 use crate::assess::Assessment;
+use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::level::{self, Level, Palette};
+use crate::level::{self, Level};
 use crate::score::Values;
 
 /// One table: file stem, sheet name and data.
 pub struct Table {
     pub name: &'static str,
     pub sheet: &'static str,
+    /// The table's rows; for the 风险清单, only its first ones (what the
+    /// workbook holds): the rest is built a chunk at a time as it is written.
     pub df: DataFrame,
+    /// How many rows the table has.
+    pub rows: usize,
+}
+
+impl Table {
+    fn new(name: &'static str, sheet: &'static str, df: DataFrame) -> Table {
+        Table { name, sheet, rows: df.height(), df }
+    }
 }
 
 fn level_name(l: Option<Level>) -> Option<&'static str> {
@@ -207,18 +219,18 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// The tables but the 风险清单, built whole: they have a row per domain, 街镇 or red and orange object.
 pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
     let err = |e: PolarsError| Error::output("tables", e);
-    let mut tables = vec![Table { name: "domain_levels", sheet: "领域风险等级统计", df: domain_levels(a).map_err(err)? }];
+    let mut tables = vec![Table::new("domain_levels", "领域风险等级统计", domain_levels(a).map_err(err)?)];
     if let Some(districts) = &a.prepared.admin.districts {
-        tables.push(Table { name: "district_levels", sheet: "各区风险汇总", df: district_levels(a, districts).map_err(err)? });
+        tables.push(Table::new("district_levels", "各区风险汇总", district_levels(a, districts).map_err(err)?));
     }
     tables.extend(vec![
-        Table { name: "street_domain_levels", sheet: "街镇分领域风险等级", df: street_domain_levels(a).map_err(err)? },
-        Table { name: "street_comprehensive", sheet: "街镇综合风险", df: street_comprehensive(a).map_err(err)? },
-        Table { name: "major_risks", sheet: "重大及较大风险清单", df: major_risks(a).map_err(err)? },
-        Table { name: "coverage", sheet: "评估覆盖率", df: coverage(a).map_err(err)? },
-        Table { name: "risk_register", sheet: "风险清单", df: super::register::register(a)? },
+        Table::new("street_domain_levels", "街镇分领域风险等级", street_domain_levels(a).map_err(err)?),
+        Table::new("street_comprehensive", "街镇综合风险", street_comprehensive(a).map_err(err)?),
+        Table::new("major_risks", "重大及较大风险清单", major_risks(a).map_err(err)?),
+        Table::new("coverage", "评估覆盖率", coverage(a).map_err(err)?),
     ]);
     Ok(tables)
 }
@@ -226,35 +238,47 @@ pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
 /// Tables up to this many rows get cell borders in the workbook.
 const BORDERED_ROWS: usize = 10_000;
 
-/// Rows of an Excel sheet.
-const EXCEL_ROWS: usize = 1_048_576;
-
 /// The workbook's file name.
 pub const WORKBOOK: &str = "评估汇总表.xlsx";
+
+/// Rows of the 风险清单 built and written at a time.
+const REGISTER_CHUNK: usize = 50_000;
 
 /// Write `dir/tables/NAME.csv` and `.parquet` for every table and the workbook; returns the files relative to `dir`.
 pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let out = dir.join("tables");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
-    let tables = super::timed("tables built", || tables(a))?;
+    let (mut tables, register) = super::timed("tables built", || -> Result<_> { Ok((tables(a)?, super::register::Register::new(a)?)) })?;
+    // The workbook holds the first `[tables] workbook_rows` rows of the 风险清单.
+    let head = register.height().min(a.prepared.config.tables.workbook_rows);
+    tables.push(Table { name: "risk_register", sheet: "风险清单", df: register.rows(0..head)?, rows: register.height() });
     // The workbook (one writer, row by row) and the CSV/Parquet files are independent: side by side.
     let xlsx = out.join(WORKBOOK);
     let (files, book) = rayon::join(
         || -> Result<Vec<PathBuf>> {
             let mut written = Vec::new();
             for t in &tables {
-                let mut df = t.df.clone();
-                let csv = out.join(format!("{}.csv", t.name));
-                super::csv::write(&csv, &df)?;
-                let pq = out.join(format!("{}.parquet", t.name));
+                let (csv, pq) = (out.join(format!("{}.csv", t.name)), out.join(format!("{}.parquet", t.name)));
+                let pq_err = |e: PolarsError| Error::output(&pq, e);
+                let mut csv_out = super::csv::Writer::create(&csv, &t.df.schema())?;
                 let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
-                ParquetWriter::new(f).finish(&mut df).map_err(|e| Error::output(&pq, e))?;
+                let mut pq_out = ParquetWriter::new(f).batched(&t.df.schema()).map_err(pq_err)?;
+                // The rows at hand, then (the 风险清单) the rest a chunk at a time.
+                let mut start = 0;
+                while start < t.rows {
+                    let chunk = if start == 0 { Cow::Borrowed(&t.df) } else { Cow::Owned(register.rows(start..(start + REGISTER_CHUNK).min(t.rows))?) };
+                    csv_out.write(&chunk)?;
+                    pq_out.write_batch(&chunk).map_err(pq_err)?;
+                    start += chunk.height();
+                }
+                csv_out.finish()?;
+                pq_out.finish().map_err(pq_err)?;
                 written.push(PathBuf::from("tables").join(format!("{}.csv", t.name)));
                 written.push(PathBuf::from("tables").join(format!("{}.parquet", t.name)));
             }
             Ok(written)
         },
-        || super::timed("workbook", || workbook(&tables, &a.prepared.config.colours, &xlsx)).map_err(|e| Error::output(&xlsx, e)),
+        || super::timed("workbook", || workbook(&tables, &a.prepared.config, &xlsx)).map_err(|e| Error::output(&xlsx, e)),
     );
     let mut written = files?;
     book?;
@@ -290,7 +314,8 @@ fn cells<'a>(col: &'a Column, number: Option<&'a Column>) -> std::result::Result
 
 /// Write the workbook a row at a time in constant-memory sheets: a city's
 /// 风险清单 has about a million rows.
-fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+fn workbook(tables: &[Table], config: &RunConfig, path: &Path) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    let palette = &config.colours;
     let mut wb = Workbook::new();
     // A city's 风险清单 sheet is ~800 MB of XML: level 3 (of 9) compresses
     // it in 7 s instead of 11 s, for a file 15 % larger.
@@ -325,10 +350,11 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
         for (c, col) in t.df.get_columns().iter().enumerate() {
             ws.write_string_with_format(0, c as u16, col.name().as_str(), &header)?;
         }
-        let rows = t.df.height();
-        // Excel holds 1,048,576 rows: a longer table is cut there, with a
-        // note pointing to its CSV and Parquet, which hold every row.
-        let fits = rows.min(EXCEL_ROWS - 2);
+        let rows = t.rows;
+        // A table longer than `[tables] workbook_rows` (at most Excel's
+        // rows) keeps its first, worst rows, with a note pointing to its CSV
+        // and Parquet, which hold every row.
+        let fits = t.df.height().min(config.tables.workbook_rows);
         // Cell borders cost a format lookup per cell: only on tables a person reads through.
         let bordered = rows <= BORDERED_ROWS;
         for r in 0..fits {
@@ -355,8 +381,8 @@ fn workbook(tables: &[Table], palette: &Palette, path: &Path) -> std::result::Re
             }
         }
         if fits < rows {
-            ws.write_string(fits as u32 + 1, 0, format!("（共 {rows} 行，超出 Excel 行数上限；完整内容见 tables/{}.csv 或 .parquet）", t.name))?;
-            tracing::warn!(table = t.name, rows, "the workbook sheet holds the first {fits} rows (Excel's limit); the CSV and Parquet hold all");
+            ws.write_string(fits as u32 + 1, 0, format!("（共 {rows} 行，本表列出风险最高的前 {fits} 行；完整内容见 tables/{}.csv 或 .parquet）", t.name))?;
+            tracing::info!(table = t.name, rows, "the workbook sheet holds the first {fits} rows ([tables] workbook_rows); the CSV and Parquet hold all");
         }
     }
     wb.save(path)

@@ -59,11 +59,56 @@ pub struct StyleRow {
 
 /// Write the layers into a new GeoPackage, with their titles, descriptions and default styles.
 pub fn write_gpkg(path: &Path, crs: &str, layers: &[OutLayer], styles: &[StyleRow]) -> Result<()> {
-    let ds = create(path, "GPKG", &["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"], crs, layers)?;
-    if !styles.is_empty() {
-        write_styles(&ds, styles).map_err(|e| Error::output(path, format!("layer_styles: {e}")))?;
+    let gpkg = Gpkg::create(path, crs)?;
+    for l in layers {
+        gpkg.add(l)?;
     }
-    ds.close().map_err(|e| Error::output(path, format!("close: {e}")))
+    gpkg.finish(styles)
+}
+
+/// A new GeoPackage written a layer at a time, so that a caller can make
+/// each layer just before it is written and drop it after (a city's layers
+/// hold ~600 MB of attributes). GDAL creates each table, its metadata and
+/// its (empty) R-tree; the rows go in straight through SQLite (`gpkg`).
+pub struct Gpkg {
+    path: std::path::PathBuf,
+    srs: SpatialRef,
+}
+
+impl Gpkg {
+    pub fn create(path: &Path, crs: &str) -> Result<Gpkg> {
+        let err = |m: String| Error::output(path, m);
+        let drv = DriverManager::get_driver_by_name("GPKG").map_err(|e| err(format!("GDAL has no GPKG driver: {e}")))?;
+        drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?.close().map_err(|e| err(format!("close: {e}")))?;
+        let srs = SpatialRef::from_definition(crs).map_err(|e| err(format!("CRS {crs}: {e}")))?;
+        Ok(Gpkg { path: path.to_owned(), srs })
+    }
+
+    fn open(&self) -> Result<Dataset> {
+        let flags = GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR;
+        Dataset::open_ex(&self.path, DatasetOptions { open_flags: flags, ..Default::default() })
+            .map_err(|e| Error::output(&self.path, format!("cannot reopen: {e}")))
+    }
+
+    /// Add one layer: its table (GDAL), then its rows.
+    pub fn add(&self, out: &OutLayer) -> Result<()> {
+        let err = |m: String| Error::output(&self.path, format!("layer '{}': {m}", out.name));
+        let mut ds = self.open()?;
+        let (ty, fields) = create_table(&mut ds, out, &["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"], &self.srs, true).map_err(err)?;
+        // GDAL writes the table on close; then the rows.
+        ds.close().map_err(|e| err(format!("close: {e}")))?;
+        gpkg::insert(&self.path, out, &fields, |g| wrap(ty, g)).map_err(err)
+    }
+
+    /// The default styles (when there are any), and the file is done.
+    pub fn finish(self, styles: &[StyleRow]) -> Result<()> {
+        if styles.is_empty() {
+            return Ok(());
+        }
+        let ds = self.open()?;
+        write_styles(&ds, styles).map_err(|e| Error::output(&self.path, format!("layer_styles: {e}")))?;
+        ds.close().map_err(|e| Error::output(&self.path, format!("close: {e}")))
+    }
 }
 
 fn sql_text(s: &str) -> String {
@@ -105,41 +150,9 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
     let drv = DriverManager::get_driver_by_name(driver).map_err(|e| err(format!("GDAL has no {driver} driver: {e}")))?;
     let mut ds = drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?;
     let srs = SpatialRef::from_definition(crs).map_err(|e| err(format!("CRS {crs}: {e}")))?;
-    // A GeoPackage gets its tables, metadata and (empty) R-trees from GDAL
-    // and its rows straight through SQLite (`gpkg`).
-    let gpkg = driver == "GPKG";
-    let mut fields: Vec<(OGRwkbGeometryType::Type, Vec<String>)> = Vec::new();
-
     for out in layers {
         let lerr = |m: String| err(format!("layer '{}': {m}", out.name));
-        let ty = declared(out.kind, &out.geoms);
-        // GeoPackage keeps a title and description per layer (gpkg_contents), shown by QGIS.
-        let mut opts: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-        if gpkg && !out.description.is_empty() {
-            opts.push(format!("IDENTIFIER={}", out.title));
-            opts.push(format!("DESCRIPTION={}", out.description));
-        }
-        let opts: Vec<&str> = opts.iter().map(String::as_str).collect();
-        {
-            let layer = ds.create_layer(LayerOptions { name: &out.name, srs: Some(&srs), ty, options: Some(&opts) }).map_err(|e| lerr(e.to_string()))?;
-            let defs: Vec<(&str, OGRFieldType::Type)> = out
-                .columns
-                .iter()
-                .map(|c| {
-                    let t = match c.values {
-                        Values::Int(_) => OGRFieldType::OFTInteger64,
-                        Values::Real(_) => OGRFieldType::OFTReal,
-                        Values::Text(_) => OGRFieldType::OFTString,
-                    };
-                    (c.name.as_str(), t)
-                })
-                .collect();
-            layer.create_defn_fields(&defs).map_err(|e| lerr(e.to_string()))?;
-            fields.push((ty, layer.defn().fields().map(|f| f.name()).collect()));
-        }
-        if gpkg {
-            continue;
-        }
+        let (ty, _) = create_table(&mut ds, out, options, &srs, false).map_err(lerr)?;
         if ds.has_capability(DatasetCapability::TRANSACTIONS) {
             let txn = ds.start_transaction().map_err(|e| lerr(e.to_string()))?;
             write_features(&txn, out, ty, lerr)?;
@@ -148,16 +161,41 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
             write_features(&ds, out, ty, lerr)?;
         }
     }
-    if !gpkg {
-        return Ok(ds);
+    Ok(ds)
+}
+
+/// Create `out`'s layer and fields in `ds`; returns its declared geometry
+/// type and its field names as the driver made them. A GeoPackage keeps a
+/// title and description per layer (gpkg_contents), shown by QGIS.
+fn create_table(
+    ds: &mut Dataset,
+    out: &OutLayer,
+    options: &[&str],
+    srs: &SpatialRef,
+    gpkg: bool,
+) -> std::result::Result<(OGRwkbGeometryType::Type, Vec<String>), String> {
+    let ty = declared(out.kind, &out.geoms);
+    let mut opts: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+    if gpkg && !out.description.is_empty() {
+        opts.push(format!("IDENTIFIER={}", out.title));
+        opts.push(format!("DESCRIPTION={}", out.description));
     }
-    // GDAL writes the tables on close; then the rows; then GDAL again (styles).
-    ds.close().map_err(|e| err(format!("close: {e}")))?;
-    for (out, (ty, fields)) in layers.iter().zip(&fields) {
-        gpkg::insert(path, out, fields, |g| wrap(*ty, g)).map_err(|m| err(format!("layer '{}': {m}", out.name)))?;
-    }
-    Dataset::open_ex(path, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() })
-        .map_err(|e| err(format!("cannot reopen: {e}")))
+    let opts: Vec<&str> = opts.iter().map(String::as_str).collect();
+    let layer = ds.create_layer(LayerOptions { name: &out.name, srs: Some(srs), ty, options: Some(&opts) }).map_err(|e| e.to_string())?;
+    let defs: Vec<(&str, OGRFieldType::Type)> = out
+        .columns
+        .iter()
+        .map(|c| {
+            let t = match c.values {
+                Values::Int(_) => OGRFieldType::OFTInteger64,
+                Values::Real(_) => OGRFieldType::OFTReal,
+                Values::Text(_) => OGRFieldType::OFTString,
+            };
+            (c.name.as_str(), t)
+        })
+        .collect();
+    layer.create_defn_fields(&defs).map_err(|e| e.to_string())?;
+    Ok((ty, layer.defn().fields().map(|f| f.name()).collect()))
 }
 
 /// Every row of `out` into its layer; `err` makes the error that names the file and layer.

@@ -395,10 +395,10 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Valu
     let mut district: Vec<(Level, usize, f64, usize)> = severe.iter().flatten().copied().collect();
     district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
     // Each domain's names, read once (not per listed object).
-    let names: Vec<Option<Vec<Option<String>>>> = (0..models.len()).map(|d| a.objects(d).descriptive(crate::schema::NAME)).collect();
+    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     let entry = |&(l, d, score, i): &(Level, usize, f64, usize)| {
         let o = a.objects(d);
-        let name = names[d].as_ref().and_then(|n| n[i].clone());
+        let name = names[d].as_ref().and_then(|n| n.get(i));
         let street = a.domains[d].object_street[i].map(|z| admin.names[z].clone());
         // Where it is, so that the page can go there and load its tile.
         let at = o.geoms[i].interior_point().map(|p| ll.coord(&p.0)).transpose()?;

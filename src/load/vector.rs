@@ -36,6 +36,16 @@ pub struct Numbers {
     pub rewrites: RewriteCounts,
 }
 
+/// A standard descriptive field of a layer (`VectorLayer::descriptive_column`).
+pub struct Descriptive(StringChunked);
+
+impl Descriptive {
+    /// Row `i`'s value, trimmed; empty as `None`.
+    pub fn get(&self, i: usize) -> Option<String> {
+        self.0.get(i).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+    }
+}
+
 /// A vector layer in the working CRS. Row `i` of `attrs` belongs to `geoms[i]` and `ids[i]`.
 #[derive(Debug, Clone)]
 pub struct VectorLayer {
@@ -783,8 +793,15 @@ impl VectorLayer {
     /// A standard descriptive field (`schema::DESCRIPTIVE`: name, address,
     /// responsible unit) trimmed, empty as `None`; `None` when the layer has no such field.
     pub fn descriptive(&self, key: &str) -> Option<Vec<Option<String>>> {
-        let v = self.texts(key).ok()?;
-        Some(v.into_iter().map(|t| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())).collect())
+        let d = self.descriptive_column(key)?;
+        Some((0..self.len()).map(|i| d.get(i)).collect())
+    }
+
+    /// [`descriptive`](Self::descriptive) read in place, a value at a time:
+    /// no copy of a city's names beside the layer.
+    pub fn descriptive_column(&self, key: &str) -> Option<Descriptive> {
+        let col = self.column(key).ok()?.cast(&DataType::String).ok()?;
+        Some(Descriptive(col.str().ok()?.rechunk()))
     }
 
     /// Require a value in every row, naming the features that have none.

@@ -280,9 +280,17 @@ fn doubles(names: &[Option<String>], centroids: &[Option<geo_types::Point<f64>>]
 
 /// Per 街镇: objects located there, complete ones, and the fields most often wrong.
 fn streets(admin: &AdminUnits, street: &[Option<usize>], complete: &[bool], issues: &[Vec<String>]) -> Vec<StreetQuality> {
-    (0..admin.names.len())
-        .map(|s| {
-            let here: Vec<usize> = (0..street.len()).filter(|&i| street[i] == Some(s)).collect();
+    // Each 街镇's objects, in one pass over them.
+    let mut of_street: Vec<Vec<usize>> = vec![Vec::new(); admin.names.len()];
+    for (i, s) in street.iter().enumerate() {
+        if let Some(s) = s {
+            of_street[*s].push(i);
+        }
+    }
+    of_street
+        .into_iter()
+        .enumerate()
+        .map(|(s, here)| {
             let done = here.iter().filter(|&&i| complete[i]).count();
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
             for &i in &here {
