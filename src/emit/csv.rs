@@ -29,7 +29,7 @@ fn live(s: &str) -> bool {
 
 /// Write `df` to `path` as CSV with a BOM, every text cell made [`inert`].
 pub fn write(path: &Path, df: &DataFrame) -> Result<()> {
-    let mut w = Writer::create(path, &df.schema())?;
+    let mut w = Writer::create(path, df.schema())?;
     w.write(df)?;
     w.finish()
 }

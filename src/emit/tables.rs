@@ -260,9 +260,9 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             for t in &tables {
                 let (csv, pq) = (out.join(format!("{}.csv", t.name)), out.join(format!("{}.parquet", t.name)));
                 let pq_err = |e: PolarsError| Error::output(&pq, e);
-                let mut csv_out = super::csv::Writer::create(&csv, &t.df.schema())?;
+                let mut csv_out = super::csv::Writer::create(&csv, t.df.schema())?;
                 let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
-                let mut pq_out = ParquetWriter::new(f).batched(&t.df.schema()).map_err(pq_err)?;
+                let mut pq_out = ParquetWriter::new(f).batched(t.df.schema()).map_err(pq_err)?;
                 // The rows at hand, then (the 风险清单) the rest a chunk at a time.
                 let mut start = 0;
                 while start < t.rows {

@@ -31,7 +31,26 @@ pub struct Raster {
     /// (all of it, unless a work unit read only the window it needs).
     pub window: [usize; 4],
     /// That window, row-major.
-    pub data: Vec<f64>,
+    pub data: Cells,
+}
+
+/// Band 1's cells (the window's) at the band's own precision: a band of
+/// 32-bit floats or narrower integers as `f32` (a city's inundation raster
+/// in half the memory), any other as `f64`. Both give back exactly the
+/// `f64` GDAL would.
+#[derive(Debug, Clone)]
+pub enum Cells {
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+impl Cells {
+    fn get(&self, i: usize) -> f64 {
+        match self {
+            Cells::F32(v) => f64::from(v[i]),
+            Cells::F64(v) => v[i],
+        }
+    }
 }
 
 /// Read band 1, or with `clip` (a rectangle in `working_crs`) only the
@@ -69,10 +88,14 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
         }
     };
     let [c0, r0, w, h] = window;
+    let read_err = |e: gdal::errors::GdalError| err(Bad::File, format!("cannot read band 1: {e}"));
+    use gdal::raster::GdalDataType as T;
     let data = if w == 0 || h == 0 {
-        Vec::new()
+        Cells::F64(Vec::new())
+    } else if matches!(band.band_type(), T::UInt8 | T::UInt16 | T::Int16 | T::Float32) {
+        Cells::F32(band.read_as::<f32>((c0 as isize, r0 as isize), (w, h), (w, h), None).map_err(read_err)?.into_shape_and_vec().1)
     } else {
-        band.read_as::<f64>((c0 as isize, r0 as isize), (w, h), (w, h), None).map_err(|e| err(Bad::File, format!("cannot read band 1: {e}")))?.data().to_vec()
+        Cells::F64(band.read_as::<f64>((c0 as isize, r0 as isize), (w, h), (w, h), None).map_err(read_err)?.into_shape_and_vec().1)
     };
     Ok(Raster { name: name.to_owned(), file: cfg.path.clone(), crs, width, height, transform, nodata, window, data })
 }
@@ -92,7 +115,7 @@ impl Raster {
             // Outside a unit's window: its objects and radii never reach here.
             return None;
         }
-        let v = self.data[(row - r0) * w + (col - c0)];
+        let v = self.data.get((row - r0) * w + (col - c0));
         match self.nodata {
             Some(nd) if v == nd || (nd.is_nan() && v.is_nan()) => None,
             _ => Some(v),
