@@ -2,6 +2,7 @@
 //! [`Assessment`] that `emit` writes. `sise validate` runs the first half
 //! ([`prepare`]) and stops before scoring.
 
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use geo_types::{Geometry, MultiPolygon};
@@ -11,7 +12,6 @@ use crate::aggregate::{self, grid, ZoneResult, Zones};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::level::Level;
-use std::collections::BTreeMap;
 
 use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
@@ -579,6 +579,14 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let district_total = combine(0, &|d, _| d.district);
     let districts_total = (0..prepared.admin.districts.as_ref().map_or(0, |d| d.names.len())).map(|z| combine(z, &|d, z| d.districts[z])).collect();
     let aggregate_time = start.elapsed();
+    // From here on only the domains' objects are read: the context layers
+    // (hazard rasters, exposure, capacity) are dropped before the outputs
+    // are written, which is when a city run needs its memory most.
+    let objects: HashSet<&str> = prepared.models.iter().zip(&domains).filter(|(_, d)| d.objects.is_none()).map(|(m, _)| m.objects()).collect();
+    let context: Vec<String> = prepared.layers.layers.keys().filter(|k| !objects.contains(k.as_str())).cloned().collect();
+    for k in context {
+        prepared.layers.layers.remove(&k);
+    }
 
     Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
 }

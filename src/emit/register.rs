@@ -40,6 +40,8 @@ pub struct Register<'a> {
     units: Vec<Option<Descriptive>>,
     /// Each domain's accident types, joined.
     accidents: Vec<String>,
+    /// Each domain's "ID name", as the list names it.
+    domains: Vec<String>,
 }
 
 impl<'a> Register<'a> {
@@ -76,6 +78,7 @@ impl<'a> Register<'a> {
             addresses: text(schema::ADDRESS),
             units: text(schema::RESPONSIBLE_UNIT),
             accidents: models.iter().map(|m| m.accidents.join("、")).collect(),
+            domains: models.iter().map(|m| format!("{} {}", m.id, m.name)).collect(),
         })
     }
 
@@ -84,30 +87,31 @@ impl<'a> Register<'a> {
         self.order.len()
     }
 
-    /// Rows `range` of the list, built column by column.
-    pub fn rows(&self, range: std::ops::Range<usize>) -> Result<DataFrame> {
+    /// Rows `range` of the list, built column by column; text is copied
+    /// once, into the frame.
+    pub fn rows<'s>(&'s self, range: std::ops::Range<usize>) -> Result<DataFrame> {
         let (a, models) = (self.a, self.a.models());
         let order = &self.order[range.clone()];
         let lonlat = &self.lonlat[range.clone()];
-        let col = |f: &dyn Fn(usize, usize) -> Option<String>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<String>>>();
+        let col = |f: &dyn Fn(usize, usize) -> Option<&'s str>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<&str>>>();
         let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| (f(d, i) * 100.0).round() / 100.0).collect::<Vec<f64>>();
-        let street = |d: usize, i: usize| a.domains[d].object_street[i].map(|s| a.prepared.admin.names[s].clone());
-        let text = |field: &[Option<Descriptive>], d: usize, i: usize| field[d].as_ref().and_then(|f| f.get(i));
+        let text = |field: &'s [Option<Descriptive>], d: usize, i: usize| field[d].as_ref().and_then(|f| f.text(i));
+        let id = |d: usize, i: usize| a.objects(d).ids[i].as_str();
         DataFrame::new(vec![
             Column::new("序号".into(), (range.start as u32 + 1..=range.end as u32).collect::<Vec<_>>()),
-            Column::new("风险点名称".into(), col(&|d, i| Some(text(&self.names, d, i).unwrap_or_else(|| a.objects(d).ids[i].clone())))),
-            Column::new("对象编号".into(), col(&|d, i| Some(a.objects(d).ids[i].clone()))),
-            Column::new("所属领域".into(), col(&|d, _| Some(format!("{} {}", models[d].id, models[d].name)))),
-            Column::new("所在街镇".into(), col(&street)),
+            Column::new("风险点名称".into(), col(&|d, i| Some(text(&self.names, d, i).unwrap_or_else(|| id(d, i))))),
+            Column::new("对象编号".into(), col(&|d, i| Some(id(d, i)))),
+            Column::new("所属领域".into(), col(&|d, _| Some(self.domains[d].as_str()))),
+            Column::new("所在街镇".into(), col(&|d, i| a.domains[d].object_street[i].map(|s| a.prepared.admin.names[s].as_str()))),
             Column::new("地址".into(), col(&|d, i| text(&self.addresses, d, i))),
             Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
             Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),
-            Column::new("主要风险因素".into(), col(&|d, i| Some(drivers(&models[d], &a.domains[d].scores, i)))),
-            Column::new("可能导致的事故类型".into(), col(&|d, _| Some(self.accidents[d].clone()))),
+            Column::new("主要风险因素".into(), order.iter().map(|&(d, i)| drivers(&models[d], &a.domains[d].scores, i)).collect::<Vec<String>>()),
+            Column::new("可能导致的事故类型".into(), col(&|d, _| Some(self.accidents[d].as_str()))),
             Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
             Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
             Column::new("风险等级".into(), order.iter().map(|&(d, i)| a.domains[d].scores.level[i].name_zh()).collect::<Vec<_>>()),
-            Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]).map(str::to_owned))),
+            Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]))),
             Column::new("责任单位".into(), col(&|d, i| text(&self.units, d, i))),
         ])
         .map_err(|e| Error::output("风险清单", e.to_string()))

@@ -42,7 +42,12 @@ pub struct Descriptive(StringChunked);
 impl Descriptive {
     /// Row `i`'s value, trimmed; empty as `None`.
     pub fn get(&self, i: usize) -> Option<String> {
-        self.0.get(i).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+        self.text(i).map(str::to_owned)
+    }
+
+    /// [`get`](Self::get) without a copy.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        self.0.get(i).map(str::trim).filter(|t| !t.is_empty())
     }
 }
 
