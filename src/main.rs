@@ -13,8 +13,8 @@ fn main() -> std::process::ExitCode {
 
 /// mimalloc 3 keeps freed pages for reuse a second before it returns them
 /// to the system; a city run frees hundreds of MB between its emit jobs, and
-/// that raised its peak memory by ~120 MB (1.10 → 0.98 GB at bench scale 1).
-/// 10 ms (mimalloc 2's default) keeps the reuse for ~0.5 s more run time.
+/// that kept its peak 40-80 MB higher (0.98-1.00 GB against 0.94 GB at bench
+/// scale 1). 10 ms (mimalloc 2's default) costs ~0.5 s of a 20 s run.
 /// `MIMALLOC_PURGE_DELAY` still decides when it is set.
 fn purge_freed_memory_soon() {
     // `mi_option_purge_delay` in mimalloc 3's option enum (libmimalloc-sys
