@@ -108,8 +108,7 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
 pub fn write(path: &Path, a: &Assessment) -> Result<()> {
     let err = |e: PolarsError| Error::output(path, e);
-    let t = super::timed("summary table", || table(a)).map_err(err)?;
-    super::timed("summary csv", || super::csv::write(path, &t))
+    super::csv::write(path, &table(a).map_err(err)?)
 }
 
 /// `rejects.csv`: every feature left out under `--keep-going`, with the class and reason.

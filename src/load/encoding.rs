@@ -31,7 +31,19 @@ pub struct MemFile {
 }
 
 impl MemFile {
-    pub fn new(path: PathBuf, mut bytes: Vec<u8>) -> std::result::Result<MemFile, String> {
+    /// `bytes` as a file named like `cfg`'s in a folder of its own; `what`
+    /// says what it holds, for the error.
+    pub fn for_layer(cfg: &LayerConfig, what: &str, bytes: Vec<u8>) -> Result<MemFile> {
+        let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = PathBuf::from(format!("/vsimem/sise-{what}-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
+        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot hold its {what} in memory: {e}")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn new(path: PathBuf, mut bytes: Vec<u8>) -> std::result::Result<MemFile, String> {
         let name = std::ffi::CString::new(path.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
         // SAFETY: `bytes` stays alive and unmoved on the heap inside the
         // MemFile, which unlinks the file (in `drop`) before freeing them;
@@ -115,11 +127,11 @@ impl Utf8 {
 pub fn utf8(cfg: &LayerConfig) -> Result<Utf8> {
     let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
     let Some(label) = cfg.encoding.as_deref() else {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        if std::str::from_utf8(body).is_err() {
-            return Err(not_utf8(&cfg.path, body, false));
+        let text = Utf8 { bytes, transcoded: false };
+        if std::str::from_utf8(text.body()).is_err() {
+            return Err(not_utf8(&cfg.path, text.body(), false));
         }
-        return Ok(Utf8 { bytes, transcoded: false });
+        return Ok(text);
     };
     let enc = named(cfg, label)?;
     let (text, _, bad) = enc.decode(&bytes);
@@ -172,11 +184,8 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             if !text.transcoded {
                 return Ok(plain());
             }
-            let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let mem = PathBuf::from(format!("/vsimem/sise-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
-            let file =
-                MemFile::new(mem.clone(), text.bytes).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot decode it in memory: {e}")))?;
-            Ok(Decoded { path: mem, options: Vec::new(), mem: Some(file) })
+            let file = MemFile::for_layer(cfg, "text", text.bytes)?;
+            Ok(Decoded { path: file.path().to_owned(), options: Vec::new(), mem: Some(file) })
         }
         (Kind::Other, Some(label)) => Err(Error::input(Bad::File, &cfg.path, None, Msg::EncodingNotApplicable { label: label.to_owned() })),
         (Kind::Other, None) => Ok(plain()),

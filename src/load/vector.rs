@@ -135,6 +135,9 @@ impl ColumnBuilder {
 /// memory (declared after the dataset, so it outlives it).
 pub struct Opened {
     pub ds: Dataset,
+    /// For a GeoJSON `geojson` parsed, its features: the dataset then holds
+    /// only the document's header (layer name and CRS).
+    parsed: Option<super::geojson::Parsed>,
     _mem: Option<super::encoding::MemFile>,
 }
 
@@ -176,7 +179,7 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
         let detail = if detail.contains("NULL pointer") { String::new() } else { format!(" ({detail})") };
         Error::input(Bad::File, &cfg.path, None, Msg::CannotOpen { detail })
     })?;
-    Ok(Opened { ds, _mem: decoded.mem })
+    Ok(Opened { ds, parsed: None, _mem: decoded.mem })
 }
 
 /// The layer a config names, or the file's only layer.
@@ -238,32 +241,17 @@ pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Stric
         }
     };
     drop(text);
-    let file_name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mem = PathBuf::from(format!("/vsimem/sise-header-{}-{:p}/{file_name}", std::process::id(), cfg as *const LayerConfig));
-    let header = super::encoding::MemFile::new(mem.clone(), std::mem::take(&mut parsed.header))
-        .map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read its header in memory: {e}")))?;
-    let ds = Dataset::open_ex(&mem, DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, ..Default::default() })
+    let header = super::encoding::MemFile::for_layer(cfg, "header", std::mem::take(&mut parsed.header))?;
+    let flags = GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY;
+    let ds = Dataset::open_ex(header.path(), DatasetOptions { open_flags: flags, ..Default::default() })
         .map_err(|e| Error::input(Bad::File, &cfg.path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
-    read_from(Opened { ds, _mem: Some(header) }, Some(parsed), name, cfg, working_crs, how, None).map(Some)
+    read_opened(Opened { ds, parsed: Some(parsed), _mem: Some(header) }, name, cfg, working_crs, how, None).map(Some)
 }
 
-/// [`read`] from a dataset already opened (opening a GeoJSON file parses all of it).
+/// [`read`] from a dataset already opened (opening a GeoJSON file parses
+/// all of it); the features `geojson` parsed, when it did.
 pub fn read_opened(
-    ds: Opened,
-    name: &str,
-    cfg: &LayerConfig,
-    working_crs: &str,
-    how: Strictness,
-    clip: Option<Rect<f64>>,
-) -> Result<(VectorLayer, Vec<Reject>)> {
-    read_from(ds, None, name, cfg, working_crs, how, clip)
-}
-
-/// [`read`] from an open dataset; with `parsed`, the features are those and
-/// the dataset only gives the layer's name and CRS.
-fn read_from(
-    ds: Opened,
-    parsed: Option<super::geojson::Parsed>,
+    mut ds: Opened,
     name: &str,
     cfg: &LayerConfig,
     working_crs: &str,
@@ -271,6 +259,7 @@ fn read_from(
     clip: Option<Rect<f64>>,
 ) -> Result<(VectorLayer, Vec<Reject>)> {
     let file = cfg.path.as_path();
+    let parsed = ds.parsed.take();
     let mut layer = layer_of(&ds, cfg)?;
     let layer_name = layer.name();
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
