@@ -38,7 +38,8 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// More log detail on stderr (-v: debug, -vv: trace).
+    /// More of sise's log on stderr (-v: debug, -vv: trace). Libraries log
+    /// warnings only; the SISE_LOG variable takes a full filter (e.g. SISE_LOG=debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
