@@ -51,6 +51,14 @@ impl Fonts {
         })?;
         Ok(Fonts { db: Arc::new(db), family: family.to_string() })
     }
+
+    /// Render an SVG body (page-sized) onto `pixmap`.
+    fn draw(&self, body: &str, pixmap: &mut tiny_skia::Pixmap) -> Result<()> {
+        let opt = usvg::Options { fontdb: self.db.clone(), font_family: self.family.clone(), ..Default::default() };
+        let tree = usvg::Tree::from_str(&document(body, &self.family), &opt).map_err(|e| Error::output("maps", format!("map SVG: {e}")))?;
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        Ok(())
+    }
 }
 
 /// One map to draw.
@@ -241,9 +249,8 @@ impl Canvas {
             // Footprints smaller than a few pixels (buildings at district scale)
             // would vanish: a dot at their centre, as a cartographer would draw them.
             Geometry::Polygon(_) | Geometry::MultiPolygon(_) if size < 8.0 => {
-                if let Some(c) = g.interior_point() {
-                    self.dot(view, c.0, colour, level)
-                }
+                // Under 8 px, any point of the footprint is the same pixel or two: its box's centre.
+                self.dot(view, b.center(), colour, level)
             }
             Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
                 let mut pb = tiny_skia::PathBuilder::new();
@@ -301,8 +308,12 @@ fn scale_length(scale: f64) -> f64 {
     [200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0].into_iter().find(|m| m * scale >= 120.0).unwrap_or(50000.0)
 }
 
-/// A map page in two SVG layers, drawn below and above the features' raster.
-struct Page {
+/// What every map of a run shares, as two SVG layers drawn below and above
+/// the features' raster: the frame's background and the district (under);
+/// boundaries, names, frame border, north arrow, scale bar and source lines
+/// (over). Names are placed once per run, and the PNGs render these layers
+/// once for all maps (at city extent, text shaping was most of a map's time).
+struct Backdrop {
     under: String,
     over: String,
 }
@@ -315,13 +326,76 @@ fn document(body: &str, font: &str) -> String {
     )
 }
 
-/// The page: title, frame (background, district, then — after the features —
-/// boundaries and names), north arrow, scale bar, legend and source lines.
-fn page(a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View, source: &str) -> Page {
-    let (fx, fy, fw, fh) = FRAME;
+impl Backdrop {
+    fn new(a: &Assessment, view: &View, source: &str) -> Backdrop {
+        let (fx, fy, fw, fh) = FRAME;
+        let cfg = &a.prepared.config;
+        let mut district = String::new();
+        for p in a.prepared.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
+            view.polygon(&mut district, p);
+        }
+        let under = format!(
+            r##"<rect width="100%" height="100%" fill="#ffffff"/><clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/><path d="{district}" fill="#ffffff" fill-rule="evenodd"/></g>"##
+        );
+
+        // With 区 above the 街镇, 街镇 lines are thin and the 区 lines carry the map.
+        let districts = a.prepared.admin.districts.as_ref();
+        let (street_colour, street_width) = street_line(districts.is_some());
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            // The PNG renders this layer as its own document: it defines its own clip.
+            r##"<clipPath id="frame-over"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame-over)"><path d="{district}" fill="none" stroke="{street_colour}" stroke-width="{street_width}" stroke-linejoin="round"/>"##
+        );
+        if let Some(d) = districts {
+            let mut outlines = String::new();
+            d.zones.polygons.iter().flat_map(|m| m.iter()).for_each(|p| view.polygon(&mut outlines, p));
+            let _ = write!(s, r##"<path d="{outlines}" fill="none" stroke="#1a1a1a" stroke-width="2.6" stroke-linejoin="round"/>"##);
+        }
+        labels(&mut s, a, view);
+        s.push_str("</g>");
+        let _ = write!(s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
+        north_arrow(&mut s);
+        scale_bar(&mut s, view);
+        let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
+        let _ = write!(
+            s,
+            r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">坐标系 {}；网格 {} 米；制图 sise {}</text>"##,
+            HEIGHT - 16.0,
+            esc(&cfg.working_crs),
+            cfg.grid_cell_m,
+            env!("CARGO_PKG_VERSION")
+        );
+        Backdrop { under, over: s }
+    }
+
+    /// Both layers as page-sized rasters: the under layer opaque, the over layer transparent around its lines and text.
+    fn render(&self, fonts: &Fonts) -> Result<(tiny_skia::Pixmap, tiny_skia::Pixmap)> {
+        let mut under = blank_page()?;
+        fonts.draw(&self.under, &mut under)?;
+        let mut over = blank_page()?;
+        fonts.draw(&self.over, &mut over)?;
+        Ok((under, over))
+    }
+}
+
+/// The 街镇 boundary's colour and width: thin grey under 区 boundaries, else dark.
+fn street_line(districts: bool) -> (&'static str, f64) {
+    if districts {
+        ("#777777", 0.8)
+    } else {
+        ("#333333", 1.6)
+    }
+}
+
+fn blank_page() -> Result<tiny_skia::Pixmap> {
+    tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32).ok_or_else(|| Error::output("maps", "cannot allocate a map image"))
+}
+
+/// One map's own text, outside the frame: title, subtitle and legend.
+fn marginalia(a: &Assessment, spec: &MapSpec, palette: &Palette) -> String {
     let cfg = &a.prepared.config;
     let mut s = String::new();
-    let _ = write!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ =
         write!(s, r##"<text x="{}" y="58" font-size="36" font-weight="bold" text-anchor="middle" fill="#202020">{}</text>"##, WIDTH / 2.0, esc(&spec.title));
     let _ = write!(
@@ -331,45 +405,8 @@ fn page(a: &Assessment, spec: &MapSpec, palette: &Palette, view: &View, source: 
         esc(&cfg.cycle),
         cfg.year
     );
-    let mut district = String::new();
-    for p in a.prepared.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
-        view.polygon(&mut district, p);
-    }
-    let _ = write!(
-        s,
-        r##"<clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame)"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="#f4f6f8"/><path d="{district}" fill="#ffffff" fill-rule="evenodd"/></g>"##
-    );
-    let under = std::mem::take(&mut s);
-
-    // With 区 above the 街镇, 街镇 lines are thin and the 区 lines carry the map.
-    let districts = a.prepared.admin.districts.as_ref();
-    let (street_colour, street_width) = if districts.is_some() { ("#777777", 0.8) } else { ("#333333", 1.6) };
-    let _ = write!(
-        s,
-        // The PNG renders this layer as its own document: it defines its own clip.
-        r##"<clipPath id="frame-over"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath><g clip-path="url(#frame-over)"><path d="{district}" fill="none" stroke="{street_colour}" stroke-width="{street_width}" stroke-linejoin="round"/>"##
-    );
-    if let Some(d) = districts {
-        let mut outlines = String::new();
-        d.zones.polygons.iter().flat_map(|m| m.iter()).for_each(|p| view.polygon(&mut outlines, p));
-        let _ = write!(s, r##"<path d="{outlines}" fill="none" stroke="#1a1a1a" stroke-width="2.6" stroke-linejoin="round"/>"##);
-    }
-    labels(&mut s, a, view);
-    s.push_str("</g>");
-    let _ = write!(s, r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#444444" stroke-width="1.5"/>"##);
-    north_arrow(&mut s);
-    scale_bar(&mut s, view);
-    legend(&mut s, spec, palette, districts.is_some());
-    let _ = write!(s, r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">{}</text>"##, HEIGHT - 40.0, esc(&format!("数据来源：{source}")));
-    let _ = write!(
-        s,
-        r##"<text x="{fx}" y="{}" font-size="15" fill="#555555">坐标系 {}；网格 {} 米；制图 sise {}</text>"##,
-        HEIGHT - 16.0,
-        esc(&cfg.working_crs),
-        cfg.grid_cell_m,
-        env!("CARGO_PKG_VERSION")
-    );
-    Page { under, over: s }
+    legend(&mut s, spec, palette, a.prepared.admin.districts.is_some());
+    s
 }
 
 /// A label's box on the page: left, top, right, bottom.
@@ -518,7 +555,7 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
             esc(&spec.unit)
         );
     }
-    let mut lines = vec![("街镇界", if districts { ("#777777", 0.8) } else { ("#333333", 1.6) })];
+    let mut lines = vec![("街镇界", street_line(districts))];
     if districts {
         lines.insert(0, ("区界", ("#1a1a1a", 2.6)));
     }
@@ -534,25 +571,20 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
     }
 }
 
-/// Render the page to PNG: the under layer, the features' raster in the frame, the over layer.
-fn png(page: &Page, features: Option<&tiny_skia::Pixmap>, fonts: &Fonts, path: &Path) -> Result<()> {
-    let opt = usvg::Options { fontdb: fonts.db.clone(), font_family: fonts.family.clone(), ..Default::default() };
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32).ok_or_else(|| Error::output(path, "cannot allocate the image"))?;
-    let layer = |body: &str, pixmap: &mut tiny_skia::Pixmap| -> Result<()> {
-        let tree = usvg::Tree::from_str(&document(body, &fonts.family), &opt).map_err(|e| Error::output(path, format!("map SVG: {e}")))?;
-        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
-        Ok(())
-    };
-    layer(&page.under, &mut pixmap)?;
+/// Render a map to PNG: the shared under layer, the features' raster in the frame, the shared over layer, the map's own text.
+fn png(backdrop: &(tiny_skia::Pixmap, tiny_skia::Pixmap), features: Option<&tiny_skia::Pixmap>, own: &str, fonts: &Fonts, path: &Path) -> Result<()> {
+    let mut pixmap = backdrop.0.clone();
+    let paint = tiny_skia::PixmapPaint::default();
     if let Some(f) = features {
-        pixmap.draw_pixmap(FRAME.0 as i32, FRAME.1 as i32, f.as_ref(), &tiny_skia::PixmapPaint::default(), tiny_skia::Transform::identity(), None);
+        pixmap.draw_pixmap(FRAME.0 as i32, FRAME.1 as i32, f.as_ref(), &paint, tiny_skia::Transform::identity(), None);
     }
-    layer(&page.over, &mut pixmap)?;
+    pixmap.draw_pixmap(0, 0, backdrop.1.as_ref(), &paint, tiny_skia::Transform::identity(), None);
+    fonts.draw(own, &mut pixmap)?;
     pixmap.save_png(path).map_err(|e| Error::output(path, e))
 }
 
-/// The SVG file: the page with the features' raster embedded as a PNG in the frame.
-fn svg(page: &Page, features: Option<&tiny_skia::Pixmap>, font: &str, path: &Path) -> Result<String> {
+/// The SVG file: the whole page as one document, the features' raster embedded as a PNG in the frame.
+fn svg(backdrop: &Backdrop, features: Option<&tiny_skia::Pixmap>, own: &str, font: &str, path: &Path) -> Result<String> {
     let (fx, fy, fw, fh) = FRAME;
     let image = match features {
         Some(f) => {
@@ -562,7 +594,7 @@ fn svg(page: &Page, features: Option<&tiny_skia::Pixmap>, font: &str, path: &Pat
         }
         None => String::new(),
     };
-    Ok(document(&format!("{}{image}{}", page.under, page.over), font))
+    Ok(document(&format!("{}{image}{}{own}", backdrop.under, backdrop.over), font))
 }
 
 /// The maps of a run: the comprehensive grid and each domain's objects.
@@ -606,16 +638,18 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let specs = specs(a);
     let bounds = a.prepared.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);
+    let backdrop = Backdrop::new(a, &view, &source);
+    let rendered = backdrop.render(&fonts)?;
     let files: Vec<Vec<PathBuf>> = specs
         .par_iter()
         .map(|spec| {
-            let page = page(a, spec, &cfg.colours, &view, &source);
+            let own = marginalia(a, spec, &cfg.colours);
             let raster = features(spec, &cfg.colours, &view);
             let svg_rel = PathBuf::from("maps").join(format!("{}.svg", spec.name));
             let png_rel = PathBuf::from("maps").join(format!("{}.png", spec.name));
-            let doc = svg(&page, raster.as_ref(), &fonts.family, &dir.join(&svg_rel))?;
+            let doc = svg(&backdrop, raster.as_ref(), &own, &fonts.family, &dir.join(&svg_rel))?;
             std::fs::write(dir.join(&svg_rel), &doc).map_err(|e| Error::output(dir.join(&svg_rel), e))?;
-            png(&page, raster.as_ref(), &fonts, &dir.join(&png_rel))?;
+            png(&rendered, raster.as_ref(), &own, &fonts, &dir.join(&png_rel))?;
             Ok(vec![svg_rel, png_rel])
         })
         .collect::<Result<_>>()?;
