@@ -523,19 +523,34 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
 pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Vec<score::Values>)>>, progress: &Progress) -> Result<Assessment> {
     let start = Instant::now();
     let bar = progress.bar("scoring domains", prepared.models.len() as u64);
+    let merged: Vec<Option<(VectorLayer, Vec<score::Values>)>> = match merged {
+        Some(v) => v.into_iter().map(Some).collect(),
+        None => prepared.models.iter().map(|_| None).collect(),
+    };
+    // Domains are scored side by side: each reads the loaded layers and
+    // writes only its own results (a domain alone leaves a core idle through
+    // its serial steps). Results, rejects and the first error keep domain order.
+    let scored: Vec<Result<_>> = prepared
+        .models
+        .par_iter()
+        .zip(merged)
+        .map(|(m, merged)| {
+            tracing::debug!(domain = %m.id, name = %m.name, "scoring");
+            let mut rejects = Vec::new();
+            let scored = match merged {
+                Some((objects, values)) => (score::finish(m, &objects, values)?, Some(objects)),
+                None => score_with_rejects(m, &prepared, &mut rejects, None, score::score_objects)?,
+            };
+            bar.inc(1);
+            Ok((scored, rejects))
+        })
+        .collect();
     let mut all_scores = Vec::new();
-    let mut rejects = std::mem::take(&mut prepared.rejects);
-    let mut merged = merged.map(Vec::into_iter);
-    for m in &prepared.models {
-        tracing::debug!(domain = %m.id, name = %m.name, "scoring");
-        bar.set_message(format!("scoring {}", m.id));
-        all_scores.push(match merged.as_mut().and_then(Iterator::next) {
-            Some((objects, values)) => (score::finish(m, &objects, values)?, Some(objects)),
-            None => score_with_rejects(m, &prepared, &mut rejects, None, score::score_objects)?,
-        });
-        bar.inc(1);
+    for domain in scored {
+        let (scored, rejects) = domain?;
+        all_scores.push(scored);
+        prepared.rejects.extend(rejects);
     }
-    prepared.rejects = rejects;
     bar.finish_and_clear();
     let config = &prepared.config;
     let score_time = start.elapsed();
