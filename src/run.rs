@@ -154,9 +154,10 @@ pub fn assess_and_write(
     let start = Instant::now();
     let staging = Staging::new(out)?;
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let mut written = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going, !opts.no_web)?;
+    let hashed = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going, !opts.no_web)?;
+    let mut written: Vec<PathBuf> = hashed.iter().map(|(f, _)| f.clone()).collect();
     // Each output is hashed once, although the manifest is written twice.
-    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut outputs: BTreeMap<String, String> = hashed.into_iter().map(|(f, hash)| (f.to_string_lossy().into_owned(), hash)).collect();
     let mut write_manifest = |written: &[PathBuf]| -> Result<()> {
         let new: Vec<&PathBuf> = written.iter().filter(|f| !outputs.contains_key(&*f.to_string_lossy())).collect();
         let hashes: Vec<(String, String)> = new

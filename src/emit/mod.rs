@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use geo_types::Geometry;
+use rayon::prelude::*;
 
 use crate::aggregate::ZoneResult;
 use crate::assess::Assessment;
@@ -262,9 +263,10 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 }
 
 /// Write every output of a run into `dir` (an empty staging folder), the
-/// web map when `web`; returns
-/// the files written, relative to `dir`, for the manifest.
-pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<PathBuf>> {
+/// web map when `web`; returns the files written, relative to `dir`, with
+/// their SHA-256 for the manifest. Each job hashes its files as soon as it
+/// has written them, so hashing fills the cores while other jobs still write.
+pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<(PathBuf, String)>> {
     let palette = &a.prepared.config.colours;
     let levels = style::Look::Levels { attr: schema::LEVEL.into() };
     // The GeoPackage (one SQLite writer), the tables, the web map and the maps
@@ -326,10 +328,19 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
         written.extend(timed("tables", || tables::write(dir, a))?);
         Ok(written)
     }));
-    let slots: Vec<std::sync::Mutex<Option<Result<Vec<PathBuf>>>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let hashed = |files: Vec<PathBuf>| -> Result<Vec<(PathBuf, String)>> {
+        files
+            .into_par_iter()
+            .map(|f| {
+                let hash = manifest::sha256_file(&dir.join(&f)).map_err(|e| Error::output(dir.join(&f), e))?;
+                Ok((f, hash))
+            })
+            .collect()
+    };
+    let slots: Vec<std::sync::Mutex<Option<Result<Vec<(PathBuf, String)>>>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     rayon::scope(|s| {
         for (job, slot) in jobs.into_iter().zip(&slots) {
-            s.spawn(move |_| *slot.lock().expect("no job panics holding it") = Some(job()));
+            s.spawn(move |_| *slot.lock().expect("no job panics holding it") = Some(job().and_then(hashed)));
         }
     });
     let mut written = Vec::new();
