@@ -175,6 +175,43 @@ fn rgb(hex: &str) -> tiny_skia::Color {
     tiny_skia::Color::from_rgba8((v >> 16) as u8, (v >> 8) as u8, v as u8, 255)
 }
 
+/// Fill whole pixels (left, top, right, bottom; clipped to the image) with an
+/// opaque colour: tiny-skia's `fill_rect` of a pixel-aligned rectangle
+/// without anti-aliasing, written straight into the buffer, as a city map
+/// fills hundreds of thousands of them.
+fn fill_pixels(pixmap: &mut tiny_skia::Pixmap, (x0, y0, x1, y1): (i32, i32, i32, i32), colour: tiny_skia::Color) {
+    let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+    let (x0, x1, y0, y1) = (x0.clamp(0, w), x1.clamp(0, w), y0.clamp(0, h), y1.clamp(0, h));
+    let c = colour.premultiply().to_color_u8();
+    let pixels = pixmap.pixels_mut();
+    for y in y0..y1 {
+        pixels[(y * w + x0) as usize..(y * w + x1) as usize].fill(c);
+    }
+}
+
+/// Lay `src` over `dst` with its top-left corner at (x, y), inside `dst`
+/// (premultiplied source-over, as tiny-skia's `draw_pixmap` without
+/// scaling, but skipping the transparent pixels most of a layer is).
+fn composite(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, (x, y): (usize, usize)) {
+    let (dw, sw) = (dst.width() as usize, src.width() as usize);
+    let d = dst.pixels_mut();
+    for (row, line) in src.pixels().chunks_exact(sw).enumerate() {
+        let start = (y + row) * dw + x;
+        for (o, p) in d[start..start + sw].iter_mut().zip(line) {
+            match p.alpha() {
+                0 => {}
+                255 => *o = *p,
+                a => {
+                    let keep = u16::from(255 - a);
+                    let over = |s: u8, d: u8| s + ((u16::from(d) * keep + 127) / 255) as u8;
+                    let blended = tiny_skia::PremultipliedColorU8::from_rgba(over(p.red(), o.red()), over(p.green(), o.green()), over(p.blue(), o.blue()), over(a, o.alpha()));
+                    *o = blended.expect("source-over keeps colour within alpha");
+                }
+            }
+        }
+    }
+}
+
 fn paint(colour: tiny_skia::Color, anti_alias: bool) -> tiny_skia::Paint<'static> {
     let mut p = tiny_skia::Paint { anti_alias, ..Default::default() };
     p.set_color(colour);
@@ -219,9 +256,8 @@ impl Canvas {
                 }
             }
             Dots::Squares(side) => {
-                if let Some(r) = tiny_skia::Rect::from_xywh((x - side / 2.0).round(), (y - side / 2.0).round(), side.round(), side.round()) {
-                    self.pixmap.fill_rect(r, &paint(colour, false), self.to_frame, None);
-                }
+                let (left, top, side) = ((x - side / 2.0).round() as i32 - FRAME.0 as i32, (y - side / 2.0).round() as i32 - FRAME.1 as i32, side.round() as i32);
+                fill_pixels(&mut self.pixmap, (left, top, left + side, top + side), colour);
             }
         }
     }
@@ -237,7 +273,8 @@ impl Canvas {
                 let (x1, y1) = view.px(Coord { x: b.max().x, y: b.min().y });
                 let snap = |v: f64| v.round() as f32;
                 if let Some(r) = tiny_skia::Rect::from_ltrb(snap(x0), snap(y0), snap(x1).max(snap(x0) + 1.0), snap(y1).max(snap(y0) + 1.0)) {
-                    self.pixmap.fill_rect(r, &paint(colour, false), self.to_frame, None);
+                    let (fx, fy) = (FRAME.0 as f32, FRAME.1 as f32);
+                    fill_pixels(&mut self.pixmap, ((r.left() - fx) as i32, (r.top() - fy) as i32, (r.right() - fx) as i32, (r.bottom() - fy) as i32), colour);
                     // Cells large enough to be seen one by one keep a faint outline.
                     if size >= 8.0 {
                         let path = tiny_skia::PathBuilder::from_rect(r);
@@ -574,11 +611,10 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
 /// Render a map to PNG: the shared under layer, the features' raster in the frame, the shared over layer, the map's own text.
 fn png(backdrop: &(tiny_skia::Pixmap, tiny_skia::Pixmap), features: Option<&tiny_skia::Pixmap>, own: &str, fonts: &Fonts, path: &Path) -> Result<()> {
     let mut pixmap = backdrop.0.clone();
-    let paint = tiny_skia::PixmapPaint::default();
     if let Some(f) = features {
-        pixmap.draw_pixmap(FRAME.0 as i32, FRAME.1 as i32, f.as_ref(), &paint, tiny_skia::Transform::identity(), None);
+        composite(&mut pixmap, f, (FRAME.0 as usize, FRAME.1 as usize));
     }
-    pixmap.draw_pixmap(0, 0, backdrop.1.as_ref(), &paint, tiny_skia::Transform::identity(), None);
+    composite(&mut pixmap, &backdrop.1, (0, 0));
     fonts.draw(own, &mut pixmap)?;
     pixmap.save_png(path).map_err(|e| Error::output(path, e))
 }
