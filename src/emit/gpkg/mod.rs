@@ -42,6 +42,43 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Rows bound per INSERT statement. Each statement costs SQLite work of its
+/// own (GDAL's tables are AUTOINCREMENT: the sequence is read and written
+/// per statement), which a million one-row statements pay a million times.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Insert `n` rows into `table` (names quoted), [`ROWS_PER_INSERT`] rows per
+/// statement: `bind(statement, first, row)` binds row `row`'s values to the
+/// parameters from `first` on, in column order.
+fn insert_rows(
+    db: &Connection,
+    table: &str,
+    columns: &[String],
+    n: usize,
+    mut bind: impl FnMut(&mut rusqlite::Statement, usize, usize) -> Result<(), String>,
+) -> Result<(), String> {
+    let sql = |rows: usize| {
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), vec![row; rows].join(", "))
+    };
+    let mut full = db.prepare(&sql(ROWS_PER_INSERT.min(n))).map_err(|e| e.to_string())?;
+    for start in (0..n).step_by(ROWS_PER_INSERT) {
+        let rows = start..(start + ROWS_PER_INSERT).min(n);
+        let mut tail;
+        let stmt = if rows.len() == ROWS_PER_INSERT.min(n) {
+            &mut full
+        } else {
+            tail = db.prepare(&sql(rows.len())).map_err(|e| e.to_string())?;
+            &mut tail
+        };
+        for (k, row) in rows.clone().enumerate() {
+            bind(stmt, 1 + k * columns.len(), row)?;
+        }
+        stmt.raw_execute().map_err(|err| format!("rows {} to {}: {err}", rows.start + 1, rows.end))?;
+    }
+    Ok(())
+}
+
 /// A geometry as a GeoPackage blob, the way GDAL writes it: the "GP" header,
 /// little-endian, an xy envelope except for single points, then ISO WKB; a
 /// single line or polygon in a multi layer is written as a one-part multi.
@@ -101,12 +138,12 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
     let mut extent: Option<geo_types::Rect<f64>> = None;
     {
         let names: Vec<String> = [&fid_col, &geom_col].into_iter().chain(fields).map(|n| quote(n)).collect();
-        let marks = vec!["?"; names.len()].join(", ");
-        let mut stmt = tx.prepare(&format!("INSERT INTO {} ({}) VALUES ({marks})", quote(&out.name), names.join(", "))).map_err(e)?;
         let mut buf = Vec::new();
-        for (row, g) in out.geoms.iter().enumerate() {
+        insert_rows(&tx, &quote(&out.name), &names, out.geoms.len(), |stmt, first, row| {
+            let g = &out.geoms[row];
             let fid = out.fids.as_ref().map_or(row as i64 + 1, |f| f[row]);
-            stmt.raw_bind_parameter(1, fid).map_err(e)?;
+            stmt.raw_bind_parameter(first, fid).map_err(e)?;
+            // SQLite copies what is bound, so one buffer serves every row.
             buf.clear();
             if let Some(r) = blob(&mut buf, g, srs_id, wrap(g)).map_err(|m| format!("row {row}: geometry: {m}"))? {
                 if indexed {
@@ -116,9 +153,9 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
                     geo_types::Rect::new((x.min().x.min(r.min().x), x.min().y.min(r.min().y)), (x.max().x.max(r.max().x), x.max().y.max(r.max().y)))
                 }));
             }
-            stmt.raw_bind_parameter(2, &buf[..]).map_err(e)?;
+            stmt.raw_bind_parameter(first + 1, &buf[..]).map_err(e)?;
             for (k, c) in out.columns.iter().enumerate() {
-                let i = k + 3;
+                let i = first + 2 + k;
                 match &c.values {
                     Values::Int(v) => stmt.raw_bind_parameter(i, v[row]),
                     // SQLite stores NaN as NULL, as GDAL does.
@@ -127,8 +164,8 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
                 }
                 .map_err(e)?;
             }
-            stmt.raw_execute().map_err(|err| format!("row {row}: {err}"))?;
-        }
+            Ok(())
+        })?;
     }
     if indexed {
         rtree::fill(&tx, &rtree, &boxes).map_err(|err| format!("spatial index: {err}"))?;

@@ -75,13 +75,14 @@ fn pack(mut cells: Vec<Cell>, cap: usize) -> Vec<Vec<Cell>> {
 
 /// Fill the empty R-tree `table` (as GDAL creates it: `rtree_<layer>_<geom>`)
 /// with `boxes` (id, minx, maxx, miny, maxy). Runs inside the caller's transaction.
-pub fn fill(db: &Connection, table: &str, boxes: &[(i64, [f64; 4])]) -> rusqlite::Result<()> {
+pub fn fill(db: &Connection, table: &str, boxes: &[(i64, [f64; 4])]) -> Result<(), String> {
     if boxes.is_empty() {
         return Ok(());
     }
+    let e = |e: rusqlite::Error| e.to_string();
     let q = |suffix: &str| format!("\"{}_{suffix}\"", table.replace('"', "\"\""));
     // The node size is the length of the root node SQLite wrote on creation.
-    let size: usize = db.query_row(&format!("SELECT length(data) FROM {} WHERE nodeno = 1", q("node")), [], |r| r.get(0))?;
+    let size: usize = db.query_row(&format!("SELECT length(data) FROM {} WHERE nodeno = 1", q("node")), [], |r| r.get(0)).map_err(e)?;
     let cap = (size - 4) / 24;
     let leaves: Vec<Cell> = boxes.iter().map(|&(id, b)| Cell { id, b: [down(b[0]), up(b[1]), down(b[2]), up(b[3])] }).collect();
 
@@ -101,9 +102,9 @@ pub fn fill(db: &Connection, table: &str, boxes: &[(i64, [f64; 4])]) -> rusqlite
         next += levels[k].len() as i64;
     }
 
-    db.execute_batch(&format!("DELETE FROM {}", q("node")))?;
-    let mut node = db.prepare(&format!("INSERT INTO {} (nodeno, data) VALUES (?1, ?2)", q("node")))?;
-    let mut parent = db.prepare(&format!("INSERT INTO {} (nodeno, parentnode) VALUES (?1, ?2)", q("parent")))?;
+    db.execute_batch(&format!("DELETE FROM {}", q("node"))).map_err(e)?;
+    let mut node = db.prepare(&format!("INSERT INTO {} (nodeno, data) VALUES (?1, ?2)", q("node"))).map_err(e)?;
+    let mut parent = db.prepare(&format!("INSERT INTO {} (nodeno, parentnode) VALUES (?1, ?2)", q("parent"))).map_err(e)?;
     let mut rowids: Vec<(i64, i64)> = Vec::with_capacity(boxes.len());
     let mut blob = vec![0u8; size];
     for (k, nodes) in levels.iter().enumerate() {
@@ -124,19 +125,19 @@ pub fn fill(db: &Connection, table: &str, boxes: &[(i64, [f64; 4])]) -> rusqlite
                 if k == 0 {
                     rowids.push((c.id, no));
                 } else {
-                    parent.execute([id, no])?;
+                    parent.execute([id, no]).map_err(e)?;
                 }
             }
-            node.execute(rusqlite::params![no, &blob[..]])?;
+            node.execute(rusqlite::params![no, &blob[..]]).map_err(e)?;
         }
     }
     // In id order: appending to the rowid table's B-tree, not scattering.
     rowids.sort_unstable();
-    let mut rowid = db.prepare(&format!("INSERT INTO {} (rowid, nodeno) VALUES (?1, ?2)", q("rowid")))?;
-    for (id, no) in rowids {
-        rowid.execute([id, no])?;
-    }
-    Ok(())
+    let columns = ["rowid".to_string(), "nodeno".to_string()];
+    super::insert_rows(db, &q("rowid"), &columns, rowids.len(), |stmt, first, row| {
+        let (id, no) = rowids[row];
+        stmt.raw_bind_parameter(first, id).and_then(|_| stmt.raw_bind_parameter(first + 1, no)).map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]
