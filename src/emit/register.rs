@@ -5,6 +5,8 @@
 //! level and the responsible unit. Written by `tables` as CSV, Parquet and a
 //! sheet of the workbook.
 
+use std::fmt::Write as _;
+
 use geo::InteriorPoint;
 use polars::prelude::*;
 use rayon::slice::ParallelSliceMut;
@@ -106,7 +108,17 @@ impl<'a> Register<'a> {
             Column::new("地址".into(), col(&|d, i| text(&self.addresses, d, i))),
             Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
             Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),
-            Column::new("主要风险因素".into(), order.iter().map(|&(d, i)| drivers(&models[d], &a.domains[d].scores, i)).collect::<Vec<String>>()),
+            {
+                // Written into one buffer and copied into the column: no String per row.
+                let mut risks = StringChunkedBuilder::new("主要风险因素".into(), order.len());
+                let mut buf = String::new();
+                for &(d, i) in order {
+                    buf.clear();
+                    drivers(&models[d], &a.domains[d].scores, i, &mut buf);
+                    risks.append_value(&buf);
+                }
+                risks.finish().into_column()
+            },
             Column::new("可能导致的事故类型".into(), col(&|d, _| Some(self.accidents[d].as_str()))),
             Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
             Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
@@ -118,10 +130,10 @@ impl<'a> Register<'a> {
     }
 }
 
-/// The indicators behind an object's score, in words: for a weighted index
-/// the largest contributions (weight × score), for a risk matrix and LEC the
-/// method's factors; a veto reason first.
-fn drivers(m: &Model, s: &DomainScores, i: usize) -> String {
+/// The indicators behind an object's score, in words, written to `out`: for
+/// a weighted index the largest contributions (weight × score), for a risk
+/// matrix and LEC the method's factors; a veto reason first; parts joined by "；".
+fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {
     let picked: Vec<usize> = match &m.method {
         Method::WeightedIndex { weights, .. } => {
             let mut k: Vec<usize> = (0..m.indicators.len()).filter(|&k| weights[k] * s.scores[k][i] > 0.0).collect();
@@ -132,14 +144,21 @@ fn drivers(m: &Model, s: &DomainScores, i: usize) -> String {
         Method::RiskMatrix { likelihood, severity, .. } => vec![*likelihood, *severity],
         Method::Lec { l, e, c } => vec![*l, *e, *c],
     };
-    let mut parts: Vec<String> = s.veto[i].iter().map(|v| format!("一票否决：{v}")).collect();
-    for k in picked {
-        let ind = &m.indicators[k];
-        let value = match &s.values[k] {
-            Values::Numbers(x) => format!("{}{}", (x[i] * 100.0).round() / 100.0, ind.unit.as_deref().unwrap_or("")),
-            Values::Texts(t) => t[i].clone(),
-        };
-        parts.push(format!("{}：{value}（得分 {}）", ind.name, (s.scores[k][i] * 100.0).round() / 100.0));
+    if let Some(v) = &s.veto[i] {
+        let _ = write!(out, "一票否决：{v}");
     }
-    parts.join("；")
+    for k in picked {
+        if !out.is_empty() {
+            out.push('；');
+        }
+        let ind = &m.indicators[k];
+        let _ = write!(out, "{}：", ind.name);
+        match &s.values[k] {
+            Values::Numbers(x) => {
+                let _ = write!(out, "{}{}", (x[i] * 100.0).round() / 100.0, ind.unit.as_deref().unwrap_or(""));
+            }
+            Values::Texts(t) => out.push_str(&t[i]),
+        }
+        let _ = write!(out, "（得分 {}）", (s.scores[k][i] * 100.0).round() / 100.0);
+    }
 }
