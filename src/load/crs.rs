@@ -6,6 +6,10 @@
 //! formulas are here with an iterative inverse, which converges to well under
 //! a millimetre inside China.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use geo::{Coord, MapCoords};
 use geo_types::Geometry;
 use proj::Proj;
@@ -53,7 +57,15 @@ pub struct Transform {
     /// `None` between a CRS and itself: PROJ would copy the coordinates, but
     /// finding that out costs ~40 ms a transform (a work unit over prepared
     /// inputs makes one per layer).
-    proj: Option<Proj>,
+    proj: Option<Rc<Proj>>,
+}
+
+thread_local! {
+    /// The transforms made on this thread, by (from, to). PROJ takes 20–40 ms
+    /// to make one (it searches its database for the operation), and a run
+    /// asks for one per layer, raster lookup and output; a `Proj` is not
+    /// `Send`, so each thread keeps its own.
+    static MADE: RefCell<HashMap<(String, String), Rc<Proj>>> = RefCell::new(HashMap::new());
 }
 
 impl Transform {
@@ -62,11 +74,17 @@ impl Transform {
         if from == to {
             return Ok(Transform::identity());
         }
-        Proj::new_known_crs(from, to, None).map(|proj| Transform { proj: Some(proj) }).map_err(|e| CrsError::NoTransform {
+        let key = (from.to_owned(), to.to_owned());
+        if let Some(proj) = MADE.with(|m| m.borrow().get(&key).cloned()) {
+            return Ok(Transform { proj: Some(proj) });
+        }
+        let proj = Rc::new(Proj::new_known_crs(from, to, None).map_err(|e| CrsError::NoTransform {
             from: from.to_owned(),
             to: to.to_owned(),
             detail: e.to_string(),
-        })
+        })?);
+        MADE.with(|m| m.borrow_mut().insert(key, proj.clone()));
+        Ok(Transform { proj: Some(proj) })
     }
 
     /// Coordinates already in the target CRS.
