@@ -69,15 +69,15 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             None => {
                 let rel = format!("domains/{id}.js");
                 let all: Vec<usize> = (0..a.objects(d).len()).collect();
-                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll)?;
+                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll, None)?;
                 written.push(PathBuf::from("web").join(rel));
             }
             Some(tiles) => {
                 std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
-                for ((x, y), members) in tiles {
+                for ((x, y), members) in &tiles.tiles {
                     let rel = format!("domains/{id}/{x}_{y}.js");
                     let head = format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone()));
-                    write_objects(&web.join(&rel), a, d, members, names, &head, &ll)?;
+                    write_objects(&web.join(&rel), a, d, members, names, &head, &ll, Some(&tiles.centres))?;
                     written.push(PathBuf::from("web").join(rel));
                 }
             }
@@ -163,8 +163,13 @@ const TILED_ABOVE: usize = 20_000;
 /// The web-map (slippy) zoom of the tiles, about 2.4 km at Shanghai.
 const TILE_ZOOM: u32 = 14;
 
-/// A tiled domain's objects by tile (x, y at [`TILE_ZOOM`]), in FID order within each.
-type Tiles = std::collections::BTreeMap<(u32, u32), Vec<usize>>;
+/// A tiled domain's objects by tile (x, y at [`TILE_ZOOM`]), in FID order
+/// within each, and each object's box centre as drawn (for a point: the
+/// point, so it is transformed once).
+struct Tiles {
+    tiles: std::collections::BTreeMap<(u32, u32), Vec<usize>>,
+    centres: Vec<(f64, f64)>,
+}
 
 /// A domain's objects by the tile holding their box's centre, or `None`
 /// when the domain is small enough for one file.
@@ -173,12 +178,16 @@ fn tile_objects(a: &Assessment, d: usize, ll: &Lonlat) -> Result<Option<Tiles>> 
     if objects.len() <= TILED_ABOVE {
         return Ok(None);
     }
-    let mut tiles = Tiles::new();
+    let mut tiles = Tiles { tiles: Default::default(), centres: Vec::with_capacity(objects.len()) };
     // By the centre of its box (cheap, and an object only needs one tile).
     for (i, g) in objects.geoms.iter().enumerate() {
-        let Some(r) = g.bounding_rect() else { continue };
+        let Some(r) = g.bounding_rect() else {
+            tiles.centres.push((f64::NAN, f64::NAN));
+            continue;
+        };
         let (lon, lat) = ll.lonlat(&r.center())?;
-        tiles.entry(tile_of(lon, lat)).or_default().push(i);
+        tiles.centres.push((lon, lat));
+        tiles.tiles.entry(tile_of(lon, lat)).or_default().push(i);
     }
     Ok(Some(tiles))
 }
@@ -194,8 +203,19 @@ fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
 
 /// One file of a domain's objects (`members`, by index) as a GeoJSON
 /// FeatureCollection, after `head` (an assignment or a call) and closed by `;`.
-/// `names`: the domain's name column, read once for all its files.
-fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], names: Option<&[Option<String>]>, head: &str, ll: &Lonlat) -> Result<()> {
+/// `names`: the domain's name column, read once for all its files;
+/// `centres`: the objects' box centres as drawn, when already made.
+#[allow(clippy::too_many_arguments)]
+fn write_objects(
+    path: &Path,
+    a: &Assessment,
+    d: usize,
+    members: &[usize],
+    names: Option<&[Option<String>]>,
+    head: &str,
+    ll: &Lonlat,
+    centres: Option<&[(f64, f64)]>,
+) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
@@ -227,7 +247,11 @@ fn write_objects(path: &Path, a: &Assessment, d: usize, members: &[usize], names
         if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
-        let f = Feature { geometry: ll.shape(&objects.geoms[i])?, properties: props, kind: "Feature" };
+        let geometry = match (&objects.geoms[i], centres) {
+            (Geometry::Point(_), Some(c)) => Some(Shape { coordinates: Coordinates::Point(round6(c[i])), kind: "Point" }),
+            (g, _) => ll.shape(g)?,
+        };
+        let f = Feature { geometry, properties: props, kind: "Feature" };
         serde_json::to_writer(&mut w, &f).map_err(|e| Error::output(path, e))?;
     }
     writeln!(w, "]{close};").map_err(err)?;
@@ -255,8 +279,7 @@ impl Lonlat {
     }
 
     fn pair(&self, c: &Coord<f64>) -> Result<[f64; 2]> {
-        let (x, y) = self.lonlat(c)?;
-        Ok([(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6])
+        Ok(round6(self.lonlat(c)?))
     }
 
     fn coord(&self, c: &Coord<f64>) -> Result<Value> {
@@ -369,6 +392,11 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
     w.write_all(b"]};\n").map_err(err)
 }
 
+/// Longitude and latitude to 6 decimals (≈ 0.1 m), as the page gets them.
+fn round6((x, y): (f64, f64)) -> [f64; 2] {
+    [(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -426,7 +454,7 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Valu
         .map(|(d, m)| {
             let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
             let levels: Vec<usize> = Level::ALL.iter().map(|l| a.domains[d].scores.level.iter().filter(|x| *x == l).count()).collect();
-            let tiles: Option<Vec<String>> = tiles[d].as_ref().map(|t| t.keys().map(|(x, y)| format!("{x}_{y}")).collect());
+            let tiles: Option<Vec<String>> = tiles[d].as_ref().map(|t| t.tiles.keys().map(|(x, y)| format!("{x}_{y}")).collect());
             // A tiled domain's red and orange objects (the worst 2,000) with
             // their places: the page's search reaches them without its tiles.
             let listed: Option<Vec<Value>> = match tiles {
