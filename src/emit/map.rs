@@ -204,7 +204,12 @@ fn composite(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, (x, y): (usiz
                 a => {
                     let keep = u16::from(255 - a);
                     let over = |s: u8, d: u8| s + ((u16::from(d) * keep + 127) / 255) as u8;
-                    let blended = tiny_skia::PremultipliedColorU8::from_rgba(over(p.red(), o.red()), over(p.green(), o.green()), over(p.blue(), o.blue()), over(a, o.alpha()));
+                    let blended = tiny_skia::PremultipliedColorU8::from_rgba(
+                        over(p.red(), o.red()),
+                        over(p.green(), o.green()),
+                        over(p.blue(), o.blue()),
+                        over(a, o.alpha()),
+                    );
                     *o = blended.expect("source-over keeps colour within alpha");
                 }
             }
@@ -256,7 +261,8 @@ impl Canvas {
                 }
             }
             Dots::Squares(side) => {
-                let (left, top, side) = ((x - side / 2.0).round() as i32 - FRAME.0 as i32, (y - side / 2.0).round() as i32 - FRAME.1 as i32, side.round() as i32);
+                let (left, top, side) =
+                    ((x - side / 2.0).round() as i32 - FRAME.0 as i32, (y - side / 2.0).round() as i32 - FRAME.1 as i32, side.round() as i32);
                 fill_pixels(&mut self.pixmap, (left, top, left + side, top + side), colour);
             }
         }
