@@ -253,7 +253,7 @@ impl<'a> OutLayer<'a> {
     }
 }
 
-/// Run one part of the emit phase, logging how long it took (`-vv`): where
+/// Run one part of the emit phase, logging how long it took (`-v`): where
 /// the emit time goes is the first question on a large run.
 pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let start = std::time::Instant::now();
@@ -262,11 +262,14 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Output files (relative to the output folder) with their SHA-256.
+pub type Hashed = Vec<(PathBuf, String)>;
+
 /// Write every output of a run into `dir` (an empty staging folder), the
 /// web map when `web`; returns the files written, relative to `dir`, with
 /// their SHA-256 for the manifest. Each job hashes its files as soon as it
 /// has written them, so hashing fills the cores while other jobs still write.
-pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Vec<(PathBuf, String)>> {
+pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Hashed> {
     let palette = &a.prepared.config.colours;
     let levels = style::Look::Levels { attr: schema::LEVEL.into() };
     // The GeoPackage (one SQLite writer), the tables, the web map and the maps
@@ -328,7 +331,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
         written.extend(timed("tables", || tables::write(dir, a))?);
         Ok(written)
     }));
-    let hashed = |files: Vec<PathBuf>| -> Result<Vec<(PathBuf, String)>> {
+    let hashed = |files: Vec<PathBuf>| -> Result<Hashed> {
         files
             .into_par_iter()
             .map(|f| {
@@ -337,7 +340,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
             })
             .collect()
     };
-    let slots: Vec<std::sync::Mutex<Option<Result<Vec<(PathBuf, String)>>>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<Result<Hashed>>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     rayon::scope(|s| {
         for (job, slot) in jobs.into_iter().zip(&slots) {
             s.spawn(move |_| *slot.lock().expect("no job panics holding it") = Some(job().and_then(hashed)));
