@@ -412,14 +412,20 @@ impl Backdrop {
         Backdrop { under, over: s }
     }
 
-    /// Both layers as page-sized rasters: the under layer opaque, the over layer transparent around its lines and text.
-    fn render(&self, fonts: &Fonts) -> Result<(tiny_skia::Pixmap, tiny_skia::Pixmap)> {
+    /// Both layers as page-sized rasters.
+    fn render(&self, fonts: &Fonts) -> Result<Rendered> {
         let mut under = blank_page()?;
         fonts.draw(&self.under, &mut under)?;
         let mut over = blank_page()?;
         fonts.draw(&self.over, &mut over)?;
-        Ok((under, over))
+        Ok(Rendered { under, over })
     }
+}
+
+/// A [`Backdrop`] rendered: the under layer opaque, the over layer transparent around its lines and text.
+struct Rendered {
+    under: tiny_skia::Pixmap,
+    over: tiny_skia::Pixmap,
 }
 
 /// The 街镇 boundary's colour and width: thin grey under 区 boundaries, else dark.
@@ -615,12 +621,12 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
 }
 
 /// Render a map to PNG: the shared under layer, the features' raster in the frame, the shared over layer, the map's own text.
-fn png(backdrop: &(tiny_skia::Pixmap, tiny_skia::Pixmap), features: Option<&tiny_skia::Pixmap>, own: &str, fonts: &Fonts, path: &Path) -> Result<()> {
-    let mut pixmap = backdrop.0.clone();
+fn png(backdrop: &Rendered, features: Option<&tiny_skia::Pixmap>, own: &str, fonts: &Fonts, path: &Path) -> Result<()> {
+    let mut pixmap = backdrop.under.clone();
     if let Some(f) = features {
         composite(&mut pixmap, f, (FRAME.0 as usize, FRAME.1 as usize));
     }
-    composite(&mut pixmap, &backdrop.1, (0, 0));
+    composite(&mut pixmap, &backdrop.over, (0, 0));
     fonts.draw(own, &mut pixmap)?;
     pixmap.save_png(path).map_err(|e| Error::output(path, e))
 }

@@ -57,6 +57,9 @@ fn insert_rows(
     n: usize,
     mut bind: impl FnMut(&mut rusqlite::Statement, usize, usize) -> Result<(), String>,
 ) -> Result<(), String> {
+    if n == 0 {
+        return Ok(());
+    }
     let sql = |rows: usize| {
         let row = format!("({})", vec!["?"; columns.len()].join(", "));
         format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), vec![row; rows].join(", "))
