@@ -6,7 +6,7 @@
 
 use geo::kernels::RobustKernel;
 use geo::{BoundingRect, Intersects, Kernel, Orientation};
-use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon, Rect};
+use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon, Rect};
 use rstar::primitives::Line as Edge;
 use rstar::{RTree, AABB};
 
@@ -79,6 +79,19 @@ impl Boundary {
             false
         });
         inside
+    }
+
+    /// Whether the lines lie in the zone without meeting its boundary
+    /// anywhere, not even touching: then the zone contains them whole. One
+    /// indexed test per segment, where `contains` builds a relate graph per
+    /// line (most lines whose box crosses a real 街镇 boundary stay clear of
+    /// it). `false` says nothing either way.
+    pub fn holds_clear(&self, lines: &MultiLineString<f64>) -> bool {
+        let touches = lines.iter().flat_map(|l| l.lines()).any(|seg| {
+            let r = Rect::new(seg.start, seg.end);
+            self.any_edge(r, |e| to_line(e).intersects(&seg))
+        });
+        !touches && lines.iter().all(|l| l.0.first().is_some_and(|&c| self.holds(c)))
     }
 
     /// Where an object with box `r` and a vertex `at` lies against the zone.

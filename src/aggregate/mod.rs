@@ -123,6 +123,7 @@ impl Zones {
             .filter_map(|(z, rel)| {
                 let len = match rel {
                     Relation::Inside => whole(),
+                    _ if self.boundaries[z].holds_clear(mls) => whole(),
                     _ => {
                         // Clipped against the zone cut to the line's box; no clipping when inside after all.
                         let zone = boundary::cut(&self.polygons[z], r);
@@ -299,15 +300,22 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64 * span
         };
-        let mut crossing = 0;
+        let boundary = boundary::Boundary::new(&zone);
+        let (mut crossing, mut clear) = (0, 0);
         for _ in 0..300 {
             let (x, y, w, h) = (next(2100.0) - 50.0, next(1100.0) - 50.0, 5.0 + next(300.0), 5.0 + next(300.0));
             let line: Geometry<f64> = line_string![(x: x, y: y), (x: x + w, y: y + h / 3.0), (x: x + w / 2.0, y: y + h)].into();
             let square = geo_types::Rect::new((x, y), (x + w, y + h)).to_polygon();
-            let direct_len: f64 = match &line {
-                Geometry::LineString(ls) => zone.clip(&MultiLineString(vec![ls.clone()]), false).iter().map(|l| Euclidean.length(l)).sum(),
+            let lines = match &line {
+                Geometry::LineString(ls) => MultiLineString(vec![ls.clone()]),
                 _ => unreachable!(),
             };
+            let direct_len: f64 = zone.clip(&lines, false).iter().map(|l| Euclidean.length(l)).sum();
+            // Clear of the boundary and inside means what `contains` means.
+            if boundary.holds_clear(&lines) {
+                assert!(zone.contains(&lines), "line at {x},{y} held clear but not contained");
+                clear += 1;
+            }
             // BooleanOps snap to a grid scaled to the inputs' extent, so clipping
             // against the whole zone is itself off by up to ~1e-5 m² here.
             let direct_area = zone.intersection(&square).unsigned_area();
@@ -327,6 +335,9 @@ mod tests {
         assert_eq!(zones.locate(point!(x: 300.0, y: 250.0)), Some(0));
         assert_eq!(zones.locate(point!(x: 301.0, y: 250.0)), None);
         assert!(crossing > 100, "only {crossing} squares crossed the boundary");
+        assert!(clear > 10, "only {clear} lines held clear");
+        // A line along an edge, inside the zone: touching is not clear.
+        assert!(!boundary.holds_clear(&MultiLineString(vec![line_string![(x: 0.0, y: 100.0), (x: 0.0, y: 200.0)]])));
     }
 
     #[test]
