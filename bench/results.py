@@ -33,7 +33,7 @@ def manifest_timings(run, s):
 
 
 def emit_parts(run, s):
-    """The emit phase's parts (seconds), from a run's -vv log: `DEBUG <part> written ms=N`."""
+    """The emit phase's parts (seconds), from a run's -v log: `DEBUG <part> written ms=N`."""
     path = os.path.join(work, f"{run}-{s}.log")
     parts = {}
     if os.path.exists(path):
@@ -46,7 +46,7 @@ def emit_parts(run, s):
 
 
 def gpkg_seconds(s):
-    """The GeoPackage's share of the emit phase, from the -vv log of the three-domain run."""
+    """The GeoPackage's share of the emit phase, from the -v log of the three-domain run."""
     return emit_parts("sise3", s).get("GeoPackage", math.nan)
 
 
@@ -89,7 +89,7 @@ p("")
 p("## Where the time goes")
 p("")
 p("sise's phases from each run's manifest.json (emit: GeoPackage, styles, project, tables, maps, web map, reports, hashes; "
-  "its parts are logged with -vv); the reference's from its own clock (load: the shared layers; score: its own layers read "
+  "its parts are logged with -v); the reference's from its own clock (load: the shared layers; score: its own layers read "
   "and scored; emit: its scored layers written to a GeoPackage).")
 p("")
 p("| scale | run | load (s) | score (s) | aggregate (s) | emit (s) | aggregate share | emit / load |")
@@ -110,7 +110,7 @@ p("")
 parts = {s: emit_parts("sise2", s) for s in scales}
 if any(parts.values()):
     names = ["GeoPackage", "tables built", "workbook", "tables", "web map", "maps", "reports", "manifest"]
-    p("Inside emit (sise, 17 domains, 2 threads; -vv log): each part's own wall time. The GeoPackage, the tables "
+    p("Inside emit (sise, 17 domains, 2 threads; -v log): each part's own wall time. The GeoPackage, the tables "
       "(built, then CSV/Parquet beside the workbook), the web map and the maps run as parallel jobs, so the parts add up to more than emit.")
     p("")
     p("| scale | " + " | ".join(names) + " |")
@@ -122,7 +122,7 @@ if any(parts.values()):
 p("## Like for like: read, score, write the scored layers")
 p("")
 p("The reference writes its scored objects with sise's columns to a GeoPackage. sise's like-for-like time is its load, "
-  "score and aggregate phases plus the writing of its GeoPackage (from the -vv log; that GeoPackage also holds the grid, "
+  "score and aggregate phases plus the writing of its GeoPackage (from the -v log; that GeoPackage also holds the grid, "
   "街镇 and comprehensive layers); its full deliverable adds the tables, maps, web map, reports and manifest.")
 p("")
 p("| scale | GeoPandas, read + score + GeoPackage (s) | sise, same (s) | GeoPandas / sise | sise, full deliverable (s) | GeoPandas / sise full |")

@@ -83,7 +83,7 @@ for scale in $SCALES; do
     measure "$scale" "sise, 17 domains, 1 thread" "$SISE" run -q -j 1 "$data/assessment.toml" --out "$WORK/sise1-$scale"
     SISE_LOG=sise=debug measure "$scale" "sise, 17 domains, 2 threads" "$SISE" run -q -j 2 "$data/assessment.toml" --out "$WORK/sise2-$scale"
     cp "$WORK/last.log" "$WORK/sise2-$scale.log"
-    # With its per-part emit timings (-vv log), for the like-for-like comparison.
+    # With its per-part emit timings (-v log), for the like-for-like comparison.
     SISE_LOG=sise=debug measure "$scale" "sise, D01+D02+D16, 2 threads" "$SISE" run -q -j 2 "$data/three-domains.toml" --out "$WORK/sise3-$scale"
     cp "$WORK/last.log" "$WORK/sise3-$scale.log"
     if [ -f "$ADMIN_FILE" ]; then
