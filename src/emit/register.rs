@@ -130,7 +130,7 @@ impl<'a> Register<'a> {
     }
 }
 
-/// The indicators behind an object's score, in words, written to `out`: for
+/// The indicators behind an object's score, in words, written to `out` (which the caller empties): for
 /// a weighted index the largest contributions (weight × score), for a risk
 /// matrix and LEC the method's factors; a veto reason first; parts joined by "；".
 fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {

@@ -69,15 +69,21 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             None => {
                 let rel = format!("domains/{id}.js");
                 let all: Vec<usize> = (0..a.objects(d).len()).collect();
-                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &ll, None)?;
+                let shape = |i: usize| ll.shape(&a.objects(d).geoms[i]);
+                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &shape)?;
                 written.push(PathBuf::from("web").join(rel));
             }
             Some(tiles) => {
                 std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
+                // A point is where its tile was found: transformed once.
+                let shape = |i: usize| match &a.objects(d).geoms[i] {
+                    Geometry::Point(_) => Ok(Some(Shape { coordinates: Coordinates::Point(round6(tiles.centres[i])), kind: "Point" })),
+                    g => ll.shape(g),
+                };
                 for ((x, y), members) in &tiles.tiles {
                     let rel = format!("domains/{id}/{x}_{y}.js");
                     let head = format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone()));
-                    write_objects(&web.join(&rel), a, d, members, names, &head, &ll, Some(&tiles.centres))?;
+                    write_objects(&web.join(&rel), a, d, members, names, &head, &shape)?;
                     written.push(PathBuf::from("web").join(rel));
                 }
             }
@@ -204,8 +210,7 @@ fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
 /// One file of a domain's objects (`members`, by index) as a GeoJSON
 /// FeatureCollection, after `head` (an assignment or a call) and closed by `;`.
 /// `names`: the domain's name column, read once for all its files;
-/// `centres`: the objects' box centres as drawn, when already made.
-#[allow(clippy::too_many_arguments)]
+/// `shape(i)`: object `i`'s geometry as drawn.
 fn write_objects(
     path: &Path,
     a: &Assessment,
@@ -213,8 +218,7 @@ fn write_objects(
     members: &[usize],
     names: Option<&[Option<String>]>,
     head: &str,
-    ll: &Lonlat,
-    centres: Option<&[(f64, f64)]>,
+    shape: &dyn Fn(usize) -> Result<Option<Shape>>,
 ) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
@@ -247,11 +251,7 @@ fn write_objects(
         if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
-        let geometry = match (&objects.geoms[i], centres) {
-            (Geometry::Point(_), Some(c)) => Some(Shape { coordinates: Coordinates::Point(round6(c[i])), kind: "Point" }),
-            (g, _) => ll.shape(g)?,
-        };
-        let f = Feature { geometry, properties: props, kind: "Feature" };
+        let f = Feature { geometry: shape(i)?, properties: props, kind: "Feature" };
         serde_json::to_writer(&mut w, &f).map_err(|e| Error::output(path, e))?;
     }
     writeln!(w, "]{close};").map_err(err)?;
