@@ -262,6 +262,16 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// A value to 2 decimals, as every table, list and page shows scores and values.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Longitude and latitude to 6 decimals (≈ 0.1 m), as the lists and the web map give them.
+fn round6((x, y): (f64, f64)) -> (f64, f64) {
+    ((x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6)
+}
+
 /// Output files (relative to the output folder) with their SHA-256.
 pub type Hashed = Vec<(PathBuf, String)>;
 

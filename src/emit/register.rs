@@ -11,6 +11,7 @@ use geo::InteriorPoint;
 use polars::prelude::*;
 use rayon::slice::ParallelSliceMut;
 
+use super::round2;
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Level;
@@ -70,7 +71,7 @@ impl<'a> Register<'a> {
             let o = a.objects(d);
             let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
             let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
-            lonlat.push(((lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6));
+            lonlat.push(super::round6((lon, lat)));
         }
         Ok(Register {
             a,
@@ -96,7 +97,7 @@ impl<'a> Register<'a> {
         let order = &self.order[range.clone()];
         let lonlat = &self.lonlat[range.clone()];
         let col = |f: &dyn Fn(usize, usize) -> Option<&'s str>| order.iter().map(|&(d, i)| f(d, i)).collect::<Vec<Option<&str>>>();
-        let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| (f(d, i) * 100.0).round() / 100.0).collect::<Vec<f64>>();
+        let num = |f: &dyn Fn(usize, usize) -> f64| order.iter().map(|&(d, i)| round2(f(d, i))).collect::<Vec<f64>>();
         let text = |field: &'s [Option<Descriptive>], d: usize, i: usize| field[d].as_ref().and_then(|f| f.text(i));
         let id = |d: usize, i: usize| a.objects(d).ids[i].as_str();
         DataFrame::new(vec![
@@ -155,10 +156,10 @@ fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {
         let _ = write!(out, "{}：", ind.name);
         match &s.values[k] {
             Values::Numbers(x) => {
-                let _ = write!(out, "{}{}", (x[i] * 100.0).round() / 100.0, ind.unit.as_deref().unwrap_or(""));
+                let _ = write!(out, "{}{}", round2(x[i]), ind.unit.as_deref().unwrap_or(""));
             }
             Values::Texts(t) => out.push_str(&t[i]),
         }
-        let _ = write!(out, "（得分 {}）", (s.scores[k][i] * 100.0).round() / 100.0);
+        let _ = write!(out, "（得分 {}）", round2(s.scores[k][i]));
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
+use super::round2;
 use crate::assess::Assessment;
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -87,7 +88,7 @@ fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
     let mut cols = vec![
         Column::new("街镇代码".into(), admin.codes.clone()),
         Column::new("街镇名称".into(), admin.names.clone()),
-        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| (t.0 * 100.0).round() / 100.0).collect::<Vec<_>>()),
+        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| round2(t.0)).collect::<Vec<_>>()),
         Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()),
     ];
     for (k, l) in Level::ALL.iter().enumerate() {
@@ -113,7 +114,7 @@ fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> Pola
         let v: Vec<Option<&str>> = a.domains[d].districts.iter().map(|z| level_name(z.map(|z| z.level))).collect();
         cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
     }
-    cols.push(Column::new("综合风险值".into(), a.districts_total.iter().map(|t| (t.0 * 100.0).round() / 100.0).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险值".into(), a.districts_total.iter().map(|t| round2(t.0)).collect::<Vec<_>>()));
     cols.push(Column::new("综合风险等级".into(), a.districts_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()));
     for (k, l) in Level::ALL.iter().enumerate() {
         cols.push(Column::new(format!("{}街镇数", l.name_zh()).into(), streets.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
@@ -153,7 +154,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                 .iter()
                 .zip(&r.scores.values)
                 .map(|(ind, v)| match v {
-                    Values::Numbers(x) => format!("{}={}", ind.name, (x[i] * 100.0).round() / 100.0),
+                    Values::Numbers(x) => format!("{}={}", ind.name, round2(x[i])),
                     Values::Texts(t) => format!("{}={}", ind.name, t[i]),
                 })
                 .collect();
@@ -189,7 +190,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("风险点名称".into(), text(|r| &r.name)),
         Column::new("对象编号".into(), text(|r| &r.id)),
         Column::new("所在街镇".into(), text(|r| &r.street)),
-        Column::new("现实风险值".into(), rows.iter().map(|r| (r.score * 100.0).round() / 100.0).collect::<Vec<_>>()),
+        Column::new("现实风险值".into(), rows.iter().map(|r| round2(r.score)).collect::<Vec<_>>()),
         Column::new("风险等级".into(), rows.iter().map(|r| r.level.name_zh()).collect::<Vec<_>>()),
         Column::new("一票否决原因".into(), rows.iter().map(|r| r.veto.as_deref()).collect::<Vec<_>>()),
         Column::new("指标值".into(), text(|r| &r.indicators)),

@@ -15,6 +15,8 @@ use geo_types::{Coord, Geometry, LineString, Polygon};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::round2;
+
 use crate::assess::Assessment;
 use crate::config::TileDatum;
 use crate::error::{Error, Result};
@@ -77,7 +79,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                 std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
                 // A point is where its tile was found: transformed once.
                 let shape = |i: usize| match &a.objects(d).geoms[i] {
-                    Geometry::Point(_) => Ok(Some(Shape { coordinates: Coordinates::Point(round6(tiles.centres[i])), kind: "Point" })),
+                    Geometry::Point(_) => Ok(Some(Shape { coordinates: Coordinates::Point(position(tiles.centres[i])), kind: "Point" })),
                     g => ll.shape(g),
                 };
                 for ((x, y), members) in &tiles.tiles {
@@ -279,7 +281,7 @@ impl Lonlat {
     }
 
     fn pair(&self, c: &Coord<f64>) -> Result<[f64; 2]> {
-        Ok(round6(self.lonlat(c)?))
+        Ok(position(self.lonlat(c)?))
     }
 
     fn coord(&self, c: &Coord<f64>) -> Result<Value> {
@@ -392,13 +394,10 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
     w.write_all(b"]};\n").map_err(err)
 }
 
-/// Longitude and latitude to 6 decimals (≈ 0.1 m), as the page gets them.
-fn round6((x, y): (f64, f64)) -> [f64; 2] {
-    [(x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6]
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// Longitude and latitude to 6 decimals, as a GeoJSON position.
+fn position(lonlat: (f64, f64)) -> [f64; 2] {
+    let (x, y) = super::round6(lonlat);
+    [x, y]
 }
 
 /// The run's overview as the page reads it: palette, 街镇, grid, and the
