@@ -129,9 +129,10 @@ pub fn prepare(config: RunConfig, keep_going: bool, progress: &Progress) -> Resu
     prepare_in(config, keep_going, progress, None)
 }
 
-/// [`prepare`], reading only the features that meet `clip` (working CRS)
-/// from every layer but the 街镇: a work unit's core and halo.
-pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: Option<Rect<f64>>) -> Result<Prepared> {
+/// [`prepare`], reading only the features that meet `clip`'s rectangle
+/// (working CRS) for their layer, from every layer but the 街镇: what a work
+/// unit's objects need.
+pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: Option<&BTreeMap<String, Rect<f64>>>) -> Result<Prepared> {
     let how = Strictness { keep_going, make_valid: config.repair_invalid_geometry };
     let start = Instant::now();
     load::check_working_crs(&config)?;
@@ -202,8 +203,14 @@ fn check_domains(config: &RunConfig, models: &[Model]) -> Result<()> {
     Ok(())
 }
 
-/// The layers a run needs, loaded in parallel; `clip` limits all but the 街镇 layer to a rectangle.
-fn load_needed(config: &RunConfig, needed: &[&str], how: Strictness, clip: Option<Rect<f64>>, progress: &Progress) -> Result<(Layers, Vec<Reject>)> {
+/// The layers a run needs, loaded in parallel; `clip` limits all but the 街镇 layer to their rectangle.
+fn load_needed(
+    config: &RunConfig,
+    needed: &[&str],
+    how: Strictness,
+    clip: Option<&BTreeMap<String, Rect<f64>>>,
+    progress: &Progress,
+) -> Result<(Layers, Vec<Reject>)> {
     // Layers load in parallel, each through its own GDAL dataset and PROJ
     // context; the first failing layer by name is reported, as in a serial load.
     let bar = progress.bar("loading layers", needed.len() as u64);
@@ -211,7 +218,7 @@ fn load_needed(config: &RunConfig, needed: &[&str], how: Strictness, clip: Optio
         .par_iter()
         .map(|name| {
             let started = std::time::Instant::now();
-            let clip = clip.filter(|_| *name != config.admin_units.layer);
+            let clip = clip.and_then(|c| c.get(*name).copied()).filter(|_| *name != config.admin_units.layer);
             let r = load::load_layer(config, name, how, clip);
             tracing::debug!(layer = name, ms = started.elapsed().as_millis() as u64, "loaded");
             bar.inc(1);

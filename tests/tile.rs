@@ -227,6 +227,15 @@ fn a_radius_indicator_across_a_tile_edge_sees_through_the_halo() {
         })
     };
     assert_ne!(owner(500100.0, 3450100.0), owner(500100.0, 3450300.0), "S1 and P1 must be in different units for this test");
+    // S1's unit read the people 250 m past its core (plus a cell), its own sites only a cell past it.
+    let k = owner(500100.0, 3450100.0).unwrap();
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(tmp.path().join(format!("units-250m/{k}/unit.json"))).unwrap()).unwrap();
+    let height = |layer: &str| {
+        let r: Vec<f64> =
+            record["reads"][layer].as_array().unwrap_or_else(|| panic!("no read of {layer}: {record}")).iter().map(|v| v.as_f64().unwrap()).collect();
+        r[3] - r[1]
+    };
+    assert!(height("people") >= height("sites") + 2.0 * 250.0 - 1e-6, "{record}");
     assert_eq!(num(&whole, "id", "S1", "pop_250m"), 1000.0);
     let tiled = read_layer(&merged.join("sise.gpkg"), "T01_sites");
     for id in ["S1", "S2", "S3", "S4"] {

@@ -71,8 +71,8 @@ pub enum Command {
     /// run leaves the previous outputs untouched.
     ///
     /// With --plan, runs one work unit of a tiled run instead: reads only the
-    /// unit's core and halo, computes the indicator values of the objects it
-    /// owns and writes them to OUT/<unit>/ for `sise merge`.
+    /// features its objects and their indicators reach, computes the indicator
+    /// values of the objects it owns and writes them to OUT/<unit>/ for `sise merge`.
     ///
     /// Example: sise run layers/demo/assessment.toml --out out   (→ out/2024-2026/2024/)
     ///          sise run layers/demo/assessment.toml --plan plan.json --unit 3 --out shared/units   (→ shared/units/3/)

@@ -1,9 +1,10 @@
 //! Partition plans for runs past one machine (`sise plan`). A plan numbers
 //! work units, each a core rectangle plus a halo. A unit owns the objects
 //! and grid cells whose centroid lies in its core, so every object has
-//! exactly one owner; it reads its core plus halo, so radius indicators near
-//! a core edge see what a whole run sees. The halo is at least the largest
-//! reach of any indicator plus one grid cell.
+//! exactly one owner; it reads of each layer as far as its indicators look
+//! at that layer ([`layer_reads`]), so radius indicators near a core edge see
+//! what a whole run sees. The halo, the most any unit reads past its core,
+//! is at least the largest reach of any indicator plus one grid cell.
 //!
 //! Cores are aligned to the grid's global origin (multiples of the cell
 //! size), so no unit splits a cell, and the outermost cores are open to the
@@ -19,6 +20,7 @@
 pub mod merge;
 pub mod unit;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -189,7 +191,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
             units.push(Unit {
                 index: units.len(),
                 core: [edge(col, cols, x0, tw, true), edge(row, rows, y0, th, true), edge(col, cols, x0, tw, false), edge(row, rows, y0, th, false)],
-                read: None,
+                reads: BTreeMap::new(),
             });
         }
     }
@@ -227,11 +229,12 @@ pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &P
     Ok(plan)
 }
 
-/// Each unit's `read`: the boxes of the objects it will own, grown by their
-/// model's reach. Lines and polygons can stick out of a core by more than
-/// the halo; knowing it here spares every such unit a second read. Found
-/// from the scored layers read whole once; when they cannot be read, units
-/// find out for themselves (and read again), so the plan is still made.
+/// Each unit's `reads`: per layer, what the objects it will own need read
+/// ([`layer_reads`] of their boxes). Lines and polygons can stick out of a
+/// core by more than the halo; knowing it here spares every such unit a
+/// second read. Found from the scored layers read whole once; when they
+/// cannot be read, units find out for themselves (and read again), so the
+/// plan is still made.
 fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
     use rayon::prelude::*;
     let mut names: Vec<&str> = models.iter().map(|m| m.objects()).collect();
@@ -243,30 +246,52 @@ fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
         Ok(l) => l,
         Err(e) => return tracing::warn!("units will find how far their objects reach themselves: {e}"),
     };
-    let mut need: Vec<Option<Rect<f64>>> = vec![None; units.len()];
-    for m in models {
-        let reach = model_reach(m);
+    // extents[unit][model]: the box of the model's objects the unit owns.
+    let mut extents: Vec<Vec<Option<Rect<f64>>>> = vec![vec![None; models.len()]; units.len()];
+    for (k, m) in models.iter().enumerate() {
         let Some((_, crate::load::Layer::Vector(objects))) = loaded.iter().find(|(n, _)| *n == m.objects()) else { continue };
         for g in &objects.geoms {
-            let (Some(c), Some(r)) = (g.centroid(), grown(g, reach)) else { continue };
+            let (Some(c), Some(r)) = (g.centroid(), g.bounding_rect()) else { continue };
             let Some(u) = units.iter().position(|u| u.owns(c.x(), c.y())) else { continue };
-            need[u] = Some(need[u].map_or(r, |n| union(n, r)));
+            extents[u][k] = Some(extents[u][k].map_or(r, |e| union(e, r)));
         }
     }
-    for (u, r) in units.iter_mut().zip(need) {
-        u.read = r.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    for (u, e) in units.iter_mut().zip(extents) {
+        u.reads = layer_reads(models, &e).into_iter().map(|(l, r)| (l, [r.min().x, r.min().y, r.max().x, r.max().y])).collect();
     }
 }
 
-/// The farthest any of a model's indicators looks (metres).
-fn model_reach(m: &Model) -> f64 {
-    m.indicators.iter().map(|i| i.source.reach_m()).fold(0.0, f64::max)
+/// What scoring needs read of each layer, given the box of each model's
+/// owned objects (`extents`, in model order; `None` where it owns none): of
+/// the objects layer (and the layer its density divides by), that box; of a
+/// layer an indicator looks at, the box grown by that indicator's reach.
+/// Most of a city's features are scored objects that look at nothing near,
+/// so a unit reads them barely past its core, and only the layers looked at
+/// far (fire stations within 3 km) as far as that.
+pub fn layer_reads(models: &[Model], extents: &[Option<Rect<f64>>]) -> BTreeMap<String, Rect<f64>> {
+    let mut reads: BTreeMap<String, Rect<f64>> = BTreeMap::new();
+    let mut add = |layer: &str, r: Rect<f64>| {
+        let r = reads.get(layer).map_or(r, |have| union(*have, r));
+        reads.insert(layer.to_owned(), r);
+    };
+    for (m, e) in models.iter().zip(extents) {
+        let Some(e) = *e else { continue };
+        add(m.objects(), e);
+        if let Some((l, _)) = &m.aggregate.density {
+            add(l, e);
+        }
+        for ind in &m.indicators {
+            if let Some(l) = ind.source.layer() {
+                add(l, grow(e, ind.source.reach_m()));
+            }
+        }
+    }
+    reads
 }
 
-/// What scoring `g` needs read: its box grown by `reach`.
-fn grown(g: &geo_types::Geometry<f64>, reach: f64) -> Option<Rect<f64>> {
-    let b = g.bounding_rect()?;
-    Some(Rect::new(coord! { x: b.min().x - reach, y: b.min().y - reach }, coord! { x: b.max().x + reach, y: b.max().y + reach }))
+/// `r` grown by `by` on every side.
+fn grow(r: Rect<f64>, by: f64) -> Rect<f64> {
+    Rect::new(coord! { x: r.min().x - by, y: r.min().y - by }, coord! { x: r.max().x + by, y: r.max().y + by })
 }
 
 /// The smallest box holding both.
@@ -289,11 +314,30 @@ mod tests {
     }
 
     #[test]
+    fn each_layer_is_read_as_far_as_its_indicators_look() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/handmade");
+        let sites = Model::from_file(&dir.join("sites_model.toml")).unwrap();
+        let depth = Model::from_file(&dir.join("depth_model.toml")).unwrap();
+        let r = |x0: f64, y0: f64, x1: f64, y1: f64| Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 });
+        let reads = layer_reads(&[sites.clone(), depth.clone()], &[Some(r(0.0, 0.0, 100.0, 50.0)), None]);
+        // The scored sites: their own box; the people summed within 250 m: the box grown by 250 m.
+        assert_eq!(reads.get("sites"), Some(&r(0.0, 0.0, 100.0, 50.0)));
+        assert_eq!(reads.get("people"), Some(&r(-250.0, -250.0, 350.0, 300.0)));
+        // The depth model owns nothing here, so its raster is not read.
+        assert_eq!(reads.len(), 2, "{reads:?}");
+        let with_depth = layer_reads(&[sites.clone(), depth], &[Some(r(0.0, 0.0, 100.0, 50.0)), Some(r(0.0, 0.0, 10.0, 10.0))]);
+        assert_eq!(with_depth.get("depth"), Some(&r(0.0, 0.0, 10.0, 10.0)));
+        // Two models' needs of one layer are joined.
+        let both = layer_reads(&[sites.clone(), sites], &[Some(r(0.0, 0.0, 1.0, 1.0)), Some(r(500.0, 500.0, 600.0, 700.0))]);
+        assert_eq!(both.get("sites"), Some(&r(0.0, 0.0, 600.0, 700.0)));
+    }
+
+    #[test]
     fn every_point_has_exactly_one_owner() {
         let units = [
-            Unit { index: 0, core: [None, None, Some(1000.0), None], read: None },
-            Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)], read: None },
-            Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None], read: None },
+            Unit { index: 0, core: [None, None, Some(1000.0), None], reads: BTreeMap::new() },
+            Unit { index: 1, core: [Some(1000.0), None, None, Some(500.0)], reads: BTreeMap::new() },
+            Unit { index: 2, core: [Some(1000.0), Some(500.0), None, None], reads: BTreeMap::new() },
         ];
         for (x, y) in [(-1e9, 0.0), (999.999, 3.0), (1000.0, 499.0), (1000.0, 500.0), (5e9, -5e9), (2000.0, 1e9)] {
             assert_eq!(units.iter().filter(|u| u.owns(x, y)).count(), 1, "({x}, {y})");

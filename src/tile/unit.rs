@@ -1,18 +1,21 @@
 //! One work unit: `sise run CONFIG --plan PLAN --unit K --out UNITS`.
 //!
 //! The unit reads every layer but the 街镇 through GDAL spatial filters on
-//! its core plus halo, computes the raw indicator values of the objects it
+//! what its objects need of that layer (its core, or its core plus how far
+//! an indicator looks at the layer), computes the raw indicator values of the objects it
 //! owns (centroid in its core), and writes them to `UNITS/K/`: one Parquet
 //! file per domain, `rejects.json`, and `unit.json` (written last, in the
 //! same staged rename: a unit folder is complete or absent, and a rerun
 //! replaces it whole).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{grown, model_reach, reach, union, Plan, Unit, UnitRecord};
+use super::{layer_reads, reach, union, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -61,20 +64,28 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         .zones
         .bounds()
         .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer is empty".into() })?;
-    let mut read = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.halo_m);
-    if let Some([x0, y0, x1, y1]) = unit.read {
-        read = union(read, Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }));
+    // Each layer is read as far as the owned objects need it (`layer_reads`):
+    // first for objects within a cell of the core, widened by the plan's
+    // boxes of the objects this unit owns.
+    let base = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.grid_cell_m);
+    let mut reads = layer_reads(&models, &vec![Some(base); models.len()]);
+    for (layer, [x0, y0, x1, y1]) in &unit.reads {
+        widen(&mut reads, layer, Rect::new(coord! { x: *x0, y: *y0 }, coord! { x: *x1, y: *y1 }));
     }
     // An owned line or polygon can stick out of the core by more than one
-    // cell; then its reach needs more than the halo, and the unit reads again.
+    // cell; then it needs more than was read, and the unit reads again.
     let prepared = loop {
-        let p = assess::prepare_in(config.clone(), keep_going, progress, Some(read))?;
-        match reach_of_owned(&p, &unit) {
-            Some(need) if !contains(read, need) => {
-                tracing::info!(unit = index, "owned objects reach beyond core + halo; reading a wider rectangle");
-                read = union(read, need);
-            }
-            _ => break p,
+        let p = assess::prepare_in(config.clone(), keep_going, progress, Some(&reads))?;
+        let short: Vec<(String, Rect<f64>)> = layer_reads(&p.models, &owned_extents(&p, &unit))
+            .into_iter()
+            .filter(|(layer, need)| !reads.get(layer).is_some_and(|have| contains(*have, *need)))
+            .collect();
+        if short.is_empty() {
+            break p;
+        }
+        tracing::info!(unit = index, "owned objects reach beyond what was read; reading wider rectangles");
+        for (layer, need) in short {
+            widen(&mut reads, &layer, need);
         }
     };
 
@@ -96,7 +107,7 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     let record = UnitRecord {
         index,
         core: unit.core,
-        read: [read.min().x, read.min().y, read.max().x, read.max().y],
+        reads: reads.iter().map(|(l, r)| (l.clone(), [r.min().x, r.min().y, r.max().x, r.max().y])).collect(),
         fingerprint: plan.fingerprint.clone(),
         sise_version: env!("CARGO_PKG_VERSION").into(),
         keep_going,
@@ -121,26 +132,29 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
 }
 
 /// The unit's core (open sides at the district's box plus the tolerance
-/// for features outside it) widened by the halo.
-fn core_and_halo(unit: &Unit, district: Rect<f64>, tolerance: f64, halo: f64) -> Rect<f64> {
+/// for features outside it) widened by `margin`.
+fn core_and_halo(unit: &Unit, district: Rect<f64>, tolerance: f64, margin: f64) -> Rect<f64> {
     let [x0, y0, x1, y1] = unit.core;
     Rect::new(
-        coord! { x: x0.unwrap_or(district.min().x - tolerance) - halo, y: y0.unwrap_or(district.min().y - tolerance) - halo },
-        coord! { x: x1.unwrap_or(district.max().x + tolerance) + halo, y: y1.unwrap_or(district.max().y + tolerance) + halo },
+        coord! { x: x0.unwrap_or(district.min().x - tolerance) - margin, y: y0.unwrap_or(district.min().y - tolerance) - margin },
+        coord! { x: x1.unwrap_or(district.max().x + tolerance) + margin, y: y1.unwrap_or(district.max().y + tolerance) + margin },
     )
 }
 
-/// The box of every owned object widened by its model's reach.
-fn reach_of_owned(p: &Prepared, unit: &Unit) -> Option<Rect<f64>> {
-    let mut need: Option<Rect<f64>> = None;
-    for m in &p.models {
-        let reach = model_reach(m);
-        let objects = p.layers.vector(m.objects())?;
-        for r in unit.owned_rows(objects).into_iter().filter_map(|i| grown(&objects.geoms[i], reach)) {
-            need = Some(need.map_or(r, |n| union(n, r)));
-        }
-    }
-    need
+/// The box of each model's owned objects, in model order.
+fn owned_extents(p: &Prepared, unit: &Unit) -> Vec<Option<Rect<f64>>> {
+    p.models
+        .iter()
+        .map(|m| {
+            let objects = p.layers.vector(m.objects())?;
+            unit.owned_rows(objects).into_iter().filter_map(|i| objects.geoms[i].bounding_rect()).reduce(union)
+        })
+        .collect()
+}
+
+fn widen(reads: &mut BTreeMap<String, Rect<f64>>, layer: &str, r: Rect<f64>) {
+    let r = reads.get(layer).map_or(r, |have| union(*have, r));
+    reads.insert(layer.to_owned(), r);
 }
 
 fn contains(outer: Rect<f64>, inner: Rect<f64>) -> bool {

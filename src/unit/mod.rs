@@ -19,11 +19,11 @@ pub struct Unit {
     /// core is open to the outside. A point is in the core when
     /// x_min ≤ x < x_max and y_min ≤ y < y_max.
     pub core: [Option<f64>; 4],
-    /// What its owned objects need read, [x_min, y_min, x_max, y_max]: their
-    /// boxes grown by their models' reach, found by `sise plan` so that a unit
-    /// reads its inputs once (absent in plans made without the data).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<[f64; 4]>,
+    /// What its owned objects need read of each layer, [x_min, y_min, x_max,
+    /// y_max] (`tile::layer_reads`), found by `sise plan` so that a unit reads
+    /// its inputs once (empty in plans made without the data).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reads: BTreeMap<String, [f64; 4]>,
 }
 
 impl Unit {
@@ -44,8 +44,8 @@ impl Unit {
 pub struct UnitRecord {
     pub index: usize,
     pub core: [Option<f64>; 4],
-    /// The rectangle read from every layer but the 街镇 (working CRS).
-    pub read: [f64; 4],
+    /// The rectangle read from each layer (working CRS); the 街镇 are read whole.
+    pub reads: BTreeMap<String, [f64; 4]>,
     /// The plan's fingerprint (config and models) the unit ran with.
     pub fingerprint: String,
     pub sise_version: String,
