@@ -78,6 +78,9 @@ pub struct Plan {
     pub reach_m: f64,
     pub reach_of: String,
     pub halo_m: f64,
+    /// The box of the 街镇 layer [x_min, y_min, x_max, y_max], where the
+    /// outermost cores' open sides are read to (units need not read the 街镇).
+    pub district: [f64; 4],
     /// Tile width and height (whole grid cells).
     pub tile_m: [f64; 2],
     /// SHA-256 over the run config's and the model files' contents: units
@@ -90,7 +93,7 @@ impl Plan {
     pub fn read(path: &Path) -> Result<Plan> {
         let err = |message: String| Error::Config { file: path.to_owned(), message };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the plan: {e} (write one with `sise plan`)")))?;
-        serde_json::from_str(&text).map_err(|e| err(format!("not a plan written by `sise plan`: {e}")))
+        serde_json::from_str(&text).map_err(|e| err(format!("not a plan written by this version's `sise plan` ({e}); make the plan again")))
     }
 
     /// Check that `config` (and its models) are what the plan was made for.
@@ -202,6 +205,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
         reach_m,
         reach_of,
         halo_m,
+        district: [bounds.min().x, bounds.min().y, bounds.max().x, bounds.max().y],
         tile_m: [tw, th],
         fingerprint: plan_fingerprint(config)?,
         units,

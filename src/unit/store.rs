@@ -5,8 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use gdal::vector::ToGdal;
+use geo_traits::to_geo::ToGeoGeometry;
 use polars::prelude::*;
+use wkb::reader::read_wkb;
+use wkb::writer::{write_geometry, WriteOptions};
+use wkb::Endianness;
 
 use crate::error::{Bad, Error, Result};
 use crate::load::VectorLayer;
@@ -24,10 +27,14 @@ pub fn value_column(key: &str) -> String {
 }
 
 pub fn write_objects(path: &Path, objects: &VectorLayer, values: &[Values], model: &Model) -> Result<()> {
+    let options = WriteOptions { endianness: Endianness::LittleEndian };
     let wkb: Vec<Vec<u8>> = objects
         .geoms
         .iter()
-        .map(|g| g.to_gdal().and_then(|g| g.wkb()))
+        .map(|g| {
+            let mut buf = Vec::new();
+            write_geometry(&mut buf, g, &options).map(|_| buf)
+        })
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::output(path, format!("cannot encode a geometry: {e}")))?;
     let mut columns = vec![
@@ -79,7 +86,7 @@ pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -
         .binary()
         .map_err(err)?
         .into_no_null_iter()
-        .map(|b| gdal::vector::Geometry::from_wkb(b).and_then(|g| g.to_geo()))
+        .map(|b| read_wkb(b).map_err(|e| e.to_string()).and_then(|g| g.try_to_geometry().ok_or_else(|| "an empty point".to_owned())))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::input(Bad::Geometry, file, Some(name), format!("unit outputs: {e}")))?;
     let mut values = Vec::with_capacity(model.indicators.len());
