@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use geo::InteriorPoint;
 use polars::prelude::*;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use super::round2;
 use crate::assess::Assessment;
@@ -50,7 +50,6 @@ pub struct Register<'a> {
 impl<'a> Register<'a> {
     pub fn new(a: &'a Assessment) -> Result<Register<'a>> {
         let err = |e: String| Error::output("风险清单", e);
-        let to_lonlat = Transform::new(&a.prepared.config.working_crs, LONLAT_CRS).map_err(|e| err(e.into()))?;
         let models = a.models();
         // Scores of different domains are on different scales (index, R, D): order
         // by level, then domain, then score (worst first), then id. The keys are
@@ -66,13 +65,22 @@ impl<'a> Register<'a> {
         let order: Vec<(usize, usize)> = keys.iter().map(|k| (k.1, k.4)).collect();
         drop(keys);
         let text = |key: &str| -> Vec<Option<Descriptive>> { (0..models.len()).map(|d| a.objects(d).descriptive_column(key)).collect() };
-        let mut lonlat: Vec<(f64, f64)> = Vec::with_capacity(order.len());
-        for &(d, i) in &order {
-            let o = a.objects(d);
-            let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
-            let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
-            lonlat.push(super::round6((lon, lat)));
-        }
+        // A million interior points and PROJ calls: side by side, each
+        // thread with its own transform (PROJ objects stay on their thread).
+        let crs = (&a.prepared.config.working_crs, LONLAT_CRS);
+        let lonlat: Vec<(f64, f64)> = order
+            .par_iter()
+            .map_init(
+                || Transform::new(crs.0, crs.1),
+                |to_lonlat, &(d, i)| {
+                    let to_lonlat = to_lonlat.as_ref().map_err(|e| err(e.clone().into()))?;
+                    let o = a.objects(d);
+                    let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
+                    let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
+                    Ok(super::round6((lon, lat)))
+                },
+            )
+            .collect::<Result<_>>()?;
         Ok(Register {
             a,
             order,

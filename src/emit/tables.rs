@@ -265,13 +265,30 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                 let mut csv_out = super::csv::Writer::create(&csv, t.df.schema())?;
                 let f = std::fs::File::create(&pq).map_err(|e| Error::output(&pq, e))?;
                 let mut pq_out = ParquetWriter::new(f).batched(t.df.schema()).map_err(pq_err)?;
-                // The rows at hand, then (the 风险清单) the rest a chunk at a time.
+                // The rows at hand, then (the 风险清单) the rest a chunk at a
+                // time, each chunk built while the one before is written.
+                let next = |start: usize| -> Result<Option<DataFrame>> {
+                    (start < t.rows).then(|| register.rows(start..(start + REGISTER_CHUNK).min(t.rows))).transpose()
+                };
+                let mut chunk = Cow::Borrowed(&t.df);
                 let mut start = 0;
-                while start < t.rows {
-                    let chunk = if start == 0 { Cow::Borrowed(&t.df) } else { Cow::Owned(register.rows(start..(start + REGISTER_CHUNK).min(t.rows))?) };
-                    csv_out.write(&chunk)?;
-                    pq_out.write_batch(&chunk).map_err(pq_err)?;
+                loop {
                     start += chunk.height();
+                    let (written, following) = rayon::join(
+                        || -> Result<()> {
+                            if chunk.height() == 0 {
+                                return Ok(()); // an empty table: the header only
+                            }
+                            csv_out.write(&chunk)?;
+                            pq_out.write_batch(&chunk).map_err(pq_err)
+                        },
+                        || next(start),
+                    );
+                    written?;
+                    match following? {
+                        Some(df) => chunk = Cow::Owned(df),
+                        None => break,
+                    }
                 }
                 csv_out.finish()?;
                 pq_out.finish().map_err(pq_err)?;
