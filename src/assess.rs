@@ -566,7 +566,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let grid = grid::build(&prepared.admin.zones, config.grid_cell_m);
     let district = Zones::new(vec![geo::unary_union(&prepared.admin.zones.polygons)]);
     let bar = progress.bar("aggregating", prepared.models.len() as u64);
-    let domains: Vec<DomainResult> = prepared
+    let mut domains: Vec<DomainResult> = prepared
         .models
         .par_iter()
         .zip(all_scores)
@@ -608,6 +608,26 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let context: Vec<String> = prepared.layers.layers.keys().filter(|k| !objects.contains(k.as_str())).cloned().collect();
     for k in context {
         prepared.layers.layers.remove(&k);
+    }
+    // Of the objects' own attributes, emit reads only the descriptive ones
+    // (名称, 地址, 责任单位); the fields the models scored are in the scores.
+    let descriptive = |v: &mut VectorLayer| {
+        let keep: Vec<String> = v
+            .attrs
+            .get_column_names()
+            .into_iter()
+            .filter(|n| crate::schema::DESCRIPTIVE.iter().any(|(k, _)| *k == n.as_str()))
+            .map(|n| n.to_string())
+            .collect();
+        v.attrs = v.attrs.select(keep).expect("the kept columns are the frame's");
+    };
+    for l in prepared.layers.layers.values_mut() {
+        if let Layer::Vector(v) = l {
+            descriptive(v);
+        }
+    }
+    for v in domains.iter_mut().filter_map(|d| d.objects.as_mut()) {
+        descriptive(v);
     }
 
     Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })

@@ -72,13 +72,13 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
 }
 
 /// A layer's attributes as output columns, with the types they were read as.
-fn columns(df: &DataFrame) -> std::result::Result<Vec<Column>, polars::error::PolarsError> {
+fn columns(df: &DataFrame) -> std::result::Result<Vec<Column<'_>>, polars::error::PolarsError> {
     df.get_columns()
         .iter()
         .map(|c| {
             let name = c.name().to_string();
             Ok(match c.dtype() {
-                DataType::String => Column::text(name, c.str()?.into_iter().map(|v| v.map(str::to_owned)).collect()),
+                DataType::String => Column::text(name, c.str()?.into_iter().collect()),
                 DataType::Float32 | DataType::Float64 => Column::real(name, c.cast(&DataType::Float64)?.f64()?.into_iter().collect()),
                 _ => Column::int(name, c.cast(&DataType::Int64)?.i64()?.into_iter().collect()),
             })

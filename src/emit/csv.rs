@@ -45,7 +45,10 @@ pub struct Writer {
 impl Writer {
     pub fn create(path: &Path, schema: &Schema) -> Result<Writer> {
         let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-        let csv = CsvWriter::new(file).include_bom(true).batched(schema).map_err(|e| Error::output(path, e))?;
+        // One thread: emit already writes its parts side by side, and a
+        // writer waiting on polars' pool would let its thread take another
+        // whole part meanwhile, leaving the 风险清单 (the longest part) idle.
+        let csv = CsvWriter::new(file).include_bom(true).n_threads(1).batched(schema).map_err(|e| Error::output(path, e))?;
         Ok(Writer { path: path.to_owned(), csv })
     }
 

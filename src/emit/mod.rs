@@ -30,31 +30,34 @@ use crate::schema;
 use crate::score::Values as ScoreValues;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Values {
+pub enum Values<'a> {
     Int(Vec<Option<i64>>),
     Real(Vec<Option<f64>>),
-    Text(Vec<Option<String>>),
+    /// Borrowed from the assessment where it holds the text (ids, 街镇
+    /// names, level names): a city's layer would otherwise copy ~1 M strings.
+    Text(Vec<Option<Cow<'a, str>>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
+pub struct Column<'a> {
     pub name: String,
     /// The Chinese name shown to users (QGIS field alias, table header).
     pub alias: Option<String>,
-    pub values: Values,
+    pub values: Values<'a>,
 }
 
-impl Column {
-    pub fn int(name: impl Into<String>, v: Vec<Option<i64>>) -> Column {
+impl<'a> Column<'a> {
+    pub fn int(name: impl Into<String>, v: Vec<Option<i64>>) -> Column<'a> {
         Column { name: name.into(), alias: None, values: Values::Int(v) }
     }
-    pub fn real(name: impl Into<String>, v: Vec<Option<f64>>) -> Column {
+    pub fn real(name: impl Into<String>, v: Vec<Option<f64>>) -> Column<'a> {
         Column { name: name.into(), alias: None, values: Values::Real(v.into_iter().map(|x| x.map(round)).collect()) }
     }
-    pub fn text(name: impl Into<String>, v: Vec<Option<String>>) -> Column {
-        Column { name: name.into(), alias: None, values: Values::Text(v) }
+    /// Text, owned (`String`) or borrowed (`&str`, `Cow`).
+    pub fn text<S: Into<Cow<'a, str>>>(name: impl Into<String>, v: Vec<Option<S>>) -> Column<'a> {
+        Column { name: name.into(), alias: None, values: Values::Text(v.into_iter().map(|x| x.map(Into::into)).collect()) }
     }
-    pub fn alias(mut self, alias: impl Into<String>) -> Column {
+    pub fn alias(mut self, alias: impl Into<String>) -> Column<'a> {
         self.alias = Some(alias.into());
         self
     }
@@ -82,31 +85,31 @@ pub struct OutLayer<'a> {
     /// Borrowed from the assessment where it holds them (no copy of a
     /// city's geometries per output), owned where made for the output.
     pub geoms: Cow<'a, [Geometry<f64>]>,
-    pub columns: Vec<Column>,
+    pub columns: Vec<Column<'a>>,
     /// Feature ids to write (`sise prepare-inputs` keeps the inputs'); the writer numbers them otherwise.
     pub fids: Option<Cow<'a, [i64]>>,
 }
 
 impl OutLayer<'static> {
     /// A layer with no title or description (intermediate files, demo data).
-    pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column>) -> OutLayer<'static> {
+    pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column<'static>>) -> OutLayer<'static> {
         OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns, fids: None }
     }
 }
 
 /// `level`, `level_name` (重大风险…) and `colour` columns from levels.
-fn level_columns(levels: &[Option<Level>], palette: &Palette) -> Vec<Column> {
+fn level_columns<'a>(levels: &[Option<Level>], palette: &'a Palette) -> Vec<Column<'a>> {
     vec![
         Column::int(schema::LEVEL, levels.iter().map(|l| l.map(|l| l.number() as i64)).collect()).alias("风险等级代码"),
-        Column::text(schema::LEVEL_NAME, levels.iter().map(|l| l.map(|l| l.name_zh().to_owned())).collect()).alias("风险等级"),
-        Column::text(schema::COLOUR, levels.iter().map(|l| l.map(|l| palette.colour(l).to_owned())).collect()).alias("颜色"),
+        Column::text(schema::LEVEL_NAME, levels.iter().map(|l| l.map(|l| l.name_zh())).collect()).alias("风险等级"),
+        Column::text(schema::COLOUR, levels.iter().map(|l| l.map(|l| palette.colour(l))).collect()).alias("颜色"),
     ]
 }
 
 pub use crate::schema::domain_level_column;
 
 /// Per-domain columns of a zone layer: `d01_score`, `d01_level`, `d01_count` …
-fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>) -> Vec<Column> {
+fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>) -> Vec<Column<'static>> {
     let mut cols = Vec::new();
     for (d, m) in a.models().iter().enumerate() {
         let p = m.id.to_lowercase();
@@ -126,17 +129,17 @@ fn zone_columns(a: &Assessment, pick: impl Fn(usize) -> Vec<Option<ZoneResult>>)
 }
 
 /// Comprehensive score and level columns.
-fn total_columns(totals: &[(f64, Level)], palette: &Palette) -> Vec<Column> {
+fn total_columns<'a>(totals: &[(f64, Level)], palette: &'a Palette) -> Vec<Column<'a>> {
     let mut cols = vec![Column::real(schema::SCORE, totals.iter().map(|t| Some(t.0)).collect()).alias("综合风险值")];
     cols.extend(level_columns(&totals.iter().map(|t| Some(t.1)).collect::<Vec<_>>(), palette));
     cols
 }
 
-fn street_columns(a: &Assessment, street: &[Option<usize>]) -> Vec<Column> {
+fn street_columns<'a>(a: &'a Assessment, street: &[Option<usize>]) -> Vec<Column<'a>> {
     let admin = &a.prepared.admin;
     vec![
-        Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| admin.codes[s].clone())).collect()).alias("街镇代码"),
-        Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| admin.names[s].clone())).collect()).alias("街镇名称"),
+        Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| admin.codes[s].as_str())).collect()).alias("街镇代码"),
+        Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| admin.names[s].as_str())).collect()).alias("街镇名称"),
     ]
 }
 
@@ -153,7 +156,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     let r = &a.domains[d];
     let s = &r.scores;
     let palette = &a.prepared.config.colours;
-    let mut cols = vec![Column::text(schema::ID, objects.ids.iter().cloned().map(Some).collect()).alias("编号")];
+    let mut cols = vec![Column::text(schema::ID, objects.ids.iter().map(|s| Some(s.as_str())).collect()).alias("编号")];
     for (key, title) in schema::DESCRIPTIVE {
         if let Some(v) = objects.descriptive(key) {
             cols.push(Column::text(key, v).alias(title));
@@ -165,7 +168,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         cols.push(
             match &s.values[k] {
                 ScoreValues::Numbers(v) => Column::real(&ind.key, v.iter().map(|x| Some(*x)).collect()),
-                ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().cloned().map(Some).collect()),
+                ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().map(|s| Some(s.as_str())).collect()),
             }
             .alias(format!("{}{unit}", ind.name)),
         );
@@ -175,7 +178,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     cols.push(Column::real(schema::CONTROL_FACTOR, s.control_factor.iter().map(|x| Some(*x)).collect()).alias("管控系数"));
     cols.push(Column::real(schema::SCORE, s.score.iter().map(|x| Some(*x)).collect()).alias("现实风险值"));
     cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
-    cols.push(Column::text(schema::VETO_REASON, s.veto.clone()).alias("一票否决原因"));
+    cols.push(Column::text(schema::VETO_REASON, s.veto.iter().map(|v| v.as_deref()).collect()).alias("一票否决原因"));
     OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),
@@ -195,7 +198,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
 
 /// The grid: each domain's result per cell and the comprehensive level.
 pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
-    let mut cols = vec![Column::text(schema::CELL_ID, a.grid.ids.iter().cloned().map(Some).collect()).alias("网格编号")];
+    let mut cols = vec![Column::text(schema::CELL_ID, a.grid.ids.iter().map(|s| Some(s.as_str())).collect()).alias("网格编号")];
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| a.domains[d].grid.clone()));
     cols.extend(total_columns(&a.grid_total, &a.prepared.config.colours));
@@ -243,7 +246,7 @@ impl<'a> OutLayer<'a> {
     /// The layer without its attribute values (its columns' names, aliases
     /// and types stay): what styles and the QGIS project read.
     pub fn schema(self) -> OutLayer<'a> {
-        let emptied = |v: Values| match v {
+        let emptied = |v: Values<'a>| match v {
             Values::Int(_) => Values::Int(Vec::new()),
             Values::Real(_) => Values::Real(Vec::new()),
             Values::Text(_) => Values::Text(Vec::new()),

@@ -36,7 +36,7 @@ fn layer(f: &Form) -> OutLayer<'_> {
             match c.kind {
                 FieldKind::Number(_) => Column::real(&c.key, vec![]),
                 FieldKind::Year => Column::int(&c.key, vec![]),
-                FieldKind::Choice(_) | FieldKind::Text => Column::text(&c.key, vec![]),
+                FieldKind::Choice(_) | FieldKind::Text => Column::text(&c.key, Vec::<Option<String>>::new()),
             }
             .alias(&c.name)
         })
