@@ -63,6 +63,11 @@ pub struct LayerConfig {
     /// the district, counting them, instead of stopping the run.
     #[serde(default)]
     pub clip_to_district: bool,
+    /// Field holding each feature's id in the file it was first read from,
+    /// for formats that number features themselves (`sise prepare-inputs`
+    /// writes FlatGeobuf, whose features are numbered in index order): row
+    /// order and messages keep the original ids. Not one of the attributes.
+    pub fid_field: Option<String>,
 }
 
 impl LayerConfig {

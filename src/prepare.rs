@@ -4,11 +4,14 @@
 //! reported against the user's own file (its sheet row, its GCJ-02 offset);
 //! then every vector layer the models read is written, as loaded (encoding,
 //! offsets, CRS, spreadsheet headers, `fields`, geometry checks applied), to
-//! `DIR/<layer>.gpkg` in the working CRS with an R-tree, keeping each
-//! feature's FID (so a tiled run's row order is unchanged); rasters stay
-//! where they are. `DIR/assessment.toml` is the same run pointed at them.
-//! GeoJSON, CSV and spreadsheets have no spatial index: each unit of a tiled
-//! run would otherwise scan every feature.
+//! `DIR/<layer>.fgb` (FlatGeobuf) in the working CRS with a packed R-tree,
+//! each feature's FID in the field [`FID_FIELD`] (so a tiled run's row order
+//! and messages are unchanged); rasters stay where they are.
+//! `DIR/assessment.toml` is the same run pointed at them. GeoJSON, CSV and
+//! spreadsheets have no spatial index: each unit of a tiled run would
+//! otherwise scan every feature. FlatGeobuf rather than GeoPackage: a unit
+//! opens every layer, and opening one costs ~0.05 ms against ~2.3 ms for a
+//! GeoPackage (its SQL schema and metadata); a rectangle reads ~3× faster.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -21,6 +24,10 @@ use crate::emit::{vector, Column, OutLayer};
 use crate::error::{Error, Result};
 use crate::load::Layer;
 use crate::progress::Progress;
+
+/// The field of a prepared layer holding each feature's original FID
+/// (FlatGeobuf numbers features in its index's order).
+pub const FID_FIELD: &str = "sise_fid";
 
 /// What `prepare` did: per vector layer, its name and feature count.
 pub struct Converted {
@@ -47,17 +54,22 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
         .collect();
     crate::stage::staged(out, |dir| {
         vectors.par_iter().try_for_each(|(name, v)| {
-            let file = dir.join(format!("{name}.gpkg"));
+            let file = dir.join(format!("{name}.fgb"));
+            let mut columns = columns(&v.attrs).map_err(|e| Error::output(&file, e))?;
+            if columns.iter().any(|c| c.name == FID_FIELD) {
+                return Err(Error::output(&file, format!("layer '{name}' has a field named {FID_FIELD}, which prepare-inputs keeps the feature ids in")));
+            }
+            columns.push(Column::int(FID_FIELD, v.fids.iter().map(|f| Some(*f)).collect()));
             let out_layer = OutLayer {
                 name: name.to_string(),
                 title: name.to_string(),
                 description: format!("{} (sise prepare-inputs)", config.layers[*name].path.display()),
                 kind: v.kind,
                 geoms: Cow::Borrowed(&v.geoms),
-                columns: columns(&v.attrs).map_err(|e| Error::output(&file, e))?,
-                fids: Some(Cow::Borrowed(&v.fids)),
+                columns,
+                fids: None,
             };
-            vector::write(&file, "GPKG", &["SPATIAL_INDEX=YES", "FID=fid"], &config.working_crs, &[out_layer])
+            vector::write(&file, "FlatGeobuf", &["SPATIAL_INDEX=YES"], &config.working_crs, &[out_layer])
         })?;
         rewrite(&mut doc, config, &vectors.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>());
         let text = format!(
@@ -115,11 +127,12 @@ fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[&str]) {
         }
         // The id column keeps its file name unless `fields` gave it a model name.
         let id = cfg.id_field.as_ref().map(|id| cfg.fields.iter().find(|(_, col)| *col == id).map_or(id.clone(), |(model, _)| model.clone()));
-        for key in ["crs", "offset", "x_field", "y_field", "header_row", "fields", "encoding", "sheet", "id_field"] {
+        for key in ["crs", "offset", "x_field", "y_field", "header_row", "fields", "encoding", "sheet", "id_field", "fid_field"] {
             entry.remove(key);
         }
-        entry.insert("path".into(), toml::Value::String(format!("{name}.gpkg")));
+        entry.insert("path".into(), toml::Value::String(format!("{name}.fgb")));
         entry.insert("layer".into(), toml::Value::String(name.clone()));
+        entry.insert("fid_field".into(), toml::Value::String(FID_FIELD.into()));
         if let Some(id) = id {
             entry.insert("id_field".into(), toml::Value::String(id));
         }

@@ -291,8 +291,9 @@ fn merge_refuses_missing_units_and_units_of_another_config() {
 }
 
 /// Inputs converted once (`sise prepare-inputs`): each vector layer a
-/// GeoPackage with an R-tree and the input's FIDs; the same run over them,
-/// whole or tiled, gives the original whole run's outputs exactly.
+/// FlatGeobuf with a spatial index and the input's FIDs in `sise_fid`; the
+/// same run over them, whole or tiled, gives the original whole run's
+/// outputs exactly.
 #[test]
 fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
     let whole = shared_run("layers/demo/assessment.toml");
@@ -303,17 +304,23 @@ fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("22 vector layers"), "{}", String::from_utf8_lossy(&o.stdout));
 
-    // Indexed, and the same features under the same FIDs as the input file.
+    // Indexed, and the same features under the same FIDs as the input file
+    // (FlatGeobuf stores them in its index's order, each with its FID).
     let fids = |path: &Path| -> Vec<u64> { Dataset::open(path).unwrap().layer(0).unwrap().features().map(|f| f.fid().unwrap()).collect() };
-    let gpkg = prepared.join("residential.gpkg");
-    assert_eq!(fids(&gpkg), fids(&repo().join("layers/demo/residential.geojson")));
-    let ds = Dataset::open(&gpkg).unwrap();
-    let rtree =
-        ds.execute_sql("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'", None, gdal::vector::sql::Dialect::DEFAULT).unwrap();
-    let n = rtree.unwrap().features().next().unwrap().field_as_integer64(0).unwrap();
-    assert_eq!(n, Some(1), "the prepared layer has a spatial index");
+    let kept = |path: &Path| -> Vec<u64> {
+        let ds = Dataset::open(path).unwrap();
+        let mut layer = ds.layer(0).unwrap();
+        let i = layer.defn().field_index("sise_fid").unwrap();
+        let mut v: Vec<u64> = layer.features().map(|f| f.field_as_integer64(i).unwrap().unwrap() as u64).collect();
+        v.sort_unstable();
+        v
+    };
+    let fgb = prepared.join("residential.fgb");
+    assert_eq!(kept(&fgb), fids(&repo().join("layers/demo/residential.geojson")));
+    let ds = Dataset::open(&fgb).unwrap();
+    assert!(ds.layer(0).unwrap().has_capability(gdal::vector::LayerCaps::OLCFastSpatialFilter), "the prepared layer has a spatial index");
     // The spreadsheet's FIDs are still its Excel rows (messages keep naming them).
-    let sheet_fids = fids(&prepared.join("industrial_enterprises.gpkg"));
+    let sheet_fids = kept(&prepared.join("industrial_enterprises.fgb"));
     assert!(sheet_fids.first().is_some_and(|&f| f > 1), "{:?}", &sheet_fids[..3]);
 
     let run = prepared.join("assessment.toml");
@@ -325,7 +332,15 @@ fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
     let merged = tiled_run(&run, "2x2", tmp.path(), false);
     assert_same_outputs_but(&whole, &merged, &["reports"]);
     let report = std::fs::read_to_string(merged.join("reports/D01_hazardous_chemicals.html")).unwrap();
-    assert!(report.contains("chemical_enterprises.gpkg"), "the report names the file it read");
+    assert!(report.contains("chemical_enterprises.fgb"), "the report names the file it read");
+
+    // A `fid_field` the file does not have is refused, naming it and the file.
+    let text = std::fs::read_to_string(&run).unwrap();
+    assert!(text.contains("fid_field = \"sise_fid\""), "{text}");
+    std::fs::write(&run, text.replacen("fid_field = \"sise_fid\"", "fid_field = \"no_such_fid\"", 1)).unwrap();
+    let o = sise(&["validate", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no_such_fid") && stderr(&o).contains(".fgb"), "{}", stderr(&o));
 }
 
 /// prepare-inputs checks the run first, as `sise validate` does: bad input is

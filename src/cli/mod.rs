@@ -244,8 +244,8 @@ pub enum Command {
         #[command(flatten)]
         outputs: Outputs,
     },
-    /// Convert a run's vector inputs once into spatially indexed GeoPackages
-    /// (working CRS, R-tree, FIDs kept; rasters stay where they are) and write
+    /// Convert a run's vector inputs once into spatially indexed FlatGeobuf
+    /// files (working CRS, packed R-tree, FIDs kept in `sise_fid`; rasters stay where they are) and write
     /// OUT/assessment.toml, the same run over them. Work units of a tiled run
     /// then read only their rectangle instead of scanning every feature.
     ///

@@ -316,7 +316,13 @@ pub fn read_opened(
         }
         let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
         let id_idx = id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?;
-        rows.read_features(&mut layer, fields, id_idx)?;
+        let fid_idx = match &cfg.fid_field {
+            Some(f) => Some(fields.iter().position(|(n, _)| n == f).ok_or_else(|| {
+                lerr(Bad::Field, Msg::FieldMissing { field: Field::new(f, None), have: fields.iter().map(|(n, _)| n.clone()).collect() }.into())
+            })?),
+            None => None,
+        };
+        rows.read_features(&mut layer, fields, id_idx, fid_idx)?;
         None
     };
     let kind = match (rows.kind, clip) {
@@ -325,8 +331,10 @@ pub fn read_opened(
         (None, Some(_)) => kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
         (None, None) => return Err(lerr(Bad::Empty, "the layer has no usable features".into())),
     };
-    let mut attrs = DataFrame::new(rows.columns.into_iter().zip(&rows.fields).map(|(c, (n, _))| c.finish(n)).collect())
-        .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
+    let mut attrs = DataFrame::new(
+        rows.columns.into_iter().zip(&rows.fields).filter(|(_, (n, _))| Some(n) != cfg.fid_field.as_ref()).map(|(c, (n, _))| c.finish(n)).collect(),
+    )
+    .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
     map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
     let v = VectorLayer {
         name: name.to_owned(),
@@ -391,10 +399,22 @@ impl Collector<'_> {
         self.fields = fields;
     }
 
-    fn read_features(&mut self, layer: &mut gdal::vector::Layer, fields: Vec<(String, OGRFieldType::Type)>, id_idx: Option<usize>) -> Result<()> {
+    fn read_features(
+        &mut self,
+        layer: &mut gdal::vector::Layer,
+        fields: Vec<(String, OGRFieldType::Type)>,
+        id_idx: Option<usize>,
+        fid_idx: Option<usize>,
+    ) -> Result<()> {
         self.start(fields);
         for (n, feature) in layer.features().enumerate() {
-            let fid = feature.fid().map_or(n as i64, |f| f as i64);
+            let fid = match fid_idx {
+                Some(i) => feature.field_as_integer64(i).ok().flatten().ok_or_else(|| {
+                    let field = &self.fields[i].0;
+                    self.err(Bad::Field, format!("feature {}: no feature id in field '{field}'", feature.fid().unwrap_or(n as u64)))
+                })?,
+                None => feature.fid().map_or(n as i64, |f| f as i64),
+            };
             // The id field's value, read once; an empty one is a reject below.
             let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());

@@ -62,13 +62,6 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
 
     let [x0, y0, x1, y1] = plan.district;
     let bounds = Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 });
-    // A unit reads a few scattered pages of each prepared GeoPackage: mapped,
-    // SQLite reads them in place instead of copying each one (~8 % of a
-    // unit's time at scale 1). Units only write Parquet, so no GeoPackage
-    // they open is written through the mapping. An operator's own setting wins.
-    if std::env::var_os("OGR_SQLITE_PRAGMA").is_none() {
-        let _ = gdal::config::set_config_option("OGR_SQLITE_PRAGMA", "mmap_size=1073741824");
-    }
     // Each layer is read as far as the owned objects need it (`layer_reads`):
     // first for objects within a cell of the core, widened by the plan's
     // boxes of the objects this unit owns.
