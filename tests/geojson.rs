@@ -185,3 +185,28 @@ fn a_property_a_feature_lacks_is_a_gap_not_zero() {
         assert_eq!(layer.attrs.column("name").unwrap().str().unwrap().get(1), None, "{name}");
     }
 }
+
+/// A `fid_field` (the original FIDs `sise prepare-inputs` keeps) numbers the
+/// features and orders the rows, and is not an attribute; sise's reader
+/// leaves such a file to GDAL, which honours it.
+#[test]
+fn a_fid_field_numbers_and_orders_the_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.geojson");
+    let feature = |id: &str, orig: i64, x: f64| {
+        format!(r#"{{"type":"Feature","properties":{{"id":"{id}","orig":{orig},"v":1.5}},"geometry":{{"type":"Point","coordinates":[{x},31.2]}}}}"#)
+    };
+    let features = [feature("a", 40, 121.41), feature("b", 10, 121.42), feature("c", 30, 121.43), feature("d", 20, 121.44)];
+    std::fs::write(&path, format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))).unwrap();
+    let cfg = LayerConfig { path: path.clone(), id_field: Some("id".into()), fid_field: Some("orig".into()), ..Default::default() };
+    assert!(vector::read_geojson("layer", &cfg, CRS, MODES[0], None).unwrap().is_none(), "left to GDAL");
+    let (v, _) = through_gdal(&cfg, MODES[0]).unwrap();
+    assert_eq!(v.fids, vec![10, 20, 30, 40]);
+    assert_eq!(v.ids, vec!["b", "d", "c", "a"]);
+    assert!(v.attrs.column("orig").is_err() && v.attrs.column("v").is_ok(), "{:?}", v.attrs.get_column_names());
+
+    let missing = LayerConfig { fid_field: Some("nope".into()), ..cfg };
+    let e = through_gdal(&missing, MODES[0]).err().unwrap();
+    assert_eq!(e.exit_code(), 12);
+    assert!(e.to_string().contains("nope"), "{e}");
+}

@@ -229,7 +229,14 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, c
 /// name and CRS. Work units (`clip`) read through GDAL's spatial filter.
 pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<Option<(VectorLayer, Vec<Reject>)>> {
     let ext = cfg.path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    if !matches!(ext.as_str(), "geojson" | "json") || clip.is_some() || cfg.layer.is_some() || cfg.x_field.is_some() || cfg.is_sheet() || !cfg.path.exists() {
+    if !matches!(ext.as_str(), "geojson" | "json")
+        || clip.is_some()
+        || cfg.layer.is_some()
+        || cfg.x_field.is_some()
+        || cfg.fid_field.is_some()
+        || cfg.is_sheet()
+        || !cfg.path.exists()
+    {
         return Ok(None);
     }
     let text = super::encoding::utf8(cfg)?;
@@ -298,6 +305,9 @@ pub fn read_opened(
         rejects: Vec::new(),
     };
     let sheet = if cfg.is_sheet() {
+        if cfg.fid_field.is_some() {
+            return Err(lerr(Bad::Field, "fid_field does not apply to a spreadsheet: its rows are numbered as Excel numbers them".into()));
+        }
         let sheet = super::sheet::read(&mut layer, cfg).map_err(|m| lerr(Bad::Field, (*m).into()))?;
         let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
         rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
