@@ -136,7 +136,8 @@ pub fn cut(zone: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
     MultiPolygon(polygons.collect())
 }
 
-/// One ring cut to `r`; `None` when less than a triangle is left.
+/// One ring cut to `r`, without points in line with their neighbours; `None`
+/// when less than a triangle is left.
 fn cut_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
     let mut pts: Vec<Coord<f64>> = ring.0.clone();
     if pts.len() > 1 && pts.first() == pts.last() {
@@ -175,8 +176,27 @@ fn cut_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
             }
         }
     }
-    if pts.len() < 3 {
-        return None;
+    // The cut leaves points in line with their neighbours, and spikes that
+    // run along the box's edge and back; geo finds no winding order at such
+    // a point, and its relate then answers at random. They hold no area: drop them.
+    loop {
+        pts.dedup();
+        while pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        let n = pts.len();
+        if n < 3 {
+            return None;
+        }
+        let straight = |i: usize| {
+            let (a, b, c) = (pts[(i + n - 1) % n], pts[i], pts[(i + 1) % n]);
+            (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x) == 0.0
+        };
+        let keep: Vec<bool> = (0..n).map(|i| !straight(i)).collect();
+        if keep.iter().all(|&k| k) {
+            break;
+        }
+        pts = pts.iter().zip(&keep).filter(|(_, &k)| k).map(|(p, _)| *p).collect();
     }
     pts.push(pts[0]);
     Some(LineString(pts))

@@ -341,6 +341,32 @@ mod tests {
     }
 
     #[test]
+    fn a_zone_cut_to_a_box_keeps_its_area_without_spikes() {
+        use geo::Winding;
+        // A U whose arms the box cuts: the cut runs along the box's lower
+        // edge between the arms and back, a spike of no area.
+        let u = MultiPolygon(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 30.0), (x: 20.0, y: 30.0),
+            (x: 20.0, y: 10.0), (x: 10.0, y: 10.0), (x: 10.0, y: 30.0), (x: 0.0, y: 30.0),
+        ]]);
+        let r = geo_types::Rect::new((-5.0, 20.0), (35.0, 40.0));
+        let cut = boundary::cut(&u, r);
+        // The cut box is grown by its margin (1.6 m here): the arms from y = 18.4.
+        assert!((cut.unsigned_area() - 2.0 * 10.0 * 11.6).abs() < 1e-9, "{}", cut.unsigned_area());
+        for ring in cut.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
+            assert!(ring.winding_order().is_some(), "{ring:?}");
+            let pts = &ring.0[..ring.0.len() - 1];
+            for i in 0..pts.len() {
+                let (a, b, c) = (pts[(i + pts.len() - 1) % pts.len()], pts[i], pts[(i + 1) % pts.len()]);
+                assert_ne!((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x), 0.0, "{b:?} in line with its neighbours in {ring:?}");
+            }
+        }
+        // A zone only touching the box's margin along an edge leaves nothing.
+        let beside = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 18.4), (x: 0.0, y: 18.4)]]);
+        assert!(boundary::cut(&beside, r).0.is_empty());
+    }
+
+    #[test]
     fn mean_is_length_weighted_and_max_takes_the_worst() {
         let zones = Zones::new(vec![square(0.0, 0.0, 100.0)]);
         let geoms: Vec<Geometry<f64>> = vec![
