@@ -274,23 +274,25 @@ fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
 /// far (fire stations within 3 km) as far as that.
 pub fn layer_reads(models: &[Model], extents: &[Option<Rect<f64>>]) -> BTreeMap<String, Rect<f64>> {
     let mut reads: BTreeMap<String, Rect<f64>> = BTreeMap::new();
-    let mut add = |layer: &str, r: Rect<f64>| {
-        let r = reads.get(layer).map_or(r, |have| union(*have, r));
-        reads.insert(layer.to_owned(), r);
-    };
     for (m, e) in models.iter().zip(extents) {
         let Some(e) = *e else { continue };
-        add(m.objects(), e);
+        widen(&mut reads, m.objects(), e);
         if let Some((l, _)) = &m.aggregate.density {
-            add(l, e);
+            widen(&mut reads, l, e);
         }
         for ind in &m.indicators {
             if let Some(l) = ind.source.layer() {
-                add(l, grow(e, ind.source.reach_m()));
+                widen(&mut reads, l, grow(e, ind.source.reach_m()));
             }
         }
     }
     reads
+}
+
+/// `layer`'s rectangle in `reads` grown to hold `r` too.
+fn widen(reads: &mut BTreeMap<String, Rect<f64>>, layer: &str, r: Rect<f64>) {
+    let r = reads.get(layer).map_or(r, |have| union(*have, r));
+    reads.insert(layer.to_owned(), r);
 }
 
 /// `r` grown by `by` on every side.

@@ -2,20 +2,19 @@
 //!
 //! The unit reads every layer but the 街镇 through GDAL spatial filters on
 //! what its objects need of that layer (its core, or its core plus how far
-//! an indicator looks at the layer), computes the raw indicator values of the objects it
-//! owns (centroid in its core), and writes them to `UNITS/K/`: one Parquet
+//! an indicator looks at the layer), computes the raw indicator values of
+//! the objects it owns (centroid in its core), and writes them to `UNITS/K/`: one Parquet
 //! file per domain, `rejects.json`, and `unit.json` (written last, in the
 //! same staged rename: a unit folder is complete or absent, and a rerun
 //! replaces it whole).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{layer_reads, reach, union, Plan, Unit, UnitRecord};
+use super::{layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -65,7 +64,7 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     // Each layer is read as far as the owned objects need it (`layer_reads`):
     // first for objects within a cell of the core, widened by the plan's
     // boxes of the objects this unit owns.
-    let base = core_and_halo(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.grid_cell_m);
+    let base = core_grown(&unit, bounds, config.context_margin_m.max(config.outside_tolerance_m), plan.grid_cell_m);
     let mut reads = layer_reads(&models, &vec![Some(base); models.len()]);
     for (layer, [x0, y0, x1, y1]) in &unit.reads {
         widen(&mut reads, layer, Rect::new(coord! { x: *x0, y: *y0 }, coord! { x: *x1, y: *y1 }));
@@ -131,7 +130,7 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
 
 /// The unit's core (open sides at the district's box plus the tolerance
 /// for features outside it) widened by `margin`.
-fn core_and_halo(unit: &Unit, district: Rect<f64>, tolerance: f64, margin: f64) -> Rect<f64> {
+fn core_grown(unit: &Unit, district: Rect<f64>, tolerance: f64, margin: f64) -> Rect<f64> {
     let [x0, y0, x1, y1] = unit.core;
     Rect::new(
         coord! { x: x0.unwrap_or(district.min().x - tolerance) - margin, y: y0.unwrap_or(district.min().y - tolerance) - margin },
@@ -148,11 +147,6 @@ fn owned_extents(p: &Prepared, unit: &Unit) -> Vec<Option<Rect<f64>>> {
             unit.owned_rows(objects).into_iter().filter_map(|i| objects.geoms[i].bounding_rect()).reduce(union)
         })
         .collect()
-}
-
-fn widen(reads: &mut BTreeMap<String, Rect<f64>>, layer: &str, r: Rect<f64>) {
-    let r = reads.get(layer).map_or(r, |have| union(*have, r));
-    reads.insert(layer.to_owned(), r);
 }
 
 fn contains(outer: Rect<f64>, inner: Rect<f64>) -> bool {
