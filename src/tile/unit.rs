@@ -14,7 +14,7 @@ use std::time::Instant;
 use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
+use super::{grow, layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -132,10 +132,12 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
 /// for features outside it) widened by `margin`.
 fn core_grown(unit: &Unit, district: Rect<f64>, tolerance: f64, margin: f64) -> Rect<f64> {
     let [x0, y0, x1, y1] = unit.core;
-    Rect::new(
-        coord! { x: x0.unwrap_or(district.min().x - tolerance) - margin, y: y0.unwrap_or(district.min().y - tolerance) - margin },
-        coord! { x: x1.unwrap_or(district.max().x + tolerance) + margin, y: y1.unwrap_or(district.max().y + tolerance) + margin },
-    )
+    let open = grow(district, tolerance);
+    let core = Rect::new(
+        coord! { x: x0.unwrap_or(open.min().x), y: y0.unwrap_or(open.min().y) },
+        coord! { x: x1.unwrap_or(open.max().x), y: y1.unwrap_or(open.max().y) },
+    );
+    grow(core, margin)
 }
 
 /// The box of each model's owned objects, in model order.
