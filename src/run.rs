@@ -87,15 +87,16 @@ pub const QUALITY_HTML: &str = "数据质量报告.html";
 pub const QUALITY_XLSX: &str = "数据质量报告.xlsx";
 
 /// A hash over everything that decides a run's result: sise's version, the
-/// run config, every model file and every input file.
-pub fn inputs_fingerprint(config: &RunConfig) -> Result<String> {
+/// run config, every model file and every input file. Each file is read
+/// once: the manifest records the same per-file hashes.
+pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
     let mut files = vec![config.file.clone()];
     files.extend(config.domains.iter().cloned());
     for l in config.layers.values() {
         files.extend(manifest::dataset_files(&l.path));
     }
     // Files hashed side by side (a city's inputs are hundreds of MB), combined in order.
-    let digests: Vec<Result<String>> = files
+    let digests: Vec<String> = files
         .par_iter()
         .map(|f| {
             manifest::sha256_file(f).map_err(|e| {
@@ -103,14 +104,14 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<String> {
                 Error::input(crate::error::Bad::File, f, None, msg)
             })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (f, digest) in files.iter().zip(digests) {
+    for (f, digest) in files.iter().zip(&digests) {
         h.update(f.to_string_lossy().as_bytes());
-        h.update(digest?.as_bytes());
+        h.update(digest.as_bytes());
     }
-    Ok(format!("{:x}", h.finalize()))
+    Ok(manifest::Fingerprint { digest: format!("{:x}", h.finalize()), files: files.into_iter().zip(digests).collect() })
 }
 
 /// Where a run's outputs go: `ROOT/<cycle>/<year>/`, so the baseline year and
@@ -143,7 +144,7 @@ pub fn assess_and_write(
     let _lock = Lock::acquire(out)?;
     recover(out)?;
     let print = inputs_fingerprint(&config)?;
-    if opts.if_changed && previous_fingerprint(out).as_deref() == Some(print.as_str()) {
+    if opts.if_changed && previous_fingerprint(out).as_deref() == Some(print.digest.as_str()) {
         tracing::info!("inputs, models and config unchanged since the outputs in {} were written; skipped", out.display());
         return Ok(RunReport { out: out.to_owned(), skipped: true, domains: 0, objects: 0, grid_cells: 0, rejects: 0 });
     }

@@ -43,14 +43,22 @@ pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn hashes(files: impl IntoIterator<Item = PathBuf>) -> Result<BTreeMap<String, String>> {
-    files
-        .into_iter()
-        .map(|p| {
-            let h = sha256_file(&p).map_err(|e| Error::input(Bad::File, &p, None, format!("cannot read to hash it: {e}")))?;
-            Ok((p.display().to_string(), h))
-        })
-        .collect()
+/// What decides a run's result, hashed once before the run (`run::inputs_fingerprint`).
+pub struct Fingerprint {
+    /// Over sise's version and every file below, in order.
+    pub digest: String,
+    /// The run config, model and input files → SHA-256.
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+impl Fingerprint {
+    /// A file's hash as taken for the fingerprint (hashed now if it was not).
+    fn hash(&self, path: &Path) -> std::io::Result<String> {
+        match self.files.get(path) {
+            Some(h) => Ok(h.clone()),
+            None => sha256_file(path),
+        }
+    }
 }
 
 pub struct Timings {
@@ -131,10 +139,17 @@ impl Manifest {
 }
 
 /// The manifest; `outputs` are the files already written, by name, with their hashes.
-pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &str) -> Result<Manifest> {
+pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &Fingerprint) -> Result<Manifest> {
     let p = &a.prepared;
     let cfg = &p.config;
-    let inputs = hashes(crate::assess::needed_layers(cfg, &p.models).into_iter().flat_map(|name| dataset_files(&cfg.layers[name].path)))?;
+    let inputs = crate::assess::needed_layers(cfg, &p.models)
+        .into_iter()
+        .flat_map(|name| dataset_files(&cfg.layers[name].path))
+        .map(|f| {
+            let h = fingerprint.hash(&f).map_err(|e| Error::input(Bad::File, &f, None, format!("cannot read to hash it: {e}")))?;
+            Ok((f.display().to_string(), h))
+        })
+        .collect::<Result<_>>()?;
     let models = p
         .models
         .iter()
@@ -145,7 +160,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
                 layer: m.layer_name(),
                 model_version: m.model_version.clone(),
                 file: m.file.display().to_string(),
-                sha256: sha256_file(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
+                sha256: fingerprint.hash(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
             })
         })
         .collect::<Result<_>>()?;
@@ -170,11 +185,11 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     let ms = |d: Duration| d.as_millis() as u64;
     Ok(Manifest {
         sise_version: env!("CARGO_PKG_VERSION").to_owned(),
-        fingerprint: fingerprint.to_owned(),
+        fingerprint: fingerprint.digest.clone(),
         keep_going: p.how.keep_going,
         config: ConfigRecord {
             file: cfg.file.display().to_string(),
-            sha256: sha256_file(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
+            sha256: fingerprint.hash(&cfg.file).map_err(|e| Error::Config { file: cfg.file.clone(), message: e.to_string() })?,
             district: cfg.district.clone(),
             cycle: cfg.cycle.clone(),
             year: cfg.year,
