@@ -365,12 +365,14 @@ def gcj02(lon, lat):
     return lon + dlon * 180.0 / (a / s * math.cos(rad) * math.pi), lat + dlat * 180.0 / ((a * (1 - ee)) / (magic * s) * math.pi)
 stations = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in json.load(open(sys.argv[1]))["features"]}
 body = open(sys.argv[2], encoding="utf-8").read()
-drawn = json.loads(body[body.index("= ") + 2:-2])["features"]
+# window.SISE_DOMAIN("D11", {columns}); points in millionths of a degree from the origin o.
+drawn = json.loads(body[body.index("{"):body.rindex("}") + 1])
+assert set(drawn["kind"]) == {1}, drawn["kind"]
 worst, n = 0.0, 0
-for f in drawn:
-    lon, lat = stations[f["properties"]["id"]]
+for id, (dx, dy) in zip(drawn["id"], drawn["geom"]):
+    lon, lat = stations[id]
     glon, glat = gcj02(lon, lat)
-    x, y = f["geometry"]["coordinates"]
+    x, y = (drawn["o"][0] + dx) / 1e6, (drawn["o"][1] + dy) / 1e6
     d = math.hypot((x - glon) * 111320 * math.cos(math.radians(lat)), (y - glat) * 110540)
     worst, n = max(worst, d), n + 1
 print(json.dumps({"stations": n, "worst_m": worst}))

@@ -175,6 +175,42 @@ addLayer("streets", "街镇综合风险", "综合", ready(streetLevels), counts(
 // one (d.tiles) from domains/ID/X_Y.js, the tiles in view, when zoomed in to
 // TILE_MIN_ZOOM — zoomed out it shows its level per grid cell instead.
 window.SISE_OBJECTS = {};
+// A file of objects comes in columns (see write_objects in src/emit/web.rs):
+// turned back into GeoJSON features. Coordinates are millionths of a degree,
+// each line's first point from the file's origin `o`, the next from the one before.
+function unpack(t) {
+  const line = (r) => {
+    const out = [];
+    let x = t.o[0];
+    let y = t.o[1];
+    for (let k = 0; k < r.length; k += 2) {
+      x += r[k];
+      y += r[k + 1];
+      out.push([x / 1e6, y / 1e6]);
+    }
+    return out;
+  };
+  const types = [null, "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"];
+  const coordinates = [null, (g) => line(g)[0], line, (g) => g.map(line), line, (g) => g.map(line), (g) => g.map((p) => p.map(line))];
+  const features = t.id.map((id, i) => ({
+    type: "Feature",
+    geometry: t.kind[i] ? { type: types[t.kind[i]], coordinates: coordinates[t.kind[i]](t.geom[i]) } : null,
+    properties: {
+      id,
+      name: t.name[i],
+      street: t.street[i] == null ? null : t.streets[t.street[i]],
+      level: t.level[i],
+      score: t.score[i],
+      inherent: t.inherent[i],
+      control: t.control[i],
+      veto: t.veto[i],
+      scores: t.scores.map((c) => c[i]),
+      values: t.values.map((c) => c[i]),
+    },
+  }));
+  return { type: "FeatureCollection", features };
+}
+window.SISE_DOMAIN = (domain, objects) => (window.SISE_OBJECTS[domain] = unpack(objects));
 const index = {}; // "D01:HC009" → { domain, feature, layer }
 const loading = {};
 const TILE_MIN_ZOOM = 15;
@@ -213,7 +249,7 @@ function objectsOf(d) {
 
 // A large domain: its grid levels zoomed out, the tiles in view zoomed in.
 const tileData = {}; // "D16/13712_6690" → FeatureCollection, set by each tile's script
-window.SISE_TILE = (domain, key, objects) => (tileData[`${domain}/${key}`] = objects);
+window.SISE_TILE = (domain, key, objects) => (tileData[`${domain}/${key}`] = unpack(objects));
 function tileOf(lat, lng, z) {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;

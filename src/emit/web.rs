@@ -72,7 +72,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                 let rel = format!("domains/{id}.js");
                 let all: Vec<usize> = (0..a.objects(d).len()).collect();
                 let shape = |i: usize| ll.shape(&a.objects(d).geoms[i]);
-                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_OBJECTS[{}] = ", Value::from(id.clone())), &shape)?;
+                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())), &shape)?;
                 written.push(PathBuf::from("web").join(rel));
             }
             Some(tiles) => {
@@ -209,9 +209,14 @@ fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
     (x as u32, y as u32)
 }
 
-/// One file of a domain's objects (`members`, by index) as a GeoJSON
-/// FeatureCollection, after `head` (an assignment or a call) and closed by `;`.
-/// `names`: the domain's name column, read once for all its files;
+/// One file of a domain's objects (`members`, by index), as the argument of
+/// `head` (a call, closed by `);`). Written in columns that the page turns
+/// back into GeoJSON features (`unpack` in app.js): a third of the size of
+/// GeoJSON, whose keys, nesting and full coordinates repeat for every object
+/// (a city's tiles: 283 MB as GeoJSON). Coordinates are integers in
+/// millionths of a degree (the 6 decimals drawn): each line's or ring's
+/// first point from the file's origin `o`, each next point from the one
+/// before. `names`: the domain's name column, read once for all its files;
 /// `shape(i)`: object `i`'s geometry as drawn.
 fn write_objects(
     path: &Path,
@@ -224,40 +229,122 @@ fn write_objects(
 ) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
-    let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
     let objects = a.objects(d);
     let s = &a.domains[d].scores;
-    let admin = &a.prepared.admin;
-    let close = if head.ends_with("= ") { "}" } else { "})" };
-    write!(w, "{head}{{\"type\":\"FeatureCollection\",\"features\":[").map_err(err)?;
-    for (k, &i) in members.iter().enumerate() {
-        let props = ObjectProps {
-            control: round2(s.control_factor[i]),
-            id: &objects.ids[i],
-            inherent: round2(s.inherent[i]),
-            level: s.level[i].number(),
-            name: names.and_then(|n| n[i].as_deref()),
-            score: round2(s.score[i]),
-            scores: s.scores.iter().map(|x| round2(x[i])).collect(),
-            street: a.domains[d].object_street[i].map(|z| admin.names[z].as_str()),
-            values: s
-                .values
-                .iter()
-                .map(|v| match v {
-                    Values::Numbers(x) => Cell::Number(round2(x[i])),
-                    Values::Texts(t) => Cell::Text(&t[i]),
+    let shapes: Vec<Option<Shape>> = members.iter().map(|&i| shape(i)).collect::<Result<_>>()?;
+    let origin = shapes.iter().flatten().next().map_or([0, 0], |s| s.coordinates.first());
+    // Each 街镇 named once per file; objects refer to it by its place in `streets`.
+    let mut streets: Vec<&str> = Vec::new();
+    let mut street_at = std::collections::HashMap::new();
+    let street: Vec<Option<usize>> = members
+        .iter()
+        .map(|&i| {
+            a.domains[d].object_street[i].map(|z| {
+                *street_at.entry(z).or_insert_with(|| {
+                    streets.push(a.prepared.admin.names[z].as_str());
+                    streets.len() - 1
                 })
-                .collect(),
-            veto: s.veto[i].as_deref(),
-        };
-        if k > 0 {
-            w.write_all(b",").map_err(err)?;
-        }
-        let f = Feature { geometry: shape(i)?, properties: props, kind: "Feature" };
-        serde_json::to_writer(&mut w, &f).map_err(|e| Error::output(path, e))?;
-    }
-    writeln!(w, "]{close};").map_err(err)?;
+            })
+        })
+        .collect();
+    let round = |x: &[f64]| -> Vec<f64> { members.iter().map(|&i| round2(x[i])).collect() };
+    let columns = ObjectColumns {
+        o: origin,
+        id: members.iter().map(|&i| objects.ids[i].as_str()).collect(),
+        name: members.iter().map(|&i| names.and_then(|n| n[i].as_deref())).collect(),
+        street,
+        streets,
+        level: members.iter().map(|&i| s.level[i].number()).collect(),
+        score: round(&s.score),
+        inherent: round(&s.inherent),
+        control: round(&s.control_factor),
+        veto: members.iter().map(|&i| s.veto[i].as_deref()).collect(),
+        scores: s.scores.iter().map(|x| round(x)).collect(),
+        values: s
+            .values
+            .iter()
+            .map(|v| match v {
+                Values::Numbers(x) => members.iter().map(|&i| Cell::Number(round2(x[i]))).collect(),
+                Values::Texts(t) => members.iter().map(|&i| Cell::Text(&t[i])).collect(),
+            })
+            .collect(),
+        kind: shapes.iter().map(|g| g.as_ref().map_or(0, Shape::wkb_type)).collect(),
+        geom: shapes.iter().map(|g| g.as_ref().map(|g| g.coordinates.packed(origin))).collect(),
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
+    w.write_all(head.as_bytes()).map_err(err)?;
+    serde_json::to_writer(&mut w, &columns).map_err(|e| Error::output(path, e))?;
+    w.write_all(b");\n").map_err(err)?;
     w.flush().map_err(err)
+}
+
+/// A file of objects, column by column (see [`write_objects`]).
+#[derive(Serialize)]
+struct ObjectColumns<'a> {
+    o: [i64; 2],
+    id: Vec<&'a str>,
+    name: Vec<Option<&'a str>>,
+    street: Vec<Option<usize>>,
+    streets: Vec<&'a str>,
+    level: Vec<i32>,
+    score: Vec<f64>,
+    inherent: Vec<f64>,
+    control: Vec<f64>,
+    veto: Vec<Option<&'a str>>,
+    /// By indicator, then object.
+    scores: Vec<Vec<f64>>,
+    values: Vec<Vec<Cell<'a>>>,
+    /// WKB geometry type (1 point … 6 multipolygon), 0 for none.
+    kind: Vec<u8>,
+    geom: Vec<Option<Packed>>,
+}
+
+/// A geometry's coordinates in millionths of a degree, delta-coded, nested
+/// as its GeoJSON coordinates are (a point is a one-point line).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Packed {
+    Line(Vec<i64>),
+    Lines(Vec<Vec<i64>>),
+    Polygons(Vec<Vec<Vec<i64>>>),
+}
+
+fn micro(p: &[f64; 2]) -> [i64; 2] {
+    [(p[0] * 1e6).round() as i64, (p[1] * 1e6).round() as i64]
+}
+
+/// A line's points from `origin`, then each from the one before.
+fn delta(line: &[[f64; 2]], origin: [i64; 2]) -> Vec<i64> {
+    let mut prev = origin;
+    let mut out = Vec::with_capacity(2 * line.len());
+    for p in line {
+        let q = micro(p);
+        out.extend([q[0] - prev[0], q[1] - prev[1]]);
+        prev = q;
+    }
+    out
+}
+
+impl Coordinates {
+    /// The first position, in millionths of a degree (any, for an origin).
+    fn first(&self) -> [i64; 2] {
+        let p = match self {
+            Coordinates::Point(p) => Some(p),
+            Coordinates::Line(l) => l.first(),
+            Coordinates::Polygon(r) => r.iter().flatten().next(),
+            Coordinates::MultiPolygon(m) => m.iter().flatten().flatten().next(),
+        };
+        p.map_or([0, 0], micro)
+    }
+
+    fn packed(&self, origin: [i64; 2]) -> Packed {
+        match self {
+            Coordinates::Point(p) => Packed::Line(delta(std::slice::from_ref(p), origin)),
+            Coordinates::Line(l) => Packed::Line(delta(l, origin)),
+            Coordinates::Polygon(r) => Packed::Lines(r.iter().map(|l| delta(l, origin)).collect()),
+            Coordinates::MultiPolygon(m) => Packed::Polygons(m.iter().map(|p| p.iter().map(|l| delta(l, origin)).collect()).collect()),
+        }
+    }
 }
 
 /// Coordinates as the page draws them: WGS84 longitude/latitude, shifted
@@ -337,6 +424,19 @@ struct Shape {
     kind: &'static str,
 }
 
+impl Shape {
+    fn wkb_type(&self) -> u8 {
+        match self.kind {
+            "Point" => 1,
+            "LineString" => 2,
+            "Polygon" => 3,
+            "MultiPoint" => 4,
+            "MultiLineString" => 5,
+            _ => 6,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Feature<P> {
     geometry: Option<Shape>,
@@ -351,21 +451,6 @@ struct Feature<P> {
 enum Cell<'a> {
     Number(f64),
     Text(&'a str),
-}
-
-/// An object's properties, borrowed from the assessment (keys in map order, as [`Shape`]).
-#[derive(Serialize)]
-struct ObjectProps<'a> {
-    control: f64,
-    id: &'a str,
-    inherent: f64,
-    level: i32,
-    name: Option<&'a str>,
-    score: f64,
-    scores: Vec<f64>,
-    street: Option<&'a str>,
-    values: Vec<Cell<'a>>,
-    veto: Option<&'a str>,
 }
 
 fn feature(geometry: Value, properties: Value) -> Value {
