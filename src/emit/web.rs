@@ -71,7 +71,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             None => {
                 let rel = format!("domains/{id}.js");
                 let all: Vec<usize> = (0..a.objects(d).len()).collect();
-                let shape = |i: usize| ll.shape(&a.objects(d).geoms[i]);
+                let shape = |i: usize| ll.packed(&a.objects(d).geoms[i]);
                 write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())), &shape)?;
                 written.push(PathBuf::from("web").join(rel));
             }
@@ -79,8 +79,8 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                 std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
                 // A point is where its tile was found: transformed once.
                 let shape = |i: usize| match &a.objects(d).geoms[i] {
-                    Geometry::Point(_) => Ok(Some(Shape { coordinates: Coordinates::Point(position(tiles.centres[i])), kind: "Point" })),
-                    g => ll.shape(g),
+                    Geometry::Point(_) => Ok(Some((1, Packed::Line(micro(tiles.centres[i]).to_vec())))),
+                    g => ll.packed(g),
                 };
                 for ((x, y), members) in &tiles.tiles {
                     let rel = format!("domains/{id}/{x}_{y}.js");
@@ -217,7 +217,7 @@ fn tile_of(lon: f64, lat: f64) -> (u32, u32) {
 /// millionths of a degree (the 6 decimals drawn): each line's or ring's
 /// first point from the file's origin `o`, each next point from the one
 /// before. `names`: the domain's name column, read once for all its files;
-/// `shape(i)`: object `i`'s geometry as drawn.
+/// `shape(i)`: object `i`'s geometry as drawn, packed from (0, 0) (WKB type, coordinates).
 fn write_objects(
     path: &Path,
     a: &Assessment,
@@ -225,14 +225,24 @@ fn write_objects(
     members: &[usize],
     names: Option<&[Option<String>]>,
     head: &str,
-    shape: &dyn Fn(usize) -> Result<Option<Shape>>,
+    shape: &dyn Fn(usize) -> Result<Option<(u8, Packed)>>,
 ) -> Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::output(path, e);
     let objects = a.objects(d);
     let s = &a.domains[d].scores;
-    let shapes: Vec<Option<Shape>> = members.iter().map(|&i| shape(i)).collect::<Result<_>>()?;
-    let origin = shapes.iter().flatten().next().map_or([0, 0], |s| s.coordinates.first());
+    let shapes: Vec<Option<(u8, Packed)>> = members.iter().map(|&i| shape(i)).collect::<Result<_>>()?;
+    let origin = shapes.iter().flatten().find_map(|(_, p)| p.first()).unwrap_or([0, 0]);
+    let (kind, geom): (Vec<u8>, Vec<Option<Packed>>) = shapes
+        .into_iter()
+        .map(|g| match g {
+            Some((kind, mut p)) => {
+                p.shift(origin);
+                (kind, Some(p))
+            }
+            None => (0, None),
+        })
+        .unzip();
     // Each 街镇 named once per file; objects refer to it by its place in `streets`.
     let mut streets: Vec<&str> = Vec::new();
     let mut street_at = std::collections::HashMap::new();
@@ -268,8 +278,8 @@ fn write_objects(
                 Values::Texts(t) => members.iter().map(|&i| Cell::Text(&t[i])).collect(),
             })
             .collect(),
-        kind: shapes.iter().map(|g| g.as_ref().map_or(0, Shape::wkb_type)).collect(),
-        geom: shapes.iter().map(|g| g.as_ref().map(|g| g.coordinates.packed(origin))).collect(),
+        kind,
+        geom,
     };
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(err)?);
     w.write_all(head.as_bytes()).map_err(err)?;
@@ -309,41 +319,35 @@ enum Packed {
     Polygons(Vec<Vec<Vec<i64>>>),
 }
 
-fn micro(p: &[f64; 2]) -> [i64; 2] {
-    [(p[0] * 1e6).round() as i64, (p[1] * 1e6).round() as i64]
+/// Longitude and latitude in millionths of a degree (the 6 decimals drawn).
+fn micro((lon, lat): (f64, f64)) -> [i64; 2] {
+    [(lon * 1e6).round() as i64, (lat * 1e6).round() as i64]
 }
 
-/// A line's points from `origin`, then each from the one before.
-fn delta(line: &[[f64; 2]], origin: [i64; 2]) -> Vec<i64> {
-    let mut prev = origin;
-    let mut out = Vec::with_capacity(2 * line.len());
-    for p in line {
-        let q = micro(p);
-        out.extend([q[0] - prev[0], q[1] - prev[1]]);
-        prev = q;
-    }
-    out
-}
-
-impl Coordinates {
-    /// The first position, in millionths of a degree (any, for an origin).
-    fn first(&self) -> [i64; 2] {
-        let p = match self {
-            Coordinates::Point(p) => Some(p),
-            Coordinates::Line(l) => l.first(),
-            Coordinates::Polygon(r) => r.iter().flatten().next(),
-            Coordinates::MultiPolygon(m) => m.iter().flatten().flatten().next(),
+impl Packed {
+    /// Its lines' first points, from (0, 0) as packed, from `origin` instead.
+    fn shift(&mut self, origin: [i64; 2]) {
+        let line = |l: &mut Vec<i64>| {
+            if l.len() >= 2 {
+                l[0] -= origin[0];
+                l[1] -= origin[1];
+            }
         };
-        p.map_or([0, 0], micro)
+        match self {
+            Packed::Line(l) => line(l),
+            Packed::Lines(ls) => ls.iter_mut().for_each(line),
+            Packed::Polygons(ps) => ps.iter_mut().flatten().for_each(line),
+        }
     }
 
-    fn packed(&self, origin: [i64; 2]) -> Packed {
-        match self {
-            Coordinates::Point(p) => Packed::Line(delta(std::slice::from_ref(p), origin)),
-            Coordinates::Line(l) => Packed::Line(delta(l, origin)),
-            Coordinates::Polygon(r) => Packed::Lines(r.iter().map(|l| delta(l, origin)).collect()),
-            Coordinates::MultiPolygon(m) => Packed::Polygons(m.iter().map(|p| p.iter().map(|l| delta(l, origin)).collect()).collect()),
-        }
+    /// The first point, as packed from (0, 0).
+    fn first(&self) -> Option<[i64; 2]> {
+        let l = match self {
+            Packed::Line(l) => Some(l),
+            Packed::Lines(ls) => ls.first(),
+            Packed::Polygons(ps) => ps.iter().flatten().next(),
+        }?;
+        (l.len() >= 2).then(|| [l[0], l[1]])
     }
 }
 
@@ -399,6 +403,37 @@ impl Lonlat {
         Ok(Some(Shape { coordinates, kind }))
     }
 
+    /// A line's points in millionths of a degree, each from the one before
+    /// (the first from (0, 0)).
+    fn deltas<'c>(&self, coords: impl Iterator<Item = &'c Coord<f64>>) -> Result<Vec<i64>> {
+        let mut prev = [0, 0];
+        let mut out = Vec::with_capacity(2 * coords.size_hint().0);
+        for c in coords {
+            let q = micro(self.lonlat(c)?);
+            out.extend([q[0] - prev[0], q[1] - prev[1]]);
+            prev = q;
+        }
+        Ok(out)
+    }
+
+    fn rings(&self, p: &Polygon<f64>) -> Result<Vec<Vec<i64>>> {
+        std::iter::once(p.exterior()).chain(p.interiors()).map(|r| self.deltas(r.coords())).collect()
+    }
+
+    /// A geometry as `write_objects` packs it: its WKB type and its
+    /// coordinates, nested as GeoJSON's (`None` for a type GeoJSON lacks).
+    fn packed(&self, g: &Geometry<f64>) -> Result<Option<(u8, Packed)>> {
+        Ok(Some(match g {
+            Geometry::Point(p) => (1, Packed::Line(self.deltas(std::iter::once(&p.0))?)),
+            Geometry::LineString(l) => (2, Packed::Line(self.deltas(l.coords())?)),
+            Geometry::Polygon(p) => (3, Packed::Lines(self.rings(p)?)),
+            Geometry::MultiPoint(m) => (4, Packed::Line(self.deltas(m.0.iter().map(|p| &p.0))?)),
+            Geometry::MultiLineString(m) => (5, Packed::Lines(m.0.iter().map(|l| self.deltas(l.coords())).collect::<Result<_>>()?)),
+            Geometry::MultiPolygon(m) => (6, Packed::Polygons(m.0.iter().map(|p| self.rings(p)).collect::<Result<_>>()?)),
+            _ => return Ok(None),
+        }))
+    }
+
     /// A GeoJSON geometry as a JSON value (`null` for a type GeoJSON lacks).
     fn geometry(&self, g: &Geometry<f64>) -> Result<Value> {
         Ok(serde_json::to_value(self.shape(g)?).expect("coordinates serialise"))
@@ -422,19 +457,6 @@ struct Shape {
     coordinates: Coordinates,
     #[serde(rename = "type")]
     kind: &'static str,
-}
-
-impl Shape {
-    fn wkb_type(&self) -> u8 {
-        match self.kind {
-            "Point" => 1,
-            "LineString" => 2,
-            "Polygon" => 3,
-            "MultiPoint" => 4,
-            "MultiLineString" => 5,
-            _ => 6,
-        }
-    }
 }
 
 #[derive(Serialize)]
