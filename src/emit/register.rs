@@ -11,7 +11,7 @@ use geo::InteriorPoint;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::round2;
+use super::{push_round2, round2};
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Level;
@@ -161,13 +161,17 @@ fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {
             out.push('；');
         }
         let ind = &m.indicators[k];
-        let _ = write!(out, "{}：", ind.name);
+        out.push_str(&ind.name);
+        out.push('：');
         match &s.values[k] {
             Values::Numbers(x) => {
-                let _ = write!(out, "{}{}", round2(x[i]), ind.unit.as_deref().unwrap_or(""));
+                push_round2(out, x[i]);
+                out.push_str(ind.unit.as_deref().unwrap_or(""));
             }
             Values::Texts(t) => out.push_str(&t[i]),
         }
-        let _ = write!(out, "（得分 {}）", round2(s.scores[k][i]));
+        out.push_str("（得分 ");
+        push_round2(out, s.scores[k][i]);
+        out.push('）');
     }
 }

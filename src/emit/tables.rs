@@ -125,75 +125,73 @@ fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> Pola
     DataFrame::new(cols)
 }
 
-/// One row of the major-risk list.
-struct MajorRisk {
+/// One row of the major-risk list, borrowing its text from the assessment.
+struct MajorRisk<'a> {
     level: Level,
     score: f64,
-    domain_id: String,
-    domain_name: String,
-    id: String,
-    name: String,
-    street: String,
-    veto: Option<String>,
+    domain: usize,
+    id: &'a str,
+    name: &'a str,
+    street: &'a str,
+    veto: Option<&'a str>,
     indicators: String,
 }
 
 /// The red and orange objects, worst first, with the indicators and veto reason behind each.
 fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
+    let models = a.models();
+    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     let mut rows: Vec<MajorRisk> = Vec::new();
-    for (d, m) in a.models().iter().enumerate() {
+    for (d, m) in models.iter().enumerate() {
         let r = &a.domains[d];
         let objects = a.objects(d);
-        let names = objects.descriptive(crate::schema::NAME);
         for (i, l) in r.scores.level.iter().enumerate() {
             if *l > Level::Significant {
                 continue;
             }
-            let indicators: Vec<String> = m
-                .indicators
-                .iter()
-                .zip(&r.scores.values)
-                .map(|(ind, v)| match v {
-                    Values::Numbers(x) => format!("{}={}", ind.name, round2(x[i])),
-                    Values::Texts(t) => format!("{}={}", ind.name, t[i]),
-                })
-                .collect();
+            // "name=value；name=value", in one buffer.
+            let mut indicators = String::new();
+            for (k, (ind, v)) in m.indicators.iter().zip(&r.scores.values).enumerate() {
+                if k > 0 {
+                    indicators.push('；');
+                }
+                indicators.push_str(&ind.name);
+                indicators.push('=');
+                match v {
+                    Values::Numbers(x) => super::push_round2(&mut indicators, x[i]),
+                    Values::Texts(t) => indicators.push_str(&t[i]),
+                }
+            }
+            let id = objects.ids[i].as_str();
             rows.push(MajorRisk {
                 level: *l,
                 score: r.scores.score[i],
-                domain_id: m.id.clone(),
-                domain_name: m.name.clone(),
-                id: objects.ids[i].clone(),
-                name: names.as_ref().and_then(|n| n[i].clone()).unwrap_or_else(|| objects.ids[i].clone()),
-                street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
-                veto: r.scores.veto[i].clone(),
-                indicators: indicators.join("；"),
+                domain: d,
+                id,
+                name: names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(id),
+                street: r.object_street[i].map_or("", |s| a.prepared.admin.names[s].as_str()),
+                veto: r.scores.veto[i].as_deref(),
+                indicators,
             });
         }
     }
     // Scores of different domains are on different scales (index, R, D): order by level, then domain, then score.
-    // A stable order (ties keep the domains' order) without moving the rows.
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (x, y) = (&rows[a], &rows[b]);
-        x.level.cmp(&y.level).then(x.domain_id.cmp(&y.domain_id)).then(y.score.total_cmp(&x.score)).then(x.id.cmp(&y.id)).then(a.cmp(&b))
-    });
-    let rows: Vec<MajorRisk> = {
-        let mut slots: Vec<Option<MajorRisk>> = rows.into_iter().map(Some).collect();
-        order.iter().map(|&k| slots[k].take().expect("each row once")).collect()
-    };
+    // A stable order (ties keep the domains' order).
+    rows.sort_by(|x, y| x.level.cmp(&y.level).then(models[x.domain].id.cmp(&models[y.domain].id)).then(y.score.total_cmp(&x.score)).then(x.id.cmp(y.id)));
     // Columns copy the rows' text once, into the frame.
-    let text = |f: fn(&MajorRisk) -> &str| rows.iter().map(f).collect::<Vec<&str>>();
+    fn text<'r>(rows: &'r [MajorRisk], f: impl Fn(&'r MajorRisk) -> &'r str) -> Vec<&'r str> {
+        rows.iter().map(f).collect()
+    }
     DataFrame::new(vec![
-        Column::new("领域编号".into(), text(|r| &r.domain_id)),
-        Column::new("领域名称".into(), text(|r| &r.domain_name)),
-        Column::new("风险点名称".into(), text(|r| &r.name)),
-        Column::new("对象编号".into(), text(|r| &r.id)),
-        Column::new("所在街镇".into(), text(|r| &r.street)),
+        Column::new("领域编号".into(), text(&rows, |r| &models[r.domain].id)),
+        Column::new("领域名称".into(), text(&rows, |r| &models[r.domain].name)),
+        Column::new("风险点名称".into(), text(&rows, |r| r.name)),
+        Column::new("对象编号".into(), text(&rows, |r| r.id)),
+        Column::new("所在街镇".into(), text(&rows, |r| r.street)),
         Column::new("现实风险值".into(), rows.iter().map(|r| round2(r.score)).collect::<Vec<_>>()),
         Column::new("风险等级".into(), rows.iter().map(|r| r.level.name_zh()).collect::<Vec<_>>()),
-        Column::new("一票否决原因".into(), rows.iter().map(|r| r.veto.as_deref()).collect::<Vec<_>>()),
-        Column::new("指标值".into(), text(|r| &r.indicators)),
+        Column::new("一票否决原因".into(), rows.iter().map(|r| r.veto).collect::<Vec<_>>()),
+        Column::new("指标值".into(), text(&rows, |r| &r.indicators)),
     ])
 }
 
