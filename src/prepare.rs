@@ -91,14 +91,15 @@ fn columns(df: &DataFrame) -> std::result::Result<Vec<Column<'_>>, polars::error
             let name = c.name().to_string();
             Ok(match c.dtype() {
                 DataType::String => Column::text(name, c.str()?.into_iter().collect()),
-                DataType::Float32 | DataType::Float64 => Column::real(name, c.cast(&DataType::Float64)?.f64()?.into_iter().collect()),
+                // As read: outputs' 4 decimals would change what is scored.
+                DataType::Float32 | DataType::Float64 => Column::exact(name, c.cast(&DataType::Float64)?.f64()?.into_iter().collect()),
                 _ => Column::int(name, c.cast(&DataType::Int64)?.i64()?.into_iter().collect()),
             })
         })
         .collect()
 }
 
-/// Point the config at the prepared files: each vector layer now a GeoPackage
+/// Point the config at the prepared files: each vector layer now a FlatGeobuf
 /// in the working CRS, read as is (no offset, encoding or column mapping
 /// left to apply); every other path (rasters, layers no model reads, models,
 /// templates) made absolute, as the config moved.

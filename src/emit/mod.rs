@@ -32,10 +32,32 @@ use crate::score::Values as ScoreValues;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values<'a> {
     Int(Vec<Option<i64>>),
-    Real(Vec<Option<f64>>),
+    Real(Reals<'a>),
     /// Borrowed from the assessment where it holds the text (ids, 街镇
     /// names, level names): a city's layer would otherwise copy ~1 M strings.
     Text(Vec<Option<Cow<'a, str>>>),
+}
+
+/// A column of numbers, NaN for a gap (written as NULL). Borrowed from the
+/// assessment where it holds them (scores, indicator values): a city's
+/// layer would otherwise copy millions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reals<'a> {
+    values: Cow<'a, [f64]>,
+    /// Written as they are (a copy of inputs), not to 4 decimals (outputs).
+    exact: bool,
+}
+
+impl Reals<'_> {
+    /// Row `row` as written.
+    pub fn get(&self, row: usize) -> Option<f64> {
+        let x = self.values[row];
+        match (x.is_nan(), self.exact) {
+            (true, _) => None,
+            (false, true) => Some(x),
+            (false, false) => Some(round(x)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +72,18 @@ impl<'a> Column<'a> {
     pub fn int(name: impl Into<String>, v: Vec<Option<i64>>) -> Column<'a> {
         Column { name: name.into(), alias: None, values: Values::Int(v) }
     }
+    /// Numbers written to 4 decimals; `None` or NaN is a gap.
     pub fn real(name: impl Into<String>, v: Vec<Option<f64>>) -> Column<'a> {
-        Column { name: name.into(), alias: None, values: Values::Real(v.into_iter().map(|x| x.map(round)).collect()) }
+        Column::reals(name, v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect::<Vec<_>>())
+    }
+    /// Numbers written to 4 decimals, NaN a gap; borrowed or owned.
+    pub fn reals(name: impl Into<String>, v: impl Into<Cow<'a, [f64]>>) -> Column<'a> {
+        Column { name: name.into(), alias: None, values: Values::Real(Reals { values: v.into(), exact: false }) }
+    }
+    /// Numbers written as they are (a copy of inputs); `None` is a gap.
+    pub fn exact(name: impl Into<String>, v: Vec<Option<f64>>) -> Column<'a> {
+        let values = v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect::<Vec<_>>().into();
+        Column { name: name.into(), alias: None, values: Values::Real(Reals { values, exact: true }) }
     }
     /// Text, owned (`String`) or borrowed (`&str`, `Cow`).
     pub fn text<S: Into<Cow<'a, str>>>(name: impl Into<String>, v: Vec<Option<S>>) -> Column<'a> {
@@ -167,16 +199,16 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         let unit = ind.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default();
         cols.push(
             match &s.values[k] {
-                ScoreValues::Numbers(v) => Column::real(&ind.key, v.iter().map(|x| Some(*x)).collect()),
+                ScoreValues::Numbers(v) => Column::reals(&ind.key, v.as_slice()),
                 ScoreValues::Texts(v) => Column::text(&ind.key, v.iter().map(|s| Some(s.as_str())).collect()),
             }
             .alias(format!("{}{unit}", ind.name)),
         );
-        cols.push(Column::real(format!("{}_score", ind.key), s.scores[k].iter().map(|x| Some(*x)).collect()).alias(format!("{}得分", ind.name)));
+        cols.push(Column::reals(format!("{}_score", ind.key), s.scores[k].as_slice()).alias(format!("{}得分", ind.name)));
     }
-    cols.push(Column::real(schema::INHERENT, s.inherent.iter().map(|x| Some(*x)).collect()).alias("固有风险值"));
-    cols.push(Column::real(schema::CONTROL_FACTOR, s.control_factor.iter().map(|x| Some(*x)).collect()).alias("管控系数"));
-    cols.push(Column::real(schema::SCORE, s.score.iter().map(|x| Some(*x)).collect()).alias("现实风险值"));
+    cols.push(Column::reals(schema::INHERENT, s.inherent.as_slice()).alias("固有风险值"));
+    cols.push(Column::reals(schema::CONTROL_FACTOR, s.control_factor.as_slice()).alias("管控系数"));
+    cols.push(Column::reals(schema::SCORE, s.score.as_slice()).alias("现实风险值"));
     cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
     cols.push(Column::text(schema::VETO_REASON, s.veto.iter().map(|v| v.as_deref()).collect()).alias("一票否决原因"));
     OutLayer {
@@ -248,7 +280,7 @@ impl<'a> OutLayer<'a> {
     pub fn schema(self) -> OutLayer<'a> {
         let emptied = |v: Values<'a>| match v {
             Values::Int(_) => Values::Int(Vec::new()),
-            Values::Real(_) => Values::Real(Vec::new()),
+            Values::Real(_) => Values::Real(Reals::default()),
             Values::Text(_) => Values::Text(Vec::new()),
         };
         let columns = self.columns.into_iter().map(|c| Column { values: emptied(c.values), ..c }).collect();

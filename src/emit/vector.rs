@@ -208,7 +208,7 @@ fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type, er
         for (c, &i) in out.columns.iter().zip(&idx) {
             let r = match &c.values {
                 Values::Int(v) => v[row].map(|x| f.set_field_integer64(i, x)),
-                Values::Real(v) => v[row].map(|x| f.set_field_double(i, x)),
+                Values::Real(v) => v.get(row).map(|x| f.set_field_double(i, x)),
                 Values::Text(v) => v[row].as_deref().map(|x| f.set_field_string(i, x)),
             };
             r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| err(format!("row {row}, field '{}': {e}", c.name)))?;

@@ -161,8 +161,7 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
                 let i = first + 2 + k;
                 match &c.values {
                     Values::Int(v) => stmt.raw_bind_parameter(i, v[row]),
-                    // SQLite stores NaN as NULL, as GDAL does.
-                    Values::Real(v) => stmt.raw_bind_parameter(i, v[row]),
+                    Values::Real(v) => stmt.raw_bind_parameter(i, v.get(row)),
                     Values::Text(v) => stmt.raw_bind_parameter(i, v[row].as_deref()),
                 }
                 .map_err(e)?;
