@@ -310,7 +310,7 @@ fn push_round2(out: &mut String, x: f64) {
     let cents = (x * 100.0).round();
     // Below 1e15 hundredths, two decimals name the value exactly (its
     // shortest form); past that, and for -0 and NaN, core decides.
-    if !(cents.abs() < 1e15) || (cents == 0.0 && x.is_sign_negative()) {
+    if cents.is_nan() || cents.abs() >= 1e15 || (cents == 0.0 && x.is_sign_negative()) {
         let _ = write!(out, "{}", round2(x));
         return;
     }
