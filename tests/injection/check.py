@@ -101,13 +101,18 @@ for folder, _, files in os.walk(out):
             # data's text is in data.js and domains/*.js as JSON strings,
             # which the page escapes (tests/web.rs renders it in Chromium).
             if ext == "js" and (f == "data.js" or os.path.basename(folder) == "domains"):
-                # One JSON assignment per line (data.js: the overview, then its grid).
+                # One statement per line, data only: a JSON assignment
+                # (data.js: the overview, then its grid) or a call whose
+                # arguments are JSON values (domains/: window.SISE_DOMAIN("D01", {...});).
                 for line in open(path, encoding="utf-8").read().splitlines():
                     head, _, rest = line.partition(" = ")
-                    if not (head.startswith("window.SISE_") and rest.endswith(";")):
-                        fail(f"{path}: not a JSON assignment: {line[:80]}")
-                    else:
+                    name, paren, args = line.partition("(")
+                    if head.startswith("window.SISE_") and rest.endswith(";"):
                         walk(json.loads(rest[:-1]), web_strings)
+                    elif name.startswith("window.SISE_") and paren and args.endswith(");"):
+                        walk(json.loads("[" + args[:-2] + "]"), web_strings)
+                    else:
+                        fail(f"{path}: neither a JSON assignment nor a call with JSON arguments: {line[:80]}")
                 checked["js"] = checked.get("js", 0) + 1
             continue
         if ext == "html":
