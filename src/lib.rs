@@ -26,6 +26,7 @@ mod run;
 mod schema;
 mod score;
 mod stage;
+mod stamp;
 mod template;
 mod tile;
 mod unit;

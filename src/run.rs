@@ -77,7 +77,7 @@ pub fn quality_report(config_path: &Path, dir: &Path) -> Result<crate::quality::
         let page = d.join(QUALITY_HTML);
         std::fs::write(&page, &html).map_err(|e| Error::output(&page, e))?;
         let book = d.join(QUALITY_XLSX);
-        crate::quality::xlsx::write(&book, &q).map_err(|e| Error::output(&book, e))
+        crate::quality::xlsx::write(&book, &q, &crate::stamp::workbook_properties()?).map_err(|e| Error::output(&book, e))
     })?;
     Ok(q)
 }

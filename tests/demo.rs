@@ -192,3 +192,52 @@ fn map_images_show_the_four_colours_and_true_counts() {
         assert!(seen.iter().all(|n| *n > 300), "{map}: colour pixels {seen:?}");
     }
 }
+
+/// Operators compare reruns byte for byte: with `SOURCE_DATE_EPOCH` set,
+/// two runs of the same inputs write identical files — the GeoPackage and
+/// the workbook carry that time instead of the clock's; a malformed value
+/// is refused before anything is written.
+#[test]
+fn identical_inputs_give_byte_identical_outputs_under_source_date_epoch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = repo().join("layers/demo/assessment.toml");
+    let run = |out: &str, epoch: &str| {
+        let out = tmp.path().join(out);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_sise"))
+            .args(["run", "-q", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        (o, out)
+    };
+    let outputs = |out: &std::path::Path| -> std::collections::BTreeMap<String, String> {
+        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(year_dir(out).join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_value(m["outputs"].clone()).unwrap()
+    };
+    let (first, a) = run("a", "1735689600");
+    assert!(first.status.success(), "{}", stderr(&first));
+    // A second apart, so that a clock's time would differ.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (second, b) = run("b", "1735689600");
+    assert!(second.status.success(), "{}", stderr(&second));
+    let (a, b) = (outputs(&a), outputs(&b));
+    assert!(a.len() > 100 && a.contains_key("sise.gpkg") && a.contains_key("tables/评估汇总表.xlsx"), "{} outputs", a.len());
+    let differ: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(differ.is_empty(), "differ between identical runs: {differ:?}");
+    // The time is SOURCE_DATE_EPOCH's: 2025-01-01 00:00 UTC.
+    let gpkg = year_dir(tmp.path().join("a")).join("sise.gpkg");
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let times: Vec<String> = db
+        .prepare("SELECT last_change FROM gpkg_contents UNION SELECT update_time FROM layer_styles")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(times, vec!["2025-01-01T00:00:00.000Z".to_string()]);
+
+    let (bad, out) = run("c", "yesterday");
+    assert_eq!(bad.status.code(), Some(7), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("SOURCE_DATE_EPOCH") && stderr(&bad).contains("yesterday"), "{}", stderr(&bad));
+    assert!(!out.exists(), "nothing written");
+}

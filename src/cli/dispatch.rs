@@ -193,6 +193,9 @@ pub fn main() -> ExitCode {
     crate::msg::set_lang(crate::msg::detect(cli.lang));
     init_logging(&cli);
     let progress = Progress::new(cli.quiet);
+    if let Err(e) = crate::stamp::apply() {
+        return failed(&cli, e);
+    }
     let result = match &cli.command {
         Command::Run { config, out, threads, keep_going, outputs: o, plan, unit } => {
             if let Err(code) = threads_or_exit(*threads) {
@@ -249,12 +252,15 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
-        Err(e) => {
-            match cli.log_format {
-                LogFormat::Json => tracing::error!(exit_code = e.exit_code(), "{e}"),
-                LogFormat::Text => eprintln!("sise: {}{e}", crate::msg::pick("error: ".into(), "错误：".into())),
-            }
-            ExitCode::from(e.exit_code())
-        }
+        Err(e) => failed(&cli, e),
     }
+}
+
+/// Report the error that ended the command; its class's exit code.
+fn failed(cli: &Cli, e: crate::error::Error) -> ExitCode {
+    match cli.log_format {
+        LogFormat::Json => tracing::error!(exit_code = e.exit_code(), "{e}"),
+        LogFormat::Text => eprintln!("sise: {}{e}", crate::msg::pick("error: ".into(), "错误：".into())),
+    }
+    ExitCode::from(e.exit_code())
 }

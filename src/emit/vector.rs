@@ -106,7 +106,8 @@ impl Gpkg {
             return Ok(());
         }
         let ds = self.open()?;
-        write_styles(&ds, styles).map_err(|e| Error::output(&self.path, format!("layer_styles: {e}")))?;
+        let now = crate::stamp::gpkg_time(crate::stamp::output_time()?);
+        write_styles(&ds, styles, &now).map_err(|e| Error::output(&self.path, format!("layer_styles: {e}")))?;
         ds.close().map_err(|e| Error::output(&self.path, format!("close: {e}")))
     }
 }
@@ -118,23 +119,28 @@ fn sql_text(s: &str) -> String {
 /// The `layer_styles` table exactly as QGIS writes it: QGIS finds a layer's
 /// default style by `f_table_schema = ''` (not NULL), the table name and the
 /// real geometry column, preferring `useAsDefault`.
-fn write_styles(ds: &Dataset, styles: &[StyleRow]) -> std::result::Result<(), gdal::errors::GdalError> {
+fn write_styles(ds: &Dataset, styles: &[StyleRow], now: &str) -> std::result::Result<(), gdal::errors::GdalError> {
     let run = |sql: &str| ds.execute_sql(sql, None, gdal::vector::sql::Dialect::DEFAULT).map(|_| ());
     run("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256), \
          f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, \
          useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), \
          update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")?;
-    run("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) \
-         VALUES ('layer_styles', 'attributes', 'layer_styles', '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")?;
+    // Times from crate::stamp (SOURCE_DATE_EPOCH when set: byte-identical reruns).
+    run(&format!(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) \
+         VALUES ('layer_styles', 'attributes', 'layer_styles', '', {})",
+        sql_text(now)
+    ))?;
     for st in styles {
         run(&format!(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) \
-             VALUES ('', '', {}, 'geom', {}, {}, {}, 1, {}, 'sise', NULL)",
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) \
+             VALUES ('', '', {}, 'geom', {}, {}, {}, 1, {}, 'sise', NULL, {})",
             sql_text(&st.layer),
             sql_text(&st.name),
             sql_text(&st.qml),
             sql_text(&st.sld),
-            sql_text(&st.description)
+            sql_text(&st.description),
+            sql_text(now)
         ))?;
     }
     Ok(())

@@ -62,8 +62,9 @@ fn sheet(ws: &mut Worksheet, name: &str, header: &[(&str, f64)], rows: Vec<Vec<C
     Ok(())
 }
 
-pub fn write(path: &std::path::Path, q: &Quality) -> Result<(), XlsxError> {
+pub fn write(path: &std::path::Path, q: &Quality, properties: &rust_xlsxwriter::DocProperties) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_properties(properties);
     summary(wb.add_worksheet(), q)?;
     fields(wb.add_worksheet(), q)?;
     streets(wb.add_worksheet(), q)?;

@@ -1,0 +1,45 @@
+//! The time written into outputs — the workbooks' creation time, the
+//! GeoPackage's change times: `SOURCE_DATE_EPOCH` (seconds since 1970, the
+//! reproducible-builds convention) when it is set, so that identical inputs
+//! give byte-identical files; the current time otherwise.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+
+/// The time to write into outputs.
+pub fn output_time() -> Result<DateTime<Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(DateTime::<Utc>::from(std::time::SystemTime::now())),
+        Ok(s) => s.trim().parse::<i64>().ok().and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(|| Error::Environment {
+            what: "SOURCE_DATE_EPOCH".into(),
+            message: format!("'{s}' is not a time: give whole seconds since 1970-01-01 UTC (e.g. `date +%s`), or unset it"),
+        }),
+    }
+}
+
+/// As GeoPackage writes times (`2024-05-01T08:00:00.000Z`).
+pub fn gpkg_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Check `SOURCE_DATE_EPOCH` and, when it is set, give GDAL its time for
+/// the GeoPackage's `last_change` columns (GDAL's `OGR_CURRENT_DATE`).
+/// Called once, before any output is written.
+pub fn apply() -> Result<()> {
+    let t = output_time()?;
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        gdal::config::set_config_option("OGR_CURRENT_DATE", &gpkg_time(t))
+            .map_err(|e| Error::Environment { what: "GDAL".into(), message: format!("cannot set OGR_CURRENT_DATE: {e}") })?;
+    }
+    Ok(())
+}
+
+/// A workbook's document properties: created at the output time (Excel
+/// would write the current time).
+pub fn workbook_properties() -> Result<rust_xlsxwriter::DocProperties> {
+    let t = output_time()?;
+    let created = rust_xlsxwriter::ExcelDateTime::from_timestamp(t.timestamp())
+        .map_err(|e| Error::Environment { what: "SOURCE_DATE_EPOCH".into(), message: format!("not a workbook date: {e}") })?;
+    Ok(rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created))
+}
