@@ -5,7 +5,7 @@
 //! against the zone cut down to the object's box.
 
 use geo::kernels::RobustKernel;
-use geo::{BoundingRect, Intersects, Kernel, Orientation};
+use geo::{BoundingRect, Distance, Euclidean, Intersects, Kernel, Orientation};
 use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon, Rect};
 use rstar::primitives::Line as Edge;
 use rstar::{RTree, AABB};
@@ -15,7 +15,11 @@ const INDEX_ABOVE: usize = 32;
 
 enum Edges {
     Few(Vec<Edge<[f64; 2]>>),
-    Indexed(RTree<Edge<[f64; 2]>>),
+    /// Also by horizontal band of the box, for point-in-zone tests: a
+    /// point's band holds every edge its rightward ray can cross, where an
+    /// R-tree query along that ray visits a long strip of nodes (a real
+    /// 街镇 has thousands of edges, a city a million points to place).
+    Indexed(RTree<Edge<[f64; 2]>>, Bands),
 }
 
 /// Where an object's box lies against a zone.
@@ -32,6 +36,37 @@ pub struct Boundary {
     edges: Edges,
 }
 
+/// Edges (as `[from, to]`) filed under each band of `height` from `y0` that
+/// their y-range meets.
+struct Bands {
+    y0: f64,
+    height: f64,
+    edges: Vec<Vec<[Coord<f64>; 2]>>,
+}
+
+impl Bands {
+    fn new(bbox: Option<Rect<f64>>, edges: &[Edge<[f64; 2]>]) -> Bands {
+        let (y0, span) = bbox.map_or((0.0, 0.0), |b| (b.min().y, b.height()));
+        // About 4 edges a band on an even boundary; at least one band.
+        let n = (edges.len() / 4).clamp(1, 4096);
+        let height = if span > 0.0 { span / n as f64 } else { 1.0 };
+        let mut bands = Bands { y0, height, edges: vec![Vec::new(); n] };
+        for e in edges {
+            let (a, b) = (to_coord(e.from), to_coord(e.to));
+            for k in bands.band(a.y.min(b.y))..=bands.band(a.y.max(b.y)) {
+                bands.edges[k].push([a, b]);
+            }
+        }
+        bands
+    }
+
+    /// The band holding height `y` (the nearest one off the box).
+    fn band(&self, y: f64) -> usize {
+        let k = ((y - self.y0) / self.height).floor();
+        (k.max(0.0) as usize).min(self.edges.len() - 1)
+    }
+}
+
 fn aabb(r: Rect<f64>) -> AABB<[f64; 2]> {
     AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
@@ -44,41 +79,45 @@ impl Boundary {
     pub fn new(zone: &MultiPolygon<f64>) -> Boundary {
         let rings = zone.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
         let edges: Vec<Edge<[f64; 2]>> = rings.flat_map(|r| r.lines()).map(|l| Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y])).collect();
-        let edges = if edges.len() > INDEX_ABOVE { Edges::Indexed(RTree::bulk_load(edges)) } else { Edges::Few(edges) };
-        Boundary { bbox: zone.bounding_rect(), edges }
+        let bbox = zone.bounding_rect();
+        let edges = if edges.len() > INDEX_ABOVE { Edges::Indexed(RTree::bulk_load(edges.clone()), Bands::new(bbox, &edges)) } else { Edges::Few(edges) };
+        Boundary { bbox, edges }
     }
 
     /// Every edge whose box meets `r`, until `f` says stop (returns true).
     fn any_edge(&self, r: Rect<f64>, f: impl FnMut(&Edge<[f64; 2]>) -> bool) -> bool {
         match &self.edges {
             Edges::Few(edges) => edges.iter().filter(|e| boxes_meet(edge_rect(e), r)).any(f),
-            Edges::Indexed(tree) => tree.locate_in_envelope_intersecting(&aabb(r)).any(f),
+            Edges::Indexed(tree, _) => tree.locate_in_envelope_intersecting(&aabb(r)).any(f),
         }
     }
 
     /// Whether `p` lies in the zone or on its boundary (crossing number over
-    /// the edges to its right, with exact orientation tests).
+    /// the edges of its band, with exact orientation tests).
     pub fn holds(&self, p: Coord<f64>) -> bool {
         let Some(bbox) = self.bbox else { return false };
         if !boxes_meet(bbox, Rect::new(p, p)) {
             return false;
         }
-        if self.any_edge(Rect::new(p, p), |e| to_line(e).intersects(&Point(p))) {
-            return true;
+        // The edges whose y-range holds p's: all of a few, or p's band.
+        match &self.edges {
+            Edges::Few(edges) => in_or_on(edges.iter().map(|e| [to_coord(e.from), to_coord(e.to)]), p),
+            Edges::Indexed(_, bands) => in_or_on(bands.edges[bands.band(p.y)].iter().copied(), p),
         }
-        let mut inside = false;
-        self.any_edge(Rect::new(p, Coord { x: bbox.max().x, y: p.y }), |e| {
-            let (a, b) = (to_coord(e.from), to_coord(e.to));
-            if (a.y > p.y) != (b.y > p.y) {
-                let turn = RobustKernel::orient2d(a, b, p);
-                // p left of an upward edge, or right of a downward one: the edge crosses the ray.
-                if (b.y > a.y && turn == Orientation::CounterClockwise) || (b.y < a.y && turn == Orientation::Clockwise) {
-                    inside = !inside;
-                }
-            }
+    }
+
+    /// The distance from `p` to the boundary if it is at most `limit`: from
+    /// a point outside the zone, the distance to the zone. Only the edges
+    /// near `p` are measured, where the zone's distance measures them all.
+    pub fn distance_within(&self, p: Point<f64>, limit: f64) -> Option<f64> {
+        let near = Rect::new((p.x() - limit, p.y() - limit), (p.x() + limit, p.y() + limit));
+        let mut best: Option<f64> = None;
+        self.any_edge(near, |e| {
+            let d = Euclidean.distance(&to_line(e), &p);
+            best = Some(best.map_or(d, |b: f64| b.min(d)));
             false
         });
-        inside
+        best.filter(|d| *d <= limit)
     }
 
     /// Whether the lines lie in the zone without meeting its boundary
@@ -108,6 +147,28 @@ impl Boundary {
             Relation::Outside
         }
     }
+}
+
+/// Whether `p` is on one of `edges` or inside them (crossing number of its
+/// rightward ray, with exact orientation tests). `edges` holds at least
+/// every edge whose y-range holds `p.y`.
+fn in_or_on(edges: impl Iterator<Item = [Coord<f64>; 2]>, p: Coord<f64>) -> bool {
+    let mut inside = false;
+    for [a, b] in edges {
+        if boxes_meet(Rect::new(a, b), Rect::new(p, p)) && geo_types::Line::new(a, b).intersects(&Point(p)) {
+            return true; // on the boundary
+        }
+        if (a.y > p.y) != (b.y > p.y) {
+            let turn = RobustKernel::orient2d(a, b, p);
+            // p left of an upward edge, or right of a downward one: the edge
+            // crosses the ray to its right (an edge to its left turns the
+            // other way and counts for nothing).
+            if (b.y > a.y && turn == Orientation::CounterClockwise) || (b.y < a.y && turn == Orientation::Clockwise) {
+                inside = !inside;
+            }
+        }
+    }
+    inside
 }
 
 fn to_coord(c: [f64; 2]) -> Coord<f64> {

@@ -70,8 +70,9 @@ impl Zones {
     pub fn locate_near(&self, p: Point<f64>, tolerance: f64) -> Option<usize> {
         self.locate(p).or_else(|| {
             let r = geo_types::Rect::new(p.0, p.0);
-            let near = self.index.meeting(r, tolerance).into_iter().map(|i| (Euclidean.distance(&self.polygons[i], &p), i));
-            near.filter(|(d, _)| *d <= tolerance).min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))).map(|(_, i)| i)
+            // p is in no zone: its distance to a zone is to the zone's boundary.
+            let near = self.index.meeting(r, tolerance).into_iter().filter_map(|i| Some((self.boundaries[i].distance_within(p, tolerance)?, i)));
+            near.min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))).map(|(_, i)| i)
         })
     }
 
@@ -338,6 +339,38 @@ mod tests {
         assert!(clear > 10, "only {clear} lines held clear");
         // A line along an edge, inside the zone: touching is not clear.
         assert!(!boundary.holds_clear(&MultiLineString(vec![line_string![(x: 0.0, y: 100.0), (x: 0.0, y: 200.0)]])));
+    }
+
+    /// The banded point-in-zone test and the near-edges distance answer as
+    /// geo does over the whole zone: inside, on an edge or vertex, in the
+    /// hole, outside; and how far outside.
+    #[test]
+    fn a_complex_zone_places_points_as_geo_does() {
+        use geo::{Contains, Distance, Euclidean};
+        let zone = comb(); // 165 edges: banded
+        let b = boundary::Boundary::new(&zone);
+        let mut points: Vec<Point<f64>> = Vec::new();
+        // A lattice through the teeth, the gaps, the hole and around, on edges and vertices too.
+        for i in -4..=84 {
+            for j in -4..=44 {
+                points.push(Point::new(i as f64 * 25.0, j as f64 * 25.0));
+            }
+        }
+        points.extend([Point::new(10.0, 750.0), Point::new(40.0, 1000.0), Point::new(300.0, 250.0), Point::new(2000.0, 0.0), Point::new(25.0, 500.0)]);
+        let (mut inside, mut on, mut near) = (0, 0, 0);
+        for p in points {
+            let held = zone.intersects(&p);
+            assert_eq!(b.holds(p.0), held, "{p:?}");
+            inside += usize::from(zone.contains(&p));
+            on += usize::from(held && !zone.contains(&p));
+            if !held {
+                let d = Euclidean.distance(&zone, &p);
+                let got = b.distance_within(p, 60.0);
+                assert_eq!(got, (d <= 60.0).then_some(d), "{p:?}");
+                near += usize::from(got.is_some());
+            }
+        }
+        assert!(inside > 500 && on > 50 && near > 100, "inside {inside}, on {on}, near {near}");
     }
 
     #[test]
