@@ -7,11 +7,13 @@
 //! the GeoPackage, assigned to globals so that no fetch (refused on file://)
 //! is needed.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, InteriorPoint};
 use geo_types::{Coord, Geometry, LineString, Polygon};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -50,48 +52,87 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     for (rel, text) in FILES.iter().chain([&LICENCE]) {
         put(rel, text)?;
     }
-    let ll = Lonlat::new(a)?;
-    let tiles = (0..a.models().len()).map(|d| tile_objects(a, d, &ll)).collect::<Result<Vec<_>>>()?;
-    let data = web.join("data.js");
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&data).map_err(|e| Error::output(&data, e))?);
-    writeln!(w, "window.SISE_DATA = {};", overview(a, &ll, &tiles)?).map_err(|e| Error::output(&data, e))?;
-    write_grid(&mut w, a, &ll, &data)?;
-    w.into_inner().map_err(|e| Error::output(&data, e.into_error()))?;
-    written.push(PathBuf::from("web/data.js"));
+    // Transforms are made per thread (PROJ's are not shared between threads).
+    let lonlat = || Lonlat::new(a).map_err(|e| e.to_string());
+    let tiles: Vec<Option<Tiles>> =
+        (0..a.models().len()).into_par_iter().map_init(lonlat, |ll, d| tile_objects(a, d, made_lonlat(ll)?)).collect::<Result<_>>()?;
     // Each domain's objects load when its layer is first switched on (a
     // script tag: file:// allows it, fetch it does not), so a city's page
-    // opens on the overview alone. Written feature by feature: a city's
-    // domain holds hundreds of thousands.
+    // opens on the overview alone. A large domain comes in tiles.
     std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
-    for (d, tiles) in tiles.iter().enumerate() {
+    let mut files: Vec<ObjectFile> = Vec::new();
+    for (d, t) in tiles.iter().enumerate() {
         let id = &a.models()[d].id;
-        let names = a.objects(d).descriptive(crate::schema::NAME);
-        let names = names.as_deref();
-        match tiles {
-            None => {
-                let rel = format!("domains/{id}.js");
-                let all: Vec<usize> = (0..a.objects(d).len()).collect();
-                let shape = |i: usize| ll.packed(&a.objects(d).geoms[i]);
-                write_objects(&web.join(&rel), a, d, &all, names, &format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())), &shape)?;
-                written.push(PathBuf::from("web").join(rel));
-            }
-            Some(tiles) => {
+        match t {
+            None => files.push(ObjectFile {
+                d,
+                rel: format!("domains/{id}.js"),
+                head: format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())),
+                members: Cow::Owned((0..a.objects(d).len()).collect()),
+                tiles: None,
+            }),
+            Some(t) => {
                 std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
-                // A point is where its tile was found: transformed once.
-                let shape = |i: usize| match &a.objects(d).geoms[i] {
-                    Geometry::Point(_) => Ok(Some((1, Packed::Line(micro(tiles.centres[i]).to_vec())))),
-                    g => ll.packed(g),
-                };
-                for ((x, y), members) in &tiles.tiles {
-                    let rel = format!("domains/{id}/{x}_{y}.js");
-                    let head = format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone()));
-                    write_objects(&web.join(&rel), a, d, members, names, &head, &shape)?;
-                    written.push(PathBuf::from("web").join(rel));
-                }
+                files.extend(t.tiles.iter().map(|((x, y), members)| ObjectFile {
+                    d,
+                    rel: format!("domains/{id}/{x}_{y}.js"),
+                    head: format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone())),
+                    members: Cow::Borrowed(members),
+                    tiles: Some(t),
+                }));
             }
         }
     }
+    let names: Vec<Option<Vec<Option<String>>>> = (0..a.models().len()).map(|d| a.objects(d).descriptive(crate::schema::NAME)).collect();
+    // The overview beside the objects' files, which are written side by
+    // side: a core done with its other outputs takes some.
+    let data = web.join("data.js");
+    let (overview_written, objects) = rayon::join(
+        || -> Result<()> {
+            let ll = lonlat().map_err(|e| Error::output("web", e))?;
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&data).map_err(|e| Error::output(&data, e))?);
+            writeln!(w, "window.SISE_DATA = {};", overview(a, &ll, &tiles)?).map_err(|e| Error::output(&data, e))?;
+            write_grid(&mut w, a, &ll, &data)?;
+            w.into_inner().map_err(|e| Error::output(&data, e.into_error()))?;
+            Ok(())
+        },
+        || -> Result<Vec<PathBuf>> {
+            files
+                .par_iter()
+                .map_init(lonlat, |ll, f| {
+                    let ll = made_lonlat(ll)?;
+                    let geoms = &a.objects(f.d).geoms;
+                    // A point of a tiled domain is where its tile was found: transformed once.
+                    let shape = |i: usize| match (&geoms[i], f.tiles) {
+                        (Geometry::Point(_), Some(t)) => Ok(Some((1, Packed::Line(micro(t.centres[i]).to_vec())))),
+                        (g, _) => ll.packed(g),
+                    };
+                    write_objects(&web.join(&f.rel), a, f.d, &f.members, names[f.d].as_deref(), &f.head, &shape)?;
+                    Ok(PathBuf::from("web").join(&f.rel))
+                })
+                .collect()
+        },
+    );
+    overview_written?;
+    written.push(PathBuf::from("web/data.js"));
+    written.extend(objects?);
     Ok(written)
+}
+
+/// A thread's transform, or why it could not be made.
+fn made_lonlat(ll: &std::result::Result<Lonlat, String>) -> Result<&Lonlat> {
+    ll.as_ref().map_err(|e| Error::output("web", e))
+}
+
+/// One file of a domain's objects: all of them, or one tile's.
+struct ObjectFile<'t> {
+    d: usize,
+    /// Path under `web/`.
+    rel: String,
+    /// The call the file's columns are the argument of.
+    head: String,
+    members: Cow<'t, [usize]>,
+    tiles: Option<&'t Tiles>,
 }
 
 /// An object whose level changed since the previous year (or that is new or
