@@ -525,6 +525,19 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
     assess_values(prepared, None, progress)
 }
 
+/// The layers a domain scored its objects from (those whose objects were
+/// not handed over already filtered, as a merge's are).
+fn own_objects(models: &[Model], from_layer: impl Iterator<Item = bool>) -> HashSet<String> {
+    models.iter().zip(from_layer).filter(|(_, own)| *own).map(|(m, _)| m.objects().to_owned()).collect()
+}
+
+/// Of a layer's attributes, only the descriptive ones emit reads (名称, 地址, 责任单位).
+fn keep_descriptive(v: &mut VectorLayer) {
+    let keep: Vec<String> =
+        v.attrs.get_column_names().into_iter().filter(|n| crate::schema::DESCRIPTIVE.iter().any(|(k, _)| *k == n.as_str())).map(|n| n.to_string()).collect();
+    v.attrs = v.attrs.select(keep).expect("the kept columns are the frame's");
+}
+
 /// [`assess`]; with `merged` (per domain, the objects and their indicator
 /// values from work units) only the study-area-wide second phase is scored.
 pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Vec<score::Values>)>>, progress: &Progress) -> Result<Assessment> {
@@ -552,21 +565,38 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
             Ok((scored, rejects))
         })
         .collect();
-    let mut all_scores = Vec::new();
+    let mut all_scores: Vec<(score::DomainScores, Option<VectorLayer>)> = Vec::new();
     for domain in scored {
         let (scored, rejects) = domain?;
         all_scores.push(scored);
         prepared.rejects.extend(rejects);
     }
     bar.finish_and_clear();
-    let config = &prepared.config;
     let score_time = start.elapsed();
+
+    // From here on only the domains' objects are read, and the lines that
+    // densities are measured on: the other context layers (hazard rasters,
+    // exposure, capacity) and the attributes the models scored (they are in
+    // the scores) are dropped before aggregation, which is when a city run
+    // needs its memory most (its cells cut by real boundaries).
+    let mut keep = own_objects(&prepared.models, all_scores.iter().map(|(_, filtered)| filtered.is_none()));
+    keep.extend(prepared.models.iter().filter_map(|m| m.aggregate.density.as_ref().map(|(layer, _)| layer.clone())));
+    prepared.layers.layers.retain(|k, _| keep.contains(k));
+    for l in prepared.layers.layers.values_mut() {
+        if let Layer::Vector(v) = l {
+            keep_descriptive(v);
+        }
+    }
+    for v in all_scores.iter_mut().filter_map(|(_, filtered)| filtered.as_mut()) {
+        keep_descriptive(v);
+    }
+    let config = &prepared.config;
 
     let start = Instant::now();
     let grid = grid::build(&prepared.admin.zones, config.grid_cell_m);
     let district = Zones::new(vec![geo::unary_union(&prepared.admin.zones.polygons)]);
     let bar = progress.bar("aggregating", prepared.models.len() as u64);
-    let mut domains: Vec<DomainResult> = prepared
+    let domains: Vec<DomainResult> = prepared
         .models
         .par_iter()
         .zip(all_scores)
@@ -601,34 +631,8 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let district_total = combine(0, &|d, _| d.district);
     let districts_total = (0..prepared.admin.districts.as_ref().map_or(0, |d| d.names.len())).map(|z| combine(z, &|d, z| d.districts[z])).collect();
     let aggregate_time = start.elapsed();
-    // From here on only the domains' objects are read: the context layers
-    // (hazard rasters, exposure, capacity) are dropped before the outputs
-    // are written, which is when a city run needs its memory most.
-    let objects: HashSet<&str> = prepared.models.iter().zip(&domains).filter(|(_, d)| d.objects.is_none()).map(|(m, _)| m.objects()).collect();
-    let context: Vec<String> = prepared.layers.layers.keys().filter(|k| !objects.contains(k.as_str())).cloned().collect();
-    for k in context {
-        prepared.layers.layers.remove(&k);
-    }
-    // Of the objects' own attributes, emit reads only the descriptive ones
-    // (名称, 地址, 责任单位); the fields the models scored are in the scores.
-    let descriptive = |v: &mut VectorLayer| {
-        let keep: Vec<String> = v
-            .attrs
-            .get_column_names()
-            .into_iter()
-            .filter(|n| crate::schema::DESCRIPTIVE.iter().any(|(k, _)| *k == n.as_str()))
-            .map(|n| n.to_string())
-            .collect();
-        v.attrs = v.attrs.select(keep).expect("the kept columns are the frame's");
-    };
-    for l in prepared.layers.layers.values_mut() {
-        if let Layer::Vector(v) = l {
-            descriptive(v);
-        }
-    }
-    for v in domains.iter_mut().filter_map(|d| d.objects.as_mut()) {
-        descriptive(v);
-    }
-
+    // Emit reads only the domains' objects: the density lines go too.
+    let objects = own_objects(&prepared.models, domains.iter().map(|d| d.objects.is_none()));
+    prepared.layers.layers.retain(|k, _| objects.contains(k));
     Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
 }
