@@ -96,7 +96,7 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
         files.extend(manifest::dataset_files(&l.path));
     }
     // Files hashed side by side (a city's inputs are hundreds of MB), combined in order.
-    let digests: Vec<String> = files
+    let digests: Vec<Result<String>> = files
         .par_iter()
         .map(|f| {
             manifest::sha256_file(f).map_err(|e| {
@@ -104,7 +104,9 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
                 Error::input(crate::error::Bad::File, f, None, msg)
             })
         })
-        .collect::<Result<_>>()?;
+        .collect();
+    // The first unreadable file in order is the one named, whichever thread met it first.
+    let digests: Vec<String> = digests.into_iter().collect::<Result<_>>()?;
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     for (f, digest) in files.iter().zip(&digests) {
