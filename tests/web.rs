@@ -388,3 +388,74 @@ print(json.dumps({"stations": n, "worst_m": worst}))
     assert_eq!(v["stations"], 28);
     assert!(v["worst_m"].as_f64().unwrap() < 5.0, "{v}");
 }
+
+/// The objects' files hold coordinates as delta-coded integers that the
+/// page unpacks: every vertex of every line and polygon it draws is where
+/// the GeoPackage has it (transformed by GDAL to WGS84), ring by ring.
+#[test]
+fn the_page_draws_every_vertex_where_the_geopackage_has_it() {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    use gdal::vector::LayerAccess;
+    let out = shared_run("layers/demo/assessment.toml");
+    let page = out.join("web/index.html");
+    let mut b = Browser::open(&url(&page, "layers=D02,D13&hide=grid"), 1000, 700, READY);
+    b.wait("window.SISE_OBJECTS.D02 && window.SISE_OBJECTS.D13");
+    let mut wgs84 = SpatialRef::from_epsg(4326).unwrap();
+    wgs84.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let ds = gdal::Dataset::open(out.join("sise.gpkg")).unwrap();
+    // A geometry's rings or lines as lists of [lon, lat] (GeoJSON nesting flattened to one list of lines).
+    fn lines(v: &serde_json::Value) -> Vec<Vec<[f64; 2]>> {
+        let pair = |p: &serde_json::Value| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()];
+        let depth = |mut v: &serde_json::Value| {
+            let mut d = 0;
+            while let Some(first) = v.as_array().and_then(|a| a.first()) {
+                v = first;
+                d += 1;
+            }
+            d
+        };
+        match depth(v) {
+            2 => vec![v.as_array().unwrap().iter().map(pair).collect()],
+            3 => v.as_array().unwrap().iter().map(|l| l.as_array().unwrap().iter().map(pair).collect()).collect(),
+            _ => v.as_array().unwrap().iter().flat_map(lines).collect(),
+        }
+    }
+    fn geo_lines(g: &geo_types::Geometry<f64>) -> Vec<Vec<[f64; 2]>> {
+        use geo_types::Geometry as G;
+        let line = |l: &geo_types::LineString<f64>| l.coords().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+        let rings = |p: &geo_types::Polygon<f64>| std::iter::once(p.exterior()).chain(p.interiors()).map(line).collect::<Vec<_>>();
+        match g {
+            G::LineString(l) => vec![line(l)],
+            G::MultiLineString(m) => m.iter().map(line).collect(),
+            G::Polygon(p) => rings(p),
+            G::MultiPolygon(m) => m.iter().flat_map(rings).collect(),
+            other => panic!("not a line or polygon: {other:?}"),
+        }
+    }
+    let mut vertices = 0;
+    for (domain, layer) in [("D02", "D02_urban_gas"), ("D13", "D13_high_rise")] {
+        let drawn = b.eval(&format!("Object.fromEntries(SISE_OBJECTS.{domain}.features.map((f) => [f.properties.id, f.geometry.coordinates]))"));
+        let mut l = ds.layer_by_name(layer).unwrap();
+        let to_wgs84 = CoordTransform::new(&l.spatial_ref().unwrap(), &wgs84).unwrap();
+        let id_field = l.defn().field_index("id").unwrap();
+        let mut n = 0;
+        for f in l.features() {
+            let id = f.field_as_string(id_field).unwrap().unwrap();
+            let g = f.geometry().unwrap().transform(&to_wgs84).unwrap();
+            let want = geo_lines(&g.to_geo().unwrap());
+            let got = lines(&drawn[&id]);
+            assert_eq!(got.len(), want.len(), "{domain} {id}: lines or rings");
+            for (a, w) in got.iter().zip(&want) {
+                assert_eq!(a.len(), w.len(), "{domain} {id}: vertices");
+                for (p, q) in a.iter().zip(w) {
+                    // Written to 6 decimals (≈ 0.1 m).
+                    assert!((p[0] - q[0]).abs() < 1.5e-6 && (p[1] - q[1]).abs() < 1.5e-6, "{domain} {id}: {p:?} drawn, {q:?} in the GeoPackage");
+                    vertices += 1;
+                }
+            }
+            n += 1;
+        }
+        assert_eq!(n, drawn.as_object().unwrap().len(), "{domain}: every object drawn");
+    }
+    assert!(vertices > 2000, "{vertices} vertices compared");
+}
