@@ -525,12 +525,6 @@ pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
     assess_values(prepared, None, progress)
 }
 
-/// The layers a domain scored its objects from (those whose objects were
-/// not handed over already filtered, as a merge's are).
-fn own_objects(models: &[Model], from_layer: impl Iterator<Item = bool>) -> HashSet<String> {
-    models.iter().zip(from_layer).filter(|(_, own)| *own).map(|(m, _)| m.objects().to_owned()).collect()
-}
-
 /// Of a layer's attributes, only the descriptive ones emit reads (名称, 地址, 责任单位).
 fn keep_descriptive(v: &mut VectorLayer) {
     let keep: Vec<String> =
@@ -579,7 +573,11 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     // exposure, capacity) and the attributes the models scored (they are in
     // the scores) are dropped before aggregation, which is when a city run
     // needs its memory most (its cells cut by real boundaries).
-    let mut keep = own_objects(&prepared.models, all_scores.iter().map(|(_, filtered)| filtered.is_none()));
+    // The layers a domain scored its objects from (not those handed over
+    // already filtered, as a merge's are).
+    let objects: HashSet<String> =
+        prepared.models.iter().zip(&all_scores).filter(|(_, (_, filtered))| filtered.is_none()).map(|(m, _)| m.objects().to_owned()).collect();
+    let mut keep = objects.clone();
     keep.extend(prepared.models.iter().filter_map(|m| m.aggregate.density.as_ref().map(|(layer, _)| layer.clone())));
     prepared.layers.layers.retain(|k, _| keep.contains(k));
     for l in prepared.layers.layers.values_mut() {
@@ -632,7 +630,6 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let districts_total = (0..prepared.admin.districts.as_ref().map_or(0, |d| d.names.len())).map(|z| combine(z, &|d, z| d.districts[z])).collect();
     let aggregate_time = start.elapsed();
     // Emit reads only the domains' objects: the density lines go too.
-    let objects = own_objects(&prepared.models, domains.iter().map(|d| d.objects.is_none()));
     prepared.layers.layers.retain(|k, _| objects.contains(k));
     Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
 }

@@ -74,7 +74,7 @@ impl<'a> Column<'a> {
     }
     /// Numbers written to 4 decimals; `None` or NaN is a gap.
     pub fn real(name: impl Into<String>, v: Vec<Option<f64>>) -> Column<'a> {
-        Column::reals(name, v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect::<Vec<_>>())
+        Column::reals(name, nan_gaps(v))
     }
     /// Numbers written to 4 decimals, NaN a gap; borrowed or owned.
     pub fn reals(name: impl Into<String>, v: impl Into<Cow<'a, [f64]>>) -> Column<'a> {
@@ -82,8 +82,7 @@ impl<'a> Column<'a> {
     }
     /// Numbers written as they are (a copy of inputs); `None` is a gap.
     pub fn exact(name: impl Into<String>, v: Vec<Option<f64>>) -> Column<'a> {
-        let values = v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect::<Vec<_>>().into();
-        Column { name: name.into(), alias: None, values: Values::Real(Reals { values, exact: true }) }
+        Column { name: name.into(), alias: None, values: Values::Real(Reals { values: nan_gaps(v).into(), exact: true }) }
     }
     /// Text, owned (`String`) or borrowed (`&str`, `Cow`).
     pub fn text<S: Into<Cow<'a, str>>>(name: impl Into<String>, v: Vec<Option<S>>) -> Column<'a> {
@@ -93,6 +92,11 @@ impl<'a> Column<'a> {
         self.alias = Some(alias.into());
         self
     }
+}
+
+/// Gaps as [`Reals`] hold them.
+fn nan_gaps(v: Vec<Option<f64>>) -> Vec<f64> {
+    v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect()
 }
 
 /// Values are written with 4 decimals: enough for any indicator, and it keeps
