@@ -784,7 +784,8 @@ impl VectorLayer {
                     Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string() }.into()
                 }));
             }
-            return Ok(Numbers { values: read.into_iter().map(|r| r.expect("checked")).collect(), rewrites });
+            // From a borrow: collected in place, the numbers would keep the parse results' slots.
+            return Ok(Numbers { values: read.iter().map(|r| *r.as_ref().expect("checked")).collect(), rewrites });
         }
         let cast = col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
         let values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
@@ -834,6 +835,9 @@ impl VectorLayer {
         if !empty.is_empty() {
             return Err(self.rows_err(Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field) }.into()));
         }
-        Ok(values.into_iter().map(|v| v.expect("checked")).collect())
+        // Extended, not collected in place (which keeps `Option<T>`'s larger slots).
+        let mut required = Vec::with_capacity(values.len());
+        required.extend(values.into_iter().map(|v| v.expect("checked")));
+        Ok(required)
     }
 }

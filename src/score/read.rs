@@ -26,11 +26,15 @@ pub fn empty_rows<T>(values: &[Option<T>]) -> Vec<usize> {
 /// empty rows.
 fn resolve<T: Clone>(values: Vec<Option<T>>, substitute: Option<T>, unresolved: impl FnOnce(Vec<usize>) -> Error) -> Result<Vec<T>> {
     let empty = empty_rows(&values);
+    // Extended, not collected: collected in place, the values would keep
+    // `Option<f64>`'s 16 bytes each for the whole run.
+    let mut resolved = Vec::with_capacity(values.len());
     match substitute {
-        _ if empty.is_empty() => Ok(values.into_iter().map(|v| v.expect("checked")).collect()),
-        Some(x) => Ok(values.into_iter().map(|v| v.unwrap_or_else(|| x.clone())).collect()),
-        None => Err(unresolved(empty)),
+        _ if empty.is_empty() => resolved.extend(values.into_iter().map(|v| v.expect("checked"))),
+        Some(x) => resolved.extend(values.into_iter().map(|v| v.unwrap_or_else(|| x.clone()))),
+        None => return Err(unresolved(empty)),
     }
+    Ok(resolved)
 }
 
 /// The error for what `gap` says is missing, where no `missing` rule of `reader` resolves it.
