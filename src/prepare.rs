@@ -67,7 +67,6 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
                 kind: v.kind,
                 geoms: Cow::Borrowed(&v.geoms),
                 columns,
-                fids: None,
             };
             vector::write(&file, "FlatGeobuf", &["SPATIAL_INDEX=YES"], &config.working_crs, &[out_layer])
         })?;

@@ -124,14 +124,12 @@ pub struct OutLayer<'a> {
     /// city's geometries per output), owned where made for the output.
     pub geoms: Cow<'a, [Geometry<f64>]>,
     pub columns: Vec<Column<'a>>,
-    /// Feature ids to write (`sise prepare-inputs` keeps the inputs'); the writer numbers them otherwise.
-    pub fids: Option<Cow<'a, [i64]>>,
 }
 
 impl OutLayer<'static> {
     /// A layer with no title or description (intermediate files, demo data).
     pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column<'static>>) -> OutLayer<'static> {
-        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns, fids: None }
+        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns }
     }
 }
 
@@ -230,7 +228,6 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         kind: m.geometry,
         geoms: Cow::Borrowed(&objects.geoms),
         columns: cols,
-        fids: None,
     }
 }
 
@@ -247,7 +244,6 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
-        fids: None,
     }
 }
 
@@ -265,7 +261,6 @@ pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
-        fids: None,
     }
 }
 
@@ -290,7 +285,7 @@ impl<'a> OutLayer<'a> {
             Values::Text(_) => Values::Text(Vec::new()),
         };
         let columns = self.columns.into_iter().map(|c| Column { values: emptied(c.values), ..c }).collect();
-        OutLayer { columns, fids: None, ..self }
+        OutLayer { columns, ..self }
     }
 }
 

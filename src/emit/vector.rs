@@ -219,10 +219,6 @@ fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type, er
             };
             r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| err(format!("row {row}, field '{}': {e}", c.name)))?;
         }
-        if let Some(fids) = &out.fids {
-            // SAFETY: `f` is a live feature owned here; OGR_F_SetFID only stores the id.
-            unsafe { gdal_sys::OGR_F_SetFID(f.c_feature(), fids[row]) };
-        }
         let geom = promote(ty, g).to_gdal().map_err(|e| err(format!("row {row}: geometry: {e}")))?;
         f.set_geometry(geom).map_err(|e| err(e.to_string()))?;
         f.create(&layer).map_err(|e| err(format!("row {row}: {e}")))?;

@@ -48,7 +48,6 @@ fn layer(f: &Form) -> OutLayer<'_> {
         kind: f.kind,
         geoms: Vec::new().into(),
         columns,
-        fids: None,
     }
 }
 
