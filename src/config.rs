@@ -170,7 +170,8 @@ pub struct AdminUnitsConfig {
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Comprehensive {
     #[default]
-    /// The most severe domain level wins (a cell red in any domain is red).
+    /// The most severe domain level wins (a cell red in any domain is red);
+    /// its 综合风险值 is that level's value (重大 4 … 低 1, `Level::value`).
     Worst,
     /// Weighted mean of the domain levels as values (重大 4, 较大 3, 一般 2,
     /// 低 1) over the domains present in a unit, graded with its own

@@ -33,6 +33,13 @@ impl Level {
         self as i32
     }
 
+    /// The level as a value that grows with the risk: 重大 4, 较大 3, 一般 2,
+    /// 低 1. The comprehensive 综合风险值 is on this scale, because domains
+    /// score on different ones (an index to 100, LEC's D in the thousands).
+    pub fn value(self) -> f64 {
+        (5 - self.number()) as f64
+    }
+
     /// Position in [`Level::ALL`] (and in [`counts`]): 重大 0 … 低 3.
     pub fn index(self) -> usize {
         self as usize - 1

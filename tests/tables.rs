@@ -43,6 +43,25 @@ fn tables_agree_with_the_geopackage() {
         assert_eq!(row[2], name(value(&streets, "street_code", &row[0], "d01_level").as_deref()), "{}", row[1]);
         assert_eq!(row.last().unwrap(), name(value(&streets, "street_code", &row[0], "level").as_deref()));
     }
+    // The 综合风险值 is its level's value (重大 4 … 低 1): domains score on
+    // their own scales (D04's LEC reaches the thousands), never compared.
+    let comprehensive = csv(&out, "street_comprehensive");
+    assert_eq!(&comprehensive[0][2..4], ["综合风险值", "综合风险等级"]);
+    let value_of = |name: &str| ["重大风险", "较大风险", "一般风险", "低风险"].iter().position(|n| *n == name).map(|k| (4 - k) as f64);
+    for row in &comprehensive[1..] {
+        assert_eq!(row[2].parse::<f64>().ok(), value_of(&row[3]), "{}", row[1]);
+        assert_eq!(num(&streets, "street_code", &row[0], "score"), row[2].parse::<f64>().unwrap(), "{}", row[1]);
+    }
+    // A cell no domain has anything in is 0 (and blue).
+    let grid = read_layer(&gpkg, "grid");
+    let mut empty = 0;
+    for r in &grid {
+        let assessed = r.iter().any(|(k, v)| k.starts_with('d') && k.ends_with("_level") && v.is_some());
+        let want = if assessed { 5.0 - r["level"].as_deref().unwrap().parse::<f64>().unwrap() } else { 0.0 };
+        empty += usize::from(!assessed);
+        assert_eq!(r["score"].as_deref().unwrap().parse::<f64>().unwrap(), want, "cell {:?}", r["cell_id"]);
+    }
+    assert!(empty < grid.len() / 10, "{empty} of {} cells empty", grid.len());
     // Coverage: everything delivered was assessed in the demo.
     let coverage = csv(&out, "coverage");
     assert!(coverage[1..].iter().all(|r| r[4] == "100.0" && r[5] == "是"));

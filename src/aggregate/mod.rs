@@ -239,14 +239,19 @@ pub fn aggregate(
 /// A zone with no object of any domain is low risk.
 pub fn comprehensive(domains: &[Option<ZoneResult>], models: &[Model], how: &Comprehensive) -> (f64, Level) {
     match how {
-        Comprehensive::Worst => domains.iter().flatten().fold((0.0, Level::Low), |(s, l), r| (s.max(r.score), l.worst(r.level))),
+        // The worst level and its value; not the highest score, which would
+        // set an LEC domain's D (thousands) beside another's index (to 100).
+        Comprehensive::Worst => match domains.iter().flatten().map(|r| r.level).reduce(Level::worst) {
+            Some(l) => (l.value(), l),
+            None => (0.0, Level::Low),
+        },
         Comprehensive::Weighted { weights, thresholds } => {
             let (mut w, mut ws) = (0.0, 0.0);
             for (r, m) in domains.iter().zip(models) {
                 if let Some(r) = r {
                     let wd = weights.get(&m.id).copied().unwrap_or(0.0);
                     w += wd;
-                    ws += wd * (5 - r.level.number()) as f64;
+                    ws += wd * r.level.value();
                 }
             }
             let s = if w > 0.0 { ws / w } else { 0.0 };
@@ -446,7 +451,10 @@ mod tests {
         let models = vec![m("D01"), m("D02")];
         let r = |score: f64, level: Level| Some(ZoneResult { score, level, amount: 1.0, objects: 1 });
         let zone = vec![r(80.0, Level::Major), r(20.0, Level::Low)];
-        assert_eq!(comprehensive(&zone, &models, &Comprehensive::Worst), (80.0, Level::Major));
+        assert_eq!(comprehensive(&zone, &models, &Comprehensive::Worst), (4.0, Level::Major));
+        // Scores on different scales (an LEC D of 2400, an index of 80) do not decide: levels do.
+        let mixed = vec![r(80.0, Level::Significant), r(2400.0, Level::General)];
+        assert_eq!(comprehensive(&mixed, &models, &Comprehensive::Worst), (3.0, Level::Significant));
         assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
         let weighted =
             Comprehensive::Weighted { weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(), thresholds: Thresholds::new(3.5, 2.5, 1.5) };
