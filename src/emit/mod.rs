@@ -95,8 +95,8 @@ impl<'a> Column<'a> {
 }
 
 /// Gaps as [`Reals`] hold them. Into a new vector: collected in place, it
-/// would keep `Option<f64>`'s 16 bytes a value (a city grid's columns took
-/// 93 MB instead of 47 MB).
+/// would keep `Option<f64>`'s 16 bytes a value (a city grid's 34 number
+/// columns took 62 MB instead of 31 MB).
 fn nan_gaps(v: Vec<Option<f64>>) -> Vec<f64> {
     v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()
 }
