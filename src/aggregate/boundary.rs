@@ -10,6 +10,8 @@ use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon
 use rstar::primitives::Line as Edge;
 use rstar::{RTree, AABB};
 
+use crate::score::spatial::grow;
+
 /// Below this many edges a plain list is faster than a tree (grid cells have 4).
 const INDEX_ABOVE: usize = 32;
 
@@ -110,7 +112,7 @@ impl Boundary {
     /// a point outside the zone, the distance to the zone. Only the edges
     /// near `p` are measured, where the zone's distance measures them all.
     pub fn distance_within(&self, p: Point<f64>, limit: f64) -> Option<f64> {
-        let near = Rect::new((p.x() - limit, p.y() - limit), (p.x() + limit, p.y() + limit));
+        let near = grow(Rect::new(p.0, p.0), limit);
         let mut best: Option<f64> = None;
         self.any_edge(near, |e| {
             let d = Euclidean.distance(&to_line(e), &p);
@@ -189,7 +191,7 @@ fn edge_rect(e: &Edge<[f64; 2]>) -> Rect<f64> {
 /// intersection or clip with such an object equals one with the whole zone.
 pub fn cut(zone: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
     let margin = 1.0 + 0.01 * (r.width() + r.height());
-    let r = Rect::new((r.min().x - margin, r.min().y - margin), (r.max().x + margin, r.max().y + margin));
+    let r = grow(r, margin);
     let polygons = zone.iter().filter_map(|p| {
         let exterior = cut_ring(p.exterior(), r)?;
         Some(Polygon::new(exterior, p.interiors().iter().filter_map(|h| cut_ring(h, r)).collect()))

@@ -57,8 +57,14 @@ fn rect(g: &Geometry<f64>) -> Option<Rect<f64>> {
     g.bounding_rect()
 }
 
-fn aabb(r: Rect<f64>, grow: f64) -> AABB<[f64; 2]> {
-    AABB::from_corners([r.min().x - grow, r.min().y - grow], [r.max().x + grow, r.max().y + grow])
+fn aabb(r: Rect<f64>, by: f64) -> AABB<[f64; 2]> {
+    let r = grow(r, by);
+    AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
+}
+
+/// `r` grown by `by` on every side.
+pub fn grow(r: Rect<f64>, by: f64) -> Rect<f64> {
+    Rect::new((r.min().x - by, r.min().y - by), (r.max().x + by, r.max().y + by))
 }
 
 impl<'a> SpatialIndex<'a> {

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::score::spatial::grow;
 
 /// How to cut the district.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -293,11 +294,6 @@ pub fn layer_reads(models: &[Model], extents: &[Option<Rect<f64>>]) -> BTreeMap<
 fn widen(reads: &mut BTreeMap<String, Rect<f64>>, layer: &str, r: Rect<f64>) {
     let r = reads.get(layer).map_or(r, |have| union(*have, r));
     reads.insert(layer.to_owned(), r);
-}
-
-/// `r` grown by `by` on every side.
-fn grow(r: Rect<f64>, by: f64) -> Rect<f64> {
-    Rect::new(coord! { x: r.min().x - by, y: r.min().y - by }, coord! { x: r.max().x + by, y: r.max().y + by })
 }
 
 /// The smallest box holding both.

@@ -14,13 +14,14 @@ use std::time::Instant;
 use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{grow, layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
+use super::{layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
 use crate::assess::{self, Prepared};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::progress::Progress;
 use crate::score;
+use crate::score::spatial::grow;
 
 /// The unit's folder under the units folder.
 pub fn unit_dir(units: &Path, index: usize) -> PathBuf {
