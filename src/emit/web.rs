@@ -24,6 +24,7 @@ use crate::config::TileDatum;
 use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::crs::Transform;
+use crate::load::vector::Descriptive;
 use crate::score::Values;
 
 /// The page's files: path under `web/`, contents.
@@ -83,7 +84,8 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    let names: Vec<Option<Vec<Option<String>>>> = (0..a.models().len()).map(|d| a.objects(d).descriptive(crate::schema::NAME)).collect();
+    // Each domain's names, read in place once, for the overview's lists and the objects' files.
+    let names: Vec<Option<Descriptive>> = (0..a.models().len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     // The overview beside the objects' files, which are written side by
     // side: a core done with its other outputs takes some.
     let data = web.join("data.js");
@@ -91,7 +93,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
         || -> Result<()> {
             let ll = lonlat().map_err(|e| Error::output("web", e))?;
             let mut w = std::io::BufWriter::new(std::fs::File::create(&data).map_err(|e| Error::output(&data, e))?);
-            writeln!(w, "window.SISE_DATA = {};", overview(a, &ll, &tiles)?).map_err(|e| Error::output(&data, e))?;
+            writeln!(w, "window.SISE_DATA = {};", overview(a, &ll, &tiles, &names)?).map_err(|e| Error::output(&data, e))?;
             write_grid(&mut w, a, &ll, &data)?;
             w.into_inner().map_err(|e| Error::output(&data, e.into_error()))?;
             Ok(())
@@ -107,7 +109,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
                         (Geometry::Point(_), Some(t)) => Ok(Some((1, Packed::Line(micro(t.centres[i]).to_vec())))),
                         (g, _) => ll.packed(g),
                     };
-                    write_objects(&web.join(&f.rel), a, f.d, &f.members, names[f.d].as_deref(), &f.head, &shape)?;
+                    write_objects(&web.join(&f.rel), a, f.d, &f.members, names[f.d].as_ref(), &f.head, &shape)?;
                     Ok(PathBuf::from("web").join(&f.rel))
                 })
                 .collect()
@@ -264,7 +266,7 @@ fn write_objects(
     a: &Assessment,
     d: usize,
     members: &[usize],
-    names: Option<&[Option<String>]>,
+    names: Option<&Descriptive>,
     head: &str,
     shape: &dyn Fn(usize) -> Result<Option<(u8, Packed)>>,
 ) -> Result<()> {
@@ -302,7 +304,7 @@ fn write_objects(
     let columns = ObjectColumns {
         o: origin,
         id: members.iter().map(|&i| objects.ids[i].as_str()).collect(),
-        name: members.iter().map(|&i| names.and_then(|n| n[i].as_deref())).collect(),
+        name: members.iter().map(|&i| names.and_then(|n| n.text(i))).collect(),
         street,
         streets,
         level: members.iter().map(|&i| s.level[i].number()).collect(),
@@ -550,7 +552,7 @@ fn position(lonlat: (f64, f64)) -> [f64; 2] {
 
 /// The run's overview as the page reads it: palette, 街镇, grid, and the
 /// domains without their objects (with their counts per level).
-fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Value> {
+fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Value> {
     let cfg = &a.prepared.config;
     let admin = &a.prepared.admin;
     let models = a.models();
@@ -569,8 +571,6 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>]) -> Result<Valu
     // The district's red and orange objects for the page's 风险清单 (the worst 2,000, and how many).
     let mut district: Vec<(Level, usize, f64, usize)> = severe.iter().flatten().copied().collect();
     district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-    // Each domain's names, read once (not per listed object).
-    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     let entry = |&(l, d, score, i): &(Level, usize, f64, usize)| {
         let o = a.objects(d);
         let name = names[d].as_ref().and_then(|n| n.get(i));
