@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 use geo_types::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::aggregate::{self, grid, ZoneResult, Zones};
+use crate::aggregate::{self, capacity::Capacity, grid, Total, ZoneResult, Zones};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::level::Level;
 
 use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
@@ -89,12 +88,13 @@ pub struct Assessment {
     pub grid: grid::Grid,
     /// Per domain, in model order.
     pub domains: Vec<DomainResult>,
-    /// Comprehensive (score, level) per grid cell, per 街镇, and for the district.
-    pub grid_total: Vec<(f64, Level)>,
-    pub admin_total: Vec<(f64, Level)>,
-    pub district_total: (f64, Level),
+    /// Comprehensive results per grid cell, per 街镇, and for the district
+    /// (`[comprehensive]`'s method for each kind), with what drove them.
+    pub grid_total: Vec<Total>,
+    pub admin_total: Vec<Total>,
+    pub district_total: Total,
     /// Per 区 of a city run (empty without `district_field`).
-    pub districts_total: Vec<(f64, Level)>,
+    pub districts_total: Vec<Total>,
     pub score_time: Duration,
     pub aggregate_time: Duration,
 }
@@ -119,6 +119,7 @@ pub fn needed_layers<'a>(config: &'a RunConfig, models: &'a [Model]) -> Vec<&'a 
         needed.push(m.objects());
         needed.extend(m.context_layers().into_iter().filter(|l| config.layers.contains_key(*l)));
     }
+    needed.extend(config.comprehensive.layers());
     needed.sort();
     needed.dedup();
     needed
@@ -251,16 +252,18 @@ pub fn label_fields(models: &[Model], layers: &mut Layers) {
 /// Comprehensive weights name exactly the run's domains: a typo would
 /// otherwise weigh a domain 0 without a word.
 fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> {
-    let crate::config::Comprehensive::Weighted { weights, .. } = &config.comprehensive else {
-        return Ok(());
-    };
     let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
     let err = |message: String| Error::Config { file: config.file.clone(), message };
-    if let Some(k) = weights.keys().find(|k| !ids.contains(&k.as_str())) {
-        return Err(err(format!("comprehensive.weights names '{k}', which is not a domain of this run ({})", ids.join(", "))));
-    }
-    if let Some(id) = ids.iter().find(|id| !weights.contains_key(**id)) {
-        return Err(err(format!("comprehensive.weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)")));
+    for (kind, how) in config.comprehensive.kinds() {
+        let crate::config::Regional::Weighted { weights, .. } = how else { continue };
+        if let Some(k) = weights.keys().find(|k| !ids.contains(&k.as_str())) {
+            return Err(err(format!("comprehensive ({kind}): weights names '{k}', which is not a domain of this run ({})", ids.join(", "))));
+        }
+        if let Some(id) = ids.iter().find(|id| !weights.contains_key(**id)) {
+            return Err(err(format!(
+                "comprehensive ({kind}): weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)"
+            )));
+        }
     }
     Ok(())
 }
@@ -398,7 +401,7 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
                 }
             }
             let of_street: Vec<usize> = of.iter().map(|d| names.iter().position(|n| n == d).expect("listed above")).collect();
-            let outlines = (0..names.len()).map(|k| geo::unary_union(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p))).collect();
+            let outlines = (0..names.len()).map(|k| aggregate::outline(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p))).collect();
             Some(Districts { names, of_street, zones: Zones::new(outlines) })
         }
         None => None,
@@ -577,6 +580,11 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     // already filtered, as a merge's are).
     let objects: HashSet<String> =
         prepared.models.iter().zip(&all_scores).filter(|(_, (_, filtered))| filtered.is_none()).map(|(m, _)| m.objects().to_owned()).collect();
+    let start = Instant::now();
+    let grid = grid::build(&prepared.admin.zones, prepared.config.grid_cell_m);
+    let district = Zones::new(vec![aggregate::outline(prepared.admin.zones.polygons.iter())]);
+    // The capacity method's vulnerabilities read context layers: before they go.
+    let vulnerability = vulnerabilities(&prepared, &grid, &district)?;
     let mut keep = objects.clone();
     keep.extend(prepared.models.iter().filter_map(|m| m.aggregate.density.as_ref().map(|(layer, _)| layer.clone())));
     prepared.layers.layers.retain(|k, _| keep.contains(k));
@@ -590,9 +598,6 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     }
     let config = &prepared.config;
 
-    let start = Instant::now();
-    let grid = grid::build(&prepared.admin.zones, config.grid_cell_m);
-    let district = Zones::new(vec![geo::unary_union(&prepared.admin.zones.polygons)]);
     let bar = progress.bar("aggregating", prepared.models.len() as u64);
     let domains: Vec<DomainResult> = prepared
         .models
@@ -620,16 +625,77 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
         .collect();
     bar.finish_and_clear();
 
-    let combine = |zone: usize, pick: &dyn Fn(&DomainResult, usize) -> Option<ZoneResult>| {
-        let per_domain: Vec<Option<ZoneResult>> = domains.iter().map(|d| pick(d, zone)).collect();
-        aggregate::comprehensive(&per_domain, &prepared.models, &config.comprehensive)
+    let c = &config.comprehensive;
+    let km2 = |zones: &Zones, z: usize| geo::Area::unsigned_area(&zones.polygons[z]) / 1e6;
+    // The district's risk per km², which `scale = "district_mean"` grades against.
+    let whole: Vec<Option<ZoneResult>> = domains.iter().map(|d| d.district).collect();
+    // Under `capacity`, the district's vulnerability too: 1× is the district as a whole.
+    let district_density = |how: &crate::config::Regional| match how {
+        crate::config::Regional::Exposure { values, .. } => aggregate::density(&whole, values, km2(&district, 0)),
+        crate::config::Regional::Capacity { values, .. } => aggregate::density(&whole, values, km2(&district, 0)) * vulnerability.whole.unwrap_or(1.0),
+        _ => 0.0,
     };
-    let grid_total = (0..grid.cells.len()).map(|z| combine(z, &|d, z| d.grid[z])).collect();
-    let admin_total = (0..prepared.admin.zones.len()).map(|z| combine(z, &|d, z| d.admin[z])).collect();
-    let district_total = combine(0, &|d, _| d.district);
-    let districts_total = (0..prepared.admin.districts.as_ref().map_or(0, |d| d.names.len())).map(|z| combine(z, &|d, z| d.districts[z])).collect();
+    let combine =
+        |zones: &Zones, how: &crate::config::Regional, vuln: &Option<Vec<f64>>, pick: &(dyn Fn(&DomainResult, usize) -> Option<ZoneResult> + Sync)| {
+            let district_density = district_density(how);
+            (0..zones.len())
+                .into_par_iter()
+                .map(|z| {
+                    let per_domain: Vec<Option<ZoneResult>> = domains.iter().map(|d| pick(d, z)).collect();
+                    let facts = aggregate::ZoneFacts { area_km2: km2(zones, z), vulnerability: vuln.as_ref().map(|v| v[z]), district_density };
+                    aggregate::combine(&per_domain, &prepared.models, how, facts)
+                })
+                .collect::<Vec<Total>>()
+        };
+    let grid_total = combine(&grid.cells, &c.grid, &vulnerability.grid, &|d, z| d.grid[z]);
+    let admin_total = combine(&prepared.admin.zones, &c.admin, &vulnerability.admin, &|d, z| d.admin[z]);
+    let district_total = combine(&district, &c.district, &vulnerability.district, &|d, _| d.district).remove(0);
+    let districts_total = match &prepared.admin.districts {
+        Some(ds) => combine(&ds.zones, &c.district, &vulnerability.districts, &|d, z| d.districts[z]),
+        None => Vec::new(),
+    };
     let aggregate_time = start.elapsed();
     // Emit reads only the domains' objects: the density lines go too.
     prepared.layers.layers.retain(|k, _| objects.contains(k));
     Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
+}
+
+/// Per zone kind, the vulnerability of each zone's protection system (the
+/// `capacity` method's factor); none where no kind uses it.
+#[derive(Default)]
+struct Vulnerability {
+    grid: Option<Vec<f64>>,
+    admin: Option<Vec<f64>>,
+    district: Option<Vec<f64>>,
+    districts: Option<Vec<f64>>,
+    /// The whole district's, when any kind uses `capacity`.
+    whole: Option<f64>,
+}
+
+fn vulnerabilities(p: &Prepared, grid: &grid::Grid, district: &Zones) -> Result<Vulnerability> {
+    let c = &p.config.comprehensive;
+    let (Some(people), true) = (&c.population, c.uses_capacity()) else {
+        return Ok(Vulnerability::default());
+    };
+    let vector = |name: &str| {
+        p.layers.vector(name).ok_or_else(|| Error::Config {
+            file: p.config.file.clone(),
+            message: format!("comprehensive: layer '{name}' must be a vector layer (points of facilities or of residents)"),
+        })
+    };
+    let homes = vector(&people.layer)?;
+    let population = homes.require(&people.field, homes.numbers(&people.field, &["人"])?)?;
+    let factors = c.capacity.iter().map(|f| Ok((f, &vector(&f.layer)?.geoms[..]))).collect::<Result<Vec<_>>>()?;
+    let capacity = Capacity { factors, people: (&homes.geoms, &population) };
+    let at_homes = capacity.of_people();
+    let of = |how: &crate::config::Regional, zones: &Zones| {
+        matches!(how, crate::config::Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones))
+    };
+    Ok(Vulnerability {
+        grid: of(&c.grid, &grid.cells),
+        admin: of(&c.admin, &p.admin.zones),
+        district: of(&c.district, district),
+        districts: p.admin.districts.as_ref().and_then(|d| of(&c.district, &d.zones)),
+        whole: capacity.vulnerability(&at_homes, district).first().copied(),
+    })
 }

@@ -261,7 +261,6 @@ pub enum Wants {
     PositiveMetres,
     /// At least one model file.
     SomeModels,
-    NonNegativeWeights,
 }
 
 impl Wants {
@@ -271,12 +270,10 @@ impl Wants {
             (Lang::En, Wants::Metres) => "must be a number of metres ≥ 0",
             (Lang::En, Wants::PositiveMetres) => "must be a positive number of metres",
             (Lang::En, Wants::SomeModels) => "is empty: list at least one model file",
-            (Lang::En, Wants::NonNegativeWeights) => "must be non-negative numbers",
             (Lang::Zh, Wants::CycleName) => "是输出目录名：请写成如 \"2024-2026\"",
             (Lang::Zh, Wants::Metres) => "应为不小于 0 的米数",
             (Lang::Zh, Wants::PositiveMetres) => "应为大于 0 的米数",
             (Lang::Zh, Wants::SomeModels) => "为空：请至少列出一个模型文件",
-            (Lang::Zh, Wants::NonNegativeWeights) => "应为非负数",
         }
     }
 }

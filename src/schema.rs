@@ -22,6 +22,13 @@ pub const INHERENT: &str = "inherent";
 pub const CONTROL_FACTOR: &str = "control_factor";
 pub const SCORE: &str = "score";
 pub const VETO_REASON: &str = "veto_reason";
+/// What drove a zone's comprehensive level: 主导领域, its worst objects,
+/// 定级依据, and the zone's red and orange objects.
+pub const LEADING: &str = "leading_domain";
+pub const DRIVERS: &str = "drivers";
+pub const BASIS: &str = "basis";
+pub const RED_OBJECTS: &str = "red_objects";
+pub const ORANGE_OBJECTS: &str = "orange_objects";
 /// An object's id.
 pub const ID: &str = "id";
 

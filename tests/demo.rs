@@ -33,6 +33,7 @@ fn generator_is_deterministic_and_matches_the_committed_layers() {
         "factories.geojson",
         "metro_stations.geojson",
         "venues.geojson",
+        "shelters.geojson",
     ] {
         let a = std::fs::read(tmp.path().join("a").join(f)).unwrap();
         assert_eq!(a, std::fs::read(tmp.path().join("b").join(f)).unwrap(), "{f} differs between runs");

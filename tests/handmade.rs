@@ -149,3 +149,54 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
     assert_eq!(leftovers, vec![std::ffi::OsString::from("2024"), std::ffi::OsString::from("years.js")]);
     let _ = &tmp;
 }
+
+/// The regional methods on the fixture (`regional.toml`), worked by hand.
+/// Levels: T01 S1 red, S2 blue, S3 red (veto), S4 orange; T02 L1 red (100 m),
+/// L2 blue (200 m), both in cell 2000_13800; T03 S1 red, S2 orange, S3 and S4
+/// blue. No model has `weight_by`, so every exposure is 1; values 22.5 / 13 / 6.5 / 2.
+#[test]
+fn regional_methods_match_the_worked_examples() {
+    let (_tmp, out) = run_config("tests/fixtures/handmade/regional.toml");
+    let gpkg = out.join("sise.gpkg");
+    let grid = read_layer(&gpkg, "grid");
+    // Grid, exposure per km² (cells 0.0625 km²; red ≥ 1000, orange ≥ 300, yellow ≥ 100):
+    // 2000_13800: T01 S1 22.5 + T02 (22.5 + 2) + T03 S1 22.5 = 69.5 → 1112 → red; T02 leads with 24.5 (35 %).
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "score"), 1112.0);
+    assert_eq!(num(&grid, "cell_id", "2000_13800", "level"), 1.0);
+    assert_eq!(value(&grid, "cell_id", "2000_13800", "leading_domain").as_deref(), Some("T02 测试管线"));
+    let basis = value(&grid, "cell_id", "2000_13800", "basis").unwrap();
+    assert!(basis.contains("1112.00/km²") && basis.contains("属重大风险（≥ 1000）") && basis.contains("占35%"), "{basis}");
+    // S3 (501500, 3450500) is the corner of four cells: it goes to the first, 2005_13801.
+    // There: S3 red 22.5 + blue 2 = 24.5 → 392 → orange. 2002_13802: S2 blue 2 + orange 13 = 15 → 240 → yellow.
+    assert_eq!((num(&grid, "cell_id", "2005_13801", "score"), num(&grid, "cell_id", "2005_13801", "level")), (392.0, 2.0));
+    assert_eq!((num(&grid, "cell_id", "2002_13802", "score"), num(&grid, "cell_id", "2002_13802", "level")), (240.0, 3.0));
+    assert_eq!((num(&grid, "cell_id", "2007_13803", "score"), num(&grid, "cell_id", "2007_13803", "level")), (240.0, 3.0));
+    assert_eq!((num(&grid, "cell_id", "2001_13801", "score"), num(&grid, "cell_id", "2001_13801", "level")), (0.0, 4.0));
+    assert_eq!(value(&grid, "cell_id", "2001_13801", "leading_domain"), None);
+
+    // 街镇, count (red with ≥ 3 red objects, orange with ≥ 1, yellow with ≥ 1 orange or worse):
+    // 甲 has S1 (T01), L1, S1 (T03) red → 重大; T03 leads (1 red, 1 orange against T01's and T02's 1 red, 1 blue).
+    // 乙 has S3 red → 较大, T01 leads (S3 red, S4 orange).
+    let streets = read_layer(&gpkg, "streets");
+    assert_eq!(num(&streets, "street_name", "甲街道", "level"), 1.0);
+    assert_eq!(num(&streets, "street_name", "甲街道", "red_objects"), 3.0);
+    assert_eq!(value(&streets, "street_name", "甲街道", "leading_domain").as_deref(), Some("T03 测试积水"));
+    assert_eq!(num(&streets, "street_name", "乙镇", "level"), 2.0);
+    assert_eq!(value(&streets, "street_name", "乙镇", "leading_domain").as_deref(), Some("T01 测试场所"));
+    let drivers = value(&streets, "street_name", "乙镇", "drivers").unwrap();
+    assert_eq!(drivers, "S3（重大风险）；S4（较大风险）");
+    let basis = value(&streets, "street_name", "乙镇", "basis").unwrap();
+    assert!(basis.contains("重大风险对象1个（1个领域），较大及以上2个") && basis.contains("较大风险条件：重大风险对象≥1个"), "{basis}");
+
+    // 全区, capacity per km²: H = (T01 60 + T02 24.5 + T03 39.5) / 2 km² = 62. Residents from the one
+    // station at (500000, 3450000): P1 316 m → 0.8, P2 1082 m → 1.0, P3 1598 m → 1.2, P4 2012 m → 1.5;
+    // V = (1000·0.8 + 3000·1.0 + 500·1.2 + 4000·1.5) / 8500 = 1.22353; R = 75.86 → 较大 (≥ 70; 62 alone is 一般).
+    let table = std::fs::read_to_string(out.join("tables/street_comprehensive.csv")).unwrap();
+    let row = table.lines().find(|l| l.starts_with("A01,甲街道,")).unwrap();
+    assert!(row.contains(",重大风险,T03 测试积水,"), "{row}");
+    let report = std::fs::read_to_string(out.join("reports/comprehensive.html")).unwrap();
+    assert!(report.contains("固有风险密度 62.00&#x2f;km² × 防控脆弱性 1.22 = 75.86，属较大风险（70–100）"), "{report}");
+    assert!(report.contains("风险点计数法") && report.contains("暴露加权风险密度法") && report.contains("固有风险×防控脆弱性法"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains("全区,999,测试区,综合,综合风险,,,,,,2,较大风险"), "{summary}");
+}

@@ -43,24 +43,40 @@ fn tables_agree_with_the_geopackage() {
         assert_eq!(row[2], name(value(&streets, "street_code", &row[0], "d01_level").as_deref()), "{}", row[1]);
         assert_eq!(row.last().unwrap(), name(value(&streets, "street_code", &row[0], "level").as_deref()));
     }
-    // The 综合风险值 is its level's value (重大 4 … 低 1): domains score on
-    // their own scales (D04's LEC reaches the thousands), never compared.
+    // The demo grades 街镇 and cells by their risk per km² against the
+    // district's (`capacity`, `exposure`): a higher 综合风险值 is never a lower
+    // level, in the table as in the GeoPackage, and each zone names its 主导领域.
     let comprehensive = csv(&out, "street_comprehensive");
-    assert_eq!(&comprehensive[0][2..4], ["综合风险值", "综合风险等级"]);
-    let value_of = |name: &str| ["重大风险", "较大风险", "一般风险", "低风险"].iter().position(|n| *n == name).map(|k| (4 - k) as f64);
+    assert_eq!(&comprehensive[0][2..9], ["综合风险值", "综合风险等级", "主导领域", "主要风险对象", "定级依据", "重大风险对象数", "较大风险对象数"]);
+    let rank = |name: &str| ["重大风险", "较大风险", "一般风险", "低风险"].iter().position(|n| *n == name).unwrap();
+    let mut zones: Vec<(f64, usize)> = Vec::new();
     for row in &comprehensive[1..] {
-        assert_eq!(row[2].parse::<f64>().ok(), value_of(&row[3]), "{}", row[1]);
-        assert_eq!(num(&streets, "street_code", &row[0], "score"), row[2].parse::<f64>().unwrap(), "{}", row[1]);
+        assert!((num(&streets, "street_code", &row[0], "score") - row[2].parse::<f64>().unwrap()).abs() < 0.005, "{}", row[1]);
+        assert_eq!(value(&streets, "street_code", &row[0], "leading_domain").as_deref(), Some(row[4].as_str()), "{}", row[1]);
+        assert!(row[6].contains("防控脆弱性") && row[6].contains("为全区平均的"), "{}: {}", row[1], row[6]);
+        zones.push((row[2].parse().unwrap(), rank(&row[3])));
     }
+    let monotone = |mut v: Vec<(f64, usize)>, what: &str| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(v.windows(2).all(|w| w[1].1 <= w[0].1), "{what}: a higher score with a lower level: {v:?}");
+    };
+    monotone(zones, "街镇");
     // A cell no domain has anything in is 0 (and blue).
     let grid = read_layer(&gpkg, "grid");
     let mut empty = 0;
+    let mut cells = Vec::new();
     for r in &grid {
         let assessed = r.iter().any(|(k, v)| k.starts_with('d') && k.ends_with("_level") && v.is_some());
-        let want = if assessed { 5.0 - r["level"].as_deref().unwrap().parse::<f64>().unwrap() } else { 0.0 };
+        let score: f64 = r["score"].as_deref().unwrap().parse().unwrap();
+        let level: usize = r["level"].as_deref().unwrap().parse().unwrap();
         empty += usize::from(!assessed);
-        assert_eq!(r["score"].as_deref().unwrap().parse::<f64>().unwrap(), want, "cell {:?}", r["cell_id"]);
+        assert_eq!(assessed, r["leading_domain"].is_some(), "cell {:?}", r["cell_id"]);
+        if !assessed {
+            assert_eq!((score, level), (0.0, 4), "cell {:?}", r["cell_id"]);
+        }
+        cells.push((score, level - 1));
     }
+    monotone(cells, "grid");
     assert!(empty < grid.len() / 10, "{empty} of {} cells empty", grid.len());
     // Coverage: everything delivered was assessed in the demo.
     let coverage = csv(&out, "coverage");

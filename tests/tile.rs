@@ -302,7 +302,7 @@ fn prepared_inputs_give_the_whole_run_whole_and_tiled() {
     let original = repo().join("layers/demo/assessment.toml");
     let o = sise(&["prepare-inputs", original.to_str().unwrap(), "--out", prepared.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("22 vector layers"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("23 vector layers"), "{}", String::from_utf8_lossy(&o.stdout));
 
     // Indexed, and the same features under the same FIDs as the input file
     // (FlatGeobuf stores them in its index's order, each with its FID).

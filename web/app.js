@@ -60,8 +60,20 @@ function zonePanel(title, p, extra, levelRows = "") {
     .map((d) => `<tr><td>${esc(d.id)} ${esc(d.name)}</td><td>${levelTag(p.domains[d.id])}</td></tr>`)
     .join("");
   showPanel(`<h2>${esc(title)}</h2>
-    <table><tr><th>综合风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr><tr><th>综合风险值</th><td class="num">${esc(p.score)}</td></tr>${levelRows}</table>
+    <table><tr><th>综合风险等级</th><td id="panel-level">${levelTag(p.level)}</td></tr><tr><th>综合风险值</th><td class="num">${esc(p.score)}</td></tr>${levelRows}${driverRows(p)}</table>
     <table><tr><th>领域</th><th>风险等级</th></tr>${rows}</table>${extra || ""}`);
+}
+
+// What drove a zone's level: 主导领域, its worst objects (a 街镇's as links), 定级依据.
+function driverRows(p) {
+  if (!p.leading) return "";
+  const byId = Object.fromEntries(D.domains.map((d) => [d.id, d]));
+  const leading = byId[p.leading] ? `${p.leading} ${byId[p.leading].name}` : p.leading;
+  const objects = Array.isArray(p.drivers)
+    ? p.drivers.map((o) => `<a href="#select=${encodeURIComponent(o.domain + ":" + o.id)}">${esc(o.name || o.id)}</a>（${levelTag(o.level)}）`).join("；")
+    : esc(p.drivers || "—");
+  return `<tr><th>主导领域</th><td id="panel-leading">${esc(leading)}</td></tr><tr><th>主要风险对象</th><td id="panel-drivers">${objects}</td></tr>` +
+    (p.basis ? `<tr><th>定级依据</th><td id="panel-basis">${esc(p.basis)}</td></tr>` : "");
 }
 
 // A 街镇: its level per domain and its red and orange objects (listed in data.js).

@@ -7,16 +7,19 @@
 //! gets the square metres of overlap. One mechanism serves both unit kinds.
 
 mod boundary;
+pub mod capacity;
 pub mod grid;
+pub mod region;
+
+pub use region::{combine, density, Total, ZoneFacts};
 
 use geo::{Area, BooleanOps, BoundingRect, Contains, CoordsIter, Distance, Euclidean, Length};
 use geo_types::{Coord, Geometry, MultiLineString, MultiPolygon, Point, Rect};
 
 use boundary::{Boundary, Relation};
 
-use crate::config::Comprehensive;
 use crate::level::{Level, Thresholds};
-use crate::model::{AggMethod, Model};
+use crate::model::AggMethod;
 use crate::score::spatial::EnvelopeIndex;
 use crate::score::DomainScores;
 
@@ -155,6 +158,21 @@ impl Zones {
     }
 }
 
+/// The outline of zones (the district of its 街镇, a 区 of its own): unions
+/// taken pairwise, a balanced tree of them. Not `geo::unary_union`, which on
+/// the demo's 10 街镇 (55.8 km²) returned one polygon of 41.6 km², leaving a
+/// quarter of the district's objects out of its totals.
+pub fn outline<'a>(zones: impl Iterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
+    let mut level: Vec<MultiPolygon<f64>> = zones.cloned().collect();
+    while level.len() > 1 {
+        level = level.chunks(2).map(|pair| if pair.len() == 2 { pair[0].union(&pair[1]) } else { pair[0].clone() }).collect();
+    }
+    level.pop().unwrap_or_else(|| MultiPolygon(Vec::new()))
+}
+
+/// How many of a zone's worst objects a zone result keeps (its drivers).
+pub const TOP: usize = 3;
+
 /// One domain's result in one zone.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ZoneResult {
@@ -164,6 +182,63 @@ pub struct ZoneResult {
     pub amount: f64,
     /// Objects touching the zone.
     pub objects: usize,
+    /// Objects touching the zone per level, 重大 first (`Level::index`).
+    pub counts: [u32; 4],
+    /// Per level, Σ exposure × share of the zone's objects at that level:
+    /// the sums the exposure methods of `region` weigh. An object's exposure
+    /// is its `weight_by` value over the domain's mean (1 without one); its
+    /// share is the part of it in the zone (1 for a point, the fraction of
+    /// its metres or square metres).
+    pub exposure: [f64; 4],
+    /// The zone's worst objects (rows of the domain's objects): most severe
+    /// level first, then the larger exposure × share, then the lower row.
+    pub top: Top,
+}
+
+/// Up to [`TOP`] object rows, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Top {
+    rows: [u32; TOP],
+    len: u8,
+}
+
+impl Top {
+    pub fn rows(&self) -> &[u32] {
+        &self.rows[..self.len as usize]
+    }
+}
+
+/// The worst objects of a zone while it is tallied: (level, exposure ×
+/// share, row), kept sorted worst first.
+#[derive(Clone, Copy, Default)]
+struct Worst {
+    kept: [(u8, f64, u32); TOP],
+    len: usize,
+}
+
+impl Worst {
+    fn offer(&mut self, level: Level, e: f64, row: u32) {
+        // Worse: a more severe level (a lower number), then more exposure;
+        // rows arrive in order, so among equals the earlier row stays first.
+        let key = (level as u8, e, row);
+        let before = |a: &(u8, f64, u32), b: &(u8, f64, u32)| a.0 < b.0 || (a.0 == b.0 && a.1 > b.1);
+        let at = self.kept[..self.len].iter().position(|k| before(&key, k)).unwrap_or(self.len);
+        if at >= TOP {
+            return;
+        }
+        let end = self.len.min(TOP - 1);
+        self.kept.copy_within(at..end, at + 1);
+        self.kept[at] = key;
+        self.len = (self.len + 1).min(TOP);
+    }
+
+    fn top(&self) -> Top {
+        let mut rows = [0; TOP];
+        for (r, k) in rows.iter_mut().zip(&self.kept[..self.len]) {
+            *r = k.2;
+        }
+        Top { rows, len: self.len as u8 }
+    }
 }
 
 /// Metres of a line layer inside each zone (the denominator of `density`).
@@ -189,7 +264,8 @@ pub fn aggregate(
     density: Option<(&[f64], &Thresholds)>,
 ) -> Vec<Option<ZoneResult>> {
     // Per zone: Σ amount, Σ weight·score and Σ weight (weight = amount, × the
-    // object's weight for weighted_mean), max score, worst level, object count.
+    // object's weight for weighted_mean), max score, worst level, object
+    // count, and the tallies the regional methods read.
     #[derive(Clone, Copy)]
     struct Acc {
         amount: f64,
@@ -198,29 +274,60 @@ pub fn aggregate(
         max: f64,
         worst: Level,
         n: usize,
+        counts: [u32; 4],
+        exposure: [f64; 4],
+        worst_rows: Worst,
     }
+    let mean_weight = if scores.weight.is_empty() { 1.0 } else { scores.weight.iter().sum::<f64>() / scores.weight.len() as f64 };
+    let relative = |i: usize| if mean_weight > 0.0 { scores.weight[i] / mean_weight } else { 1.0 };
     let mut acc: Vec<Option<Acc>> = vec![None; zones.len()];
     for (i, g) in geoms.iter().enumerate() {
-        for (z, w) in zones.pieces(g) {
-            let a = acc[z].get_or_insert(Acc { amount: 0.0, w: 0.0, ws: 0.0, max: f64::MIN, worst: Level::Low, n: 0 });
+        let pieces = zones.pieces(g);
+        let whole: f64 = pieces.iter().map(|p| p.1).sum();
+        let level = scores.level[i];
+        for (z, w) in pieces {
+            let a = acc[z].get_or_insert(Acc {
+                amount: 0.0,
+                w: 0.0,
+                ws: 0.0,
+                max: f64::MIN,
+                worst: Level::Low,
+                n: 0,
+                counts: [0; 4],
+                exposure: [0.0; 4],
+                worst_rows: Worst::default(),
+            });
             let weight = if method == AggMethod::WeightedMean { w * scores.weight[i] } else { w };
             a.amount += w;
             a.w += weight;
             a.ws += weight * scores.score[i];
             a.max = a.max.max(scores.score[i]);
-            a.worst = a.worst.worst(scores.level[i]);
+            a.worst = a.worst.worst(level);
             a.n += 1;
+            a.counts[level.index()] += 1;
+            let e = relative(i) * w / whole;
+            a.exposure[level.index()] += e;
+            a.worst_rows.offer(level, e, i as u32);
         }
     }
     acc.into_iter()
         .enumerate()
         .map(|(z, a)| {
             let a = a?;
+            let tally = |score: f64, level: Level| ZoneResult {
+                score,
+                level,
+                amount: a.amount,
+                objects: a.n,
+                counts: a.counts,
+                exposure: a.exposure,
+                top: a.worst_rows.top(),
+            };
             Some(match method {
-                AggMethod::Max => ZoneResult { score: a.max, level: a.worst, amount: a.amount, objects: a.n },
+                AggMethod::Max => tally(a.max, a.worst),
                 AggMethod::Mean | AggMethod::WeightedMean => {
                     let s = if a.w > 0.0 { a.ws / a.w } else { 0.0 };
-                    ZoneResult { score: s, level: thresholds.level(s), amount: a.amount, objects: a.n }
+                    tally(s, thresholds.level(s))
                 }
                 AggMethod::Density => {
                     let (metres, bands) = density.expect("density aggregation needs its line lengths");
@@ -228,36 +335,11 @@ pub fn aggregate(
                         return None;
                     }
                     let per_km = a.n as f64 / (metres[z] / 1000.0);
-                    ZoneResult { score: per_km, level: bands.level(per_km), amount: a.amount, objects: a.n }
+                    tally(per_km, bands.level(per_km))
                 }
             })
         })
         .collect()
-}
-
-/// The comprehensive level of one zone from its domain results (in model order).
-/// A zone with no object of any domain is low risk.
-pub fn comprehensive(domains: &[Option<ZoneResult>], models: &[Model], how: &Comprehensive) -> (f64, Level) {
-    match how {
-        // The worst level and its value; not the highest score, which would
-        // set an LEC domain's D (thousands) beside another's index (to 100).
-        Comprehensive::Worst => match domains.iter().flatten().map(|r| r.level).reduce(Level::worst) {
-            Some(l) => (l.value(), l),
-            None => (0.0, Level::Low),
-        },
-        Comprehensive::Weighted { weights, thresholds } => {
-            let (mut w, mut ws) = (0.0, 0.0);
-            for (r, m) in domains.iter().zip(models) {
-                if let Some(r) = r {
-                    let wd = weights.get(&m.id).copied().unwrap_or(0.0);
-                    w += wd;
-                    ws += wd * r.level.value();
-                }
-            }
-            let s = if w > 0.0 { ws / w } else { 0.0 };
-            (s, thresholds.level(s))
-        }
-    }
 }
 
 #[cfg(test)]
@@ -268,6 +350,16 @@ mod tests {
 
     fn square(x0: f64, y0: f64, s: f64) -> MultiPolygon<f64> {
         MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]])
+    }
+
+    #[test]
+    fn an_outline_covers_its_zones() {
+        // Four squares in a 2 × 2 block and one apart: 5 × 100² m², as the zones cover.
+        let zones = [square(0.0, 0.0, 100.0), square(100.0, 0.0, 100.0), square(0.0, 100.0, 100.0), square(100.0, 100.0, 100.0), square(500.0, 0.0, 100.0)];
+        let o = outline(zones.iter());
+        assert!((o.unsigned_area() - 50_000.0).abs() < 1e-6, "{}", o.unsigned_area());
+        assert_eq!(o.0.len(), 2);
+        assert!(outline(std::iter::empty()).0.is_empty());
     }
 
     #[test]
@@ -442,25 +534,35 @@ mod tests {
     }
 
     #[test]
-    fn comprehensive_worst_and_weighted() {
-        let m = |id: &str| {
-            let mut model = crate::model::Model::from_str(std::path::Path::new("t.toml"), &crate::model::tests::BASE.replace("D99", id)).unwrap();
-            model.id = id.to_owned();
-            model
+    fn zones_tally_levels_exposure_shares_and_worst_objects() {
+        let zones = Zones::new(vec![square(0.0, 0.0, 100.0), square(100.0, 0.0, 100.0)]);
+        let geoms: Vec<Geometry<f64>> = vec![
+            point!(x: 10.0, y: 10.0).into(),                              // blue, weight 1
+            line_string![(x: 50.0, y: 50.0), (x: 150.0, y: 50.0)].into(), // red, weight 4: half in each zone
+            point!(x: 20.0, y: 20.0).into(),                              // blue, weight 3
+            point!(x: 30.0, y: 30.0).into(),                              // yellow, weight 0
+        ];
+        let n = geoms.len();
+        let scores = DomainScores {
+            values: vec![],
+            scores: vec![],
+            inherent: vec![0.0; n],
+            control_factor: vec![1.0; n],
+            score: vec![10.0, 90.0, 10.0, 40.0],
+            level: vec![Level::Low, Level::Major, Level::Low, Level::General],
+            veto: vec![None; n],
+            weight: vec![1.0, 4.0, 3.0, 0.0],
+            rewrites: Default::default(),
         };
-        let models = vec![m("D01"), m("D02")];
-        let r = |score: f64, level: Level| Some(ZoneResult { score, level, amount: 1.0, objects: 1 });
-        let zone = vec![r(80.0, Level::Major), r(20.0, Level::Low)];
-        assert_eq!(comprehensive(&zone, &models, &Comprehensive::Worst), (4.0, Level::Major));
-        // Scores on different scales (an LEC D of 2400, an index of 80) do not decide: levels do.
-        let mixed = vec![r(80.0, Level::Significant), r(2400.0, Level::General)];
-        assert_eq!(comprehensive(&mixed, &models, &Comprehensive::Worst), (3.0, Level::Significant));
-        assert_eq!(comprehensive(&[None, None], &models, &Comprehensive::Worst), (0.0, Level::Low));
-        let weighted =
-            Comprehensive::Weighted { weights: [("D01".to_owned(), 0.25), ("D02".to_owned(), 0.75)].into(), thresholds: Thresholds::new(3.5, 2.5, 1.5) };
-        // Level values 重大 4, 低 1: (0.25·4 + 0.75·1) / 1.0 = 1.75 → yellow.
-        assert_eq!(comprehensive(&zone, &models, &weighted), (1.75, Level::General));
-        // Only D01 present: its weight alone normalises → 4 → red.
-        assert_eq!(comprehensive(&[zone[0], None], &models, &weighted), (4.0, Level::Major));
+        let r = aggregate(&geoms, &scores, AggMethod::Max, &Thresholds::new(75.0, 55.0, 35.0), &zones, None);
+        let (a, b) = (r[0].unwrap(), r[1].unwrap());
+        // Mean weight 2: relative exposures 0.5, 2, 1.5, 0; the line has half of itself in each zone.
+        assert_eq!(a.counts, [1, 0, 1, 2]);
+        assert_eq!(a.exposure, [1.0, 0.0, 0.0, 2.0]);
+        assert_eq!(b.counts, [1, 0, 0, 0]);
+        assert_eq!(b.exposure, [1.0, 0.0, 0.0, 0.0]);
+        // Worst first: the red line, the yellow point, then of the blue ones the more exposed (row 2).
+        assert_eq!(a.top.rows(), &[1, 3, 2]);
+        assert_eq!(b.top.rows(), &[1]);
     }
 }

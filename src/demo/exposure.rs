@@ -105,6 +105,30 @@ pub(super) fn fire_stations(d: &mut Demo, out: &Path) -> Result<()> {
     write_points_geojson(d, out, "fire_stations", &pts, rows)
 }
 
+/// 应急避难场所 (census capacity layer: the comprehensive `capacity` method's
+/// shelters). Putuo's designated shelters are parks, school grounds and
+/// squares: a few 固定避难场所 (≥ 1 ha, thousands of people) and many
+/// 紧急避难场所; capacity at GB 51143-2015's ≈ 1.5 m² of usable area a person.
+pub(super) fn shelters(d: &mut Demo, out: &Path) -> Result<()> {
+    let mut pts = vec![];
+    let mut rows = vec![];
+    for i in 0..d.facilities(24) {
+        let p = d.point_in_street(None);
+        let (kind, area) =
+            if i < 5 { ("固定避难场所", d.rng.gen_range(15_000.0..60_000.0f64)) } else { ("紧急避难场所", d.rng.gen_range(2_000.0..9_000.0f64)) };
+        let area = (area / 100.0).round() * 100.0;
+        rows.push(vec![
+            ("id", Val::T(format!("SH{:02}", i + 1))),
+            ("name", Val::T(format!("{}{kind}", short_name(d, p)))),
+            ("kind", t(kind)),
+            ("area_m2", Val::R(area)),
+            ("capacity", Val::I((area / 1.5).round() as i64)),
+        ]);
+        pts.push(p);
+    }
+    write_points_geojson(d, out, "shelters", &pts, rows)
+}
+
 /// 轨道交通站点 (D11): the real metro stations in and near the district
 /// (shared/data, MIT), with synthetic passenger flow and depth.
 pub(super) fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<()> {

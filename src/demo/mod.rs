@@ -204,6 +204,7 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
     buildings(&mut demo, out)?;
     underground_spaces(&mut demo, out)?;
     geohazard_zones(&mut demo, out)?;
+    shelters(&mut demo, out)?;
     Ok(())
 }
 

@@ -98,7 +98,8 @@ pub struct ConfigRecord {
     pub year: i32,
     pub working_crs: String,
     pub grid_cell_m: f64,
-    pub comprehensive: crate::config::Comprehensive,
+    /// `[comprehensive]` as resolved: each zone kind's method (read back as JSON, not parsed).
+    pub comprehensive: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -195,7 +196,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             year: cfg.year,
             working_crs: cfg.working_crs.clone(),
             grid_cell_m: cfg.grid_cell_m,
-            comprehensive: cfg.comprehensive.clone(),
+            comprehensive: serde_json::to_value(&cfg.comprehensive).expect("plain data"),
         },
         inputs,
         models,

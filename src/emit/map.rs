@@ -652,7 +652,7 @@ pub fn specs(a: &Assessment) -> Vec<MapSpec<'_>> {
         name: "comprehensive".into(),
         title: format!("{}{}年城市安全综合风险图", cfg.district, cfg.year),
         kind: GeomKind::Polygon,
-        features: a.grid.cells.polygons.iter().map(|c| Cow::Owned(Geometry::MultiPolygon(c.clone()))).zip(a.grid_total.iter().map(|t| t.1)).collect(),
+        features: a.grid.cells.polygons.iter().map(|c| Cow::Owned(Geometry::MultiPolygon(c.clone()))).zip(a.grid_total.iter().map(|t| t.level)).collect(),
         unit: "个网格".into(),
         cells: true,
     }];

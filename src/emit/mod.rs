@@ -3,6 +3,7 @@
 //! so a column is defined once and appears the same everywhere.
 
 pub mod csv;
+pub mod drivers;
 pub mod gpkg;
 pub mod manifest;
 pub mod map;
@@ -164,10 +165,19 @@ fn zone_columns<'a>(a: &'a Assessment, pick: impl Fn(usize) -> &'a [Option<ZoneR
     cols
 }
 
-/// Comprehensive score and level columns.
-fn total_columns<'a>(totals: &[(f64, Level)], palette: &'a Palette) -> Vec<Column<'a>> {
-    let mut cols = vec![Column::real(schema::SCORE, totals.iter().map(|t| Some(t.0)).collect()).alias("综合风险值")];
-    cols.extend(level_columns(&totals.iter().map(|t| Some(t.1)).collect::<Vec<_>>(), palette));
+/// Comprehensive score and level columns, and what drove each zone's level.
+fn total_columns<'a>(a: &'a Assessment, zones: impl Iterator<Item = drivers::Zone>) -> Vec<Column<'a>> {
+    let d = drivers::Drivers::new(a);
+    let zones: Vec<drivers::Zone> = zones.collect();
+    let totals: Vec<&crate::aggregate::Total> = zones.iter().map(|z| d.total(*z).0).collect();
+    let mut cols = vec![Column::real(schema::SCORE, totals.iter().map(|t| Some(t.score)).collect()).alias("综合风险值")];
+    cols.extend(level_columns(&totals.iter().map(|t| Some(t.level)).collect::<Vec<_>>(), &a.prepared.config.colours));
+    cols.push(Column::text(schema::LEADING, zones.iter().map(|z| d.leading(*z)).collect()).alias("主导领域"));
+    cols.push(Column::text(schema::DRIVERS, zones.iter().map(|z| d.objects_text(*z)).collect()).alias("主要风险对象"));
+    cols.push(Column::text(schema::BASIS, zones.iter().map(|z| Some(d.basis(*z))).collect()).alias("定级依据"));
+    let count = |l: Level| totals.iter().map(|t| Some(t.counts[l.index()] as i64)).collect();
+    cols.push(Column::int(schema::RED_OBJECTS, count(Level::Major)).alias("重大风险对象数"));
+    cols.push(Column::int(schema::ORANGE_OBJECTS, count(Level::Significant)).alias("较大风险对象数"));
     cols
 }
 
@@ -236,7 +246,7 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
     let mut cols = vec![Column::text(schema::CELL_ID, a.grid.ids.iter().map(|s| Some(s.as_str())).collect()).alias("网格编号")];
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| &a.domains[d].grid));
-    cols.extend(total_columns(&a.grid_total, &a.prepared.config.colours));
+    cols.extend(total_columns(a, (0..a.grid.cells.len()).map(drivers::Zone::Cell)));
     OutLayer {
         name: schema::GRID_LAYER.into(),
         title: "综合风险网格".into(),
@@ -253,7 +263,7 @@ pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
     let all: Vec<Option<usize>> = (0..admin.zones.len()).map(Some).collect();
     let mut cols = street_columns(a, &all);
     cols.extend(zone_columns(a, |d| &a.domains[d].admin));
-    cols.extend(total_columns(&a.admin_total, &a.prepared.config.colours));
+    cols.extend(total_columns(a, (0..admin.zones.len()).map(drivers::Zone::Street)));
     OutLayer {
         name: schema::STREETS_LAYER.into(),
         title: "街镇综合风险".into(),

@@ -62,12 +62,12 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
             push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), m.id.clone(), m.name.clone(), Some(c), r.admin[s].map(|z| z.level));
         }
     }
-    push("全区", cfg.district_code.clone(), cfg.district.clone(), "综合".into(), "综合风险".into(), None, Some(a.district_total.1));
+    push("全区", cfg.district_code.clone(), cfg.district.clone(), "综合".into(), "综合风险".into(), None, Some(a.district_total.level));
     for (k, dn) in admin.districts.iter().flat_map(|d| d.names.iter().enumerate()) {
-        push("区", None, dn.clone(), "综合".into(), "综合风险".into(), None, Some(a.districts_total[k].1));
+        push("区", None, dn.clone(), "综合".into(), "综合风险".into(), None, Some(a.districts_total[k].level));
     }
     for s in 0..admin.zones.len() {
-        push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), "综合".into(), "综合风险".into(), None, Some(a.admin_total[s].1));
+        push("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), "综合".into(), "综合风险".into(), None, Some(a.admin_total[s].level));
     }
 
     // Features left out under --keep-going, per layer and domain, so the table says what it does not cover.

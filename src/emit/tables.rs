@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
+use super::drivers::{Drivers, Zone};
 use super::round2;
 use crate::assess::Assessment;
 use crate::config::RunConfig;
@@ -75,7 +76,7 @@ fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
         let v: Vec<Option<&str>> = a.domains[d].admin.iter().map(|z| level_name(z.map(|z| z.level))).collect();
         cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
     }
-    cols.push(Column::new("综合风险".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险".into(), a.admin_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()));
     DataFrame::new(cols)
 }
 
@@ -84,17 +85,32 @@ fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
     let admin = &a.prepared.admin;
     let n = admin.zones.len();
     let cells: Vec<[usize; 4]> =
-        (0..n).map(|s| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(street, _)| **street == Some(s)).map(|(_, t)| &t.1))).collect();
+        (0..n).map(|s| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(street, _)| **street == Some(s)).map(|(_, t)| &t.level))).collect();
     let mut cols = vec![
         Column::new("街镇代码".into(), admin.codes.clone()),
         Column::new("街镇名称".into(), admin.names.clone()),
-        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| round2(t.0)).collect::<Vec<_>>()),
-        Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()),
+        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| round2(t.score)).collect::<Vec<_>>()),
+        Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()),
     ];
+    cols.extend(driver_columns(a, (0..n).map(Zone::Street)));
     for (k, l) in Level::ALL.iter().enumerate() {
         cols.push(Column::new(format!("{}网格数", l.name_zh()).into(), cells.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
     }
     DataFrame::new(cols)
+}
+
+/// 主导领域, 主要风险对象, 定级依据 and the red and orange objects of each zone.
+fn driver_columns(a: &Assessment, zones: impl Iterator<Item = Zone>) -> Vec<Column> {
+    let d = Drivers::new(a);
+    let zones: Vec<Zone> = zones.collect();
+    let count = |l: Level| zones.iter().map(|z| d.total(*z).0.counts[l.index()]).collect::<Vec<_>>();
+    vec![
+        Column::new("主导领域".into(), zones.iter().map(|z| d.leading(*z)).collect::<Vec<_>>()),
+        Column::new("主要风险对象".into(), zones.iter().map(|z| d.objects_text(*z)).collect::<Vec<_>>()),
+        Column::new("定级依据".into(), zones.iter().map(|z| d.basis(*z)).collect::<Vec<_>>()),
+        Column::new("重大风险对象数".into(), count(Level::Major)),
+        Column::new("较大风险对象数".into(), count(Level::Significant)),
+    ]
 }
 
 /// Per 区 of a city run: each domain's level, the comprehensive level, and
@@ -103,9 +119,9 @@ fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> Pola
     let n = districts.names.len();
     let of_street = |s: &Option<usize>| s.map(|s| districts.of_street[s]);
     let streets: Vec<[usize; 4]> =
-        (0..n).map(|k| level::counts(districts.of_street.iter().zip(&a.admin_total).filter(|(d, _)| **d == k).map(|(_, t)| &t.1))).collect();
+        (0..n).map(|k| level::counts(districts.of_street.iter().zip(&a.admin_total).filter(|(d, _)| **d == k).map(|(_, t)| &t.level))).collect();
     let cells: Vec<[usize; 4]> =
-        (0..n).map(|k| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(s, _)| of_street(s) == Some(k)).map(|(_, t)| &t.1))).collect();
+        (0..n).map(|k| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(s, _)| of_street(s) == Some(k)).map(|(_, t)| &t.level))).collect();
     let mut cols = vec![
         Column::new("区".into(), districts.names.clone()),
         Column::new("街镇数".into(), streets.iter().map(|c| c.iter().sum::<usize>() as u32).collect::<Vec<_>>()),
@@ -114,8 +130,9 @@ fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> Pola
         let v: Vec<Option<&str>> = a.domains[d].districts.iter().map(|z| level_name(z.map(|z| z.level))).collect();
         cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
     }
-    cols.push(Column::new("综合风险值".into(), a.districts_total.iter().map(|t| round2(t.0)).collect::<Vec<_>>()));
-    cols.push(Column::new("综合风险等级".into(), a.districts_total.iter().map(|t| t.1.name_zh()).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险值".into(), a.districts_total.iter().map(|t| round2(t.score)).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险等级".into(), a.districts_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()));
+    cols.extend(driver_columns(a, (0..n).map(Zone::Qu)));
     for (k, l) in Level::ALL.iter().enumerate() {
         cols.push(Column::new(format!("{}街镇数", l.name_zh()).into(), streets.iter().map(|c| c[k] as u32).collect::<Vec<_>>()));
     }

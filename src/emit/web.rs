@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::drivers;
 use super::round2;
 
 use crate::assess::Assessment;
@@ -528,13 +529,18 @@ fn feature(geometry: Value, properties: Value) -> Value {
 fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &Path) -> Result<()> {
     let models = a.models();
     let err = |e: std::io::Error| Error::output(path, e);
+    let drivers = drivers::Drivers::new(a);
     write!(w, "window.SISE_DATA.grid = {{\"type\": \"FeatureCollection\", \"size\": {}, \"features\": [", Value::from(a.grid.size)).map_err(err)?;
     for (k, poly) in a.grid.cells.polygons.iter().enumerate() {
         let domains: Map<String, Value> =
             models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
-        let (score, level) = a.grid_total[k];
+        let t = &a.grid_total[k];
         let street = a.grid.street[k].map(|s| a.prepared.admin.names[s].clone());
-        let props = json!({"id": a.grid.ids[k], "street": street, "score": round2(score), "level": level.number(), "domains": domains});
+        let z = drivers::Zone::Cell(k);
+        let props = json!({
+            "id": a.grid.ids[k], "street": street, "score": round2(t.score), "level": t.level.number(), "domains": domains,
+            "leading": a.grid_total[k].leading.map(|d| &models[d].id), "drivers": drivers.objects_text(z),
+        });
         if k > 0 {
             w.write_all(b",").map_err(err)?;
         }
@@ -557,6 +563,7 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
     let admin = &a.prepared.admin;
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
+    let drivers = drivers::Drivers::new(a);
 
     // Each 街镇's red and orange objects (the worst 50, and how many), so its
     // panel lists them without loading every domain.
@@ -588,10 +595,13 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
         let domains: Map<String, Value> =
             models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
         let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
-        let (score, level) = a.admin_total[s];
+        let t = &a.admin_total[s];
+        let z = drivers::Zone::Street(s);
+        let driven: Vec<Value> =
+            drivers.objects(z).iter().map(|o| json!({"domain": models[o.domain].id, "id": o.id, "name": o.name, "level": o.level.number()})).collect();
         let props = json!({
-            "code": admin.codes[s], "name": admin.names[s], "score": round2(score), "level": level.number(), "domains": domains, "label": label,
-            "severe": worst, "severe_count": list.len(),
+            "code": admin.codes[s], "name": admin.names[s], "score": round2(t.score), "level": t.level.number(), "domains": domains, "label": label,
+            "severe": worst, "severe_count": list.len(), "leading": drivers.leading(z), "drivers": driven, "basis": drivers.basis(z),
         });
         streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::cycle::{Change, Comparison};
+use crate::emit::drivers::{describe_method, Drivers, Zone};
 use crate::level::Level;
 use crate::model::words::{aggregation_words, Lang};
 use crate::model::{Method, Model};
@@ -177,6 +178,28 @@ pub struct ComprehensiveReport {
     pub measures: Vec<MeasureRow>,
     pub comparison: Option<Vec<ChangeRow>>,
     pub comparison_from: Option<String>,
+    /// How each zone kind's comprehensive level is reached (网格, 街镇, 区/全区).
+    pub methods: Vec<MethodRow>,
+    /// The district's (全区) comprehensive level and what drove it.
+    pub total: ZoneDriverRow,
+}
+
+/// One zone kind's method in words.
+#[derive(Serialize)]
+pub struct MethodRow {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A zone's comprehensive level and what drove it.
+#[derive(Serialize)]
+pub struct ZoneDriverRow {
+    pub level: &'static str,
+    pub number: i32,
+    pub colour: String,
+    pub leading: String,
+    pub drivers: String,
+    pub basis: String,
 }
 
 /// A domain's district-level result and its objects per level.
@@ -188,15 +211,16 @@ pub struct DomainRow {
     pub number: i32,
     pub colour: String,
     pub counts: [usize; 4],
+    /// Shares of the domain's objects per level, in percent to one decimal.
+    pub shares: Vec<String>,
 }
 
-/// A 街镇's comprehensive level and the domains that make it red.
+/// A 街镇's comprehensive level, what drove it, and the domains red in it.
 #[derive(Serialize)]
 pub struct StreetTotalRow {
     pub name: String,
-    pub level: &'static str,
-    pub number: i32,
-    pub colour: String,
+    #[serde(flatten)]
+    pub total: ZoneDriverRow,
     pub red_domains: String,
 }
 
@@ -442,6 +466,12 @@ fn data_notes(a: &Assessment, m: &Model) -> Vec<String> {
     notes
 }
 
+/// Each level's share of the counts, in percent to one decimal.
+fn shares(counts: &[usize; 4]) -> Vec<String> {
+    let total: usize = counts.iter().sum();
+    counts.iter().map(|n| if total > 0 { format!("{:.1}", *n as f64 * 100.0 / total as f64) } else { "0".into() }).collect()
+}
+
 /// The domains whose result in a zone (`pick` from each domain's results) is red, or "—".
 fn red_domains(a: &Assessment, pick: impl Fn(&crate::assess::DomainResult) -> Option<crate::aggregate::ZoneResult>) -> String {
     let red: Vec<&str> =
@@ -453,8 +483,27 @@ fn red_domains(a: &Assessment, pick: impl Fn(&crate::assess::DomainResult) -> Op
     }
 }
 
+/// A zone's level and drivers, as the reports show them.
+fn zone_row(a: &Assessment, drivers: &Drivers, z: Zone) -> ZoneDriverRow {
+    let l = drivers.total(z).0.level;
+    ZoneDriverRow {
+        level: l.name_zh(),
+        number: l.number(),
+        colour: a.prepared.config.colours.colour(l).to_owned(),
+        leading: drivers.leading(z).unwrap_or_else(|| "—".into()),
+        drivers: drivers.objects_text(z).unwrap_or_else(|| "—".into()),
+        basis: drivers.basis(z),
+    }
+}
+
 pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> ComprehensiveReport {
     let cfg = &a.prepared.config;
+    let drivers = Drivers::new(a);
+    let c = &cfg.comprehensive;
+    let methods = [("网格", &c.grid), ("街镇", &c.admin), (if cfg.admin_units.district_field.is_some() { "区及全区" } else { "全区" }, &c.district)]
+        .into_iter()
+        .map(|(kind, how)| MethodRow { kind, text: describe_method(how, &c.capacity) })
+        .collect();
     let domains = a
         .models()
         .iter()
@@ -468,6 +517,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
                 number: level.number(),
                 colour: cfg.colours.colour(level).to_owned(),
                 counts: crate::level::counts(&a.domains[d].scores.level),
+                shares: shares(&crate::level::counts(&a.domains[d].scores.level)),
             }
         })
         .collect();
@@ -477,26 +527,17 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         .names
         .iter()
         .enumerate()
-        .map(|(s, name)| {
-            let l = a.admin_total[s].1;
-            StreetTotalRow {
-                name: name.clone(),
-                level: l.name_zh(),
-                number: l.number(),
-                colour: cfg.colours.colour(l).to_owned(),
-                red_domains: red_domains(a, |d| d.admin[s]),
-            }
-        })
+        .map(|(s, name)| StreetTotalRow { name: name.clone(), total: zone_row(a, &drivers, Zone::Street(s)), red_domains: red_domains(a, |d| d.admin[s]) })
         .collect();
     let districts = a.prepared.admin.districts.iter().flat_map(|d| {
         d.names.iter().enumerate().map(|(k, name)| {
-            let l = a.districts_total[k].1;
+            let l = a.districts_total[k].level;
             DistrictRow {
                 name: name.clone(),
                 level: l.name_zh(),
                 number: l.number(),
                 colour: cfg.colours.colour(l).to_owned(),
-                streets: crate::level::counts(d.of_street.iter().zip(&a.admin_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.1)),
+                streets: crate::level::counts(d.of_street.iter().zip(&a.admin_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.level)),
                 red_domains: red_domains(a, |dr| dr.districts[k]),
             }
         })
@@ -522,5 +563,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         measures: measures(a, None),
         comparison_from: comparison.as_ref().map(|_| (cfg.year - 1).to_string()),
         comparison,
+        methods,
+        total: zone_row(a, &drivers, Zone::District),
     }
 }

@@ -48,15 +48,16 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     }
     bar.finish_and_clear();
 
-    // The line layers that objects-per-km aggregation divides by are read whole.
+    // The line layers that objects-per-km aggregation divides by, and the
+    // layers of the comprehensive `capacity` method, are read whole.
     let mut layers = Layers::default();
-    for m in &models {
-        if let Some((layer, _)) = &m.aggregate.density {
-            if !layers.layers.contains_key(layer) {
-                let (l, _) = load::load_layer(&config, layer, Strictness::default(), None)?;
-                layers.layers.insert(layer.clone(), l);
-            }
-        }
+    let whole = models.iter().filter_map(|m| m.aggregate.density.as_ref().map(|(layer, _)| layer.as_str())).chain(config.comprehensive.layers());
+    let mut whole: Vec<String> = whole.map(str::to_owned).collect();
+    whole.sort();
+    whole.dedup();
+    for layer in whole {
+        let (l, _) = load::load_layer(&config, &layer, Strictness::default(), None)?;
+        layers.layers.insert(layer, l);
     }
     let clipped: Vec<crate::load::outside::Clipped> = records.iter().flat_map(|r| r.clipped.iter().cloned()).collect();
     let mut feature_counts = std::collections::BTreeMap::new();

@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::level::{Palette, Thresholds};
+use crate::level::Palette;
 use crate::msg::{Msg, Wants};
+
+mod regional;
+pub use regional::{CapacityFactor, Comprehensive, Count, CountRule, LevelValues, PopulationLayer, Regional, Scale};
 
 /// How a layer's coordinates are offset from WGS84, as Chinese web-map POI
 /// data often are (火星坐标).
@@ -165,21 +168,6 @@ pub struct AdminUnitsConfig {
     pub district_field: Option<String>,
 }
 
-/// How domain levels combine into the comprehensive (综合) level.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Comprehensive {
-    #[default]
-    /// The most severe domain level wins (a cell red in any domain is red);
-    /// its 综合风险值 is that level's value (重大 4 … 低 1, `Level::value`).
-    Worst,
-    /// Weighted mean of the domain levels as values (重大 4, 较大 3, 一般 2,
-    /// 低 1) over the domains present in a unit, graded with its own
-    /// thresholds on that 1–4 scale. Levels, not scores, because domains use
-    /// different methods whose scores are on different scales.
-    Weighted { weights: BTreeMap<String, f64>, thresholds: Thresholds },
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -193,7 +181,7 @@ struct RawConfig {
     grid_cell_m: f64,
     admin_units: AdminUnitsConfig,
     #[serde(default)]
-    comprehensive: Comprehensive,
+    comprehensive: toml::Table,
     #[serde(default)]
     colours: Palette,
     map_source: Option<String>,
@@ -297,11 +285,10 @@ impl RunConfig {
             let (name, have) = (raw.admin_units.layer.clone(), raw.layers.keys().cloned().collect());
             return Err(err(Msg::NotALayer { key: "admin_units.layer".into(), name, config: file.display().to_string(), have }.into()));
         }
-        if let Comprehensive::Weighted { thresholds, weights } = &raw.comprehensive {
-            thresholds.check().map_err(|m| err(format!("comprehensive: {m}")))?;
-            if weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
-                return Err(err(Msg::BadSetting { key: "comprehensive.weights".into(), value: String::new(), wants: Wants::NonNegativeWeights }.into()));
-            }
+        let comprehensive = Comprehensive::from_table(raw.comprehensive.clone()).map_err(&err)?;
+        if let Some(l) = comprehensive.layers().into_iter().find(|l| !raw.layers.contains_key(*l)) {
+            let have = raw.layers.keys().cloned().collect();
+            return Err(err(Msg::NotALayer { key: "comprehensive".into(), name: l.to_owned(), config: file.display().to_string(), have }.into()));
         }
         raw.colours.check().map_err(err)?;
         if raw.domains.is_empty() {
@@ -338,7 +325,7 @@ impl RunConfig {
             working_crs: raw.working_crs,
             grid_cell_m: raw.grid_cell_m,
             admin_units: raw.admin_units,
-            comprehensive: raw.comprehensive,
+            comprehensive,
             colours: raw.colours,
             map_source: raw.map_source,
             report_templates: raw.report_templates.as_deref().map(&resolve),
@@ -399,7 +386,7 @@ path = "streets.geojson"
         let c = parse(MINIMAL).unwrap();
         assert_eq!(c.working_crs, "EPSG:4549");
         assert_eq!(c.grid_cell_m, 250.0);
-        assert!(matches!(c.comprehensive, Comprehensive::Worst));
+        assert_eq!(c.comprehensive, Comprehensive::default());
         assert!(c.layers["streets"].path.is_absolute());
         assert!(c.domains[0].ends_with("m.toml"));
     }
