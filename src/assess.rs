@@ -581,12 +581,14 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let objects: HashSet<String> =
         prepared.models.iter().zip(&all_scores).filter(|(_, (_, filtered))| filtered.is_none()).map(|(m, _)| m.objects().to_owned()).collect();
     let start = Instant::now();
-    let grid = grid::build(&prepared.admin.zones, prepared.config.grid_cell_m);
-    let district = Zones::new(vec![aggregate::outline(prepared.admin.zones.polygons.iter())]);
-    // The capacity method's vulnerabilities read context layers: before they go.
-    let vulnerability = vulnerabilities(&prepared, &grid, &district)?;
     let mut keep = objects.clone();
     keep.extend(prepared.models.iter().filter_map(|m| m.aggregate.density.as_ref().map(|(layer, _)| layer.clone())));
+    // The capacity method's layers stay until its vulnerabilities are known (on the grid too).
+    let capacity: HashSet<String> = prepared.config.comprehensive.layers().into_iter().map(str::to_owned).collect();
+    prepared.layers.layers.retain(|k, _| keep.contains(k) || capacity.contains(k));
+    let grid = grid::build(&prepared.admin.zones, prepared.config.grid_cell_m);
+    let district = Zones::new(vec![aggregate::outline(prepared.admin.zones.polygons.iter())]);
+    let vulnerability = vulnerabilities(&prepared, &grid, &district)?;
     prepared.layers.layers.retain(|k, _| keep.contains(k));
     for l in prepared.layers.layers.values_mut() {
         if let Layer::Vector(v) = l {
