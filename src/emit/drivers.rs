@@ -22,7 +22,6 @@ pub enum Zone {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Driver<'a> {
     pub domain: usize,
-    pub row: usize,
     pub id: &'a str,
     pub name: Option<&'a str>,
     pub level: Level,
@@ -79,7 +78,7 @@ impl<'a> Drivers<'a> {
             .map(|&row| {
                 let row = row as usize;
                 let name = self.names[d].as_ref().and_then(|n| n.text(row));
-                Driver { domain: d, row, id: &objects.ids[row], name, level: scores.level[row] }
+                Driver { domain: d, id: &objects.ids[row], name, level: scores.level[row] }
             })
             .collect()
     }
