@@ -21,6 +21,7 @@ use crate::model::AggMethod;
 use crate::model::Model;
 use crate::msg::Msg;
 use crate::progress::Progress;
+use crate::review;
 use crate::score::check::check_model;
 use crate::score::{self, DomainScores};
 
@@ -65,6 +66,8 @@ pub struct Prepared {
     pub feature_counts: BTreeMap<String, usize>,
     /// The work units a merged run was put together from (empty for a whole run).
     pub units: Vec<crate::unit::UnitRecord>,
+    /// The expert review's adjustments (`[review]`), checked but not yet applied.
+    pub review: Vec<review::Entry>,
     pub load_time: Duration,
 }
 
@@ -72,7 +75,10 @@ pub struct Prepared {
 pub struct DomainResult {
     /// The scored objects when rows were rejected (`--keep-going`); the loaded layer otherwise.
     pub objects: Option<VectorLayer>,
+    /// `scores.level` holds the final levels (after the expert review).
     pub scores: DomainScores,
+    /// The expert review's adjustments, by object row, with the computed level.
+    pub review: BTreeMap<usize, review::Adjustment>,
     /// The 街镇 each object belongs to (the one holding most of it).
     pub object_street: Vec<Option<usize>>,
     pub grid: Vec<Option<ZoneResult>>,
@@ -140,6 +146,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
     check_domains(&config, &models)?;
     check_weights(&config, &models)?;
+    let review = review::read(config.review.as_ref(), &models)?;
     let needed = needed_layers(&config, &models);
 
     let (mut layers, mut rejects) = load_needed(&config, &needed, how, clip, progress)?;
@@ -175,7 +182,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
             Layer::Raster(_) => None,
         })
         .collect();
-    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), load_time: start.elapsed() })
+    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), review, load_time: start.elapsed() })
 }
 
 /// Domain ids are unique and every model's objects layer is a `[layers.*]` entry.
@@ -523,6 +530,14 @@ pub fn score_with_rejects<T>(
     }
 }
 
+/// Domain `d`'s adjustments applied to its final `levels` (none without `[review]`).
+pub fn review_domain(p: &Prepared, d: usize, objects: &VectorLayer, levels: &mut [crate::level::Level]) -> Result<BTreeMap<usize, review::Adjustment>> {
+    match &p.config.review {
+        Some(r) => review::apply(&p.review, d, &p.models[d], objects, levels, &r.adjustments),
+        None => Ok(BTreeMap::new()),
+    }
+}
+
 /// Score every domain, aggregate to the grid, the 街镇 and the district, and combine domains.
 pub fn assess(prepared: Prepared, progress: &Progress) -> Result<Assessment> {
     assess_values(prepared, None, progress)
@@ -569,6 +584,13 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
         prepared.rejects.extend(rejects);
     }
     bar.finish_and_clear();
+    // The expert review, after scoring and before aggregation: zones count the final levels.
+    let mut reviews = Vec::with_capacity(all_scores.len());
+    for (d, (scores, filtered)) in all_scores.iter_mut().enumerate() {
+        let m = &prepared.models[d];
+        let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
+        reviews.push(review_domain(&prepared, d, objects, &mut scores.level)?);
+    }
     let score_time = start.elapsed();
 
     // From here on only the domains' objects are read, and the lines that
@@ -604,8 +626,8 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let domains: Vec<DomainResult> = prepared
         .models
         .par_iter()
-        .zip(all_scores)
-        .map(|(m, (scores, filtered))| {
+        .zip(all_scores.into_par_iter().zip(reviews))
+        .map(|(m, ((scores, filtered), review))| {
             let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
             let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
             let agg = |method, zones: &Zones| {
@@ -620,7 +642,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
             let district_result = agg(m.aggregate.admin, &district)[0];
             let districts = prepared.admin.districts.as_ref().map_or_else(Vec::new, |d| agg(m.aggregate.admin, &d.zones));
             let result =
-                DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, districts, object_street, scores };
+                DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, districts, object_street, scores, review };
             bar.inc(1);
             result
         })

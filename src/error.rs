@@ -49,7 +49,7 @@ pub mod exit {
     }
 }
 
-/// Classes of bad input data, each with its own exit code (10–20).
+/// Classes of bad input data, each with its own exit code (10–21).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bad {
@@ -74,13 +74,28 @@ pub enum Bad {
     /// 19: coordinates outside the district or the CRS's area of use
     /// (swapped lon/lat, wrong CRS or offset).
     Outside,
-    /// 20: the same id twice in a layer.
+    /// 20: the same id twice in a layer (or two adjustments of one object).
     DuplicateId,
+    /// 21: a domain or object id that the run does not have (an expert
+    /// review's adjustment of a mistyped or vanished object).
+    Unknown,
 }
 
 impl Bad {
-    pub const ALL: [Bad; 11] =
-        [Bad::File, Bad::Layer, Bad::Field, Bad::Type, Bad::Range, Bad::Empty, Bad::Geometry, Bad::GeometryType, Bad::Crs, Bad::Outside, Bad::DuplicateId];
+    pub const ALL: [Bad; 12] = [
+        Bad::File,
+        Bad::Layer,
+        Bad::Field,
+        Bad::Type,
+        Bad::Range,
+        Bad::Empty,
+        Bad::Geometry,
+        Bad::GeometryType,
+        Bad::Crs,
+        Bad::Outside,
+        Bad::DuplicateId,
+        Bad::Unknown,
+    ];
 
     pub fn exit_code(self) -> u8 {
         10 + Bad::ALL.iter().position(|b| *b == self).expect("listed") as u8
@@ -100,6 +115,7 @@ impl Bad {
             Bad::Crs => "坐标系缺失或无法识别",
             Bad::Outside => "坐标超出经纬度范围或位于区外",
             Bad::DuplicateId => "编号重复",
+            Bad::Unknown => "领域或对象编号不存在",
         }
     }
 
@@ -117,6 +133,7 @@ impl Bad {
             Bad::Crs => "no CRS or unknown CRS",
             Bad::Outside => "coordinates outside the district or the CRS's area of use",
             Bad::DuplicateId => "duplicate id",
+            Bad::Unknown => "unknown domain or object id",
         }
     }
 }
@@ -214,6 +231,6 @@ mod tests {
     #[test]
     fn every_bad_input_class_has_its_own_code() {
         let codes: Vec<u8> = Bad::ALL.iter().map(|b| b.exit_code()).collect();
-        assert_eq!(codes, (10..=20).collect::<Vec<u8>>());
+        assert_eq!(codes, (10..=21).collect::<Vec<u8>>());
     }
 }

@@ -22,6 +22,7 @@ mod prepare;
 mod progress;
 mod quality;
 mod report;
+mod review;
 mod run;
 mod schema;
 mod score;

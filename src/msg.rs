@@ -85,6 +85,11 @@ pub enum At {
         row: i64,
         id: String,
     },
+    /// A row of a table filled by hand (a CSV's line, a workbook sheet's row).
+    TableRow {
+        sheet: Option<String>,
+        row: u32,
+    },
 }
 
 impl fmt::Display for At {
@@ -96,6 +101,10 @@ impl fmt::Display for At {
             (Lang::Zh, At::Feature { fid, id }) => write!(f, "要素 {fid}（编号 {id}）"),
             (Lang::Zh, At::Id(id)) => write!(f, "编号为 {id} 的要素"),
             (Lang::Zh, At::Row { sheet, row, id }) => write!(f, "工作表“{sheet}”第 {row} 行（编号 {id}）"),
+            (Lang::En, At::TableRow { sheet: Some(sheet), row }) => write!(f, "sheet '{sheet}' row {row}"),
+            (Lang::En, At::TableRow { sheet: None, row }) => write!(f, "line {row}"),
+            (Lang::Zh, At::TableRow { sheet: Some(sheet), row }) => write!(f, "工作表“{sheet}”第 {row} 行"),
+            (Lang::Zh, At::TableRow { sheet: None, row }) => write!(f, "第 {row} 行"),
         }
     }
 }
@@ -549,6 +558,40 @@ pub enum Msg {
         has: String,
         needs: String,
     },
+    /// A hand-filled table (the expert review's) whose first rows name none of its columns.
+    NoTableHeader {
+        wanted: Vec<String>,
+        searched: usize,
+    },
+    /// The expert review (专家研判): a column the adjustments need is not in the file.
+    ReviewColumnMissing {
+        column: String,
+        have: Vec<String>,
+    },
+    /// An adjustment row leaves a needed cell empty.
+    ReviewEmpty {
+        column: String,
+    },
+    ReviewUnknownDomain {
+        domain: String,
+        have: Vec<String>,
+    },
+    ReviewUnknownObject {
+        domain: String,
+        id: String,
+        layer: String,
+    },
+    ReviewBadLevel {
+        value: String,
+    },
+    ReviewBadDate {
+        value: String,
+    },
+    ReviewTwice {
+        domain: String,
+        id: String,
+        first: String,
+    },
     /// `n` more rows with the same problem.
     More(usize),
 }
@@ -657,6 +700,21 @@ impl Msg {
                 format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {name} = \"…\" }} in [layers.{layer}]")
             }
             Msg::LayerKind { line, indicator, layer, has, needs } => format!("line {line}: indicator '{indicator}': layer '{layer}' holds {has}; this source needs {needs}"),
+            Msg::NoTableHeader { wanted, searched } => {
+                format!("no header row: none of the first {searched} filled rows names any of the columns {}", list(wanted))
+            }
+            Msg::ReviewColumnMissing { column, have } => format!(
+                "the adjustments have no column '{column}'; their columns are: {}; `sise template` writes the expert-review form with every column",
+                list(have)
+            ),
+            Msg::ReviewEmpty { column } => format!("'{column}' is empty; every adjustment needs a domain, an object id, the final level, the reason and the expert"),
+            Msg::ReviewUnknownDomain { domain, have } => format!("unknown domain '{domain}'; the run's domains are: {}", list(have)),
+            Msg::ReviewUnknownObject { domain, id, layer } => {
+                format!("domain {domain} has no scored object with id '{id}' (layer '{layer}'); check the id, or delete the row if the object is gone")
+            }
+            Msg::ReviewBadLevel { value } => format!("final level '{value}' is not a level: use 1–4 or 重大/较大/一般/低 (重大风险…)"),
+            Msg::ReviewBadDate { value } => format!("date '{value}' is not a date such as 2025-03-12"),
+            Msg::ReviewTwice { domain, id, first } => format!("a second adjustment of {domain} object '{id}' (the first is on {first}); keep one row per object"),
             Msg::More(n) => format!(" (and {n} more features)"),
         }
     }
@@ -743,6 +801,18 @@ impl Msg {
                 format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {name} = \"…\" }} 对应")
             }
             Msg::LayerKind { line, indicator, layer, has, needs } => format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{has}；该数据来源需要{needs}"),
+            Msg::NoTableHeader { wanted, searched } => format!("找不到表头：前 {searched} 个非空行都没有以下任一列：{}", list(wanted)),
+            Msg::ReviewColumnMissing { column, have } => {
+                format!("专家研判调整表缺少“{column}”列；现有列：{}；可用 sise template 生成含全部列的调整表", list(have))
+            }
+            Msg::ReviewEmpty { column } => format!("“{column}”为空；每条调整须填写领域、对象编号、调整后等级、理由和专家"),
+            Msg::ReviewUnknownDomain { domain, have } => format!("未知领域“{domain}”；本次评估的领域：{}", list(have)),
+            Msg::ReviewUnknownObject { domain, id, layer } => {
+                format!("领域 {domain} 中没有编号为 {id} 的评估对象（图层“{layer}”）；请核对编号，对象已撤销的请删除该行")
+            }
+            Msg::ReviewBadLevel { value } => format!("调整后等级“{value}”无效：应为 1～4 或 重大/较大/一般/低（重大风险等）"),
+            Msg::ReviewBadDate { value } => format!("日期“{value}”无效，应如 2025-03-12"),
+            Msg::ReviewTwice { domain, id, first } => format!("{domain} 对象 {id} 有第二条调整（第一条在{first}）；每个对象只保留一行"),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
         }
     }

@@ -56,8 +56,11 @@ pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
     let prepared = assess::prepare(config, false, progress)?;
     let mut rejects = Vec::new();
     let mut scores = Vec::new();
-    for m in &prepared.models {
-        let (s, _) = assess::score_with_rejects(m, &prepared, &mut rejects, None, crate::score::score_objects)?;
+    for (d, m) in prepared.models.iter().enumerate() {
+        let (s, filtered) = assess::score_with_rejects(m, &prepared, &mut rejects, None, crate::score::score_objects)?;
+        // The expert review's ids are checked as a run checks them.
+        let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
+        assess::review_domain(&prepared, d, objects, &mut s.level.clone())?;
         scores.push(s);
     }
     Ok(Validation { prepared, scores, rejects })
@@ -95,6 +98,7 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
     for l in config.layers.values() {
         files.extend(manifest::dataset_files(&l.path));
     }
+    files.extend(config.review.iter().map(|r| r.adjustments.clone()));
     // Files hashed side by side (a city's inputs are hundreds of MB), combined in order.
     let digests: Vec<Result<String>> = files
         .par_iter()

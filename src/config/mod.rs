@@ -153,6 +153,18 @@ fn default_workbook_rows() -> usize {
     100_000
 }
 
+/// `[review]`: the expert review (专家研判) of computed levels.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// The adjustments file (CSV, or a workbook's sheet: `sise template`
+    /// writes one with drop-downs): per row a domain, an object id, the
+    /// final level, the reason, the expert and the date.
+    pub adjustments: PathBuf,
+    /// The sheet of a workbook; the first sheet when absent.
+    pub sheet: Option<String>,
+}
+
 /// The administrative units (街镇) that results are aggregated to.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -198,6 +210,7 @@ struct RawConfig {
     web: WebConfig,
     #[serde(default)]
     tables: TablesConfig,
+    review: Option<ReviewConfig>,
 }
 
 fn default_crs() -> String {
@@ -253,6 +266,8 @@ pub struct RunConfig {
     /// The web map's base map, if any.
     pub web: WebConfig,
     pub tables: TablesConfig,
+    /// The expert review's adjustments, applied after scoring and before aggregation.
+    pub review: Option<ReviewConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
 }
@@ -335,6 +350,7 @@ impl RunConfig {
             layers,
             web: raw.web,
             tables: raw.tables,
+            review: raw.review.map(|r| ReviewConfig { adjustments: resolve(&r.adjustments), sheet: r.sheet }),
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })

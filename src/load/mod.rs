@@ -8,6 +8,7 @@ pub mod geojson;
 pub mod outside;
 pub mod raster;
 pub mod sheet;
+pub mod table;
 pub mod vector;
 
 use std::collections::BTreeMap;

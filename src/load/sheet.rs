@@ -17,7 +17,7 @@ pub const OPEN_OPTIONS: [&str; 2] = ["HEADERS=DISABLE", "FIELD_TYPES=STRING"];
 const COORDINATE_NAMES: [(&str, &str); 4] = [("经度", "纬度"), ("lon", "lat"), ("longitude", "latitude"), ("x", "y")];
 
 /// How many filled rows may sit above the header (titles, notes).
-const SEARCH_ROWS: usize = 20;
+pub const SEARCH_ROWS: usize = 20;
 
 /// A sheet's filled rows under its header.
 pub struct Sheet {
@@ -36,7 +36,7 @@ pub struct Row {
     pub cells: Vec<Option<String>>,
 }
 
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     crate::value::fold(a).to_lowercase() == crate::value::fold(b).to_lowercase()
 }
 
@@ -44,6 +44,23 @@ fn same(a: &str, b: &str) -> bool {
 /// first row naming the coordinate columns), the rows below it that hold anything.
 pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet, Box<Msg>> {
     let name = layer.name();
+    let all = filled_rows(layer);
+    let at = match cfg.header_row {
+        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Box::new(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
+        None => detect_header(&all, cfg).ok_or_else(|| {
+            let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
+            Box::new(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
+        })?,
+    };
+    let header_row = all[at].excel_row;
+    let (columns, rows) = under_header(all, at, &name)?;
+    let xy = coordinate_columns(&columns, cfg).ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
+    Ok(Sheet { name, columns, xy, rows })
+}
+
+/// Every row of a layer read with [`OPEN_OPTIONS`] (or a CSV read with
+/// `HEADERS=NO`) that holds anything, its cells trimmed, empty ones `None`.
+pub fn filled_rows(layer: &mut gdal::vector::Layer) -> Vec<Row> {
     let width = layer.defn().fields().count();
     let mut all: Vec<Row> = Vec::new();
     for f in layer.features() {
@@ -53,33 +70,30 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
             all.push(Row { excel_row, cells });
         }
     }
-    let at = match cfg.header_row {
-        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Box::new(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
-        None => detect_header(&all, cfg).ok_or_else(|| {
-            let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
-            Box::new(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
-        })?,
-    };
+    all
+}
+
+/// The header `all[at]` names the columns (those with an empty header are
+/// left out; a name twice is refused); the rows below it keep those cells.
+pub fn under_header(all: Vec<Row>, at: usize, sheet: &str) -> Result<(Vec<String>, Vec<Row>), Box<Msg>> {
     let header = &all[at];
     let mut keep: Vec<usize> = Vec::new();
     let mut columns: Vec<String> = Vec::new();
     for (i, c) in header.cells.iter().enumerate() {
         let Some(c) = c else { continue };
         if let Some(j) = columns.iter().position(|n| n == c) {
-            return Err(Box::new(Msg::HeaderTwice { sheet: name.clone(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }));
+            return Err(Box::new(Msg::HeaderTwice { sheet: sheet.to_owned(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }));
         }
         keep.push(i);
         columns.push(c.clone());
     }
-    let xy = coordinate_columns(&columns, cfg)
-        .ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header.excel_row, have: columns.clone() }))?;
     let rows = all
         .into_iter()
         .skip(at + 1)
         .map(|r| Row { excel_row: r.excel_row, cells: keep.iter().map(|&i| r.cells[i].clone()).collect() })
         .filter(|r| r.cells.iter().any(Option::is_some))
         .collect();
-    Ok(Sheet { name, columns, xy, rows })
+    Ok((columns, rows))
 }
 
 /// The first of the first rows that names both coordinate columns.
