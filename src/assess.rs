@@ -16,6 +16,7 @@ use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
 
 use crate::error::Bad;
+use crate::level::Level;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness, VectorLayer};
 use crate::model::AggMethod;
 use crate::model::Model;
@@ -87,6 +88,13 @@ pub struct DomainResult {
     pub district: Option<ZoneResult>,
     /// Per 区 of a city run (empty without `district_field`).
     pub districts: Vec<Option<ZoneResult>>,
+}
+
+impl DomainResult {
+    /// Object `i`'s level as the model computed it, before the expert review.
+    pub fn computed_level(&self, i: usize) -> Level {
+        self.review.get(&i).map_or(self.scores.level[i], |r| r.computed)
+    }
 }
 
 pub struct Assessment {
@@ -182,7 +190,20 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
             Layer::Raster(_) => None,
         })
         .collect();
-    Ok(Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), review, load_time: start.elapsed() })
+    Ok(Prepared {
+        config,
+        models,
+        layers,
+        admin,
+        how,
+        rejects,
+        clipped,
+        context_rewrites,
+        feature_counts,
+        units: Vec::new(),
+        review,
+        load_time: start.elapsed(),
+    })
 }
 
 /// Domain ids are unique and every model's objects layer is a `[layers.*]` entry.

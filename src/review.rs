@@ -73,7 +73,11 @@ pub fn read(cfg: Option<&ReviewConfig>, models: &[Model]) -> Result<Vec<Entry>> 
         };
         let (domain, id, level, reason, expert, date) = (cell(0)?, cell(1)?, cell(2)?, cell(3)?, cell(4)?, cell(5)?);
         let d = domain_of(domain, models).ok_or_else(|| {
-            t.err(Bad::Unknown, Some(row), Msg::ReviewUnknownDomain { domain: domain.into(), have: models.iter().map(|m| format!("{} {}", m.id, m.name)).collect() })
+            t.err(
+                Bad::Unknown,
+                Some(row),
+                Msg::ReviewUnknownDomain { domain: domain.into(), have: models.iter().map(|m| format!("{} {}", m.id, m.name)).collect() },
+            )
         })?;
         let level = level_of(level).ok_or_else(|| t.err(Bad::Range, Some(row), Msg::ReviewBadLevel { value: level.into() }))?;
         let date = date_of(date).ok_or_else(|| t.err(Bad::Type, Some(row), Msg::ReviewBadDate { value: date.into() }))?;
@@ -90,7 +94,14 @@ pub fn read(cfg: Option<&ReviewConfig>, models: &[Model]) -> Result<Vec<Entry>> 
 /// Apply domain `d`'s adjustments to its levels; returns them by object row.
 /// An id the domain's scored objects lack (mistyped, or left out by
 /// `--keep-going`) is refused: a review silently lost is worse than a stop.
-pub fn apply(entries: &[Entry], d: usize, model: &Model, objects: &VectorLayer, levels: &mut [Level], file: &std::path::Path) -> Result<BTreeMap<usize, Adjustment>> {
+pub fn apply(
+    entries: &[Entry],
+    d: usize,
+    model: &Model,
+    objects: &VectorLayer,
+    levels: &mut [Level],
+    file: &std::path::Path,
+) -> Result<BTreeMap<usize, Adjustment>> {
     let mine: Vec<&Entry> = entries.iter().filter(|e| e.domain == d).collect();
     if mine.is_empty() {
         return Ok(BTreeMap::new());
@@ -155,7 +166,16 @@ mod tests {
 
     #[test]
     fn levels_as_people_write_them() {
-        for (t, l) in [("1", Level::Major), ("2.0", Level::Significant), ("重大风险", Level::Major), ("较大", Level::Significant), ("黄色", Level::General), ("低风险", Level::Low), ("Blue", Level::Low), ("４", Level::Low)] {
+        for (t, l) in [
+            ("1", Level::Major),
+            ("2.0", Level::Significant),
+            ("重大风险", Level::Major),
+            ("较大", Level::Significant),
+            ("黄色", Level::General),
+            ("低风险", Level::Low),
+            ("Blue", Level::Low),
+            ("４", Level::Low),
+        ] {
             assert_eq!(level_of(t), Some(l), "{t}");
         }
         for t in ["0", "5", "1.5", "高", ""] {

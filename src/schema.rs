@@ -22,6 +22,12 @@ pub const INHERENT: &str = "inherent";
 pub const CONTROL_FACTOR: &str = "control_factor";
 pub const SCORE: &str = "score";
 pub const VETO_REASON: &str = "veto_reason";
+/// The expert review (专家研判): the level the models computed (the final
+/// `level` may differ), and for an adjusted object why, by whom, when.
+pub const COMPUTED_LEVEL: &str = "computed_level";
+pub const REVIEW_REASON: &str = "review_reason";
+pub const REVIEW_EXPERT: &str = "review_expert";
+pub const REVIEW_DATE: &str = "review_date";
 /// What drove a zone's comprehensive level: 主导领域, its worst objects,
 /// 定级依据, and the zone's red and orange objects.
 pub const LEADING: &str = "leading_domain";
@@ -45,8 +51,25 @@ pub const DECLARED_STREET: &str = "street";
 
 /// Column names every domain layer has; an indicator key may not shadow them
 /// (nor end in `_score`, the indicator score columns).
-pub const RESERVED: [&str; 13] =
-    [ID, NAME, ADDRESS, RESPONSIBLE_UNIT, STREET_CODE, STREET_NAME, INHERENT, CONTROL_FACTOR, SCORE, LEVEL, LEVEL_NAME, COLOUR, VETO_REASON];
+pub const RESERVED: [&str; 17] = [
+    ID,
+    NAME,
+    ADDRESS,
+    RESPONSIBLE_UNIT,
+    STREET_CODE,
+    STREET_NAME,
+    INHERENT,
+    CONTROL_FACTOR,
+    SCORE,
+    LEVEL,
+    LEVEL_NAME,
+    COLOUR,
+    VETO_REASON,
+    COMPUTED_LEVEL,
+    REVIEW_REASON,
+    REVIEW_EXPERT,
+    REVIEW_DATE,
+];
 
 /// The level column of domain `id` in the grid and 街镇 layers (e.g. "d01_level").
 pub fn domain_level_column(id: &str) -> String {

@@ -48,6 +48,7 @@ function objectPanel(domain, p) {
       <tr><th>固有风险值</th><td class="num">${esc(p.inherent)}</td></tr>
       <tr><th>管控系数</th><td class="num">${esc(p.control)}</td></tr>
       <tr><th>一票否决原因</th><td id="panel-veto">${esc(p.veto || "无")}</td></tr>
+      ${p.review ? `<tr><th>专家研判</th><td id="panel-review">${esc(p.review)}</td></tr>` : ""}
     </table>
     <table id="panel-indicators"><tr><th>指标</th><th>取值</th><th>得分</th></tr>${rows}</table>
     ${measure ? `<p><b>管控措施：</b>${esc(measure)}</p>` : ""}`);
@@ -216,6 +217,7 @@ function unpack(t) {
       inherent: t.inherent[i],
       control: t.control[i],
       veto: t.veto[i],
+      review: t.review[i] ?? null,
       scores: t.scores.map((c) => c[i]),
       values: t.values.map((c) => c[i]),
     },

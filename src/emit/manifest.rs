@@ -80,6 +80,9 @@ pub struct Manifest {
     /// Input file → SHA-256.
     pub inputs: BTreeMap<String, String>,
     pub models: Vec<ModelRecord>,
+    /// The expert review's adjustments file, when the run has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewRecord>,
     /// Output file (relative) → SHA-256.
     pub outputs: BTreeMap<String, String>,
     pub counts: Counts,
@@ -111,6 +114,16 @@ pub struct ModelRecord {
     pub model_version: String,
     pub file: String,
     pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    pub file: String,
+    pub sha256: String,
+    /// Objects adjusted, and how many of them up (more severe) or down.
+    pub adjustments: usize,
+    pub raised: usize,
+    pub lowered: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -183,6 +196,21 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     for c in &p.clipped {
         *counts.outside_district_left_out.entry(c.layer.clone()).or_default() += 1;
     }
+    let review = cfg
+        .review
+        .as_ref()
+        .map(|r| -> Result<ReviewRecord> {
+            let adjusted = a.domains.iter().flat_map(|d| d.review.values());
+            let file = &r.adjustments;
+            Ok(ReviewRecord {
+                file: file.display().to_string(),
+                sha256: fingerprint.hash(file).map_err(|e| Error::input(Bad::File, file, None, format!("cannot read to hash it: {e}")))?,
+                adjustments: adjusted.clone().count(),
+                raised: adjusted.clone().filter(|x| x.level < x.computed).count(),
+                lowered: adjusted.filter(|x| x.level > x.computed).count(),
+            })
+        })
+        .transpose()?;
     let ms = |d: Duration| d.as_millis() as u64;
     Ok(Manifest {
         sise_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -200,6 +228,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
         },
         inputs,
         models,
+        review,
         outputs: outputs.clone(),
         counts,
         timings_ms: [("load", timings.load), ("score", timings.score), ("aggregate", timings.aggregate), ("emit", timings.emit)]

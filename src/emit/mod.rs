@@ -17,6 +17,7 @@ pub mod web;
 pub mod xml;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use geo_types::Geometry;
@@ -27,6 +28,7 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::{Level, Palette};
 use crate::model::GeomKind;
+use crate::review::Adjustment;
 use crate::schema;
 use crate::score::Values as ScoreValues;
 
@@ -195,6 +197,28 @@ fn run_line(a: &Assessment) -> String {
     format!("{} {}年（评估周期 {}）；sise {}", c.district, c.year, c.cycle, env!("CARGO_PKG_VERSION"))
 }
 
+/// The expert review beside the final level: every object's computed level,
+/// and an adjusted object's reason, expert and date.
+fn review_columns<'a>(levels: &[Level], review: &'a BTreeMap<usize, Adjustment>) -> Vec<Column<'a>> {
+    let mut computed: Vec<Option<i64>> = levels.iter().map(|l| Some(l.number() as i64)).collect();
+    for (&i, a) in review {
+        computed[i] = Some(a.computed.number() as i64);
+    }
+    let of = |f: fn(&'a Adjustment) -> &'a str| {
+        let mut v = vec![None; levels.len()];
+        for (&i, a) in review {
+            v[i] = Some(f(a));
+        }
+        v
+    };
+    vec![
+        Column::int(schema::COMPUTED_LEVEL, computed).alias("计算等级代码"),
+        Column::text(schema::REVIEW_REASON, of(|a| &a.reason)).alias("专家研判理由"),
+        Column::text(schema::REVIEW_EXPERT, of(|a| &a.expert)).alias("研判专家"),
+        Column::text(schema::REVIEW_DATE, of(|a| &a.date)).alias("研判日期"),
+    ]
+}
+
 /// One scored layer per domain: every object with the numbers that explain its colour.
 pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     let m = &a.models()[d];
@@ -225,6 +249,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     cols.push(Column::reals(schema::SCORE, s.score.as_slice()).alias("现实风险值"));
     cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
     cols.push(Column::text(schema::VETO_REASON, s.veto.iter().map(|v| v.as_deref()).collect()).alias("一票否决原因"));
+    cols.extend(review_columns(&s.level, &r.review));
     OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),

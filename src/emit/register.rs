@@ -132,6 +132,8 @@ impl<'a> Register<'a> {
             Column::new("固有风险值".into(), num(&|d, i| a.domains[d].scores.inherent[i])),
             Column::new("现实风险值".into(), num(&|d, i| a.domains[d].scores.score[i])),
             Column::new("风险等级".into(), order.iter().map(|&(d, i)| a.domains[d].scores.level[i].name_zh()).collect::<Vec<_>>()),
+            Column::new("计算等级".into(), order.iter().map(|&(d, i)| a.domains[d].computed_level(i).name_zh()).collect::<Vec<_>>()),
+            Column::new("专家研判".into(), order.iter().map(|&(d, i)| a.domains[d].review.get(&i).map(|r| r.describe())).collect::<Vec<_>>()),
             Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]))),
             Column::new("责任单位".into(), col(&|d, i| text(&self.units, d, i))),
         ])

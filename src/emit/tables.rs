@@ -151,6 +151,8 @@ struct MajorRisk<'a> {
     name: &'a str,
     street: &'a str,
     veto: Option<&'a str>,
+    computed: Level,
+    review: Option<String>,
     indicators: String,
 }
 
@@ -188,6 +190,8 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                 name: names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(id),
                 street: r.object_street[i].map_or("", |s| a.prepared.admin.names[s].as_str()),
                 veto: r.scores.veto[i].as_deref(),
+                computed: r.computed_level(i),
+                review: r.review.get(&i).map(|a| a.describe()),
                 indicators,
             });
         }
@@ -208,7 +212,35 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("现实风险值".into(), rows.iter().map(|r| round2(r.score)).collect::<Vec<_>>()),
         Column::new("风险等级".into(), rows.iter().map(|r| r.level.name_zh()).collect::<Vec<_>>()),
         Column::new("一票否决原因".into(), rows.iter().map(|r| r.veto).collect::<Vec<_>>()),
+        Column::new("计算等级".into(), rows.iter().map(|r| r.computed.name_zh()).collect::<Vec<_>>()),
+        Column::new("专家研判".into(), rows.iter().map(|r| r.review.as_deref()).collect::<Vec<_>>()),
         Column::new("指标值".into(), text(&rows, |r| &r.indicators)),
+    ])
+}
+
+/// The expert review's adjustments as applied (专家研判记录): what the models
+/// computed, what the review decided, why, by whom and when; by domain, then id.
+fn expert_review(a: &Assessment) -> PolarsResult<DataFrame> {
+    let models = a.models();
+    let mut rows: Vec<(usize, usize)> = (0..models.len()).flat_map(|d| a.domains[d].review.keys().map(move |&i| (d, i))).collect();
+    rows.sort_by(|x, y| models[x.0].id.cmp(&models[y.0].id).then(a.objects(x.0).ids[x.1].cmp(&a.objects(y.0).ids[y.1])));
+    let adj = |&(d, i): &(usize, usize)| &a.domains[d].review[&i];
+    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
+    fn text<'r>(rows: &[(usize, usize)], f: impl Fn(&(usize, usize)) -> &'r str) -> Vec<&'r str> {
+        rows.iter().map(f).collect()
+    }
+    DataFrame::new(vec![
+        Column::new("领域编号".into(), text(&rows, |&(d, _)| &models[d].id)),
+        Column::new("领域名称".into(), text(&rows, |&(d, _)| &models[d].name)),
+        Column::new("对象编号".into(), text(&rows, |&(d, i)| &a.objects(d).ids[i])),
+        Column::new("风险点名称".into(), text(&rows, |&(d, i)| names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(&a.objects(d).ids[i]))),
+        Column::new("所在街镇".into(), text(&rows, |&(d, i)| a.domains[d].object_street[i].map_or("", |s| a.prepared.admin.names[s].as_str()))),
+        Column::new("现实风险值".into(), rows.iter().map(|&(d, i)| round2(a.domains[d].scores.score[i])).collect::<Vec<_>>()),
+        Column::new("计算等级".into(), rows.iter().map(|r| adj(r).computed.name_zh()).collect::<Vec<_>>()),
+        Column::new("调整后等级".into(), rows.iter().map(|r| adj(r).level.name_zh()).collect::<Vec<_>>()),
+        Column::new("调整理由".into(), text(&rows, |r| &adj(r).reason)),
+        Column::new("研判专家".into(), text(&rows, |r| &adj(r).expert)),
+        Column::new("研判日期".into(), text(&rows, |r| &adj(r).date)),
     ])
 }
 
@@ -247,6 +279,7 @@ pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
         Table::new("street_domain_levels", "街镇分领域风险等级", street_domain_levels(a).map_err(err)?),
         Table::new("street_comprehensive", "街镇综合风险", street_comprehensive(a).map_err(err)?),
         Table::new("major_risks", "重大及较大风险清单", major_risks(a).map_err(err)?),
+        Table::new("expert_review", "专家研判记录", expert_review(a).map_err(err)?),
         Table::new("coverage", "评估覆盖率", coverage(a).map_err(err)?),
     ]);
     Ok(tables)
@@ -331,6 +364,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
 fn width(header: &str) -> f64 {
     match header {
         "指标值" | "管控措施" => 80.0,
+        "专家研判" | "调整理由" => 48.0,
         "主要风险因素" => 60.0,
         "风险点名称" | "地址" | "可能导致的事故类型" | "责任单位" => 28.0,
         _ => 14.0,

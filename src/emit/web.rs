@@ -313,6 +313,7 @@ fn write_objects(
         inherent: round(&s.inherent),
         control: round(&s.control_factor),
         veto: members.iter().map(|&i| s.veto[i].as_deref()).collect(),
+        review: members.iter().enumerate().filter_map(|(k, i)| a.domains[d].review.get(i).map(|r| (k, r.describe()))).collect(),
         scores: s.scores.iter().map(|x| round(x)).collect(),
         values: s
             .values
@@ -345,6 +346,8 @@ struct ObjectColumns<'a> {
     inherent: Vec<f64>,
     control: Vec<f64>,
     veto: Vec<Option<&'a str>>,
+    /// The expert review's adjustments, by place in this file: sparse, as few objects have one.
+    review: std::collections::BTreeMap<usize, String>,
     /// By indicator, then object.
     scores: Vec<Vec<f64>>,
     values: Vec<Vec<Cell<'a>>>,

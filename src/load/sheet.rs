@@ -54,7 +54,8 @@ pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet,
     };
     let header_row = all[at].excel_row;
     let (columns, rows) = under_header(all, at, &name)?;
-    let xy = coordinate_columns(&columns, cfg).ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
+    let xy =
+        coordinate_columns(&columns, cfg).ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
     Ok(Sheet { name, columns, xy, rows })
 }
 
@@ -82,7 +83,13 @@ pub fn under_header(all: Vec<Row>, at: usize, sheet: &str) -> Result<(Vec<String
     for (i, c) in header.cells.iter().enumerate() {
         let Some(c) = c else { continue };
         if let Some(j) = columns.iter().position(|n| n == c) {
-            return Err(Box::new(Msg::HeaderTwice { sheet: sheet.to_owned(), row: header.excel_row, name: c.clone(), first: letter(keep[j]), second: letter(i) }));
+            return Err(Box::new(Msg::HeaderTwice {
+                sheet: sheet.to_owned(),
+                row: header.excel_row,
+                name: c.clone(),
+                first: letter(keep[j]),
+                second: letter(i),
+            }));
         }
         keep.push(i);
         columns.push(c.clone());

@@ -73,6 +73,7 @@ pub fn read(path: &Path, sheet: Option<&str>, expected: &[&str]) -> Result<Table
         let msg = Msg::NoTableHeader { wanted: expected.iter().map(|s| s.to_string()).collect(), searched: sheet::SEARCH_ROWS };
         return Err(table(Vec::new(), Vec::new()).err(Bad::Field, None, msg));
     };
-    let (columns, rows) = sheet::under_header(all, at, name.as_deref().unwrap_or_default()).map_err(|m| table(Vec::new(), Vec::new()).err(Bad::Field, None, *m))?;
+    let (columns, rows) =
+        sheet::under_header(all, at, name.as_deref().unwrap_or_default()).map_err(|m| table(Vec::new(), Vec::new()).err(Bad::Field, None, *m))?;
     Ok(table(columns, rows))
 }

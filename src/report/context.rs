@@ -48,6 +48,22 @@ pub struct DomainReport {
     pub streets: Vec<StreetRow>,
     pub measures: Vec<MeasureRow>,
     pub comparison: Option<DomainComparison>,
+    /// The expert review's adjustments of the domain's objects.
+    pub review: Vec<ReviewRow>,
+}
+
+/// An object whose level the expert review (专家研判) changed.
+#[derive(Serialize)]
+pub struct ReviewRow {
+    pub domain: String,
+    pub id: String,
+    pub name: String,
+    pub street: String,
+    pub computed: LevelCell,
+    pub level: LevelCell,
+    pub reason: String,
+    pub expert: String,
+    pub date: String,
 }
 
 /// The model as the report states it.
@@ -182,6 +198,9 @@ pub struct ComprehensiveReport {
     pub methods: Vec<MethodRow>,
     /// The district's (全区) comprehensive level and what drove it.
     pub total: ZoneDriverRow,
+    /// The expert review's adjustments, all domains, and the file they came from.
+    pub review: Vec<ReviewRow>,
+    pub review_file: Option<String>,
 }
 
 /// One zone kind's method in words.
@@ -272,7 +291,31 @@ pub fn domain(a: &Assessment, d: usize, comparison: Option<&Comparison>) -> Doma
         streets: street_levels(a, d),
         measures: measures(a, Some(m)),
         comparison: comparison.and_then(|c| domain_comparison(c, m)),
+        review: review_rows(a, d),
     }
+}
+
+/// Domain `d`'s adjusted objects, by id.
+fn review_rows(a: &Assessment, d: usize) -> Vec<ReviewRow> {
+    let (m, r, objects) = (&a.models()[d], &a.domains[d], a.objects(d));
+    let names = objects.descriptive_column(crate::schema::NAME);
+    let mut rows: Vec<ReviewRow> = r
+        .review
+        .iter()
+        .map(|(&i, adj)| ReviewRow {
+            domain: format!("{} {}", m.id, m.name),
+            id: objects.ids[i].clone(),
+            name: names.as_ref().and_then(|n| n.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
+            street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
+            computed: cell(adj.computed, a),
+            level: cell(adj.level, a),
+            reason: adj.reason.clone(),
+            expert: adj.expert.clone(),
+            date: adj.date.clone(),
+        })
+        .collect();
+    rows.sort_by(|x, y| x.id.cmp(&y.id));
+    rows
 }
 
 /// The model as the report states it: method, matrix, indicators, control, vetoes, bands, aggregation.
@@ -565,5 +608,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         comparison,
         methods,
         total: zone_row(a, &drivers, Zone::District),
+        review: (0..a.models().len()).flat_map(|d| review_rows(a, d)).collect(),
+        review_file: cfg.review.as_ref().and_then(|r| r.adjustments.file_name()).map(|f| f.to_string_lossy().into_owned()),
     }
 }
