@@ -70,7 +70,51 @@ impl Year {
 }
 
 fn levels(l: &VectorLayer) -> Result<Vec<Option<Level>>> {
-    Ok(l.numbers(schema::LEVEL, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+    level_column(l, schema::LEVEL)
+}
+
+fn level_column(l: &VectorLayer, field: &str) -> Result<Vec<Option<Level>>> {
+    Ok(l.numbers(field, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+}
+
+/// A year's adjusted objects by id; none from outputs written before the
+/// expert review existed (no `review_reason` column).
+fn reviews(l: &VectorLayer, levels: &[Option<Level>]) -> Result<BTreeMap<String, Reviewed>> {
+    if !l.has_field(schema::REVIEW_REASON) {
+        return Ok(BTreeMap::new());
+    }
+    let (reason, expert, date) = (l.texts(schema::REVIEW_REASON)?, l.texts(schema::REVIEW_EXPERT)?, l.texts(schema::REVIEW_DATE)?);
+    let computed = level_column(l, schema::COMPUTED_LEVEL)?;
+    Ok((0..l.len())
+        .filter_map(|i| {
+            let reason = reason[i].clone()?;
+            let r = Reviewed {
+                computed: computed[i],
+                level: levels[i],
+                reason,
+                expert: expert[i].clone().unwrap_or_default(),
+                date: date[i].clone().unwrap_or_default(),
+            };
+            Some((l.ids[i].clone(), r))
+        })
+        .collect())
+}
+
+/// Last year's adjustments (`a`) against this year's (`b`); `present`: the ids assessed this year.
+fn review_changes(a: BTreeMap<String, Reviewed>, mut b: BTreeMap<String, Reviewed>, present: &std::collections::HashSet<&str>) -> Vec<ReviewChange> {
+    let mut out = Vec::new();
+    for (id, before) in a {
+        let (status, after) = match b.remove(&id) {
+            Some(after) if after.level == before.level => (ReviewStatus::Kept, Some(after)),
+            Some(after) => (ReviewStatus::Revised, Some(after)),
+            None if present.contains(id.as_str()) => (ReviewStatus::Dropped, None),
+            None => (ReviewStatus::Gone, None),
+        };
+        out.push(ReviewChange { id, status, before: Some(before), after });
+    }
+    out.extend(b.into_iter().map(|(id, after)| ReviewChange { id, status: ReviewStatus::Added, before: None, after: Some(after) }));
+    out.sort_by(|x, y| x.status.cmp(&y.status).then(x.id.cmp(&y.id)));
+    out
 }
 
 /// One domain's comparison.
@@ -80,6 +124,52 @@ pub struct DomainChange {
     /// transitions[from - 1][to - 1]: objects present in both years.
     pub transitions: [[usize; 4]; 4],
     pub objects: Vec<ObjectChange>,
+    /// The expert review's adjustments of either year, matched by id.
+    pub reviews: Vec<ReviewChange>,
+}
+
+/// An object's expert review as one year recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reviewed {
+    pub computed: Option<Level>,
+    pub level: Option<Level>,
+    pub reason: String,
+    pub expert: String,
+    pub date: String,
+}
+
+/// What became of an adjustment between the two years (专家研判延续情况).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReviewStatus {
+    /// Adjusted in both years to the same level.
+    Kept,
+    /// Adjusted in both years, to another level.
+    Revised,
+    /// Adjusted this year only.
+    Added,
+    /// Adjusted last year; the object is still assessed, without it.
+    Dropped,
+    /// Adjusted last year; the object is no longer assessed.
+    Gone,
+}
+
+impl ReviewStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::Kept => "保留",
+            ReviewStatus::Revised => "调整等级变更",
+            ReviewStatus::Added => "新增",
+            ReviewStatus::Dropped => "撤销",
+            ReviewStatus::Gone => "对象已不存在",
+        }
+    }
+}
+
+pub struct ReviewChange {
+    pub id: String,
+    pub status: ReviewStatus,
+    pub before: Option<Reviewed>,
+    pub after: Option<Reviewed>,
 }
 
 /// One object matched across two years by its id.
@@ -132,7 +222,8 @@ fn compare_domain(a: &Year, b: &Year, id: &str, name: &str, layer: &str) -> Resu
         }
     }
     objects.sort_by(|x, y| x.change.cmp(&y.change).then(x.id.cmp(&y.id)));
-    Ok(DomainChange { id: id.to_owned(), name: name.to_owned(), transitions, objects })
+    let reviews = review_changes(reviews(&la, &va)?, reviews(&lb, &vb)?, &after);
+    Ok(DomainChange { id: id.to_owned(), name: name.to_owned(), transitions, objects, reviews })
 }
 
 pub struct Comparison {
@@ -197,14 +288,49 @@ fn write_csv(path: &Path, df: DataFrame) -> Result<()> {
     crate::emit::csv::write(path, &df)
 }
 
-/// Write the comparison into `out`: transitions.csv, changes.csv, streets.csv and changes.gpkg.
+/// Write the comparison into `out`: transitions.csv, changes.csv, streets.csv, review.csv and changes.gpkg.
 pub fn write(c: &Comparison, out: &Path, crs: &str) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     transitions_csv(c, out)?;
     changes_csv(c, out)?;
     streets_csv(c, out)?;
+    review_csv(c, out)?;
     change_layers(c, out, crs)?;
-    Ok(["transitions.csv", "changes.csv", "streets.csv", "changes.gpkg"].iter().map(PathBuf::from).collect())
+    Ok(["transitions.csv", "changes.csv", "streets.csv", "review.csv", "changes.gpkg"].iter().map(PathBuf::from).collect())
+}
+
+/// review.csv: the expert review's adjustments of both years — kept, revised,
+/// added, dropped, or left behind by an object no longer assessed.
+fn review_csv(c: &Comparison, out: &Path) -> Result<()> {
+    let rows: Vec<(&DomainChange, &ReviewChange)> = c.domains.iter().flat_map(|d| d.reviews.iter().map(move |r| (d, r))).collect();
+    fn rows_of<'r, T>(rows: &[(&'r DomainChange, &'r ReviewChange)], f: impl Fn(&(&'r DomainChange, &'r ReviewChange)) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
+    }
+    let text = |pick: fn(&ReviewChange) -> Option<&Reviewed>, f: fn(&Reviewed) -> &str| rows_of(&rows, |(_, r)| pick(r).map(f).map(str::to_owned));
+    let lvl = |pick: fn(&ReviewChange) -> Option<&Reviewed>, f: fn(&Reviewed) -> Option<Level>| rows_of(&rows, |(_, r)| name_of(pick(r).and_then(f)));
+    let before: fn(&ReviewChange) -> Option<&Reviewed> = |r| r.before.as_ref();
+    let after: fn(&ReviewChange) -> Option<&Reviewed> = |r| r.after.as_ref();
+    let (from, to) = (&c.from, &c.to);
+    let p = out.join("review.csv");
+    write_csv(
+        &p,
+        DataFrame::new(vec![
+            Column::new("领域编号".into(), rows_of(&rows, |(d, _)| d.id.clone())),
+            Column::new("对象编号".into(), rows_of(&rows, |(_, r)| r.id.clone())),
+            Column::new("延续情况".into(), rows_of(&rows, |(_, r)| r.status.label())),
+            Column::new(format!("计算等级({from}年)").into(), lvl(before, |x| x.computed)),
+            Column::new(format!("调整后等级({from}年)").into(), lvl(before, |x| x.level)),
+            Column::new(format!("调整理由({from}年)").into(), text(before, |x| &x.reason)),
+            Column::new(format!("研判专家({from}年)").into(), text(before, |x| &x.expert)),
+            Column::new(format!("研判日期({from}年)").into(), text(before, |x| &x.date)),
+            Column::new(format!("计算等级({to}年)").into(), lvl(after, |x| x.computed)),
+            Column::new(format!("调整后等级({to}年)").into(), lvl(after, |x| x.level)),
+            Column::new(format!("调整理由({to}年)").into(), text(after, |x| &x.reason)),
+            Column::new(format!("研判专家({to}年)").into(), text(after, |x| &x.expert)),
+            Column::new(format!("研判日期({to}年)").into(), text(after, |x| &x.date)),
+        ])
+        .map_err(err(&p))?,
+    )
 }
 
 fn err(p: &Path) -> impl Fn(PolarsError) -> Error + '_ {

@@ -155,8 +155,9 @@ pub enum Command {
     /// Compare two years of one cycle: level transitions, objects up or
     /// down a level, new and removed objects, 街镇 changes.
     ///
-    /// Writes transitions.csv, changes.csv, streets.csv and changes.gpkg
-    /// (layers styled 风险上升/下降/不变/新增/撤销 for QGIS) into --out, by
+    /// Writes transitions.csv, changes.csv, streets.csv, review.csv (the
+    /// expert review's adjustments kept, revised, added, dropped, or whose
+    /// object is gone) and changes.gpkg (layers styled 风险上升/下降/不变/新增/撤销 for QGIS) into --out, by
     /// default OUT/<cycle>/compare-<year-a>-<year-b>/ beside the years.
     ///
     /// Example: sise compare out/2024-2026/2024 out/2024-2026/2025

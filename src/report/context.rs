@@ -201,6 +201,8 @@ pub struct ComprehensiveReport {
     /// The expert review's adjustments, all domains, and the file they came from.
     pub review: Vec<ReviewRow>,
     pub review_file: Option<String>,
+    /// Last year's adjustments against this year's, in words ("保留 2 项、…"), when last year had or this year has any.
+    pub review_continuity: Option<String>,
 }
 
 /// One zone kind's method in words.
@@ -539,7 +541,22 @@ fn zone_row(a: &Assessment, drivers: &Drivers, z: Zone) -> ZoneDriverRow {
     }
 }
 
+/// What became of the expert review's adjustments since last year, counted: "保留 2 项、新增 1 项".
+fn review_continuity(c: &Comparison) -> Option<String> {
+    use crate::cycle::ReviewStatus as S;
+    let all: Vec<S> = c.domains.iter().flat_map(|d| d.reviews.iter().map(|r| r.status)).collect();
+    let parts: Vec<String> = [S::Kept, S::Revised, S::Added, S::Dropped, S::Gone]
+        .into_iter()
+        .filter_map(|s| {
+            let n = all.iter().filter(|x| **x == s).count();
+            (n > 0).then(|| format!("{} {n} 项", s.label()))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("、"))
+}
+
 pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> ComprehensiveReport {
+    let comparison_in = comparison;
     let cfg = &a.prepared.config;
     let drivers = Drivers::new(a);
     let c = &cfg.comprehensive;
@@ -610,5 +627,6 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         total: zone_row(a, &drivers, Zone::District),
         review: (0..a.models().len()).flat_map(|d| review_rows(a, d)).collect(),
         review_file: cfg.review.as_ref().and_then(|r| r.adjustments.file_name()).map(|f| f.to_string_lossy().into_owned()),
+        review_continuity: comparison_in.and_then(review_continuity),
     }
 }
