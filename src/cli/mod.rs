@@ -132,7 +132,8 @@ pub enum Command {
     /// layers: Chinese headers from the models, drop-downs with exactly the
     /// models' categories, number and year ranges, required columns in red,
     /// a 填表说明 sheet with an example row), an empty typed layer of
-    /// 采集模板.gpkg whose default style is a QGIS attribute form, and
+    /// 采集模板.gpkg whose default style is a QGIS attribute form,
+    /// 专家研判调整表.xlsx for the review meeting's adjustments ([review]), and
     /// layers.toml, the [layers.*] entries that read the filled files back.
     /// With a run config, sheets list its 街镇 and use each layer's datum.
     ///

@@ -3,10 +3,12 @@
 //! the models read. For every layer of scored objects: a sheet of one XLSX
 //! workbook (point layers: Chinese headers, drop-downs, ranges, a 填表说明
 //! sheet with an example row; `xlsx.rs`), a typed empty layer of one
-//! GeoPackage with QGIS attribute forms in its default style (`gpkg.rs`), and
-//! `layers.toml`, the `[layers.*]` entries that read the filled files back.
+//! GeoPackage with QGIS attribute forms in its default style (`gpkg.rs`), the
+//! expert review's 专家研判调整表.xlsx (`review.rs`), and `layers.toml`, the
+//! `[layers.*]` entries (and `[review]`) that read the filled files back.
 
 mod gpkg;
+mod review;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -264,9 +266,10 @@ pub fn write(out: &Path, models: &[Model], config: Option<&RunConfig>, datum: Op
         let points: Vec<&Form> = forms.iter().filter(|f| f.kind == GeomKind::Point).collect();
         xlsx::write(&dir.join(WORKBOOK), &points, &forms, &setting).map_err(|e| Error::output(dir.join(WORKBOOK), e))?;
         gpkg::write(&dir.join(GEOPACKAGE), &forms, working_crs)?;
+        review::write(&dir.join(review::WORKBOOK), models, &setting).map_err(|e| Error::output(dir.join(review::WORKBOOK), e))?;
         let snippet = snippet(&forms);
         std::fs::write(dir.join(SNIPPET), snippet).map_err(|e| Error::output(dir.join(SNIPPET), e))?;
-        written = vec![PathBuf::from(WORKBOOK), PathBuf::from(GEOPACKAGE), PathBuf::from(SNIPPET)];
+        written = vec![PathBuf::from(WORKBOOK), PathBuf::from(GEOPACKAGE), PathBuf::from(review::WORKBOOK), PathBuf::from(SNIPPET)];
         Ok(())
     })?;
     Ok(written)
@@ -301,5 +304,6 @@ fn snippet(forms: &[Form]) -> String {
             s.push_str(&format!("[layers.{}]\npath = \"{GEOPACKAGE}\"\nlayer = \"{}\"\nid_field = \"id\"\n", f.layer, f.layer));
         }
     }
+    s.push_str(&format!("\n# After the review meeting: the experts' adjustments of computed levels.\n[review]\nadjustments = \"{}\"\n", review::WORKBOOK));
     s
 }

@@ -36,11 +36,11 @@ pub fn write(path: &std::path::Path, points: &[&Form], all: &[Form], setting: &S
     wb.save(path)
 }
 
-fn title_format() -> Format {
+pub(super) fn title_format() -> Format {
     Format::new().set_bold().set_font_size(14)
 }
 
-fn header_format(required: bool) -> Format {
+pub(super) fn header_format(required: bool) -> Format {
     let f = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2)).set_text_wrap().set_align(FormatAlign::Center);
     if required {
         f.set_font_color(Color::RGB(0xC00000))
