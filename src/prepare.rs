@@ -101,7 +101,7 @@ fn columns(df: &DataFrame) -> std::result::Result<Vec<Column<'_>>, polars::error
 /// Point the config at the prepared files: each vector layer now a FlatGeobuf
 /// in the working CRS, read as is (no offset, encoding or column mapping
 /// left to apply); every other path (rasters, layers no model reads, models,
-/// templates) made absolute, as the config moved.
+/// templates, the expert review's adjustments) made absolute, as the config moved.
 fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[&str]) {
     let absolute = |p: &Path| {
         let p = std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_owned());
@@ -116,6 +116,9 @@ fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[&str]) {
     }
     if let Some(t) = &config.report_templates {
         doc.insert("report_templates".into(), absolute(t));
+    }
+    if let (Some(r), Some(toml::Value::Table(entry))) = (&config.review, doc.get_mut("review")) {
+        entry.insert("adjustments".into(), absolute(&r.adjustments));
     }
     let Some(toml::Value::Table(layers)) = doc.get_mut("layers") else { return };
     for (name, entry) in layers.iter_mut() {

@@ -139,7 +139,7 @@ pub fn shared_run(config: &str) -> PathBuf {
 }
 
 /// The demo's run config as a TOML table that works from any folder: every
-/// layer path and the models folder made absolute, for tests that change a
+/// layer path, the review's adjustments and the models folder made absolute, for tests that change a
 /// layer or a setting and write the config elsewhere.
 pub fn demo_config() -> toml::Table {
     let demo = repo().join("layers/demo");
@@ -147,6 +147,10 @@ pub fn demo_config() -> toml::Table {
     for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
         let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();
         l.as_table_mut().unwrap().insert("path".into(), p.into());
+    }
+    if let Some(toml::Value::Table(review)) = config.get_mut("review") {
+        let p = demo.join(review["adjustments"].as_str().unwrap()).to_string_lossy().into_owned();
+        review.insert("adjustments".into(), p.into());
     }
     config.insert("domains".into(), toml::Value::Array(vec![repo().join("assessment-models").to_string_lossy().into_owned().into()]));
     config

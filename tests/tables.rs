@@ -107,7 +107,10 @@ print(json.dumps({"sheets": wb.sheetnames, "header": [c.value for c in wb.worksh
     let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
     assert!(o.status.success(), "openpyxl: {}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["sheets"], serde_json::json!(["领域风险等级统计", "街镇分领域风险等级", "街镇综合风险", "重大及较大风险清单", "评估覆盖率", "风险清单"]));
+    assert_eq!(
+        v["sheets"],
+        serde_json::json!(["领域风险等级统计", "街镇分领域风险等级", "街镇综合风险", "重大及较大风险清单", "专家研判记录", "评估覆盖率", "风险清单"])
+    );
     assert_eq!(v["header"][0], "领域编号");
     assert_eq!(v["fills"]["重大风险"], serde_json::json!(["FFE60000"]));
     assert_eq!(v["fills"]["较大风险"], serde_json::json!(["FFFF8C00"]));

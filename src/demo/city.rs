@@ -172,11 +172,19 @@ fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
 }
 
 /// The demo's run configuration, pointed at the city: same layers and file
-/// names, its own district, 街镇 file and models folder.
+/// names, its own district, 街镇 file and models folder, no expert review.
 fn config_text(scale: f64, models: &Path, admin_file: &str, districts: bool) -> String {
     let demo = include_str!("../../layers/demo/assessment.toml");
     let mut text = format!("# City-scale benchmark district, scale {scale} (made by `sise bench-data`; all layers synthetic).\n");
+    // The demo's expert review names demo objects, which the city has not.
+    let mut in_review = false;
     for line in demo.lines().skip_while(|l| l.starts_with('#')) {
+        if line.starts_with('[') {
+            in_review = line.trim() == "[review]";
+        }
+        if in_review {
+            continue;
+        }
         let line = match line.split('=').next().map(str::trim) {
             Some("district") => "district = \"示范区\"".to_owned(),
             Some("district_code") => "district_code = \"310115\"".to_owned(),
