@@ -17,6 +17,7 @@ mod models;
 mod parsers;
 mod quality;
 mod reports;
+mod review;
 mod tables;
 mod template;
 mod tile;

@@ -171,6 +171,12 @@ fn the_demo_web_map_works_offline_in_chromium() {
     assert_eq!(b.text("#panel h2"), format!("重大、较大风险清单（{severe}）"));
     b.click_on(&format!("#register a[href=\"#select=D01%3A{id}\"]"));
     b.wait(&format!("document.getElementById('panel-id')?.innerText === {}", serde_json::json!(id)));
+
+    // An object the expert review raised (demo 专家研判.csv): its panel shows both levels, the reason and the expert.
+    find_and_click(&mut b, "D12", "VN080");
+    assert!(b.text("#panel-level").contains("重大风险"), "{}", b.text("#panel-level"));
+    let review = b.text("#panel-review");
+    assert!(review.contains("计算等级 较大风险 → 专家调整 重大风险") && review.contains("陈立"), "{review}");
     assert!(b.console.is_empty(), "console: {:?}", b.console);
 }
 
