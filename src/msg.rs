@@ -707,7 +707,7 @@ impl Msg {
                 "the adjustments have no column '{column}'; their columns are: {}; `sise template` writes the expert-review form with every column",
                 list(have)
             ),
-            Msg::ReviewEmpty { column } => format!("'{column}' is empty; every adjustment needs a domain, an object id, the final level, the reason and the expert"),
+            Msg::ReviewEmpty { column } => format!("'{column}' is empty; every adjustment needs a domain, an object id, the final level, the reason, the expert and the date"),
             Msg::ReviewUnknownDomain { domain, have } => format!("unknown domain '{domain}'; the run's domains are: {}", list(have)),
             Msg::ReviewUnknownObject { domain, id, layer } => {
                 format!("domain {domain} has no scored object with id '{id}' (layer '{layer}'); check the id, or delete the row if the object is gone")
@@ -805,7 +805,7 @@ impl Msg {
             Msg::ReviewColumnMissing { column, have } => {
                 format!("专家研判调整表缺少“{column}”列；现有列：{}；可用 sise template 生成含全部列的调整表", list(have))
             }
-            Msg::ReviewEmpty { column } => format!("“{column}”为空；每条调整须填写领域、对象编号、调整后等级、理由和专家"),
+            Msg::ReviewEmpty { column } => format!("“{column}”为空；每条调整须填写领域、对象编号、调整后等级、理由、专家和日期"),
             Msg::ReviewUnknownDomain { domain, have } => format!("未知领域“{domain}”；本次评估的领域：{}", list(have)),
             Msg::ReviewUnknownObject { domain, id, layer } => {
                 format!("领域 {domain} 中没有编号为 {id} 的评估对象（图层“{layer}”）；请核对编号，对象已撤销的请删除该行")

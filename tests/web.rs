@@ -84,6 +84,7 @@ fn position(b: &mut Browser, domain: &str, id: &str) -> (f64, f64) {
 fn find_and_click(b: &mut Browser, domain: &str, id: &str) {
     b.click_on(&format!("#layers input[data-layer=\"{domain}\"]"));
     b.wait(&format!("window.SISE_OBJECTS[{}]", serde_json::json!(domain)));
+    b.eval("document.getElementById('search').value = ''");
     b.click_on("#search");
     b.type_text(id);
     b.key("Enter", 13);
