@@ -87,4 +87,21 @@ fn the_demo_cycle_shows_rectified_closed_and_new_sites() {
     assert!(count("风险下降") >= 3, "rectified hazards lower levels: {changes}");
     // Other domains did not change.
     assert!(!changes.lines().any(|l| l.starts_with("D16,")), "{changes}");
+
+    // The expert review across the two years (专家研判.csv of each): every
+    // adjustment of either year once, with what became of it.
+    let review = std::fs::read_to_string(years.join("compare-2024-2025/review.csv")).unwrap();
+    let status: Vec<(String, String)> = review
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (format!("{} {}", c[0], c[1]), c[2].to_owned())
+        })
+        .collect();
+    let want = [("D01 HC007", "保留"), ("D01 HC050", "新增"), ("D01 HC013", "对象已不存在"), ("D08 SE0004", "撤销"), ("D12 VN080", "保留")];
+    assert_eq!(status, want.map(|(a, b)| (a.to_owned(), b.to_owned())).to_vec(), "{review}");
+    // The 2025 comprehensive report states that continuity.
+    let report = std::fs::read_to_string(years.join("2025/reports/comprehensive.html")).unwrap();
+    assert!(report.contains("保留 2 项、新增 1 项、撤销 1 项、对象已不存在 1 项"), "the 年度动态变化 section counts the adjustments");
 }
