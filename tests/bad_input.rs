@@ -159,6 +159,14 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let out = year_dir(tmp.path().join("out"));
     let cfg = repo().join("layers/demo/assessment.toml");
+    // Reruns identical but for the manifest's timings: a kill that lands after
+    // the rename, before the process exits, leaves outputs equal to the previous ones.
+    let sise_cmd = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sise"));
+        c.env("SOURCE_DATE_EPOCH", "1735689600").env("SISE_LOG", "warn");
+        c
+    };
+    let sise = |args: &[&str]| sise_cmd().args(args).output().unwrap();
     let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let hashes = |dir: &std::path::Path| -> BTreeMap<String, String> {
@@ -169,6 +177,10 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
+                } else if p.file_name().is_some_and(|n| n == "manifest.json") {
+                    // Its timings are the one clock reading of a run: compare what it lists.
+                    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).expect("a whole manifest");
+                    m.insert("manifest.json: outputs, counts".into(), format!("{} {}", v["outputs"], v["counts"]));
                 } else {
                     m.insert(p.strip_prefix(dir).unwrap().display().to_string(), crate::common::sha256(&p));
                 }
@@ -187,8 +199,7 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     let (mut landed, mut mid_write) = (0, 0);
     let writing = || std::fs::read_dir(out.parent().unwrap()).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".sise-tmp-"));
     for fraction in [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
-        let mut child =
-            std::process::Command::new(env!("CARGO_BIN_EXE_sise")).args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"]).spawn().unwrap();
+        let mut child = sise_cmd().args(["run", cfg.to_str().unwrap(), "--out", root_of(&out), "-q"]).spawn().unwrap();
         std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
         let was_writing = writing();
         let _ = child.kill(); // SIGKILL
