@@ -4,9 +4,9 @@
 //! domains (as "D01 危险化学品") and the four levels, a date check on 研判日期,
 //! and a 填写说明 sheet after it.
 
-use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Note, Workbook, XlsxError};
 
-use super::xlsx::{header_format, title_format};
+use super::xlsx::{header_format, list, options_sheet, title_format};
 use super::Setting;
 use crate::level::Level;
 use crate::model::Model;
@@ -16,7 +16,6 @@ use crate::review::COLUMNS;
 pub const WORKBOOK: &str = "专家研判调整表.xlsx";
 /// Its data sheet, as `[review] sheet` may name it.
 pub const SHEET: &str = "专家研判";
-const OPTIONS: &str = "选项";
 /// Rows offered below the header.
 const ROWS: u32 = 500;
 const HEADER: u32 = 1;
@@ -34,7 +33,7 @@ const NOTES: [&str; 6] = [
 pub fn write(path: &std::path::Path, models: &[Model], setting: &Setting) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let domains: Vec<String> = models.iter().map(|m| format!("{} {}", m.id, m.name)).collect();
-    let levels: Vec<&str> = Level::ALL.iter().map(|l| l.name_zh()).collect();
+    let levels: Vec<String> = Level::ALL.iter().map(|l| l.name_zh().to_owned()).collect();
 
     let ws = wb.add_worksheet();
     ws.set_name(SHEET)?;
@@ -47,15 +46,8 @@ pub fn write(path: &std::path::Path, models: &[Model], setting: &Setting) -> Res
         ws.insert_note(HEADER, c, &Note::new(note).set_author("sise"))?;
         ws.set_column_width(c, [22.0, 14.0, 12.0, 60.0, 24.0, 12.0][c as usize])?;
     }
-    let list = |col: char, n: usize, what: &str| -> Result<DataValidation, XlsxError> {
-        Ok(DataValidation::new()
-            .allow_list_formula(Formula::new(format!("='{OPTIONS}'!${col}$1:${col}${n}")))
-            .set_error_title("不在可选值中")?
-            .set_error_message(format!("请从下拉列表选择{what}"))?
-            .set_error_style(DataValidationErrorStyle::Stop))
-    };
-    ws.add_data_validation(HEADER + 1, 0, HEADER + ROWS, 0, &list('A', domains.len(), "领域")?)?;
-    ws.add_data_validation(HEADER + 1, 2, HEADER + ROWS, 2, &list('B', levels.len(), "风险等级")?)?;
+    ws.add_data_validation(HEADER + 1, 0, HEADER + ROWS, 0, &list(0, domains.len(), "请从下拉列表选择领域")?)?;
+    ws.add_data_validation(HEADER + 1, 2, HEADER + ROWS, 2, &list(1, levels.len(), "请从下拉列表选择风险等级")?)?;
     let (from, to) = (ExcelDateTime::from_ymd(2000, 1, 1)?, ExcelDateTime::from_ymd(2100, 12, 31)?);
     let date = DataValidation::new()
         .allow_date(DataValidationRule::Between(from, to))
@@ -82,14 +74,6 @@ pub fn write(path: &std::path::Path, models: &[Model], setting: &Setting) -> Res
     }
     ws.set_column_width(0, 120)?;
 
-    let ws = wb.add_worksheet();
-    ws.set_name(OPTIONS)?;
-    for (r, d) in domains.iter().enumerate() {
-        ws.write_string(r as u32, 0, d)?;
-    }
-    for (r, l) in levels.iter().enumerate() {
-        ws.write_string(r as u32, 1, *l)?;
-    }
-    ws.set_hidden(true);
+    options_sheet(&mut wb, &[domains, levels])?;
     wb.save(path)
 }

@@ -25,6 +25,12 @@ pub fn write(path: &std::path::Path, points: &[&Form], all: &[Form], setting: &S
     for f in points {
         form_sheet(wb.add_worksheet(), f, setting, &mut lists)?;
     }
+    options_sheet(&mut wb, &lists)?;
+    wb.save(path)
+}
+
+/// The hidden 选项 sheet: each drop-down list a column, as [`list`] refers to it.
+pub(super) fn options_sheet(wb: &mut Workbook, lists: &[Vec<String>]) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(OPTIONS)?;
     for (c, list) in lists.iter().enumerate() {
@@ -33,7 +39,18 @@ pub fn write(path: &std::path::Path, points: &[&Form], all: &[Form], setting: &S
         }
     }
     ws.set_hidden(true);
-    wb.save(path)
+    Ok(())
+}
+
+/// A drop-down of the `at`-th list of the 选项 sheet, `n` values long, refusing
+/// other values with `message`.
+pub(super) fn list(at: usize, n: usize, message: &str) -> Result<DataValidation, XlsxError> {
+    let col = crate::load::sheet::letter(at);
+    Ok(DataValidation::new()
+        .allow_list_formula(Formula::new(format!("='{OPTIONS}'!${col}$1:${col}${n}")))
+        .set_error_title("不在可选值中")?
+        .set_error_message(message)?
+        .set_error_style(DataValidationErrorStyle::Stop))
 }
 
 pub(super) fn title_format() -> Format {
@@ -109,11 +126,7 @@ fn validation(c: &FormColumn, setting: &Setting, lists: &mut Vec<Vec<String>>) -
                     lists.len() - 1
                 }
             };
-            let col = crate::load::sheet::letter(at);
-            DataValidation::new()
-                .allow_list_formula(Formula::new(format!("='{OPTIONS}'!${col}$1:${col}${}", values.len())))
-                .set_error_title("不在可选值中")?
-                .set_error_message(format!("请从下拉列表选择：{}", truncate(&values.join(" / "), 200)))?
+            return list(at, values.len(), &format!("请从下拉列表选择：{}", truncate(&values.join(" / "), 200))).map(Some);
         }
         FieldKind::Number(Some((lo, hi))) => DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(*lo, *hi))
