@@ -80,6 +80,8 @@ pub struct DomainResult {
     pub scores: DomainScores,
     /// The expert review's adjustments, by object row, with the computed level.
     pub review: BTreeMap<usize, review::Adjustment>,
+    /// The computed levels' sensitivity to the model parameters, when the run has `[sensitivity]`.
+    pub sensitivity: Option<crate::sensitivity::DomainSensitivity>,
     /// The 街镇 each object belongs to (the one holding most of it).
     pub object_street: Vec<Option<usize>>,
     pub grid: Vec<Option<ZoneResult>>,
@@ -110,6 +112,7 @@ pub struct Assessment {
     /// Per 区 of a city run (empty without `district_field`).
     pub districts_total: Vec<Total>,
     pub score_time: Duration,
+    pub sensitivity_time: Duration,
     pub aggregate_time: Duration,
 }
 
@@ -605,6 +608,29 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
         prepared.rejects.extend(rejects);
     }
     bar.finish_and_clear();
+    // Sensitivity of the computed levels, from the phase-one values (before
+    // the review sets final levels, and while the scored attributes are there).
+    let sensitivity_start = Instant::now();
+    let sensitivity: Vec<Option<crate::sensitivity::DomainSensitivity>> = match &prepared.config.sensitivity {
+        Some(cfg) => {
+            let bar = progress.bar("sensitivity", prepared.models.len() as u64);
+            let s = all_scores
+                .iter()
+                .enumerate()
+                .map(|(d, (scores, filtered))| {
+                    let m = &prepared.models[d];
+                    let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
+                    let s = crate::sensitivity::domain(m, objects, scores, cfg).map(Some);
+                    bar.inc(1);
+                    s
+                })
+                .collect::<Result<_>>()?;
+            bar.finish_and_clear();
+            s
+        }
+        None => prepared.models.iter().map(|_| None).collect(),
+    };
+    let sensitivity_time = sensitivity_start.elapsed();
     // The expert review, after scoring and before aggregation: zones count the final levels.
     let mut reviews = Vec::with_capacity(all_scores.len());
     for (d, (scores, filtered)) in all_scores.iter_mut().enumerate() {
@@ -612,7 +638,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
         let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
         reviews.push(review_domain(&prepared, d, objects, &mut scores.level)?);
     }
-    let score_time = start.elapsed();
+    let score_time = start.elapsed() - sensitivity_time;
 
     // From here on only the domains' objects are read, and the lines that
     // densities are measured on: the other context layers (hazard rasters,
@@ -647,8 +673,8 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let domains: Vec<DomainResult> = prepared
         .models
         .par_iter()
-        .zip(all_scores.into_par_iter().zip(reviews))
-        .map(|(m, ((scores, filtered), review))| {
+        .zip(all_scores.into_par_iter().zip(reviews).zip(sensitivity))
+        .map(|(m, (((scores, filtered), review), sensitivity))| {
             let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
             let object_street = objects.geoms.iter().map(|g| prepared.admin.zones.main_zone(g)).collect();
             let agg = |method, zones: &Zones| {
@@ -662,8 +688,17 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
             let (grid_result, admin_result) = (agg(m.aggregate.grid, &grid.cells), agg(m.aggregate.admin, &prepared.admin.zones));
             let district_result = agg(m.aggregate.admin, &district)[0];
             let districts = prepared.admin.districts.as_ref().map_or_else(Vec::new, |d| agg(m.aggregate.admin, &d.zones));
-            let result =
-                DomainResult { objects: filtered, grid: grid_result, admin: admin_result, district: district_result, districts, object_street, scores, review };
+            let result = DomainResult {
+                objects: filtered,
+                grid: grid_result,
+                admin: admin_result,
+                district: district_result,
+                districts,
+                object_street,
+                scores,
+                review,
+                sensitivity,
+            };
             bar.inc(1);
             result
         })
@@ -702,7 +737,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let aggregate_time = start.elapsed();
     // Emit reads only the domains' objects: the density lines go too.
     prepared.layers.layers.retain(|k, _| objects.contains(k));
-    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, aggregate_time })
+    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, sensitivity_time, aggregate_time })
 }
 
 /// Per zone kind, the vulnerability of each zone's protection system (the

@@ -26,6 +26,7 @@ mod review;
 mod run;
 mod schema;
 mod score;
+mod sensitivity;
 mod stage;
 mod stamp;
 mod template;

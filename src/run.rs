@@ -27,6 +27,27 @@ pub struct RunOptions {
     pub pdf: bool,
     /// Leave out the web map (`web/`).
     pub no_web: bool,
+    /// Add the sensitivity analysis (`sise sensitivity`), overriding `[sensitivity]`'s draws and seed.
+    pub sensitivity: Option<SensitivityArgs>,
+}
+
+/// `sise sensitivity`'s overrides of the run config's `[sensitivity]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SensitivityArgs {
+    pub draws: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+impl SensitivityArgs {
+    /// The run config's `[sensitivity]` (or its defaults) with these overrides, checked.
+    fn apply(self, config: &mut RunConfig) -> Result<()> {
+        let mut s = config.sensitivity.clone().unwrap_or_default();
+        s.draws = self.draws.unwrap_or(s.draws);
+        s.seed = self.seed.unwrap_or(s.seed);
+        s.check().map_err(|message| Error::Config { file: config.file.clone(), message })?;
+        config.sensitivity = Some(s);
+        Ok(())
+    }
 }
 
 /// What a finished run reports back.
@@ -113,6 +134,10 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
     let digests: Vec<String> = digests.into_iter().collect::<Result<_>>()?;
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // `sise sensitivity` may set what the config file does not say.
+    if let Some(s) = &config.sensitivity {
+        h.update(serde_json::to_string(s).expect("plain settings serialise").as_bytes());
+    }
     for (f, digest) in files.iter().zip(&digests) {
         h.update(f.to_string_lossy().as_bytes());
         h.update(digest.as_bytes());
@@ -127,7 +152,10 @@ pub fn year_dir(root: &Path, config: &RunConfig) -> PathBuf {
 }
 
 pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progress) -> Result<RunReport> {
-    let config = RunConfig::from_file(config_path)?;
+    let mut config = RunConfig::from_file(config_path)?;
+    if let Some(s) = opts.sensitivity {
+        s.apply(&mut config)?;
+    }
     // Models are parsed before the lock so a malformed one fails fast.
     for m in &config.domains {
         Model::from_file(m)?;
@@ -175,7 +203,8 @@ pub fn assess_and_write(
             })
             .collect::<Result<_>>()?;
         outputs.extend(hashes);
-        let timings = manifest::Timings { load: load_time, score: a.score_time, aggregate: a.aggregate_time, emit: start.elapsed() };
+        let timings =
+            manifest::Timings { load: load_time, score: a.score_time, sensitivity: a.sensitivity_time, aggregate: a.aggregate_time, emit: start.elapsed() };
         let m = manifest::build(&a, &outputs, &timings, &print)?;
         let text = serde_json::to_string_pretty(&m).expect("json values serialise");
         std::fs::write(staging.path.join("manifest.json"), text + "\n").map_err(|e| Error::output(&staging.path, e))

@@ -28,6 +28,10 @@ pub const COMPUTED_LEVEL: &str = "computed_level";
 pub const REVIEW_REASON: &str = "review_reason";
 pub const REVIEW_EXPERT: &str = "review_expert";
 pub const REVIEW_DATE: &str = "review_date";
+/// The sensitivity analysis: the share of draws keeping the computed level
+/// (等级稳定度), and whether that share is below the run's `critical` (临界).
+pub const STABILITY: &str = "stability";
+pub const CRITICAL: &str = "critical";
 /// What drove a zone's comprehensive level: 主导领域, its worst objects,
 /// 定级依据, and the zone's red and orange objects.
 pub const LEADING: &str = "leading_domain";
@@ -51,7 +55,7 @@ pub const DECLARED_STREET: &str = "street";
 
 /// Column names every domain layer has; an indicator key may not shadow them
 /// (nor end in `_score`, the indicator score columns).
-pub const RESERVED: [&str; 17] = [
+pub const RESERVED: [&str; 19] = [
     ID,
     NAME,
     ADDRESS,
@@ -69,6 +73,8 @@ pub const RESERVED: [&str; 17] = [
     REVIEW_REASON,
     REVIEW_EXPERT,
     REVIEW_DATE,
+    STABILITY,
+    CRITICAL,
 ];
 
 /// The level column of domain `id` in the grid and 街镇 layers (e.g. "d01_level").

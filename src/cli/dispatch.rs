@@ -201,17 +201,25 @@ pub fn main() -> ExitCode {
             if let Err(code) = threads_or_exit(*threads) {
                 return code;
             }
-            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web };
+            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity: None };
             match plan {
                 Some(plan) => run_unit(config, plan, *unit, out, *keep_going, &progress, cli.quiet),
                 None => crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
             }
         }
+        Command::Sensitivity { config, out, draws, seed, threads, keep_going, outputs: o } => {
+            if let Err(code) = threads_or_exit(*threads) {
+                return code;
+            }
+            let sensitivity = Some(crate::run::SensitivityArgs { draws: *draws, seed: *seed });
+            let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity };
+            crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet))
+        }
         Command::Merge { plan, units, out, config, threads, outputs: o } => {
             if let Err(code) = threads_or_exit(*threads) {
                 return code;
             }
-            let opts = crate::run::RunOptions { keep_going: false, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web };
+            let opts = crate::run::RunOptions { keep_going: false, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity: None };
             crate::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Validate { config, report } => report

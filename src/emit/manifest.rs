@@ -64,6 +64,7 @@ impl Fingerprint {
 pub struct Timings {
     pub load: Duration,
     pub score: Duration,
+    pub sensitivity: Duration,
     pub aggregate: Duration,
     pub emit: Duration,
 }
@@ -83,6 +84,9 @@ pub struct Manifest {
     /// The expert review's adjustments file, when the run has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewRecord>,
+    /// The sensitivity analysis's settings and what it found, when the run has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityRecord>,
     /// Output file (relative) → SHA-256.
     pub outputs: BTreeMap<String, String>,
     pub counts: Counts,
@@ -124,6 +128,13 @@ pub struct ReviewRecord {
     pub adjustments: usize,
     pub raised: usize,
     pub lowered: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SensitivityRecord {
+    pub settings: crate::config::SensitivityConfig,
+    /// Per domain id, the objects whose level holds in fewer than `critical` of the draws (临界).
+    pub critical: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -211,6 +222,10 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             })
         })
         .transpose()?;
+    let sensitivity = cfg.sensitivity.as_ref().map(|settings| SensitivityRecord {
+        settings: settings.clone(),
+        critical: p.models.iter().zip(&a.domains).filter_map(|(m, d)| Some((m.id.clone(), d.sensitivity.as_ref()?.critical_count()))).collect(),
+    });
     let ms = |d: Duration| d.as_millis() as u64;
     Ok(Manifest {
         sise_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -229,10 +244,12 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
         inputs,
         models,
         review,
+        sensitivity,
         outputs: outputs.clone(),
         counts,
         timings_ms: [("load", timings.load), ("score", timings.score), ("aggregate", timings.aggregate), ("emit", timings.emit)]
             .into_iter()
+            .chain(cfg.sensitivity.as_ref().map(|_| ("sensitivity", timings.sensitivity)))
             .map(|(k, d)| (k.to_owned(), ms(d)))
             .collect(),
         units: p.units.clone(),

@@ -54,8 +54,13 @@ impl Fonts {
 
     /// Render an SVG body (page-sized) onto `pixmap`.
     fn draw(&self, body: &str, pixmap: &mut tiny_skia::Pixmap) -> Result<()> {
+        self.draw_document(&document(body, &self.family), pixmap)
+    }
+
+    /// Render a whole SVG document onto `pixmap` (charts of their own size).
+    pub fn draw_document(&self, doc: &str, pixmap: &mut tiny_skia::Pixmap) -> Result<()> {
         let opt = usvg::Options { fontdb: self.db.clone(), font_family: self.family.clone(), ..Default::default() };
-        let tree = usvg::Tree::from_str(&document(body, &self.family), &opt).map_err(|e| Error::output("maps", format!("map SVG: {e}")))?;
+        let tree = usvg::Tree::from_str(doc, &opt).map_err(|e| Error::output("maps", format!("SVG: {e}")))?;
         resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
         Ok(())
     }
@@ -701,7 +706,9 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             Ok(vec![svg_rel, png_rel])
         })
         .collect::<Result<_>>()?;
-    Ok(files.into_iter().flatten().collect())
+    let mut files: Vec<PathBuf> = files.into_iter().flatten().collect();
+    files.extend(super::tornado::write(dir, a, &fonts)?);
+    Ok(files)
 }
 
 #[cfg(test)]

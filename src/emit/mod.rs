@@ -12,6 +12,7 @@ pub mod register;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod tornado;
 pub mod vector;
 pub mod web;
 pub mod xml;
@@ -250,6 +251,10 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     cols.extend(level_columns(&s.level.iter().map(|l| Some(*l)).collect::<Vec<_>>(), palette));
     cols.push(Column::text(schema::VETO_REASON, s.veto.iter().map(|v| v.as_deref()).collect()).alias("一票否决原因"));
     cols.extend(review_columns(&s.level, &r.review));
+    if let Some(sens) = &r.sensitivity {
+        cols.push(Column::reals(schema::STABILITY, sens.stability.as_slice()).alias("等级稳定度"));
+        cols.push(Column::text(schema::CRITICAL, (0..objects.len()).map(|i| Some(if sens.is_critical(i) { "是" } else { "否" })).collect()).alias("临界"));
+    }
     OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),

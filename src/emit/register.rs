@@ -137,6 +137,17 @@ impl<'a> Register<'a> {
             Column::new("管控措施".into(), col(&|d, i| models[d].measure(a.domains[d].scores.level[i]))),
             Column::new("责任单位".into(), col(&|d, i| text(&self.units, d, i))),
         ])
+        .and_then(|mut df| {
+            // With a sensitivity analysis: how firmly each computed level holds.
+            if a.domains.iter().any(|r| r.sensitivity.is_some()) {
+                let sens = |d: usize| a.domains[d].sensitivity.as_ref();
+                let pct = order.iter().map(|&(d, i)| sens(d).map(|s| (s.stability[i] * 1000.0).round() / 10.0)).collect::<Vec<_>>();
+                let critical = order.iter().map(|&(d, i)| sens(d).map(|s| if s.is_critical(i) { "是" } else { "否" })).collect::<Vec<_>>();
+                df.with_column(Column::new("等级稳定度(%)".into(), pct))?;
+                df.with_column(Column::new("临界".into(), critical))?;
+            }
+            Ok(df)
+        })
         .map_err(|e| Error::output("风险清单", e.to_string()))
     }
 }

@@ -244,6 +244,75 @@ fn expert_review(a: &Assessment) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// The sensitivity analysis per domain and parameter (敏感性分析): what each
+/// parameter alone moves at its low and high end, the most moving first.
+fn sensitivity(a: &Assessment) -> PolarsResult<DataFrame> {
+    let models = a.models();
+    let rows: Vec<(usize, usize)> =
+        (0..models.len()).flat_map(|d| a.domains[d].sensitivity.iter().flat_map(move |s| (0..s.effects.len()).map(move |k| (d, k)))).collect();
+    let effect = |&(d, k): &(usize, usize)| &a.domains[d].sensitivity.as_ref().expect("rows of domains with one").effects[k];
+    let count = |f: fn(&crate::sensitivity::Effect) -> usize| rows.iter().map(|r| f(effect(r)) as u32).collect::<Vec<_>>();
+    DataFrame::new(vec![
+        Column::new("领域编号".into(), rows.iter().map(|&(d, _)| models[d].id.as_str()).collect::<Vec<_>>()),
+        Column::new("领域名称".into(), rows.iter().map(|&(d, _)| models[d].name.as_str()).collect::<Vec<_>>()),
+        Column::new("排序".into(), rows.iter().map(|&(_, k)| k as u32 + 1).collect::<Vec<_>>()),
+        Column::new("参数类型".into(), rows.iter().map(|r| effect(r).param.group).collect::<Vec<_>>()),
+        Column::new("参数".into(), rows.iter().map(|r| effect(r).param.label.as_str()).collect::<Vec<_>>()),
+        Column::new("基准值（下限 – 上限）".into(), rows.iter().map(|r| effect(r).param.range.as_str()).collect::<Vec<_>>()),
+        Column::new("下限时等级改变对象数".into(), count(|e| e.low)),
+        Column::new("上限时等级改变对象数".into(), count(|e| e.high)),
+        Column::new("等级改变对象数".into(), count(|e| e.moved())),
+        Column::new(
+            "占领域对象(%)".into(),
+            rows.iter().map(|r| share(effect(r).moved() as u32, a.objects(r.0).len() as u32).unwrap_or(0.0)).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+/// The sensitivity analysis per 街镇: its objects' stability, and the one
+/// parameter (of any domain) that moves most of its objects' levels.
+fn sensitivity_streets(a: &Assessment) -> PolarsResult<DataFrame> {
+    let admin = &a.prepared.admin;
+    let models = a.models();
+    let n = admin.names.len();
+    let (mut objects, mut critical, mut sum) = (vec![0u32; n], vec![0u32; n], vec![0f64; n]);
+    // Per 街镇, the most moving (domain, effect) and its count; ties go to the first in domain and effect order.
+    let mut top: Vec<Option<(usize, usize, u32)>> = vec![None; n];
+    for (d, r) in a.domains.iter().enumerate() {
+        let Some(s) = &r.sensitivity else { continue };
+        for (i, street) in r.object_street.iter().enumerate() {
+            let Some(z) = *street else { continue };
+            objects[z] += 1;
+            sum[z] += s.stability[i];
+            critical[z] += u32::from(s.is_critical(i));
+        }
+        for (k, e) in s.effects.iter().enumerate() {
+            let mut moved = vec![0u32; n];
+            for z in e.moved.iter().filter_map(|&i| r.object_street[i]) {
+                moved[z] += 1;
+            }
+            for z in 0..n {
+                if moved[z] > 0 && top[z].is_none_or(|(_, _, c)| moved[z] > c) {
+                    top[z] = Some((d, k, moved[z]));
+                }
+            }
+        }
+    }
+    let param = |z: usize| {
+        top[z]
+            .map(|(d, k, _)| format!("{} {} · {}", models[d].id, models[d].name, a.domains[d].sensitivity.as_ref().expect("top of one").effects[k].param.label))
+    };
+    DataFrame::new(vec![
+        Column::new("街镇代码".into(), admin.codes.clone()),
+        Column::new("街镇名称".into(), admin.names.clone()),
+        Column::new("评估对象数".into(), objects.clone()),
+        Column::new("临界对象数".into(), critical),
+        Column::new("平均等级稳定度(%)".into(), (0..n).map(|z| (objects[z] > 0).then(|| round2(sum[z] / objects[z] as f64 * 100.0))).collect::<Vec<_>>()),
+        Column::new("最敏感参数".into(), (0..n).map(param).collect::<Vec<_>>()),
+        Column::new("该参数改变等级对象数".into(), (0..n).map(|z| top[z].map_or(0, |t| t.2)).collect::<Vec<_>>()),
+    ])
+}
+
 /// Objects assessed vs registered per domain, against the 80 % target.
 fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
     let models = a.models();
@@ -282,6 +351,10 @@ pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
         Table::new("expert_review", "专家研判记录", expert_review(a).map_err(err)?),
         Table::new("coverage", "评估覆盖率", coverage(a).map_err(err)?),
     ]);
+    if a.domains.iter().any(|r| r.sensitivity.is_some()) {
+        tables.push(Table::new("sensitivity", "敏感性分析", sensitivity(a).map_err(err)?));
+        tables.push(Table::new("sensitivity_streets", "街镇敏感性", sensitivity_streets(a).map_err(err)?));
+    }
     Ok(tables)
 }
 

@@ -14,6 +14,10 @@ pub struct Ahp {
     pub ci: f64,
     /// Consistency ratio CI / RI; 0 for n ≤ 2 (always consistent).
     pub cr: f64,
+    /// The judgements the weights come from (row i against column j).
+    pub matrix: Vec<Vec<f64>>,
+    /// The indicator (model order) each row stands for.
+    pub order: Vec<usize>,
 }
 
 /// Derive weights from a square, positive, reciprocal matrix.
@@ -58,7 +62,7 @@ pub fn derive(m: &[Vec<f64>]) -> Result<Ahp, String> {
     let lambda_max = (0..n).map(|i| (0..n).map(|j| m[i][j] * w[j]).sum::<f64>() / w[i]).sum::<f64>() / n as f64;
     let ci = if n > 1 { (lambda_max - n as f64) / (n as f64 - 1.0) } else { 0.0 };
     let cr = if n > 2 { ci / RANDOM_INDEX[n - 1] } else { 0.0 };
-    Ok(Ahp { weights: w, lambda_max, ci, cr })
+    Ok(Ahp { weights: w, lambda_max, ci, cr, matrix: m.to_vec(), order: (0..n).collect() })
 }
 
 #[cfg(test)]

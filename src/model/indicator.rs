@@ -158,6 +158,10 @@ pub struct Indicator {
     pub normalise: Normalise,
     /// What an empty value (or no data at the object) means.
     pub missing: Missing,
+    /// The raw value's relative uncertainty (±, e.g. 0.1 = ±10 %) that
+    /// sensitivity draws perturb it by; 0 for values known exactly (codes,
+    /// grades, counts from a register).
+    pub uncertainty: f64,
     /// Line of the indicator in its model file, for messages.
     pub line: usize,
 }
@@ -303,7 +307,15 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     }
     let missing = r.missing.map(missing::RawMissing::resolve).transpose()?.unwrap_or(Missing::Error);
     missing::check(missing, &source, &normalise, range)?;
-    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, missing, line })
+    let uncertainty = match r.uncertainty {
+        Some(u) if matches!(normalise, Normalise::Categories(_)) => {
+            return Err(format!("uncertainty = {u} applies to numeric indicators; a category is known exactly"))
+        }
+        Some(u) if !(0.0..1.0).contains(&u) => return Err(format!("uncertainty = {u} must be a share from 0 to below 1 (0.1 = ±10 %)")),
+        Some(u) => u,
+        None => 0.0,
+    };
+    Ok(Indicator { key: r.key, name: r.name, unit: r.unit, range, source, normalise, missing, uncertainty, line })
 }
 
 /// A table's keys folded as the values they match are (trimmed,

@@ -103,7 +103,7 @@ fn weighted_index(
             if matrix.len() != order.len() {
                 return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
             }
-            let derived = ahp::derive(&matrix).map_err(at_ahp)?;
+            let mut derived = ahp::derive(&matrix).map_err(at_ahp)?;
             if derived.cr >= 0.1 {
                 return Err(at_ahp(format!(
                     "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
@@ -114,6 +114,7 @@ fn weighted_index(
             for (k, &i) in order.iter().enumerate() {
                 w[i] = derived.weights[k];
             }
+            derived.order = order;
             Some((w, derived))
         }
         None => None,

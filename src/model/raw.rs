@@ -95,6 +95,7 @@ pub(super) struct RawIndicator {
     pub minmax: Option<bool>,
     pub steps: Option<Vec<[f64; 2]>>,
     pub categories: Option<BTreeMap<String, f64>>,
+    pub uncertainty: Option<f64>,
 }
 
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -50,6 +50,57 @@ pub struct DomainReport {
     pub comparison: Option<DomainComparison>,
     /// The expert review's adjustments of the domain's objects.
     pub review: Vec<ReviewRow>,
+    /// The sensitivity analysis, when the run has one.
+    pub sensitivity: Option<SensitivityText>,
+}
+
+/// A domain's sensitivity analysis (敏感性分析) as the report states it.
+#[derive(Serialize)]
+pub struct SensitivityText {
+    /// The settings in words: draws, seed and how far each parameter was moved.
+    pub settings: String,
+    pub critical_share: String,
+    pub critical: usize,
+    /// Objects whose level held in every draw.
+    pub stable: usize,
+    /// Per computed level: objects, of them 临界, and their mean stability.
+    pub levels: Vec<SensitivityLevelRow>,
+    /// The most moving parameters (the tornado chart's bars).
+    pub params: Vec<ParamRow>,
+    /// Parameters the table leaves out (all are in tables/sensitivity).
+    pub more_params: usize,
+    /// The red and orange objects that are 临界, least stable first.
+    pub critical_objects: Vec<CriticalRow>,
+}
+
+#[derive(Serialize)]
+pub struct SensitivityLevelRow {
+    #[serde(flatten)]
+    pub cell: LevelCell,
+    pub objects: usize,
+    pub critical: usize,
+    pub mean: String,
+}
+
+#[derive(Serialize)]
+pub struct ParamRow {
+    pub label: String,
+    pub range: String,
+    pub low: usize,
+    pub high: usize,
+    pub moved: usize,
+}
+
+#[derive(Serialize)]
+pub struct CriticalRow {
+    /// The computed level.
+    pub level: LevelCell,
+    pub id: String,
+    /// The object's name, or its id.
+    pub object: String,
+    pub street: String,
+    pub score: String,
+    pub stability: String,
 }
 
 /// An object whose level the expert review (专家研判) changed.
@@ -144,6 +195,8 @@ pub struct TopRow {
     pub street: String,
     pub score: String,
     pub veto: String,
+    /// 等级稳定度 in percent, with a sensitivity analysis.
+    pub stability: Option<String>,
 }
 
 /// A 街镇's level in the domain (none where it has no object).
@@ -203,6 +256,23 @@ pub struct ComprehensiveReport {
     pub review_file: Option<String>,
     /// Last year's adjustments against this year's, in words ("保留 2 项、…"), when last year had or this year has any.
     pub review_continuity: Option<String>,
+    /// The sensitivity analysis's settings, and per domain its 临界 objects and most moving parameter.
+    pub sensitivity_settings: Option<String>,
+    pub sensitivity: Vec<DomainSensitivityRow>,
+}
+
+/// One domain's line of the comprehensive report's 敏感性分析.
+#[derive(Serialize)]
+pub struct DomainSensitivityRow {
+    pub id: String,
+    pub name: String,
+    pub objects: usize,
+    pub critical: usize,
+    pub critical_share: String,
+    /// Red and orange objects (computed) that are 临界.
+    pub critical_major: usize,
+    pub top: String,
+    pub top_moved: usize,
 }
 
 /// One zone kind's method in words.
@@ -294,7 +364,77 @@ pub fn domain(a: &Assessment, d: usize, comparison: Option<&Comparison>) -> Doma
         measures: measures(a, Some(m)),
         comparison: comparison.and_then(|c| domain_comparison(c, m)),
         review: review_rows(a, d),
+        sensitivity: sensitivity_text(a, d),
     }
+}
+
+/// A share as the reports print it: "87.5%".
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The settings of the sensitivity analysis in words, for the reports.
+fn sensitivity_settings(c: &crate::config::SensitivityConfig) -> String {
+    let pct = |x: f64| format!("{}%", (x * 100.0).round());
+    format!(
+        "蒙特卡洛抽样 {} 次（随机种子 {}），每次同时扰动全部参数：指标权重 ±{}（重新归一化）、AHP 判断值 ±{} 级（Saaty 1–9 标度）、等级阈值 ±{}、管控系数强度 ±{}、数值型指标按模型所注不确定度；等级稳定度低于 {} 的对象标为“临界”",
+        c.draws,
+        c.seed,
+        pct(c.weights),
+        c.ahp_steps,
+        pct(c.thresholds),
+        pct(c.control),
+        pct(c.critical)
+    )
+}
+
+/// Domain `d`'s sensitivity analysis in the report's words, when the run has one.
+fn sensitivity_text(a: &Assessment, d: usize) -> Option<SensitivityText> {
+    let (r, objects) = (&a.domains[d], a.objects(d));
+    let s = r.sensitivity.as_ref()?;
+    let cfg = a.prepared.config.sensitivity.as_ref()?;
+    let n = s.stability.len();
+    let levels = Level::ALL
+        .iter()
+        .map(|&l| {
+            let rows: Vec<usize> = (0..n).filter(|&i| r.computed_level(i) == l).collect();
+            let mean = if rows.is_empty() { "—".into() } else { percent(rows.iter().map(|&i| s.stability[i]).sum::<f64>() / rows.len() as f64) };
+            SensitivityLevelRow { cell: cell(l, a), objects: rows.len(), critical: rows.iter().filter(|&&i| s.is_critical(i)).count(), mean }
+        })
+        .collect();
+    let shown = crate::emit::tornado::BARS;
+    let params = s
+        .effects
+        .iter()
+        .take(shown)
+        .map(|e| ParamRow { label: e.param.label.clone(), range: e.param.range.clone(), low: e.low, high: e.high, moved: e.moved() })
+        .collect();
+    let names = objects.descriptive_column(crate::schema::NAME);
+    let mut critical: Vec<usize> = (0..n).filter(|&i| s.is_critical(i) && r.computed_level(i) <= Level::Significant).collect();
+    critical.sort_by(|&x, &y| r.computed_level(x).cmp(&r.computed_level(y)).then(s.stability[x].total_cmp(&s.stability[y])).then(x.cmp(&y)));
+    let critical_objects = critical
+        .into_iter()
+        .take(30)
+        .map(|i| CriticalRow {
+            level: cell(r.computed_level(i), a),
+            id: objects.ids[i].clone(),
+            object: names.as_ref().and_then(|x| x.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
+            street: r.object_street[i].map(|z| a.prepared.admin.names[z].clone()).unwrap_or_default(),
+            score: format!("{:.2}", r.scores.score[i]),
+            stability: percent(s.stability[i]),
+        })
+        .collect();
+    let count = s.critical_count();
+    Some(SensitivityText {
+        settings: sensitivity_settings(cfg),
+        critical_share: percent(if n == 0 { 0.0 } else { count as f64 / n as f64 }),
+        critical: count,
+        stable: s.stability.iter().filter(|x| **x >= 1.0).count(),
+        levels,
+        params,
+        more_params: s.effects.len().saturating_sub(shown),
+        critical_objects,
+    })
 }
 
 /// Domain `d`'s adjusted objects, by id.
@@ -435,6 +575,7 @@ fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
                 street: r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
                 score: format!("{s:.2}"),
                 veto: r.scores.veto[*i].clone().unwrap_or_default(),
+                stability: r.sensitivity.as_ref().map(|x| percent(x.stability[*i])),
             }
         })
         .collect()
@@ -628,5 +769,25 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         review: (0..a.models().len()).flat_map(|d| review_rows(a, d)).collect(),
         review_file: cfg.review.as_ref().and_then(|r| r.adjustments.file_name()).map(|f| f.to_string_lossy().into_owned()),
         review_continuity: comparison_in.and_then(review_continuity),
+        sensitivity_settings: cfg.sensitivity.as_ref().map(sensitivity_settings),
+        sensitivity: (0..a.models().len()).filter_map(|d| domain_sensitivity_row(a, d)).collect(),
     }
+}
+
+/// Domain `d`'s line in the comprehensive report's 敏感性分析.
+fn domain_sensitivity_row(a: &Assessment, d: usize) -> Option<DomainSensitivityRow> {
+    let (m, r) = (&a.models()[d], &a.domains[d]);
+    let s = r.sensitivity.as_ref()?;
+    let n = s.stability.len();
+    let top = s.effects.first().filter(|e| e.moved() > 0);
+    Some(DomainSensitivityRow {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        objects: n,
+        critical: s.critical_count(),
+        critical_share: percent(if n == 0 { 0.0 } else { s.critical_count() as f64 / n as f64 }),
+        critical_major: (0..n).filter(|&i| s.is_critical(i) && r.computed_level(i) <= Level::Significant).count(),
+        top: top.map_or_else(|| "—".into(), |e| e.param.label.clone()),
+        top_moved: top.map_or(0, |e| e.moved()),
+    })
 }

@@ -101,10 +101,12 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let maps = dir.join("maps");
     // Only sise's own stylesheet and map images go in unescaped; no attribute text is ever marked safe.
-    let render = |template: &str, ctx: minijinja::Value, map: &Path| -> Result<String> {
+    let render = |template: &str, ctx: minijinja::Value, map: &Path, tornado: Option<&Path>| -> Result<String> {
+        let tornado = tornado.filter(|t| t.exists()).map(png_data_uri).transpose()?;
         let ctx = minijinja::context! {
             css => minijinja::Value::from_safe_string(css.clone()),
             map_png => minijinja::Value::from_safe_string(png_data_uri(map)?),
+            tornado_png => tornado.map(minijinja::Value::from_safe_string),
             ..ctx
         };
         let source = if template == "domain" { &domain_t } else { &comp_t };
@@ -114,10 +116,11 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
     for d in 0..a.models().len() {
         let layer = a.models()[d].layer_name();
         let ctx = minijinja::Value::from_serialize(context::domain(a, d, comparison));
-        pages.push((layer.clone(), render("domain", ctx, &maps.join(format!("{layer}.png")))?));
+        let tornado = dir.join(crate::emit::tornado::file_of(&a.models()[d].id));
+        pages.push((layer.clone(), render("domain", ctx, &maps.join(format!("{layer}.png")), Some(&tornado))?));
     }
     let ctx = minijinja::Value::from_serialize(context::comprehensive(a, comparison));
-    pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"))?));
+    pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"), None)?));
     let mut written = Vec::new();
     for (name, html) in &pages {
         let path = out.join(format!("{name}.html"));

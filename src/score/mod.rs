@@ -17,9 +17,9 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::error::{Bad, Error, Result};
-use crate::level::Level;
+use crate::level::{Level, Thresholds};
 use crate::load::{Layers, Raster, VectorLayer};
-use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Var};
+use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Var, Veto};
 use crate::msg::{Gap, Msg, Reader};
 use crate::value::RewriteCounts;
 use spatial::SpatialIndex;
@@ -110,11 +110,35 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
 
     let control_factor = read::control_factors(model, objects)?;
 
-    let (inherent, score, mut level): (Vec<f64>, Vec<f64>, Vec<Level>) = match &model.method {
+    let refs: Vec<&[f64]> = scores.iter().map(Vec::as_slice).collect();
+    let (inherent, score, mut level) = combine(model, &model.method, &model.thresholds, &refs, &control_factor, objects)?;
+    let veto = apply_vetoes(model, objects, &values, &mut level)?;
+
+    let weight = match &model.aggregate.weight_by {
+        None => vec![1.0; n],
+        Some(w) => match model.indicators.iter().position(|i| &i.key == w) {
+            Some(k) => match &values[k] {
+                Values::Numbers(v) => v.clone(),
+                Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
+            },
+            None => objects.require(w, read::numbers(objects, w, model)?)?,
+        },
+    };
+    let rewrites = read::rewrites(model, objects)?;
+
+    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight, rewrites })
+}
+
+/// The method's combination of indicator scores: inherent score, realistic
+/// score (after the control factor) and level per object. `method` and
+/// `thresholds` are the model's, or a sensitivity draw's perturbed copies.
+pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: &[&[f64]], control_factor: &[f64], objects: &VectorLayer) -> Result<Scored> {
+    let n = objects.len();
+    Ok(match method {
         Method::WeightedIndex { weights, .. } => {
-            let inherent: Vec<f64> = (0..n).map(|i| weights.iter().zip(&scores).map(|(w, s)| w * s[i]).sum()).collect();
-            let score: Vec<f64> = inherent.iter().zip(&control_factor).map(|(s, f)| (s * f).min(100.0)).collect();
-            let level = score.iter().map(|s| model.thresholds.level(*s)).collect();
+            let inherent: Vec<f64> = (0..n).map(|i| weights.iter().zip(scores).map(|(w, s)| w * s[i]).sum()).collect();
+            let score: Vec<f64> = inherent.iter().zip(control_factor).map(|(s, f)| (s * f).min(100.0)).collect();
+            let level = score.iter().map(|s| thresholds.level(*s)).collect();
             (inherent, score, level)
         }
         Method::RiskMatrix { likelihood, severity, classes, table } => {
@@ -137,34 +161,22 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
                 score.push((l2 * s) as f64);
                 level.push(match table {
                     Some(t) => t[l2 - 1][s - 1],
-                    None => model.thresholds.level((l2 * s) as f64),
+                    None => thresholds.level((l2 * s) as f64),
                 });
             }
             (inherent, score, level)
         }
         Method::Lec { l, e, c } => {
             let inherent: Vec<f64> = (0..n).map(|i| scores[*l][i] * scores[*e][i] * scores[*c][i]).collect();
-            let score: Vec<f64> = inherent.iter().zip(&control_factor).map(|(d, f)| d * f).collect();
-            let level = score.iter().map(|s| model.thresholds.level(*s)).collect();
+            let score: Vec<f64> = inherent.iter().zip(control_factor).map(|(d, f)| d * f).collect();
+            let level = score.iter().map(|s| thresholds.level(*s)).collect();
             (inherent, score, level)
         }
-    };
-    let veto = apply_vetoes(model, objects, &values, &mut level)?;
-
-    let weight = match &model.aggregate.weight_by {
-        None => vec![1.0; n],
-        Some(w) => match model.indicators.iter().position(|i| &i.key == w) {
-            Some(k) => match &values[k] {
-                Values::Numbers(v) => v.clone(),
-                Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
-            },
-            None => objects.require(w, read::numbers(objects, w, model)?)?,
-        },
-    };
-    let rewrites = read::rewrites(model, objects)?;
-
-    Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight, rewrites })
+    })
 }
+
+/// Inherent score, realistic score and level per object.
+pub type Scored = (Vec<f64>, Vec<f64>, Vec<Level>);
 
 /// The context layer an indicator reads, which `check_model` has already checked.
 fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
@@ -325,7 +337,7 @@ fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
     }
 }
 
-fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
+pub fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
     match (values, &ind.normalise) {
         (Values::Texts(t), Normalise::Categories(table)) => {
             let unknown = rows_where(t, |v| !table.contains_key(v));
@@ -356,19 +368,7 @@ fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Mo
 fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: &mut [Level]) -> Result<Vec<Option<String>>> {
     let mut reasons: Vec<Vec<&str>> = vec![Vec::new(); objects.len()];
     for rule in &model.vetoes {
-        let mut holds = vec![true; objects.len()];
-        for cond in &rule.when {
-            let this: Vec<bool> = match model.indicators.iter().position(|i| i.key == cond.name) {
-                // Typed at parse time: numeric indicators meet number literals, categories text.
-                Some(k) => match (&values[k], &cond.value) {
-                    (Values::Numbers(v), Literal::Number(_)) => v.iter().map(|x| cond.holds_number(*x)).collect(),
-                    (Values::Texts(t), Literal::Text(_)) => t.iter().map(|x| cond.holds_text(x)).collect(),
-                    _ => unreachable!("veto conditions are typed when the model is read"),
-                },
-                None => read::field_condition(model, rule, cond, objects)?,
-            };
-            holds.iter_mut().zip(this).for_each(|(h, t)| *h &= t);
-        }
+        let holds = veto_holds(model, rule, objects, values, |_| false)?;
         for (i, h) in holds.into_iter().enumerate() {
             if h {
                 level[i] = level[i].worst(rule.level);
@@ -377,6 +377,27 @@ fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: 
         }
     }
     Ok(reasons.into_iter().map(|r| (!r.is_empty()).then(|| r.join("；"))).collect())
+}
+
+/// Per object, whether all of `rule`'s conditions hold, leaving out those on
+/// the indicators `skip` names (a sensitivity draw tests those itself, on its
+/// perturbed values).
+pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[Values], skip: impl Fn(usize) -> bool) -> Result<Vec<bool>> {
+    let mut holds = vec![true; objects.len()];
+    for cond in &rule.when {
+        let this: Vec<bool> = match model.indicators.iter().position(|i| i.key == cond.name) {
+            Some(k) if skip(k) => continue,
+            // Typed at parse time: numeric indicators meet number literals, categories text.
+            Some(k) => match (&values[k], &cond.value) {
+                (Values::Numbers(v), Literal::Number(_)) => v.iter().map(|x| cond.holds_number(*x)).collect(),
+                (Values::Texts(t), Literal::Text(_)) => t.iter().map(|x| cond.holds_text(x)).collect(),
+                _ => unreachable!("veto conditions are typed when the model is read"),
+            },
+            None => read::field_condition(model, rule, cond, objects)?,
+        };
+        holds.iter_mut().zip(this).for_each(|(h, t)| *h &= t);
+    }
+    Ok(holds)
 }
 
 #[cfg(test)]
