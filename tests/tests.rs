@@ -18,6 +18,7 @@ mod parsers;
 mod quality;
 mod reports;
 mod review;
+mod sensitivity;
 mod tables;
 mod template;
 mod tile;

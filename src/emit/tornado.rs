@@ -67,13 +67,15 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
         centre + 40.0,
         centre + 64.0
     );
-    if effects.iter().all(|e| e.moved() == 0) {
-        let _ = write!(
-            b,
-            r##"<text x="{}" y="{}" font-size="20" text-anchor="middle" fill="#555555">在所取范围内没有参数改变任何对象的等级</text>"##,
-            WIDTH / 2.0,
-            TOP + 26.0
-        );
+    let empty = if effects.is_empty() {
+        Some("本模型没有可扰动的参数（等级由等级表给出，无权重、阈值、管控调整或注明不确定度的数值指标）")
+    } else if effects.iter().all(|e| e.moved() == 0) {
+        Some("在所取范围内没有参数改变任何对象的等级")
+    } else {
+        None
+    };
+    if let Some(text) = empty {
+        let _ = write!(b, r##"<text x="{}" y="{}" font-size="20" text-anchor="middle" fill="#555555">{text}</text>"##, WIDTH / 2.0, TOP + 26.0);
     }
     for (k, e) in effects.iter().enumerate() {
         let y = TOP + ROW_H * k as f64;
