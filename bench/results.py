@@ -25,6 +25,7 @@ GDAL = "GDAL lower bound"
 ONE, TWO, THREE = "sise, 17 domains, 1 thread", "sise, 17 domains, 2 threads", "sise, D01+D02+D16, 2 threads"
 REF = "GeoPandas reference, D01+D02+D16"
 REAL = "sise, 17 domains, 16 real districts, 2 threads"
+SENS = "sise sensitivity, 200 draws, 2 threads"
 
 
 def manifest_timings(run, s):
@@ -79,7 +80,7 @@ for s in scales:
     size = sizes.get(s, {})
     counts = size.get("counts", {})
     n = sum(counts.get("objects", {}).values())
-    for what in (GDAL, ONE, TWO, THREE, REF, REAL):
+    for what in (GDAL, ONE, TWO, THREE, SENS, REF, REAL):
         if (s, what) in rows:
             secs, mb = rows[(s, what)]
             p(f"| {s} | {n:,} | {size.get('bytes', 0) / 1e6:.0f} | {what} | {secs:.1f} | {mb:.0f} |")
@@ -98,6 +99,7 @@ for s in scales:
     for run, what in (("sise1", ONE), ("sise2", TWO), ("sise3", THREE), ("sise4", REAL)):
         t = manifest_timings(run, s)
         if t:
+            t = {k: v for k, v in t.items() if k != "sensitivity"}
             total = sum(t.values())
             p(f"| {s} | {what} | {t['load'] / 1e3:.1f} | {t['score'] / 1e3:.1f} | {t['aggregate'] / 1e3:.1f} | {t['emit'] / 1e3:.1f} "
               f"| {100 * t['aggregate'] / total:.0f} % | {t['emit'] / t['load']:.1f} |")
@@ -119,6 +121,23 @@ if any(parts.values()):
         if d:
             p(f"| {s} | " + " | ".join(f"{d.get(n, math.nan):.1f}" for n in names) + " |")
     p("")
+p("## Sensitivity")
+p("")
+p("`sise sensitivity` with 200 Monte Carlo draws and the one-at-a-time reruns, against one whole run (17 domains, 2 threads) "
+  "of the same district. Target: the 200 draws at most 3 × one whole run. The sensitivity phase is the manifest's "
+  "`sensitivity` timing (the draws and the tornado reruns of every domain, from the phase-one values); the run's wall "
+  "time also holds its extra outputs (stability columns, tables, tornado charts).")
+p("")
+p("| scale | whole run (s) | sensitivity phase (s) | phase / whole run | sensitivity run, wall (s) | its peak RSS (MB) | whole run's peak RSS (MB) |")
+p("|---|---:|---:|---:|---:|---:|---:|")
+for s in scales:
+    t = manifest_timings("sise5", s)
+    if t and (s, SENS) in rows and (s, TWO) in rows:
+        whole, whole_mb = rows[(s, TWO)]
+        wall, mb = rows[(s, SENS)]
+        phase = t.get("sensitivity", 0) / 1e3
+        p(f"| {s} | {whole:.1f} | {phase:.1f} | {phase / whole:.2f} | {wall:.1f} | {mb:.0f} | {whole_mb:.0f} |")
+p("")
 p("## Like for like: read, score, write the scored layers")
 p("")
 p("The reference writes its scored objects with sise's columns to a GeoPackage. sise's like-for-like time is its load, "

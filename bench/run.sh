@@ -8,7 +8,8 @@
 #      and D16, whose levels must equal sise's on every object;
 #   4. the web map in headless Chromium (bench/webpaint.py): first paint, the
 #      largest domain switched on, zoomed in (its tiles) and panned;
-#   5. sise over real, complex admin boundaries: the same layers with the 16
+#   5. `sise sensitivity` (200 draws) on the same district, against one whole run;
+#   6. sise over real, complex admin boundaries: the same layers with the 16
 #      districts of Shanghai ($ADMIN_FILE) as the admin units;
 # and write bench/RESULTS.md.
 #
@@ -86,6 +87,8 @@ for scale in $SCALES; do
     # With its per-part emit timings (-v log), for the like-for-like comparison.
     SISE_LOG=sise=debug measure "$scale" "sise, D01+D02+D16, 2 threads" "$SISE" run -q -j 2 "$data/three-domains.toml" --out "$WORK/sise3-$scale"
     cp "$WORK/last.log" "$WORK/sise3-$scale.log"
+    # The sensitivity analysis (200 draws plus one-at-a-time) on top of the same whole run.
+    measure "$scale" "sise sensitivity, 200 draws, 2 threads" "$SISE" sensitivity -q -j 2 --draws 200 "$data/assessment.toml" --out "$WORK/sise5-$scale"
     if [ -f "$ADMIN_FILE" ]; then
         [ -f "$data-admin/assessment.toml" ] ||
             "$SISE" bench-data --scale "$scale" --out "$data-admin" --models assessment-models --admin "$ADMIN_FILE" --admin-code-field adcode

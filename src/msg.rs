@@ -474,12 +474,15 @@ pub enum Msg {
     NotUtf8 {
         dbf: bool,
         decodes_as: Option<&'static str>,
+        /// The config section that names the file's encoding: "[layers.*]" or "[review]".
+        section: &'static str,
     },
     UnknownEncoding {
         label: String,
     },
     BadBytes {
         encoding: String,
+        section: &'static str,
     },
     EncodingNotApplicable {
         label: String,
@@ -670,16 +673,16 @@ impl Msg {
             Msg::FarContext { km, margin, layer } => format!(
                 "lies {km} km from the district, more than {margin} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{layer}], or context_margin_m)"
             ),
-            Msg::NotUtf8 { dbf, decodes_as } => {
+            Msg::NotUtf8 { dbf, decodes_as, section } => {
                 let what = if *dbf { "the attribute table (.dbf, no .cpg file)" } else { "its text" };
                 let hint = match decodes_as {
-                    Some(e) => format!("it decodes as {e}: add encoding = \"{e}\" to its [layers.*] entry"),
-                    None => "add its encoding (e.g. encoding = \"GBK\") to its [layers.*] entry, or save it as UTF-8".into(),
+                    Some(e) => format!("it decodes as {e}: add encoding = \"{e}\" to its {section} entry"),
+                    None => format!("add its encoding (e.g. encoding = \"GBK\") to its {section} entry, or save it as UTF-8"),
                 };
                 format!("{what} is not UTF-8 and names no encoding; {hint}")
             }
             Msg::UnknownEncoding { label } => format!("encoding = \"{label}\" is not an encoding sise knows; use e.g. \"GBK\", \"GB18030\", \"Big5\" or \"UTF-8\""),
-            Msg::BadBytes { encoding } => format!("some bytes are not valid {encoding}; check the `encoding` of its [layers.*] entry"),
+            Msg::BadBytes { encoding, section } => format!("some bytes are not valid {encoding}; check the `encoding` of its {section} entry"),
             Msg::EncodingNotApplicable { label } => {
                 format!("encoding = \"{label}\" applies to Shapefiles (.dbf), CSV and GeoJSON; this format is always UTF-8, remove the key")
             }
@@ -771,16 +774,16 @@ impl Msg {
             Msg::FarContext { km, margin, layer } => format!(
                 "距本区 {km} 公里，超出区界 {margin} 米以上：经纬度是否颠倒、坐标系是否有误，或是否有未声明的 GCJ-02/BD-09 偏移？（请在 [layers.{layer}] 中设置 crs/offset，或调整 context_margin_m）"
             ),
-            Msg::NotUtf8 { dbf, decodes_as } => {
+            Msg::NotUtf8 { dbf, decodes_as, section } => {
                 let what = if *dbf { "属性表（.dbf，无 .cpg 文件）" } else { "文件中的文字" };
                 let hint = match decodes_as {
-                    Some(e) => format!("按 {e} 可以正确解码：请在其 [layers.*] 中加入 encoding = \"{e}\""),
-                    None => "请在其 [layers.*] 中注明编码（如 encoding = \"GBK\"），或将文件另存为 UTF-8".into(),
+                    Some(e) => format!("按 {e} 可以正确解码：请在其 {section} 中加入 encoding = \"{e}\""),
+                    None => format!("请在其 {section} 中注明编码（如 encoding = \"GBK\"），或将文件另存为 UTF-8"),
                 };
                 format!("{what}不是 UTF-8 编码，且未注明编码；{hint}")
             }
             Msg::UnknownEncoding { label } => format!("encoding = \"{label}\" 不是 sise 认识的编码；请使用如 \"GBK\"、\"GB18030\"、\"Big5\" 或 \"UTF-8\""),
-            Msg::BadBytes { encoding } => format!("部分字节不是有效的 {encoding} 编码；请检查其 [layers.*] 中的 encoding"),
+            Msg::BadBytes { encoding, section } => format!("部分字节不是有效的 {encoding} 编码；请检查其 {section} 中的 encoding"),
             Msg::EncodingNotApplicable { label } => format!("encoding = \"{label}\" 只适用于 Shapefile（.dbf）、CSV 和 GeoJSON；该格式总是 UTF-8，请删除此项"),
             Msg::DomainValid { id, name, version, objects, layer, indicators } => {
                 format!("通过  {id} {name}（{version}）：图层“{layer}”的 {objects} 个对象已评分，{indicators} 个指标")

@@ -60,7 +60,7 @@ impl Adjustment {
 pub fn read(cfg: Option<&ReviewConfig>, models: &[Model]) -> Result<Vec<Entry>> {
     let Some(cfg) = cfg else { return Ok(Vec::new()) };
     let expected: Vec<&str> = COLUMNS.iter().flat_map(|(zh, en)| [*zh, *en]).collect();
-    let t = table::read(&cfg.adjustments, cfg.sheet.as_deref(), &expected)?;
+    let t = table::read(&cfg.adjustments, cfg.sheet.as_deref(), cfg.encoding.as_deref(), &expected)?;
     let col = |(zh, en): (&str, &str)| {
         t.column(zh).or_else(|| t.column(en)).ok_or_else(|| t.err(Bad::Field, None, Msg::ReviewColumnMissing { column: zh.into(), have: t.columns.clone() }))
     };

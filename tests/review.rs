@@ -156,6 +156,30 @@ fn bad_adjustments_are_refused_by_file_and_line() {
     assert_refused(&config, &[], 10, &["专家研判调整表.xlsx"]);
 }
 
+/// A CSV saved by Excel on a Chinese PC is GBK: refused naming the encoding
+/// and where to state it, then read with `encoding = "GBK"` in [review].
+#[test]
+fn a_gbk_adjustments_file_is_read_with_its_encoding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let utf8 = std::fs::read_to_string(repo().join("layers/demo/专家研判.csv")).unwrap();
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(&utf8);
+    assert!(!lossy);
+    let file = tmp.path().join("专家研判_gbk.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    let config = demo_with(tmp.path(), Some(&file));
+    assert_refused(&config, &[], 13, &["专家研判_gbk.csv", "not UTF-8", "GBK", "[review]"]);
+
+    let mut table: toml::Table = std::fs::read_to_string(&config).unwrap().parse().unwrap();
+    table["review"].as_table_mut().unwrap().insert("encoding".into(), "GBK".into());
+    std::fs::write(&config, toml::to_string(&table).unwrap()).unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", config.to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d01 = read_layer(&out.join("sise.gpkg"), "D01_hazardous_chemicals");
+    assert_eq!(value(&d01, "id", "HC007", "level").as_deref(), Some("2"));
+    assert_eq!(value(&d01, "id", "HC007", "review_expert").as_deref(), Some("王建国（区应急管理局特聘专家）"));
+}
+
 /// The form `sise template` writes, filled as in Excel (the drop-down's
 /// texts, a real date cell), is read back: the run applies it.
 #[test]

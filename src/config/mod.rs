@@ -163,6 +163,8 @@ pub struct ReviewConfig {
     pub adjustments: PathBuf,
     /// The sheet of a workbook; the first sheet when absent.
     pub sheet: Option<String>,
+    /// A CSV's text encoding when it is not UTF-8 (e.g. "GBK", as Excel saves a CSV on a Chinese PC).
+    pub encoding: Option<String>,
 }
 
 /// `[sensitivity]`: how far each model parameter may be off, for the
@@ -448,7 +450,7 @@ impl RunConfig {
             layers,
             web: raw.web,
             tables: raw.tables,
-            review: raw.review.map(|r| ReviewConfig { adjustments: resolve(&r.adjustments), sheet: r.sheet }),
+            review: raw.review.map(|r| ReviewConfig { adjustments: resolve(&r.adjustments), ..r }),
             sensitivity: raw.sensitivity,
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,

@@ -34,9 +34,16 @@ impl MemFile {
     /// `bytes` as a file named like `cfg`'s in a folder of its own; `what`
     /// says what it holds, for the error.
     pub fn for_layer(cfg: &LayerConfig, what: &str, bytes: Vec<u8>) -> Result<MemFile> {
-        let name = cfg.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let path = PathBuf::from(format!("/vsimem/sise-{what}-{}-{:p}/{name}", std::process::id(), cfg as *const LayerConfig));
-        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot hold its {what} in memory: {e}")))
+        MemFile::for_file(&cfg.path, what, bytes)
+    }
+
+    /// `bytes` as a file named like `file` in a folder of its own (unique per call).
+    pub fn for_file(file: &Path, what: &str, bytes: Vec<u8>) -> Result<MemFile> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = PathBuf::from(format!("/vsimem/sise-{what}-{}-{n}/{name}", std::process::id()));
+        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, file, None, format!("cannot hold its {what} in memory: {e}")))
     }
 
     pub fn path(&self) -> &Path {
@@ -86,8 +93,8 @@ fn kind(path: &Path) -> Kind {
 }
 
 /// The encoding named by a layer's `encoding` key.
-fn named(cfg: &LayerConfig, label: &str) -> Result<&'static Encoding> {
-    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| Error::input(Bad::File, &cfg.path, None, Msg::UnknownEncoding { label: label.to_owned() }))
+fn named(file: &Path, label: &str) -> Result<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| Error::input(Bad::File, file, None, Msg::UnknownEncoding { label: label.to_owned() }))
 }
 
 /// The first common encoding that decodes `bytes` without error, for the message.
@@ -99,8 +106,8 @@ fn guess(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Refuse text that is not UTF-8 and names no encoding.
-fn not_utf8(file: &Path, bytes: &[u8], dbf: bool) -> Error {
-    Error::input(Bad::Type, file, None, Msg::NotUtf8 { dbf, decodes_as: guess(bytes) })
+fn not_utf8(file: &Path, bytes: &[u8], dbf: bool, section: &'static str) -> Error {
+    Error::input(Bad::Type, file, None, Msg::NotUtf8 { dbf, decodes_as: guess(bytes), section })
 }
 
 /// Language driver ids (byte 29 of a .dbf) of code pages GDAL decodes itself.
@@ -125,18 +132,26 @@ impl Utf8 {
 /// layer's `encoding`; text that is neither is refused, naming the encoding
 /// that does decode it.
 pub fn utf8(cfg: &LayerConfig) -> Result<Utf8> {
-    let bytes = std::fs::read(&cfg.path).map_err(|e| Error::input(Bad::File, &cfg.path, None, format!("cannot read it: {e}")))?;
-    let Some(label) = cfg.encoding.as_deref() else {
+    utf8_of(&cfg.path, cfg.encoding.as_deref(), LAYERS)
+}
+
+/// The config section a layer's `encoding` goes in, for messages.
+const LAYERS: &str = "[layers.*]";
+
+/// [`utf8`] for any text file: `encoding` from the config `section` that names it.
+pub fn utf8_of(file: &Path, encoding: Option<&str>, section: &'static str) -> Result<Utf8> {
+    let bytes = std::fs::read(file).map_err(|e| Error::input(Bad::File, file, None, format!("cannot read it: {e}")))?;
+    let Some(label) = encoding else {
         let text = Utf8 { bytes, transcoded: false };
         if std::str::from_utf8(text.body()).is_err() {
-            return Err(not_utf8(&cfg.path, text.body(), false));
+            return Err(not_utf8(file, text.body(), false, section));
         }
         return Ok(text);
     };
-    let enc = named(cfg, label)?;
+    let enc = named(file, label)?;
     let (text, _, bad) = enc.decode(&bytes);
     if bad {
-        return Err(Error::input(Bad::Type, &cfg.path, None, Msg::BadBytes { encoding: enc.name().to_owned() }));
+        return Err(Error::input(Bad::Type, file, None, Msg::BadBytes { encoding: enc.name().to_owned(), section }));
     }
     Ok(Utf8 { bytes: text.into_owned().into_bytes(), transcoded: true })
 }
@@ -146,7 +161,7 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
     let plain = || Decoded { path: cfg.path.clone(), options: Vec::new(), mem: None };
     match (kind(&cfg.path), cfg.encoding.as_deref()) {
         (Kind::Dbf(_), Some(label)) => {
-            let enc = named(cfg, label)?;
+            let enc = named(&cfg.path, label)?;
             // GDAL recodes through iconv, which knows the WHATWG names encoding_rs gives.
             Ok(Decoded { options: vec![format!("ENCODING={}", enc.name())], ..plain() })
         }
@@ -177,7 +192,7 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             if bytes.get(29).is_some_and(|l| CJK_LDIDS.contains(l)) {
                 return Ok(plain());
             }
-            Err(not_utf8(&dbf, records, true))
+            Err(not_utf8(&dbf, records, true, LAYERS))
         }
         (Kind::Text, _) => {
             let text = utf8(cfg)?;

@@ -43,16 +43,26 @@ impl Table {
     }
 }
 
-/// Read `path` (a CSV, or `sheet` of a workbook, by default its first).
-pub fn read(path: &Path, sheet: Option<&str>, expected: &[&str]) -> Result<Table> {
+/// Read `path` (a CSV, in UTF-8 or `encoding`; or `sheet` of a workbook, by default its first).
+pub fn read(path: &Path, sheet: Option<&str>, encoding: Option<&str>, expected: &[&str]) -> Result<Table> {
     if !path.exists() {
         return Err(Error::input(Bad::File, path, None, Msg::FileNotFound));
     }
     let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if encoding.is_some() && !is_csv {
+        return Err(Error::input(Bad::File, path, None, Msg::EncodingNotApplicable { label: encoding.unwrap_or_default().to_owned() }));
+    }
+    // A CSV's text reaches GDAL as UTF-8: as it is, or decoded (a GBK file is refused naming GBK).
+    let text = if is_csv { Some(super::encoding::utf8_of(path, encoding, "[review]")?) } else { None };
+    let mem = match text {
+        Some(t) if t.transcoded => Some(super::encoding::MemFile::for_file(path, "table", t.bytes)?),
+        _ => None,
+    };
+    let open = mem.as_ref().map_or(path, |m| m.path());
     // No header guessing: the header is found below, as for a sheet of objects.
     let options: &[&str] = if is_csv { &["HEADERS=NO"] } else { &sheet::OPEN_OPTIONS };
     let ds = Dataset::open_ex(
-        path,
+        open,
         DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, open_options: Some(options), ..Default::default() },
     )
     .map_err(|e| Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
