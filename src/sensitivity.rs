@@ -94,6 +94,11 @@ fn saaty_step(a: f64, steps: i64) -> f64 {
     ladder[(at as i64 + steps).clamp(0, ladder.len() as i64 - 1) as usize]
 }
 
+/// A draw `u` of U(−1, 1) as a whole number of steps from −k to +k, each equally likely.
+fn steps_of(u: f64, k: f64) -> i64 {
+    (u * (k + 0.5)).round().clamp(-k, k) as i64
+}
+
 /// A judgement as written: "3", "1/3".
 fn judgement_text(a: f64) -> String {
     if a >= 1.0 {
@@ -151,7 +156,7 @@ impl<'a> Base<'a> {
     }
 
     fn nominal(&self) -> Setting {
-        Setting { weights: None, thresholds: self.model.thresholds.clone(), strength: 1.0, inputs: Inputs::Nominal }
+        Setting { weights: None, thresholds: self.model.thresholds, strength: 1.0, inputs: Inputs::Nominal }
     }
 
     /// Whether the method grades by thresholds (a risk matrix with a level table does not).
@@ -246,32 +251,32 @@ impl<'a> Base<'a> {
     fn draw(&self, rng: &mut ChaCha8Rng) -> Result<Setting> {
         let c = self.cfg;
         let mut s = self.nominal();
-        let mut spread = |r: f64| 1.0 + r * (2.0 * rng.gen::<f64>() - 1.0);
+        // U(−1, 1), and a factor U(1 − r, 1 + r).
+        let mut centred = || 2.0 * rng.gen::<f64>() - 1.0;
         s.weights = match &self.model.method {
             Method::WeightedIndex { ahp: Some(a), .. } if c.ahp_steps > 0 => {
                 let mut m = a.matrix.clone();
-                let steps = c.ahp_steps as i64;
-                for i in 0..m.len() {
-                    for j in i + 1..m.len() {
-                        let step = (spread(1.0) * (steps as f64 + 0.5)).round().clamp(-(steps as f64), steps as f64) as i64;
-                        m[i][j] = saaty_step(m[i][j], step);
-                        m[j][i] = 1.0 / m[i][j];
-                    }
+                let n = m.len();
+                let steps = c.ahp_steps as f64;
+                for (i, j) in (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))) {
+                    let step = steps_of(centred(), steps);
+                    m[i][j] = saaty_step(m[i][j], step);
+                    m[j][i] = 1.0 / m[i][j];
                 }
                 Some(self.ahp_weights(a, &m)?)
             }
             Method::WeightedIndex { weights, ahp: None } if c.weights > 0.0 => {
-                let f: Vec<f64> = weights.iter().map(|_| spread(c.weights)).collect();
+                let f: Vec<f64> = weights.iter().map(|_| 1.0 + c.weights * centred()).collect();
                 Some(Self::scaled_weights(weights, |k| f[k]))
             }
             _ => None,
         };
         if self.uses_thresholds() {
-            let f = [spread(c.thresholds), spread(c.thresholds), spread(c.thresholds)];
+            let f = [(); 3].map(|_| 1.0 + c.thresholds * centred());
             s.thresholds = self.scaled_thresholds(|k| f[k]);
         }
         if self.model.control.is_some() {
-            s.strength = spread(c.control);
+            s.strength = 1.0 + c.control * centred();
         }
         s.inputs = Inputs::Drawn;
         Ok(s)
@@ -330,7 +335,7 @@ impl<'a> Base<'a> {
                     group: "阈值",
                 };
                 let (lo, hi) = (at(1.0 - c.thresholds), at(1.0 + c.thresholds));
-                out.push((param, with(&|s| s.thresholds = lo.clone()), with(&|s| s.thresholds = hi.clone())));
+                out.push((param, with(&|s| s.thresholds = lo), with(&|s| s.thresholds = hi)));
             }
         }
         if model.control.is_some() && c.control > 0.0 {
@@ -423,5 +428,18 @@ mod tests {
         assert_eq!(judgement_text(1.0 / 3.0), "1/3");
         assert_eq!(trim(71.25), "71.25");
         assert_eq!(trim(75.0), "75");
+    }
+
+    #[test]
+    fn judgement_steps_are_centred_and_equally_likely() {
+        // u over (−1, 1) on a fine grid: −1, 0 and +1 step a third of the time each.
+        let n = 30_000;
+        let mut seen = [0usize; 3];
+        for i in 0..n {
+            let u = -1.0 + (i as f64 + 0.5) * 2.0 / n as f64;
+            seen[(steps_of(u, 1.0) + 1) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&c| c.abs_diff(n / 3) <= 1), "{seen:?}");
+        assert_eq!((steps_of(-0.999, 2.0), steps_of(0.0, 2.0), steps_of(0.999, 2.0)), (-2, 0, 2));
     }
 }
