@@ -707,7 +707,7 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
         })
         .collect::<Result<_>>()?;
     let mut files: Vec<PathBuf> = files.into_iter().flatten().collect();
-    files.extend(super::tornado::write(dir, a, &fonts)?);
+    files.extend(super::timed("tornado charts", || super::tornado::write(dir, a, &fonts))?);
     Ok(files)
 }
 

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use resvg::tiny_skia;
 
 use super::map::Fonts;
@@ -115,15 +116,18 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
 
 /// Write a tornado chart per domain with a sensitivity analysis; returns the files relative to `dir`.
 pub fn write(dir: &Path, a: &Assessment, fonts: &Fonts) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for (d, m) in a.models().iter().enumerate() {
-        let Some((doc, height)) = document(a, d, &fonts.family) else { continue };
-        let rel = file_of(&m.id);
-        let path = dir.join(&rel);
-        let mut pixmap = tiny_skia::Pixmap::new(WIDTH as u32, height.ceil() as u32).ok_or_else(|| Error::output(&path, "chart size"))?;
-        fonts.draw_document(&doc, &mut pixmap)?;
-        pixmap.save_png(&path).map_err(|e| Error::output(&path, e))?;
-        files.push(rel);
-    }
-    Ok(files)
+    // Charts render side by side: text shaping in a CJK font is most of their time.
+    let files: Vec<Option<PathBuf>> = (0..a.models().len())
+        .into_par_iter()
+        .map(|d| {
+            let Some((doc, height)) = document(a, d, &fonts.family) else { return Ok(None) };
+            let rel = file_of(&a.models()[d].id);
+            let path = dir.join(&rel);
+            let mut pixmap = tiny_skia::Pixmap::new(WIDTH as u32, height.ceil() as u32).ok_or_else(|| Error::output(&path, "chart size"))?;
+            fonts.draw_document(&doc, &mut pixmap)?;
+            pixmap.save_png(&path).map_err(|e| Error::output(&path, e))?;
+            Ok(Some(rel))
+        })
+        .collect::<Result<_>>()?;
+    Ok(files.into_iter().flatten().collect())
 }
