@@ -56,18 +56,6 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
         cfg.seed,
         s.critical_count()
     );
-    let _ = write!(
-        b,
-        r##"<rect x="{}" y="104" width="18" height="18" fill="{LOW}"/><text x="{}" y="119" font-size="18">下限</text>"##,
-        centre - 120.0,
-        centre - 96.0
-    );
-    let _ = write!(
-        b,
-        r##"<rect x="{}" y="104" width="18" height="18" fill="{HIGH}"/><text x="{}" y="119" font-size="18">上限</text>"##,
-        centre + 40.0,
-        centre + 64.0
-    );
     let empty = if effects.is_empty() {
         Some("本模型没有可扰动的参数（等级由等级表给出，无权重、阈值、管控调整或注明不确定度的数值指标）")
     } else if effects.iter().all(|e| e.moved() == 0) {
@@ -77,6 +65,19 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
     };
     if let Some(text) = empty {
         let _ = write!(b, r##"<text x="{}" y="{}" font-size="20" text-anchor="middle" fill="#555555">{text}</text>"##, WIDTH / 2.0, TOP + 26.0);
+    } else {
+        let _ = write!(
+            b,
+            r##"<rect x="{}" y="104" width="18" height="18" fill="{LOW}"/><text x="{}" y="119" font-size="18">下限</text>"##,
+            centre - 120.0,
+            centre - 96.0
+        );
+        let _ = write!(
+            b,
+            r##"<rect x="{}" y="104" width="18" height="18" fill="{HIGH}"/><text x="{}" y="119" font-size="18">上限</text>"##,
+            centre + 40.0,
+            centre + 64.0
+        );
     }
     for (k, e) in effects.iter().enumerate() {
         let y = TOP + ROW_H * k as f64;
@@ -97,7 +98,9 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
         let _ = write!(b, r##"<text x="{:.1}" y="{}" font-size="16">{}</text>"##, centre + wh + 6.0, y + 28.0, e.high);
     }
     let bottom = TOP + ROW_H * effects.len().max(1) as f64;
-    let _ = write!(b, r##"<path d="M{centre},{} V{}" stroke="#202020" stroke-width="1.5"/>"##, TOP - 4.0, bottom + 4.0);
+    if !effects.is_empty() {
+        let _ = write!(b, r##"<path d="M{centre},{} V{}" stroke="#202020" stroke-width="1.5"/>"##, TOP - 4.0, bottom + 4.0);
+    }
     let more = s.effects.len().saturating_sub(BARS);
     let note = if more > 0 { format!("另有 {more} 个参数影响更小，见 tables/sensitivity") } else { "全部参数见 tables/sensitivity".into() };
     let _ = write!(
