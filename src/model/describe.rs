@@ -108,6 +108,9 @@ impl Model {
                 };
                 let _ = writeln!(w, "  {:<22} missing: {}{worst}", "", ind.missing.describe());
             }
+            if ind.uncertainty > 0.0 {
+                let _ = writeln!(w, "  {:<22} uncertainty ±{}% (sise sensitivity)", "", (ind.uncertainty * 100.0).round());
+            }
         }
     }
 

@@ -128,6 +128,8 @@ pub struct ModelText {
     pub method: String,
     pub matrix: Option<MatrixTable>,
     pub indicators: Vec<IndicatorRow>,
+    /// Whether any indicator states an uncertainty (the table's 不确定度 column).
+    pub uncertain: bool,
     pub control: String,
     pub vetoes: Vec<VetoRow>,
     pub levels: String,
@@ -142,6 +144,8 @@ pub struct IndicatorRow {
     pub normalise: String,
     pub missing: String,
     pub weight: String,
+    /// The stated uncertainty of a numeric input ("±20%"), or "—".
+    pub uncertainty: String,
 }
 
 /// A risk matrix's level table, rows = likelihood classes.
@@ -474,6 +478,7 @@ fn model_text(a: &Assessment, m: &Model) -> ModelText {
             normalise: i.normalise.words(Lang::Zh),
             missing: if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
             weight: weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
+            uncertainty: if i.uncertainty > 0.0 { format!("±{}%", (i.uncertainty * 100.0).round()) } else { "—".into() },
         })
         .collect();
     let method = match &m.method {
@@ -508,6 +513,7 @@ fn model_text(a: &Assessment, m: &Model) -> ModelText {
         method,
         matrix,
         indicators,
+        uncertain: m.indicators.iter().any(|i| i.uncertainty > 0.0),
         control,
         vetoes: m
             .vetoes
