@@ -370,6 +370,7 @@ pub fn domain(model: &Model, objects: &VectorLayer, scores: &DomainScores, cfg: 
     let base = Base::new(model, objects, scores, cfg)?;
     let n = objects.len();
     let nominal = &scores.level;
+    // Draw numbers (at most 100,000) stay below bit 32, where the domain's bits start.
     let rng_for = |draw: u64| {
         let mut r = ChaCha8Rng::seed_from_u64(cfg.seed);
         r.set_stream(stream_of(&model.id) | draw);
@@ -398,6 +399,7 @@ pub fn domain(model: &Model, objects: &VectorLayer, scores: &DomainScores, cfg: 
     let mut effects: Vec<Effect> = params
         .into_par_iter()
         .map(|(param, lo, hi)| {
+            // One-at-a-time settings draw nothing (their inputs are nominal or scaled); the rng is unused.
             let mut rng = rng_for(u64::MAX);
             let (a, b) = (base.levels(&lo, &mut rng)?, base.levels(&hi, &mut rng)?);
             let moved_lo: Vec<bool> = a.iter().zip(nominal).map(|(x, y)| x != y).collect();
