@@ -466,3 +466,35 @@ fn the_page_draws_every_vertex_where_the_geopackage_has_it() {
     }
     assert!(vertices > 2000, "{vertices} vertices compared");
 }
+
+/// With a sensitivity analysis, an object's panel shows its 等级稳定度, and
+/// a 临界 one says so: the same figures as the GeoPackage.
+#[test]
+fn the_panel_shows_stability_after_a_sensitivity_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["sensitivity", repo().join("layers/demo/assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d01 = read_layer(&out.join("sise.gpkg"), "D01_hazardous_chemicals");
+    let critical = d01.iter().find(|r| r["critical"].as_deref() == Some("是")).expect("a 临界 D01 site");
+    let steady = d01.iter().find(|r| r["critical"].as_deref() == Some("否")).expect("a steady D01 site");
+    let mut b = Browser::open(&url(&out.join("web/index.html"), ""), 1400, 900, READY);
+    for (k, (row, flagged)) in [(critical, true), (steady, false)].into_iter().enumerate() {
+        let id = row["id"].clone().unwrap();
+        if k == 0 {
+            find_and_click(&mut b, "D01", &id);
+        } else {
+            // The layer is on: the search box opens the panel.
+            b.eval("document.getElementById('search').value = ''");
+            b.click_on("#search");
+            b.type_text(&id);
+            b.key("Enter", 13);
+            b.wait(&format!("document.getElementById('panel-id')?.innerText === {}", serde_json::json!(id)));
+        }
+        let shown = b.text("#panel-stability");
+        let pct = (row["stability"].as_ref().unwrap().parse::<f64>().unwrap() * 1000.0).round() / 10.0;
+        assert!(shown.starts_with(&format!("{pct}%")), "{id}: '{shown}' for {pct}");
+        assert_eq!(shown.contains("临界"), flagged, "{id}: '{shown}'");
+    }
+    assert!(b.console.is_empty(), "console: {:?}", b.console);
+}

@@ -49,6 +49,7 @@ function objectPanel(domain, p) {
       <tr><th>管控系数</th><td class="num">${esc(p.control)}</td></tr>
       <tr><th>一票否决原因</th><td id="panel-veto">${esc(p.veto || "无")}</td></tr>
       ${p.review ? `<tr><th>专家研判</th><td id="panel-review">${esc(p.review)}</td></tr>` : ""}
+      ${p.stability != null ? `<tr><th>等级稳定度</th><td id="panel-stability">${esc(p.stability)}%${p.critical ? "（临界：建议专家复核）" : ""}</td></tr>` : ""}
     </table>
     <table id="panel-indicators"><tr><th>指标</th><th>取值</th><th>得分</th></tr>${rows}</table>
     ${measure ? `<p><b>管控措施：</b>${esc(measure)}</p>` : ""}`);
@@ -218,6 +219,8 @@ function unpack(t) {
       control: t.control[i],
       veto: t.veto[i],
       review: t.review[i] ?? null,
+      stability: t.stability ? t.stability[i] : null,
+      critical: t.critical ? t.critical[i] === 1 : false,
       scores: t.scores.map((c) => c[i]),
       values: t.values.map((c) => c[i]),
     },

@@ -314,6 +314,8 @@ fn write_objects(
         control: round(&s.control_factor),
         veto: members.iter().map(|&i| s.veto[i].as_deref()).collect(),
         review: members.iter().enumerate().filter_map(|(k, i)| a.domains[d].review.get(i).map(|r| (k, r.describe()))).collect(),
+        stability: a.domains[d].sensitivity.as_ref().map(|x| members.iter().map(|&i| (x.stability[i] * 1000.0).round() / 10.0).collect()),
+        critical: a.domains[d].sensitivity.as_ref().map(|x| members.iter().map(|&i| u8::from(x.is_critical(i))).collect()),
         scores: s.scores.iter().map(|x| round(x)).collect(),
         values: s
             .values
@@ -348,6 +350,11 @@ struct ObjectColumns<'a> {
     veto: Vec<Option<&'a str>>,
     /// The expert review's adjustments, by place in this file: sparse, as few objects have one.
     review: std::collections::BTreeMap<usize, String>,
+    /// With a sensitivity analysis: 等级稳定度 in percent (one decimal) and 临界 (1) per object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stability: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical: Option<Vec<u8>>,
     /// By indicator, then object.
     scores: Vec<Vec<f64>>,
     values: Vec<Vec<Cell<'a>>>,
