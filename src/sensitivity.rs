@@ -167,26 +167,22 @@ impl<'a> Base<'a> {
     /// The levels under `s`; `rng` draws the inputs of `Inputs::Drawn`.
     fn levels(&self, s: &Setting, rng: &mut ChaCha8Rng) -> Result<Vec<Level>> {
         let (model, values) = (self.model, &self.scores.values);
-        let numbers = |k: usize| match &values[k] {
-            Values::Numbers(v) => v,
-            Values::Texts(_) => unreachable!("uncertain indicators are numeric"),
-        };
-        let perturbed: Vec<(usize, Vec<f64>)> = match s.inputs {
+        let numbers = |k: usize| score::numbers_of(&values[k]);
+        let perturbed: Vec<(usize, Values)> = match s.inputs {
             Inputs::Nominal => Vec::new(),
-            Inputs::Scaled(k, f) => vec![(k, numbers(k).iter().map(|x| x * f).collect())],
+            Inputs::Scaled(k, f) => vec![(k, Values::Numbers(numbers(k).iter().map(|x| x * f).collect()))],
             Inputs::Drawn => self
                 .uncertain
                 .iter()
                 .map(|&k| {
                     let u = model.indicators[k].uncertainty;
-                    (k, numbers(k).iter().map(|x| x * (1.0 + u * (2.0 * rng.gen::<f64>() - 1.0))).collect())
+                    (k, Values::Numbers(numbers(k).iter().map(|x| x * (1.0 + u * (2.0 * rng.gen::<f64>() - 1.0))).collect()))
                 })
                 .collect(),
         };
         let mut rescored: Vec<(usize, Vec<f64>)> = Vec::with_capacity(perturbed.len());
         for (k, v) in &perturbed {
-            let v = Values::Numbers(v.clone());
-            rescored.push((*k, score::normalise(&model.indicators[*k], &v, self.objects, model)?));
+            rescored.push((*k, score::normalise(&model.indicators[*k], v, self.objects, model)?));
         }
         let refs: Vec<&[f64]> = (0..model.indicators.len())
             .map(|k| rescored.iter().find(|(j, _)| *j == k).map_or(self.scores.scores[k].as_slice(), |(_, v)| v.as_slice()))
@@ -210,7 +206,7 @@ impl<'a> Base<'a> {
             for cond in &rule.when {
                 let Some(k) = self.uncertain.iter().copied().find(|&k| model.indicators[k].key == cond.name) else { continue };
                 debug_assert!(matches!(cond.value, Literal::Number(_)));
-                let v = perturbed.iter().find(|(j, _)| *j == k).map_or(numbers(k).as_slice(), |(_, v)| v.as_slice());
+                let v = perturbed.iter().find(|(j, _)| *j == k).map_or(numbers(k), |(_, v)| score::numbers_of(v));
                 holds.iter_mut().zip(v).for_each(|(h, x)| *h &= cond.holds_number(*x));
             }
             for (l, h) in level.iter_mut().zip(holds) {

@@ -187,10 +187,11 @@ fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a
     ctx.layers.raster(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded raster") })
 }
 
-fn numbers_of(v: &Values) -> &[f64] {
+/// A numeric indicator's values (formulas and sensitivity draws read only those).
+pub fn numbers_of(v: &Values) -> &[f64] {
     match v {
         Values::Numbers(n) => n,
-        Values::Texts(_) => unreachable!("formulas only read numeric indicators"),
+        Values::Texts(_) => unreachable!("only numeric indicators are read as numbers"),
     }
 }
 
