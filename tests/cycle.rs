@@ -99,7 +99,7 @@ fn the_demo_cycle_shows_rectified_closed_and_new_sites() {
             (format!("{} {}", c[0], c[1]), c[2].to_owned())
         })
         .collect();
-    let want = [("D01 HC007", "保留"), ("D01 HC050", "新增"), ("D01 HC013", "对象已不存在"), ("D08 SE0004", "撤销"), ("D12 VN080", "保留")];
+    let want = [("D01 HC011", "保留"), ("D01 HC050", "新增"), ("D01 HC013", "对象已不存在"), ("D08 SE0006", "撤销"), ("D12 VN026", "保留")];
     assert_eq!(status, want.map(|(a, b)| (a.to_owned(), b.to_owned())).to_vec(), "{review}");
     // The 2025 comprehensive report states that continuity.
     let report = std::fs::read_to_string(years.join("2025/reports/comprehensive.html")).unwrap();

@@ -54,7 +54,7 @@ fn the_demo_review_moves_levels_and_every_output_keeps_both() {
     let o = sise(&["run", demo_with(tmp.path(), None).to_str().unwrap(), "--out", root_of(&plain)]);
     assert!(o.status.success(), "{}", stderr(&o));
 
-    // HC007 重大→较大 and HC013 一般→较大 (D01), SE0004 一般→较大 (D08), VN080 较大→重大 (D12):
+    // HC011 重大→较大 and HC013 一般→较大 (D01), SE0006 一般→较大 (D08), VN026 较大→重大 (D12):
     // the counts move by exactly those objects.
     let (with, without) = (csv_rows(&out.join("tables/domain_levels.csv")), csv_rows(&plain.join("tables/domain_levels.csv")));
     let delta = |d: &str, l: &str| count(&with, d, l) - count(&without, d, l);
@@ -68,45 +68,45 @@ fn the_demo_review_moves_levels_and_every_output_keeps_both() {
     // The GeoPackage: final level, colour and name; the computed one beside it, with the audit trail.
     let gpkg = out.join("sise.gpkg");
     let d01 = read_layer(&gpkg, "D01_hazardous_chemicals");
-    assert_eq!(value(&d01, "id", "HC007", "level").as_deref(), Some("2"));
-    assert_eq!(value(&d01, "id", "HC007", "level_name").as_deref(), Some("较大风险"));
-    assert_eq!(value(&d01, "id", "HC007", "colour").as_deref(), Some("#FF8C00"));
-    assert_eq!(value(&d01, "id", "HC007", "computed_level").as_deref(), Some("1"));
-    assert!(value(&d01, "id", "HC007", "review_reason").unwrap().contains("紧急切断系统改造"));
-    assert_eq!(value(&d01, "id", "HC007", "review_expert").as_deref(), Some("王建国（区应急管理局特聘专家）"));
-    assert_eq!(value(&d01, "id", "HC007", "review_date").as_deref(), Some("2024-11-20"));
+    assert_eq!(value(&d01, "id", "HC011", "level").as_deref(), Some("2"));
+    assert_eq!(value(&d01, "id", "HC011", "level_name").as_deref(), Some("较大风险"));
+    assert_eq!(value(&d01, "id", "HC011", "colour").as_deref(), Some("#FF8C00"));
+    assert_eq!(value(&d01, "id", "HC011", "computed_level").as_deref(), Some("1"));
+    assert!(value(&d01, "id", "HC011", "review_reason").unwrap().contains("紧急切断系统改造"));
+    assert_eq!(value(&d01, "id", "HC011", "review_expert").as_deref(), Some("王建国（区应急管理局特聘专家）"));
+    assert_eq!(value(&d01, "id", "HC011", "review_date").as_deref(), Some("2024-11-20"));
     // An object nobody adjusted: computed = final, no trail.
-    let untouched = d01.iter().find(|r| !["HC007", "HC013"].contains(&r["id"].as_deref().unwrap())).unwrap();
+    let untouched = d01.iter().find(|r| !["HC011", "HC013"].contains(&r["id"].as_deref().unwrap())).unwrap();
     assert_eq!(untouched["computed_level"], untouched["level"]);
     assert_eq!(untouched["review_reason"], None);
     let plain_d01 = read_layer(&plain.join("sise.gpkg"), "D01_hazardous_chemicals");
-    assert_eq!(value(&plain_d01, "id", "HC007", "level").as_deref(), Some("1"), "without the review HC007 is 重大");
+    assert_eq!(value(&plain_d01, "id", "HC011", "level").as_deref(), Some("1"), "without the review HC011 is 重大");
     let d12 = read_layer(&gpkg, "D12_crowded_venues");
-    assert_eq!((value(&d12, "id", "VN080", "level"), value(&d12, "id", "VN080", "computed_level")), (Some("1".into()), Some("2".into())));
+    assert_eq!((value(&d12, "id", "VN026", "level"), value(&d12, "id", "VN026", "computed_level")), (Some("1".into()), Some("2".into())));
 
     // 风险清单 and 重大及较大风险清单: final level, 计算等级, 专家研判 in words.
     let register = csv_rows(&out.join("tables/risk_register.csv"));
-    let hc007 = row(&register, "对象编号", "HC007");
-    assert_eq!((hc007["风险等级"].as_str(), hc007["计算等级"].as_str()), ("较大风险", "重大风险"));
-    assert!(hc007["专家研判"].starts_with("计算等级 重大风险 → 专家调整 较大风险：2024年6月") && hc007["专家研判"].contains("王建国"), "{}", hc007["专家研判"]);
+    let hc011 = row(&register, "对象编号", "HC011");
+    assert_eq!((hc011["风险等级"].as_str(), hc011["计算等级"].as_str()), ("较大风险", "重大风险"));
+    assert!(hc011["专家研判"].starts_with("计算等级 重大风险 → 专家调整 较大风险：2024年6月") && hc011["专家研判"].contains("王建国"), "{}", hc011["专家研判"]);
     let hc001 = row(&register, "对象编号", "HC001");
     assert_eq!((hc001["计算等级"].as_str(), hc001["专家研判"].as_str()), (hc001["风险等级"].as_str(), ""));
     let major = csv_rows(&out.join("tables/major_risks.csv"));
-    let vn080 = row(&major, "对象编号", "VN080");
-    assert_eq!((vn080["风险等级"].as_str(), vn080["计算等级"].as_str()), ("重大风险", "较大风险"));
-    assert!(vn080["专家研判"].contains("陈立"));
+    let vn026 = row(&major, "对象编号", "VN026");
+    assert_eq!((vn026["风险等级"].as_str(), vn026["计算等级"].as_str()), ("重大风险", "较大风险"));
+    assert!(vn026["专家研判"].contains("陈立"));
 
     // 专家研判记录: the four adjustments, as the file gave them, with the object's name and 街镇.
     let review = csv_rows(&out.join("tables/expert_review.csv"));
     assert_eq!(review.len(), 4);
-    let se = row(&review, "对象编号", "SE0004");
+    let se = row(&review, "对象编号", "SE0006");
     assert_eq!((se["领域编号"].as_str(), se["计算等级"].as_str(), se["调整后等级"].as_str()), ("D08", "一般风险", "较大风险"));
     assert_eq!((se["研判专家"].as_str(), se["研判日期"].as_str()), ("李敏（特种设备检验专家）", "2024-11-20"));
     assert!(!plain.join("tables/expert_review.csv").exists() || csv_rows(&plain.join("tables/expert_review.csv")).is_empty());
 
     // The reports: the domain's 专家研判 section names the object, the comprehensive one the file.
     let d01_report = std::fs::read_to_string(out.join("reports/D01_hazardous_chemicals.html")).unwrap();
-    assert!(d01_report.contains("专家研判") && d01_report.contains("HC007") && d01_report.contains("王建国"));
+    assert!(d01_report.contains("专家研判") && d01_report.contains("HC011") && d01_report.contains("王建国"));
     let d02_report = std::fs::read_to_string(out.join("reports/D02_urban_gas.html")).unwrap();
     assert!(!d02_report.contains("王建国"), "D02 had no adjustment");
     let comprehensive = std::fs::read_to_string(out.join("reports/comprehensive.html")).unwrap();
@@ -128,17 +128,17 @@ fn bad_adjustments_are_refused_by_file_and_line() {
     let cases: [(&str, String, i32, &[&str]); 8] = [
         (
             "unknown_id",
-            format!("{HEADER}D01,HC007,较大,理由,王,2024-11-20\nD01,HC999,较大,理由,王,2024-11-20\n"),
+            format!("{HEADER}D01,HC011,较大,理由,王,2024-11-20\nD01,HC999,较大,理由,王,2024-11-20\n"),
             21,
             &["line 3", "HC999", "chemical_enterprises"],
         ),
-        ("unknown_domain", format!("{HEADER}D99 不存在,HC007,较大,理由,王,2024-11-20\n"), 21, &["line 2", "D99", "D17 地震地质与森林火灾"]),
-        ("other_domains_object", format!("{HEADER}D02 城镇燃气,HC007,较大,理由,王,2024-11-20\n"), 21, &["line 2", "D02", "HC007"]),
-        ("no_reason", format!("{HEADER}D01,HC007,较大,,王,2024-11-20\n"), 12, &["line 2", "调整理由"]),
-        ("twice", format!("{HEADER}D01,HC007,较大,理由,王,2024-11-20\nD01,HC007,一般,理由,王,2024-11-20\n"), 20, &["line 3", "HC007", "line 2"]),
-        ("bad_level", format!("{HEADER}D01,HC007,高,理由,王,2024-11-20\n"), 14, &["line 2", "'高'", "重大/较大/一般/低"]),
-        ("bad_date", format!("{HEADER}D01,HC007,较大,理由,王,下周\n"), 13, &["line 2", "'下周'", "2025-03-12"]),
-        ("no_column", "领域,对象编号,调整后等级,调整理由,研判日期\nD01,HC007,较大,理由,2024-11-20\n".into(), 12, &["研判专家", "sise template"]),
+        ("unknown_domain", format!("{HEADER}D99 不存在,HC011,较大,理由,王,2024-11-20\n"), 21, &["line 2", "D99", "D17 地震地质与森林火灾"]),
+        ("other_domains_object", format!("{HEADER}D02 城镇燃气,HC011,较大,理由,王,2024-11-20\n"), 21, &["line 2", "D02", "HC011"]),
+        ("no_reason", format!("{HEADER}D01,HC011,较大,,王,2024-11-20\n"), 12, &["line 2", "调整理由"]),
+        ("twice", format!("{HEADER}D01,HC011,较大,理由,王,2024-11-20\nD01,HC011,一般,理由,王,2024-11-20\n"), 20, &["line 3", "HC011", "line 2"]),
+        ("bad_level", format!("{HEADER}D01,HC011,高,理由,王,2024-11-20\n"), 14, &["line 2", "'高'", "重大/较大/一般/低"]),
+        ("bad_date", format!("{HEADER}D01,HC011,较大,理由,王,下周\n"), 13, &["line 2", "'下周'", "2025-03-12"]),
+        ("no_column", "领域,对象编号,调整后等级,调整理由,研判日期\nD01,HC011,较大,理由,2024-11-20\n".into(), 12, &["研判专家", "sise template"]),
     ];
     for (name, text, code, needles) in cases {
         let tmp = tempfile::tempdir().unwrap();
@@ -176,8 +176,8 @@ fn a_gbk_adjustments_file_is_read_with_its_encoding() {
     let o = sise(&["run", config.to_str().unwrap(), "--out", root_of(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let d01 = read_layer(&out.join("sise.gpkg"), "D01_hazardous_chemicals");
-    assert_eq!(value(&d01, "id", "HC007", "level").as_deref(), Some("2"));
-    assert_eq!(value(&d01, "id", "HC007", "review_expert").as_deref(), Some("王建国（区应急管理局特聘专家）"));
+    assert_eq!(value(&d01, "id", "HC011", "level").as_deref(), Some("2"));
+    assert_eq!(value(&d01, "id", "HC011", "review_expert").as_deref(), Some("王建国（区应急管理局特聘专家）"));
 }
 
 /// The form `sise template` writes, filled as in Excel (the drop-down's
@@ -207,8 +207,8 @@ header = [c.value for c in ws[2]]
 assert header[:6] == ["领域", "对象编号", "调整后等级", "调整理由", "研判专家", "研判日期"], header
 choices = [r[0].value for r in wb["选项"].iter_rows()]
 domain = next(c for c in choices if c and c.startswith("D12"))
-ws.append([domain, "VN080", "重大风险", "安全出口被占用", "陈立", datetime.datetime(2024, 11, 21)])
-ws.append(["D01 危险化学品", "HC007", 2, "已完成紧急切断改造", "王建国", datetime.date(2024, 11, 20)])
+ws.append([domain, "VN026", "重大风险", "安全出口被占用", "陈立", datetime.datetime(2024, 11, 21)])
+ws.append(["D01 危险化学品", "HC011", 2, "已完成紧急切断改造", "王建国", datetime.date(2024, 11, 20)])
 wb.save(sys.argv[1])
 print(domain)
 "#;
@@ -220,9 +220,9 @@ print(domain)
     assert!(o.status.success(), "{}", stderr(&o));
     let review = csv_rows(&out.join("tables/expert_review.csv"));
     assert_eq!(review.len(), 2);
-    let vn = row(&review, "对象编号", "VN080");
+    let vn = row(&review, "对象编号", "VN026");
     assert_eq!((vn["计算等级"].as_str(), vn["调整后等级"].as_str(), vn["研判日期"].as_str()), ("较大风险", "重大风险", "2024-11-21"));
-    let hc = row(&review, "对象编号", "HC007");
+    let hc = row(&review, "对象编号", "HC011");
     assert_eq!((hc["调整后等级"].as_str(), hc["研判日期"].as_str()), ("较大风险", "2024-11-20"));
 
     // A bad row of the workbook is named by its sheet row, as Excel numbers it.

@@ -160,14 +160,14 @@ fn risk_register_lists_every_object_with_names_and_measures() {
     assert!(levels.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
     // A D04 enterprise as the census sheet names it, with its level from the GeoPackage.
     let (ids, names) = (col("对象编号"), col("风险点名称"));
-    let i = ids.iter().position(|id| id == "IT086").unwrap();
-    assert_eq!(names[i], "上海长寿路工贸有限公司86");
-    assert_eq!(col("地址")[i], "上海市普陀区长寿路街道园区路446号");
+    let i = ids.iter().position(|id| id == "IT023").unwrap();
+    assert_eq!(names[i], "上海长寿路工贸有限公司23");
+    assert_eq!(col("地址")[i], "上海市普陀区长寿路街道园区路815号");
     assert_eq!(col("责任单位")[i], "长寿路街道安全办");
     assert_eq!(col("所属领域")[i], "D04 工贸");
     let d04 = read_layer(&gpkg, "D04_industry_trade");
-    assert_eq!(Some(levels[i].clone()), value(&d04, "id", "IT086", "level_name"));
-    assert_eq!(value(&d04, "id", "IT086", "name").as_deref(), Some("上海长寿路工贸有限公司86"), "names reach the domain layer");
+    assert_eq!(Some(levels[i].clone()), value(&d04, "id", "IT023", "level_name"));
+    assert_eq!(value(&d04, "id", "IT023", "name").as_deref(), Some("上海长寿路工贸有限公司23"), "names reach the domain layer");
     assert!(col("主要风险因素")[i].contains("事故后果 C：铝镁粉尘涉爆"), "{}", col("主要风险因素")[i]);
     assert_eq!(col("可能导致的事故类型")[i], "火灾、爆炸、中毒和窒息、灼烫、机械伤害");
     let d04_model = std::fs::read_to_string(repo().join("assessment-models/D04_industry_trade.toml")).unwrap();
@@ -184,7 +184,7 @@ fn risk_register_lists_every_object_with_names_and_measures() {
     // The CSV and the workbook sheet hold the same list.
     let text = std::fs::read_to_string(out.join("tables/risk_register.csv")).unwrap();
     assert_eq!(text.lines().count(), total + 1);
-    assert!(text.contains("上海长寿路工贸有限公司86,IT086,D04 工贸,长寿路街道,上海市普陀区长寿路街道园区路446号"));
+    assert!(text.contains("上海长寿路工贸有限公司23,IT023,D04 工贸,长寿路街道,上海市普陀区长寿路街道园区路815号"));
     let script = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1])['风险清单']\nprint(ws.max_row - 1, ws['B2'].value)";
     let o = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(out.join("tables/评估汇总表.xlsx")).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("{total} {}", names[0]));

@@ -174,7 +174,7 @@ fn the_demo_web_map_works_offline_in_chromium() {
     b.wait(&format!("document.getElementById('panel-id')?.innerText === {}", serde_json::json!(id)));
 
     // An object the expert review raised (demo 专家研判.csv): its panel shows both levels, the reason and the expert.
-    find_and_click(&mut b, "D12", "VN080");
+    find_and_click(&mut b, "D12", "VN026");
     assert!(b.text("#panel-level").contains("重大风险"), "{}", b.text("#panel-level"));
     let review = b.text("#panel-review");
     assert!(review.contains("计算等级 较大风险 → 专家调整 重大风险") && review.contains("陈立"), "{review}");

@@ -183,30 +183,41 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
         to_wgs84: Transform::new(WORKING_CRS, "EPSG:4326").map_err(|e| Error::output(out, e))?,
     };
 
-    residential(&mut demo, out)?;
-    sensitive_sites(&mut demo, out)?;
-    chemical_enterprises(&mut demo, out)?;
-    pipelines(&mut demo, out)?;
-    pumping_stations(&mut demo, out)?;
-    inundation(&mut demo, out)?;
-    // Layers for the other domains; appended so that the layers above keep their values.
-    fire_stations(&mut demo, out)?;
-    factories(&mut demo, out)?;
-    industrial_enterprises(&mut demo, out)?;
-    construction_sites(&mut demo, out)?;
-    roads_and_accidents(&mut demo, out)?;
-    waterways(&mut demo, out)?;
-    special_equipment(&mut demo, out)?;
-    charging_stations(&mut demo, out)?;
-    water_mains(&mut demo, out)?;
-    metro_stations(&mut demo, metro_path, out)?;
-    venues(&mut demo, out)?;
-    buildings(&mut demo, out)?;
-    underground_spaces(&mut demo, out)?;
-    geohazard_zones(&mut demo, out)?;
-    shelters(&mut demo, out)?;
+    // Each layer draws from its own stream of the seed, so changing how one
+    // layer is made leaves every other layer's values as they were.
+    let layers: [Make; 21] = [
+        &|d| residential(d, out),
+        &|d| sensitive_sites(d, out),
+        &|d| chemical_enterprises(d, out),
+        &|d| pipelines(d, out),
+        &|d| pumping_stations(d, out),
+        &|d| inundation(d, out),
+        &|d| fire_stations(d, out),
+        &|d| factories(d, out),
+        &|d| industrial_enterprises(d, out),
+        &|d| construction_sites(d, out),
+        &|d| roads_and_accidents(d, out),
+        &|d| waterways(d, out),
+        &|d| special_equipment(d, out),
+        &|d| charging_stations(d, out),
+        &|d| water_mains(d, out),
+        &|d| metro_stations(d, metro_path, out),
+        &|d| venues(d, out),
+        &|d| buildings(d, out),
+        &|d| underground_spaces(d, out),
+        &|d| geohazard_zones(d, out),
+        &|d| shelters(d, out),
+    ];
+    for (stream, make) in layers.iter().enumerate() {
+        demo.rng = ChaCha8Rng::seed_from_u64(seed);
+        demo.rng.set_stream(stream as u64);
+        make(&mut demo)?;
+    }
     Ok(())
 }
+
+/// Writes one demo layer.
+type Make<'a> = &'a dyn Fn(&mut Demo) -> Result<()>;
 
 /// Remove an existing file first: GDAL drivers refuse to overwrite.
 fn fresh(path: &Path) -> Result<&Path> {
@@ -298,8 +309,9 @@ fn rect_at(p: Point<f64>, w: f64, h: f64, angle: f64) -> Geometry<f64> {
     Geometry::Polygon(geo_types::Polygon::new(LineString(ring), vec![]))
 }
 
+/// A safety-management grade A–D; D is the grade of a unit told to stop and rectify, so it is rare.
 fn grade(d: &mut Demo) -> Val {
-    t(d.pick::<&str>(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]))
+    t(d.pick::<&str>(&[("A", 0.3), ("B", 0.45), ("C", 0.2), ("D", 0.05)]))
 }
 
 fn short_name(d: &Demo, p: Point<f64>) -> String {

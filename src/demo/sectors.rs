@@ -8,26 +8,33 @@ use super::*;
 pub(super) fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
     let mut csv = String::from("id,name,kind,hazard_class,major_hazard_grade,max_storage_t,control_grade,major_hidden_danger_unrectified,lon,lat\n");
     for i in 0..d.facilities(48) {
-        // 桃浦 was Shanghai's chemical-industry zone; 长征 has the remaining plants and depots.
-        let street = *d.pick(&[(Some("桃浦镇"), 0.45), (Some("长征镇"), 0.2), (None, 0.35)]);
-        let p = d.point_in_street(street);
-        let kind = *d.pick(&[("加油站", 0.35), ("加气站", 0.08), ("危化品经营(带储存)", 0.25), ("危化品生产", 0.17), ("工业气体充装", 0.15)]);
-        let (hazard, grade, storage): (&str, &str, f64) = match kind {
-            "加油站" => ("易燃液体", *d.pick(&[("无", 0.7), ("四级", 0.3)]), d.rng.gen_range(30.0..120.0)),
-            "加气站" => ("易燃气体", *d.pick(&[("四级", 0.6), ("三级", 0.4)]), d.rng.gen_range(10.0..40.0)),
-            "工业气体充装" => (
-                *d.pick(&[("易燃气体", 0.5), ("氧化性物质", 0.3), ("毒性物质", 0.2)]),
-                *d.pick(&[("无", 0.3), ("四级", 0.4), ("三级", 0.3)]),
-                d.rng.gen_range(5.0..60.0),
-            ),
-            _ => (
-                *d.pick(&[("易燃液体", 0.35), ("易燃气体", 0.15), ("毒性物质", 0.15), ("腐蚀性物质", 0.2), ("氧化性物质", 0.1), ("爆炸品", 0.05)]),
-                *d.pick(&[("无", 0.25), ("四级", 0.3), ("三级", 0.25), ("二级", 0.15), ("一级", 0.05)]),
-                d.rng.gen_range(20.0..900.0),
-            ),
+        // After 桃浦's plants moved out (桃浦智创城), most 普陀 sites are filling stations and stores.
+        let kind = *d.pick(&[("加油站", 0.5), ("加气站", 0.06), ("危化品经营(带储存)", 0.2), ("危化品生产", 0.1), ("工业气体充装", 0.14)]);
+        // Stations line the roads of every 街镇; 桃浦, once Shanghai's chemical zone, and 长征 keep the rest.
+        let street = match kind {
+            "加油站" | "加气站" => None,
+            _ => *d.pick(&[(Some("桃浦镇"), 0.5), (Some("长征镇"), 0.3), (None, 0.2)]),
         };
-        let control = *d.pick(&[("A", 0.25), ("B", 0.45), ("C", 0.22), ("D", 0.08)]);
-        let danger = u8::from(d.rng.gen_bool(if control == "D" { 0.4 } else { 0.04 }));
+        let p = d.point_in_street(street);
+        let hazard = match kind {
+            "加油站" => "易燃液体",
+            "加气站" => "易燃气体",
+            // 液化石油气储配站; 液氧、液氮; 液氨、氯气钢瓶.
+            "工业气体充装" => *d.pick(&[("易燃气体", 0.4), ("氧化性物质", 0.45), ("毒性物质", 0.15)]),
+            _ => *d.pick(&[("易燃液体", 0.4), ("易燃气体", 0.15), ("毒性物质", 0.1), ("腐蚀性物质", 0.2), ("氧化性物质", 0.1), ("爆炸品", 0.05)]),
+        };
+        let storage: f64 = match kind {
+            // 3–4 buried 30 m³ tanks (GB 50156: ≤ 150 m³ of petrol at a 一级站), 0.73 t/m³.
+            "加油站" => d.rng.gen_range(40.0..110.0),
+            // CNG cascades hold a few tonnes; one 60 m³ LNG tank ≈ 26 t.
+            "加气站" => d.rng.gen_range(3.0..30.0),
+            // Stores and plants in a built-up district hold tonnes to a few hundred tonnes.
+            _ => d.rng.gen_range(2f64.ln()..200f64.ln()).exp(),
+        };
+        let grade = major_hazard_grade(hazard, storage);
+        // D is the grade of a site told to stop and rectify, so it is rare and often comes with an open 重大事故隐患.
+        let control = *d.pick(&[("A", 0.3), ("B", 0.45), ("C", 0.2), ("D", 0.05)]);
+        let danger = u8::from(d.rng.gen_bool(if control == "D" { 0.3 } else { 0.03 }));
         let (lon, lat) = d.wgs84(p)?;
         let (glon, glat) = wgs84_to_gcj02(lon, lat);
         let street_short = d.street_of(p).unwrap_or("普陀").trim_end_matches("街道").trim_end_matches('镇').to_owned();
@@ -38,6 +45,36 @@ pub(super) fn chemical_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
         writeln!(csv, "HC{:03},{name},{kind},{hazard},{grade},{storage:.1},{control},{danger},{glon:.6},{glat:.6}", i + 1).expect("writing to a String");
     }
     std::fs::write(out.join("chemical_enterprises.csv"), csv).map_err(|e| Error::output(out, e))
+}
+
+/// The critical quantity Q (t) and correction factor β of GB 18218-2018 for
+/// a class, taken for its usual substance in an urban district (表1 names
+/// it; β from 表3/表4). Corrosives are no 重大危险源 category at all.
+fn critical_quantity(hazard: &str) -> Option<(f64, f64)> {
+    match hazard {
+        "易燃液体" => Some((200.0, 1.0)),   // 汽油
+        "易燃气体" => Some((50.0, 1.5)),    // 液化石油气, 天然气
+        "毒性物质" => Some((10.0, 2.0)),    // 氨
+        "氧化性物质" => Some((200.0, 1.0)), // 液氧
+        "爆炸品" => Some((50.0, 2.0)),      // 1.4 项 (烟花爆竹批发仓库)
+        _ => None,
+    }
+}
+
+/// 重大危险源 grade as GB 18218-2018 gives it: a source once q/Q ≥ 1, graded
+/// by R = α·β·q/Q (R ≥ 100 一级, ≥ 50 二级, ≥ 10 三级, else 四级), with
+/// α = 2.0 because every site in 普陀 has 100+ people within 500 m.
+fn major_hazard_grade(hazard: &str, storage_t: f64) -> &'static str {
+    let Some((q_critical, beta)) = critical_quantity(hazard) else { return "无" };
+    let ratio = storage_t / q_critical;
+    let r = 2.0 * beta * ratio;
+    match () {
+        _ if ratio < 1.0 => "无",
+        _ if r >= 100.0 => "一级",
+        _ if r >= 50.0 => "二级",
+        _ if r >= 10.0 => "三级",
+        _ => "四级",
+    }
 }
 
 /// 厂房仓库 (D03): factories and warehouses with fire-load class and compliance.
@@ -76,11 +113,17 @@ pub(super) fn industrial_enterprises(d: &mut Demo, out: &Path) -> Result<()> {
     for i in 0..d.census(90) {
         let street = *d.pick(&[(Some("桃浦镇"), 0.4), (Some("长征镇"), 0.25), (None, 0.35)]);
         let p = d.point_in_street(street);
-        let hazard = *d.pick(&[("一般工贸", 0.3), ("有限空间作业", 0.25), ("木粉尘涉爆", 0.17), ("金属冶炼", 0.13), ("铝镁粉尘涉爆", 0.15)]);
+        // A central district's 工贸 census: confined spaces (sewage pits, tanks, cold stores) are the
+        // commonest key hazard; dust-explosion and smelting shops are the few left after relocation.
+        let hazard = *d.pick(&[("一般工贸", 0.35), ("有限空间作业", 0.35), ("木粉尘涉爆", 0.1), ("金属冶炼", 0.1), ("铝镁粉尘涉爆", 0.1)]);
         let freq = *d.pick(&[("连续", 0.15), ("每日", 0.5), ("每周", 0.25), ("每月", 0.1)]);
-        let dangers = *d.pick(&[(0, 0.5), (1, 0.18), (2, 0.12), (3, 0.1), (5, 0.06), (8, 0.04)]);
+        // Dangers found are due within a deadline, so at census time most firms have none open
+        // and a long tail has several (those under 挂牌督办).
+        let dangers = *d.pick(&[(0, 0.65), (1, 0.17), (2, 0.08), (3, 0.05), (5, 0.03), (8, 0.02)]);
         let workers = d.rng.gen_range(3..120);
-        let permit = if hazard == "有限空间作业" && d.rng.gen_bool(0.2) { "无" } else { "有" };
+        // Working a confined space without a permit is a 重大事故隐患 (2023 判定标准); after the
+        // city's campaigns it is the exception found at about one firm in twenty.
+        let permit = if hazard == "有限空间作业" && d.rng.gen_bool(0.05) { "无" } else { "有" };
         let (lon, lat) = d.wgs84(p)?;
         let (gx, gy) = wgs84_to_gcj02(lon, lat);
         let (bx, by) = crate::load::crs::gcj02_to_bd09(gx, gy);
@@ -128,14 +171,23 @@ pub(super) fn construction_sites(d: &mut Demo, out: &Path) -> Result<()> {
         let (w, h) = (d.rng.gen_range(60.0..260.0), d.rng.gen_range(50.0..200.0));
         geoms.push(rect_at(p, w, h, d.rng.gen_range(-0.3..0.3)));
         let kind = *d.pick(&[("住宅", 0.4), ("商业办公", 0.25), ("市政道路", 0.15), ("轨道交通", 0.1), ("学校医院", 0.1)]);
+        // What a project of each kind builds in Shanghai's soft ground: basement levels set the pit
+        // depth (≈ 4–5 m a level), tall halls and atria need high formwork (≥ 8 m or ≥ 18 m span).
+        let (pit_m, cranes, formwork, invest_wan) = match kind {
+            "住宅" => (5.0f64..11.0, 1..5, 0.1, 20000.0f64..150000.0),
+            "商业办公" => (8.0..18.0, 1..4, 0.5, 30000.0..200000.0),
+            "市政道路" => (0.0..6.0, 0..1, 0.05, 3000.0..60000.0),
+            "轨道交通" => (16.0..25.0, 0..2, 0.3, 50000.0..200000.0),
+            _ => (4.0..10.0, 1..3, 0.4, 10000.0..80000.0),
+        };
         rows.push(vec![
             ("id", Val::T(format!("CS{:03}", i + 1))),
             ("name", Val::T(format!("{}{kind}项目{:02}", short_name(d, p), i + 1))),
             ("kind", t(kind)),
-            ("investment_wan", Val::R((d.rng.gen::<f64>().powf(2.0) * 180000.0 + 3000.0).round())),
-            ("excavation_m", Val::R((d.rng.gen::<f64>() * 22.0).round())),
-            ("tower_cranes", Val::I(d.rng.gen_range(0..7))),
-            ("high_formwork", t(if d.rng.gen_bool(0.3) { "是" } else { "否" })),
+            ("investment_wan", Val::R(d.rng.gen_range(invest_wan).round())),
+            ("excavation_m", Val::R(d.rng.gen_range(pit_m).round())),
+            ("tower_cranes", Val::I(d.rng.gen_range(cranes))),
+            ("high_formwork", t(if d.rng.gen_bool(formwork) { "是" } else { "否" })),
             ("safety_grade", grade(d)),
         ]);
     }
@@ -204,7 +256,18 @@ pub(super) fn venues(d: &mut Demo, out: &Path) -> Result<()> {
             _ => d.rng.gen_range(2000.0..20000.0f64),
         }
         .round();
-        let peak = (area / d.rng.gen_range(3.0..12.0)).round() as i64;
+        // Floor area per person at the busiest hour. Shops: GB 50016-2014 §5.5.21 designs for
+        // 0.43–0.60 people/m² of sales floor (about half the gross area), and real peaks are a
+        // third to a half of design, so 8–15 m² gross a person; hotels fill by rooms, classes and
+        // stands by seats.
+        let m2_per_person = match kind {
+            "大型商场" | "城市综合体" => 8.0..15.0,
+            "宾馆酒店" => 20.0..40.0,
+            "体育场馆" | "校外培训机构" => 3.0..6.0,
+            "冰雪运动场所" => 10.0..20.0,
+            _ => 5.0..15.0f64,
+        };
+        let peak = (area / d.rng.gen_range(m2_per_person)).round() as i64;
         rows.push(vec![
             ("id", Val::T(format!("VN{:03}", i + 1))),
             ("name", Val::T(format!("{}{kind}{:02}", short_name(d, p), i + 1))),
