@@ -419,6 +419,11 @@ pub enum Msg {
         text: String,
         why: String,
     },
+    NotAYear {
+        field: Field,
+        text: String,
+        why: String,
+    },
     NotFinite {
         field: Field,
         value: f64,
@@ -651,6 +656,9 @@ impl Msg {
             Msg::NotANumber { field, text, why } => {
                 format!("{field} should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
             }
+            Msg::NotAYear { field, text, why } => {
+                format!("{field} should be a year, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
+            }
             Msg::NotFinite { field, value } => format!("{field} holds {value}, not a value; correct it in the file, or run with --keep-going to leave the feature out"),
             Msg::FieldEmpty { field } => format!("{field} is empty; fill it in, or run with --keep-going to leave the feature out"),
             Msg::EmptyNoRule { gap, reader, options, model } => format!(
@@ -757,6 +765,7 @@ impl Msg {
                 format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), field.key)
             }
             Msg::NotANumber { field, text, why } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
+            Msg::NotAYear { field, text, why } => format!("{field}应为年份，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::NotFinite { field, value } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::FieldEmpty { field } => format!("{field}为空；请补填，或加 --keep-going 运行以剔除该要素"),
             Msg::EmptyNoRule { gap, reader, options, model } => {

@@ -63,6 +63,9 @@ refused! {
     sheet_unmapped_column => 12, ["sites.xlsx", "fields maps 'cls' to the column '单位类别'", "its columns are: 编号, 单位名称, 类别"];
     sheet_empty_category => 12, ["sheet '测试单位' row 8 (id 'S3')", "field 'cls'", "is empty"];
     sheet_no_header => 12, ["sheet_no_header/sites.xlsx", "no header row found in sheet '测试单位'", "header_row = N"];
+    year_typo => 14, ["year_typo/pipes.geojson", "'L2'", "field 'install_year'", "'2204'", "outside 1850–2024"];
+    year_month_13 => 13, ["year_month_13/pipes.geojson", "'L2'", "'2014.13'", "month 13 does not exist", "2014.05"];
+    year_excel_serial => 13, ["'L2'", "'41760'", "date serial (41760 is 2014-05-01)", "format the column as a date"];
     unknown_grade => 14, ["unknown_grade/sites.geojson", "'S2'", "field 'grade' (the control grade) is 'C'", "(A, B)"];
     unknown_category => 14, ["unknown_category/sites.geojson", "'S4'", "'medium'", "(high, low)"];
 }
@@ -107,6 +110,17 @@ fn manifest(dir: &Path) -> serde_json::Value {
 
 fn cleanup(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir.ancestors().nth(3).unwrap());
+}
+
+/// "1984.05" is May 1984: the pipe is 40 years old in 2024, not 39.95.
+#[test]
+fn years_written_as_year_month_or_dates_are_their_year() {
+    for case in ["years_as_written", "years_as_dates"] {
+        let out = scores_like_clean(case);
+        let pipes = read_layer(&out.join("sise.gpkg"), "T02_pipes");
+        assert_eq!((num(&pipes, "id", "L1", "age"), num(&pipes, "id", "L2", "age")), (40.0, 10.0), "{case}");
+        cleanup(&out);
+    }
 }
 
 #[test]

@@ -797,6 +797,23 @@ impl VectorLayer {
         Ok(Numbers { values, rewrites })
     }
 
+    /// A year field, each value as the year it means (`value::year`: "2014.05"
+    /// and "2014年5月" are 2014), none later than `latest`. Out-of-range years
+    /// are refused as range errors, other text as type errors.
+    pub fn years(&self, field: &str, latest: i32) -> Result<Vec<Option<i32>>> {
+        let texts = self.texts(field)?;
+        let read: Vec<_> = texts.iter().map(|t| t.as_deref().map_or(Ok(None), |t| crate::value::year(t, latest))).collect();
+        let bad: Vec<usize> = read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
+        if bad.is_empty() {
+            return Ok(read.into_iter().map(|r| r.expect("checked")).collect());
+        }
+        let class = if bad.iter().all(|&i| matches!(read[i], Err(crate::value::NotAYear::OutOfRange { .. }))) { Bad::Range } else { Bad::Type };
+        Err(self.rows_err(class, bad, |i| {
+            let why = read[i].as_ref().expect_err("a bad row").to_string();
+            Msg::NotAYear { field: self.field(field), text: texts[i].clone().unwrap_or_default(), why }.into()
+        }))
+    }
+
     /// [`VectorLayer::read_numbers`] without the rewrite counts.
     pub fn numbers(&self, field: &str, units: &[&str]) -> Result<Vec<Option<f64>>> {
         Ok(self.read_numbers(field, units)?.values)

@@ -245,10 +245,8 @@ fn invalid_value(t: &str, kind: &FieldKind, units: &[&str], year: i32) -> Option
             Ok((Some(x), _)) => range.filter(|(lo, hi)| x < *lo || x > *hi).map(|(lo, hi)| format!("超出范围 {lo}～{hi}")),
             Ok((None, _)) => None,
         },
-        FieldKind::Year => match crate::value::number(t, &[]) {
-            Ok((Some(y), _)) if y.fract() == 0.0 && (1900.0..=year as f64).contains(&y) => None,
-            _ => Some(format!("不是 1900～{year} 的年份")),
-        },
+        // The report speaks Chinese whatever the CLI language: name the accepted span only.
+        FieldKind::Year => crate::value::year(t, year).err().map(|_| format!("不是 {}～{year} 的年份", crate::value::year::EARLIEST)),
         FieldKind::Text => None,
     }
 }

@@ -70,7 +70,7 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     }
     match &ind.source {
         Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical(), &model.units_of(None, field))?,
-        Source::Age { field } => check_field(objects, field, true, &model.units_of(None, field))?,
+        Source::Age { field } => objects.years(field, config.year).map(|_| ())?,
         Source::Formula { vars, .. } => {
             for v in vars {
                 if let Var::Field(f) = v {

@@ -241,8 +241,8 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
             Values::Numbers(read::fill(ind, objects, v, Gap::Field(objects.field(field)), Bad::Field, model)?)
         }
         Source::Age { field } => {
-            let years = read::numbers(objects, field, model)?;
-            let ages = years.into_iter().map(|y| y.map(|y| (ctx.year as f64 - y).max(0.0))).collect();
+            let years = objects.years(field, ctx.year)?;
+            let ages = years.into_iter().map(|y| y.map(|y| f64::from(ctx.year - y))).collect();
             Values::Numbers(read::fill(ind, objects, ages, Gap::Field(objects.field(field)), Bad::Field, model)?)
         }
         Source::Formula { expr, vars } => formula_values(ind, expr, vars, objects, model, earlier)?,

@@ -188,7 +188,9 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
         let reason = |f: &str| why(objects, f, Reader::Indicator(ind.key.clone()));
         match &ind.source {
             Source::Attribute { field } if ind.normalise.is_categorical() => add(&objects.name, text_empty(field)?, reason(field)),
-            Source::Attribute { field } | Source::Age { field } => add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field)),
+            Source::Attribute { field } => add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field)),
+            // Emptiness only: the year range is checked where ages are computed.
+            Source::Age { field } => add(&objects.name, empty_rows(&objects.years(field, i32::MAX)?), reason(field)),
             Source::Formula { vars, .. } => {
                 for v in vars {
                     if let Var::Field(f) = v {
@@ -240,8 +242,8 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
 /// objects that the model reads (field → counts), for the manifest.
 pub fn rewrites(model: &Model, objects: &VectorLayer) -> Result<BTreeMap<String, RewriteCounts>> {
     let mut fields: Vec<&str> = Vec::new();
-    // Numeric fields only: a categorical attribute is text.
-    for ind in model.indicators.iter().filter(|i| !i.normalise.is_categorical()) {
+    // Numeric fields only: a categorical attribute is text, a year field is read as a year.
+    for ind in model.indicators.iter().filter(|i| !i.normalise.is_categorical() && !matches!(i.source, Source::Age { .. })) {
         fields.extend(ind.source.object_fields());
     }
     if let Some(c) = model.control.as_ref().filter(|c| c.factors.is_none()) {

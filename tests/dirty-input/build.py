@@ -159,6 +159,17 @@ pair("control_grade_spaces",
      {"sites.geojson": with_props("sites.geojson", {"S1": {"grade": "D"}}), "sites_model.toml": grade_d})
 
 # --- Values that are not numbers: refused (class 13), never read as a guess.
+# --- Years as ledgers write them: year.month, 年月, dates. Each is its year, never a decimal.
+pair("years_as_written",
+     {"pipes.geojson": with_props("pipes.geojson", {"L1": {"install_year": "1984.05"}, "L2": {"install_year": "2014年5月"}})},
+     {"pipes.geojson": with_props("pipes.geojson", {})})
+pair("years_as_dates",
+     {"pipes.geojson": with_props("pipes.geojson", {"L1": {"install_year": "1984-05-01"}, "L2": {"install_year": "2014/5/1"}})},
+     {"pipes.geojson": with_props("pipes.geojson", {})})
+case("year_typo", files={"pipes.geojson": with_props("pipes.geojson", {"L2": {"install_year": "2204"}})})
+case("year_month_13", files={"pipes.geojson": with_props("pipes.geojson", {"L2": {"install_year": "2014.13"}})})
+case("year_excel_serial", files={"pipes.geojson": with_props("pipes.geojson", {"L2": {"install_year": 41760}})})
+
 case("veto_approximate", files={"sites.geojson": with_props("sites.geojson", {"S3": {"flag": "约1"}})})
 case("number_nan", files={"people.geojson": with_props("people.geojson", {"P3": {"population": "NaN"}})})
 case("number_inf", files={"people.geojson": with_props("people.geojson", {"P3": {"population": "inf"}})})
