@@ -130,7 +130,7 @@ fn rewrite(doc: &mut toml::Table, config: &RunConfig, prepared: &[&str]) {
         }
         // The id column keeps its file name unless `fields` gave it a model name.
         let id = cfg.id_field.as_ref().map(|id| cfg.fields.iter().find(|(_, col)| *col == id).map_or(id.clone(), |(model, _)| model.clone()));
-        for key in ["crs", "offset", "x_field", "y_field", "header_row", "fields", "encoding", "sheet", "id_field", "fid_field"] {
+        for key in ["crs", "offset", "x_field", "y_field", "header_row", "header_rows", "fields", "encoding", "sheet", "id_field", "fid_field"] {
             entry.remove(key);
         }
         entry.insert("path".into(), toml::Value::String(format!("{name}.fgb")));

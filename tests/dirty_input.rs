@@ -237,6 +237,21 @@ fn a_census_spreadsheet_scores_as_the_same_data_in_a_csv() {
     cleanup(&out);
 }
 
+/// Read by sise itself (not GDAL's header guessing): a header on row 1, a
+/// header over two rows with merged cells (found, or declared), cells typed
+/// as numbers; each scores like the same data as a clean CSV.
+#[test]
+fn workbooks_as_exported_and_as_filled_read_like_clean_csv() {
+    for case in ["sheet_header_row_1", "sheet_two_row_header", "sheet_two_row_header_declared", "sheet_typed_cells"] {
+        let out = scores_like_clean(case);
+        let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+        assert_eq!(rows.len(), 4, "{case}");
+        assert_eq!(value(&rows, "id", "S3", "name").as_deref(), Some("丙加油站"), "{case}");
+        assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"), "{case}");
+        cleanup(&out);
+    }
+}
+
 #[test]
 fn clip_to_district_leaves_outside_objects_out_and_counts_them() {
     let out = scores_like_clean("outside_objects_clipped");

@@ -52,6 +52,10 @@ pub struct LayerConfig {
     /// the column headers, when title rows sit above it; found by itself
     /// when absent (the first row naming the coordinate columns).
     pub header_row: Option<u32>,
+    /// For a spreadsheet: how many rows the header spans (a group title over
+    /// its columns, cells merged). Without it, rows joined to the header by
+    /// vertically merged cells are found by themselves.
+    pub header_rows: Option<u32>,
     /// Model field names mapped to the file's own columns, e.g.
     /// `{ hazard_class = "主要危险化学品类别", name = "单位名称" }`, so a
     /// file with Chinese headers needs no renaming. `id_field`, `x_field`
@@ -76,7 +80,7 @@ pub struct LayerConfig {
 impl LayerConfig {
     /// Whether the file is a spreadsheet, read as a table with coordinate columns.
     pub fn is_sheet(&self) -> bool {
-        self.path.extension().and_then(|e| e.to_str()).is_some_and(|e| ["xlsx", "xlsm", "ods"].contains(&e.to_ascii_lowercase().as_str()))
+        self.path.extension().and_then(|e| e.to_str()).is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()))
     }
 
     /// `fields` maps each model name to one column, and no two to the same.
@@ -93,8 +97,11 @@ impl LayerConfig {
         if self.header_row == Some(0) {
             return Err("header_row counts from 1, as Excel numbers rows".into());
         }
-        if self.header_row.is_some() && !self.is_sheet() {
-            return Err("header_row applies to spreadsheets (.xlsx, .ods) only".into());
+        if self.header_rows == Some(0) {
+            return Err("header_rows counts the rows of the header: 1 or more".into());
+        }
+        if (self.header_row.is_some() || self.header_rows.is_some()) && !self.is_sheet() {
+            return Err("header_row and header_rows apply to spreadsheets (.xlsx, .xls, .ods) only".into());
         }
         Ok(())
     }

@@ -1,16 +1,17 @@
-//! Spreadsheets (.xlsx, .ods) as people fill them: title rows above the
-//! header, blank rows between objects, coordinates in two columns. GDAL reads
-//! every cell as text with no header (so a feature's FID is its Excel row);
-//! this module finds the header row and hands on each filled row's cells.
+//! Spreadsheets (.xlsx, .xls, .ods) as people fill them: title rows above
+//! the header, a header over two rows with merged cells, blank rows between
+//! objects, coordinates in two columns. `calamine` reads every cell as the
+//! text a person sees in it (numbers as Excel's General format shows them,
+//! date cells as dates), with no guessing of headers or types; this module
+//! fills merged regions, finds the header and hands on each filled row.
 
-use gdal::vector::LayerAccess;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
 
 use crate::config::LayerConfig;
+use crate::error::{Bad, Error, Result};
 use crate::msg::Msg;
-
-/// GDAL open options for a sheet: no header guessing, every cell as text
-/// (numbers are read later by `value::number`, as for any text column).
-pub const OPEN_OPTIONS: [&str; 2] = ["HEADERS=DISABLE", "FIELD_TYPES=STRING"];
 
 /// Coordinate column pairs found without `x_field`/`y_field`, compared
 /// case-insensitively.
@@ -40,68 +41,180 @@ pub fn same(a: &str, b: &str) -> bool {
     crate::value::fold(a).to_lowercase() == crate::value::fold(b).to_lowercase()
 }
 
-/// Read a sheet: every row's cells, the header row (the config's, or the
-/// first row naming the coordinate columns), the rows below it that hold anything.
-pub fn read(layer: &mut gdal::vector::Layer, cfg: &LayerConfig) -> Result<Sheet, Box<Msg>> {
-    let name = layer.name();
-    let all = filled_rows(layer);
+/// Read a sheet of objects: its header (the config's `header_row`, or the
+/// first row naming the coordinate columns, with the rows that merged cells
+/// join to it, or `header_rows` rows), the filled rows below it.
+pub fn read(cfg: &LayerConfig) -> Result<Sheet> {
+    let cells = cells_of(&cfg.path, cfg.layer.as_deref())?;
+    let name = cells.name.clone();
+    let err = |m: Msg| Error::input(Bad::Field, &cfg.path, Some(&name), m);
+    let all = cells.rows;
     let at = match cfg.header_row {
-        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| Box::new(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
+        Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| err(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
         None => detect_header(&all, cfg).ok_or_else(|| {
             let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
-            Box::new(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
+            err(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
         })?,
     };
-    let header_row = all[at].excel_row;
-    let (columns, rows) = under_header(all, at, &name)?;
-    let xy =
-        coordinate_columns(&columns, cfg).ok_or_else(|| Box::new(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
+    let (first, last) = header_span(&all, at, cfg, &cells.merges);
+    let header_row = all[first].excel_row;
+    let (columns, rows) = under_header(all, first, last, &name).map_err(|m| err(*m))?;
+    let xy = coordinate_columns(&columns, cfg).ok_or_else(|| err(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
     Ok(Sheet { name, columns, xy, rows })
 }
 
-/// Every row of a layer read with [`OPEN_OPTIONS`] (or a CSV read with
-/// `HEADERS=NO`) that holds anything, its cells trimmed, empty ones `None`.
-pub fn filled_rows(layer: &mut gdal::vector::Layer) -> Vec<Row> {
-    let width = layer.defn().fields().count();
-    let mut all: Vec<Row> = Vec::new();
-    for f in layer.features() {
-        let cells = (0..width).map(|i| f.field_as_string(i).ok().flatten().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned())).collect::<Vec<_>>();
-        let excel_row = f.fid().unwrap_or(0) as u32;
-        if cells.iter().any(Option::is_some) {
-            all.push(Row { excel_row, cells });
-        }
-    }
-    all
+/// A merged region: its first and last cell (inclusive), as (Excel row, 0-based column).
+pub type Region = ((u32, usize), (u32, usize));
+
+/// A sheet's filled rows, each cell as its text, merged regions filled.
+pub struct Cells {
+    pub name: String,
+    pub rows: Vec<Row>,
+    pub merges: Vec<Region>,
 }
 
-/// The header `all[at]` names the columns (those with an empty header are
-/// left out; a name twice is refused); the rows below it keep those cells.
-pub fn under_header(all: Vec<Row>, at: usize, sheet: &str) -> Result<(Vec<String>, Vec<Row>), Box<Msg>> {
-    let header = &all[at];
+/// Every filled row of sheet `sheet` (by default the first) of the workbook
+/// at `path`; cells trimmed, empty ones `None`, each merged region holding
+/// its first cell's text throughout (as a reader of the sheet sees it).
+pub fn cells_of(path: &Path, sheet: Option<&str>) -> Result<Cells> {
+    let mut book: Sheets<_> = open_workbook_auto(path).map_err(|e| Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) => {
+            names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| Error::input(Bad::Layer, path, Some(s), Msg::NoSuchLayer { have: names.clone() }))?
+        }
+        None => names.first().cloned().ok_or_else(|| Error::input(Bad::Layer, path, None, Msg::NoSuchLayer { have: Vec::new() }))?,
+    };
+    let range = book.worksheet_range(&name).map_err(|e| Error::input(Bad::Layer, path, Some(&name), Msg::CannotOpen { detail: format!(" ({e})") }))?;
+    let merged: Vec<Dimensions> = match &mut book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let width = (left as usize) + range.width();
+    let mut grid: Vec<(u32, Vec<Option<String>>)> = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row = vec![None; width];
+            for (j, c) in cells.iter().enumerate() {
+                row[left as usize + j] = text_of(c);
+            }
+            (top + i as u32 + 1, row)
+        })
+        .collect();
+    let merges: Vec<Region> = merged.iter().map(|d| ((d.start.0 + 1, d.start.1 as usize), (d.end.0 + 1, d.end.1 as usize))).collect();
+    let cell = |grid: &[(u32, Vec<Option<String>>)], r: u32, c: usize| grid.iter().find(|(n, _)| *n == r).and_then(|(_, row)| row.get(c).cloned().flatten());
+    for &((r0, c0), (r1, c1)) in &merges {
+        let value = cell(&grid, r0, c0);
+        for (n, row) in grid.iter_mut().filter(|(n, _)| (r0..=r1).contains(n)) {
+            for (c, slot) in row.iter_mut().enumerate().skip(c0).take(c1 + 1 - c0) {
+                if (*n, c) != (r0, c0) {
+                    *slot = value.clone();
+                }
+            }
+        }
+    }
+    let rows = grid.into_iter().filter(|(_, cells)| cells.iter().any(Option::is_some)).map(|(excel_row, cells)| Row { excel_row, cells }).collect();
+    Ok(Cells { name, rows, merges })
+}
+
+/// A cell as the text a person sees in it; `None` when empty.
+fn text_of(c: &Data) -> Option<String> {
+    let t = match c {
+        Data::Empty => return None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => general(*f),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_owned(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
+            if (h, min, sec) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{sec:02}")
+            }
+        }
+        Data::DateTime(d) => general(d.as_f64()),
+        Data::Error(e) => e.to_string(),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+/// A number as Excel's General format shows it: whole numbers without a
+/// point, others to Excel's 15 significant digits (0.1 + 0.2 is "0.3").
+fn general(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{}", f as i64);
+    }
+    let rounded: f64 = format!("{f:.14e}").parse().unwrap_or(f);
+    format!("{rounded}")
+}
+
+/// The rows of the header around `all[at]`: `header_rows` rows (ending at
+/// the detected row, or from `header_row`), else the detected row and every
+/// row a vertically merged cell joins to it.
+fn header_span(all: &[Row], at: usize, cfg: &LayerConfig, merges: &[Region]) -> (usize, usize) {
+    if let Some(n) = cfg.header_rows.filter(|n| *n > 1) {
+        let n = n as usize - 1;
+        return if cfg.header_row.is_some() { (at, (at + n).min(all.len() - 1)) } else { (at.saturating_sub(n), at) };
+    }
+    let (mut a, mut b) = (all[at].excel_row, all[at].excel_row);
+    loop {
+        let (a0, b0) = (a, b);
+        for &((r0, _), (r1, _)) in merges.iter().filter(|((r0, _), (r1, _))| r1 > r0) {
+            if r0 <= b && r1 >= a {
+                a = a.min(r0);
+                b = b.max(r1);
+            }
+        }
+        if (a, b) == (a0, b0) {
+            break;
+        }
+    }
+    let index = |r: u32, fallback: usize| all.iter().position(|row| row.excel_row == r).unwrap_or(fallback);
+    (index(a, at), index(b, at))
+}
+
+/// The header rows `all[first..=last]` name the columns: each column's
+/// parts top to bottom, a part repeated by a merged cell once, joined by
+/// "/" ("坐标/经度"). Columns with no header are left out; a name twice is
+/// refused. The rows below the header keep those cells.
+pub fn under_header(all: Vec<Row>, first: usize, last: usize, sheet: &str) -> std::result::Result<(Vec<String>, Vec<Row>), Box<Msg>> {
+    let width = all[first..=last].iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let mut keep: Vec<usize> = Vec::new();
     let mut columns: Vec<String> = Vec::new();
-    for (i, c) in header.cells.iter().enumerate() {
-        let Some(c) = c else { continue };
-        if let Some(j) = columns.iter().position(|n| n == c) {
-            return Err(Box::new(Msg::HeaderTwice {
-                sheet: sheet.to_owned(),
-                row: header.excel_row,
-                name: c.clone(),
-                first: letter(keep[j]),
-                second: letter(i),
-            }));
+    for i in 0..width {
+        let mut parts: Vec<&str> = Vec::new();
+        for r in &all[first..=last] {
+            if let Some(Some(p)) = r.cells.get(i) {
+                if parts.last() != Some(&p.as_str()) {
+                    parts.push(p.as_str());
+                }
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let name = parts.join(PART_SEPARATOR);
+        if let Some(j) = columns.iter().position(|n| *n == name) {
+            return Err(Box::new(Msg::HeaderTwice { sheet: sheet.to_owned(), row: all[first].excel_row, name, first: letter(keep[j]), second: letter(i) }));
         }
         keep.push(i);
-        columns.push(c.clone());
+        columns.push(name);
     }
     let rows = all
         .into_iter()
-        .skip(at + 1)
-        .map(|r| Row { excel_row: r.excel_row, cells: keep.iter().map(|&i| r.cells[i].clone()).collect() })
+        .skip(last + 1)
+        .map(|r| Row { excel_row: r.excel_row, cells: keep.iter().map(|&i| r.cells.get(i).cloned().flatten()).collect() })
         .filter(|r| r.cells.iter().any(Option::is_some))
         .collect();
     Ok((columns, rows))
 }
+
+/// Joins the parts of a column name over several header rows.
+pub const PART_SEPARATOR: &str = "/";
 
 /// The first of the first rows that names both coordinate columns.
 fn detect_header(rows: &[Row], cfg: &LayerConfig) -> Option<usize> {
@@ -113,7 +226,9 @@ fn detect_header(rows: &[Row], cfg: &LayerConfig) -> Option<usize> {
 
 /// The x and y columns: the config's, or the first known pair present.
 fn coordinate_columns(columns: &[String], cfg: &LayerConfig) -> Option<(usize, usize)> {
-    let find = |n: &str| columns.iter().position(|c| same(c, n));
+    // A column over several header rows is found by its full name or its lowest part ("坐标/经度" by 经度).
+    let find =
+        |n: &str| columns.iter().position(|c| same(c, n)).or_else(|| columns.iter().position(|c| c.rsplit(PART_SEPARATOR).next().is_some_and(|p| same(p, n))));
     match (&cfg.x_field, &cfg.y_field) {
         (Some(x), Some(y)) => Some((find(x)?, find(y)?)),
         _ => COORDINATE_NAMES.iter().find_map(|(x, y)| Some((find(x)?, find(y)?))),
@@ -136,6 +251,15 @@ pub fn letter(mut i: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_as_excel_general_shows_them() {
+        assert_eq!(super::general(2014.0), "2014");
+        assert_eq!(super::general(2014.05), "2014.05");
+        assert_eq!(super::general(0.1 + 0.2), "0.3");
+        assert_eq!(super::general(121.346969), "121.346969");
+        assert_eq!(super::general(-3.5), "-3.5");
+    }
+
     #[test]
     fn column_letters() {
         assert_eq!(super::letter(0), "A");

@@ -54,27 +54,18 @@ pub fn read(path: &Path, sheet: Option<&str>, encoding: Option<&str>, expected: 
     }
     // A CSV's text reaches GDAL as UTF-8: as it is, or decoded (a GBK file is refused naming GBK).
     let text = if is_csv { Some(super::encoding::utf8_of(path, encoding, "[review]")?) } else { None };
-    let mem = match text {
-        Some(t) if t.transcoded => Some(super::encoding::MemFile::for_file(path, "table", t.bytes)?),
-        _ => None,
+    let (name, mut all) = match text {
+        Some(t) => {
+            let mem = if t.transcoded { Some(super::encoding::MemFile::for_file(path, "table", t.bytes)?) } else { None };
+            (None, csv_rows(mem.as_ref().map_or(path, |m| m.path()), path)?)
+        }
+        None => {
+            let cells = sheet::cells_of(path, sheet)?;
+            (Some(cells.name), cells.rows)
+        }
     };
-    let open = mem.as_ref().map_or(path, |m| m.path());
-    // No header guessing: the header is found below, as for a sheet of objects.
-    let options: &[&str] = if is_csv { &["HEADERS=NO"] } else { &sheet::OPEN_OPTIONS };
-    let ds = Dataset::open_ex(
-        open,
-        DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, open_options: Some(options), ..Default::default() },
-    )
-    .map_err(|e| Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
-    let names = || ds.layers().map(|l| l.name()).collect::<Vec<_>>();
-    let mut layer = match sheet {
-        Some(s) => ds.layer_by_name(s).map_err(|_| Error::input(Bad::Layer, path, Some(s), Msg::NoSuchLayer { have: names() }))?,
-        None => ds.layer(0).map_err(|e| Error::input(Bad::Layer, path, None, e.to_string()))?,
-    };
-    let name = (!is_csv).then(|| layer.name());
-    let mut all = sheet::filled_rows(&mut layer);
-    if is_csv {
-        // GDAL numbers a headerless CSV's lines from 1; a UTF-8 BOM is its own business.
+    // A CSV's lines count from 1 (GDAL's FIDs of a headerless CSV); a UTF-8 BOM is its own business.
+    if name.is_none() {
         all.iter_mut().for_each(|r| r.excel_row = r.excel_row.max(1));
     }
     let wanted = |r: &Row| r.cells.iter().flatten().any(|c| expected.iter().any(|e| sheet::same(c, e)));
@@ -84,6 +75,30 @@ pub fn read(path: &Path, sheet: Option<&str>, encoding: Option<&str>, expected: 
         return Err(table(Vec::new(), Vec::new()).err(Bad::Field, None, msg));
     };
     let (columns, rows) =
-        sheet::under_header(all, at, name.as_deref().unwrap_or_default()).map_err(|m| table(Vec::new(), Vec::new()).err(Bad::Field, None, *m))?;
+        sheet::under_header(all, at, at, name.as_deref().unwrap_or_default()).map_err(|m| table(Vec::new(), Vec::new()).err(Bad::Field, None, *m))?;
     Ok(table(columns, rows))
+}
+
+/// Every filled line of a CSV read by GDAL with no header guessing, cells trimmed, empty ones `None`.
+fn csv_rows(open: &Path, path: &Path) -> Result<Vec<Row>> {
+    let ds = Dataset::open_ex(
+        open,
+        DatasetOptions {
+            open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            open_options: Some(&["HEADERS=NO"]),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;
+    let mut layer = ds.layer(0).map_err(|e| Error::input(Bad::Layer, path, None, e.to_string()))?;
+    let width = layer.defn().fields().count();
+    let mut all = Vec::new();
+    for f in layer.features() {
+        let cells: Vec<Option<String>> =
+            (0..width).map(|i| f.field_as_string(i).ok().flatten().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned())).collect();
+        if cells.iter().any(Option::is_some) {
+            all.push(Row { excel_row: f.fid().unwrap_or(0) as u32, cells });
+        }
+    }
+    Ok(all)
 }

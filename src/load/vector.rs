@@ -162,9 +162,6 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
         opts.push("KEEP_GEOM_COLUMNS=NO".into());
         opts.push("AUTODETECT_TYPE=YES".into());
     }
-    if cfg.is_sheet() {
-        opts.extend(super::sheet::OPEN_OPTIONS.iter().map(|o| o.to_string()));
-    }
     let opt_refs: Vec<&str> = opts.iter().map(String::as_str).collect();
     let ds = Dataset::open_ex(
         &decoded.path,
@@ -217,6 +214,9 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Res
 /// rows skipped, points made from the coordinate columns; its FIDs are Excel rows.
 /// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
+    if cfg.is_sheet() {
+        return read_sheet(name, cfg, working_crs, how);
+    }
     if let Some(read) = read_geojson(name, cfg, working_crs, how, clip)? {
         return Ok(read);
     }
@@ -272,12 +272,6 @@ pub fn read_opened(
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
     let crs = source_crs(cfg, &layer, &layer_name)?;
-    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&crs)
-        .map(|s| s.is_geographic())
-        .map_err(|e| lerr(Bad::Crs, Msg::UnknownCrs { crs: crs.clone(), detail: e.to_string() }.into()))?;
-    if cfg.offset != Offset::None && !geographic {
-        return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
-    }
     // A layer already in the working CRS (as `sise prepare-inputs` writes
     // them) needs no PROJ transform: making one costs ~40 ms, a work unit's
     // largest fixed cost. Compared as GDAL holds the layer's CRS (x = easting).
@@ -286,36 +280,10 @@ pub fn read_opened(
             w.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
             layer.spatial_ref().is_some_and(|l| l == w)
         });
-    let to_working = if same { Transform::identity() } else { Transform::new(&crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))? };
-    let mut rows = Collector {
-        name,
-        file,
-        layer_name: &layer_name,
-        how,
-        geographic,
-        to_working,
-        offset: cfg.offset,
-        fields: Vec::new(),
-        columns: Vec::new(),
-        ids: Vec::new(),
-        fids: Vec::new(),
-        geoms: Vec::new(),
-        kind: None,
-        seen: HashSet::new(),
-        rejects: Vec::new(),
-    };
-    let sheet = if cfg.is_sheet() {
-        if cfg.fid_field.is_some() {
-            return Err(lerr(Bad::Field, "fid_field does not apply to a spreadsheet: its rows are numbered as Excel numbers them".into()));
-        }
-        let sheet = super::sheet::read(&mut layer, cfg).map_err(|m| lerr(Bad::Field, (*m).into()))?;
-        let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
-        rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
-        Some(sheet.name)
-    } else if let Some(parsed) = parsed {
+    let mut rows = Collector::new(name, file, &layer_name, how, cfg, &crs, working_crs, same)?;
+    if let Some(parsed) = parsed {
         let id_idx = id_index(cfg, &parsed.fields).map_err(|m| lerr(Bad::Field, m))?;
         rows.read_parsed(parsed, id_idx)?;
-        None
     } else {
         if let Some(r) = clip {
             let (x0, y0, x1, y1) =
@@ -333,31 +301,28 @@ pub fn read_opened(
             None => None,
         };
         rows.read_features(&mut layer, fields, id_idx, fid_idx)?;
-        None
-    };
-    let kind = match (rows.kind, clip) {
-        (Some(k), _) => k,
-        // A clipped read may hold nothing; the declared type says what it would hold.
-        (None, Some(_)) => kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point),
-        (None, None) => return Err(lerr(Bad::Empty, "the layer has no usable features".into())),
-    };
-    let mut attrs = DataFrame::new(
-        rows.columns.into_iter().zip(&rows.fields).filter(|(_, (n, _))| Some(n) != cfg.fid_field.as_ref()).map(|(c, (n, _))| c.finish(n)).collect(),
-    )
-    .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
-    map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
-    let v = VectorLayer {
-        name: name.to_owned(),
-        file: file.to_owned(),
-        sheet,
-        kind,
-        ids: rows.ids,
-        fids: rows.fids,
-        geoms: rows.geoms,
-        attrs,
-        labels: BTreeMap::new(),
-    };
-    Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, rows.rejects))
+    }
+    // A clipped read may hold nothing; the declared type says what it would hold.
+    let declared = clip.map(|_| kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point));
+    rows.finish(cfg, None, declared)
+}
+
+/// [`read`] for a spreadsheet, through `sheet` (not GDAL): a point from the
+/// coordinate columns of each filled row, the CRS from the config.
+pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -> Result<(VectorLayer, Vec<Reject>)> {
+    if !cfg.path.exists() {
+        return Err(Error::input(Bad::File, &cfg.path, None, Msg::FileNotFound));
+    }
+    let sheet = super::sheet::read(cfg)?;
+    let lerr = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(&sheet.name), msg);
+    if cfg.fid_field.is_some() {
+        return Err(lerr(Bad::Field, "fid_field does not apply to a spreadsheet: its rows are numbered as Excel numbers them".into()));
+    }
+    let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs.into()))?;
+    let mut rows = Collector::new(name, &cfg.path, &sheet.name, how, cfg, &crs, working_crs, false)?;
+    let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
+    rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
+    rows.finish(cfg, Some(sheet.name.clone()), None)
 }
 
 /// Rename the file's columns to the model's field names (`fields`), naming a
@@ -403,7 +368,62 @@ struct Collector<'a> {
     rejects: Vec<Reject>,
 }
 
-impl Collector<'_> {
+impl<'a> Collector<'a> {
+    /// A collector for a layer in `crs`, reprojecting to `working_crs`
+    /// (`same`: the layer is already in it).
+    #[allow(clippy::too_many_arguments)]
+    fn new(name: &'a str, file: &'a Path, layer_name: &'a str, how: Strictness, cfg: &LayerConfig, crs: &str, working_crs: &str, same: bool) -> Result<Self> {
+        let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(layer_name), msg);
+        let geographic = gdal::spatial_ref::SpatialRef::from_definition(crs)
+            .map(|s| s.is_geographic())
+            .map_err(|e| lerr(Bad::Crs, Msg::UnknownCrs { crs: crs.to_owned(), detail: e.to_string() }.into()))?;
+        if cfg.offset != Offset::None && !geographic {
+            return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
+        }
+        let to_working = if same { Transform::identity() } else { Transform::new(crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))? };
+        Ok(Collector {
+            name,
+            file,
+            layer_name,
+            how,
+            geographic,
+            to_working,
+            offset: cfg.offset,
+            fields: Vec::new(),
+            columns: Vec::new(),
+            ids: Vec::new(),
+            fids: Vec::new(),
+            geoms: Vec::new(),
+            kind: None,
+            seen: HashSet::new(),
+            rejects: Vec::new(),
+        })
+    }
+
+    /// The layer the collected features make, its columns renamed by the
+    /// config's `fields`; `declared` is the kind of a clipped read that holds nothing.
+    fn finish(self, cfg: &LayerConfig, sheet: Option<String>, declared: Option<GeomKind>) -> Result<(VectorLayer, Vec<Reject>)> {
+        let lerr = |bad: Bad, msg: String| Error::input(bad, self.file, Some(self.layer_name), msg);
+        let kind = self.kind.or(declared).ok_or_else(|| lerr(Bad::Empty, "the layer has no usable features".into()))?;
+        let mut attrs = DataFrame::new(
+            self.columns.into_iter().zip(&self.fields).filter(|(_, (n, _))| Some(n) != cfg.fid_field.as_ref()).map(|(c, (n, _))| c.finish(n)).collect(),
+        )
+        .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
+        map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
+        let v = VectorLayer {
+            name: self.name.to_owned(),
+            file: self.file.to_owned(),
+            sheet,
+            kind,
+            ids: self.ids,
+            fids: self.fids,
+            geoms: self.geoms,
+            attrs,
+            labels: BTreeMap::new(),
+        };
+        Ok((if v.fids.is_sorted() { v } else { v.in_fid_order() }, self.rejects))
+    }
+
     fn start(&mut self, fields: Vec<(String, OGRFieldType::Type)>) {
         self.columns = fields.iter().map(|(_, t)| ColumnBuilder::for_type(*t)).collect();
         self.fields = fields;

@@ -275,6 +275,58 @@ case("sheet_empty_category", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[laye
 case("sheet_no_header", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")],
      files={"sites.xlsx": sheet([tuple("X坐标" if h == "经度" else h for h in xl_header)] + xl_rows)})
 
+# A clean workbook whose header is row 1 (no title rows), as exported by most systems.
+case("sheet_header_row_1", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")],
+     files={"sites.xlsx": sheet(xl_body, title=())})
+case("sheet_header_row_1.clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')],
+     files={"sites.csv": "\n".join(clean_rows) + "\n"})
+
+
+# A header over two rows: 基本信息 over 编号/单位名称, 坐标 over 经度/纬度 (merged
+# across), 类别/管控等级/隐患数 merged down. Found by itself, and by header_rows = 2.
+def two_row_sheet(path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "测试单位"
+    ws.append(["甲区测试单位安全风险摸排表"])
+    ws.append(["基本信息", None, "类别", "管控等级", "隐患数", "坐标", None])
+    ws.append(["编号", "单位名称", None, None, None, "经度", "纬度"])
+    for c in ("A2:B2", "F2:G2", "C2:C3", "D2:D3", "E2:E3"):
+        ws.merge_cells(c)
+    for r in xl_rows:
+        ws.append(list(r))
+    wb.save(path)
+
+
+TWO_ROW_FIELDS = XL_FIELDS.replace('"单位名称"', '"基本信息/单位名称"')
+two_row_cfg = 'path = "sites.xlsx"\ncrs = "EPSG:4326"\noffset = "gcj02"\nid_field = "基本信息/编号"'
+for name, extra in (("sheet_two_row_header", ""), ("sheet_two_row_header_declared", "\nheader_rows = 2")):
+    case(name, [(SITES_CFG + '\nid_field = "id"', two_row_cfg + extra), ("[layers.people]", TWO_ROW_FIELDS + "\n[layers.people]")],
+         files={"sites.xlsx": two_row_sheet})
+    case(name + ".clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')],
+         files={"sites.csv": "\n".join(clean_rows) + "\n"})
+
+
+# Numbers as Excel holds them: the flag as a float 1.0, a category typed as
+# a number-looking text; coordinates as floats. Read as the cell shows them.
+def typed_sheet(path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "测试单位"
+    ws.append(list(xl_header))
+    for r in xl_rows:
+        r = list(r)
+        r[4] = 1.0 if r[4] == 1 else 0.0
+        ws.append(r)
+    wb.save(path)
+
+
+case("sheet_typed_cells", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": typed_sheet})
+case("sheet_typed_cells.clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')],
+     files={"sites.csv": "\n".join(clean_rows) + "\n"})
+
 # --- A census sheet with known gaps, for `sise validate --report`: empty
 # and invalid values, a duplicate id, a row without coordinates, a suspected
 # double registration, and GCJ-02 coordinates declared as WGS84 (the three
