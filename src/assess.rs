@@ -163,7 +163,7 @@ pub fn prepare_in(config: RunConfig, keep_going: bool, progress: &Progress, clip
     let (mut layers, mut rejects) = load_needed(&config, &needed, how, clip, progress)?;
     label_fields(&models, &mut layers);
     let admin = admin_units(&config, &layers)?;
-    let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects)?;
+    let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects, clip.is_none())?;
     let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
     for m in &models {
         check_model(m, &config, &layers)?;
@@ -313,6 +313,7 @@ fn check_outside(
     layers: &mut Layers,
     how: Strictness,
     rejects: &mut Vec<Reject>,
+    whole: bool,
 ) -> Result<Vec<Clipped>> {
     let Some(b) = admin.zones.bounds() else {
         return Ok(Vec::new());
@@ -325,7 +326,7 @@ fn check_outside(
             continue;
         }
         if objects.contains(name.as_str()) {
-            objects_inside(config, admin, name, v, &mut clipped)?;
+            objects_inside(config, admin, name, v, &mut clipped, whole)?;
         } else {
             context_near(config, b, name, v, how, rejects)?;
         }
@@ -335,7 +336,9 @@ fn check_outside(
 
 /// A scored layer's objects must have their centroid in the district; those
 /// outside are clipped (`clip_to_district`) or stop the run with a diagnosis.
-fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &VectorLayer, clipped: &mut Vec<Clipped>) -> Result<()> {
+/// A whole layer (`whole`: not a work unit's part) clipped to nothing stops
+/// the run too: a domain with no object is not an empty map to hand over.
+fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &VectorLayer, clipped: &mut Vec<Clipped>, whole: bool) -> Result<()> {
     let tolerance = config.outside_tolerance_m;
     let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
     let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
@@ -343,6 +346,14 @@ fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &Vector
         return Ok(());
     }
     let cfg = &config.layers[name];
+    let diagnose = |outside: &[usize]| {
+        let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
+        crate::load::outside::diagnose(cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance))
+    };
+    if cfg.clip_to_district && whole && outside.len() == v.len() {
+        let msg = Msg::AllOutside { n: v.len(), cause: diagnose(&outside), layer: name.to_owned() };
+        return Err(Error::input(Bad::Outside, &v.file, v.sheet.as_deref().or(Some(name)), msg));
+    }
     if cfg.clip_to_district {
         // Not scored as the district's, but still there as context for
         // other domains (a station across the boundary still serves it).
@@ -353,8 +364,7 @@ fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &Vector
         tracing::info!(layer = %name, left_out = outside.len(), "objects outside the district are not scored (clip_to_district)");
         return Ok(());
     }
-    let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
-    let cause = crate::load::outside::diagnose(cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance));
+    let cause = diagnose(&outside);
     let n = outside.len();
     let describe = |i: usize| {
         let c = centroids[i].expect("outside has a centroid");

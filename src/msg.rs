@@ -95,11 +95,15 @@ pub enum At {
 impl fmt::Display for At {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (lang(), self) {
+            (Lang::En, At::Feature { fid, id }) if id.is_empty() => write!(f, "feature {fid} (no id)"),
             (Lang::En, At::Feature { fid, id }) => write!(f, "feature {fid} (id '{id}')"),
             (Lang::En, At::Id(id)) => write!(f, "feature id '{id}'"),
+            (Lang::En, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "sheet '{sheet}' row {row} (no id)"),
             (Lang::En, At::Row { sheet, row, id }) => write!(f, "sheet '{sheet}' row {row} (id '{id}')"),
+            (Lang::Zh, At::Feature { fid, id }) if id.is_empty() => write!(f, "要素 {fid}（无编号）"),
             (Lang::Zh, At::Feature { fid, id }) => write!(f, "要素 {fid}（编号 {id}）"),
             (Lang::Zh, At::Id(id)) => write!(f, "编号为 {id} 的要素"),
+            (Lang::Zh, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "工作表“{sheet}”第 {row} 行（无编号）"),
             (Lang::Zh, At::Row { sheet, row, id }) => write!(f, "工作表“{sheet}”第 {row} 行（编号 {id}）"),
             (Lang::En, At::TableRow { sheet: Some(sheet), row }) => write!(f, "sheet '{sheet}' row {row}"),
             (Lang::En, At::TableRow { sheet: None, row }) => write!(f, "line {row}"),
@@ -359,7 +363,10 @@ pub enum Msg {
     IdEmpty {
         field: String,
     },
-    DuplicateId,
+    DuplicateId {
+        /// How messages name the feature that has the id first.
+        first: String,
+    },
     NoGeometry,
     InvalidPolygon,
     MixedKinds {
@@ -461,6 +468,12 @@ pub enum Msg {
         model: String,
     },
     /// A scored object outside the district: how far, the nearest 街镇, how many of the layer, and why.
+    /// Every object of a layer clipped by `clip_to_district`.
+    AllOutside {
+        n: usize,
+        cause: Cause,
+        layer: String,
+    },
     Outside {
         metres: f64,
         street: String,
@@ -619,7 +632,7 @@ impl Msg {
             Msg::UnknownCrs { crs, detail } => format!("unknown CRS '{crs}': {detail}"),
             Msg::IdFieldMissing { id, have } => format!("id_field '{id}' is not a field of the layer; fields are: {}", list(have)),
             Msg::IdEmpty { field } => format!("id field '{field}' is empty"),
-            Msg::DuplicateId => "duplicate id; ids must be unique within a layer".into(),
+            Msg::DuplicateId { first } => format!("duplicate id: {first} has it too; ids must be unique within a layer"),
             Msg::NoGeometry => "no geometry (null or empty)".into(),
             Msg::InvalidPolygon => {
                 "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into()
@@ -677,6 +690,13 @@ impl Msg {
                 if *n == 1 { "1 object".to_owned() } else { format!("{n} objects") },
                 if *n == 1 { "is" } else { "are" },
                 cause.words(layer)
+            ),
+            Msg::AllOutside { n, cause, layer } => format!(
+                "all {n} objects of the layer are outside the district, so clip_to_district would leave this domain with nothing to score; {}",
+                match cause {
+                    Cause::SimplyOutside => format!("is [layers.{layer}] another district's file? check its path and the district's admin units"),
+                    c => c.words(layer),
+                }
             ),
             Msg::FarContext { km, margin, layer } => format!(
                 "lies {km} km from the district, more than {margin} m outside it: a swapped lon/lat, the wrong CRS or an undeclared GCJ-02/BD-09 offset? (set crs/offset in [layers.{layer}], or context_margin_m)"
@@ -740,7 +760,7 @@ impl Msg {
             Msg::UnknownCrs { crs, detail } => format!("无法识别的坐标系“{crs}”：{detail}"),
             Msg::IdFieldMissing { id, have } => format!("id_field“{id}”不是该图层的字段；现有字段：{}", list(have)),
             Msg::IdEmpty { field } => format!("编号字段“{field}”为空"),
-            Msg::DuplicateId => "编号重复；同一图层内编号必须唯一".into(),
+            Msg::DuplicateId { first } => format!("编号重复：{first}已使用该编号；同一图层内编号必须唯一"),
             Msg::NoGeometry => "没有坐标或几何（为空）".into(),
             Msg::InvalidPolygon => "面几何无效（自相交或环嵌套错误）；请修复（ogr2ogr -makevalid），或在运行配置中设置 repair_invalid_geometry = true".into(),
             Msg::MixedKinds { this, earlier } => format!("该要素是{}，但前面的要素是{}；一个图层只能有一种几何类型", kind_zh(this), kind_zh(earlier)),
@@ -779,6 +799,13 @@ impl Msg {
             Msg::Outside { metres, street, tolerance, n, cause, layer } => format!(
                 "对象位于区外 {metres:.0} 米（最近的街镇为{street}），超过 outside_tolerance_m = {tolerance}；该图层共有 {n} 个对象位于区外，{}",
                 cause.words(layer)
+            ),
+            Msg::AllOutside { n, cause, layer } => format!(
+                "该图层全部 {n} 个对象都位于区外，clip_to_district 将使该领域没有可评估的对象；{}",
+                match cause {
+                    Cause::SimplyOutside => format!("[layers.{layer}] 是否为其他区的文件？请核对其路径和本区的街镇图层"),
+                    c => c.words(layer),
+                }
             ),
             Msg::FarContext { km, margin, layer } => format!(
                 "距本区 {km} 公里，超出区界 {margin} 米以上：经纬度是否颠倒、坐标系是否有误，或是否有未声明的 GCJ-02/BD-09 偏移？（请在 [layers.{layer}] 中设置 crs/offset，或调整 context_margin_m）"

@@ -40,9 +40,54 @@ bad_input! {
     unknown_crs => 18, ["people.geojson", "unknown CRS 'EPSG:999999'"];
     swapped_lon_lat => 19, ["swapped_lon_lat/people.csv", "'P1'", "not a longitude/latitude"];
     outside_district => 19, ["outside_district/people.geojson", "'P4'", "101 km from the district"];
-    duplicate_id => 20, ["duplicate_id/sites.geojson", "'S1'", "duplicate id"];
+    duplicate_id => 20, ["duplicate_id/sites.geojson", "feature 2 (id 'S1')", "duplicate id: feature 0 (id 'S1') has it too"];
     malformed_config => 3, ["malformed_config", "assessment.toml", "line 4"];
     malformed_model => 4, ["malformed_model/sites_model.toml", "weights must sum to 1"];
+}
+
+/// A row whose id is empty is named by its feature number as having none, not as if the number were its id.
+#[test]
+fn an_empty_id_is_named_as_empty() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let sites = std::fs::read_to_string(dir.join("sites.geojson")).unwrap().replace("\"id\": \"S3\"", "\"id\": \"\"");
+    std::fs::write(dir.join("sites.geojson"), sites).unwrap();
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", tmp.path().join("out").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
+    assert!(stderr(&o).contains("feature 2 (no id): id field 'id' is empty"), "{}", stderr(&o));
+}
+
+/// A context layer of the wrong kind is a geometry-type error (17) like every other, naming layer and model line.
+#[test]
+fn a_context_layer_of_the_wrong_kind_is_a_geometry_type_error() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let model = std::fs::read_to_string(dir.join("sites_model.toml")).unwrap();
+    let model = model.replace("source = \"sum_within\"\nlayer = \"people\"\nfield = \"population\"", "source = \"length_within\"\nlayer = \"people\"");
+    std::fs::write(dir.join("sites_model.toml"), model).unwrap();
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", tmp.path().join("out").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(17), "{}", stderr(&o));
+    for needle in ["people.geojson", "sites_model.toml", "indicator 'pop_250m'", "layer 'people' holds points; this source needs lines"] {
+        assert!(stderr(&o).contains(needle), "{needle}: {}", stderr(&o));
+    }
+}
+
+/// clip_to_district on a layer with no object inside stops the run: no silent empty domain.
+#[test]
+fn a_layer_clipped_to_nothing_stops_the_run() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let path = dir.join("sites.geojson");
+    let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for f in fc["features"].as_array_mut().unwrap() {
+        let x = f["geometry"]["coordinates"][0].as_f64().unwrap();
+        f["geometry"]["coordinates"][0] = serde_json::json!(x + 20000.0);
+    }
+    std::fs::write(&path, serde_json::to_string(&fc).unwrap()).unwrap();
+    let cfg = std::fs::read_to_string(dir.join("assessment.toml")).unwrap().replace("[layers.sites]", "[layers.sites]\nclip_to_district = true");
+    std::fs::write(dir.join("assessment.toml"), cfg).unwrap();
+    let out = tmp.path().join("out");
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(19), "{}", stderr(&o));
+    assert!(stderr(&o).contains("all 4 objects of the layer are outside the district"), "{}", stderr(&o));
+    assert!(!year_dir(out).exists(), "nothing written");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Vector layers through GDAL/OGR: geometries to geo-types in the working CRS,
 //! attributes to a polars DataFrame.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use gdal::vector::{Feature, LayerAccess, OGRFieldType};
@@ -320,6 +320,7 @@ pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictn
     }
     let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs.into()))?;
     let mut rows = Collector::new(name, &cfg.path, &sheet.name, how, cfg, &crs, working_crs, false)?;
+    rows.sheet = Some(sheet.name.clone());
     let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
     rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
     rows.finish(cfg, Some(sheet.name.clone()), None)
@@ -364,7 +365,10 @@ struct Collector<'a> {
     fids: Vec<i64>,
     geoms: Vec<Geometry<f64>>,
     kind: Option<GeomKind>,
-    seen: HashSet<String>,
+    /// Ids taken so far, with the FID of the feature that holds each.
+    seen: HashMap<String, i64>,
+    /// The sheet, when the features are its rows (for naming them).
+    sheet: Option<String>,
     rejects: Vec<Reject>,
 }
 
@@ -395,7 +399,8 @@ impl<'a> Collector<'a> {
             fids: Vec::new(),
             geoms: Vec::new(),
             kind: None,
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            sheet: None,
             rejects: Vec::new(),
         })
     }
@@ -448,7 +453,8 @@ impl<'a> Collector<'a> {
             // The id field's value, read once; an empty one is a reject below.
             let given = id_idx.map(|i| feature.field_as_string(i).ok().flatten().filter(|s| !s.trim().is_empty()));
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
-            let what = At::Feature { fid, id: id.clone() }.to_string();
+            // An id field left empty is named as such, not by the fallback id.
+            let what = At::Feature { fid, id: if given == Some(None) { String::new() } else { id.clone() } }.to_string();
             if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Ogr(feature.geometry()))? {
                 push_attributes(&mut self.columns, &feature, &self.fields, self.name).map_err(|msg| self.err(Bad::Type, located(&what, msg)))?;
             }
@@ -471,7 +477,8 @@ impl<'a> Collector<'a> {
                 _ => None,
             });
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
-            let what = At::Feature { fid, id: id.clone() }.to_string();
+            // An id field left empty is named as such, not by the fallback id.
+            let what = At::Feature { fid, id: if given == Some(None) { String::new() } else { id.clone() } }.to_string();
             if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Geo(g))? {
                 let (file, layer_name) = (self.file, self.layer_name);
                 for (i, (c, v)) in self.columns.iter_mut().zip(values).enumerate() {
@@ -492,7 +499,7 @@ impl<'a> Collector<'a> {
             let fid = row.excel_row as i64;
             let given = id_idx.map(|i| row.cells[i].clone());
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
-            let what = At::Row { sheet: sheet.name.clone(), row: fid, id: id.clone() }.to_string();
+            let what = At::Row { sheet: sheet.name.clone(), row: fid, id: if given == Some(None) { String::new() } else { id.clone() } }.to_string();
             let point = match (&row.cells[xi], &row.cells[yi]) {
                 (Some(x), Some(y)) => match (crate::value::number(x, &[]), crate::value::number(y, &[])) {
                     (Ok((Some(x), _)), Ok((Some(y), _))) => gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).ok(),
@@ -541,10 +548,15 @@ impl<'a> Collector<'a> {
             self.reject(Bad::Field, id, what, Msg::IdEmpty { field: self.fields[i].0.clone() }.into())?;
             return Ok(false);
         }
-        if !self.seen.insert(id.to_owned()) {
-            self.reject(Bad::DuplicateId, id, what, Msg::DuplicateId.into())?;
+        if let Some(&first) = self.seen.get(id) {
+            let first = match &self.sheet {
+                Some(sheet) => At::Row { sheet: sheet.clone(), row: first, id: id.to_owned() },
+                None => At::Feature { fid: first, id: id.to_owned() },
+            };
+            self.reject(Bad::DuplicateId, id, what, Msg::DuplicateId { first: first.to_string() }.into())?;
             return Ok(false);
         }
+        self.seen.insert(id.to_owned(), fid);
         match usable_geometry(g, self.how, self.name, id, &mut self.kind, self.geographic, &self.to_working, self.offset) {
             Ok(g) => {
                 self.ids.push(id.to_owned());

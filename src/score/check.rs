@@ -91,7 +91,12 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     // What a layer holds, in the message language ("lines", "线图层").
     let kind = |k: GeomKind| pick(format!("{}s", k.name()), format!("{}图层", ["点", "线", "面"][k as usize]));
     let (vector, raster) = (pick("a vector layer".into(), "矢量图层".into()), pick("a raster".into(), "栅格图层".into()));
-    let kind_err = |has: String, needs: String| err(Msg::LayerKind { line: ind.line, indicator: ind.key.clone(), layer: name.to_owned(), has, needs }.into());
+    // A layer of the wrong kind is a geometry-type error of that layer (exit 17), named with the model line that reads it.
+    let kind_err = |has: String, needs: String| {
+        let msg = Msg::LayerKind { line: ind.line, indicator: ind.key.clone(), layer: name.to_owned(), has, needs };
+        let path = config.layers.get(name).map_or_else(|| model.file.clone(), |l| l.path.clone());
+        Error::input(Bad::GeometryType, &path, Some(name), format!("{} {msg}", model.file.display()))
+    };
     let need_kind = |v: &VectorLayer, k: GeomKind| if v.kind == k || v.is_empty() { Ok(()) } else { Err(kind_err(kind(v.kind), kind(k))) };
     match (&ind.source, layer) {
         (Source::RasterSample { .. }, Layer::Raster(_)) => {}
