@@ -113,6 +113,21 @@ impl fmt::Display for At {
     }
 }
 
+/// A key as TOML takes it pasted: bare when it is plain ASCII, else quoted
+/// (`"街镇名称"`), so a hint that shows config text works as written.
+pub fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_owned()
+    } else {
+        toml::Value::String(key.to_owned()).to_string()
+    }
+}
+
+use crate::load::outside::CrsGuess;
+
+/// The projected CRSs a coordinate in metres is tried in, as messages list them.
+const COMMON_NAMES: &str = "EPSG:4549, EPSG:4528, EPSG:32651, EPSG:3857";
+
 /// What reads a value, for messages about empty values.
 #[derive(Debug, Clone)]
 pub enum Reader {
@@ -351,7 +366,9 @@ pub enum Msg {
     ManyLayers {
         have: Vec<String>,
     },
-    NoCrs,
+    NoCrs {
+        guess: crate::load::outside::CrsGuess,
+    },
     UnknownCrs {
         crs: String,
         detail: String,
@@ -628,7 +645,16 @@ impl Msg {
             Msg::CannotOpen { detail } => format!("GDAL cannot open it: not a vector or raster format GDAL reads, or a damaged file{detail}"),
             Msg::NoSuchLayer { have } => format!("no such layer in the file; it has: {}", list(have)),
             Msg::ManyLayers { have } => format!("the file has {} layers ({}); name one with `layer = \"…\"`", have.len(), list(have)),
-            Msg::NoCrs => "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" (WGS84 or web-map longitude/latitude) or \"EPSG:4490\" (CGCS2000) to its [layers.*] entry".into(),
+            Msg::NoCrs { guess } => match guess {
+                CrsGuess::Projected { x, y, crs, words } => format!(
+                    "the layer declares no CRS; its coordinates ({x:.0}, {y:.0}) are metres, and {crs} ({words}) places them in the working CRS's area: add crs = \"{crs}\" to its [layers.*] entry"
+                ),
+                CrsGuess::Metres { x, y } => format!(
+                    "the layer declares no CRS; its coordinates ({x:.0}, {y:.0}) are metres, not longitude/latitude, and none of {} places them in the working CRS's area: add crs = \"EPSG:…\" with the CRS the data was made in to its [layers.*] entry",
+                    COMMON_NAMES
+                ),
+                _ => "the layer declares no CRS; add e.g. crs = \"EPSG:4326\" (WGS84 or web-map longitude/latitude) or \"EPSG:4490\" (CGCS2000) to its [layers.*] entry".into(),
+            },
             Msg::UnknownCrs { crs, detail } => format!("unknown CRS '{crs}': {detail}"),
             Msg::IdFieldMissing { id, have } => format!("id_field '{id}' is not a field of the layer; fields are: {}", list(have)),
             Msg::IdEmpty { field } => format!("id field '{field}' is empty"),
@@ -664,7 +690,7 @@ impl Msg {
             Msg::FieldMissing { field, have } => format!(
                 "missing {field}; the layer's fields are: {}; if one of them holds it, map it with fields = {{ {} = \"…\" }} in the layer's entry",
                 list(have),
-                field.key
+                toml_key(&field.key)
             ),
             Msg::NotANumber { field, text, why } => {
                 format!("{field} should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
@@ -728,7 +754,8 @@ impl Msg {
             Msg::NotALayer { key, name, config, have } => format!("{key} = '{name}' is not a [layers.*] entry of {config} ({})", list(have)),
             Msg::WrongGeometry { model, file, needs, has } => format!("wrong geometry type: model {model} ({file}) scores {needs}s, but the layer holds {has}s"),
             Msg::VetoFieldMissing { line, condition, name, layer } => {
-                format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {name} = \"…\" }} in [layers.{layer}]")
+                let key = toml_key(name);
+                format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {key} = \"…\" }} in [layers.{layer}]")
             }
             Msg::LayerKind { line, indicator, layer, has, needs } => format!("line {line}: indicator '{indicator}': layer '{layer}' holds {has}; this source needs {needs}"),
             Msg::NoTableHeader { wanted, searched } => {
@@ -756,7 +783,16 @@ impl Msg {
             Msg::CannotOpen { detail } => format!("GDAL 无法打开：不是 GDAL 能读取的矢量或栅格格式，或文件已损坏{detail}"),
             Msg::NoSuchLayer { have } => format!("文件中没有该图层；现有图层：{}", list(have)),
             Msg::ManyLayers { have } => format!("文件中有 {} 个图层（{}）；请用 layer = \"…\" 指定一个", have.len(), list(have)),
-            Msg::NoCrs => "图层未声明坐标系；请在其 [layers.*] 中加入 crs = \"EPSG:4326\"（WGS84 或网络地图经纬度）或 \"EPSG:4490\"（CGCS2000）".into(),
+            Msg::NoCrs { guess } => match guess {
+                CrsGuess::Projected { x, y, crs, words } => {
+                    format!("图层未声明坐标系；其坐标（{x:.0}, {y:.0}）以米为单位，按 {crs}（{words}）恰好落在工作坐标系的适用范围内：请在其 [layers.*] 中加入 crs = \"{crs}\"")
+                }
+                CrsGuess::Metres { x, y } => format!(
+                    "图层未声明坐标系；其坐标（{x:.0}, {y:.0}）以米为单位而非经纬度，常用坐标系（{}）都不能将其落在工作坐标系的适用范围内：请在其 [layers.*] 中加入数据实际所用的 crs = \"EPSG:…\"",
+                    COMMON_NAMES
+                ),
+                _ => "图层未声明坐标系；请在其 [layers.*] 中加入 crs = \"EPSG:4326\"（WGS84 或网络地图经纬度）或 \"EPSG:4490\"（CGCS2000）".into(),
+            },
             Msg::UnknownCrs { crs, detail } => format!("无法识别的坐标系“{crs}”：{detail}"),
             Msg::IdFieldMissing { id, have } => format!("id_field“{id}”不是该图层的字段；现有字段：{}", list(have)),
             Msg::IdEmpty { field } => format!("编号字段“{field}”为空"),
@@ -782,7 +818,7 @@ impl Msg {
             Msg::NoCoordinateColumns { sheet, row, have } => format!("工作表“{sheet}”第 {row} 行表头中没有坐标列；现有列：{}；请设置 x_field 和 y_field", list(have)),
             Msg::CoordinatesNotNumbers { x, y, x_column, y_column } => format!("坐标（“{x_column}”列“{x}”，“{y_column}”列“{y}”）不是数值"),
             Msg::FieldMissing { field, have } => {
-                format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), field.key)
+                format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), toml_key(&field.key))
             }
             Msg::NotANumber { field, text, why } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
             Msg::NotAYear { field, text, why } => format!("{field}应为年份，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
@@ -837,7 +873,8 @@ impl Msg {
                 format!("几何类型不符：模型 {model}（{file}）评估{}对象，但该图层是{}图层", kind_zh(needs), kind_zh(has))
             }
             Msg::VetoFieldMissing { line, condition, name, layer } => {
-                format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {name} = \"…\" }} 对应")
+                let key = toml_key(name);
+                format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {key} = \"…\" }} 对应")
             }
             Msg::LayerKind { line, indicator, layer, has, needs } => format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{has}；该数据来源需要{needs}"),
             Msg::NoTableHeader { wanted, searched } => format!("找不到表头：前 {searched} 个非空行都没有以下任一列：{}", list(wanted)),

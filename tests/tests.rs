@@ -12,6 +12,7 @@ mod demo;
 mod dirty_input;
 mod geojson;
 mod handmade;
+mod hints;
 mod messages;
 mod models;
 mod parsers;

@@ -30,6 +30,44 @@ const COMMON_CRS: [(&str, &str); 6] = [
     ("EPSG:3857", "Web Mercator"),
 ];
 
+/// What a layer's coordinates say its CRS is, when it declares none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrsGuess {
+    /// Within ±180/±90: longitude/latitude.
+    LonLat,
+    /// Metres that this common CRS places within the working CRS's area of use.
+    Projected { x: f64, y: f64, crs: &'static str, words: &'static str },
+    /// Metres no common CRS places there.
+    Metres { x: f64, y: f64 },
+    /// No coordinates to look at.
+    Unknown,
+}
+
+/// The CRS that a sample coordinate (`x`, `y`, as written in the file) fits:
+/// longitude/latitude when it can be one, else the first common projected
+/// CRS that puts it inside the area the working CRS is made for (a Shanghai
+/// GK coordinate in EPSG:4549, not another zone's).
+pub fn guess_crs(sample: Option<(f64, f64)>, working_crs: &str) -> CrsGuess {
+    let Some((x, y)) = sample.filter(|(x, y)| x.is_finite() && y.is_finite()) else { return CrsGuess::Unknown };
+    if x.abs() <= 180.0 && y.abs() <= 90.0 {
+        return CrsGuess::LonLat;
+    }
+    // Where the working CRS is meant to be used (CGCS2000 / GK CM 120E: 118.5–121.5°E), else China.
+    let area = gdal::spatial_ref::SpatialRef::from_definition(working_crs)
+        .ok()
+        .and_then(|s| s.area_of_use())
+        .map_or((73.0, 18.0, 135.0, 54.0), |a| (a.west_lon_degree, a.south_lat_degree, a.east_lon_degree, a.north_lat_degree));
+    for (crs, words) in COMMON_CRS.iter().filter(|(c, _)| !matches!(*c, "EPSG:4326" | "EPSG:4490")) {
+        let Ok(t) = Transform::new(crs, "EPSG:4326") else { continue };
+        if let Ok((lon, lat)) = t.point(x, y) {
+            if (area.0..=area.2).contains(&lon) && (area.1..=area.3).contains(&lat) {
+                return CrsGuess::Projected { x, y, crs, words };
+            }
+        }
+    }
+    CrsGuess::Metres { x, y }
+}
+
 /// The layer's CRS as PROJ takes it: the config's override, else the file's own.
 pub fn layer_crs(cfg: &LayerConfig) -> Option<String> {
     if let Some(c) = &cfg.crs {

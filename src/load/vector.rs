@@ -191,13 +191,17 @@ fn layer_of<'a>(ds: &'a Dataset, cfg: &LayerConfig) -> Result<gdal::vector::Laye
 }
 
 /// The CRS of a layer as a definition PROJ accepts: the config's override, or the file's own.
-fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str) -> Result<String> {
+fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str, working_crs: &str) -> Result<String> {
     if let Some(crs) = &cfg.crs {
         return Ok(crs.clone());
     }
     match layer.spatial_ref() {
         Some(srs) => srs.to_wkt().map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
-        None => Err(Error::input(Bad::Crs, &cfg.path, Some(name), Msg::NoCrs)),
+        None => {
+            // The extent's centre, as the file writes it, says what the CRS may be.
+            let sample = layer.get_extent().ok().map(|e| ((e.MinX + e.MaxX) / 2.0, (e.MinY + e.MaxY) / 2.0));
+            Err(Error::input(Bad::Crs, &cfg.path, Some(name), Msg::NoCrs { guess: super::outside::guess_crs(sample, working_crs) }))
+        }
     }
 }
 
@@ -271,7 +275,7 @@ pub fn read_opened(
     let layer_name = layer.name();
     let lerr = |bad: Bad, msg: String| Error::input(bad, file, Some(&layer_name), msg);
 
-    let crs = source_crs(cfg, &layer, &layer_name)?;
+    let crs = source_crs(cfg, &layer, &layer_name, working_crs)?;
     // A layer already in the working CRS (as `sise prepare-inputs` writes
     // them) needs no PROJ transform: making one costs ~40 ms, a work unit's
     // largest fixed cost. Compared as GDAL holds the layer's CRS (x = easting).
@@ -318,7 +322,11 @@ pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictn
     if cfg.fid_field.is_some() {
         return Err(lerr(Bad::Field, "fid_field does not apply to a spreadsheet: its rows are numbered as Excel numbers them".into()));
     }
-    let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs.into()))?;
+    let sample = sheet.rows.iter().find_map(|r| {
+        let number = |c: &Option<String>| c.as_deref().and_then(|t| crate::value::number(t, &[]).ok()).and_then(|(v, _)| v);
+        Some((number(&r.cells[sheet.xy.0])?, number(&r.cells[sheet.xy.1])?))
+    });
+    let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs { guess: super::outside::guess_crs(sample, working_crs) }.into()))?;
     let mut rows = Collector::new(name, &cfg.path, &sheet.name, how, cfg, &crs, working_crs, false)?;
     rows.sheet = Some(sheet.name.clone());
     let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();

@@ -1,0 +1,50 @@
+//! Hints that show config text work when pasted as written.
+
+use crate::common::*;
+
+/// The `fields = { … }` hint of a veto on a Chinese-named field is valid
+/// TOML: pasted into the layer's entry with the real column for "…", the run
+/// succeeds and the veto fires.
+#[test]
+fn a_fields_hint_pasted_as_written_works() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let model = std::fs::read_to_string(dir.join("sites_model.toml")).unwrap().replace("when = \"flag > 0\"", "when = \"整改情况 > 0\"");
+    std::fs::write(dir.join("sites_model.toml"), model).unwrap();
+    let cfg = dir.join("assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("a").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let e = stderr(&o);
+    let start = e.find("fields = {").expect("a fields hint");
+    let hint = &e[start..start + e[start..].find('}').unwrap() + 1];
+    assert_eq!(hint, "fields = { \"整改情况\" = \"…\" }");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("[layers.sites]", &format!("[layers.sites]\n{}", hint.replace('…', "flag")));
+    std::fs::write(&cfg, text).unwrap();
+    let out = year_dir(tmp.path().join("b"));
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(value(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+}
+
+/// A Shapefile in metres without its .prj: the CRS hint comes from the
+/// coordinates (EPSG:4549 for CGCS2000 GK metres in the district), and the
+/// run succeeds once it is pasted.
+#[test]
+fn a_crs_hint_follows_from_the_coordinates() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let o = std::process::Command::new("ogr2ogr").args(["-f", "ESRI Shapefile"]).arg(dir.join("people.shp")).arg(dir.join("people.geojson")).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(dir.join("people.prj")).ok();
+    let cfg = dir.join("assessment.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("path = \"people.geojson\"\ncrs = \"EPSG:4549\"", "path = \"people.shp\"");
+    std::fs::write(&cfg, &text).unwrap();
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("a").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(18), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("people.shp") && e.contains("are metres"), "{e}");
+    let start = e.find("add crs = ").expect("a crs hint") + "add ".len();
+    let hint = &e[start..start + e[start..].find(" to its").unwrap()];
+    assert_eq!(hint, "crs = \"EPSG:4549\"");
+    std::fs::write(&cfg, text.replace("path = \"people.shp\"", &format!("path = \"people.shp\"\n{hint}"))).unwrap();
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("b").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
