@@ -443,11 +443,11 @@ fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
             }
             let of_street: Vec<usize> = of.iter().map(|d| names.iter().position(|n| n == d).expect("listed above")).collect();
             let outlines = (0..names.len()).map(|k| aggregate::outline(polygons.iter().zip(&of_street).filter(|(_, &s)| s == k).map(|(p, _)| p))).collect();
-            Some(Districts { names, of_street, zones: Zones::new(outlines) })
+            Some(Districts { names, of_street, zones: Zones::new(outlines).snapping(config.outside_tolerance_m) })
         }
         None => None,
     };
-    Ok(AdminUnits { zones: Zones::new(polygons), names, codes, districts })
+    Ok(AdminUnits { zones: Zones::new(polygons).snapping(config.outside_tolerance_m), names, codes, districts })
 }
 
 /// The layers of one domain without what the run never scores: objects
@@ -666,7 +666,7 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let capacity: HashSet<String> = prepared.config.comprehensive.layers().into_iter().map(str::to_owned).collect();
     prepared.layers.layers.retain(|k, _| keep.contains(k) || capacity.contains(k));
     let grid = grid::build(&prepared.admin.zones, prepared.config.grid_cell_m);
-    let district = Zones::new(vec![aggregate::outline(prepared.admin.zones.polygons.iter())]);
+    let district = Zones::new(vec![aggregate::outline(prepared.admin.zones.polygons.iter())]).snapping(prepared.config.outside_tolerance_m);
     let vulnerability = vulnerabilities(&prepared, &grid, &district)?;
     prepared.layers.layers.retain(|k, _| keep.contains(k));
     for l in prepared.layers.layers.values_mut() {

@@ -268,3 +268,26 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
     // The year folder and the cycle's list of years for the web map's year switch; no lock, no staging.
     assert_eq!(left, vec!["2024".to_owned(), "years.js".to_owned()], "left behind beside the outputs");
 }
+
+/// An object accepted within outside_tolerance_m belongs to the nearest
+/// 街镇 by the same rule everywhere: its street_name, the 街镇 rows of
+/// summary.csv (which then add up to the district) and validate's report.
+#[test]
+fn an_object_just_outside_counts_in_its_nearest_street() {
+    let (tmp, dir) = copy_fixture("handmade");
+    let sites = std::fs::read_to_string(dir.join("sites.geojson")).unwrap().replace("[501800, 3450800]", "[502050, 3450800]");
+    std::fs::write(dir.join("sites.geojson"), sites).unwrap();
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(value(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S4", "street_name").as_deref(), Some("乙镇"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let objects = |scope: &str| -> usize {
+        summary
+            .lines()
+            .filter(|l| l.trim_start_matches('\u{feff}').starts_with(scope) && l.contains(",T01,"))
+            .map(|l| l.split(',').nth(9).unwrap().parse::<usize>().unwrap())
+            .sum()
+    };
+    assert_eq!((objects("全区"), objects("街镇")), (4, 4), "{summary}");
+}

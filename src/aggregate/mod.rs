@@ -13,7 +13,7 @@ pub mod region;
 
 pub use region::{combine, density, Total, ZoneFacts};
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, CoordsIter, Distance, Euclidean, Length};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, Contains, CoordsIter, Distance, Euclidean, Length};
 use geo_types::{Coord, Geometry, MultiLineString, MultiPolygon, Point, Rect};
 
 use boundary::{Boundary, Relation};
@@ -30,13 +30,24 @@ pub struct Zones {
     pub polygons: Vec<MultiPolygon<f64>>,
     index: EnvelopeIndex,
     boundaries: Vec<Boundary>,
+    /// Objects in no zone but at most this far from one belong to the nearest (see [`Zones::snapping`]).
+    snap_m: f64,
 }
 
 impl Zones {
     pub fn new(polygons: Vec<MultiPolygon<f64>>) -> Zones {
         let index = EnvelopeIndex::new(polygons.iter().map(|p| p.bounding_rect()));
         let boundaries = polygons.iter().map(Boundary::new).collect();
-        Zones { polygons, index, boundaries }
+        Zones { polygons, index, boundaries, snap_m: 0.0 }
+    }
+
+    /// These zones with objects up to `metres` outside every zone placed in
+    /// the nearest: the rule by which a run accepts objects just across the
+    /// district boundary (`outside_tolerance_m`), so that the 街镇 rows add up
+    /// to the district.
+    pub fn snapping(mut self, metres: f64) -> Zones {
+        self.snap_m = metres;
+        self
     }
 
     /// Zones an object with box `r` and vertex `at` may lie in, with where it
@@ -84,8 +95,26 @@ impl Zones {
         self.polygons.iter().enumerate().map(|(i, z)| (Euclidean.distance(z, &p), i)).min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
-    /// How much of `g` lies in each zone: (zone, 1 per point | metres | square metres).
+    /// How much of `g` lies in each zone: (zone, 1 per point | metres | square
+    /// metres). An object in no zone but within the snapping distance of one
+    /// lies wholly in the nearest.
     pub fn pieces(&self, g: &Geometry<f64>) -> Vec<(usize, f64)> {
+        let pieces = self.exact_pieces(g);
+        if !pieces.is_empty() || self.snap_m <= 0.0 {
+            return pieces;
+        }
+        let Some(z) = g.centroid().and_then(|c| self.locate_near(c, self.snap_m)) else { return pieces };
+        let whole = match g {
+            Geometry::Point(_) => 1.0,
+            Geometry::MultiPoint(mp) => mp.0.len() as f64,
+            Geometry::LineString(l) => Euclidean.length(l),
+            Geometry::MultiLineString(l) => l.iter().map(|l| Euclidean.length(l)).sum(),
+            g => g.unsigned_area(),
+        };
+        vec![(z, whole)]
+    }
+
+    fn exact_pieces(&self, g: &Geometry<f64>) -> Vec<(usize, f64)> {
         match g {
             Geometry::Point(p) => self.locate(*p).map(|z| vec![(z, 1.0)]).unwrap_or_default(),
             Geometry::MultiPoint(mp) => {
