@@ -123,7 +123,18 @@ pub fn toml_key(key: &str) -> String {
     }
 }
 
-use crate::load::outside::CrsGuess;
+/// What a layer's coordinates say its CRS is, when it declares none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrsGuess {
+    /// Within ±180/±90: longitude/latitude.
+    LonLat,
+    /// Metres that this common CRS places within the working CRS's area of use.
+    Projected { x: f64, y: f64, crs: &'static str, words: &'static str },
+    /// Metres no common CRS places there.
+    Metres { x: f64, y: f64 },
+    /// No coordinates to look at.
+    Unknown,
+}
 
 /// The projected CRSs a coordinate in metres is tried in, as messages list them.
 const COMMON_NAMES: &str = "EPSG:4549, EPSG:4528, EPSG:32651, EPSG:3857";
@@ -367,7 +378,7 @@ pub enum Msg {
         have: Vec<String>,
     },
     NoCrs {
-        guess: crate::load::outside::CrsGuess,
+        guess: CrsGuess,
     },
     UnknownCrs {
         crs: String,

@@ -8,7 +8,7 @@ use gdal::GdalOpenFlags;
 
 use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform};
 use crate::config::{LayerConfig, Offset};
-use crate::msg::Cause;
+use crate::msg::{Cause, CrsGuess};
 
 /// An object left out because it lies outside the district (`clip_to_district`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -29,19 +29,6 @@ const COMMON_CRS: [(&str, &str); 6] = [
     ("EPSG:32651", "WGS 84 / UTM zone 51N"),
     ("EPSG:3857", "Web Mercator"),
 ];
-
-/// What a layer's coordinates say its CRS is, when it declares none.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CrsGuess {
-    /// Within ±180/±90: longitude/latitude.
-    LonLat,
-    /// Metres that this common CRS places within the working CRS's area of use.
-    Projected { x: f64, y: f64, crs: &'static str, words: &'static str },
-    /// Metres no common CRS places there.
-    Metres { x: f64, y: f64 },
-    /// No coordinates to look at.
-    Unknown,
-}
 
 /// The CRS that a sample coordinate (`x`, `y`, as written in the file) fits:
 /// longitude/latitude when it can be one, else the first common projected
