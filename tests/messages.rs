@@ -30,7 +30,7 @@ type Case = (&'static str, &'static str, i32, &'static [&'static str], &'static 
 const SAMPLE: &[Case] = &[
     ("bad-input", "missing_file", 10, &["file not found"], &["错误：", "文件不存在"]),
     ("bad-input", "duplicate_id", 20, &["duplicate id"], &["编号重复"]),
-    ("bad-input", "no_crs", 18, &["declares no CRS"], &["未声明坐标系", "EPSG:4490"]),
+    ("bad-input", "no_crs", 18, &["declares no CRS"], &["未声明坐标系", "EPSG:4549"]),
     (
         "dirty-input",
         "number_unknown",
