@@ -352,7 +352,7 @@ fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &Vector
     };
     if cfg.clip_to_district && whole && outside.len() == v.len() {
         let msg = Msg::AllOutside { n: v.len(), cause: diagnose(&outside), layer: name.to_owned() };
-        return Err(Error::input(Bad::Outside, &v.file, v.sheet.as_deref().or(Some(name)), msg));
+        return Err(Error::input(Bad::Outside, &v.file, v.origin.sheet().or(Some(name)), msg));
     }
     if cfg.clip_to_district {
         // Not scored as the district's, but still there as context for

@@ -80,8 +80,9 @@ pub enum At {
     },
     /// A feature named by its id only (after loading, rows are ids).
     Id(String),
+    /// A row of a sheet (its Excel row) or, `sheet` None, a CSV's line.
     Row {
-        sheet: String,
+        sheet: Option<String>,
         row: i64,
         id: String,
     },
@@ -98,13 +99,13 @@ impl fmt::Display for At {
             (Lang::En, At::Feature { fid, id }) if id.is_empty() => write!(f, "feature {fid} (no id)"),
             (Lang::En, At::Feature { fid, id }) => write!(f, "feature {fid} (id '{id}')"),
             (Lang::En, At::Id(id)) => write!(f, "feature id '{id}'"),
-            (Lang::En, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "sheet '{sheet}' row {row} (no id)"),
-            (Lang::En, At::Row { sheet, row, id }) => write!(f, "sheet '{sheet}' row {row} (id '{id}')"),
+            (Lang::En, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "{} (no id)", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::En, At::Row { sheet, row, id }) => write!(f, "{} (id '{id}')", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
             (Lang::Zh, At::Feature { fid, id }) if id.is_empty() => write!(f, "要素 {fid}（无编号）"),
             (Lang::Zh, At::Feature { fid, id }) => write!(f, "要素 {fid}（编号 {id}）"),
             (Lang::Zh, At::Id(id)) => write!(f, "编号为 {id} 的要素"),
-            (Lang::Zh, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "工作表“{sheet}”第 {row} 行（无编号）"),
-            (Lang::Zh, At::Row { sheet, row, id }) => write!(f, "工作表“{sheet}”第 {row} 行（编号 {id}）"),
+            (Lang::Zh, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "{}（无编号）", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::Zh, At::Row { sheet, row, id }) => write!(f, "{}（编号 {id}）", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
             (Lang::En, At::TableRow { sheet: Some(sheet), row }) => write!(f, "sheet '{sheet}' row {row}"),
             (Lang::En, At::TableRow { sheet: None, row }) => write!(f, "line {row}"),
             (Lang::Zh, At::TableRow { sheet: Some(sheet), row }) => write!(f, "工作表“{sheet}”第 {row} 行"),
@@ -418,32 +419,34 @@ pub enum Msg {
         model: String,
         column: String,
     },
+    /// `guess`: a row below which two columns hold coordinates (row, x, y).
     NoHeaderRow {
-        sheet: String,
+        sheet: Option<String>,
         wanted: Option<(String, String)>,
         searched: usize,
+        guess: Option<(u32, String, String)>,
     },
     HeaderRowEmpty {
-        sheet: String,
+        sheet: Option<String>,
         row: u32,
     },
     HeaderTwice {
-        sheet: String,
+        sheet: Option<String>,
         row: u32,
         name: String,
         first: String,
         second: String,
     },
     NoCoordinateColumns {
-        sheet: String,
+        sheet: Option<String>,
         row: u32,
         have: Vec<String>,
     },
-    CoordinatesNotNumbers {
-        x: String,
-        y: String,
-        x_column: String,
-        y_column: String,
+    /// A coordinate cell sise cannot read.
+    CoordinateNotRead {
+        value: String,
+        column: String,
+        why: crate::value::NotACoordinate,
     },
     FieldMissing {
         field: Field,
@@ -645,6 +648,21 @@ pub enum Msg {
     More(usize),
 }
 
+/// " of sheet 'X'" for a sheet of a workbook, nothing for a CSV (its lines are the file's).
+fn in_sheet(sheet: &Option<String>) -> String {
+    sheet.as_ref().map(|s| format!(" of sheet '{s}'")).unwrap_or_default()
+}
+
+/// 工作表“X” for a sheet of a workbook, 文件 for a CSV.
+fn sheet_zh(sheet: &Option<String>) -> String {
+    sheet.as_ref().map_or("文件".into(), |s| format!("工作表“{s}”"))
+}
+
+/// A string as TOML writes it, so that a hint pastes as written.
+pub fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
 fn list(v: &[String]) -> String {
     v.join(", ")
 }
@@ -685,19 +703,29 @@ impl Msg {
             Msg::MappedNameTaken { model, column } => {
                 format!("fields maps the column '{column}' to '{model}', but the file also has a column '{model}'; map or rename one of them")
             }
-            Msg::NoHeaderRow { sheet, wanted, searched } => {
+            Msg::NoHeaderRow { sheet, wanted, searched, guess } => {
                 let wanted = match wanted {
                     Some((x, y)) => format!("'{x}' and '{y}'"),
                     None => "经度/纬度 (or lon/lat, longitude/latitude, x/y)".into(),
                 };
-                format!("no header row found in sheet '{sheet}': none of its first {searched} filled rows names the coordinate columns {wanted}; set header_row = N (and x_field/y_field) in the layer's entry")
+                let fix = match guess {
+                    Some((row, x, y)) => format!(
+                        "the columns '{x}' and '{y}' under row {row} hold coordinates: add header_row = {row}, x_field = {} and y_field = {} to the layer's entry",
+                        toml_str(x),
+                        toml_str(y)
+                    ),
+                    None => "set header_row (the row number of the header) and x_field/y_field (its coordinate columns) in the layer's entry".into(),
+                };
+                format!("no header row found{}: none of the first {searched} filled rows names the coordinate columns {wanted}; {fix}", in_sheet(sheet).replacen(" of ", " in ", 1))
             }
-            Msg::HeaderRowEmpty { sheet, row } => format!("header_row = {row}, but row {row} of sheet '{sheet}' is empty"),
-            Msg::HeaderTwice { sheet, row, name, first, second } => format!("header row {row} of sheet '{sheet}' names column '{name}' twice (columns {first} and {second})"),
+            Msg::HeaderRowEmpty { sheet, row } => format!("header_row = {row}, but row {row}{} is empty", in_sheet(sheet)),
+            Msg::HeaderTwice { sheet, row, name, first, second } => {
+                format!("header row {row}{} names column '{name}' twice (columns {first} and {second})", in_sheet(sheet))
+            }
             Msg::NoCoordinateColumns { sheet, row, have } => {
-                format!("header row {row} of sheet '{sheet}' has no coordinate columns; its columns are: {}; set x_field and y_field", list(have))
+                format!("header row {row}{} has no coordinate columns; its columns are: {}; set x_field and y_field", in_sheet(sheet), list(have))
             }
-            Msg::CoordinatesNotNumbers { x, y, x_column, y_column } => format!("the coordinates ('{x}', '{y}' in columns '{x_column}' and '{y_column}') are not numbers"),
+            Msg::CoordinateNotRead { value, column, why } => format!("coordinate '{value}' in column '{column}' is {why}"),
             Msg::FieldMissing { field, have } => format!(
                 "missing {field}; the layer's fields are: {}; if one of them holds it, map it with fields = {{ {} = \"…\" }} in the layer's entry",
                 list(have),
@@ -817,17 +845,27 @@ impl Msg {
             }
             Msg::MappedColumnMissing { model, column, have } => format!("fields 将“{model}”对应到列“{column}”，但文件中没有该列；现有列：{}", list(have)),
             Msg::MappedNameTaken { model, column } => format!("fields 将列“{column}”对应为“{model}”，但文件中已有名为“{model}”的列；请调整对应关系或重命名其中一列"),
-            Msg::NoHeaderRow { sheet, wanted, searched } => {
+            Msg::NoHeaderRow { sheet, wanted, searched, guess } => {
                 let wanted = match wanted {
                     Some((x, y)) => format!("“{x}”和“{y}”"),
                     None => "经度/纬度（或 lon/lat、longitude/latitude、x/y）".into(),
                 };
-                format!("工作表“{sheet}”中找不到表头：前 {searched} 个非空行都没有坐标列 {wanted}；请在该图层的配置中设置 header_row = 行号（以及 x_field/y_field）")
+                let fix = match guess {
+                    Some((row, x, y)) => format!(
+                        "第 {row} 行下方的“{x}”“{y}”两列为坐标：请在该图层的配置中加入 header_row = {row}、x_field = {} 和 y_field = {}",
+                        toml_str(x),
+                        toml_str(y)
+                    ),
+                    None => "请在该图层的配置中设置 header_row（表头所在行号）以及 x_field/y_field（坐标列）".into(),
+                };
+                format!("{}找不到表头：前 {searched} 个非空行都没有坐标列 {wanted}；{fix}", sheet_zh(sheet))
             }
-            Msg::HeaderRowEmpty { sheet, row } => format!("header_row = {row}，但工作表“{sheet}”的第 {row} 行为空"),
-            Msg::HeaderTwice { sheet, row, name, first, second } => format!("工作表“{sheet}”第 {row} 行表头中“{name}”出现两次（{first} 列和 {second} 列）"),
-            Msg::NoCoordinateColumns { sheet, row, have } => format!("工作表“{sheet}”第 {row} 行表头中没有坐标列；现有列：{}；请设置 x_field 和 y_field", list(have)),
-            Msg::CoordinatesNotNumbers { x, y, x_column, y_column } => format!("坐标（“{x_column}”列“{x}”，“{y_column}”列“{y}”）不是数值"),
+            Msg::HeaderRowEmpty { sheet, row } => format!("header_row = {row}，但{}第 {row} 行为空", sheet_zh(sheet)),
+            Msg::HeaderTwice { sheet, row, name, first, second } => format!("{}第 {row} 行表头中“{name}”出现两次（{first} 列和 {second} 列）", sheet_zh(sheet)),
+            Msg::NoCoordinateColumns { sheet, row, have } => {
+                format!("{}第 {row} 行表头中没有坐标列；现有列：{}；请设置 x_field 和 y_field", sheet_zh(sheet), list(have))
+            }
+            Msg::CoordinateNotRead { value, column, why } => format!("“{column}”列的坐标“{value}”{why}"),
             Msg::FieldMissing { field, have } => {
                 format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), toml_key(&field.key))
             }

@@ -59,10 +59,12 @@ refused! {
     outside_objects => 19, ["outside_objects/sites.geojson", "'S4'", "2000 m outside the district", "nearest 街镇 乙镇", "simply outside", "clip_to_district = true"];
     outside_gcj02 => 19, ["outside_gcj02/sites.csv", "4 objects of the layer are outside", "GCJ-02", "offset = \"gcj02\""];
     outside_swapped => 19, ["outside_swapped/sites.csv", "x and y look swapped"];
-    sheet_bad_coordinate => 13, ["sheet_bad_coordinate/sites.xlsx", "sheet '测试单位' row 8 (id 'S3')", "'121.4度'", "'经度'", "not numbers"];
+    sheet_bad_coordinate => 13, ["sheet_bad_coordinate/sites.xlsx", "sheet '测试单位' row 8 (id 'S3')", "'121°75′18″'", "'经度'", "75 minutes is 60 or more"];
+    csv_bad_dms => 13, ["csv_bad_dms/sites.csv", "line 4 (id 'S3')", "coordinate '121°20′75″E' in column '经度'", "75 seconds is 60 or more", "correct the typo"];
+    csv_no_header => 12, ["csv_no_header/sites.csv", "no header row found", "'东经' and '北纬' under row 2 hold coordinates", "header_row = 2, x_field = \"东经\" and y_field = \"北纬\""];
     sheet_unmapped_column => 12, ["sites.xlsx", "fields maps 'cls' to the column '单位类别'", "its columns are: 编号, 单位名称, 类别"];
     sheet_empty_category => 12, ["sheet '测试单位' row 8 (id 'S3')", "field 'cls'", "is empty"];
-    sheet_no_header => 12, ["sheet_no_header/sites.xlsx", "no header row found in sheet '测试单位'", "header_row = N"];
+    sheet_no_header => 12, ["sheet_no_header/sites.xlsx", "no header row found in sheet '测试单位'", "header_row = 4, x_field = \"X坐标\" and y_field = \"纬度\""];
     year_typo => 14, ["year_typo/pipes.geojson", "'L2'", "field 'install_year'", "'2204'", "outside 1850–2024"];
     year_month_13 => 13, ["year_month_13/pipes.geojson", "'L2'", "'2014.13'", "month 13 does not exist", "2014.05"];
     year_excel_serial => 13, ["'L2'", "'41760'", "date serial (41760 is 2014-05-01)", "format the column as a date"];
@@ -243,6 +245,22 @@ fn a_census_spreadsheet_scores_as_the_same_data_in_a_csv() {
 #[test]
 fn workbooks_as_exported_and_as_filled_read_like_clean_csv() {
     for case in ["sheet_header_row_1", "sheet_two_row_header", "sheet_two_row_header_declared", "sheet_typed_cells"] {
+        let out = scores_like_clean(case);
+        let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
+        assert_eq!(rows.len(), 4, "{case}");
+        assert_eq!(value(&rows, "id", "S3", "name").as_deref(), Some("丙加油站"), "{case}");
+        assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"), "{case}");
+        cleanup(&out);
+    }
+}
+
+/// CSVs as assessors type them — a title line above the header, a header
+/// named by `header_row` with its own coordinate names, coordinates in
+/// degrees–minutes–seconds or full-width digits — read by sise's table
+/// reader like the same data as a clean CSV.
+#[test]
+fn csvs_as_typed_read_like_clean_csv() {
+    for case in ["csv_title_row", "csv_header_row", "csv_dms", "csv_full_width"] {
         let out = scores_like_clean(case);
         let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
         assert_eq!(rows.len(), 4, "{case}");

@@ -48,3 +48,30 @@ fn a_crs_hint_follows_from_the_coordinates() {
     let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("b").to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// A CSV whose header names no coordinate columns sise knows: the hint
+/// names the header row and the two columns under it that hold
+/// coordinates, and the run succeeds once its settings are pasted.
+#[test]
+fn a_header_hint_names_the_row_and_the_coordinate_columns() {
+    let cases = repo().join("tests/dirty-input/cases");
+    // Beside the case, so the case's relative paths to the fixture hold.
+    let tmp = tempfile::tempdir_in(&cases).unwrap();
+    for f in ["assessment.toml", "sites.csv"] {
+        std::fs::copy(cases.join("csv_no_header").join(f), tmp.path().join(f)).unwrap();
+    }
+    let cfg = tmp.path().join("assessment.toml");
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("a").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
+    let e = stderr(&o);
+    let start = e.find("add header_row").expect("a header hint") + "add ".len();
+    let hint = &e[start..start + e[start..].find(" to the layer's entry").unwrap()];
+    assert_eq!(hint, "header_row = 2, x_field = \"东经\" and y_field = \"北纬\"");
+    let settings = hint.replace(", ", "\n").replace(" and ", "\n");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("path = \"sites.csv\"", &format!("path = \"sites.csv\"\n{settings}"));
+    std::fs::write(&cfg, text).unwrap();
+    let out = year_dir(tmp.path().join("b"));
+    let o = sise(&["run", cfg.to_str().unwrap(), "--out", root_of(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(value(&read_layer(&out.join("sise.gpkg"), "T01_sites"), "id", "S3", "veto_reason").as_deref(), Some("测试否决"));
+}

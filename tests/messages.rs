@@ -54,7 +54,13 @@ const SAMPLE: &[Case] = &[
         &["outside the district", "GCJ-02-offset", "offset = \"gcj02\""],
         &["位于区外", "GCJ-02 偏移坐标", "offset = \"gcj02\""],
     ),
-    ("dirty-input", "sheet_bad_coordinate", 13, &["sheet '测试单位' row 8 (id 'S3')", "are not numbers"], &["工作表“测试单位”第 8 行（编号 S3）", "不是数值"]),
+    (
+        "dirty-input",
+        "sheet_bad_coordinate",
+        13,
+        &["sheet '测试单位' row 8 (id 'S3')", "75 minutes is 60 or more"],
+        &["工作表“测试单位”第 8 行（编号 S3）", "分为 75，不小于 60"],
+    ),
     ("dirty-input", "sheet_no_header", 12, &["no header row found"], &["找不到表头", "header_row"]),
 ];
 

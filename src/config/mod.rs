@@ -48,11 +48,11 @@ pub struct LayerConfig {
     /// or x/y by itself.
     pub x_field: Option<String>,
     pub y_field: Option<String>,
-    /// For a spreadsheet (.xlsx, .ods): the row (as Excel numbers it) holding
+    /// For a table (.xlsx, .ods, .csv): the row (as Excel numbers it, a CSV's line) holding
     /// the column headers, when title rows sit above it; found by itself
     /// when absent (the first row naming the coordinate columns).
     pub header_row: Option<u32>,
-    /// For a spreadsheet: how many rows the header spans (a group title over
+    /// For a table: how many rows the header spans (a group title over
     /// its columns, cells merged). Without it, rows joined to the header by
     /// vertically merged cells are found by themselves.
     pub header_rows: Option<u32>,
@@ -78,9 +78,15 @@ pub struct LayerConfig {
 }
 
 impl LayerConfig {
-    /// Whether the file is a spreadsheet, read as a table with coordinate columns.
+    /// Whether the file is a spreadsheet workbook.
     pub fn is_sheet(&self) -> bool {
         self.path.extension().and_then(|e| e.to_str()).is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()))
+    }
+
+    /// Whether the file is a table with coordinate columns (a workbook or a
+    /// CSV), which sise reads itself (`load::sheet`), not as OGR features.
+    pub fn is_table(&self) -> bool {
+        self.is_sheet() || self.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     }
 
     /// `fields` maps each model name to one column, and no two to the same.
@@ -95,13 +101,13 @@ impl LayerConfig {
             }
         }
         if self.header_row == Some(0) {
-            return Err("header_row counts from 1, as Excel numbers rows".into());
+            return Err("header_row counts from 1, as Excel numbers rows (a CSV's lines)".into());
         }
         if self.header_rows == Some(0) {
             return Err("header_rows counts the rows of the header: 1 or more".into());
         }
-        if (self.header_row.is_some() || self.header_rows.is_some()) && !self.is_sheet() {
-            return Err("header_row and header_rows apply to spreadsheets (.xlsx, .xls, .ods) only".into());
+        if (self.header_row.is_some() || self.header_rows.is_some()) && !self.is_table() {
+            return Err("header_row and header_rows apply to tables (.xlsx, .xls, .ods, .csv) only".into());
         }
         Ok(())
     }

@@ -136,7 +136,7 @@ pub fn utf8(cfg: &LayerConfig) -> Result<Utf8> {
 }
 
 /// The config section a layer's `encoding` goes in, for messages.
-const LAYERS: &str = "[layers.*]";
+pub const LAYERS: &str = "[layers.*]";
 
 /// [`utf8`] for any text file: `encoding` from the config `section` that names it.
 pub fn utf8_of(file: &Path, encoding: Option<&str>, section: &'static str) -> Result<Utf8> {

@@ -1,9 +1,11 @@
-//! Spreadsheets (.xlsx, .xls, .ods) as people fill them: title rows above
-//! the header, a header over two rows with merged cells, blank rows between
-//! objects, coordinates in two columns. `calamine` reads every cell as the
-//! text a person sees in it (numbers as Excel's General format shows them,
-//! date cells as dates), with no guessing of headers or types; this module
-//! fills merged regions, finds the header and hands on each filled row.
+//! Tables as people fill them — spreadsheets (.xlsx, .xls, .ods) and CSVs:
+//! title rows above the header, a header over two rows with merged cells,
+//! blank rows between objects, coordinates in two columns. `calamine` reads
+//! every cell of a workbook as the text a person sees in it (numbers as
+//! Excel's General format shows them, date cells as dates); the `csv`
+//! crate reads a CSV's records as the text of each cell. Neither guesses headers or
+//! types: this module fills merged regions, finds the header and hands on
+//! each filled row, and sise's own value reading types the cells.
 
 use std::path::Path;
 
@@ -20,9 +22,10 @@ const COORDINATE_NAMES: [(&str, &str); 4] = [("经度", "纬度"), ("lon", "lat"
 /// How many filled rows may sit above the header (titles, notes).
 pub const SEARCH_ROWS: usize = 20;
 
-/// A sheet's filled rows under its header.
+/// A sheet's (or a CSV's) filled rows under its header.
 pub struct Sheet {
-    pub name: String,
+    /// The sheet of a workbook; `None` for a CSV.
+    pub name: Option<String>,
     /// Column names from the header row, in order; columns with an empty header are left out.
     pub columns: Vec<String>,
     /// The x and y columns (indices into `columns`).
@@ -31,7 +34,7 @@ pub struct Sheet {
 }
 
 pub struct Row {
-    /// The row as Excel numbers it (1-based).
+    /// The row as Excel numbers it, or the CSV's line (1-based).
     pub excel_row: u32,
     /// One cell per entry of `Sheet::columns`; empty cells are `None`.
     pub cells: Vec<Option<String>>,
@@ -45,20 +48,21 @@ pub fn same(a: &str, b: &str) -> bool {
 /// first row naming the coordinate columns, with the rows that merged cells
 /// join to it, or `header_rows` rows), the filled rows below it.
 pub fn read(cfg: &LayerConfig) -> Result<Sheet> {
-    let cells = cells_of(&cfg.path, cfg.layer.as_deref())?;
+    let sheet = if cfg.is_sheet() { cfg.layer.as_deref() } else { None };
+    let cells = table_cells(&cfg.path, sheet, cfg.encoding.as_deref(), super::encoding::LAYERS)?;
     let name = cells.name.clone();
-    let err = |m: Msg| Error::input(Bad::Field, &cfg.path, Some(&name), m);
+    let err = |m: Msg| Error::input(Bad::Field, &cfg.path, Some(&layer_name(&cfg.path, &name)), m);
     let all = cells.rows;
     let at = match cfg.header_row {
         Some(h) => all.iter().position(|r| r.excel_row == h).ok_or_else(|| err(Msg::HeaderRowEmpty { sheet: name.clone(), row: h }))?,
         None => detect_header(&all, cfg).ok_or_else(|| {
             let wanted = cfg.x_field.clone().zip(cfg.y_field.clone());
-            err(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS })
+            err(Msg::NoHeaderRow { sheet: name.clone(), wanted, searched: SEARCH_ROWS, guess: guess_header(&all) })
         })?,
     };
     let (first, last) = header_span(&all, at, cfg, &cells.merges);
     let header_row = all[first].excel_row;
-    let (columns, rows) = under_header(all, first, last, &name).map_err(|m| err(*m))?;
+    let (columns, rows) = under_header(all, first, last, name.as_deref()).map_err(|m| err(*m))?;
     let xy = coordinate_columns(&columns, cfg).ok_or_else(|| err(Msg::NoCoordinateColumns { sheet: name.clone(), row: header_row, have: columns.clone() }))?;
     Ok(Sheet { name, columns, xy, rows })
 }
@@ -66,11 +70,59 @@ pub fn read(cfg: &LayerConfig) -> Result<Sheet> {
 /// A merged region: its first and last cell (inclusive), as (Excel row, 0-based column).
 pub type Region = ((u32, usize), (u32, usize));
 
+/// How messages name the layer of a table: its sheet, or for a CSV the
+/// file's stem (as GDAL names a CSV's layer).
+pub fn layer_name(path: &Path, sheet: &Option<String>) -> String {
+    sheet.clone().unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+}
+
 /// A sheet's filled rows, each cell as its text, merged regions filled.
 pub struct Cells {
-    pub name: String,
+    /// The sheet of a workbook; `None` for a CSV.
+    pub name: Option<String>,
     pub rows: Vec<Row>,
     pub merges: Vec<Region>,
+}
+
+/// The filled rows of a table: a CSV (in UTF-8 or `encoding`, which the
+/// config's `section` sets), or sheet `sheet` of a workbook.
+pub fn table_cells(path: &Path, sheet: Option<&str>, encoding: Option<&str>, section: &'static str) -> Result<Cells> {
+    if !path.exists() {
+        return Err(Error::input(Bad::File, path, None, Msg::FileNotFound));
+    }
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        if let Some(label) = encoding {
+            return Err(Error::input(Bad::File, path, None, Msg::EncodingNotApplicable { label: label.to_owned() }));
+        }
+        return cells_of(path, sheet);
+    }
+    let text = super::encoding::utf8_of(path, encoding, section)?;
+    let rows = csv_rows(text.body(), path)?;
+    Ok(Cells { name: None, rows, merges: Vec::new() })
+}
+
+/// Every filled record of a CSV's UTF-8 text, numbered by the line it
+/// starts on, cells trimmed, empty ones `None`. Records may differ in
+/// length (a title line above the header); the delimiter is the one of
+/// `,`, `;` and tab that the first lines hold most of.
+fn csv_rows(text: &[u8], path: &Path) -> Result<Vec<Row>> {
+    let head: Vec<&[u8]> = text.split(|b| *b == b'\n').take(SEARCH_ROWS).collect();
+    let delimiter = [b',', b';', b'\t'].into_iter().max_by_key(|d| head.iter().map(|l| l.iter().filter(|b| *b == d).count()).sum::<usize>()).unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text);
+    let mut all = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default();
+            Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" (not a CSV{line}: {e})") })
+        })?;
+        let cells: Vec<Option<String>> = record.iter().map(|c| Some(c.trim().to_owned()).filter(|t| !t.is_empty())).collect();
+        if cells.iter().any(Option::is_some) {
+            let line = record.position().map_or(0, |p| p.line()) as u32;
+            all.push(Row { excel_row: line, cells });
+        }
+    }
+    Ok(all)
 }
 
 /// Every filled row of sheet `sheet` (by default the first) of the workbook
@@ -117,7 +169,7 @@ pub fn cells_of(path: &Path, sheet: Option<&str>) -> Result<Cells> {
         }
     }
     let rows = grid.into_iter().filter(|(_, cells)| cells.iter().any(Option::is_some)).map(|(excel_row, cells)| Row { excel_row, cells }).collect();
-    Ok(Cells { name, rows, merges })
+    Ok(Cells { name: Some(name), rows, merges })
 }
 
 /// A cell as the text a person sees in it; `None` when empty.
@@ -181,7 +233,7 @@ fn header_span(all: &[Row], at: usize, cfg: &LayerConfig, merges: &[Region]) -> 
 /// parts top to bottom, a part repeated by a merged cell once, joined by
 /// "/" ("坐标/经度"). Columns with no header are left out; a name twice is
 /// refused. The rows below the header keep those cells.
-pub fn under_header(all: Vec<Row>, first: usize, last: usize, sheet: &str) -> std::result::Result<(Vec<String>, Vec<Row>), Box<Msg>> {
+pub fn under_header(all: Vec<Row>, first: usize, last: usize, sheet: Option<&str>) -> std::result::Result<(Vec<String>, Vec<Row>), Box<Msg>> {
     let width = all[first..=last].iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let mut keep: Vec<usize> = Vec::new();
     let mut columns: Vec<String> = Vec::new();
@@ -199,7 +251,13 @@ pub fn under_header(all: Vec<Row>, first: usize, last: usize, sheet: &str) -> st
         }
         let name = parts.join(PART_SEPARATOR);
         if let Some(j) = columns.iter().position(|n| *n == name) {
-            return Err(Box::new(Msg::HeaderTwice { sheet: sheet.to_owned(), row: all[first].excel_row, name, first: letter(keep[j]), second: letter(i) }));
+            return Err(Box::new(Msg::HeaderTwice {
+                sheet: sheet.map(str::to_owned),
+                row: all[first].excel_row,
+                name,
+                first: letter(keep[j]),
+                second: letter(i),
+            }));
         }
         keep.push(i);
         columns.push(name);
@@ -221,6 +279,34 @@ fn detect_header(rows: &[Row], cfg: &LayerConfig) -> Option<usize> {
     rows.iter().take(SEARCH_ROWS).position(|r| {
         let names: Vec<String> = r.cells.iter().flatten().cloned().collect();
         coordinate_columns(&names, cfg).is_some()
+    })
+}
+
+/// A header for a table where none names the coordinate columns: the first
+/// of the first rows under which two columns hold coordinates (most of
+/// their cells numbers in China's longitude and latitude ranges, or
+/// eastings and northings in metres): its row and the two columns' names.
+fn guess_header(rows: &[Row]) -> Option<(u32, String, String)> {
+    type Fits = fn(f64) -> bool;
+    let share = |below: &[Row], c: usize, ok: Fits| {
+        let cells: Vec<&String> = below.iter().filter_map(|r| r.cells.get(c).and_then(Option::as_ref)).collect();
+        let good = cells.iter().filter(|t| crate::value::coordinate(t, true).ok().flatten().is_some_and(ok)).count();
+        !cells.is_empty() && good * 5 >= cells.len() * 4
+    };
+    // Longitude and latitude in China; GK eastings (with or without the zone) and northings.
+    let ranges: [(Fits, Fits); 2] = [
+        (|x| (73.0..=136.0).contains(&x), |y| (3.0..=54.0).contains(&y)),
+        (|x| (1e5..1e6).contains(&x) || (1e7..1e8).contains(&x), |y| (2e6..6e6).contains(&y)),
+    ];
+    rows.iter().take(SEARCH_ROWS).enumerate().find_map(|(at, head)| {
+        let below = &rows[at + 1..];
+        let named = |c: usize| head.cells.get(c).cloned().flatten();
+        ranges.iter().find_map(|(x_ok, y_ok)| {
+            let x = (0..head.cells.len()).find(|&c| named(c).is_some() && share(below, c, *x_ok))?;
+            // Latitude usually follows longitude; a column of small numbers elsewhere may fit too.
+            let y = (x + 1..head.cells.len()).chain(0..x).find(|&c| named(c).is_some() && share(below, c, *y_ok))?;
+            Some((head.excel_row, named(x)?, named(y)?))
+        })
     })
 }
 

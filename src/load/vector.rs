@@ -51,14 +51,34 @@ impl Descriptive {
     }
 }
 
+/// Where a layer's objects are in the file its user made: OGR features, or
+/// rows of a table (`fids` are then its Excel rows, or a CSV's lines).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Origin {
+    #[default]
+    Features,
+    /// Rows of sheet `sheet` of a workbook, or (`None`) lines of a CSV.
+    Rows { sheet: Option<String> },
+}
+
+impl Origin {
+    /// The sheet of a workbook the objects are rows of.
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            Origin::Rows { sheet } => sheet.as_deref(),
+            Origin::Features => None,
+        }
+    }
+}
+
 /// A vector layer in the working CRS. Row `i` of `attrs` belongs to `geoms[i]` and `ids[i]`.
 #[derive(Debug, Clone)]
 pub struct VectorLayer {
     /// The layer's name in the run config.
     pub name: String,
     pub file: PathBuf,
-    /// For a spreadsheet, the sheet's name: `fids` are then its Excel rows.
-    pub sheet: Option<String>,
+    /// Where the objects are in the file its user made.
+    pub origin: Origin,
     pub kind: GeomKind,
     pub ids: Vec<String>,
     /// The features' OGR FIDs: a tiled run restores the whole run's row order by them.
@@ -214,11 +234,12 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str, workin
 /// work units decide ownership themselves); the layer may then be empty, and
 /// rows come in FID order whatever order the driver's index returns.
 ///
-/// A spreadsheet is read as a table (`sheet`): its header row found, blank
-/// rows skipped, points made from the coordinate columns; its FIDs are Excel rows.
+/// A table (a spreadsheet or a CSV) is read by `sheet`: its header row
+/// found, blank rows skipped, points made from the coordinate columns; its
+/// FIDs are Excel rows (a CSV's lines).
 /// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
-    if cfg.is_sheet() {
+    if cfg.is_table() {
         return read_sheet(name, cfg, working_crs, how);
     }
     if let Some(read) = read_geojson(name, cfg, working_crs, how, clip)? {
@@ -238,7 +259,7 @@ pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Stric
         || cfg.layer.is_some()
         || cfg.x_field.is_some()
         || cfg.fid_field.is_some()
-        || cfg.is_sheet()
+        || cfg.is_table()
         || !cfg.path.exists()
     {
         return Ok(None);
@@ -308,30 +329,32 @@ pub fn read_opened(
     }
     // A clipped read may hold nothing; the declared type says what it would hold.
     let declared = clip.map(|_| kind_of_ogr(layer.defn().geometry_type()).unwrap_or(GeomKind::Point));
-    rows.finish(cfg, None, declared)
+    rows.finish(cfg, declared)
 }
 
-/// [`read`] for a spreadsheet, through `sheet` (not GDAL): a point from the
-/// coordinate columns of each filled row, the CRS from the config.
+/// [`read`] for a table (a spreadsheet or a CSV), through `sheet` (not
+/// OGR's features): a point from the coordinate columns of each filled row,
+/// the CRS from the config.
 pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness) -> Result<(VectorLayer, Vec<Reject>)> {
     if !cfg.path.exists() {
         return Err(Error::input(Bad::File, &cfg.path, None, Msg::FileNotFound));
     }
     let sheet = super::sheet::read(cfg)?;
-    let lerr = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(&sheet.name), msg);
+    let layer_name = super::sheet::layer_name(&cfg.path, &sheet.name);
+    let lerr = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(&layer_name), msg);
     if cfg.fid_field.is_some() {
-        return Err(lerr(Bad::Field, "fid_field does not apply to a spreadsheet: its rows are numbered as Excel numbers them".into()));
+        return Err(lerr(Bad::Field, "fid_field does not apply to a table: its rows are numbered as Excel numbers them (a CSV's lines)".into()));
     }
     let sample = sheet.rows.iter().find_map(|r| {
-        let number = |c: &Option<String>| c.as_deref().and_then(|t| crate::value::number(t, &[]).ok()).and_then(|(v, _)| v);
+        let number = |c: &Option<String>| c.as_deref().and_then(|t| crate::value::coordinate(t, true).ok()).flatten();
         Some((number(&r.cells[sheet.xy.0])?, number(&r.cells[sheet.xy.1])?))
     });
     let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs { guess: super::outside::guess_crs(sample, working_crs) }.into()))?;
-    let mut rows = Collector::new(name, &cfg.path, &sheet.name, how, cfg, &crs, working_crs, false)?;
-    rows.sheet = Some(sheet.name.clone());
+    let mut rows = Collector::new(name, &cfg.path, &layer_name, how, cfg, &crs, working_crs, false)?;
+    rows.origin = Origin::Rows { sheet: sheet.name.clone() };
     let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();
     rows.read_sheet(&sheet, id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?)?;
-    rows.finish(cfg, Some(sheet.name.clone()), None)
+    rows.finish(cfg, None)
 }
 
 /// Rename the file's columns to the model's field names (`fields`), naming a
@@ -375,8 +398,8 @@ struct Collector<'a> {
     kind: Option<GeomKind>,
     /// Ids taken so far, with the FID of the feature that holds each.
     seen: HashMap<String, i64>,
-    /// The sheet, when the features are its rows (for naming them).
-    sheet: Option<String>,
+    /// Where the features are in the file (for naming them).
+    origin: Origin,
     rejects: Vec<Reject>,
 }
 
@@ -408,14 +431,14 @@ impl<'a> Collector<'a> {
             geoms: Vec::new(),
             kind: None,
             seen: HashMap::new(),
-            sheet: None,
+            origin: Origin::Features,
             rejects: Vec::new(),
         })
     }
 
     /// The layer the collected features make, its columns renamed by the
     /// config's `fields`; `declared` is the kind of a clipped read that holds nothing.
-    fn finish(self, cfg: &LayerConfig, sheet: Option<String>, declared: Option<GeomKind>) -> Result<(VectorLayer, Vec<Reject>)> {
+    fn finish(self, cfg: &LayerConfig, declared: Option<GeomKind>) -> Result<(VectorLayer, Vec<Reject>)> {
         let lerr = |bad: Bad, msg: String| Error::input(bad, self.file, Some(self.layer_name), msg);
         let kind = self.kind.or(declared).ok_or_else(|| lerr(Bad::Empty, "the layer has no usable features".into()))?;
         let mut attrs = DataFrame::new(
@@ -426,7 +449,7 @@ impl<'a> Collector<'a> {
         let v = VectorLayer {
             name: self.name.to_owned(),
             file: self.file.to_owned(),
-            sheet,
+            origin: self.origin,
             kind,
             ids: self.ids,
             fids: self.fids,
@@ -508,16 +531,17 @@ impl<'a> Collector<'a> {
             let given = id_idx.map(|i| row.cells[i].clone());
             let id = given.clone().flatten().unwrap_or_else(|| fid.to_string());
             let what = At::Row { sheet: sheet.name.clone(), row: fid, id: if given == Some(None) { String::new() } else { id.clone() } }.to_string();
-            let point = match (&row.cells[xi], &row.cells[yi]) {
-                (Some(x), Some(y)) => match (crate::value::number(x, &[]), crate::value::number(y, &[])) {
-                    (Ok((Some(x), _)), Ok((Some(y), _))) => gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).ok(),
-                    _ => {
-                        let msg =
-                            Msg::CoordinatesNotNumbers { x: x.clone(), y: y.clone(), x_column: sheet.columns[xi].clone(), y_column: sheet.columns[yi].clone() };
-                        self.reject(Bad::Type, &id, &what, msg.into())?;
-                        continue;
-                    }
-                },
+            let read = |c: usize| match &row.cells[c] {
+                Some(t) => crate::value::coordinate(t, self.geographic)
+                    .map_err(|why| Box::new(Msg::CoordinateNotRead { value: t.clone(), column: sheet.columns[c].clone(), why })),
+                None => Ok(None),
+            };
+            let point = match (read(xi), read(yi)) {
+                (Ok(Some(x)), Ok(Some(y))) => gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).ok(),
+                (Err(msg), _) | (_, Err(msg)) => {
+                    self.reject(Bad::Type, &id, &what, (*msg).into())?;
+                    continue;
+                }
                 _ => None,
             };
             if self.accept(fid, &id, &what, id_idx.map(|i| (i, given.is_some_and(|g| g.is_some()))), Source::Ogr(point.as_ref()))? {
@@ -557,9 +581,9 @@ impl<'a> Collector<'a> {
             return Ok(false);
         }
         if let Some(&first) = self.seen.get(id) {
-            let first = match &self.sheet {
-                Some(sheet) => At::Row { sheet: sheet.clone(), row: first, id: id.to_owned() },
-                None => At::Feature { fid: first, id: id.to_owned() },
+            let first = match &self.origin {
+                Origin::Rows { sheet } => At::Row { sheet: sheet.clone(), row: first, id: id.to_owned() },
+                Origin::Features => At::Feature { fid: first, id: id.to_owned() },
             };
             self.reject(Bad::DuplicateId, id, what, Msg::DuplicateId { first: first.to_string() }.into())?;
             return Ok(false);
@@ -729,7 +753,7 @@ impl VectorLayer {
         VectorLayer {
             name: self.name.clone(),
             file: self.file.clone(),
-            sheet: self.sheet.clone(),
+            origin: self.origin.clone(),
             kind: self.kind,
             ids: pick(&self.ids),
             fids: self.fids.iter().zip(keep).filter(|(_, k)| **k).map(|(f, _)| *f).collect(),
@@ -761,9 +785,9 @@ impl VectorLayer {
 
     /// How a message names row `i`: its id, and for a spreadsheet its sheet and Excel row.
     pub fn feature(&self, i: usize) -> String {
-        match &self.sheet {
-            Some(sheet) => At::Row { sheet: sheet.clone(), row: self.fids[i], id: self.ids[i].clone() }.to_string(),
-            None => At::Id(self.ids[i].clone()).to_string(),
+        match &self.origin {
+            Origin::Rows { sheet } => At::Row { sheet: sheet.clone(), row: self.fids[i], id: self.ids[i].clone() }.to_string(),
+            Origin::Features => At::Id(self.ids[i].clone()).to_string(),
         }
     }
 

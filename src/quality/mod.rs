@@ -166,7 +166,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     for f in &fields {
         q.fields.push(field(&v, m, f, config.year, &mut issues, &mut incomplete));
     }
-    let row = |i: usize| v.sheet.as_ref().map(|_| v.fids[i]);
+    let row = |i: usize| (v.origin != crate::load::vector::Origin::Features).then(|| v.fids[i]);
     for (i, list) in issues.iter().enumerate() {
         if !list.is_empty() {
             let street = street[i].map(|s| admin.names[s].clone()).unwrap_or_default();

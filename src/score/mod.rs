@@ -415,7 +415,7 @@ mod tests {
         VectorLayer {
             name: name.into(),
             file: format!("{name}.geojson").into(),
-            sheet: None,
+            origin: Default::default(),
             kind: GeomKind::Point,
             ids: (0..n).map(|i| format!("O{i}")).collect(),
             fids: (0..n as i64).collect(),

@@ -99,7 +99,16 @@ pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -
         });
     }
     let attrs = df.drop_many([FID, ID, WKB].into_iter().map(String::from).chain(model.indicators.iter().map(|i| value_column(&i.key))));
-    let layer =
-        VectorLayer { name: name.to_owned(), file: file.to_owned(), sheet: None, kind: model.geometry, ids, fids, geoms, attrs, labels: Default::default() };
+    let layer = VectorLayer {
+        name: name.to_owned(),
+        file: file.to_owned(),
+        origin: Default::default(),
+        kind: model.geometry,
+        ids,
+        fids,
+        geoms,
+        attrs,
+        labels: Default::default(),
+    };
     Ok((layer, values))
 }

@@ -14,7 +14,9 @@
 //! full-width forms made half-width, nothing else (no case folding: "a" and
 //! "A" stay different grades).
 
+pub mod coordinate;
 pub mod year;
+pub use coordinate::{coordinate, NotACoordinate};
 pub use year::{year, NotAYear};
 
 use std::collections::BTreeMap;

@@ -265,7 +265,7 @@ case("sheet_gcj02_mapped.clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sit
      files={"sites.csv": "\n".join(clean_rows) + "\n"})
 # A coordinate that is not a number, a mapping to a column the sheet does not
 # have, an empty category: each named by sheet and Excel row.
-bad_coord = [xl_header, xl_rows[0], xl_rows[1], (), xl_rows[2][:5] + ("121.4度", xl_rows[2][6]), xl_rows[3]]
+bad_coord = [xl_header, xl_rows[0], xl_rows[1], (), xl_rows[2][:5] + ("121°75′18″", xl_rows[2][6]), xl_rows[3]]
 case("sheet_bad_coordinate", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": sheet(bad_coord)})
 case("sheet_unmapped_column", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS.replace('"类别"', '"单位类别"') + "\n[layers.people]")],
      files={"sites.xlsx": sheet(xl_body)})
@@ -326,6 +326,47 @@ def typed_sheet(path):
 case("sheet_typed_cells", [(SITES_CFG + '\nid_field = "id"', xl_cfg), ("[layers.people]", XL_FIELDS + "\n[layers.people]")], files={"sites.xlsx": typed_sheet})
 case("sheet_typed_cells.clean", [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')],
      files={"sites.csv": "\n".join(clean_rows) + "\n"})
+
+# --- CSVs as assessors type them: a title line above the header, headers
+# sise does not know (header_row, x_field/y_field), coordinates in
+# degrees–minutes–seconds or full-width digits. Read by sise's own table
+# reader, as a workbook is; each twin is the plain CSV.
+def dms(v, pos, neg):
+    d = int(v)
+    m = int((v - d) * 60)
+    sec = (v - d - m / 60) * 3600
+    return f"{d}°{m}′{sec:.6f}″{pos if v >= 0 else neg}"
+
+
+def full_width(t):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in t)
+
+
+def csv_of(header, rows, title=None):
+    lines = ([title] if title else []) + [",".join(header)] + [",".join(str(c) for c in r) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+cn_csv_rows = [(sid, name, cls, grade, str(flag).replace("０", "0"), lon, lat) for sid, name, cls, grade, flag, lon, lat in xl_rows]
+csv_layer = 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nid_field = "编号"'
+csv_edits = lambda layer: [(SITES_CFG + '\nid_field = "id"', layer), ("[layers.people]", XL_FIELDS + "\n[layers.people]")]
+clean_twin = {"sites.csv": "\n".join(clean_rows) + "\n"}
+clean_cfg = [(SITES_CFG + '\nid_field = "id"', 'path = "sites.csv"\ncrs = "EPSG:4326"\noffset = "gcj02"\nx_field = "lon"\ny_field = "lat"\nid_field = "id"')]
+TITLE = "甲区测试单位安全风险摸排表（2024年）"
+east_north = ("编号", "单位名称", "类别", "管控等级", "隐患数", "东经", "北纬")
+for name, layer, text in (
+    ("csv_title_row", csv_layer, csv_of(xl_header, cn_csv_rows, TITLE)),
+    ("csv_header_row", csv_layer + '\nheader_row = 2\nx_field = "东经"\ny_field = "北纬"', csv_of(east_north, cn_csv_rows, TITLE)),
+    ("csv_dms", csv_layer, csv_of(xl_header, [r[:5] + (dms(r[5], "E", "W"), dms(r[6], "N", "S")) for r in cn_csv_rows])),
+    ("csv_full_width", csv_layer, csv_of(xl_header, [r[:5] + (full_width(str(r[5])), " " + full_width(str(r[6])) + " ") for r in cn_csv_rows])),
+):
+    case(name, csv_edits(layer), files={"sites.csv": text})
+    case(name + ".clean", clean_cfg, files=clean_twin)
+bad_dms = [r[:5] + (dms(r[5], "E", "W"), dms(r[6], "N", "S")) for r in cn_csv_rows]
+bad_dms[2] = bad_dms[2][:5] + ("121°20′75″E", bad_dms[2][6])
+case("csv_bad_dms", csv_edits(csv_layer), files={"sites.csv": csv_of(xl_header, bad_dms)})
+# A header that names no coordinate columns sise knows: the hint names the row and the columns.
+case("csv_no_header", csv_edits(csv_layer), files={"sites.csv": csv_of(east_north, cn_csv_rows, TITLE)})
 
 # --- A census sheet with known gaps, for `sise validate --report`: empty
 # and invalid values, a duplicate id, a row without coordinates, a suspected
