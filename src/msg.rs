@@ -646,6 +646,25 @@ pub enum Msg {
     },
     /// `n` more rows with the same problem.
     More(usize),
+    /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).
+    DiskFull {
+        /// The file being written when it did.
+        file: Option<std::path::PathBuf>,
+        free_mb: Option<f64>,
+        needs_mb: f64,
+        basis: SizeBasis,
+    },
+}
+
+/// What a run's expected output size is measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SizeBasis {
+    /// The outputs already in the destination (the run replaces them).
+    Previous,
+    /// Another year's outputs of the same cycle.
+    OtherYear(String),
+    /// Only what the run had written when the disk filled: a lower bound.
+    Partial,
 }
 
 /// " of sheet 'X'" for a sheet of a workbook, nothing for a CSV (its lines are the file's).
@@ -813,6 +832,16 @@ impl Msg {
             Msg::ReviewBadDate { value } => format!("date '{value}' is not a date such as 2025-03-12"),
             Msg::ReviewTwice { domain, id, first } => format!("a second adjustment of {domain} object '{id}' (the first is on {first}); keep one row per object"),
             Msg::More(n) => format!(" (and {n} more features)"),
+            Msg::DiskFull { file, free_mb, needs_mb, basis } => {
+                let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();
+                let free = free_mb.map(|f| format!(", {f:.1} MB free there")).unwrap_or_default();
+                let needs = match basis {
+                    SizeBasis::Previous => format!("this run writes ≈ {needs_mb:.1} MB (the size of the outputs it replaces)"),
+                    SizeBasis::OtherYear(y) => format!("this run writes ≈ {needs_mb:.1} MB (the size of {y}'s outputs)"),
+                    SizeBasis::Partial => format!("this run writes more than the {needs_mb:.1} MB it had written"),
+                };
+                format!("disk full (or over quota){file}{free}; {needs}, beside the previous outputs until it replaces them; free space there or write elsewhere with --out; nothing was changed")
+            }
         }
     }
 
@@ -939,6 +968,16 @@ impl Msg {
             Msg::ReviewBadDate { value } => format!("日期“{value}”无效，应如 2025-03-12"),
             Msg::ReviewTwice { domain, id, first } => format!("{domain} 对象 {id} 有第二条调整（第一条在{first}）；每个对象只保留一行"),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
+            Msg::DiskFull { file, free_mb, needs_mb, basis } => {
+                let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
+                let free = free_mb.map(|f| format!("，剩余 {f:.1} MB")).unwrap_or_default();
+                let needs = match basis {
+                    SizeBasis::Previous => format!("本次运行约写入 {needs_mb:.1} MB（即将替换的原输出大小）"),
+                    SizeBasis::OtherYear(y) => format!("本次运行约写入 {needs_mb:.1} MB（{y} 年输出的大小）"),
+                    SizeBasis::Partial => format!("本次运行写入量超过已写入的 {needs_mb:.1} MB"),
+                };
+                format!("{file}磁盘已满（或超出配额）{free}；{needs}，替换前与原输出并存；请清理空间或用 --out 写到别处；未改动任何已有输出")
+            }
         }
     }
 }

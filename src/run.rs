@@ -184,45 +184,11 @@ pub fn assess_and_write(
     }
 
     let a = assess(config)?;
-    let load_time = a.prepared.load_time;
 
     let start = Instant::now();
     let staging = Staging::new(out)?;
-    let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let hashed = emit::write_outputs(&staging.path, &a, a.prepared.how.keep_going, !opts.no_web)?;
-    let mut written: Vec<PathBuf> = hashed.iter().map(|(f, _)| f.clone()).collect();
-    // Each output is hashed once, although the manifest is written twice.
-    let mut outputs: BTreeMap<String, String> = hashed.into_iter().map(|(f, hash)| (f.to_string_lossy().into_owned(), hash)).collect();
-    let mut write_manifest = |written: &[PathBuf]| -> Result<()> {
-        let new: Vec<&PathBuf> = written.iter().filter(|f| !outputs.contains_key(&*f.to_string_lossy())).collect();
-        let hashes: Vec<(String, String)> = new
-            .par_iter()
-            .map(|f| {
-                let hash = manifest::sha256_file(&staging.path.join(f)).map_err(|e| Error::output(staging.path.join(f), e))?;
-                Ok((f.to_string_lossy().into_owned(), hash))
-            })
-            .collect::<Result<_>>()?;
-        outputs.extend(hashes);
-        let timings =
-            manifest::Timings { load: load_time, score: a.score_time, sensitivity: a.sensitivity_time, aggregate: a.aggregate_time, emit: start.elapsed() };
-        let m = manifest::build(&a, &outputs, &timings, &print)?;
-        let text = serde_json::to_string_pretty(&m).expect("json values serialise");
-        std::fs::write(staging.path.join("manifest.json"), text + "\n").map_err(|e| Error::output(&staging.path, e))
-    };
-    // Reports compare with last year's outputs of the same cycle, when they exist;
-    // the comparison reads this year's manifest, so write it once before.
-    emit::timed("manifest", || write_manifest(&written))?;
-    let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
-    let comparison = previous.map(|p| crate::cycle::compare(&p, &staging.path)).transpose()?;
-    if !opts.no_web {
-        written.push(match &comparison {
-            Some(c) => crate::cycle::write_web(c, &staging.path, &a)?,
-            None => emit::web::write_no_changes(&staging.path)?,
-        });
-    }
-    written.extend(emit::timed("reports", || crate::report::write(&staging.path, &a, comparison.as_ref(), opts.pdf))?);
-    emit::timed("manifest", || write_manifest(&written))?;
-    spinner.finish_and_clear();
+    // A full disk is told as one, with the space the run needs; the staging folder goes.
+    write_year(&staging.path, &a, &opts, &print, out, start, progress).map_err(|e| staging.explain(e))?;
     staging.commit()?;
     if !opts.no_web {
         if let Some(cycle_dir) = out.parent() {
@@ -238,6 +204,60 @@ pub fn assess_and_write(
         grid_cells: a.grid.ids.len(),
         rejects: a.prepared.rejects.len(),
     })
+}
+
+/// Every output of a year into the staging folder `staging`, the manifest
+/// last; reports compare with last year's outputs beside `out`.
+fn write_year(
+    staging: &Path,
+    a: &assess::Assessment,
+    opts: &RunOptions,
+    print: &manifest::Fingerprint,
+    out: &Path,
+    start: Instant,
+    progress: &Progress,
+) -> Result<()> {
+    let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
+    let hashed = emit::write_outputs(staging, a, a.prepared.how.keep_going, !opts.no_web)?;
+    let mut written: Vec<PathBuf> = hashed.iter().map(|(f, _)| f.clone()).collect();
+    // Each output is hashed once, although the manifest is written twice.
+    let mut outputs: BTreeMap<String, String> = hashed.into_iter().map(|(f, hash)| (f.to_string_lossy().into_owned(), hash)).collect();
+    let mut write_manifest = |written: &[PathBuf]| -> Result<()> {
+        let new: Vec<&PathBuf> = written.iter().filter(|f| !outputs.contains_key(&*f.to_string_lossy())).collect();
+        let hashes: Vec<(String, String)> = new
+            .par_iter()
+            .map(|f| {
+                let hash = manifest::sha256_file(&staging.join(f)).map_err(|e| Error::output(staging.join(f), e))?;
+                Ok((f.to_string_lossy().into_owned(), hash))
+            })
+            .collect::<Result<_>>()?;
+        outputs.extend(hashes);
+        let timings = manifest::Timings {
+            load: a.prepared.load_time,
+            score: a.score_time,
+            sensitivity: a.sensitivity_time,
+            aggregate: a.aggregate_time,
+            emit: start.elapsed(),
+        };
+        let m = manifest::build(a, &outputs, &timings, print)?;
+        let text = serde_json::to_string_pretty(&m).expect("json values serialise");
+        std::fs::write(staging.join("manifest.json"), text + "\n").map_err(|e| Error::output(staging, e))
+    };
+    // Reports compare with last year's outputs of the same cycle, when they exist;
+    // the comparison reads this year's manifest, so write it once before.
+    emit::timed("manifest", || write_manifest(&written))?;
+    let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
+    let comparison = previous.map(|p| crate::cycle::compare(&p, staging)).transpose()?;
+    if !opts.no_web {
+        written.push(match &comparison {
+            Some(c) => crate::cycle::write_web(c, staging, a)?,
+            None => emit::web::write_no_changes(staging)?,
+        });
+    }
+    written.extend(emit::timed("reports", || crate::report::write(staging, a, comparison.as_ref(), opts.pdf))?);
+    emit::timed("manifest", || write_manifest(&written))?;
+    spinner.finish_and_clear();
+    Ok(())
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {

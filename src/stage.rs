@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::msg::{Msg, SizeBasis};
 
 /// Write a folder of outputs atomically: `write` fills a staging folder that
 /// replaces `dest` only when it succeeded; the lock keeps other runs out.
@@ -14,7 +15,7 @@ pub fn staged(dest: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()
     let _lock = Lock::acquire(dest)?;
     recover(dest)?;
     let staging = Staging::new(dest)?;
-    write(&staging.path)?;
+    write(&staging.path).map_err(|e| staging.explain(e))?;
     staging.commit()
 }
 
@@ -111,6 +112,12 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// `e` as the user should read it: when the file system filled up while
+    /// the staging folder was written, that, with the space the run needs.
+    pub fn explain(&self, e: Error) -> Error {
+        disk_full(&self.dest, Some(&self.path), e)
+    }
+
     pub fn new(dest: &Path) -> Result<Staging> {
         let path = sibling(dest, &format!("tmp-{}", std::process::id()))?;
         if path.exists() {
@@ -147,4 +154,65 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// Below this much free space a failed write is a full disk, whatever the
+/// writer said (SQLite through GDAL may say "Query returned no rows").
+const FULL_BELOW: u64 = 1 << 20;
+
+/// Texts in which a full disk or quota (ENOSPC, EDQUOT) reaches sise: from
+/// the OS through std or GDAL, and from SQLite.
+const FULL_SAID: [&str; 5] = ["No space left on device", "os error 28", "Disk quota exceeded", "os error 122", "database or disk is full"];
+
+/// `e`, or — when it is an output error on a file system that is full (by
+/// its text, or by the space left) — a disk-full error naming `dest`, the
+/// file being written, the space free and about how much the run writes:
+/// the outputs `dest` holds now, else another year's of the same cycle,
+/// else at least what `staging` holds.
+pub fn disk_full(dest: &Path, staging: Option<&Path>, e: Error) -> Error {
+    let Error::Output { path, message } = &e else { return e };
+    let free = free_bytes(staging.unwrap_or(dest));
+    if !(FULL_SAID.iter().any(|s| message.contains(s)) || free.is_some_and(|f| f < FULL_BELOW)) {
+        return e;
+    }
+    let mb = |b: u64| b as f64 / 1e6;
+    let written = staging.map(dir_size).unwrap_or(0);
+    let other_year = dest
+        .parent()
+        .and_then(|cycle| std::fs::read_dir(cycle).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|d| d.path() != dest && d.file_name().to_str().is_some_and(|n| n.parse::<i32>().is_ok()) && d.path().join("manifest.json").exists())
+        .map(|d| (dir_size(&d.path()), d.file_name().to_string_lossy().into_owned()))
+        .max();
+    let (needs, basis) = match (dest.exists(), other_year) {
+        (true, _) => (dir_size(dest), SizeBasis::Previous),
+        (false, Some((size, year))) => (size, SizeBasis::OtherYear(year)),
+        (false, None) => (written, SizeBasis::Partial),
+    };
+    // Named as it will be in `dest`, not by the staging folder's name.
+    let file = staging.and_then(|st| path.strip_prefix(st).ok()).filter(|f| !f.as_os_str().is_empty()).map(Path::to_owned);
+    let msg = Msg::DiskFull { file, free_mb: free.map(mb), needs_mb: mb(needs.max(written)), basis };
+    Error::output(dest, msg)
+}
+
+/// The space an unprivileged writer may still use on the file system of
+/// `path` (or of its nearest existing ancestor).
+fn free_bytes(path: &Path) -> Option<u64> {
+    let existing = path.ancestors().find(|p| p.exists())?;
+    let s = rustix::fs::statvfs(existing).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+/// The bytes of every file under `dir`.
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_size(&e.path()),
+            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
 }

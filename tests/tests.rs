@@ -10,6 +10,7 @@ mod crs;
 mod cycle;
 mod demo;
 mod dirty_input;
+mod disk_full;
 mod geojson;
 mod handmade;
 mod hints;
