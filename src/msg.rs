@@ -446,7 +446,8 @@ pub enum Msg {
     CoordinateNotRead {
         value: String,
         column: String,
-        why: crate::value::NotACoordinate,
+        /// Why (`value::NotACoordinate`, as said in the message language).
+        why: String,
     },
     FieldMissing {
         field: Field,

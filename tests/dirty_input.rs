@@ -61,6 +61,7 @@ refused! {
     outside_swapped => 19, ["outside_swapped/sites.csv", "x and y look swapped"];
     sheet_bad_coordinate => 13, ["sheet_bad_coordinate/sites.xlsx", "sheet '测试单位' row 8 (id 'S3')", "'121°75′18″'", "'经度'", "75 minutes is 60 or more"];
     csv_bad_dms => 13, ["csv_bad_dms/sites.csv", "line 4 (id 'S3')", "coordinate '121°20′75″E' in column '经度'", "75 seconds is 60 or more", "correct the typo"];
+    csv_multiline_bad_flag => 13, ["csv_multiline_bad_flag/sites.csv", "line 6 (id 'S3')", "'约1'", "approximate"];
     csv_no_header => 12, ["csv_no_header/sites.csv", "no header row found", "'东经' and '北纬' under row 2 hold coordinates", "header_row = 2, x_field = \"东经\" and y_field = \"北纬\""];
     sheet_unmapped_column => 12, ["sites.xlsx", "fields maps 'cls' to the column '单位类别'", "its columns are: 编号, 单位名称, 类别"];
     sheet_empty_category => 12, ["sheet '测试单位' row 8 (id 'S3')", "field 'cls'", "is empty"];
@@ -260,7 +261,7 @@ fn workbooks_as_exported_and_as_filled_read_like_clean_csv() {
 /// reader like the same data as a clean CSV.
 #[test]
 fn csvs_as_typed_read_like_clean_csv() {
-    for case in ["csv_title_row", "csv_header_row", "csv_dms", "csv_full_width"] {
+    for case in ["csv_title_row", "csv_header_row", "csv_dms", "csv_full_width", "csv_bom_crlf", "csv_semicolon", "csv_multiline_cell"] {
         let out = scores_like_clean(case);
         let rows = read_layer(&out.join("sise.gpkg"), "T01_sites");
         assert_eq!(rows.len(), 4, "{case}");
@@ -268,6 +269,14 @@ fn csvs_as_typed_read_like_clean_csv() {
         assert_eq!(value(&rows, "id", "S3", "veto_reason").as_deref(), Some("测试否决"), "{case}");
         cleanup(&out);
     }
+}
+
+/// A CSV holding its geometry as WKT text (no coordinate columns) is read
+/// by GDAL's CSV driver, as before, and scores like the same points as GeoJSON.
+#[test]
+fn a_wkt_csv_reads_as_its_geometries() {
+    let out = scores_like_clean("csv_wkt");
+    cleanup(&out);
 }
 
 #[test]

@@ -54,13 +54,14 @@ fn a_crs_hint_follows_from_the_coordinates() {
 /// coordinates, and the run succeeds once its settings are pasted.
 #[test]
 fn a_header_hint_names_the_row_and_the_coordinate_columns() {
-    let cases = repo().join("tests/dirty-input/cases");
-    // Beside the case, so the case's relative paths to the fixture hold.
-    let tmp = tempfile::tempdir_in(&cases).unwrap();
-    for f in ["assessment.toml", "sites.csv"] {
-        std::fs::copy(cases.join("csv_no_header").join(f), tmp.path().join(f)).unwrap();
-    }
+    let case = repo().join("tests/dirty-input/cases/csv_no_header");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(case.join("sites.csv"), tmp.path().join("sites.csv")).unwrap();
+    // The case's paths to the fixture, made absolute for the copy.
+    let fixture = repo().join("tests/fixtures/handmade/");
+    let text = std::fs::read_to_string(case.join("assessment.toml")).unwrap().replace("../../../fixtures/handmade/", &fixture.to_string_lossy());
     let cfg = tmp.path().join("assessment.toml");
+    std::fs::write(&cfg, text).unwrap();
     let o = sise(&["run", cfg.to_str().unwrap(), "--out", tmp.path().join("a").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(12), "{}", stderr(&o));
     let e = stderr(&o);

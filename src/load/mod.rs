@@ -78,7 +78,7 @@ impl Layers {
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
-    if cfg.is_table() {
+    if sheet::reads(cfg) {
         let (v, rejects) = vector::read_sheet(name, cfg, &config.working_crs, how)?;
         return Ok((Layer::Vector(v), rejects));
     }
@@ -101,7 +101,7 @@ pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<
 /// (`None` for a raster): what a merge reports for layers it did not load.
 pub fn feature_count(config: &RunConfig, name: &str) -> Result<Option<usize>> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
-    if cfg.is_table() {
+    if sheet::reads(cfg) {
         return Ok(Some(sheet::read(cfg)?.rows.len()));
     }
     let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;

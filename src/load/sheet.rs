@@ -70,6 +70,19 @@ pub fn read(cfg: &LayerConfig) -> Result<Sheet> {
 /// A merged region: its first and last cell (inclusive), as (Excel row, 0-based column).
 pub type Region = ((u32, usize), (u32, usize));
 
+/// Whether sise's table reader reads the layer: a workbook, or a CSV with
+/// coordinate columns. A CSV without `x_field` whose first line names a
+/// `WKT` column holds its geometries as text, which GDAL's CSV driver reads.
+pub fn reads(cfg: &LayerConfig) -> bool {
+    if !cfg.is_table() || cfg.is_sheet() || cfg.x_field.is_some() {
+        return cfg.is_table();
+    }
+    let Ok(bytes) = std::fs::read(&cfg.path) else { return true };
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let first = String::from_utf8_lossy(first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first));
+    !first.split([',', ';', '\t']).any(|c| c.trim().trim_matches('"').eq_ignore_ascii_case("wkt"))
+}
+
 /// How messages name the layer of a table: its sheet, or for a CSV the
 /// file's stem (as GDAL names a CSV's layer).
 pub fn layer_name(path: &Path, sheet: &Option<String>) -> String {

@@ -239,7 +239,7 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str, workin
 /// FIDs are Excel rows (a CSV's lines).
 /// Columns are then renamed by the layer's `fields` mapping.
 pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(VectorLayer, Vec<Reject>)> {
-    if cfg.is_table() {
+    if super::sheet::reads(cfg) {
         return read_sheet(name, cfg, working_crs, how);
     }
     if let Some(read) = read_geojson(name, cfg, working_crs, how, clip)? {
@@ -259,7 +259,7 @@ pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Stric
         || cfg.layer.is_some()
         || cfg.x_field.is_some()
         || cfg.fid_field.is_some()
-        || cfg.is_table()
+        || super::sheet::reads(cfg)
         || !cfg.path.exists()
     {
         return Ok(None);
@@ -533,7 +533,7 @@ impl<'a> Collector<'a> {
             let what = At::Row { sheet: sheet.name.clone(), row: fid, id: if given == Some(None) { String::new() } else { id.clone() } }.to_string();
             let read = |c: usize| match &row.cells[c] {
                 Some(t) => crate::value::coordinate(t, self.geographic)
-                    .map_err(|why| Box::new(Msg::CoordinateNotRead { value: t.clone(), column: sheet.columns[c].clone(), why })),
+                    .map_err(|why| Box::new(Msg::CoordinateNotRead { value: t.clone(), column: sheet.columns[c].clone(), why: why.to_string() })),
                 None => Ok(None),
             };
             let point = match (read(xi), read(yi)) {

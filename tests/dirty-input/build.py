@@ -362,6 +362,25 @@ for name, layer, text in (
 ):
     case(name, csv_edits(layer), files={"sites.csv": text})
     case(name + ".clean", clean_cfg, files=clean_twin)
+# Excel's "CSV UTF-8" on Windows: a byte-order mark and CRLF line ends; a
+# European export: semicolons; an address cell quoted over two lines, so
+# records and lines differ (messages name the line a record starts on).
+crlf = "\ufeff" + csv_of(xl_header, cn_csv_rows).replace("\n", "\r\n")
+semicolon = csv_of(xl_header, cn_csv_rows).replace(",", ";")
+addr_header = xl_header[:2] + ("地址",) + xl_header[2:]
+addr_rows = [r[:2] + (f'"测试区{r[0]}路1号\n（{r[1]}南门）"',) + r[2:] for r in cn_csv_rows]
+for name, text in (("csv_bom_crlf", crlf), ("csv_semicolon", semicolon), ("csv_multiline_cell", csv_of(addr_header, addr_rows))):
+    case(name, csv_edits(csv_layer), files={"sites.csv": text})
+    case(name + ".clean", clean_cfg, files=clean_twin)
+# The same multi-line cells with a bad flag in S3's record: named by the line it starts on (line 6).
+bad_flag = [r[:5] + ("约1" if r[0] == "S3" else r[5],) + r[6:] for r in addr_rows]
+case("csv_multiline_bad_flag", csv_edits(csv_layer), files={"sites.csv": csv_of(addr_header, bad_flag)})
+# A CSV with its geometry as WKT text (no coordinate columns): GDAL's CSV driver reads it.
+wkt_people = "id,population,WKT\n" + "".join(
+    f'{f["properties"]["id"]},{f["properties"]["population"]},"POINT ({f["geometry"]["coordinates"][0]} {f["geometry"]["coordinates"][1]})"\n'
+    for f in geojson("people.geojson")["features"])
+case("csv_wkt", [(PEOPLE_CFG, 'path = "people.csv"\ncrs = "EPSG:4549"')], files={"people.csv": wkt_people})
+case("csv_wkt.clean")
 bad_dms = [r[:5] + (dms(r[5], "E", "W"), dms(r[6], "N", "S")) for r in cn_csv_rows]
 bad_dms[2] = bad_dms[2][:5] + ("121°20′75″E", bad_dms[2][6])
 case("csv_bad_dms", csv_edits(csv_layer), files={"sites.csv": csv_of(xl_header, bad_dms)})
