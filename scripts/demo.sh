@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh run     # only what the run needs; the tests add theirs
 cargo build --quiet
 sise="${CARGO_TARGET_DIR:-target}/debug/sise"   # wherever cargo put it
 "$sise" run layers/demo/assessment.toml --out out --quiet        # 2024 baseline

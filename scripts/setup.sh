@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Install what sise needs to build and test on Debian (12 "bookworm") or a
-# derivative: GDAL 3.6 and PROJ 9.1 with headers, clang for the PROJ
-# bindings, the GDAL/PROJ command-line tools the tests compare against, a CJK
-# font for map images, and QGIS with its Python bindings, which the tests use
-# to open the outputs in the real client, openpyxl to read back the workbook,
-# and Chromium (PDF reports, --pdf) with poppler-utils to read PDFs back.
+# Install what sise needs on Debian (12 "bookworm") or a derivative, for
+#   run   (README command 1): GDAL 3.6 and PROJ 9.1 with headers, clang for
+#         the PROJ bindings, gdal-bin (the demo lists its GeoPackage with
+#         ogrinfo), a CJK font for map images;
+#   test  (README command 2): that, and what the tests use to check the
+#         outputs: PROJ's command-line tools, QGIS with its Python bindings
+#         (the outputs opened in the real client), openpyxl (the workbook
+#         read back), Chromium (the web map, and PDF reports with --pdf) and
+#         poppler-utils (PDFs read back).
 # Installs only what is missing; safe to run again.
+#   bash scripts/setup.sh [run|test]     (default: run)
 set -euo pipefail
 
-packages=(libgdal-dev libproj-dev gdal-bin proj-bin pkg-config clang libclang-dev fonts-noto-cjk qgis python3-qgis python3-openpyxl chromium poppler-utils)
+purpose=${1:-run}
+packages=(libgdal-dev libproj-dev gdal-bin pkg-config clang libclang-dev fonts-noto-cjk)
+case "$purpose" in
+  run) ;;
+  test) packages+=(proj-bin qgis python3-qgis python3-openpyxl chromium poppler-utils) ;;
+  *) echo "setup: unknown purpose '$purpose' (run or test)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,7 +30,10 @@ if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # A run needs no recommended extras (they double the download); the tests' QGIS and Chromium keep theirs.
+  recommends=()
+  [ "$purpose" = test ] || recommends=(--no-install-recommends)
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${recommends[@]}" "${missing[@]}" >/dev/null
 fi
 
 if ! command -v cargo >/dev/null; then
