@@ -287,6 +287,18 @@ pub struct AdminUnitsConfig {
     pub district_field: Option<String>,
 }
 
+/// `[report]`: what the Word reports say on their cover, and whose styles they wear.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// 评估单位 on the cover; a blank to fill in when absent.
+    pub assessor: Option<String>,
+    /// 报告日期 on the cover, as written (e.g. "2024年12月"); the run's date when absent.
+    pub date: Option<String>,
+    /// A .docx whose styles, page size, margins and header/footer the Word reports take (like pandoc's reference-doc).
+    pub reference_docx: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -305,6 +317,8 @@ struct RawConfig {
     colours: Palette,
     map_source: Option<String>,
     report_templates: Option<PathBuf>,
+    #[serde(default)]
+    report: ReportConfig,
     #[serde(default)]
     repair_invalid_geometry: bool,
     #[serde(default = "default_outside")]
@@ -359,6 +373,8 @@ pub struct RunConfig {
     pub map_source: Option<String>,
     /// A folder with edited copies of the report templates (domain.html.j2, comprehensive.html.j2, style.css).
     pub report_templates: Option<PathBuf>,
+    /// The Word reports' cover and styles.
+    pub report: ReportConfig,
     /// Repair invalid polygons with GDAL's MakeValid instead of rejecting them.
     pub repair_invalid_geometry: bool,
     /// How far (m) outside the district (its 街镇 polygons) the centroid of a
@@ -457,6 +473,7 @@ impl RunConfig {
             colours: raw.colours,
             map_source: raw.map_source,
             report_templates: raw.report_templates.as_deref().map(&resolve),
+            report: ReportConfig { reference_docx: raw.report.reference_docx.as_deref().map(&resolve), ..raw.report },
             repair_invalid_geometry: raw.repair_invalid_geometry,
             outside_tolerance_m: raw.outside_tolerance_m,
             context_margin_m: raw.context_margin_m,

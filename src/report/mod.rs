@@ -2,9 +2,14 @@
 //! the templates in `reports/` (an assessor edits the wording there; sise
 //! fills in the numbers, model parameters, maps and tables) as
 //! self-contained HTML, and printed to PDF by headless Chromium on request.
-//! What templates see is typed in `context.rs`.
+//! What templates see is typed in `context.rs`. The same rendered pages are
+//! written as Word documents (`page.rs` reads them back, `word.rs` writes
+//! .docx), so the wording lives in the templates only.
 
 mod context;
+mod page;
+mod reference;
+mod word;
 
 use std::path::{Path, PathBuf};
 
@@ -121,11 +126,27 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
     }
     let ctx = minijinja::Value::from_serialize(context::comprehensive(a, comparison));
     pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"), None)?));
+    let config = &a.prepared.config;
+    let reference = config.report.reference_docx.as_deref().map(reference::Reference::read).transpose()?;
+    let cover = word::Cover {
+        district: config.district.clone(),
+        year: config.year,
+        cycle: config.cycle.clone(),
+        assessor: config.report.assessor.clone(),
+        date: match &config.report.date {
+            Some(d) => d.clone(),
+            None => crate::stamp::output_time()?.format("%Y年%-m月%-d日").to_string(),
+        },
+    };
     let mut written = Vec::new();
     for (name, html) in &pages {
         let path = out.join(format!("{name}.html"));
         std::fs::write(&path, html).map_err(|e| Error::output(&path, e))?;
         written.push(PathBuf::from("reports").join(format!("{name}.html")));
+        let docx = out.join(format!("{name}.docx"));
+        let bytes = word::write(&page::read(html), &cover, reference.as_ref()).map_err(|e| Error::output(&docx, e))?;
+        std::fs::write(&docx, bytes).map_err(|e| Error::output(&docx, e))?;
+        written.push(PathBuf::from("reports").join(format!("{name}.docx")));
         if pdf {
             print_pdf(&path, &out.join(format!("{name}.pdf")))?;
             written.push(PathBuf::from("reports").join(format!("{name}.pdf")));
