@@ -111,6 +111,8 @@ pub struct Assessment {
     pub district_total: Total,
     /// Per 区 of a city run (empty without `district_field`).
     pub districts_total: Vec<Total>,
+    /// Residents per 街镇 (`[comprehensive] population`, where the capacity method reads it).
+    pub street_population: Option<Vec<f64>>,
     pub score_time: Duration,
     pub sensitivity_time: Duration,
     pub aggregate_time: Duration,
@@ -126,6 +128,14 @@ impl Assessment {
             Some(filtered) => filtered,
             None => self.prepared.layers.vector(self.prepared.models[domain].objects()).expect("checked in prepare"),
         }
+    }
+
+    /// Domain `d`'s registered objects: every feature delivered, including
+    /// those rejected while loading or scoring (the 80 % coverage target's base).
+    pub fn registered(&self, d: usize) -> usize {
+        let m = &self.models()[d];
+        let rejected = self.prepared.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|x| x == m.id)).count();
+        self.objects(d).len() + rejected
     }
 }
 
@@ -747,7 +757,8 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     let aggregate_time = start.elapsed();
     // Emit reads only the domains' objects: the density lines go too.
     prepared.layers.layers.retain(|k, _| objects.contains(k));
-    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, score_time, sensitivity_time, aggregate_time })
+    let street_population = vulnerability.people;
+    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, street_population, score_time, sensitivity_time, aggregate_time })
 }
 
 /// Per zone kind, the vulnerability of each zone's protection system (the
@@ -760,6 +771,8 @@ struct Vulnerability {
     districts: Option<Vec<f64>>,
     /// The whole district's, when any kind uses `capacity`.
     whole: Option<f64>,
+    /// Residents per 街镇, for the reports' district profile.
+    people: Option<Vec<f64>>,
 }
 
 fn vulnerabilities(p: &Prepared, grid: &grid::Grid, district: &Zones) -> Result<Vulnerability> {
@@ -778,6 +791,12 @@ fn vulnerabilities(p: &Prepared, grid: &grid::Grid, district: &Zones) -> Result<
     let factors = c.capacity.iter().map(|f| Ok((f, &vector(&f.layer)?.geoms[..]))).collect::<Result<Vec<_>>>()?;
     let capacity = Capacity { factors, people: (&homes.geoms, &population) };
     let at_homes = capacity.of_people();
+    let mut people = vec![0.0; p.admin.names.len()];
+    for (g, n) in homes.geoms.iter().zip(&population) {
+        if let Some(z) = p.admin.zones.main_zone(g) {
+            people[z] += n;
+        }
+    }
     let of = |how: &crate::config::Regional, zones: &Zones| {
         matches!(how, crate::config::Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones))
     };
@@ -787,5 +806,6 @@ fn vulnerabilities(p: &Prepared, grid: &grid::Grid, district: &Zones) -> Result<
         district: of(&c.district, district),
         districts: p.admin.districts.as_ref().and_then(|d| of(&c.district, &d.zones)),
         whole: capacity.vulnerability(&at_homes, district).first().copied(),
+        people: Some(people),
     })
 }

@@ -340,7 +340,8 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 
 /// A value to 2 decimals, as every table, list and page shows scores and values.
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // + 0.0 turns -0 (a tiny negative rounded away) into 0: a table never shows "-0".
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// `round2(x)` appended as `{}` prints it ("12", "0.5", "-3.25", "NaN"),

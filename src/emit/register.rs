@@ -155,7 +155,7 @@ impl<'a> Register<'a> {
 /// The indicators behind an object's score, in words, written to `out` (which the caller empties): for
 /// a weighted index the largest contributions (weight × score), for a risk
 /// matrix and LEC the method's factors; a veto reason first; parts joined by "；".
-fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {
+pub(crate) fn drivers(m: &Model, s: &DomainScores, i: usize, out: &mut String) {
     let picked: Vec<usize> = match &m.method {
         Method::WeightedIndex { weights, .. } => {
             let mut k: Vec<usize> = (0..m.indicators.len()).filter(|&k| weights[k] * s.scores[k][i] > 0.0).collect();

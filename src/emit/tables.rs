@@ -317,15 +317,7 @@ fn sensitivity_streets(a: &Assessment) -> PolarsResult<DataFrame> {
 fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
     let models = a.models();
     let assessed: Vec<u32> = (0..models.len()).map(|d| a.objects(d).len() as u32).collect();
-    // Registered: every feature delivered, including those rejected while loading or scoring.
-    let registered: Vec<u32> = models
-        .iter()
-        .zip(&assessed)
-        .map(|(m, n)| {
-            let rejected = a.prepared.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|d| d == m.id)).count();
-            n + rejected as u32
-        })
-        .collect();
+    let registered: Vec<u32> = (0..models.len()).map(|d| a.registered(d) as u32).collect();
     let pct: Vec<f64> = assessed.iter().zip(&registered).map(|(a, r)| share(*a, *r).unwrap_or(0.0)).collect();
     DataFrame::new(vec![
         Column::new("领域编号".into(), models.iter().map(|m| m.id.clone()).collect::<Vec<_>>()),

@@ -12,7 +12,7 @@ use crate::model::words::{aggregation_words, Lang};
 use crate::model::{Method, Model};
 
 /// Recommended control measures per level (GB/T 42768-2023 分级管控).
-const MEASURES: [&str; 4] = [
+pub(super) const MEASURES: [&str; 4] = [
     "列为区级重点管控对象，立即制定专项整治方案，落实“一企一策”，挂牌督办；整改完成前采取停产停业、限制使用等措施，每月复核。",
     "列为街镇重点管控对象，限期整改，落实企业主体责任和行业监管责任，加强日常巡查和监测预警，每季度复核。",
     "纳入行业部门日常监管，督促单位完善风险管控措施和应急预案，每半年复核。",
@@ -27,7 +27,7 @@ pub struct LevelCell {
     pub colour: String,
 }
 
-fn cell(l: Level, a: &Assessment) -> LevelCell {
+pub(super) fn cell(l: Level, a: &Assessment) -> LevelCell {
     LevelCell { name: l.name_zh(), number: l.number(), colour: a.prepared.config.colours.colour(l).to_owned() }
 }
 
@@ -263,6 +263,9 @@ pub struct ComprehensiveReport {
     /// The sensitivity analysis's settings, and per domain its 临界 objects and most moving parameter.
     pub sensitivity_settings: Option<String>,
     pub sensitivity: Vec<DomainSensitivityRow>,
+    /// Profile, per-domain and per-街镇 sections, top risks, 责任单位, appendix.
+    #[serde(flatten)]
+    pub findings: super::findings::Findings,
 }
 
 /// One domain's line of the comprehensive report's 敏感性分析.
@@ -623,7 +626,7 @@ fn level_counts(a: &Assessment, d: usize) -> Vec<CountRow> {
         .collect()
 }
 
-fn changes(dc: &crate::cycle::DomainChange) -> [usize; 4] {
+pub(super) fn changes(dc: &crate::cycle::DomainChange) -> [usize; 4] {
     let n = |ch: Change| dc.objects.iter().filter(|o| o.change == ch).count();
     [n(Change::Up), n(Change::Down), n(Change::New), n(Change::Removed)]
 }
@@ -777,6 +780,7 @@ pub fn comprehensive(a: &Assessment, comparison: Option<&Comparison>) -> Compreh
         review_continuity: comparison_in.and_then(review_continuity),
         sensitivity_settings: cfg.sensitivity.as_ref().map(sensitivity_settings),
         sensitivity: (0..a.models().len()).filter_map(|d| domain_sensitivity_row(a, d)).collect(),
+        findings: super::findings::findings(a, comparison_in),
     }
 }
 

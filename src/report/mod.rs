@@ -7,6 +7,7 @@
 //! .docx), so the wording lives in the templates only.
 
 mod context;
+mod findings;
 mod page;
 mod reference;
 mod word;

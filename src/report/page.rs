@@ -20,8 +20,9 @@ pub struct Page {
 
 #[derive(Debug)]
 pub enum Block {
-    /// `level` 1 is an h2 (一、), 2 an h3 (（一）), 3 an h4 (1.).
-    Heading { level: usize, text: String },
+    /// `level` 1 is an h2 (一、), 2 an h3 (（一）), 3 an h4 (1.); an
+    /// `.appendix` heading (附录) is not numbered.
+    Heading { level: usize, text: String, numbered: bool },
     Paragraph { spans: Vec<Span>, note: bool },
     Table(Table),
     Figure { png: Vec<u8>, caption: String },
@@ -76,7 +77,7 @@ impl Table {
 enum Capture {
     Title,
     Subtitle,
-    Heading(usize),
+    Heading { level: usize, numbered: bool },
     Paragraph { note: bool },
     Caption,
     Cell,
@@ -138,7 +139,10 @@ impl Reader {
         };
         match name {
             "h1" => begin(self, Capture::Title),
-            "h2" | "h3" | "h4" => begin(self, Capture::Heading(name[1..].parse::<usize>().unwrap_or(2) - 1)),
+            "h2" | "h3" | "h4" => {
+                let level = name[1..].parse::<usize>().unwrap_or(2) - 1;
+                begin(self, Capture::Heading { level, numbered: !classes.contains(&"appendix") })
+            }
             "div" if classes.contains(&"subtitle") => begin(self, Capture::Subtitle),
             "div" if classes.contains(&"sign") => {
                 self.flush_loose();
@@ -273,7 +277,7 @@ impl Reader {
         match self.capture.take() {
             Some(Capture::Title) => self.page.title = plain,
             Some(Capture::Subtitle) => self.page.subtitle = plain,
-            Some(Capture::Heading(level)) => self.page.blocks.push(Block::Heading { level, text: plain }),
+            Some(Capture::Heading { level, numbered }) => self.page.blocks.push(Block::Heading { level, text: plain, numbered }),
             Some(Capture::Paragraph { note }) if !spans.is_empty() => self.page.blocks.push(Block::Paragraph { spans, note }),
             Some(Capture::Caption) => {
                 if let Some(t) = &mut self.table {
@@ -376,7 +380,7 @@ mod tests {
         let p = read(html);
         assert_eq!(p.title, "甲区2024年综合评估报告");
         assert_eq!(p.subtitle, "评估周期 2024-2026");
-        assert!(matches!(&p.blocks[0], Block::Heading { level: 1, text } if text == "评估概况"));
+        assert!(matches!(&p.blocks[0], Block::Heading { level: 1, text, numbered: true } if text == "评估概况"));
         let Block::Paragraph { spans, .. } = &p.blocks[1] else { panic!("{:?}", p.blocks[1]) };
         assert_eq!(spans.len(), 3);
         assert!(spans[1].bold && spans[1].text == "12");

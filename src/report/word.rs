@@ -35,12 +35,14 @@ pub struct Cover {
 /// A4 in twentieths of a point, with the margins of Word's Chinese default.
 const PAGE_W: i32 = 11906;
 const PAGE_H: i32 = 16838;
-const MARGINS: PageMargin = PageMargin { top: 1440, left: 1800, bottom: 1440, right: 1800, header: 851, footer: 992, gutter: 0 };
+// 28 mm inside, 26 mm outside, as GB/T 9704 sets official documents' type area.
+const MARGINS: PageMargin = PageMargin { top: 1440, left: 1588, bottom: 1440, right: 1474, header: 851, footer: 992, gutter: 0 };
 /// One twip in EMU, the unit of image sizes.
 const EMU_PER_TWIP: i64 = 635;
 /// The multi-level list the headings use, and the bullets.
-const HEADINGS: usize = 1;
-const BULLETS: usize = 2;
+// docx-rs writes a default numbering with id 1 of its own; ours start past it.
+const HEADINGS: usize = 10;
+const BULLETS: usize = 11;
 
 /// The styles sise's documents use, by the names Word knows them by (a
 /// Chinese Word shows 标题 1 for "heading 1" and may save it under another
@@ -148,11 +150,13 @@ pub fn write(page: &Page, cover: &Cover, reference: Option<&Reference>) -> std::
     let mut first_heading = true;
     for block in &page.blocks {
         match block {
-            Block::Heading { level, text } => {
+            Block::Heading { level, text, numbered } => {
                 let level = (*level).clamp(1, 3);
-                let mut p = Paragraph::new()
-                    .style(ids.get(["Heading1", "Heading2", "Heading3"][level - 1]))
-                    .numbering(NumberingId::new(HEADINGS), IndentLevel::new(level - 1))
+                let mut p = Paragraph::new().style(ids.get(["Heading1", "Heading2", "Heading3"][level - 1]));
+                if *numbered {
+                    p = p.numbering(NumberingId::new(HEADINGS), IndentLevel::new(level - 1));
+                }
+                let mut p = p
                     .outline_lvl(level - 1)
                     .keep_next(true)
                     .add_run(Run::new().add_text(text));
@@ -240,8 +244,12 @@ fn contents(mut doc: Docx, page: &Page, ids: &Ids) -> Docx {
     let mut counters = [0usize; 3];
     let mut entries = Vec::new();
     for b in &page.blocks {
-        if let Block::Heading { level, text } = b {
+        if let Block::Heading { level, text, numbered } = b {
             let l = (*level).clamp(1, 3) - 1;
+            if !numbered {
+                entries.push((l, text.clone()));
+                continue;
+            }
             counters[l] += 1;
             counters[l + 1..].iter_mut().for_each(|c| *c = 0);
             entries.push((l, format!("{}{text}", number_text(l, counters[l]))));
@@ -398,18 +406,44 @@ fn ink(fill: &str) -> &'static str {
     }
 }
 
-/// Column widths from what the columns hold (a CJK character counts two), the whole text width shared out.
+/// Column widths from what the columns hold. Each column first gets what its
+/// unbreakable content needs (a figure, a level name, a Latin word), then the
+/// rest of the text width is shared out by how much more its longest cell wants.
 fn grid(t: &Table, text_width: i32) -> Vec<usize> {
+    // Half a CJK character of TableText (10.5 pt = 210 twips wide, with room
+    // for wide Latin glyphs such as %) per unit, plus the cell's padding.
+    let twips = |units: usize| units * 120 + 260;
+    let units = |s: &str| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
     let columns = t.rows.iter().map(Vec::len).max().unwrap_or(1);
-    let mut need = vec![4usize; columns];
+    let (mut least, mut want) = (vec![twips(4); columns], vec![twips(4); columns]);
     for row in &t.rows {
         for (k, cell) in row.iter().enumerate() {
-            let w: usize = cell.text().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-            need[k] = need[k].max(w.min(40));
+            let text = cell.text();
+            // CJK text breaks between any two characters; figures, level names and Latin words do not.
+            let whole = if cell.numeric || cell.level {
+                units(&text)
+            } else {
+                text.split(|c: char| c.is_whitespace() || !c.is_ascii()).map(units).max().unwrap_or(0).clamp(8, 24)
+            };
+            if !cell.header {
+                least[k] = least[k].max(twips(whole));
+            }
+            want[k] = want[k].max(twips(units(&text).min(60)));
         }
     }
-    let total: usize = need.iter().sum();
-    need.iter().map(|n| n * text_width as usize / total).collect()
+    let total = text_width.max(1) as usize;
+    let floor: usize = least.iter().sum();
+    if floor >= total {
+        return least.iter().map(|n| n * total / floor).collect();
+    }
+    let more: Vec<usize> = want.iter().zip(&least).map(|(w, l)| w.saturating_sub(*l)).collect();
+    let extra: usize = more.iter().sum();
+    let spare = total - floor;
+    if extra == 0 {
+        return least.iter().map(|n| n + spare / columns).collect();
+    }
+    // The spare is shared in proportion to what each column still wants.
+    least.iter().zip(&more).map(|(l, m)| l + m * spare / extra).collect()
 }
 
 fn table(t: &Table, text_width: i32, ids: &Ids) -> WTable {
