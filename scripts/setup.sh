@@ -16,7 +16,7 @@ purpose=${1:-run}
 packages=(libgdal-dev libproj-dev gdal-bin pkg-config clang libclang-dev fonts-noto-cjk)
 case "$purpose" in
   run) ;;
-  test) packages+=(proj-bin qgis python3-qgis python3-openpyxl chromium poppler-utils) ;;
+  test) packages+=(proj-bin qgis python3-qgis python3-openpyxl python3-docx libreoffice-writer chromium poppler-utils) ;;
   *) echo "setup: unknown purpose '$purpose' (run or test)" >&2; exit 2 ;;
 esac
 

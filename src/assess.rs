@@ -758,7 +758,19 @@ pub fn assess_values(mut prepared: Prepared, merged: Option<Vec<(VectorLayer, Ve
     // Emit reads only the domains' objects: the density lines go too.
     prepared.layers.layers.retain(|k, _| objects.contains(k));
     let street_population = vulnerability.people;
-    Ok(Assessment { prepared, grid, domains, grid_total, admin_total, district_total, districts_total, street_population, score_time, sensitivity_time, aggregate_time })
+    Ok(Assessment {
+        prepared,
+        grid,
+        domains,
+        grid_total,
+        admin_total,
+        district_total,
+        districts_total,
+        street_population,
+        score_time,
+        sensitivity_time,
+        aggregate_time,
+    })
 }
 
 /// Per zone kind, the vulnerability of each zone's protection system (the

@@ -26,3 +26,4 @@ mod template;
 mod tile;
 mod validate;
 mod web;
+mod word;

@@ -112,7 +112,10 @@ fn major_objects(a: &Assessment) -> Vec<(usize, usize)> {
         .collect();
     let key = |&(d, i): &(usize, usize)| (a.domains[d].scores.level[i], d);
     v.sort_by(|x, y| {
-        key(x).cmp(&key(y)).then(a.domains[y.0].scores.score[y.1].total_cmp(&a.domains[x.0].scores.score[x.1])).then(a.objects(x.0).ids[x.1].cmp(&a.objects(y.0).ids[y.1]))
+        key(x)
+            .cmp(&key(y))
+            .then(a.domains[y.0].scores.score[y.1].total_cmp(&a.domains[x.0].scores.score[x.1]))
+            .then(a.objects(x.0).ids[x.1].cmp(&a.objects(y.0).ids[y.1]))
     });
     v
 }
@@ -187,7 +190,14 @@ fn profile(a: &Assessment) -> Profile {
         .map(|(d, m)| {
             let (registered, assessed) = (a.registered(d), a.objects(d).len());
             let share = if registered > 0 { assessed as f64 * 100.0 / registered as f64 } else { 0.0 };
-            CoverageRow { id: m.id.clone(), name: m.name.clone(), registered, assessed, share: format!("{share:.1}%"), met: share >= f64::from(crate::quality::TARGET) }
+            CoverageRow {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                registered,
+                assessed,
+                share: format!("{share:.1}%"),
+                met: share >= f64::from(crate::quality::TARGET),
+            }
         })
         .collect();
     let short: Vec<String> = coverage.iter().filter(|c| !c.met).map(|c| format!("{} {}（{}）", c.id, c.name, c.share)).collect();
@@ -205,7 +215,11 @@ fn profile(a: &Assessment) -> Profile {
 /// "重大风险 8 个（16.7%）、较大风险 …" for per-level counts.
 fn counts_text(counts: &[usize; 4]) -> String {
     let total: usize = counts.iter().sum::<usize>().max(1);
-    Level::ALL.iter().map(|l| format!("{} {} 个（{:.1}%）", l.name_zh(), counts[l.index()], counts[l.index()] as f64 * 100.0 / total as f64)).collect::<Vec<_>>().join("、")
+    Level::ALL
+        .iter()
+        .map(|l| format!("{} {} 个（{:.1}%）", l.name_zh(), counts[l.index()], counts[l.index()] as f64 * 100.0 / total as f64))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 fn domain_section(a: &Assessment, rows: &Rows, d: usize, comparison: Option<&Comparison>) -> DomainSection {
@@ -213,7 +227,14 @@ fn domain_section(a: &Assessment, rows: &Rows, d: usize, comparison: Option<&Com
     let level = r.district.map(|z| z.level).unwrap_or(Level::Low);
     let n = r.scores.level.len();
     let counts = crate::level::counts(&r.scores.level);
-    let mut text = format!("本次共评估{}对象 {n} 个（登记 {} 个），其中{}；全区{}领域风险等级为{}。", m.name, a.registered(d), counts_text(&counts), m.name, level.name_zh());
+    let mut text = format!(
+        "本次共评估{}对象 {n} 个（登记 {} 个），其中{}；全区{}领域风险等级为{}。",
+        m.name,
+        a.registered(d),
+        counts_text(&counts),
+        m.name,
+        level.name_zh()
+    );
     let vetoed = (0..n).filter(|&i| r.scores.veto[i].is_some() && r.scores.level[i] == Level::Major).count();
     if vetoed > 0 {
         text += &format!("重大风险对象中 {vetoed} 个由一票否决规则认定。");
@@ -247,7 +268,8 @@ fn street_section(a: &Assessment, rows: &Rows, drivers: &Drivers, major: &[(usiz
     let here: Vec<(usize, usize)> = major.iter().copied().filter(|&(d, i)| a.domains[d].object_street[i] == Some(s)).collect();
     let red = here.iter().filter(|&&(d, i)| a.domains[d].scores.level[i] == Level::Major).count();
     let area = a.prepared.admin.zones.polygons[s].unsigned_area() / 1e6;
-    let mut text = format!("{}综合风险等级为{}，定级依据：{}。辖区面积 {area:.2} km²", a.prepared.admin.names[s], total.level.name_zh(), drivers.basis(Zone::Street(s)));
+    let mut text =
+        format!("{}综合风险等级为{}，定级依据：{}。辖区面积 {area:.2} km²", a.prepared.admin.names[s], total.level.name_zh(), drivers.basis(Zone::Street(s)));
     if let Some(p) = &a.street_population {
         text += &format!("，常住人口约 {:.2} 万人", p[s] / 1e4);
     }
@@ -303,8 +325,10 @@ fn units(a: &Assessment, rows: &Rows, major: &[(usize, usize)]) -> Vec<UnitRow> 
             e.3.push(rows.name(d, i));
         }
     }
-    let mut v: Vec<UnitRow> =
-        by.into_iter().map(|(u, (red, orange, domains, objects))| UnitRow { unit: u.to_owned(), red, orange, domains: domains.join("、"), objects: objects.join("、") }).collect();
+    let mut v: Vec<UnitRow> = by
+        .into_iter()
+        .map(|(u, (red, orange, domains, objects))| UnitRow { unit: u.to_owned(), red, orange, domains: domains.join("、"), objects: objects.join("、") })
+        .collect();
     v.sort_by(|x, y| y.red.cmp(&x.red).then(y.orange.cmp(&x.orange)).then(x.unit.cmp(&y.unit)));
     v
 }

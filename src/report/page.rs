@@ -22,10 +22,20 @@ pub struct Page {
 pub enum Block {
     /// `level` 1 is an h2 (一、), 2 an h3 (（一）), 3 an h4 (1.); an
     /// `.appendix` heading (附录) is not numbered.
-    Heading { level: usize, text: String, numbered: bool },
-    Paragraph { spans: Vec<Span>, note: bool },
+    Heading {
+        level: usize,
+        text: String,
+        numbered: bool,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+        note: bool,
+    },
     Table(Table),
-    Figure { png: Vec<u8>, caption: String },
+    Figure {
+        png: Vec<u8>,
+        caption: String,
+    },
     List(Vec<Vec<Span>>),
     /// The signature lines at the end (评估单位（盖章）： …).
     Sign(Vec<String>),
@@ -163,13 +173,7 @@ impl Reader {
             "th" | "td" => {
                 self.spans.clear();
                 self.capture = Some(Capture::Cell);
-                self.cell = Some(Cell {
-                    header: name == "th",
-                    fill,
-                    numeric: classes.contains(&"num"),
-                    level: classes.contains(&"level"),
-                    ..Cell::default()
-                });
+                self.cell = Some(Cell { header: name == "th", fill, numeric: classes.contains(&"num"), level: classes.contains(&"level"), ..Cell::default() });
                 return;
             }
             "figure" => {

@@ -54,7 +54,8 @@ impl Reference {
         };
         // A header or footer is taken only when it stands alone (no picture or link
         // of its own, which would need its relationships copied too).
-        let standalone = |xml: Vec<u8>| (!String::from_utf8_lossy(&xml).contains("r:id=\"") && !String::from_utf8_lossy(&xml).contains("r:embed")).then_some(xml);
+        let standalone =
+            |xml: Vec<u8>| (!String::from_utf8_lossy(&xml).contains("r:id=\"") && !String::from_utf8_lossy(&xml).contains("r:embed")).then_some(xml);
         let header = target("header").and_then(|t| part(&format!("word/{t}"))).and_then(standalone);
         let footer = target("footer").and_then(|t| part(&format!("word/{t}"))).and_then(standalone);
         Ok(Reference { styles, ids, page: section.page, header, footer })
@@ -74,6 +75,20 @@ pub fn mark_header_row(row: TableRow) -> TableRow {
     row.row_height(1.0).height_rule(HeightRule::Auto)
 }
 
+const NORMAL: &str = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
+
+/// docx-rs writes a Normal style of its own beside sise's: keep sise's (the
+/// last), and make it the default, which paragraphs without a style take.
+fn one_normal(styles: &str) -> String {
+    let mut s = styles.to_owned();
+    while s.matches(NORMAL).count() > 1 {
+        let start = s.find(NORMAL).expect("counted");
+        let end = s[start..].find("</w:style>").map_or(s.len(), |k| start + k + "</w:style>".len());
+        s.replace_range(start..end, "");
+    }
+    s.replace(NORMAL, r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal">"#)
+}
+
 const HEADER_MARK: &str = r#"<w:trHeight w:val="1" w:hRule="auto" />"#;
 
 /// The last touches to a built document: header rows, fields refreshed on
@@ -88,6 +103,7 @@ pub fn finish(xml: &mut XMLDocx, reference: Option<&Reference>, own_header: &Hea
         None => settings.replacen("</w:settings>", "<w:updateFields w:val=\"true\" /></w:settings>", 1),
     };
     xml.settings = settings.into_bytes();
+    xml.styles = one_normal(&String::from_utf8_lossy(&xml.styles)).into_bytes();
     let Some(r) = reference else { return };
     // The reference's styles, with sise's for names it lacks.
     let own = style_blocks(&xml.styles);

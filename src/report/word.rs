@@ -13,9 +13,9 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Header, IndentLevel, InstrText, Level, LevelJc,
-    LevelSuffixType, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Pic, Run, RunFonts,
-    Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table as WTable, TableCell, TableRow, VAlignType, WidthType,
+    AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Header, IndentLevel, InstrText, Level, LevelJc, LevelSuffixType, LevelText, LineSpacing,
+    NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType,
+    Table as WTable, TableCell, TableRow, VAlignType, WidthType,
 };
 
 use super::page::{Block, Cell, Page, Span, Table};
@@ -156,10 +156,7 @@ pub fn write(page: &Page, cover: &Cover, reference: Option<&Reference>) -> std::
                 if *numbered {
                     p = p.numbering(NumberingId::new(HEADINGS), IndentLevel::new(level - 1));
                 }
-                let mut p = p
-                    .outline_lvl(level - 1)
-                    .keep_next(true)
-                    .add_run(Run::new().add_text(text));
+                let mut p = p.outline_lvl(level - 1).keep_next(true).add_run(Run::new().add_text(text));
                 if first_heading {
                     p = p.page_break_before(true);
                     first_heading = false;
@@ -238,9 +235,7 @@ fn cover_page(mut doc: Docx, page: &Page, cover: &Cover, ids: &Ids) -> Docx {
 /// fields still shows the outline; Word refreshes it on opening
 /// (`updateFields` in settings, `reference::finish`).
 fn contents(mut doc: Docx, page: &Page, ids: &Ids) -> Docx {
-    doc = doc.add_paragraph(
-        Paragraph::new().style(ids.get("TOCHeading")).page_break_before(true).add_run(Run::new().add_text("目　　录")),
-    );
+    doc = doc.add_paragraph(Paragraph::new().style(ids.get("TOCHeading")).page_break_before(true).add_run(Run::new().add_text("目　　录")));
     let mut counters = [0usize; 3];
     let mut entries = Vec::new();
     for b in &page.blocks {
@@ -410,25 +405,33 @@ fn ink(fill: &str) -> &'static str {
 /// unbreakable content needs (a figure, a level name, a Latin word), then the
 /// rest of the text width is shared out by how much more its longest cell wants.
 fn grid(t: &Table, text_width: i32) -> Vec<usize> {
-    // Half a CJK character of TableText (10.5 pt = 210 twips wide, with room
-    // for wide Latin glyphs such as %) per unit, plus the cell's padding.
-    let twips = |units: usize| units * 120 + 260;
-    let units = |s: &str| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+    // Twips of TableText (10.5 pt: a CJK character 210 wide, a figure about
+    // half that), with a little slack for the font a PC substitutes, plus
+    // the cell's padding (108 each side).
+    let glyph = |c: char| match c {
+        c if !c.is_ascii() => 210,
+        '%' | 'W' | 'M' | 'm' | '@' => 180,
+        '.' | ',' | ':' | ';' | 'i' | 'l' | 'I' | 'j' | '(' | ')' | ' ' => 60,
+        _ => 110,
+    };
+    let twips = |s: &str| s.chars().map(glyph).sum::<usize>() * 108 / 100 + 230;
     let columns = t.rows.iter().map(Vec::len).max().unwrap_or(1);
-    let (mut least, mut want) = (vec![twips(4); columns], vec![twips(4); columns]);
+    let (mut least, mut want) = (vec![twips("二字"); columns], vec![twips("二字"); columns]);
     for row in &t.rows {
         for (k, cell) in row.iter().enumerate() {
             let text = cell.text();
             // CJK text breaks between any two characters; figures, level names and Latin words do not.
             let whole = if cell.numeric || cell.level {
-                units(&text)
+                twips(&text)
             } else {
-                text.split(|c: char| c.is_whitespace() || !c.is_ascii()).map(units).max().unwrap_or(0).clamp(8, 24)
+                let word = text.split(|c: char| c.is_whitespace() || !c.is_ascii()).map(twips).max().unwrap_or(0);
+                word.clamp(twips("二字"), twips("一二三四五六七八九十"))
             };
             if !cell.header {
-                least[k] = least[k].max(twips(whole));
+                least[k] = least[k].max(whole);
             }
-            want[k] = want[k].max(twips(units(&text).min(60)));
+            // Past 30 characters a cell wraps whatever its width.
+            want[k] = want[k].max(twips(&text.chars().take(30).collect::<String>()));
         }
     }
     let total = text_width.max(1) as usize;
