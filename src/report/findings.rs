@@ -308,7 +308,9 @@ fn top_points(a: &Assessment, major: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// Red and orange objects grouped by the 责任单位 the data names.
 fn units(a: &Assessment, rows: &Rows, major: &[(usize, usize)]) -> Vec<UnitRow> {
-    let mut by: std::collections::BTreeMap<&str, (usize, usize, Vec<String>, Vec<String>)> = Default::default();
+    // Per unit: red, orange, the domains and the first objects named.
+    type Tally = (usize, usize, Vec<String>, Vec<String>);
+    let mut by: std::collections::BTreeMap<&str, Tally> = Default::default();
     for &(d, i) in major {
         let Some(u) = rows.unit(d, i) else { continue };
         let e = by.entry(u).or_default();

@@ -174,7 +174,6 @@ impl Reader {
                 self.spans.clear();
                 self.capture = Some(Capture::Cell);
                 self.cell = Some(Cell { header: name == "th", fill, numeric: classes.contains(&"num"), level: classes.contains(&"level"), ..Cell::default() });
-                return;
             }
             "figure" => {
                 self.flush_loose();
@@ -302,7 +301,6 @@ impl Reader {
                 if let Some(s) = &mut self.sign {
                     s.push(plain);
                 }
-                return;
             }
             Some(Capture::Cell) => self.spans = spans,
             _ => {}

@@ -202,11 +202,9 @@ fn last_section(document: &[u8]) -> Section {
                             gutter: n("w:gutter").unwrap_or(0),
                         })
                     }
-                    kind @ ("w:headerReference" | "w:footerReference") => {
-                        if attr(&e, "w:type").as_deref().unwrap_or("default") == "default" {
-                            if let Some(id) = attr(&e, "r:id") {
-                                s.refs.insert(if kind == "w:headerReference" { "header" } else { "footer" }.into(), id);
-                            }
+                    kind @ ("w:headerReference" | "w:footerReference") if attr(&e, "w:type").as_deref().unwrap_or("default") == "default" => {
+                        if let Some(id) = attr(&e, "r:id") {
+                            s.refs.insert(if kind == "w:headerReference" { "header" } else { "footer" }.into(), id);
                         }
                     }
                     _ => {}
@@ -228,10 +226,8 @@ fn relationship_target(rels: &[u8], id: &str) -> Option<String> {
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.name().into_inner() == "Relationship" => {
-                if attr(&e, "Id").as_deref() == Some(id) {
-                    return attr(&e, "Target");
-                }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.name().into_inner() == "Relationship" && attr(&e, "Id").as_deref() == Some(id) => {
+                return attr(&e, "Target");
             }
             Ok(Event::Eof) | Err(_) => return None,
             _ => {}
