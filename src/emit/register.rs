@@ -51,19 +51,7 @@ impl<'a> Register<'a> {
     pub fn new(a: &'a Assessment) -> Result<Register<'a>> {
         let err = |e: String| Error::output("风险清单", e);
         let models = a.models();
-        // Scores of different domains are on different scales (index, R, D): order
-        // by level, then domain, then score (worst first), then id. The keys are
-        // laid out once, so that sorting a city's million rows compares values, not lookups.
-        let mut keys: Vec<(Level, usize, f64, &str, usize)> = (0..models.len())
-            .flat_map(|d| {
-                let s = &a.domains[d].scores;
-                let ids = &a.objects(d).ids;
-                (0..ids.len()).map(move |i| (s.level[i], d, s.score[i], ids[i].as_str(), i))
-            })
-            .collect();
-        keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(y.3)).then(x.4.cmp(&y.4)));
-        let order: Vec<(usize, usize)> = keys.iter().map(|k| (k.1, k.4)).collect();
-        drop(keys);
+        let order = worst_first(a, Level::Low);
         let text = |key: &str| -> Vec<Option<Descriptive>> { (0..models.len()).map(|d| a.objects(d).descriptive_column(key)).collect() };
         // A million interior points and PROJ calls: side by side, each
         // thread with its own transform (PROJ objects stay on their thread).
@@ -150,6 +138,22 @@ impl<'a> Register<'a> {
         })
         .map_err(|e| Error::output("风险清单", e.to_string()))
     }
+}
+
+/// The objects (domain, object) at `down_to` or worse, in the list's order.
+/// Scores of different domains are on different scales (index, R, D): by
+/// level, then domain, then score (worst first), then id. The keys are laid
+/// out once, so that sorting a city's million rows compares values, not lookups.
+pub(crate) fn worst_first(a: &Assessment, down_to: Level) -> Vec<(usize, usize)> {
+    let mut keys: Vec<(Level, usize, f64, &str, usize)> = (0..a.models().len())
+        .flat_map(|d| {
+            let s = &a.domains[d].scores;
+            let ids = &a.objects(d).ids;
+            (0..ids.len()).filter(move |&i| s.level[i] <= down_to).map(move |i| (s.level[i], d, s.score[i], ids[i].as_str(), i))
+        })
+        .collect();
+    keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(y.3)).then(x.4.cmp(&y.4)));
+    keys.iter().map(|k| (k.1, k.4)).collect()
 }
 
 /// The indicators behind an object's score, in words, written to `out` (which the caller empties): for

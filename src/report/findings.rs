@@ -11,7 +11,7 @@ use super::context::{cell, LevelCell};
 use crate::assess::Assessment;
 use crate::cycle::Comparison;
 use crate::emit::drivers::{Drivers, Zone};
-use crate::emit::register::drivers;
+use crate::emit::register::{drivers, worst_first};
 use crate::level::Level;
 use crate::schema;
 
@@ -104,22 +104,6 @@ pub struct UnitRow {
     pub objects: String,
 }
 
-/// The red and orange objects (domain, object), ordered as the 风险清单 orders
-/// them: by level, then domain, then score (worst first), then id.
-fn major_objects(a: &Assessment) -> Vec<(usize, usize)> {
-    let mut v: Vec<(usize, usize)> = (0..a.models().len())
-        .flat_map(|d| a.domains[d].scores.level.iter().enumerate().filter(|(_, l)| **l <= Level::Significant).map(move |(i, _)| (d, i)))
-        .collect();
-    let key = |&(d, i): &(usize, usize)| (a.domains[d].scores.level[i], d);
-    v.sort_by(|x, y| {
-        key(x)
-            .cmp(&key(y))
-            .then(a.domains[y.0].scores.score[y.1].total_cmp(&a.domains[x.0].scores.score[x.1]))
-            .then(a.objects(x.0).ids[x.1].cmp(&a.objects(y.0).ids[y.1]))
-    });
-    v
-}
-
 struct Rows<'a> {
     a: &'a Assessment,
     names: Vec<Option<crate::load::vector::Descriptive>>,
@@ -165,13 +149,20 @@ impl Rows<'_> {
 
 pub fn findings(a: &Assessment, comparison: Option<&Comparison>) -> Findings {
     let rows = Rows::new(a);
-    let major = major_objects(a);
+    // The red and orange objects, in the 风险清单's order.
+    let major = worst_first(a, Level::Significant);
+    let mut by_street = vec![Vec::new(); a.prepared.admin.names.len()];
+    for &(d, i) in &major {
+        if let Some(s) = a.domains[d].object_street[i] {
+            by_street[s].push((d, i));
+        }
+    }
     let drivers = Drivers::new(a);
     let appendix: Vec<RiskRow> = major.iter().take(APPENDIX_ROWS).enumerate().map(|(k, o)| rows.row(k + 1, *o)).collect();
     Findings {
         profile: profile(a),
         domain_sections: (0..a.models().len()).map(|d| domain_section(a, &rows, d, comparison)).collect(),
-        street_sections: (0..a.prepared.admin.names.len()).map(|s| street_section(a, &rows, &drivers, &major, s)).collect(),
+        street_sections: by_street.iter().enumerate().map(|(s, here)| street_section(a, &rows, &drivers, here, s)).collect(),
         top_points: top_points(a, &major).into_iter().enumerate().map(|(k, o)| rows.row(k + 1, o)).collect(),
         units: units(a, &rows, &major),
         units_missing: major.iter().filter(|(d, i)| rows.unit(*d, *i).is_none()).count(),
@@ -263,9 +254,9 @@ fn domain_section(a: &Assessment, rows: &Rows, d: usize, comparison: Option<&Com
     DomainSection { id: m.id.clone(), name: m.name.clone(), level: cell(level, a), text }
 }
 
-fn street_section(a: &Assessment, rows: &Rows, drivers: &Drivers, major: &[(usize, usize)], s: usize) -> StreetSection {
+/// 街镇 `s`'s section; `here` are its red and orange objects, worst first.
+fn street_section(a: &Assessment, rows: &Rows, drivers: &Drivers, here: &[(usize, usize)], s: usize) -> StreetSection {
     let total = &a.admin_total[s];
-    let here: Vec<(usize, usize)> = major.iter().copied().filter(|&(d, i)| a.domains[d].object_street[i] == Some(s)).collect();
     let red = here.iter().filter(|&&(d, i)| a.domains[d].scores.level[i] == Level::Major).count();
     let area = a.prepared.admin.zones.polygons[s].unsigned_area() / 1e6;
     let mut text =
