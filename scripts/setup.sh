@@ -7,7 +7,9 @@
 #         outputs: PROJ's command-line tools, QGIS with its Python bindings
 #         (the outputs opened in the real client), openpyxl (the workbook
 #         read back), Chromium (the web map, and PDF reports with --pdf) and
-#         poppler-utils (PDFs read back).
+#         poppler-utils (PDFs read back), python3-docx and LibreOffice
+#         (the Word reports read back and converted), dpkg-dev (cargo-deb's
+#         dependency list for the package check).
 # Installs only what is missing; safe to run again.
 #   bash scripts/setup.sh [run|test]     (default: run)
 set -euo pipefail
@@ -16,7 +18,7 @@ purpose=${1:-run}
 packages=(libgdal-dev libproj-dev gdal-bin pkg-config clang libclang-dev fonts-noto-cjk)
 case "$purpose" in
   run) ;;
-  test) packages+=(proj-bin qgis python3-qgis python3-openpyxl python3-docx libreoffice-writer chromium poppler-utils) ;;
+  test) packages+=(dpkg-dev proj-bin qgis python3-qgis python3-openpyxl python3-docx libreoffice-writer chromium poppler-utils) ;;
   *) echo "setup: unknown purpose '$purpose' (run or test)" >&2; exit 2 ;;
 esac
 

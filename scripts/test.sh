@@ -14,3 +14,5 @@ fi
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --no-fail-fast "$@"
+# The Debian package: installed with apt, the demo run from /usr/share/sise.
+bash scripts/check-package.sh
