@@ -74,6 +74,7 @@ pub struct Validation {
 /// both read every value through the same code.
 pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
     let config = RunConfig::from_file(config_path)?;
+    crate::report::Sources::load(&config)?;
     let prepared = assess::prepare(config, false, progress)?;
     let mut rejects = Vec::new();
     let mut scores = Vec::new();
@@ -120,6 +121,7 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
         files.extend(manifest::dataset_files(&l.path));
     }
     files.extend(config.review.iter().map(|r| r.adjustments.clone()));
+    files.extend(config.report_files());
     // Files hashed side by side (a city's inputs are hundreds of MB), combined in order.
     let digests: Vec<Result<String>> = files
         .par_iter()
@@ -173,6 +175,8 @@ pub fn assess_and_write(
     progress: &Progress,
     assess: impl FnOnce(RunConfig) -> Result<assess::Assessment>,
 ) -> Result<RunReport> {
+    // The reports' templates and reference .docx are checked before the hours of scoring.
+    let sources = crate::report::Sources::load(&config)?;
     let out_dir = year_dir(root, &config);
     let out = out_dir.as_path();
     let _lock = Lock::acquire(out)?;
@@ -185,10 +189,9 @@ pub fn assess_and_write(
 
     let a = assess(config)?;
 
-    let start = Instant::now();
     let staging = Staging::new(out)?;
     // A full disk is told as one, with the space the run needs; the staging folder goes.
-    write_year(&staging.path, &a, &opts, &print, out, start, progress).map_err(|e| staging.explain(e))?;
+    write_year(&staging.path, &a, &sources, &opts, &print, out, progress).map_err(|e| staging.explain(e))?;
     staging.commit()?;
     if !opts.no_web {
         if let Some(cycle_dir) = out.parent() {
@@ -211,12 +214,13 @@ pub fn assess_and_write(
 fn write_year(
     staging: &Path,
     a: &assess::Assessment,
+    sources: &crate::report::Sources,
     opts: &RunOptions,
     print: &manifest::Fingerprint,
     out: &Path,
-    start: Instant,
     progress: &Progress,
 ) -> Result<()> {
+    let start = Instant::now();
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
     let hashed = emit::write_outputs(staging, a, a.prepared.how.keep_going, !opts.no_web)?;
     let mut written: Vec<PathBuf> = hashed.iter().map(|(f, _)| f.clone()).collect();
@@ -254,7 +258,7 @@ fn write_year(
             None => emit::web::write_no_changes(staging)?,
         });
     }
-    written.extend(emit::timed("reports", || crate::report::write(staging, a, comparison.as_ref(), opts.pdf))?);
+    written.extend(emit::timed("reports", || crate::report::write(staging, a, sources, comparison.as_ref(), opts.pdf))?);
     emit::timed("manifest", || write_manifest(&written))?;
     spinner.finish_and_clear();
     Ok(())

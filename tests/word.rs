@@ -185,11 +185,9 @@ fn libreoffice_converts_the_word_reports_to_pdf() {
     }
 }
 
-#[test]
-fn a_reference_docx_supplies_styles_and_margins() {
-    let tmp = tempfile::tempdir().unwrap();
-    let reference = tmp.path().join("bureau.docx");
-    // A bureau's template: 楷体 / Arial body text, 2000-twip side margins.
+/// A bureau's template made with python-docx: 楷体 / Arial body text and
+/// `side`-twip left and right margins (top 1700).
+fn make_reference(path: &Path, side: u32) {
     let make = r#"
 import sys, docx
 from docx.shared import Twips
@@ -198,12 +196,20 @@ d = docx.Document()
 s = d.styles["Normal"]
 s.font.name = "Arial"
 s.element.rPr.rFonts.set(qn("w:eastAsia"), "楷体")
+side = int(sys.argv[2])
 for sec in d.sections:
-    sec.left_margin = Twips(2000); sec.right_margin = Twips(2000); sec.top_margin = Twips(1700)
+    sec.left_margin = Twips(side); sec.right_margin = Twips(side); sec.top_margin = Twips(1700)
 d.save(sys.argv[1])
 "#;
-    let o = std::process::Command::new("/usr/bin/python3").arg("-c").arg(make).arg(&reference).output().unwrap();
+    let o = std::process::Command::new("/usr/bin/python3").arg("-c").arg(make).arg(path).arg(side.to_string()).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_reference_docx_supplies_styles_and_margins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("bureau.docx");
+    make_reference(&reference, 2000);
     let mut config = demo_config();
     let mut report = toml::Table::new();
     report.insert("reference_docx".into(), reference.to_string_lossy().into_owned().into());
@@ -226,4 +232,50 @@ d.save(sys.argv[1])
     // The same report either way: its headings, and the assessor on the cover.
     assert_eq!(styled["headings"], plain["headings"]);
     assert!(styled["text"].as_str().unwrap().contains("某某安全评估有限公司"));
+}
+
+/// The handmade fixture with `[report] reference_docx = "bureau.docx"`.
+fn fixture_with_reference() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, dir) = copy_fixture("handmade");
+    let cfg = dir.join("assessment.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[report]\nreference_docx = \"bureau.docx\"\n")).unwrap();
+    (tmp, cfg)
+}
+
+#[test]
+fn a_reference_that_is_not_a_word_document_stops_validate_and_run_before_scoring() {
+    let (_tmp, cfg) = fixture_with_reference();
+    std::fs::write(cfg.with_file_name("bureau.docx"), "saved as plain text by mistake").unwrap();
+    let needles = ["bureau.docx", "reference .docx", "not a Word document"];
+    // validate scores nothing to a report, yet tells it: the reference is read with the config.
+    let o = sise(&["validate", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    for n in needles {
+        assert!(stderr(&o).contains(n), "'{n}' not in: {}", stderr(&o));
+    }
+    assert_refused(&cfg, &[], 3, &needles);
+}
+
+#[test]
+fn a_changed_reference_docx_is_a_changed_input() {
+    let (tmp, cfg) = fixture_with_reference();
+    let reference = cfg.with_file_name("bureau.docx");
+    make_reference(&reference, 2000);
+    let root = tmp.path().join("out");
+    let run = || sise(&["run", cfg.to_str().unwrap(), "--out", root.to_str().unwrap(), "--if-changed"]);
+    let said = |o: &std::process::Output| format!("{}{}", stderr(o), String::from_utf8_lossy(&o.stdout));
+    let report = year_dir(&root).join("reports/comprehensive.docx");
+    let margins = || read_docx(std::slice::from_ref(&report))[report.to_str().unwrap()]["margins"].clone();
+    assert!(run().status.success());
+    assert_eq!(margins(), serde_json::json!([2000, 2000, 1700]));
+    let o = run();
+    assert!(said(&o).contains("unchanged"), "an unchanged rerun is skipped: {}", said(&o));
+    // The bureau sends a new template: the next scheduled run writes the reports with it.
+    make_reference(&reference, 2400);
+    let o = run();
+    assert!(o.status.success() && !said(&o).contains("unchanged"), "{}", said(&o));
+    assert_eq!(margins(), serde_json::json!([2400, 2400, 1700]));
+    let manifest = std::fs::read_to_string(year_dir(&root).join("manifest.json")).unwrap();
+    assert!(manifest.contains("bureau.docx"), "the manifest records the reference among the inputs");
 }

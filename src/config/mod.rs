@@ -398,7 +398,17 @@ pub struct RunConfig {
     pub domains: Vec<PathBuf>,
 }
 
+/// The file names of the domain and comprehensive report templates in a `report_templates` folder.
+pub const REPORT_TEMPLATES: [&str; 3] = ["domain.html.j2", "comprehensive.html.j2", "style.css"];
+
 impl RunConfig {
+    /// The files a run's reports are made from besides the assessment (the
+    /// edited templates, the reference .docx): inputs, like the layers.
+    pub fn report_files(&self) -> Vec<PathBuf> {
+        let templates = self.report_templates.iter().flat_map(|d| REPORT_TEMPLATES.map(|n| d.join(n)));
+        templates.chain(self.report.reference_docx.clone()).collect()
+    }
+
     pub fn from_file(file: &Path) -> Result<RunConfig> {
         let text = std::fs::read_to_string(file).map_err(|e| Error::Config { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
         RunConfig::from_str(file, &text)

@@ -170,6 +170,7 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
     let inputs = crate::assess::needed_layers(cfg, &p.models)
         .into_iter()
         .flat_map(|name| dataset_files(&cfg.layers[name].path))
+        .chain(cfg.report_files())
         .map(|f| {
             let h = fingerprint.hash(&f).map_err(|e| Error::input(Bad::File, &f, None, format!("cannot read to hash it: {e}")))?;
             Ok((f.display().to_string(), h))

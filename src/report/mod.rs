@@ -18,6 +18,7 @@ use base64::Engine as _;
 use minijinja::Environment;
 
 use crate::assess::Assessment;
+use crate::config::{RunConfig, REPORT_TEMPLATES};
 use crate::cycle::Comparison;
 use crate::error::{Error, Result};
 
@@ -33,22 +34,55 @@ struct Template {
     text: String,
 }
 
-/// The domain and comprehensive templates and the stylesheet: the built-in
-/// ones, or the edited copies in the run config's `report_templates` folder.
-fn templates(dir: Option<&Path>) -> Result<[Template; 3]> {
-    let names = ["domain.html.j2", "comprehensive.html.j2", "style.css"];
-    let builtin = [DOMAIN, COMPREHENSIVE, CSS];
-    let read = |k: usize| -> Result<Template> {
-        match dir {
-            None => Ok(Template { path: PathBuf::from(format!("(built into sise) reports/{}", names[k])), text: builtin[k].to_owned() }),
-            Some(d) => {
-                let path = d.join(names[k]);
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { file: path.clone(), message: format!("report template: {e}") })?;
-                Ok(Template { path, text })
+/// What the domain and comprehensive reports are made from besides the
+/// assessment: the templates and stylesheet (built in, or the edited copies in
+/// the run config's `report_templates` folder) and the bureau's reference
+/// .docx. Loaded and checked before scoring, so that a template mistake or an
+/// unreadable reference stops a run before its hours of work, not after.
+pub struct Sources {
+    domain: Template,
+    comprehensive: Template,
+    css: String,
+    reference: Option<reference::Reference>,
+}
+
+impl Sources {
+    pub fn load(config: &RunConfig) -> Result<Sources> {
+        let builtin = [DOMAIN, COMPREHENSIVE, CSS];
+        let read = |k: usize| -> Result<Template> {
+            match &config.report_templates {
+                None => Ok(Template { path: PathBuf::from(format!("(built into sise) reports/{}", REPORT_TEMPLATES[k])), text: builtin[k].to_owned() }),
+                Some(d) => {
+                    let path = d.join(REPORT_TEMPLATES[k]);
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { file: path.clone(), message: format!("report template: {e}") })?;
+                    Ok(Template { path, text })
+                }
             }
-        }
-    };
-    Ok([read(0)?, read(1)?, read(2)?])
+        };
+        let sources = Sources {
+            domain: read(0)?,
+            comprehensive: read(1)?,
+            css: read(2)?.text,
+            reference: config.report.reference_docx.as_deref().map(reference::Reference::read).transpose()?,
+        };
+        sources.environment()?;
+        Ok(sources)
+    }
+
+    /// The engine with both templates added (parsing them: a syntax error is told here).
+    fn environment(&self) -> Result<Environment<'_>> {
+        let mut env = environment();
+        env.add_template("domain", &self.domain.text).map_err(self.domain.error())?;
+        env.add_template("comprehensive", &self.comprehensive.text).map_err(self.comprehensive.error())?;
+        Ok(env)
+    }
+}
+
+impl Template {
+    /// A template mistake, told with the template's file.
+    fn error(&self) -> impl Fn(minijinja::Error) -> Error + '_ {
+        move |e| Error::Config { file: self.path.clone(), message: format!("report template: {e:#}") }
+    }
 }
 
 /// The template engine as every report uses it.
@@ -92,17 +126,9 @@ fn png_data_uri(path: &Path) -> Result<String> {
     Ok(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
-/// Write `reports/<domain layer>.html`, `reports/comprehensive.html` (and PDFs when `pdf`); returns files relative to `dir`.
-pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
-    let [domain_t, comp_t, css] = templates(a.prepared.config.report_templates.as_deref())?;
-    let css = css.text;
-    let mut env = environment();
-    let terr = |t: &Template| {
-        let file = t.path.clone();
-        move |e: minijinja::Error| Error::Config { file: file.clone(), message: format!("report template: {e:#}") }
-    };
-    env.add_template("domain", &domain_t.text).map_err(terr(&domain_t))?;
-    env.add_template("comprehensive", &comp_t.text).map_err(terr(&comp_t))?;
+/// Write `reports/<domain layer>.html` and `.docx`, `reports/comprehensive.html` and `.docx` (and PDFs when `pdf`); returns files relative to `dir`.
+pub fn write(dir: &Path, a: &Assessment, sources: &Sources, comparison: Option<&Comparison>, pdf: bool) -> Result<Vec<PathBuf>> {
+    let env = sources.environment()?;
     let out = dir.join("reports");
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let maps = dir.join("maps");
@@ -110,13 +136,13 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
     let render = |template: &str, ctx: minijinja::Value, map: &Path, tornado: Option<&Path>| -> Result<String> {
         let tornado = tornado.filter(|t| t.exists()).map(png_data_uri).transpose()?;
         let ctx = minijinja::context! {
-            css => minijinja::Value::from_safe_string(css.clone()),
+            css => minijinja::Value::from_safe_string(sources.css.clone()),
             map_png => minijinja::Value::from_safe_string(png_data_uri(map)?),
             tornado_png => tornado.map(minijinja::Value::from_safe_string),
             ..ctx
         };
-        let source = if template == "domain" { &domain_t } else { &comp_t };
-        env.get_template(template).map_err(terr(source))?.render(ctx).map_err(terr(source))
+        let source = if template == "domain" { &sources.domain } else { &sources.comprehensive };
+        env.get_template(template).map_err(source.error())?.render(ctx).map_err(source.error())
     };
     let mut pages: Vec<(String, String)> = Vec::new();
     for d in 0..a.models().len() {
@@ -128,7 +154,6 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
     let ctx = minijinja::Value::from_serialize(context::comprehensive(a, comparison));
     pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"), None)?));
     let config = &a.prepared.config;
-    let reference = config.report.reference_docx.as_deref().map(reference::Reference::read).transpose()?;
     let cover = word::Cover {
         district: config.district.clone(),
         year: config.year,
@@ -145,7 +170,7 @@ pub fn write(dir: &Path, a: &Assessment, comparison: Option<&Comparison>, pdf: b
         std::fs::write(&path, html).map_err(|e| Error::output(&path, e))?;
         written.push(PathBuf::from("reports").join(format!("{name}.html")));
         let docx = out.join(format!("{name}.docx"));
-        let bytes = word::write(&page::read(html), &cover, reference.as_ref()).map_err(|e| Error::output(&docx, e))?;
+        let bytes = word::write(&page::read(html), &cover, sources.reference.as_ref()).map_err(|e| Error::output(&docx, e))?;
         std::fs::write(&docx, bytes).map_err(|e| Error::output(&docx, e))?;
         written.push(PathBuf::from("reports").join(format!("{name}.docx")));
         if pdf {
