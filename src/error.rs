@@ -25,6 +25,8 @@ pub mod exit {
     pub const LOCKED: u8 = 6;
     /// The machine lacks something sise needs (a CJK font for maps, Chromium for PDF).
     pub const ENVIRONMENT: u8 = 7;
+    /// The database refused or lost a publish (nothing of it was kept).
+    pub const DATABASE: u8 = 8;
 
     /// Every exit code with its meaning, in order.
     pub fn table() -> Vec<(u8, &'static str)> {
@@ -37,6 +39,7 @@ pub mod exit {
             (OUTPUT, "outputs could not be written"),
             (LOCKED, "another run is writing the same output folder"),
             (ENVIRONMENT, "something sise needs is not installed (a CJK font, Chromium for --pdf)"),
+            (DATABASE, "the database refused or lost a publish; the years already there are as they were"),
         ];
         t.extend(super::Bad::ALL.iter().map(|b| (b.exit_code(), b.describe())));
         t
@@ -164,6 +167,11 @@ pub enum Error {
         path: PathBuf,
         message: String,
     },
+    /// A database connection or statement failed (`sise publish`); `target` has no password.
+    Database {
+        target: String,
+        message: String,
+    },
     /// Not the input's fault nor the output folder's: the machine lacks a tool or font.
     Environment {
         what: String,
@@ -186,6 +194,7 @@ impl std::fmt::Display for Error {
                 pick(format!("output {}: {message}", path.display()), format!("输出 {}：{message}", path.display()))
             }
             Error::Environment { what, message } => format!("{what}: {message}"),
+            Error::Database { target, message } => pick(format!("database {target}: {message}"), format!("数据库 {target}：{message}")),
         };
         f.write_str(&text)
     }
@@ -202,6 +211,7 @@ impl Error {
             Error::Output { .. } => exit::OUTPUT,
             Error::Locked { .. } => exit::LOCKED,
             Error::Environment { .. } => exit::ENVIRONMENT,
+            Error::Database { .. } => exit::DATABASE,
         }
     }
 

@@ -20,6 +20,7 @@ pub mod model;
 mod msg;
 mod prepare;
 mod progress;
+mod publish;
 mod quality;
 mod report;
 mod review;

@@ -41,6 +41,10 @@ pub const RED_OBJECTS: &str = "red_objects";
 pub const ORANGE_OBJECTS: &str = "orange_objects";
 /// An object's id.
 pub const ID: &str = "id";
+/// The assessment cycle and year that key every row `sise publish` writes
+/// into the database (one table holds every year).
+pub const CYCLE: &str = "cycle";
+pub const YEAR: &str = "year";
 
 /// Standard optional fields of a layer of scored objects (after its
 /// `fields` mapping), with their Chinese names: carried into every object
@@ -55,8 +59,10 @@ pub const DECLARED_STREET: &str = "street";
 
 /// Column names every domain layer has; an indicator key may not shadow them
 /// (nor end in `_score`, the indicator score columns).
-pub const RESERVED: [&str; 19] = [
+pub const RESERVED: [&str; 21] = [
     ID,
+    CYCLE,
+    YEAR,
     NAME,
     ADDRESS,
     RESPONSIBLE_UNIT,

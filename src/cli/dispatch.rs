@@ -30,6 +30,8 @@ fn init_logging(cli: &Cli) {
         _ => tracing::debug!(gdal_code = code, "GDAL error (reported with its context): {msg}"),
     });
     let filter = tracing_subscriber::EnvFilter::try_from_env("SISE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&default));
+    // libpq's crate traces the connection string, password included: never shown, whatever SISE_LOG asks.
+    let filter = filter.add_directive("libpq=off".parse().expect("a valid directive"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -112,6 +114,19 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
     tracing::info!(domains = c.domains.len(), changed_level = moved, "comparison {} → {} written to {}", c.from, c.to, dest.display());
     println!("{}", dest.display());
     Ok(())
+}
+
+/// Report a publish.
+pub fn published(p: &crate::publish::Published, quiet: bool) {
+    if p.unchanged {
+        tracing::info!("{} {} is already in {} schema {} with these outputs; nothing changed", p.cycle, p.year, p.target, p.schema);
+        return;
+    }
+    let rows: usize = p.tables.iter().map(|(_, n)| n).sum();
+    tracing::info!(tables = p.tables.len(), rows, seconds = p.seconds, "{} {} published to {} schema {}", p.cycle, p.year, p.target, p.schema);
+    if !quiet {
+        println!("{} {} published: {} tables, {rows} rows into schema {}", p.cycle, p.year, p.tables.len(), p.schema);
+    }
 }
 
 /// Size rayon's pool; results do not depend on it.
@@ -227,6 +242,7 @@ pub fn main() -> ExitCode {
             .map_or(Ok(()), |dir| crate::run::quality_report(config, dir).map(|q| print_quality(&q, dir)))
             .and_then(|()| crate::run::validate(config, &progress).map(|v| print_validation(&v))),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
+        Command::Publish { dir, to, schema } => crate::publish::publish(dir, to, schema).map(|p| published(&p, cli.quiet)),
         Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),
         Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out, &progress).map(|p| {

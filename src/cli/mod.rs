@@ -206,6 +206,27 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Publish one year's outputs into a PostGIS database: every domain's
+    /// scored objects, grid cells, 街镇, the 区 levels, the 风险清单 and the
+    /// other tables, keyed by (cycle, year), with views across years.
+    ///
+    /// One transaction per year: publishing a year again replaces it, a
+    /// failure leaves every year as it was, and unchanged outputs are a no-op.
+    /// The connection goes through libpq: a service (PG:service=risk), the
+    /// PG* environment variables, ~/.pgpass or PGPASSFILE, as psql finds it;
+    /// the password is never logged.
+    ///
+    /// Example: sise publish out/2024-2026/2025 --to PG:service=risk
+    Publish {
+        /// The year's output folder (OUT/<cycle>/<year>).
+        dir: PathBuf,
+        /// The database: PG:service=NAME, PG:host=… dbname=…, a postgresql:// URI, or PG: for libpq's defaults.
+        #[arg(long)]
+        to: String,
+        /// The schema to publish into (made when missing).
+        #[arg(long, default_value = crate::publish::DEFAULT_SCHEMA)]
+        schema: String,
+    },
     /// List or explain the model files.
     #[command(subcommand)]
     Models(ModelsCommand),

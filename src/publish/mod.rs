@@ -1,0 +1,301 @@
+//! `sise publish OUT/<cycle>/<year> --to PG:…`: one assessment year into a
+//! PostGIS schema that keeps every year of every cycle, for the district's
+//! data platform, next year's run and other departments' tools.
+//!
+//! What goes in, each row keyed by (`cycle`, `year`): every layer of the
+//! year's `sise.gpkg` (the domains' scored objects, `grid`, `streets`) as a
+//! table of the same name in lower case, geometry in the working CRS with a
+//! GiST index, column comments from the layer's Chinese aliases; the hand-over
+//! tables (`tables/*.parquet`: 风险清单, domain and 街镇 levels, …) and
+//! `summary.csv` (the 区 and 街镇 levels); the year in `editions` (with the
+//! manifest and its fingerprint) and its domains in `domains`; each layer's
+//! QGIS style in `public.layer_styles`, as QGIS stores styles itself. Views
+//! over them are remade with every publish ([`views`]).
+//!
+//! All or nothing: one transaction per year, which first deletes the year's
+//! rows, so a republish replaces them and a failure (lost connection, a
+//! constraint, a kill) leaves every year as it was. Publishing outputs whose
+//! digest is already stored for that year changes nothing and says so.
+
+mod copy;
+mod gpkg;
+pub mod pg;
+mod tables;
+mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+
+use crate::emit::manifest::{sha256_file, Manifest};
+use crate::error::{Bad, Error, Result};
+use crate::msg::pick;
+use pg::Db;
+
+/// The schema when none is named.
+pub const DEFAULT_SCHEMA: &str = "sise";
+
+/// What a publish did.
+pub struct Published {
+    pub cycle: String,
+    pub year: i32,
+    pub target: String,
+    pub schema: String,
+    /// Table → rows of this year.
+    pub tables: Vec<(String, usize)>,
+    /// The same outputs were there already: nothing was written.
+    pub unchanged: bool,
+    pub seconds: f64,
+}
+
+/// A name sise creates in the database: what PostgreSQL keeps of it whole.
+/// (It cuts identifiers at 63 bytes, so two long keys could become one column.)
+fn checked_name(name: &str, what: &str, path: &Path) -> Result<String> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(Error::input(
+            Bad::Field,
+            path,
+            None,
+            pick(
+                format!("{what} '{name}' cannot be a database name (1 to 63 bytes); shorten the model key"),
+                format!("{what}“{name}”不能作为数据库名称（须为 1–63 字节），请缩短模型中的键名"),
+            ),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Over the year's output hashes: the same digest means the same outputs.
+fn outputs_digest(m: &Manifest) -> String {
+    let mut h = Sha256::new();
+    h.update(m.sise_version.as_bytes());
+    for (file, hash) in &m.outputs {
+        h.update(file.as_bytes());
+        h.update([0]);
+        h.update(hash.as_bytes());
+        h.update([0]);
+    }
+    format!("{:x}", h.finalize())
+}
+
+/// The files a publish reads must be the ones the manifest lists, unchanged.
+fn verify(dir: &Path, m: &Manifest, files: &[String]) -> Result<()> {
+    for f in files {
+        let path = dir.join(f);
+        let Some(want) = m.outputs.get(f) else {
+            return Err(Error::input(
+                Bad::File,
+                &path,
+                None,
+                pick(
+                    "is not among the outputs manifest.json lists; publish only a complete output folder of sise run".into(),
+                    "不在 manifest.json 列出的输出中；只能发布 sise run 完整写出的输出文件夹".into(),
+                ),
+            ));
+        };
+        let got = sha256_file(&path).map_err(|e| Error::input(Bad::File, &path, None, e.to_string()))?;
+        if &got != want {
+            return Err(Error::input(
+                Bad::File,
+                &path,
+                None,
+                pick(
+                    "was changed after the run (its SHA-256 differs from manifest.json's); rerun sise run and publish its outputs".into(),
+                    "在运行之后被改动（SHA-256 与 manifest.json 不符）；请重新运行 sise run 后发布".into(),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Publish the year in `dir` to `target` (a `PG:` connection), into `schema`.
+pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
+    let started = Instant::now();
+    let m = Manifest::read(dir)?;
+    let gpkg_path = dir.join("sise.gpkg");
+    let parquet = tables::parquet_files(dir)?;
+    let mut files: Vec<String> = vec!["sise.gpkg".into(), tables::SUMMARY.into()];
+    files.extend(parquet.iter().map(|p| format!("tables/{p}.parquet")));
+    verify(dir, &m, &files)?;
+    let gpkg = gpkg::open(&gpkg_path)?;
+    let layers = gpkg::layers(&gpkg, &gpkg_path)?;
+    let (cycle, year) = (m.config.cycle.clone(), m.config.year);
+    let digest = outputs_digest(&m);
+
+    let db = Db::connect(target)?;
+    let s = db.ident(&checked_name(schema, "schema", Path::new(schema))?);
+    let mut out =
+        Published { cycle: cycle.clone(), year, target: db.target.clone(), schema: schema.to_owned(), tables: Vec::new(), unchanged: false, seconds: 0.0 };
+    db.exec("BEGIN")?;
+    let result = (|| {
+        // One publisher at a time per schema: a second waits here, then sees the first's commit.
+        db.exec(&format!("SELECT pg_advisory_xact_lock(hashtext({}))", db.literal(&format!("sise.publish.{schema}"))?))?;
+        require_postgis(&db)?;
+        db.exec(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))?;
+        views::bookkeeping(&db, &s)?;
+        let (lc, ly) = (db.literal(&cycle)?, year);
+        let stored = db.rows(&format!("SELECT outputs FROM {s}.editions WHERE cycle = {lc} AND year = {ly}"))?;
+        if stored.first().and_then(|r| r[0].as_deref()) == Some(digest.as_str()) {
+            out.unchanged = true;
+            return Ok(());
+        }
+        for layer in &layers {
+            let rows = publish_layer(&db, &s, &gpkg_path, layer, &cycle, year)?;
+            out.tables.push((layer.name.to_lowercase(), rows));
+        }
+        for stem in &parquet {
+            let rows = tables::publish_parquet(&db, &s, &dir.join(format!("tables/{stem}.parquet")), stem, &cycle, year)?;
+            out.tables.push((stem.clone(), rows));
+        }
+        let rows = tables::publish_summary(&db, &s, &dir.join(tables::SUMMARY), &cycle, year)?;
+        out.tables.push((tables::SUMMARY_TABLE.to_owned(), rows));
+        views::record_edition(&db, &s, &m, &digest, dir)?;
+        views::styles(&db, schema, &layers)?;
+        views::create(&db, &s)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) if out.unchanged => db.exec("ROLLBACK")?,
+        Ok(()) => db.exec("COMMIT")?,
+        Err(e) => {
+            // The connection may be gone; the server rolls back on its own then.
+            let _ = db.exec("ROLLBACK");
+            return Err(e);
+        }
+    }
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+fn require_postgis(db: &Db) -> Result<()> {
+    let rows = db.rows("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")?;
+    if rows.is_empty() {
+        return Err(Error::Database {
+            target: db.target.clone(),
+            message: pick(
+                "PostGIS is not installed in this database; a database owner runs once: CREATE EXTENSION postgis;".into(),
+                "该数据库未安装 PostGIS；请数据库所有者执行一次：CREATE EXTENSION postgis;".into(),
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The columns a table has in the database, with their types.
+fn existing_columns(db: &Db, table: &str) -> Result<BTreeMap<String, String>> {
+    let rows = db.rows(&format!(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass({}) AND attnum > 0 AND NOT attisdropped",
+        db.literal(table)?
+    ))?;
+    Ok(rows.into_iter().filter_map(|r| Some((r[0].clone()?, r[1].clone()?))).collect())
+}
+
+/// Make `table` hold `columns` (adding what an earlier year lacked); refuse a
+/// column whose type differs from an earlier year's.
+fn ensure_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<()> {
+    let keys: Vec<String> = key_columns.iter().map(|(n, t)| format!("{} {t} NOT NULL", db.ident(n))).collect();
+    let pk: Vec<String> = key_columns.iter().map(|(n, _)| db.ident(n)).collect();
+    db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({}, PRIMARY KEY ({}))", keys.join(", "), pk.join(", ")))?;
+    let have = existing_columns(db, table)?;
+    for (name, sql_type) in columns {
+        match have.get(name) {
+            Some(t) if t.eq_ignore_ascii_case(sql_type) => {}
+            Some(t) => {
+                return Err(Error::input(
+                    Bad::Type,
+                    path,
+                    None,
+                    pick(
+                        format!("column '{name}' is {sql_type} in these outputs but {t} in {table}, published from an earlier year; rename the model key or publish into another schema"),
+                        format!("字段“{name}”在本次输出中为 {sql_type}，而在此前年度发布的 {table} 中为 {t}；请修改模型键名或发布到另一模式（schema）"),
+                    ),
+                ))
+            }
+            None => db.exec(&format!("ALTER TABLE {table} ADD COLUMN {} {sql_type}", db.ident(name)))?,
+        }
+    }
+    Ok(())
+}
+
+/// PostGIS's geometry type for a GeoPackage's.
+fn geometry_sql(gpkg_type: &str, epsg: i32) -> String {
+    let t = match gpkg_type.to_ascii_uppercase().as_str() {
+        "POINT" => "Point",
+        "MULTIPOINT" => "MultiPoint",
+        "LINESTRING" => "LineString",
+        "MULTILINESTRING" => "MultiLineString",
+        "POLYGON" => "Polygon",
+        "MULTIPOLYGON" => "MultiPolygon",
+        _ => "Geometry",
+    };
+    format!("geometry({t},{epsg})")
+}
+
+fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str, year: i32) -> Result<usize> {
+    let name = checked_name(&layer.name.to_lowercase(), "layer", path)?;
+    let table = format!("{s}.{}", db.ident(&name));
+    let mut columns: Vec<(String, String)> = Vec::new();
+    for c in &layer.columns {
+        if [crate::schema::CYCLE, crate::schema::YEAR, "fid"].contains(&c.name.as_str()) {
+            return Err(Error::input(
+                Bad::Field,
+                path,
+                Some(&layer.name),
+                pick(format!("field '{}' is a name the database keys rows by", c.name), format!("字段“{}”与数据库的行键同名", c.name)),
+            ));
+        }
+        columns.push((checked_name(&c.name, "field", path)?, c.kind.sql().to_owned()));
+    }
+    let geom = checked_name(&layer.geometry_column, "geometry column", path)?;
+    columns.push((geom.clone(), geometry_sql(&layer.geometry_type, layer.epsg)));
+    ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], &columns, path)?;
+    let lc = db.literal(cycle)?;
+    db.exec(&format!("DELETE FROM {table} WHERE cycle = {lc} AND year = {year}"))?;
+    let list: Vec<String> = ["cycle", "year", "fid"].iter().map(|c| db.ident(c)).chain(columns.iter().map(|(c, _)| db.ident(c))).collect();
+    let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", list.join(", "));
+    // Rows are encoded on this thread while the server stores the previous chunk.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(4);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let conn = gpkg::open(path)?;
+            let tx2 = tx.clone();
+            let r = gpkg::copy_rows(&conn, path, layer, cycle, year, |chunk| {
+                tx2.send(Ok(chunk)).map_err(|_| Error::output(path, "the database stopped taking rows"))
+            });
+            if let Err(e) = r {
+                let _ = tx.send(Err(e));
+            }
+            drop(tx);
+            Ok::<(), Error>(())
+        });
+        let copied = db.copy_in(&sql, rx.into_iter());
+        let read = reader.join().expect("the GeoPackage reader does not panic");
+        copied.and(read)
+    })?;
+    let ident = |suffix: &str| db.ident(&format!("{}_{suffix}", &name[..name.len().min(50)]));
+    db.exec(&format!("CREATE INDEX IF NOT EXISTS {} ON {table} USING gist ({})", ident("geom"), db.ident(&geom)))?;
+    if layer.columns.iter().any(|c| c.name == crate::schema::ID) {
+        db.exec(&format!("CREATE INDEX IF NOT EXISTS {} ON {table} (id, cycle, year)", ident("id")))?;
+    }
+    comments(db, &table, layer)?;
+    Ok(layer.rows)
+}
+
+/// The layer's title and every column's Chinese name, which QGIS shows.
+fn comments(db: &Db, table: &str, layer: &gpkg::Layer) -> Result<()> {
+    let title = if layer.description.is_empty() { layer.title.clone() } else { format!("{}：{}", layer.title, layer.description) };
+    let mut sql = format!("COMMENT ON TABLE {table} IS {};", db.literal(&title)?);
+    let fixed = [(crate::schema::CYCLE, "评估周期"), (crate::schema::YEAR, "评估年度"), ("fid", "要素编号（该年度 GeoPackage 中）")];
+    for (c, zh) in fixed {
+        sql.push_str(&format!("COMMENT ON COLUMN {table}.{} IS {};", db.ident(c), db.literal(zh)?));
+    }
+    for (c, alias) in &layer.aliases {
+        if layer.columns.iter().any(|col| &col.name == c) {
+            sql.push_str(&format!("COMMENT ON COLUMN {table}.{} IS {};", db.ident(c), db.literal(alias)?));
+        }
+    }
+    db.exec(&sql)
+}
