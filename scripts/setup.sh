@@ -9,7 +9,9 @@
 #         read back), Chromium (the web map, and PDF reports with --pdf) and
 #         poppler-utils (PDFs read back), python3-docx and LibreOffice
 #         (the Word reports read back and converted), dpkg-dev (cargo-deb's
-#         dependency list for the package check).
+#         dependency list for the package check), PostgreSQL 15 with PostGIS 3
+#         (`sise publish` and database layers, against a private server
+#         scripts/postgres.sh starts).
 # Installs only what is missing; safe to run again.
 #   bash scripts/setup.sh [run|test]     (default: run)
 set -euo pipefail
@@ -18,7 +20,7 @@ purpose=${1:-run}
 packages=(libgdal-dev libproj-dev gdal-bin pkg-config clang libclang-dev fonts-noto-cjk)
 case "$purpose" in
   run) ;;
-  test) packages+=(dpkg-dev proj-bin qgis python3-qgis python3-openpyxl python3-docx libreoffice-writer chromium poppler-utils) ;;
+  test) packages+=(dpkg-dev proj-bin qgis python3-qgis python3-openpyxl python3-docx libreoffice-writer chromium poppler-utils postgresql-15-postgis-3 postgresql-client) ;;
   *) echo "setup: unknown purpose '$purpose' (run or test)" >&2; exit 2 ;;
 esac
 

@@ -13,6 +13,9 @@ fi
 # Style first: formatting and lints are part of passing, not advice.
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
+# A private PostgreSQL + PostGIS for the publish tests, stopped whatever happens.
+trap 'bash scripts/postgres.sh stop' EXIT
+export $(bash scripts/postgres.sh start)
 cargo test --no-fail-fast "$@"
 # The Debian package: installed with apt, the demo run from /usr/share/sise.
 bash scripts/check-package.sh

@@ -142,7 +142,12 @@ pub fn shared_run(config: &str) -> PathBuf {
 /// layer path, the review's adjustments and the models folder made absolute, for tests that change a
 /// layer or a setting and write the config elsewhere.
 pub fn demo_config() -> toml::Table {
-    let demo = repo().join("layers/demo");
+    demo_config_of("layers/demo")
+}
+
+/// [`demo_config`] of another demo year's folder (e.g. `layers/demo-2025`).
+pub fn demo_config_of(folder: &str) -> toml::Table {
+    let demo = repo().join(folder);
     let mut config: toml::Table = std::fs::read_to_string(demo.join("assessment.toml")).unwrap().parse().unwrap();
     for (_, l) in config["layers"].as_table_mut().unwrap().iter_mut() {
         let p = demo.join(l["path"].as_str().unwrap()).to_string_lossy().into_owned();

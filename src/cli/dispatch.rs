@@ -119,7 +119,7 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
 /// Report a publish.
 pub fn published(p: &crate::publish::Published, quiet: bool) {
     if p.unchanged {
-        tracing::info!("{} {} is already in {} schema {} with these outputs; nothing changed", p.cycle, p.year, p.target, p.schema);
+        println!("{} {} is already in {} schema {} with these outputs; nothing changed", p.cycle, p.year, p.target, p.schema);
         return;
     }
     let rows: usize = p.tables.iter().map(|(_, n)| n).sum();

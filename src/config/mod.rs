@@ -78,6 +78,12 @@ pub struct LayerConfig {
 }
 
 impl LayerConfig {
+    /// Whether the layer is a table in a PostgreSQL/PostGIS database
+    /// (`path = "PG:service=census"`, `layer = "schema.table"`), read through GDAL's driver.
+    pub fn is_database(&self) -> bool {
+        is_database(&self.path)
+    }
+
     /// Whether the file is a spreadsheet workbook.
     pub fn is_sheet(&self) -> bool {
         self.path.extension().and_then(|e| e.to_str()).is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()))
@@ -351,6 +357,29 @@ fn default_margin() -> f64 {
     5000.0
 }
 
+/// Whether a layer path names a database (GDAL's `PG:` connection) rather than a file.
+pub fn is_database(path: &Path) -> bool {
+    path.to_string_lossy().starts_with("PG:")
+}
+
+/// Whether a connection string carries a password (which belongs in
+/// ~/.pgpass, PGPASSFILE or a service file, never in a config that is
+/// hashed, copied and shown in messages).
+pub fn has_password(conn: &str) -> bool {
+    let c = conn.to_ascii_lowercase();
+    c.split_whitespace().any(|w| w.trim_start_matches("pg:").starts_with("password"))
+        || (c.contains("://") && c.split('@').next().is_some_and(|u| u.matches(':').count() > 1))
+}
+
+fn no_password_here(what: &str) -> String {
+    crate::msg::pick(
+        format!(
+            "{what} holds a password; put it in ~/.pgpass, the file PGPASSFILE names, or a service in pg_service.conf (PG:service=NAME), which libpq reads"
+        ),
+        format!("{what} 中含有密码；请将其写入 ~/.pgpass、PGPASSFILE 所指文件或 pg_service.conf 中的服务（PG:service=名称），由 libpq 读取"),
+    )
+}
+
 /// A validated run configuration with absolute paths.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunConfig {
@@ -461,12 +490,17 @@ impl RunConfig {
         }
         for (name, l) in &raw.layers {
             l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
+            if l.is_database() && has_password(&l.path.to_string_lossy()) {
+                return Err(err(no_password_here(&format!("[layers.{name}] path"))));
+            }
         }
         let layers = raw
             .layers
             .into_iter()
             .map(|(name, mut l)| {
-                l.path = resolve(&l.path);
+                if !l.is_database() {
+                    l.path = resolve(&l.path);
+                }
                 (name, l)
             })
             .collect();

@@ -30,7 +30,11 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// A dataset's files: a Shapefile is its .shp plus the sidecars (.dbf, .shx, .prj, .cpg) that change its content.
+/// A database table has none: it is read, not hashed ([`DATABASE`]).
 pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
+    if crate::config::is_database(path) {
+        return Vec::new();
+    }
     let mut files = vec![path.to_owned()];
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
         for ext in ["shx", "dbf", "prj", "cpg"] {
@@ -42,6 +46,10 @@ pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// What the manifest lists for a layer read from a database: its rows are
+/// not hashed, so `--if-changed` always reruns a config that has one.
+pub const DATABASE: &str = "database table (not hashed; --if-changed reruns)";
 
 /// What decides a run's result, hashed once before the run (`run::inputs_fingerprint`).
 pub struct Fingerprint {
@@ -175,6 +183,13 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             let h = fingerprint.hash(&f).map_err(|e| Error::input(Bad::File, &f, None, format!("cannot read to hash it: {e}")))?;
             Ok((f.display().to_string(), h))
         })
+        .chain(
+            crate::assess::needed_layers(cfg, &p.models)
+                .into_iter()
+                .map(|name| &cfg.layers[name])
+                .filter(|l| l.is_database())
+                .map(|l| Ok((format!("{} layer {}", l.path.display(), l.layer.as_deref().unwrap_or("")), DATABASE.to_owned()))),
+        )
         .collect::<Result<_>>()?;
     let models = p
         .models

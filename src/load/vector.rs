@@ -171,7 +171,7 @@ impl std::ops::Deref for Opened {
 /// Open a GDAL dataset so that its text arrives as UTF-8 (see `encoding`),
 /// with the CSV open options that turn x/y columns into points.
 pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
-    if !cfg.path.exists() {
+    if !cfg.is_database() && !cfg.path.exists() {
         return Err(Error::input(Bad::File, &cfg.path, None, Msg::FileNotFound));
     }
     let decoded = super::encoding::decoded(cfg)?;
@@ -183,6 +183,8 @@ pub fn open(cfg: &LayerConfig, flags: GdalOpenFlags) -> Result<Opened> {
         opts.push("AUTODETECT_TYPE=YES".into());
     }
     let opt_refs: Vec<&str> = opts.iter().map(String::as_str).collect();
+    // A database layer is a vector table; asked for rasters too, GDAL tries PostGIS Raster first and fails.
+    let flags = if cfg.is_database() { flags - GdalOpenFlags::GDAL_OF_RASTER } else { flags };
     let ds = Dataset::open_ex(
         &decoded.path,
         DatasetOptions {

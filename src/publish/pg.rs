@@ -106,6 +106,8 @@ impl Db {
         // Messages from the server in English whatever its locale, so they can be searched; sise frames them.
         db.exec("SET client_min_messages = warning")?;
         db.exec("SET client_encoding = 'UTF8'")?;
+        // So a DBA sees in pg_stat_activity who holds the locks.
+        db.exec("SET application_name = 'sise publish'")?;
         Ok(db)
     }
 
