@@ -152,6 +152,17 @@ pub fn inputs_fingerprint(config: &RunConfig) -> Result<manifest::Fingerprint> {
     Ok(manifest::Fingerprint { digest: format!("{:x}", h.finalize()), files: files.into_iter().zip(digests).collect() })
 }
 
+/// `[publish]`: the year into the database, once its outputs are in place
+/// (a failure leaves them there and the database as it was: exit 8).
+fn publish_year(out: &Path, publish: Option<&crate::config::PublishConfig>) -> Result<()> {
+    if let Some(p) = publish {
+        let done = crate::publish::publish(out, &p.to, &p.schema)?;
+        let rows: usize = done.tables.iter().map(|(_, n)| n).sum();
+        tracing::info!(unchanged = done.unchanged, tables = done.tables.len(), rows, "published to {} schema {}", done.target, done.schema);
+    }
+    Ok(())
+}
+
 /// Where a run's outputs go: `ROOT/<cycle>/<year>/`, so the baseline year and
 /// the dynamic-update years of a cycle sit side by side for `sise compare`.
 pub fn year_dir(root: &Path, config: &RunConfig) -> PathBuf {
@@ -187,8 +198,10 @@ pub fn assess_and_write(
     let _lock = Lock::acquire(out)?;
     recover(out)?;
     let print = inputs_fingerprint(&config)?;
+    let publish = config.publish.clone();
     if opts.if_changed && previous_fingerprint(out).as_deref() == Some(print.digest.as_str()) {
         tracing::info!("inputs, models and config unchanged since the outputs in {} were written; skipped", out.display());
+        publish_year(out, publish.as_ref())?;
         return Ok(RunReport { out: out.to_owned(), skipped: true, domains: 0, objects: 0, grid_cells: 0, rejects: 0 });
     }
 
@@ -203,6 +216,7 @@ pub fn assess_and_write(
             emit::web::write_years(cycle_dir)?;
         }
     }
+    publish_year(out, publish.as_ref())?;
 
     Ok(RunReport {
         out: out.to_owned(),

@@ -345,3 +345,27 @@ fn a_layer_read_from_postgis_gives_the_tables_its_file_gives() {
     std::fs::write(&path, toml::to_string(&db).unwrap()).unwrap();
     assert_refused(&path, &[], 12, &["PG:host=", "factories", "fire_class"]);
 }
+
+#[test]
+fn a_run_with_a_publish_section_publishes_its_year() {
+    let s = fresh_schema("t_run");
+    let mut cfg = demo_config_of("layers/demo-2025");
+    let mut publish = toml::Table::new();
+    publish.insert("to".into(), server().into());
+    publish.insert("schema".into(), s.clone().into());
+    cfg.insert("publish".into(), publish.into());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("assessment.toml");
+    std::fs::write(&path, toml::to_string(&cfg).unwrap()).unwrap();
+    let out = tmp.path().join("out");
+    let o = sise(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-web"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(psql(&format!("SELECT cycle || ' ' || year FROM {s}.editions")), "2024-2026 2025");
+    let gpkg = out.join("2024-2026/2025/sise.gpkg");
+    assert_eq!(pg_digest(&s, "streets", 2025), gpkg_digest(&gpkg, "streets"));
+    // Skipped by --if-changed, the run still makes sure the year is there (here: already, unchanged).
+    psql(&format!("UPDATE {s}.editions SET published_at = '2000-01-01'"));
+    let o = sise(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-web", "--if-changed"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(psql(&format!("SELECT published_at::date FROM {s}.editions")), "2000-01-01");
+}

@@ -172,6 +172,22 @@ fn default_workbook_rows() -> usize {
     100_000
 }
 
+/// `[publish]`: after a successful run, publish the year into PostGIS as
+/// `sise publish` does (also after a run `--if-changed` skipped, so a year
+/// whose publish failed is published by the next scheduled run).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    /// The database, as libpq finds it: `PG:service=NAME` (pg_service.conf), `PG:host=… dbname=…`, or `PG:` for the PG* variables.
+    pub to: String,
+    #[serde(default = "default_schema")]
+    pub schema: String,
+}
+
+fn default_schema() -> String {
+    "sise".to_owned()
+}
+
 /// `[review]`: the expert review (专家研判) of computed levels.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -339,6 +355,7 @@ struct RawConfig {
     tables: TablesConfig,
     review: Option<ReviewConfig>,
     sensitivity: Option<SensitivityConfig>,
+    publish: Option<PublishConfig>,
 }
 
 fn default_crs() -> String {
@@ -423,6 +440,8 @@ pub struct RunConfig {
     pub review: Option<ReviewConfig>,
     /// The sensitivity analysis, when the run does one.
     pub sensitivity: Option<SensitivityConfig>,
+    /// Where a successful run publishes its year, if anywhere.
+    pub publish: Option<PublishConfig>,
     /// Model files, in the order given; a folder in `domains` stands for its `*.toml` files, by name.
     pub domains: Vec<PathBuf>,
 }
@@ -494,6 +513,9 @@ impl RunConfig {
                 return Err(err(no_password_here(&format!("[layers.{name}] path"))));
             }
         }
+        if raw.publish.as_ref().is_some_and(|p| has_password(&p.to)) {
+            return Err(err(no_password_here("[publish] to")));
+        }
         let layers = raw
             .layers
             .into_iter()
@@ -526,6 +548,7 @@ impl RunConfig {
             tables: raw.tables,
             review: raw.review.map(|r| ReviewConfig { adjustments: resolve(&r.adjustments), ..r }),
             sensitivity: raw.sensitivity,
+            publish: raw.publish,
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })
