@@ -121,6 +121,21 @@ if any(parts.values()):
         if d:
             p(f"| {s} | " + " | ".join(f"{d.get(n, math.nan):.1f}" for n in names) + " |")
     p("")
+PUB = "sise publish to PostGIS"
+OGR = "ogr2ogr -f PostgreSQL (COPY), same GeoPackage"
+p("## Publishing to PostGIS")
+p("")
+p("`sise publish` of the 2-thread run's year (every layer of its GeoPackage, the hand-over tables, summary, the views, "
+  "one transaction) against `ogr2ogr -f PostgreSQL` with `PG_USE_COPY=YES` and GiST indexes loading the same GeoPackage's "
+  "layers into the same private server. Target: sise ≤ 1.0 × ogr2ogr.")
+p("")
+p("| scale | sise publish (s) | ogr2ogr (s) | sise / ogr2ogr | sise peak RSS (MB) |")
+p("|---|---:|---:|---:|---:|")
+for s in scales:
+    if (s, PUB) in rows and (s, OGR) in rows:
+        (a, mb), (b, _) = rows[(s, PUB)], rows[(s, OGR)]
+        p(f"| {s} | {a:.1f} | {b:.1f} | {a / b:.2f} | {mb:.0f} |")
+p("")
 p("## Sensitivity")
 p("")
 p("`sise sensitivity` with 200 Monte Carlo draws and the one-at-a-time reruns, against one whole run (17 domains, 2 threads) "

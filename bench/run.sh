@@ -11,6 +11,9 @@
 #   5. `sise sensitivity` (200 draws) on the same district, against one whole run;
 #   6. sise over real, complex admin boundaries: the same layers with the 16
 #      districts of Shanghai ($ADMIN_FILE) as the admin units;
+#   7. `sise publish` of the 2-thread run's year into PostGIS (a private
+#      server, scripts/postgres.sh) against `ogr2ogr -f PostgreSQL` (COPY
+#      mode, GiST indexes) loading the same GeoPackage into the same server;
 # and write bench/RESULTS.md.
 #
 #   bash bench/run.sh                 # scales 0.01 0.1 1 (about 25 min on 2 cores)
@@ -38,6 +41,10 @@ if [ ! -x "$BENCH_VENV/bin/python" ] || ! "$BENCH_VENV/bin/python" -c 'import ge
     "$BENCH_VENV/bin/pip" install --quiet -r bench/requirements.txt
 fi
 mkdir -p "$WORK"
+# A private PostgreSQL + PostGIS for the publish timing, stopped at the end.
+export SISE_PG_DIR=$WORK/pg
+trap 'bash scripts/postgres.sh stop' EXIT
+export $(bash scripts/postgres.sh start)
 TSV=$WORK/results.tsv
 : > "$TSV"
 
@@ -104,6 +111,11 @@ for scale in $SCALES; do
     log "$scale: timing the web map"
     python3 bench/webpaint.py "$out2/web/index.html" > "$WORK/web-$scale.json"
     measure "$scale" "GDAL lower bound" bash -c 'lower_bound "$@"' _ "$data" "$out2/sise.gpkg" "$WORK/gdal-$scale"
+    # Into PostGIS: sise publish (its year: every layer, the tables, the views) against ogr2ogr loading the GeoPackage.
+    psql -XAtq -c "DROP SCHEMA IF EXISTS bench_sise CASCADE; DROP SCHEMA IF EXISTS bench_ogr CASCADE; CREATE SCHEMA bench_ogr"
+    measure "$scale" "sise publish to PostGIS" "$SISE" publish "$out2" --to PG: --schema bench_sise
+    measure "$scale" "ogr2ogr -f PostgreSQL (COPY), same GeoPackage" env PG_USE_COPY=YES \
+        ogr2ogr -f PostgreSQL PG: "$out2/sise.gpkg" -lco SCHEMA=bench_ogr -lco SPATIAL_INDEX=GIST -overwrite
     measure "$scale" "GeoPandas reference, D01+D02+D16" "$BENCH_VENV/bin/python" bench/reference.py "$data" "$WORK/reference-$scale.csv" "$WORK/reference-$scale.gpkg"
     log "$scale: checking the reference's levels against sise's"
     "$BENCH_VENV/bin/python" bench/reference.py check "$WORK/reference-$scale.csv" "$WORK/sise3-$scale/2024-2026/2024/sise.gpkg" | tee "$WORK/agreement-$scale.txt"

@@ -369,3 +369,36 @@ fn a_run_with_a_publish_section_publishes_its_year() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(psql(&format!("SELECT published_at::date FROM {s}.editions")), "2000-01-01");
 }
+
+/// The bureau's analyst opens a published table in the real QGIS (headless):
+/// the style sise stored in layer_styles applies itself, aliases and column
+/// comments are Chinese, and the rendered year shows all four colours.
+#[test]
+fn qgis_opens_a_published_table_in_four_colours() {
+    let s = fresh_schema("t_qgis");
+    let (y2024, y2025) = demo_years();
+    for dir in [&y2024, &y2025] {
+        let o = publish(dir, &s);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let runtime = tmp.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    let png = tmp.path().join("d13.png");
+    let o = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/qgis/check_postgis.py"))
+        .args([&s, "d13_high_rise", "2025", png.to_str().unwrap()])
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("/usr/bin/python3 (run scripts/setup.sh test to install QGIS)");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "QGIS check failed:\n{stdout}\n{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report["features"], 350, "{report}");
+    assert_eq!(report["aliases"]["level_name"], "风险等级");
+    assert_eq!(report["comments"]["level_name"], "风险等级");
+    for level in ["1", "2", "3", "4"] {
+        assert!(report["pixels"][level].as_u64().unwrap() > 20, "{report}");
+    }
+}
