@@ -68,6 +68,22 @@ pub fn record_edition(db: &Db, s: &str, m: &Manifest, digest: &str, dir: &Path) 
 /// itself keeps styles in (made as QGIS makes it when missing), so QGIS opens
 /// a published table in four colours with its Chinese aliases.
 pub fn styles(db: &Db, schema: &str, layers: &[super::gpkg::Layer]) -> Result<()> {
+    // A role without CREATE on `public` (PostgreSQL 15's default) cannot make the
+    // table: the data still goes in, the styles are left out with a warning.
+    db.exec("SAVEPOINT styles")?;
+    match write_styles(db, schema, layers) {
+        Ok(()) => db.exec("RELEASE SAVEPOINT styles"),
+        Err(e) => {
+            db.exec("ROLLBACK TO SAVEPOINT styles")?;
+            tracing::warn!(
+                "the layers' QGIS styles were not stored ({e}); a DBA can create public.layer_styles and grant INSERT, UPDATE, DELETE on it (README)"
+            );
+            Ok(())
+        }
+    }
+}
+
+fn write_styles(db: &Db, schema: &str, layers: &[super::gpkg::Layer]) -> Result<()> {
     db.exec(
         "CREATE TABLE IF NOT EXISTS public.layer_styles (
             id serial PRIMARY KEY, f_table_catalog varchar, f_table_schema varchar, f_table_name varchar,
@@ -81,11 +97,11 @@ pub fn styles(db: &Db, schema: &str, layers: &[super::gpkg::Layer]) -> Result<()
         let Some((qml, sld)) = &l.style else { continue };
         let (table, geom) = (db.literal(&l.name.to_lowercase())?, db.literal(&l.geometry_column)?);
         let key = format!("f_table_catalog = current_database() AND f_table_schema = {sch} AND f_table_name = {table} AND f_geometry_column = {geom}");
+        // sise's style replaces its own earlier one; it is the default unless the bureau made another one its default.
         sql.push_str(&format!(
-            "UPDATE public.layer_styles SET useasdefault = false WHERE {key};
-             DELETE FROM public.layer_styles WHERE {key} AND stylename = '四色风险' AND description = 'sise';
+            "DELETE FROM public.layer_styles WHERE {key} AND description = 'sise';
              INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, stylename, styleqml, stylesld, useasdefault, description)
-             VALUES (current_database(), {sch}, {table}, {geom}, '四色风险', XMLPARSE(DOCUMENT {}), {}, true, 'sise');",
+             VALUES (current_database(), {sch}, {table}, {geom}, '四色风险', XMLPARSE(DOCUMENT {}), {}, NOT EXISTS (SELECT 1 FROM public.layer_styles WHERE {key} AND useasdefault), 'sise');",
             db.literal(qml)?,
             if sld.is_empty() { "NULL".to_string() } else { format!("XMLPARSE(DOCUMENT {})", db.literal(sld)?) }
         ));
