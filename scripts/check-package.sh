@@ -5,7 +5,8 @@
 # demo's 2024 and 2025 from /usr/share/sise as an unprivileged user (nothing
 # may be written beside the installed files), and compare every output with
 # the same years run from the repository: byte-identical except manifest.json,
-# which names the input paths. The package is removed again at the end.
+# which names the input paths; then the image's runtime stage
+# (scripts/check-image.sh). The package is removed again at the end.
 #
 # The release package itself is `cargo deb` (README "Installing without a
 # toolchain"); it differs from the one checked here only in compiler flags.
@@ -54,3 +55,5 @@ fi
 files=$(listing "$work/installed" | wc -l)
 [ "$files" -gt 100 ] || { echo "check-package: only $files output files" >&2; exit 1; }
 echo "check-package: apt installed the package; /usr/share/sise/demo and demo-2025 wrote $files files, identical to the repository's run" >&2
+# The container image's runtime stage, on a minimal Debian that has nothing but the package.
+bash scripts/check-image.sh "$work/sise.deb"

@@ -384,8 +384,8 @@ pub fn is_database(path: &Path) -> bool {
 /// hashed, copied and shown in messages).
 pub fn has_password(conn: &str) -> bool {
     let c = conn.to_ascii_lowercase();
-    c.split_whitespace().any(|w| w.trim_start_matches("pg:").starts_with("password"))
-        || (c.contains("://") && c.split('@').next().is_some_and(|u| u.matches(':').count() > 1))
+    let uri_password = c.split_once("://").and_then(|(_, rest)| rest.split_once('@')).is_some_and(|(user, _)| user.contains(':'));
+    c.split_whitespace().any(|w| w.trim_start_matches("pg:").starts_with("password")) || uri_password || c.contains("password=")
 }
 
 fn no_password_here(what: &str) -> String {
@@ -594,6 +594,17 @@ code_field = "code"
 [layers.streets]
 path = "streets.geojson"
 "#;
+
+    #[test]
+    fn passwords_are_found_in_connection_strings() {
+        assert!(has_password("PG:host=db password=x"));
+        assert!(has_password("PG:password='a b' host=db"));
+        assert!(has_password("postgresql://sise:pw@db/risk"));
+        assert!(has_password("postgresql://db/risk?password=pw"));
+        assert!(!has_password("PG:service=risk"));
+        assert!(!has_password("postgresql://db:5432/risk"));
+        assert!(!has_password("postgresql://sise@db:5432/risk"));
+    }
 
     #[test]
     fn defaults_and_relative_paths() {

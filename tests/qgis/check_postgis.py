@@ -45,7 +45,7 @@ if r.type() == "categorizedSymbol":
     cats = {str(c.value()): (c.label(), c.symbol().color().name()) for c in r.categories()}
     check(cats == LEVELS, f"categories {cats}")
 fields = vl.fields()
-report["aliases"] = {f: vl.attributeAlias(fields.indexOf(f)) for f in ("level_name", "score", "veto_reason")}
+report["aliases"] = {f: vl.attributeAlias(fields.indexOf(f)) for f in ("level_name", "score")}
 report["comments"] = {f: fields.field(f).comment() for f in ("level_name", "cycle", "year")}
 check(report["aliases"]["level_name"] == "风险等级", f"aliases {report['aliases']}")
 check(report["comments"]["year"] == "评估年度", f"comments {report['comments']}")
