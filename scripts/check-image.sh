@@ -15,6 +15,7 @@ if ! command -v debootstrap >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq debootstrap >/dev/null
 fi
 root=$(mktemp -d /var/tmp/sise-image.XXXXXX)
+chmod 755 "$root"   # the image's /: its user must be able to enter it
 cleanup() {
   for m in proc dev; do $sudo umount "$root/$m" 2>/dev/null || true; done
   $sudo rm -rf "$root"
