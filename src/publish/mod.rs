@@ -170,6 +170,27 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
     Ok(out)
 }
 
+/// A sink for COPY chunks.
+type Sink<'a> = &'a mut dyn FnMut(Vec<u8>) -> Result<()>;
+
+/// `COPY … FROM STDIN` fed by `produce` on a second thread, so rows are read
+/// and encoded while the server stores the chunk before; an error of
+/// `produce` ends the copy and is the one returned.
+fn copy_streamed(db: &Db, sql: &str, produce: impl FnOnce(Sink) -> Result<()> + Send) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(4);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let mut send = |chunk: Vec<u8>| tx.send(Ok(chunk)).map_err(|_| Error::Database { target: String::new(), message: "the copy stopped".into() });
+            if let Err(e) = produce(&mut send) {
+                let _ = tx.send(Err(e));
+            }
+        });
+        let copied = db.copy_in(sql, rx.into_iter());
+        producer.join().expect("a COPY producer does not panic");
+        copied
+    })
+}
+
 fn require_postgis(db: &Db) -> Result<()> {
     let rows = db.rows("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")?;
     if rows.is_empty() {
@@ -256,24 +277,9 @@ fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {lc} AND year = {year}"))?;
     let list: Vec<String> = ["cycle", "year", "fid"].iter().map(|c| db.ident(c)).chain(columns.iter().map(|(c, _)| db.ident(c))).collect();
     let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", list.join(", "));
-    // Rows are encoded on this thread while the server stores the previous chunk.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(4);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
-            let conn = gpkg::open(path)?;
-            let tx2 = tx.clone();
-            let r = gpkg::copy_rows(&conn, path, layer, cycle, year, |chunk| {
-                tx2.send(Ok(chunk)).map_err(|_| Error::output(path, "the database stopped taking rows"))
-            });
-            if let Err(e) = r {
-                let _ = tx.send(Err(e));
-            }
-            drop(tx);
-            Ok::<(), Error>(())
-        });
-        let copied = db.copy_in(&sql, rx.into_iter());
-        let read = reader.join().expect("the GeoPackage reader does not panic");
-        copied.and(read)
+    copy_streamed(db, &sql, |send| {
+        let conn = gpkg::open(path)?;
+        gpkg::copy_rows(&conn, path, layer, cycle, year, send)
     })?;
     let ident = |suffix: &str| db.ident(&format!("{}_{suffix}", &name[..name.len().min(50)]));
     db.exec(&format!("CREATE INDEX IF NOT EXISTS {} ON {table} USING gist ({})", ident("geom"), db.ident(&geom)))?;

@@ -84,38 +84,38 @@ pub fn publish_parquet(db: &Db, s: &str, path: &Path, stem: &str, cycle: &str, y
         let s = c.as_materialized_series().cast(&target).map_err(read_error(path))?.rechunk();
         series.push((c.name().to_string(), kind, s));
     }
-    let columns: Vec<(String, Kind)> = series.iter().map(|(n, k, _)| (n.clone(), *k)).collect();
-    let mut cursors = Vec::new();
-    for (_, kind, s) in &series {
-        cursors.push(match kind {
-            Kind::Int => Cursor::Int(Box::new(s.i64().map_err(read_error(path))?.into_iter())),
-            Kind::Real => Cursor::Real(Box::new(s.f64().map_err(read_error(path))?.into_iter())),
-            Kind::Bool => Cursor::Bool(Box::new(s.bool().map_err(read_error(path))?.into_iter())),
-            _ => Cursor::Text(Box::new(s.str().map_err(read_error(path))?.into_iter())),
-        });
-    }
     let rows = df.height();
-    let mut chunks = Vec::new();
-    let mut out = Binary::new();
-    for _ in 0..rows {
-        out.row(columns.len() + 2);
-        out.key(cycle, year);
-        for (cursor, (_, kind)) in cursors.iter_mut().zip(&columns) {
-            let v = match cursor {
-                Cursor::Text(it) => it.next().flatten().map_or(Value::Null, Value::Text),
-                Cursor::Int(it) => it.next().flatten().map_or(Value::Null, Value::Int),
-                Cursor::Real(it) => it.next().flatten().map_or(Value::Null, Value::Real),
-                Cursor::Bool(it) => it.next().flatten().map_or(Value::Null, Value::Bool),
-            };
-            out.value(*kind, &v).expect("cast to the column's kind");
+    drop(df);
+    let columns: Vec<(String, Kind, String)> = series.iter().map(|(n, k, _)| (n.clone(), *k, String::new())).collect();
+    copy_table(db, s, stem, path, &columns, cycle, year, |send| {
+        let mut cursors = Vec::new();
+        for (_, kind, s) in &series {
+            cursors.push(match kind {
+                Kind::Int => Cursor::Int(Box::new(s.i64().map_err(read_error(path))?.into_iter())),
+                Kind::Real => Cursor::Real(Box::new(s.f64().map_err(read_error(path))?.into_iter())),
+                Kind::Bool => Cursor::Bool(Box::new(s.bool().map_err(read_error(path))?.into_iter())),
+                _ => Cursor::Text(Box::new(s.str().map_err(read_error(path))?.into_iter())),
+            });
         }
-        if let Some(c) = out.take_full() {
-            chunks.push(c);
+        let mut out = Binary::new();
+        for _ in 0..rows {
+            out.row(cursors.len() + 2);
+            out.key(cycle, year);
+            for cursor in cursors.iter_mut() {
+                let (kind, v) = match cursor {
+                    Cursor::Text(it) => (Kind::Text, it.next().flatten().map_or(Value::Null, Value::Text)),
+                    Cursor::Int(it) => (Kind::Int, it.next().flatten().map_or(Value::Null, Value::Int)),
+                    Cursor::Real(it) => (Kind::Real, it.next().flatten().map_or(Value::Null, Value::Real)),
+                    Cursor::Bool(it) => (Kind::Bool, it.next().flatten().map_or(Value::Null, Value::Bool)),
+                };
+                out.value(kind, &v).expect("cast to the column's kind");
+            }
+            if let Some(c) = out.take_full() {
+                send(c)?;
+            }
         }
-    }
-    chunks.push(out.finish());
-    let named: Vec<(String, Kind, String)> = columns.into_iter().map(|(n, k)| (n.clone(), k, String::new())).collect();
-    copy_table(db, s, stem, path, &named, cycle, year, chunks)?;
+        send(out.finish())
+    })?;
     Ok(rows)
 }
 
@@ -160,13 +160,23 @@ pub fn publish_summary(db: &Db, s: &str, path: &Path, cycle: &str, year: i32) ->
         rows += 1;
     }
     let named: Vec<(String, Kind, String)> = SUMMARY_COLUMNS.iter().map(|(n, k, zh)| (n.to_string(), *k, zh.to_string())).collect();
-    copy_table(db, s, SUMMARY_TABLE, path, &named, cycle, year, vec![out.finish()])?;
+    let bytes = out.finish();
+    copy_table(db, s, SUMMARY_TABLE, path, &named, cycle, year, |send| send(bytes))?;
     Ok(rows)
 }
 
 /// Create or widen `s.name`, replace the year's rows with `chunks`, comment the columns.
 #[allow(clippy::too_many_arguments)]
-fn copy_table(db: &Db, s: &str, name: &str, path: &Path, columns: &[(String, Kind, String)], cycle: &str, year: i32, chunks: Vec<Vec<u8>>) -> Result<()> {
+fn copy_table(
+    db: &Db,
+    s: &str,
+    name: &str,
+    path: &Path,
+    columns: &[(String, Kind, String)],
+    cycle: &str,
+    year: i32,
+    produce: impl FnOnce(super::Sink) -> Result<()> + Send,
+) -> Result<()> {
     let table = format!("{s}.{}", db.ident(&super::checked_name(name, "table", path)?));
     let typed: Vec<(String, String)> =
         columns.iter().map(|(n, k, _)| Ok((super::checked_name(n, "column", path)?, k.sql().to_owned()))).collect::<Result<_>>()?;
@@ -175,7 +185,7 @@ fn copy_table(db: &Db, s: &str, name: &str, path: &Path, columns: &[(String, Kin
     super::ensure_table(db, &table, &keys, &typed, path)?;
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {} AND year = {year}", db.literal(cycle)?))?;
     let list: Vec<String> = [crate::schema::CYCLE, crate::schema::YEAR].iter().map(|c| db.ident(c)).chain(typed.iter().map(|(c, _)| db.ident(c))).collect();
-    db.copy_in(&format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", list.join(", ")), chunks.into_iter().map(Ok))?;
+    super::copy_streamed(db, &format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", list.join(", ")), produce)?;
     let mut sql = String::new();
     for (n, _, zh) in columns.iter().filter(|c| !c.2.is_empty()) {
         sql.push_str(&format!("COMMENT ON COLUMN {table}.{} IS {};", db.ident(n), db.literal(zh)?));
