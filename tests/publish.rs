@@ -135,7 +135,7 @@ fn published_years_read_back_equal_the_geopackage_and_the_views_equal_compare() 
     );
     let summary = csv_rows(&y2025.join("summary.csv"));
     let district: BTreeSet<String> = summary.iter().filter(|r| r[0] == "全区").map(|r| format!("{}|{}|{}", r[3], r[10], r[11])).collect();
-    assert_eq!(lines(&psql(&format!("SELECT concat_ws('|', domain, level, level_name) FROM {s}.district_levels WHERE year = 2025"))), district);
+    assert_eq!(lines(&psql(&format!("SELECT concat_ws('|', domain, level, level_name) FROM {s}.district_summary WHERE year = 2025"))), district);
     assert!(district.contains("综合|1|重大风险"), "{district:?}");
 
     // The views say what `sise compare` wrote.

@@ -10,7 +10,8 @@
 //!   writes to changes.csv;
 //! - `street_changes`: each 街镇's level per domain and 综合 in both years
 //!   (compare's streets.csv); `transitions`: objects per (from, to) level;
-//! - `district_levels`: the 区's level per domain and 综合 (summary.csv's 全区 rows).
+//! - `district_summary`: the 区's level per domain and 综合 (summary.csv's 全区 rows;
+//!   a city run's own `district_levels` table has each 区 of a city).
 
 use std::path::Path;
 
@@ -127,6 +128,9 @@ const OBJECT_COLUMNS: [(&str, &str); 11] = [
     (schema::VETO_REASON, "text"),
 ];
 
+/// The views `create` makes.
+const VIEWS: [&str; 8] = ["pairs", "objects", "current_objects", "current_streets", "level_changes", "street_changes", "transitions", "district_summary"];
+
 pub fn create(db: &Db, s: &str) -> Result<()> {
     let srid = db.rows(&format!("SELECT split_part(working_crs, ':', 2) FROM {s}.editions ORDER BY year DESC LIMIT 1"))?;
     let srid: i32 = srid.first().and_then(|r| r[0].as_deref()).and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -149,10 +153,20 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
     }
     let newest = format!("(SELECT cycle, year FROM {s}.editions ORDER BY year DESC, cycle DESC LIMIT 1)");
     let label = |code: i64| CHANGES.iter().find(|c| c.0 == code).map(|c| c.1).expect("a change code");
-    let mut sql = format!(
-        "DROP VIEW IF EXISTS {s}.pairs, {s}.objects, {s}.current_objects, {s}.current_streets, {s}.level_changes, {s}.street_changes, {s}.transitions, {s}.district_levels CASCADE;
-         CREATE VIEW {s}.pairs AS SELECT cycle, lag(year) OVER (PARTITION BY cycle ORDER BY year) AS from_year, year AS to_year FROM {s}.editions;"
-    );
+    // The views of an earlier publish go (only views: a table of that name is refused below, not dropped).
+    let names: Vec<String> = VIEWS.iter().map(|v| db.literal(v)).collect::<Result<_>>()?;
+    let old = db.rows(&format!(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = {} AND table_name IN ({})",
+        db.literal(&s[1..s.len() - 1].replace("\"\"", "\""))?, // the schema, unquoted
+        names.join(", ")
+    ))?;
+    let mut sql = String::new();
+    for v in old.iter().filter_map(|r| r[0].as_deref()) {
+        sql.push_str(&format!("DROP VIEW IF EXISTS {s}.{} CASCADE;", db.ident(v)));
+    }
+    sql.push_str(&format!(
+        "CREATE VIEW {s}.pairs AS SELECT cycle, lag(year) OVER (PARTITION BY cycle ORDER BY year) AS from_year, year AS to_year FROM {s}.editions;"
+    ));
     if parts.is_empty() {
         return db.exec(&sql);
     }
@@ -228,9 +242,9 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
     }
     if !super::existing_columns(db, &format!("{s}.{}", super::tables::SUMMARY_TABLE))?.is_empty() {
         sql.push_str(&format!(
-            "CREATE VIEW {s}.district_levels AS SELECT cycle, year, unit_code, unit_name, domain, domain_name, red, orange, yellow, blue, objects, level, level_name
+            "CREATE VIEW {s}.district_summary AS SELECT cycle, year, unit_code, unit_name, domain, domain_name, red, orange, yellow, blue, objects, level, level_name
                FROM {s}.summary WHERE scope = '全区';
-             COMMENT ON VIEW {s}.district_levels IS '全区分领域与综合风险等级';"
+             COMMENT ON VIEW {s}.district_summary IS '全区分领域与综合风险等级';"
         ));
     }
     db.exec(&sql)
