@@ -119,7 +119,9 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
     let parquet = tables::parquet_files(dir)?;
     let mut files: Vec<String> = vec!["sise.gpkg".into(), tables::SUMMARY.into()];
     files.extend(parquet.iter().map(|p| format!("tables/{p}.parquet")));
+    let t = Instant::now();
     verify(dir, &m, &files)?;
+    tracing::debug!(seconds = t.elapsed().as_secs_f64(), "outputs checked against the manifest");
     let gpkg = gpkg::open(&gpkg_path)?;
     let layers = gpkg::layers(&gpkg, &gpkg_path)?;
     let (cycle, year) = (m.config.cycle.clone(), m.config.year);
@@ -143,11 +145,15 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
             return Ok(());
         }
         for layer in &layers {
+            let t = Instant::now();
             let rows = publish_layer(&db, &s, &gpkg_path, layer, &cycle, year)?;
+            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", layer.name);
             out.tables.push((layer.name.to_lowercase(), rows));
         }
         for stem in &parquet {
+            let t = Instant::now();
             let rows = tables::publish_parquet(&db, &s, &dir.join(format!("tables/{stem}.parquet")), stem, &cycle, year)?;
+            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {stem}");
             out.tables.push((stem.clone(), rows));
         }
         let rows = tables::publish_summary(&db, &s, &dir.join(tables::SUMMARY), &cycle, year)?;
@@ -215,11 +221,30 @@ fn existing_columns(db: &Db, table: &str) -> Result<BTreeMap<String, String>> {
 }
 
 /// Make `table` hold `columns` (adding what an earlier year lacked); refuse a
-/// column whose type differs from an earlier year's.
-fn ensure_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<()> {
+/// column whose type differs from an earlier year's. The `COPY` options for
+/// it: a table this transaction made takes its rows frozen (`FREEZE`: no
+/// later pass sets their visibility bits, and the copy itself does less).
+fn ensure_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<&'static str> {
+    let created = existing_columns(db, table)?.is_empty();
     let keys: Vec<String> = key_columns.iter().map(|(n, t)| format!("{} {t} NOT NULL", db.ident(n))).collect();
     let pk: Vec<String> = key_columns.iter().map(|(n, _)| db.ident(n)).collect();
     db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({}, PRIMARY KEY ({}))", keys.join(", "), pk.join(", ")))?;
+    create_columns(db, table, columns, path)?;
+    Ok(if created { "FORMAT binary, FREEZE true" } else { "FORMAT binary" })
+}
+
+/// [`ensure_table`] for a hand-over table: keyed by (`cycle`, `year`, `row`)
+/// as sise writes it, without a primary-key index, whose upkeep made up a
+/// third of the 风险清单's copy (909,452 rows at bench scale 1).
+fn ensure_plain_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<&'static str> {
+    let created = existing_columns(db, table)?.is_empty();
+    let keys: Vec<String> = key_columns.iter().map(|(n, t)| format!("{} {t} NOT NULL", db.ident(n))).collect();
+    db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({})", keys.join(", ")))?;
+    create_columns(db, table, columns, path)?;
+    Ok(if created { "FORMAT binary, FREEZE true" } else { "FORMAT binary" })
+}
+
+fn create_columns(db: &Db, table: &str, columns: &[(String, String)], path: &Path) -> Result<()> {
     let have = existing_columns(db, table)?;
     for (name, sql_type) in columns {
         match have.get(name) {
@@ -272,11 +297,11 @@ fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str
     }
     let geom = checked_name(&layer.geometry_column, "geometry column", path)?;
     columns.push((geom.clone(), geometry_sql(&layer.geometry_type, layer.epsg)));
-    ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], &columns, path)?;
+    let options = ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], &columns, path)?;
     let lc = db.literal(cycle)?;
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {lc} AND year = {year}"))?;
     let list: Vec<String> = ["cycle", "year", "fid"].iter().map(|c| db.ident(c)).chain(columns.iter().map(|(c, _)| db.ident(c))).collect();
-    let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", list.join(", "));
+    let sql = format!("COPY {table} ({}) FROM STDIN ({options})", list.join(", "));
     copy_streamed(db, &sql, |send| {
         let conn = gpkg::open(path)?;
         gpkg::copy_rows(&conn, path, layer, cycle, year, send)
