@@ -12,13 +12,9 @@ import json
 import os
 import sys
 
-from qgis.core import (QgsApplication, QgsDataSourceUri, QgsMapRendererParallelJob,
-                       QgsMapSettings, QgsVectorLayer)
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
+from qgis.core import QgsApplication, QgsDataSourceUri, QgsVectorLayer
 
-LEVELS = {"1": ("重大风险", "#e60000"), "2": ("较大风险", "#ff8c00"),
-          "3": ("一般风险", "#ffd700"), "4": ("低风险", "#1e90ff")}
+from levels import LEVELS, render_and_count
 
 schema, table, year, png = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 app = QgsApplication([], False)
@@ -50,24 +46,7 @@ report["comments"] = {f: fields.field(f).comment() for f in ("level_name", "cycl
 check(report["aliases"]["level_name"] == "风险等级", f"aliases {report['aliases']}")
 check(report["comments"]["year"] == "评估年度", f"comments {report['comments']}")
 
-settings = QgsMapSettings()
-settings.setLayers([vl])
-settings.setDestinationCrs(vl.crs())
-settings.setExtent(vl.extent())
-settings.setOutputSize(QSize(600, 600))
-settings.setBackgroundColor(QColor(255, 255, 255))
-job = QgsMapRendererParallelJob(settings)
-job.start()
-job.waitForFinished()
-img = job.renderedImage()
-img.save(png)
-wanted = {QColor(c).rgb(): name for name, (_, c) in LEVELS.items()}
-counts = {name: 0 for name in LEVELS}
-for y in range(img.height()):
-    for x in range(img.width()):
-        name = wanted.get(img.pixel(x, y))
-        if name:
-            counts[name] += 1
+counts = render_and_count(vl, png)
 report["pixels"] = counts
 for name, n in counts.items():
     check(n > 0, f"rendered map has no pixel of level {name}")

@@ -9,13 +9,10 @@ import json
 import os
 import sys
 
-from qgis.core import (QgsApplication, QgsMapRendererParallelJob, QgsMapSettings,
-                       QgsProject, QgsVectorLayer)
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor, QFontDatabase
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtGui import QFontDatabase
 
-LEVELS = {"1": ("重大风险", "#e60000"), "2": ("较大风险", "#ff8c00"),
-          "3": ("一般风险", "#ffd700"), "4": ("低风险", "#1e90ff")}
+from levels import LEVELS, render_and_count
 
 out, layers = sys.argv[1], sys.argv[2:]
 app = QgsApplication([], False)
@@ -74,23 +71,7 @@ report["project_layers"] = len(project.mapLayers())
 
 # 3. Render the comprehensive layer and count the four fill colours.
 grid = project.mapLayer("comprehensive_grid")
-settings = QgsMapSettings()
-settings.setLayers([grid])
-settings.setDestinationCrs(grid.crs())
-settings.setExtent(grid.extent())
-settings.setOutputSize(QSize(600, 600))
-settings.setBackgroundColor(QColor(255, 255, 255))
-job = QgsMapRendererParallelJob(settings)
-job.start()
-job.waitForFinished()
-img = job.renderedImage()
-wanted = {QColor(c).rgb(): name for name, (_, c) in LEVELS.items()}
-counts = {name: 0 for name in LEVELS}
-for y in range(img.height()):
-    for x in range(img.width()):
-        name = wanted.get(img.pixel(x, y))
-        if name:
-            counts[name] += 1
+counts = render_and_count(grid)
 report["pixels"] = counts
 for name, n in counts.items():
     check(n > 0, f"rendered map has no pixel of level {name}")

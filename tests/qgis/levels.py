@@ -1,0 +1,32 @@
+"""What the QGIS checks share: the four levels as sise styles them, and a
+layer rendered headless with each level's fill counted in exact pixels."""
+from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+LEVELS = {"1": ("重大风险", "#e60000"), "2": ("较大风险", "#ff8c00"),
+          "3": ("一般风险", "#ffd700"), "4": ("低风险", "#1e90ff")}
+
+
+def render_and_count(layer, png=None):
+    """Render `layer` at its extent (600 × 600, white) and count the pixels of each level's colour."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(600, 600))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    img = job.renderedImage()
+    if png:
+        img.save(png)
+    wanted = {QColor(c).rgb(): name for name, (_, c) in LEVELS.items()}
+    counts = {name: 0 for name in LEVELS}
+    for y in range(img.height()):
+        for x in range(img.width()):
+            name = wanted.get(img.pixel(x, y))
+            if name:
+                counts[name] += 1
+    return counts
