@@ -170,7 +170,9 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
     if parts.is_empty() {
         return db.exec(&sql);
     }
-    let level_name = |col: &str| format!("CASE {col} WHEN 1 THEN '重大风险' WHEN 2 THEN '较大风险' WHEN 3 THEN '一般风险' WHEN 4 THEN '低风险' END");
+    // The level names as everything else of sise writes them.
+    let whens: String = (1..=4).filter_map(crate::level::Level::from_number).map(|l| format!(" WHEN {} THEN '{}'", l.number(), l.name_zh())).collect();
+    let level_name = |col: &str| format!("CASE {col}{whens} END");
     sql.push_str(&format!(
         "CREATE VIEW {s}.objects AS {union};
          COMMENT ON VIEW {s}.objects IS '各年度各领域的评估对象（等级、得分、否决原因）';
