@@ -221,25 +221,17 @@ fn existing_columns(db: &Db, table: &str) -> Result<BTreeMap<String, String>> {
 }
 
 /// Make `table` hold `columns` (adding what an earlier year lacked); refuse a
-/// column whose type differs from an earlier year's. The `COPY` options for
-/// it: a table this transaction made takes its rows frozen (`FREEZE`: no
-/// later pass sets their visibility bits, and the copy itself does less).
-fn ensure_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<&'static str> {
+/// column whose type differs from an earlier year's. The key columns are its
+/// primary key, or (`primary_key` false: hand-over tables, numbered by sise,
+/// whose key index made up a third of the 风险清单's copy) only its first
+/// columns. Returns the `COPY` options for it: a table this transaction made
+/// takes its rows frozen (`FREEZE`: no later pass sets their visibility bits).
+fn ensure_table(db: &Db, table: &str, key_columns: &[(&str, &str)], primary_key: bool, columns: &[(String, String)], path: &Path) -> Result<&'static str> {
     let created = existing_columns(db, table)?.is_empty();
     let keys: Vec<String> = key_columns.iter().map(|(n, t)| format!("{} {t} NOT NULL", db.ident(n))).collect();
     let pk: Vec<String> = key_columns.iter().map(|(n, _)| db.ident(n)).collect();
-    db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({}, PRIMARY KEY ({}))", keys.join(", "), pk.join(", ")))?;
-    create_columns(db, table, columns, path)?;
-    Ok(if created { "FORMAT binary, FREEZE true" } else { "FORMAT binary" })
-}
-
-/// [`ensure_table`] for a hand-over table: keyed by (`cycle`, `year`, `row`)
-/// as sise writes it, without a primary-key index, whose upkeep made up a
-/// third of the 风险清单's copy (909,452 rows at bench scale 1).
-fn ensure_plain_table(db: &Db, table: &str, key_columns: &[(&str, &str)], columns: &[(String, String)], path: &Path) -> Result<&'static str> {
-    let created = existing_columns(db, table)?.is_empty();
-    let keys: Vec<String> = key_columns.iter().map(|(n, t)| format!("{} {t} NOT NULL", db.ident(n))).collect();
-    db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({})", keys.join(", ")))?;
+    let pk = if primary_key { format!(", PRIMARY KEY ({})", pk.join(", ")) } else { String::new() };
+    db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} ({}{pk})", keys.join(", ")))?;
     create_columns(db, table, columns, path)?;
     Ok(if created { "FORMAT binary, FREEZE true" } else { "FORMAT binary" })
 }
@@ -297,7 +289,7 @@ fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str
     }
     let geom = checked_name(&layer.geometry_column, "geometry column", path)?;
     columns.push((geom.clone(), geometry_sql(&layer.geometry_type, layer.epsg)));
-    let options = ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], &columns, path)?;
+    let options = ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], true, &columns, path)?;
     let lc = db.literal(cycle)?;
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {lc} AND year = {year}"))?;
     let list: Vec<String> = ["cycle", "year", "fid"].iter().map(|c| db.ident(c)).chain(columns.iter().map(|(c, _)| db.ident(c))).collect();

@@ -184,7 +184,7 @@ fn copy_table(
         columns.iter().map(|(n, k, _)| Ok((super::checked_name(n, "column", path)?, k.sql().to_owned()))).collect::<Result<_>>()?;
     // The row's number in the year's table (1, 2, …) keys it (a table row has no id of its own) and keeps the order.
     let keys = [(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("row", "bigint")];
-    let options = super::ensure_plain_table(db, &table, &keys, &typed, path)?;
+    let options = super::ensure_table(db, &table, &keys, false, &typed, path)?;
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {} AND year = {year}", db.literal(cycle)?))?;
     let list: Vec<String> =
         [crate::schema::CYCLE, crate::schema::YEAR, "row"].iter().map(|c| db.ident(c)).chain(typed.iter().map(|(c, _)| db.ident(c))).collect();

@@ -16,8 +16,8 @@
 use std::path::Path;
 
 use super::pg::Db;
+use crate::cycle::Change;
 use crate::emit::manifest::Manifest;
-use crate::emit::style::CHANGES;
 use crate::error::Result;
 use crate::schema;
 
@@ -152,7 +152,6 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
         ));
     }
     let newest = format!("(SELECT cycle, year FROM {s}.editions ORDER BY year DESC, cycle DESC LIMIT 1)");
-    let label = |code: i64| CHANGES.iter().find(|c| c.0 == code).map(|c| c.1).expect("a change code");
     // The views of an earlier publish go (only views: a table of that name is refused below, not dropped).
     let names: Vec<String> = VIEWS.iter().map(|v| db.literal(v)).collect::<Result<_>>()?;
     let old = db.rows(&format!(
@@ -197,10 +196,10 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
         union = parts.join(" UNION ALL "),
         from_name = level_name("a.level"),
         to_name = level_name("b.level"),
-        new = label(4),
-        removed = label(5),
-        up = label(1),
-        down = label(2),
+        new = Change::New.label(),
+        removed = Change::Removed.label(),
+        up = Change::Up.label(),
+        down = Change::Down.label(),
     ));
     sql.push_str(&format!(
         "COMMENT ON VIEW {s}.level_changes IS '相邻发布年度之间等级变化、新增和撤销的对象（同 sise compare 的 changes.csv）';
@@ -234,11 +233,11 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
              COMMENT ON VIEW {s}.street_changes IS '相邻发布年度之间各街镇分领域与综合等级的变化（同 sise compare 的 streets.csv）';",
             from_name = level_name("v.from_level"),
             to_name = level_name("v.to_level"),
-            up = label(1),
-            down = label(2),
-            same = label(3),
-            new = label(4),
-            removed = label(5),
+            up = Change::Up.label(),
+            down = Change::Down.label(),
+            same = Change::Same.label(),
+            new = Change::New.label(),
+            removed = Change::Removed.label(),
             values = unpivot.join(", "),
         ));
     }
