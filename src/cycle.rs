@@ -427,6 +427,7 @@ fn change_layers(c: &Comparison, out: &Path, crs: &str) -> Result<()> {
                     OutColumn::int("change", d.objects.iter().map(|o| Some(o.change as i64)).collect()).alias("变化代码"),
                     OutColumn::text("change_name", d.objects.iter().map(|o| Some(o.change.label().to_owned())).collect()).alias("变化"),
                 ],
+                tip: None,
             }
         })
         .collect();

@@ -67,6 +67,7 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
                 kind: v.kind,
                 geoms: Cow::Borrowed(&v.geoms),
                 columns,
+                tip: None,
             };
             vector::write(&file, "FlatGeobuf", &["SPATIAL_INDEX=YES"], &config.working_crs, &[out_layer])
         })?;

@@ -152,6 +152,35 @@ fn qgis_opens_the_outputs_styled() {
     assert_eq!(report["groups"].as_array().unwrap().len(), 19);
 }
 
+/// sise.qgs in the real QGIS: a print layout per map (comprehensive and each
+/// domain), the comprehensive one exported by QGIS with all four colours, and
+/// the map tip of a red object with a veto evaluated for it.
+#[test]
+fn qgis_layouts_print_and_objects_explain_themselves() {
+    let out = shared_run("layers/demo/assessment.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let runtime = tmp.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    let png = tmp.path().join("layout.png");
+    let o = std::process::Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/qgis/check_layouts.py"))
+        .arg(&out)
+        .arg(&png)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("/usr/bin/python3 (run scripts/setup.sh to install QGIS)");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "QGIS layout check failed:\n{stdout}\n{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let layouts = report["layouts"].as_array().unwrap();
+    assert_eq!(layouts.len(), 18, "the comprehensive map and one per domain: {layouts:?}");
+    assert!(layouts.iter().any(|l| l == "D01 危险化学品风险分布图"), "{layouts:?}");
+    // A4 landscape at 120 dpi.
+    assert_eq!(report["page"], serde_json::json!([1403, 992]), "{report}");
+    assert!(!report["tips"].as_object().unwrap().is_empty());
+}
+
 /// The map images: size, the four level colours in the pixels, and legend
 /// counts equal to the GeoPackage's.
 #[test]

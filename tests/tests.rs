@@ -17,6 +17,7 @@ mod hints;
 mod messages;
 mod models;
 mod parsers;
+mod plugin;
 mod publish;
 mod quality;
 mod reports;

@@ -207,7 +207,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::msg::set_lang(crate::msg::detect(cli.lang));
     init_logging(&cli);
-    let progress = Progress::new(cli.quiet);
+    let progress = Progress::new(cli.quiet, cli.progress);
     if let Err(e) = crate::stamp::apply() {
         return failed(&cli, e);
     }

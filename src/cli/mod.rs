@@ -49,6 +49,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum)]
     pub lang: Option<crate::msg::Lang>,
 
+    /// Progress on stderr: bars when it is a terminal (auto), or a line
+    /// "sise-progress: STAGE N/TOTAL" per step for a program reading it (lines).
+    #[arg(long, global = true, value_enum, default_value_t = crate::progress::Mode::Auto)]
+    pub progress: crate::progress::Mode,
     /// Log format on stderr: human-readable text, or one JSON object per line for schedulers.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -600,13 +600,11 @@ fn legend(s: &mut String, spec: &MapSpec, palette: &Palette, districts: bool) {
         };
         let _ = write!(
             s,
-            r##"{swatch}<text id="legend-{}" x="{}" y="{}" font-size="20">{} {} {}</text>"##,
+            r##"{swatch}<text id="legend-{}" x="{}" y="{}" font-size="20">{}</text>"##,
             l.number(),
             lx + 46.0,
             y + 19.0,
-            l.name_zh(),
-            counts[i],
-            esc(&spec.unit)
+            esc(&legend_label(*l, counts[i], &spec.unit))
         );
     }
     let mut lines = vec![("街镇界", street_line(districts))];
@@ -650,28 +648,58 @@ fn svg(backdrop: &Backdrop, features: Option<&tiny_skia::Pixmap>, own: &str, fon
     Ok(document(&format!("{}{image}{}{own}", backdrop.under, backdrop.over), font))
 }
 
+/// The comprehensive map's title (its image and its QGIS print layout).
+pub fn comprehensive_title(cfg: &crate::config::RunConfig) -> String {
+    format!("{}{}年城市安全综合风险图", cfg.district, cfg.year)
+}
+
+/// A domain map's title.
+pub fn domain_title(cfg: &crate::config::RunConfig, m: &crate::model::Model) -> String {
+    format!("{}{}年{}风险分布图", cfg.district, cfg.year, m.name)
+}
+
+/// What a map's source line names: the run config's `map_source`, else the input files.
+pub fn source(cfg: &crate::config::RunConfig) -> String {
+    cfg.map_source
+        .clone()
+        .unwrap_or_else(|| cfg.layers.values().filter_map(|l| l.path.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("、"))
+}
+
+/// What a domain map's legend counts its objects in.
+pub fn object_unit(kind: GeomKind) -> &'static str {
+    match kind {
+        GeomKind::Line => "段",
+        _ => "处",
+    }
+}
+
+/// What the comprehensive map's legend counts.
+pub const CELL_UNIT: &str = "个网格";
+
+/// A legend entry as the maps write it: "重大风险 12 处".
+pub fn legend_label(level: Level, count: usize, unit: &str) -> String {
+    format!("{} {count} {unit}", level.name_zh())
+}
+
 /// The maps of a run: the comprehensive grid and each domain's objects.
 pub fn specs(a: &Assessment) -> Vec<MapSpec<'_>> {
     let cfg = &a.prepared.config;
     let mut v = vec![MapSpec {
         name: "comprehensive".into(),
-        title: format!("{}{}年城市安全综合风险图", cfg.district, cfg.year),
+        title: comprehensive_title(cfg),
         kind: GeomKind::Polygon,
         features: a.grid.cells.polygons.iter().map(|c| Cow::Owned(Geometry::MultiPolygon(c.clone()))).zip(a.grid_total.iter().map(|t| t.level)).collect(),
-        unit: "个网格".into(),
+        unit: CELL_UNIT.into(),
         cells: true,
     }];
     for (d, m) in a.models().iter().enumerate() {
         let objects = a.objects(d);
         v.push(MapSpec {
             name: m.layer_name(),
-            title: format!("{}{}年{}风险分布图", cfg.district, cfg.year, m.name),
+            title: domain_title(cfg, m),
             kind: m.geometry,
             features: objects.geoms.iter().map(Cow::Borrowed).zip(a.domains[d].scores.level.iter().copied()).collect(),
-            unit: match m.geometry {
-                GeomKind::Line => "段".into(),
-                _ => "处".into(),
-            },
+            unit: object_unit(m.geometry).into(),
             cells: false,
         });
     }
@@ -684,10 +712,7 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let maps = dir.join("maps");
     std::fs::create_dir(&maps).map_err(|e| Error::output(&maps, e))?;
     let cfg = &a.prepared.config;
-    let source = cfg
-        .map_source
-        .clone()
-        .unwrap_or_else(|| cfg.layers.values().filter_map(|l| l.path.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("、"));
+    let source = source(cfg);
     let specs = specs(a);
     let bounds = a.prepared.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod drivers;
 pub mod gpkg;
+pub mod layout;
 pub mod manifest;
 pub mod map;
 pub mod qgis;
@@ -12,6 +13,7 @@ pub mod register;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod tip;
 pub mod tornado;
 pub mod vector;
 pub mod web;
@@ -128,12 +130,14 @@ pub struct OutLayer<'a> {
     /// city's geometries per output), owned where made for the output.
     pub geoms: Cow<'a, [Geometry<f64>]>,
     pub columns: Vec<Column<'a>>,
+    /// The map tip and display expression of its QGIS style, for scored layers.
+    pub tip: Option<tip::Tip>,
 }
 
 impl OutLayer<'static> {
     /// A layer with no title or description (intermediate files, demo data).
     pub fn plain(name: &str, kind: GeomKind, geoms: Vec<Geometry<f64>>, columns: Vec<Column<'static>>) -> OutLayer<'static> {
-        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns }
+        OutLayer { name: name.into(), title: name.into(), description: String::new(), kind, geoms: Cow::Owned(geoms), columns, tip: None }
     }
 }
 
@@ -255,7 +259,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         cols.push(Column::reals(schema::STABILITY, sens.stability.as_slice()).alias("等级稳定度"));
         cols.push(Column::text(schema::CRITICAL, (0..objects.len()).map(|i| Some(if sens.is_critical(i) { "是" } else { "否" })).collect()).alias("临界"));
     }
-    OutLayer {
+    let mut layer = OutLayer {
         name: m.layer_name(),
         title: format!("{} {}风险", m.id, m.name),
         description: format!(
@@ -268,7 +272,10 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
         kind: m.geometry,
         geoms: Cow::Borrowed(&objects.geoms),
         columns: cols,
-    }
+        tip: None,
+    };
+    layer.tip = Some(tip::domain(&layer, m));
+    layer
 }
 
 /// The grid: each domain's result per cell and the comprehensive level.
@@ -277,14 +284,17 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
     cols.extend(street_columns(a, &a.grid.street));
     cols.extend(zone_columns(a, |d| &a.domains[d].grid));
     cols.extend(total_columns(a, (0..a.grid.cells.len()).map(drivers::Zone::Cell)));
-    OutLayer {
+    let mut layer = OutLayer {
         name: schema::GRID_LAYER.into(),
         title: "综合风险网格".into(),
         description: format!("{} 米网格综合风险及各领域风险：{}", a.grid.size, run_line(a)),
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(a.grid.cells.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
-    }
+        tip: None,
+    };
+    layer.tip = Some(tip::zone(&layer, a.models()));
+    layer
 }
 
 /// The 街镇: each domain's result per unit and the comprehensive level.
@@ -294,14 +304,17 @@ pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
     let mut cols = street_columns(a, &all);
     cols.extend(zone_columns(a, |d| &a.domains[d].admin));
     cols.extend(total_columns(a, (0..admin.zones.len()).map(drivers::Zone::Street)));
-    OutLayer {
+    let mut layer = OutLayer {
         name: schema::STREETS_LAYER.into(),
         title: "街镇综合风险".into(),
         description: format!("街镇综合风险及各领域风险：{}", run_line(a)),
         kind: GeomKind::Polygon,
         geoms: Cow::Owned(admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
-    }
+        tip: None,
+    };
+    layer.tip = Some(tip::zone(&layer, a.models()));
+    layer
 }
 
 /// Every layer of `sise.gpkg`, in the order they are written, each made

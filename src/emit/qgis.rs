@@ -1,14 +1,16 @@
 //! `sise.qgs`: a QGIS project beside the GeoPackage (relative paths) that
 //! opens on the comprehensive map: groups 综合风险 (visible), one group per
-//! domain (hidden), and 底图 with the 街镇 boundaries and names drawn on top.
+//! domain (hidden), and 底图 with the 街镇 boundaries and names drawn on top;
+//! and a print layout per map ([`layout`]).
 
 use std::fmt::Write as _;
 
+use super::layout;
 use super::style::{self, Look, QGIS_VERSION};
 use super::{domain_level_column, OutLayer};
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
-use crate::level::Palette;
+use crate::level::{Level, Palette};
 use crate::model::GeomKind;
 use crate::schema;
 
@@ -28,6 +30,20 @@ struct Group<'a> {
 }
 
 use super::xml::escape as esc;
+
+/// Layer ids in the project. QGIS 3.22 keeps an id only when it is longer
+/// than 10 characters (shorter ones are replaced by a generated id, and the
+/// layer tree's node is left without its layer), so every id here is longer.
+const BOUNDARIES: &str = "street_boundaries";
+
+/// A domain layer's id, made long enough for QGIS to keep (a model id may be short).
+fn layer_id(id: String) -> String {
+    if id.len() > 10 {
+        id
+    } else {
+        format!("{id}_layer")
+    }
+}
 
 fn checked(b: bool) -> &'static str {
     if b {
@@ -79,15 +95,21 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
             checked: false,
             entries: vec![
                 Entry {
-                    id: format!("{id}_objects"),
+                    id: layer_id(format!("{id}_objects")),
                     title: format!("{}风险对象", m.name),
                     layer: objects,
                     look: Look::Levels { attr: schema::LEVEL.into() },
                     checked: true,
                 },
-                Entry { id: format!("{id}_grid"), title: format!("{}网格", m.name), layer: grid, look: Look::Levels { attr: col.clone() }, checked: true },
                 Entry {
-                    id: format!("{id}_streets"),
+                    id: layer_id(format!("{id}_grid_cells")),
+                    title: format!("{}网格", m.name),
+                    layer: grid,
+                    look: Look::Levels { attr: col.clone() },
+                    checked: true,
+                },
+                Entry {
+                    id: layer_id(format!("{id}_streets")),
                     title: format!("{}街镇", m.name),
                     layer: streets,
                     look: Look::Levels { attr: col.clone() },
@@ -99,29 +121,68 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
     groups.push(Group {
         name: "底图".into(),
         checked: true,
-        entries: vec![Entry { id: "boundaries".into(), title: "街镇边界".into(), layer: streets, look: Look::Boundaries, checked: true }],
+        entries: vec![Entry { id: BOUNDARIES.into(), title: "街镇边界".into(), layer: streets, look: Look::Boundaries, checked: true }],
     });
     groups
 }
 
-fn srs_xml(crs: &str) -> Result<String> {
+/// The project's `<spatialrefsys>`, and the CRS as a page names it ("CGCS2000 / … (EPSG:4549)").
+fn srs_xml(crs: &str) -> Result<(String, String)> {
     let srs = gdal::spatial_ref::SpatialRef::from_definition(crs).map_err(|e| Error::output("sise.qgs", format!("CRS {crs}: {e}")))?;
     let wkt = srs.to_wkt().unwrap_or_default();
     let proj4 = srs.to_proj4().unwrap_or_default();
     let authid = srs.authority().unwrap_or_else(|_| crs.to_owned());
-    Ok(format!(
+    let name = srs.name().unwrap_or_default();
+    let xml = format!(
         "<spatialrefsys nativeFormat=\"Wkt\"><wkt>{}</wkt><proj4>{}</proj4><authid>{}</authid><description>{}</description></spatialrefsys>",
         esc(&wkt),
         esc(&proj4),
         esc(&authid),
-        esc(&srs.name().unwrap_or_default())
-    ))
+        esc(&name)
+    );
+    Ok((xml, format!("{name}（{authid}）")))
+}
+
+/// A print layout per map sise draws: the comprehensive grid and each domain's objects.
+fn layouts(a: &Assessment, groups: &[Group], gpkg: &str, crs: &str) -> String {
+    let cfg = &a.prepared.config;
+    let layer = |id: &str| {
+        let e = groups.iter().flat_map(|g| &g.entries).find(|e| e.id == id).expect("the project has this layer");
+        layout::MapLayer { id: e.id.clone(), title: e.title.clone(), source: format!("./{gpkg}|layername={}", e.layer.name) }
+    };
+    let legend = |levels: &mut dyn Iterator<Item = Level>, unit: &str| {
+        let mut counts = [0; 4];
+        levels.for_each(|l| counts[l.index()] += 1);
+        Level::ALL.map(|l| super::map::legend_label(l, counts[l.index()], unit))
+    };
+    let mut pages = vec![layout::Page {
+        name: "综合风险图".into(),
+        title: super::map::comprehensive_title(cfg),
+        layer: layer("comprehensive_grid"),
+        legend: legend(&mut a.grid_total.iter().map(|t| t.level), super::map::CELL_UNIT),
+    }];
+    for (d, m) in a.models().iter().enumerate() {
+        let id = layer_id(format!("{}_objects", m.id.to_lowercase()));
+        pages.push(layout::Page {
+            name: format!("{} {}风险分布图", m.id, m.name),
+            title: super::map::domain_title(cfg, m),
+            layer: layer(&id),
+            legend: legend(&mut a.domains[d].scores.level.iter().copied(), super::map::object_unit(m.geometry)),
+        });
+    }
+    let common = layout::Common {
+        subtitle: format!("评估周期 {} · {}年度 · 四色风险图", cfg.cycle, cfg.year),
+        footer: format!("数据来源：{}\n坐标系：{crs}；制图：sise {}", super::map::source(cfg), env!("CARGO_PKG_VERSION")),
+        boundaries: layer(BOUNDARIES),
+        bounds: a.prepared.admin.zones.bounds(),
+    };
+    layout::layouts(&pages, &common)
 }
 
 /// The project XML. `gpkg` is the GeoPackage's file name, relative to the project.
 pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palette) -> Result<String> {
     let cfg = &a.prepared.config;
-    let srs = srs_xml(&cfg.working_crs)?;
+    let (srs, crs_name) = srs_xml(&cfg.working_crs)?;
     let groups = groups(a, layers);
     let extent = a.grid.cells.bounds();
     let extent_xml = extent
@@ -130,7 +191,7 @@ pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palett
 
     let mut tree = String::new();
     let mut maplayers = String::new();
-    let mut order = vec!["boundaries".to_owned()];
+    let mut order = vec![BOUNDARIES.to_owned()];
     for g in &groups {
         let _ = write!(
             tree,
@@ -149,7 +210,7 @@ pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palett
                 esc(&source),
                 checked(e.checked)
             );
-            if e.id != "boundaries" {
+            if e.id != BOUNDARIES {
                 order.push(e.id.clone());
             }
             let (geometry, wkb) = wkb_type(e.layer);
@@ -177,9 +238,11 @@ pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palett
 <layer-tree-group><customproperties/>{tree}<custom-order enabled="1">{custom_order}</custom-order></layer-tree-group>
 <mapcanvas annotationsVisible="1" name="theMapCanvas"><units>meters</units>{extent_xml}<rotation>0</rotation><destinationsrs>{srs}</destinationsrs><rendermaptile>0</rendermaptile></mapcanvas>
 <projectlayers>{maplayers}</projectlayers>
+{layouts}
 <properties><Paths><Absolute type="bool">false</Absolute></Paths><SpatialRefSys><ProjectionsEnabled type="int">1</ProjectionsEnabled></SpatialRefSys></properties>
 </qgis>
 "#,
-        title = esc(&title)
+        title = esc(&title),
+        layouts = layouts(a, &groups, gpkg, &crs_name)
     ))
 }

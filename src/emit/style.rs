@@ -120,13 +120,17 @@ fn label_field(layer: &OutLayer, look: &Look) -> Option<&'static str> {
     (has_names && (*look == Look::Boundaries || layer.name == schema::STREETS_LAYER)).then_some(schema::STREET_NAME)
 }
 
-/// The inside of a `<qgis>` style element or a project `<maplayer>`: renderer, labels, aliases.
+/// The inside of a `<qgis>` style element or a project `<maplayer>`: renderer, labels, aliases,
+/// and a scored layer's map tip and display expression.
 pub fn qml_body(layer: &OutLayer, look: &Look, palette: &Palette) -> String {
     let mut s = renderer(layer, look, palette);
     if let Some(f) = label_field(layer, look) {
         s.push_str(&labeling(f));
     }
     s.push_str(&aliases(layer));
+    if let Some(tip) = &layer.tip {
+        let _ = write!(s, "<previewExpression>{}</previewExpression><mapTip>{}</mapTip>", xml_escape(&tip.display), xml_escape(&tip.html));
+    }
     s
 }
 

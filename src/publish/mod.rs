@@ -144,18 +144,31 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
             out.unchanged = true;
             return Ok(());
         }
-        for layer in &layers {
-            let t = Instant::now();
-            let rows = publish_layer(&db, &s, &gpkg_path, layer, &cycle, year)?;
-            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", layer.name);
-            out.tables.push((layer.name.to_lowercase(), rows));
-        }
-        for stem in &parquet {
-            let t = Instant::now();
-            let rows = tables::publish_parquet(&db, &s, &dir.join(format!("tables/{stem}.parquet")), stem, &cycle, year)?;
-            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {stem}");
-            out.tables.push((stem.clone(), rows));
-        }
+        // The hand-over tables are read on a second thread while the layers are copied.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            let parquet = &parquet;
+            scope.spawn(move || {
+                for stem in parquet {
+                    if tx.send(tables::read_parquet(dir, stem)).is_err() {
+                        break; // the publish failed: stop reading
+                    }
+                }
+            });
+            for layer in &layers {
+                let t = Instant::now();
+                let rows = publish_layer(&db, &s, &gpkg_path, layer, &cycle, year)?;
+                tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", layer.name);
+                out.tables.push((layer.name.to_lowercase(), rows));
+            }
+            for table in rx {
+                let (table, t) = (table?, Instant::now());
+                let rows = tables::publish_parquet(&db, &s, &table, &cycle, year)?;
+                tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", table.stem);
+                out.tables.push((table.stem.clone(), rows));
+            }
+            Ok::<_, Error>(())
+        })?;
         let rows = tables::publish_summary(&db, &s, &dir.join(tables::SUMMARY), &cycle, year)?;
         out.tables.push((tables::SUMMARY_TABLE.to_owned(), rows));
         views::record_edition(&db, &s, &m, &digest, dir)?;

@@ -4,7 +4,7 @@
 //! the 区 and 街镇 levels, as `summary` with English column names and the
 //! Chinese headers as comments.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
@@ -68,11 +68,23 @@ fn kind_of(dtype: &DataType) -> Kind {
     }
 }
 
-pub fn publish_parquet(db: &Db, s: &str, path: &Path, stem: &str, cycle: &str, year: i32) -> Result<usize> {
-    let file = std::fs::File::open(path).map_err(|e| Error::input(Bad::File, path, None, e.to_string()))?;
-    let df = ParquetReader::new(file).finish().map_err(read_error(path))?;
-    // Every column as Int64, Float64, Boolean or String, so one cursor per kind reads it.
-    let mut series = Vec::new();
+/// A hand-over table read and cast for its copy: every column as Int64,
+/// Float64, Boolean or String, so one cursor per kind reads it.
+pub struct Table {
+    pub stem: String,
+    path: PathBuf,
+    columns: Vec<(String, Kind, Series)>,
+    pub rows: usize,
+}
+
+/// Read `tables/<stem>.parquet`. Publish runs this on a second thread while
+/// the layers are copied: decoding the 风险清单 (a million rows at city scale)
+/// then costs no time of its own.
+pub fn read_parquet(dir: &Path, stem: &str) -> Result<Table> {
+    let path = dir.join(format!("tables/{stem}.parquet"));
+    let file = std::fs::File::open(&path).map_err(|e| Error::input(Bad::File, &path, None, e.to_string()))?;
+    let df = ParquetReader::new(file).finish().map_err(read_error(&path))?;
+    let mut columns = Vec::new();
     for c in df.get_columns() {
         let kind = kind_of(c.dtype());
         let target = match kind {
@@ -81,15 +93,18 @@ pub fn publish_parquet(db: &Db, s: &str, path: &Path, stem: &str, cycle: &str, y
             Kind::Bool => DataType::Boolean,
             _ => DataType::String,
         };
-        let s = c.as_materialized_series().cast(&target).map_err(read_error(path))?.rechunk();
-        series.push((c.name().to_string(), kind, s));
+        let s = c.as_materialized_series().cast(&target).map_err(read_error(&path))?.rechunk();
+        columns.push((c.name().to_string(), kind, s));
     }
-    let rows = df.height();
-    drop(df);
-    let columns: Vec<(String, Kind, String)> = series.iter().map(|(n, k, _)| (n.clone(), *k, String::new())).collect();
-    copy_table(db, s, stem, path, &columns, cycle, year, |send| {
+    Ok(Table { stem: stem.to_owned(), path, columns, rows: df.height() })
+}
+
+pub fn publish_parquet(db: &Db, s: &str, table: &Table, cycle: &str, year: i32) -> Result<usize> {
+    let (path, rows) = (table.path.as_path(), table.rows);
+    let columns: Vec<(String, Kind, String)> = table.columns.iter().map(|(n, k, _)| (n.clone(), *k, String::new())).collect();
+    copy_table(db, s, &table.stem, path, &columns, cycle, year, |send| {
         let mut cursors = Vec::new();
-        for (_, kind, s) in &series {
+        for (_, kind, s) in &table.columns {
             cursors.push(match kind {
                 Kind::Int => Cursor::Int(Box::new(s.i64().map_err(read_error(path))?.into_iter())),
                 Kind::Real => Cursor::Real(Box::new(s.f64().map_err(read_error(path))?.into_iter())),

@@ -48,6 +48,7 @@ fn layer(f: &Form) -> OutLayer<'_> {
         kind: f.kind,
         geoms: Vec::new().into(),
         columns,
+        tip: None,
     }
 }
 

@@ -64,7 +64,10 @@ for g in root.children()[1:-1]:
     check(not g.itemVisibilityChecked(), f"{g.name()} visible")
 grid_node = root.findLayer("comprehensive_grid")
 check(grid_node is not None and grid_node.isVisible(), "comprehensive grid not visible")
-check(root.findLayer("boundaries").isVisible(), "boundaries not visible")
+check(root.findLayer("street_boundaries").isVisible(), "boundaries not visible")
+# Every node of the layer tree has its layer (QGIS drops ids of 10 characters or fewer).
+for node in root.findLayers():
+    check(node.layer() is not None, f"layer tree node {node.layerId()} has no layer")
 for lid, layer in project.mapLayers().items():
     check(layer.isValid(), f"project layer {lid} invalid (path not relative?)")
 report["project_layers"] = len(project.mapLayers())

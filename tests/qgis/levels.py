@@ -22,6 +22,11 @@ def render_and_count(layer, png=None):
     img = job.renderedImage()
     if png:
         img.save(png)
+    return count_levels(img)
+
+
+def count_levels(img):
+    """The pixels of each level's colour in a QImage."""
     wanted = {QColor(c).rgb(): name for name, (_, c) in LEVELS.items()}
     counts = {name: 0 for name in LEVELS}
     for y in range(img.height()):

@@ -296,6 +296,7 @@ mod roundtrip {
                 ),
                 Column::text("名称", (0..n).map(|i| (i != 7).then(|| format!("第{i}号'\"街区"))).collect()),
             ],
+            tip: None,
         };
         write_gpkg(&path, "EPSG:4549", std::slice::from_ref(&layer), &[]).unwrap();
 
