@@ -28,7 +28,8 @@ CONFIG_FILTER = "sise 评估配置 (*.toml)"
 def gpkg_layers(path):
     """The layers of a GeoPackage sise wrote, in its order (layer_styles left out)."""
     names = []
-    for sub in QgsVectorLayer(path, "", "ogr").dataProvider().subLayers():
+    layer = QgsVectorLayer(path, "", "ogr")  # kept alive while its provider is read
+    for sub in layer.dataProvider().subLayers():
         parts = sub.split(QgsDataProvider.SUBLAYER_SEPARATOR)
         if len(parts) > 1 and parts[1] != "layer_styles":
             names.append(parts[1])
