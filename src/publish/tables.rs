@@ -199,11 +199,12 @@ fn copy_table(
         columns.iter().map(|(n, k, _)| Ok((super::checked_name(n, "column", path)?, k.sql().to_owned()))).collect::<Result<_>>()?;
     // The row's number in the year's table (1, 2, …) keys it (a table row has no id of its own) and keeps the order.
     let keys = [(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("row", "bigint")];
-    let options = super::ensure_table(db, &table, &keys, false, &typed, path)?;
+    let prepared = super::ensure_table(db, &table, &keys, false, &typed, path)?;
     db.exec(&format!("DELETE FROM {table} WHERE cycle = {} AND year = {year}", db.literal(cycle)?))?;
     let list: Vec<String> =
         [crate::schema::CYCLE, crate::schema::YEAR, "row"].iter().map(|c| db.ident(c)).chain(typed.iter().map(|(c, _)| db.ident(c))).collect();
-    super::copy_streamed(db, &format!("COPY {table} ({}) FROM STDIN ({options})", list.join(", ")), produce)?;
+    super::copy_streamed(db, &format!("COPY {table} ({}) FROM STDIN ({})", list.join(", "), prepared.copy_options()), produce)?;
+    prepared.finish(db)?;
     let mut sql = String::new();
     for (n, _, zh) in columns.iter().filter(|c| !c.2.is_empty()) {
         sql.push_str(&format!("COMMENT ON COLUMN {table}.{} IS {};", db.ident(n), db.literal(zh)?));
