@@ -23,16 +23,11 @@ pub fn gpkg_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-/// Check `SOURCE_DATE_EPOCH` and, when it is set, give GDAL its time for
-/// the GeoPackage's `last_change` columns (GDAL's `OGR_CURRENT_DATE`).
-/// Called once, before any output is written.
-pub fn apply() -> Result<()> {
+/// The time GDAL should write into GeoPackages (`OGR_CURRENT_DATE`): the
+/// output time when `SOURCE_DATE_EPOCH` is set, else none (GDAL's own clock).
+pub fn fixed_gpkg_time() -> Result<Option<String>> {
     let t = output_time()?;
-    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
-        gdal::config::set_config_option("OGR_CURRENT_DATE", &gpkg_time(t))
-            .map_err(|e| Error::Environment { what: "GDAL".into(), message: format!("cannot set OGR_CURRENT_DATE: {e}") })?;
-    }
-    Ok(())
+    Ok(std::env::var_os("SOURCE_DATE_EPOCH").is_some().then(|| gpkg_time(t)))
 }
 
 /// A workbook's document properties: created at the output time (Excel

@@ -83,3 +83,47 @@ fn the_checker_sees_grouped_and_inline_paths() {
         uses("use crate::{error::Error, model};\nlet x = crate::run::go(); // crate::tile in a comment").into_iter().map(|(_, m)| m).collect();
     assert_eq!(found, vec!["error", "model", "run"]);
 }
+
+/// The modules that may call GDAL or PROJ themselves: reading inputs,
+/// writing outputs, and the demo generator (which writes input files).
+const GEO_STACK_MODULES: [&str; 3] = ["load", "emit", "demo"];
+
+/// Lines of `text` (comments left out) that name the `gdal`, `gdal_sys` or `proj` crates.
+fn geo_stack_uses(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let named = ["gdal::", "gdal_sys::", "proj::"]
+            .iter()
+            .any(|krate| code.match_indices(krate).any(|(at, _)| at == 0 || !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')));
+        if named {
+            out.push(n + 1);
+        }
+    }
+    out
+}
+
+#[test]
+fn gdal_and_proj_stay_in_load_and_emit() {
+    let src = repo().join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files.sort();
+    let mut outside = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let module = rel.iter().next().unwrap().to_string_lossy().trim_end_matches(".rs").to_owned();
+        if GEO_STACK_MODULES.contains(&module.as_str()) {
+            continue;
+        }
+        for line in geo_stack_uses(&std::fs::read_to_string(f).unwrap()) {
+            outside.push(format!("src/{}:{line}", rel.display()));
+        }
+    }
+    assert!(outside.is_empty(), "GDAL or PROJ called outside {GEO_STACK_MODULES:?} (ARCHITECTURE.md's invariant):\n{}", outside.join("\n"));
+}
+
+#[test]
+fn the_geo_stack_checker_sees_paths_not_lookalikes() {
+    assert_eq!(geo_stack_uses("use gdal::Dataset;\nlet p = proj::Proj::new();\nmy_gdal::x(); crate::load::proj_of(); // gdal::in_comment"), vec![1, 2]);
+}

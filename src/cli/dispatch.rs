@@ -23,12 +23,7 @@ fn init_logging(cli: &Cli) {
     // relate alone traced 2.3 GB and doubled a city run's time at -vv).
     // SISE_LOG takes a full filter for anyone who needs a library's log.
     let default = if cli.quiet { "error".to_string() } else { format!("warn,sise={level}") };
-    // GDAL reports through its own handler, which prints to stderr; route it into the log.
-    gdal::config::set_error_handler(|class, code, msg| match class {
-        gdal::errors::CplErrType::Warning => tracing::warn!(gdal_code = code, "GDAL: {msg}"),
-        gdal::errors::CplErrType::Debug | gdal::errors::CplErrType::None => tracing::debug!(gdal_code = code, "GDAL: {msg}"),
-        _ => tracing::debug!(gdal_code = code, "GDAL error (reported with its context): {msg}"),
-    });
+    crate::load::log_gdal_messages();
     let filter = tracing_subscriber::EnvFilter::try_from_env("SISE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&default));
     // libpq's crate traces the connection string, password included: never shown, whatever SISE_LOG asks.
     let filter = filter.add_directive("libpq=off".parse().expect("a valid directive"));
@@ -208,7 +203,7 @@ pub fn main() -> ExitCode {
     crate::msg::set_lang(crate::msg::detect(cli.lang));
     init_logging(&cli);
     let progress = Progress::new(cli.quiet, cli.progress);
-    if let Err(e) = crate::stamp::apply() {
+    if let Err(e) = crate::emit::vector::use_output_time() {
         return failed(&cli, e);
     }
     let result = match &cli.command {

@@ -49,6 +49,16 @@ fn promote(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Geometry<f64> {
 }
 
 /// A default style of one layer, as QGIS keeps it in a GeoPackage.
+/// Check `SOURCE_DATE_EPOCH` and, when it is set, give GDAL its time for the
+/// GeoPackage's `last_change` columns. Called once, before any output is written.
+pub fn use_output_time() -> Result<()> {
+    if let Some(t) = crate::stamp::fixed_gpkg_time()? {
+        gdal::config::set_config_option("OGR_CURRENT_DATE", &t)
+            .map_err(|e| Error::Environment { what: "GDAL".into(), message: format!("cannot set OGR_CURRENT_DATE: {e}") })?;
+    }
+    Ok(())
+}
+
 pub struct StyleRow {
     pub layer: String,
     pub name: String,

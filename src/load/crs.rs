@@ -134,6 +134,12 @@ fn short(def: &str) -> String {
 
 /// Remove a coordinate offset from a geometry in longitude/latitude degrees,
 /// giving WGS84.
+/// Whether a CRS definition (EPSG code, WKT, PROJ string) is geographic
+/// (longitude/latitude); false when GDAL cannot read it.
+pub fn is_geographic(definition: &str) -> bool {
+    gdal::spatial_ref::SpatialRef::from_definition(definition).is_ok_and(|s| s.is_geographic())
+}
+
 pub fn remove_offset(g: &Geometry<f64>, offset: Offset) -> Geometry<f64> {
     match offset {
         Offset::None => g.clone(),

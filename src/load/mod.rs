@@ -76,6 +76,16 @@ impl Layers {
 
 /// Load one named layer of the run config, with the features rejected under
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
+/// GDAL reports through its own handler, which prints to stderr: route it
+/// into sise's log (its errors reach the user with their context, as sise's).
+pub fn log_gdal_messages() {
+    gdal::config::set_error_handler(|class, code, msg| match class {
+        gdal::errors::CplErrType::Warning => tracing::warn!(gdal_code = code, "GDAL: {msg}"),
+        gdal::errors::CplErrType::Debug | gdal::errors::CplErrType::None => tracing::debug!(gdal_code = code, "GDAL: {msg}"),
+        _ => tracing::debug!(gdal_code = code, "GDAL error (reported with its context): {msg}"),
+    });
+}
+
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
     if sheet::reads(cfg) {

@@ -30,7 +30,7 @@ pub fn suspect(
         return None;
     }
     let src = crate::load::outside::layer_crs(cfg)?;
-    if !gdal::spatial_ref::SpatialRef::from_definition(&src).is_ok_and(|s| s.is_geographic()) {
+    if !crate::load::crs::is_geographic(&src) {
         return None;
     }
     let to_src = Transform::new(working_crs, &src).ok()?;
