@@ -24,6 +24,7 @@ from qgis.core import (
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsProject,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QImage
 
@@ -111,6 +112,11 @@ for lid, layer in project.mapLayers().items():
         tips[lid] = {"id": f["id"], "veto": f["veto_reason"], "indicators": indicators, "tip": tip}
         break
 report["tips"] = tips
+
+# The GeoPackage's default styles carry them too: a layer added by hand explains itself.
+direct = QgsVectorLayer(os.path.join(out, "sise.gpkg") + "|layername=D01_hazardous_chemicals", "d01", "ogr")
+check(direct.isValid() and "一票否决原因" in direct.mapTipTemplate(), "the GeoPackage's default style has no map tip")
+check("level_name" in direct.displayExpression(), f"the GeoPackage's default style's display expression is {direct.displayExpression()!r}")
 check(len(tips) > 0, "no red object with a veto found to check the map tip on")
 
 report["failures"] = failures
