@@ -98,3 +98,30 @@ fn the_plugin_runs_sise_under_qgis_process() {
     assert!(!o.status.success(), "a bad config succeeded:\n{log}");
     assert!(log.contains("missing field 'grade'") && log.contains("退出码 12"), "sise's message is not in the feedback:\n{log}");
 }
+
+/// As the desktop runs it (Processing's runAndLoadResults, which the
+/// algorithm dialog uses): the year's 19 layers are loaded under their Chinese
+/// titles with sise's four-colour style and map tip; cancelling stops sise
+/// and the algorithm fails without outputs.
+#[test]
+fn the_plugin_loads_styled_layers_and_cancel_stops_sise() {
+    let (tmp, config) = profile();
+    let plugins = config.join("profiles/default/python/plugins");
+    let out = tmp.path().join("out");
+    let o = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/qgis/check_plugin_load.py"))
+        .arg(&plugins)
+        .arg(repo().join("layers/demo/assessment.toml"))
+        .arg(&out)
+        .env("QGIS_CUSTOM_CONFIG_PATH", &config)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", tmp.path().join("xdg"))
+        .env("SISE_BIN", env!("CARGO_BIN_EXE_sise"))
+        .output()
+        .expect("/usr/bin/python3 with QGIS");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "plugin load check failed:\n{stdout}\n{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(report["loaded"].as_array().unwrap().len(), 19, "{report}");
+    assert!(report["cancelled"].as_str().unwrap().contains("cancelled"), "{report}");
+}

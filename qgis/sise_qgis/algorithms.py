@@ -3,12 +3,13 @@ arguments as parameters, runs the sise program (runner.run) and returns, and
 where the desktop has a project loads, what it wrote."""
 import os
 import re
+import sqlite3
 
 from qgis.core import (
-    QgsDataProvider,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFile,
     QgsProcessingOutputFolder,
     QgsProcessingParameterBoolean,
@@ -17,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsVectorLayer,
 )
 
 from . import runner
@@ -26,23 +26,37 @@ CONFIG_FILTER = "sise 评估配置 (*.toml)"
 
 
 def gpkg_layers(path):
-    """The layers of a GeoPackage sise wrote, in its order (layer_styles left out)."""
-    names = []
-    layer = QgsVectorLayer(path, "", "ogr")  # kept alive while its provider is read
-    for sub in layer.dataProvider().subLayers():
-        parts = sub.split(QgsDataProvider.SUBLAYER_SEPARATOR)
-        if len(parts) > 1 and parts[1] != "layer_styles":
-            names.append(parts[1])
-    return names
+    """The feature layers of a GeoPackage sise wrote, in its order, with
+    their Chinese titles (the GeoPackage's identifiers)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT table_name, coalesce(identifier, table_name) FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid").fetchall()
+    return rows
+
+
+class DefaultStyle(QgsProcessingLayerPostProcessorInterface):
+    """Processing loads result layers without their default style; this puts
+    the GeoPackage's own (four colours, aliases, map tip) back on."""
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+        message, ok = layer.loadDefaultStyle()
+        if not ok:
+            feedback.pushWarning(f"{layer.name()}: {message}")
+        layer.triggerRepaint()
+
+
+# Processing keeps only a pointer to a post-processor: Python must keep the object alive.
+_POST_PROCESSORS = []
 
 
 def load_gpkg(path, context, title):
-    """Load every layer of a GeoPackage when the algorithm finishes (its
-    default four-colour style comes with it from layer_styles)."""
+    """Load every layer of a GeoPackage when the algorithm finishes, styled as sise wrote it."""
     if not os.path.exists(path):
         return
-    for name in gpkg_layers(path):
-        details = QgsProcessingContext.LayerDetails(f"{title} {name}", context.project(), name)
+    for name, identifier in gpkg_layers(path):
+        details = QgsProcessingContext.LayerDetails(f"{title} {identifier}".strip(), context.project(), name)
+        post = DefaultStyle()
+        _POST_PROCESSORS.append(post)
+        details.setPostProcessor(post)
         context.addLayerToLoadOnCompletion(f"{path}|layername={name}", details)
 
 

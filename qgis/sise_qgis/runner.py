@@ -117,6 +117,8 @@ def run(args, feedback):
         else:
             report(line, feedback, errors)
     code = proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
     if feedback.isCanceled():
         raise QgsProcessingException("已取消 (cancelled)")
     if code != 0:
