@@ -144,35 +144,7 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
             out.unchanged = true;
             return Ok(());
         }
-        // The hand-over tables are read on a second thread while the layers
-        // are copied, all of them ahead (the 风险清单 is the fifth and longest).
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let parquet = &parquet;
-            scope.spawn(move || {
-                for stem in parquet {
-                    let t = Instant::now();
-                    let table = tables::read_parquet(dir, stem);
-                    tracing::debug!(seconds = t.elapsed().as_secs_f64(), "read {stem}");
-                    if tx.send(table).is_err() {
-                        break; // the publish failed: stop reading
-                    }
-                }
-            });
-            for layer in &layers {
-                let t = Instant::now();
-                let rows = publish_layer(&db, &s, &gpkg_path, layer, &cycle, year)?;
-                tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", layer.name);
-                out.tables.push((layer.name.to_lowercase(), rows));
-            }
-            for table in rx {
-                let (table, t) = (table?, Instant::now());
-                let rows = tables::publish_parquet(&db, &s, &table, &cycle, year)?;
-                tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", table.stem);
-                out.tables.push((table.stem.clone(), rows));
-            }
-            Ok::<_, Error>(())
-        })?;
+        copy_year(&db, &s, dir, &gpkg_path, &layers, &parquet, &cycle, year, &mut out.tables)?;
         let rows = tables::publish_summary(&db, &s, &dir.join(tables::SUMMARY), &cycle, year)?;
         out.tables.push((tables::SUMMARY_TABLE.to_owned(), rows));
         let t = Instant::now();
@@ -197,6 +169,49 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
     }
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
+}
+
+/// The year's rows: every layer of its GeoPackage, then the hand-over
+/// tables, which a second thread reads ahead while the layers are copied
+/// (all of them: the 风险清单 is the fifth and longest). Adds (table, rows) to `done`.
+#[allow(clippy::too_many_arguments)]
+fn copy_year(
+    db: &Db,
+    s: &str,
+    dir: &Path,
+    gpkg_path: &Path,
+    layers: &[gpkg::Layer],
+    parquet: &[String],
+    cycle: &str,
+    year: i32,
+    done: &mut Vec<(String, usize)>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            for stem in parquet {
+                let t = Instant::now();
+                let table = tables::read_parquet(dir, stem);
+                tracing::debug!(seconds = t.elapsed().as_secs_f64(), "read {stem}");
+                if tx.send(table).is_err() {
+                    break; // the publish failed: stop reading
+                }
+            }
+        });
+        for layer in layers {
+            let t = Instant::now();
+            let rows = publish_layer(db, s, gpkg_path, layer, cycle, year)?;
+            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", layer.name);
+            done.push((layer.name.to_lowercase(), rows));
+        }
+        for table in rx {
+            let (table, t) = (table?, Instant::now());
+            let rows = tables::publish_parquet(db, s, &table, cycle, year)?;
+            tracing::debug!(rows, seconds = t.elapsed().as_secs_f64(), "published {}", table.stem);
+            done.push((table.stem.clone(), rows));
+        }
+        Ok(())
+    })
 }
 
 /// A sink for COPY chunks.

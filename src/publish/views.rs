@@ -131,12 +131,55 @@ const OBJECT_COLUMNS: [(&str, &str); 11] = [
 /// The views `create` makes.
 const VIEWS: [&str; 8] = ["pairs", "objects", "current_objects", "current_streets", "level_changes", "street_changes", "transitions", "district_summary"];
 
+/// A level code's name as everything else of sise writes it.
+fn level_name(col: &str) -> String {
+    let whens: String = crate::level::Level::ALL.iter().map(|l| format!(" WHEN {} THEN '{}'", l.number(), l.name_zh())).collect();
+    format!("CASE {col}{whens} END")
+}
+
+/// Remake the views over every published year.
 pub fn create(db: &Db, s: &str) -> Result<()> {
+    let domains = db.rows(&format!("SELECT DISTINCT ON (domain) domain, layer FROM {s}.domains ORDER BY domain, year DESC"))?;
+    let mut sql = drop_earlier(db, s)?;
+    sql.push_str(&format!(
+        "CREATE VIEW {s}.pairs AS SELECT cycle, lag(year) OVER (PARTITION BY cycle ORDER BY year) AS from_year, year AS to_year FROM {s}.editions;"
+    ));
+    let Some(union) = objects_union(db, s, &domains)? else {
+        return db.exec(&sql);
+    };
+    sql.push_str(&object_views(s, &union));
+    if let Some(v) = street_changes(db, s, &domains)? {
+        sql.push_str(&v);
+    }
+    if !super::existing_columns(db, &format!("{s}.{}", super::tables::SUMMARY_TABLE))?.is_empty() {
+        sql.push_str(&format!(
+            "CREATE VIEW {s}.district_summary AS SELECT cycle, year, unit_code, unit_name, domain, domain_name, red, orange, yellow, blue, objects, level, level_name
+               FROM {s}.summary WHERE scope = '全区';
+             COMMENT ON VIEW {s}.district_summary IS '全区分领域与综合风险等级';"
+        ));
+    }
+    db.exec(&sql)
+}
+
+/// `DROP VIEW` for the views of an earlier publish (only views: a table of
+/// such a name is refused when the view is made, never dropped).
+fn drop_earlier(db: &Db, s: &str) -> Result<String> {
+    let names: Vec<String> = VIEWS.iter().map(|v| db.literal(v)).collect::<Result<_>>()?;
+    let old = db.rows(&format!(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = {} AND table_name IN ({})",
+        db.literal(&s[1..s.len() - 1].replace("\"\"", "\""))?, // the schema, unquoted
+        names.join(", ")
+    ))?;
+    Ok(old.iter().filter_map(|r| r[0].as_deref()).map(|v| format!("DROP VIEW IF EXISTS {s}.{} CASCADE;", db.ident(v))).collect())
+}
+
+/// Every domain table's objects in the columns of `objects` (a column a
+/// table lacks as NULL), as one UNION ALL; none when nothing is published.
+fn objects_union(db: &Db, s: &str, domains: &[Vec<Option<String>>]) -> Result<Option<String>> {
     let srid = db.rows(&format!("SELECT split_part(working_crs, ':', 2) FROM {s}.editions ORDER BY year DESC LIMIT 1"))?;
     let srid: i32 = srid.first().and_then(|r| r[0].as_deref()).and_then(|v| v.parse().ok()).unwrap_or(0);
-    let tables = db.rows(&format!("SELECT DISTINCT ON (domain) domain, layer FROM {s}.domains ORDER BY domain, year DESC"))?;
     let mut parts = Vec::new();
-    for row in &tables {
+    for row in domains {
         let (Some(domain), Some(layer)) = (&row[0], &row[1]) else { continue };
         let table = format!("{s}.{}", db.ident(layer));
         let have = super::existing_columns(db, &table)?;
@@ -151,28 +194,13 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
             cols.join(", ")
         ));
     }
+    Ok((!parts.is_empty()).then(|| parts.join(" UNION ALL ")))
+}
+
+/// `objects`, the current objects and 街镇, `level_changes` and `transitions`.
+fn object_views(s: &str, union: &str) -> String {
     let newest = format!("(SELECT cycle, year FROM {s}.editions ORDER BY year DESC, cycle DESC LIMIT 1)");
-    // The views of an earlier publish go (only views: a table of that name is refused below, not dropped).
-    let names: Vec<String> = VIEWS.iter().map(|v| db.literal(v)).collect::<Result<_>>()?;
-    let old = db.rows(&format!(
-        "SELECT table_name FROM information_schema.views WHERE table_schema = {} AND table_name IN ({})",
-        db.literal(&s[1..s.len() - 1].replace("\"\"", "\""))?, // the schema, unquoted
-        names.join(", ")
-    ))?;
-    let mut sql = String::new();
-    for v in old.iter().filter_map(|r| r[0].as_deref()) {
-        sql.push_str(&format!("DROP VIEW IF EXISTS {s}.{} CASCADE;", db.ident(v)));
-    }
-    sql.push_str(&format!(
-        "CREATE VIEW {s}.pairs AS SELECT cycle, lag(year) OVER (PARTITION BY cycle ORDER BY year) AS from_year, year AS to_year FROM {s}.editions;"
-    ));
-    if parts.is_empty() {
-        return db.exec(&sql);
-    }
-    // The level names as everything else of sise writes them.
-    let whens: String = (1..=4).filter_map(crate::level::Level::from_number).map(|l| format!(" WHEN {} THEN '{}'", l.number(), l.name_zh())).collect();
-    let level_name = |col: &str| format!("CASE {col}{whens} END");
-    sql.push_str(&format!(
+    format!(
         "CREATE VIEW {s}.objects AS {union};
          COMMENT ON VIEW {s}.objects IS '各年度各领域的评估对象（等级、得分、否决原因）';
          CREATE VIEW {s}.current_objects AS SELECT o.* FROM {s}.objects o JOIN {newest} e USING (cycle, year);
@@ -192,17 +220,8 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
            -- Only objects that changed, of domains both years assessed (as compare does).
            WHERE (a.id IS NULL OR b.id IS NULL OR a.level IS DISTINCT FROM b.level)
              AND EXISTS (SELECT 1 FROM {s}.domains d WHERE d.cycle = coalesce(b.cycle, a.cycle) AND d.year = coalesce(b.prev_year, a.year) AND d.domain = coalesce(b.domain, a.domain))
-             AND EXISTS (SELECT 1 FROM {s}.domains d WHERE d.cycle = coalesce(b.cycle, a.cycle) AND d.year = coalesce(b.year, a.next_year) AND d.domain = coalesce(b.domain, a.domain));",
-        union = parts.join(" UNION ALL "),
-        from_name = level_name("a.level"),
-        to_name = level_name("b.level"),
-        new = Change::New.label(),
-        removed = Change::Removed.label(),
-        up = Change::Up.label(),
-        down = Change::Down.label(),
-    ));
-    sql.push_str(&format!(
-        "COMMENT ON VIEW {s}.level_changes IS '相邻发布年度之间等级变化、新增和撤销的对象（同 sise compare 的 changes.csv）';
+             AND EXISTS (SELECT 1 FROM {s}.domains d WHERE d.cycle = coalesce(b.cycle, a.cycle) AND d.year = coalesce(b.year, a.next_year) AND d.domain = coalesce(b.domain, a.domain));
+         COMMENT ON VIEW {s}.level_changes IS '相邻发布年度之间等级变化、新增和撤销的对象（同 sise compare 的 changes.csv）';
          CREATE VIEW {s}.transitions AS
            SELECT cycle, from_year, to_year, domain, from_level, to_level, count(*) AS objects FROM (
              SELECT p.cycle, p.from_year, p.to_year, a.domain, a.level AS from_level, b.level AS to_level
@@ -210,43 +229,46 @@ pub fn create(db: &Db, s: &str) -> Result<()> {
              JOIN {s}.objects b ON b.cycle = p.cycle AND b.year = p.to_year AND b.domain = a.domain AND b.id = a.id
              WHERE p.from_year IS NOT NULL) t
            GROUP BY cycle, from_year, to_year, domain, from_level, to_level;
-         COMMENT ON VIEW {s}.transitions IS '相邻发布年度之间各领域对象的等级转移（原等级 × 现等级 的对象数）';"
-    ));
+         COMMENT ON VIEW {s}.transitions IS '相邻发布年度之间各领域对象的等级转移（原等级 × 现等级 的对象数）';",
+        from_name = level_name("a.level"),
+        to_name = level_name("b.level"),
+        new = Change::New.label(),
+        removed = Change::Removed.label(),
+        up = Change::Up.label(),
+        down = Change::Down.label(),
+    )
+}
+
+/// `street_changes`: each 街镇's domain and comprehensive levels between
+/// consecutive years, as compare's streets.csv; none without a `streets` table.
+fn street_changes(db: &Db, s: &str, domains: &[Vec<Option<String>>]) -> Result<Option<String>> {
     let streets = super::existing_columns(db, &format!("{s}.streets"))?;
-    if !streets.is_empty() {
-        let mut cols: Vec<(String, String)> =
-            tables.iter().filter_map(|r| r[0].clone()).map(|d| (d.clone(), schema::domain_level_column(&d))).filter(|(_, c)| streets.contains_key(c)).collect();
-        cols.push(("综合".into(), schema::LEVEL.into()));
-        let unpivot: Vec<String> =
-            cols.iter().map(|(d, c)| Ok(format!("({}, a.{}, b.{})", db.literal(d)?, db.ident(c), db.ident(c)))).collect::<Result<_>>()?;
-        sql.push_str(&format!(
-            "CREATE VIEW {s}.street_changes AS
-               SELECT p.cycle, p.from_year, p.to_year, b.street_code, b.street_name, v.domain, v.from_level, v.to_level,
-                      {from_name} AS from_level_name, {to_name} AS to_level_name,
-                      CASE WHEN v.from_level IS NOT DISTINCT FROM v.to_level THEN '{same}' WHEN v.from_level IS NULL THEN '{new}'
-                           WHEN v.to_level IS NULL THEN '{removed}' WHEN v.to_level < v.from_level THEN '{up}' ELSE '{down}' END AS change
-               FROM {s}.pairs p
-               JOIN {s}.streets b ON b.cycle = p.cycle AND b.year = p.to_year
-               LEFT JOIN {s}.streets a ON a.cycle = p.cycle AND a.year = p.from_year AND a.street_code = b.street_code
-               CROSS JOIN LATERAL (VALUES {values}) v(domain, from_level, to_level)
-               WHERE p.from_year IS NOT NULL;
-             COMMENT ON VIEW {s}.street_changes IS '相邻发布年度之间各街镇分领域与综合等级的变化（同 sise compare 的 streets.csv）';",
-            from_name = level_name("v.from_level"),
-            to_name = level_name("v.to_level"),
-            up = Change::Up.label(),
-            down = Change::Down.label(),
-            same = Change::Same.label(),
-            new = Change::New.label(),
-            removed = Change::Removed.label(),
-            values = unpivot.join(", "),
-        ));
+    if streets.is_empty() {
+        return Ok(None);
     }
-    if !super::existing_columns(db, &format!("{s}.{}", super::tables::SUMMARY_TABLE))?.is_empty() {
-        sql.push_str(&format!(
-            "CREATE VIEW {s}.district_summary AS SELECT cycle, year, unit_code, unit_name, domain, domain_name, red, orange, yellow, blue, objects, level, level_name
-               FROM {s}.summary WHERE scope = '全区';
-             COMMENT ON VIEW {s}.district_summary IS '全区分领域与综合风险等级';"
-        ));
-    }
-    db.exec(&sql)
+    let mut cols: Vec<(String, String)> =
+        domains.iter().filter_map(|r| r[0].clone()).map(|d| (d.clone(), schema::domain_level_column(&d))).filter(|(_, c)| streets.contains_key(c)).collect();
+    cols.push(("综合".into(), schema::LEVEL.into()));
+    let unpivot: Vec<String> = cols.iter().map(|(d, c)| Ok(format!("({}, a.{}, b.{})", db.literal(d)?, db.ident(c), db.ident(c)))).collect::<Result<_>>()?;
+    Ok(Some(format!(
+        "CREATE VIEW {s}.street_changes AS
+           SELECT p.cycle, p.from_year, p.to_year, b.street_code, b.street_name, v.domain, v.from_level, v.to_level,
+                  {from_name} AS from_level_name, {to_name} AS to_level_name,
+                  CASE WHEN v.from_level IS NOT DISTINCT FROM v.to_level THEN '{same}' WHEN v.from_level IS NULL THEN '{new}'
+                       WHEN v.to_level IS NULL THEN '{removed}' WHEN v.to_level < v.from_level THEN '{up}' ELSE '{down}' END AS change
+           FROM {s}.pairs p
+           JOIN {s}.streets b ON b.cycle = p.cycle AND b.year = p.to_year
+           LEFT JOIN {s}.streets a ON a.cycle = p.cycle AND a.year = p.from_year AND a.street_code = b.street_code
+           CROSS JOIN LATERAL (VALUES {values}) v(domain, from_level, to_level)
+           WHERE p.from_year IS NOT NULL;
+         COMMENT ON VIEW {s}.street_changes IS '相邻发布年度之间各街镇分领域与综合等级的变化（同 sise compare 的 streets.csv）';",
+        from_name = level_name("v.from_level"),
+        to_name = level_name("v.to_level"),
+        up = Change::Up.label(),
+        down = Change::Down.label(),
+        same = Change::Same.label(),
+        new = Change::New.label(),
+        removed = Change::Removed.label(),
+        values = unpivot.join(", "),
+    )))
 }
