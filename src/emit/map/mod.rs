@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
-use geo::{BoundingRect, InteriorPoint, Intersects};
 use geo_types::{Coord, Geometry, LineString, Polygon, Rect};
 use rayon::prelude::*;
 use resvg::{tiny_skia, usvg};
@@ -21,6 +20,12 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::{Level, Palette};
 use crate::model::GeomKind;
+
+mod labels;
+mod raster;
+
+use labels::labels;
+use raster::{composite, features};
 
 const WIDTH: f64 = 1600.0;
 const HEIGHT: f64 = 1200.0;
@@ -152,205 +157,6 @@ impl View {
 
 use super::xml::escape as esc;
 
-/// How point-like features are drawn: outlined circles where the frame can
-/// show them apart (a district), else as what a pixel can show (a city).
-#[derive(Clone, Copy)]
-enum Dots {
-    /// Outlined circles of 6 px (red/orange) or 4.5 px.
-    Circles,
-    /// Squares of this side (px), no outline: a dense layer reads as a density of colour.
-    Squares(f32),
-}
-
-impl Dots {
-    fn for_count(n: usize) -> Dots {
-        // Average spacing of n dots spread over the frame.
-        let spacing = (FRAME.2 * FRAME.3 / n.max(1) as f64).sqrt();
-        if spacing >= 12.0 {
-            Dots::Circles
-        } else {
-            Dots::Squares((spacing * 0.7).clamp(2.0, 6.0) as f32)
-        }
-    }
-}
-
-/// "#RRGGBB" → a colour (palette colours are checked to have this form at load).
-fn rgb(hex: &str) -> tiny_skia::Color {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    tiny_skia::Color::from_rgba8((v >> 16) as u8, (v >> 8) as u8, v as u8, 255)
-}
-
-/// Fill whole pixels (left, top, right, bottom; clipped to the image) with an
-/// opaque colour: tiny-skia's `fill_rect` of a pixel-aligned rectangle
-/// without anti-aliasing, written straight into the buffer, as a city map
-/// fills hundreds of thousands of them.
-fn fill_pixels(pixmap: &mut tiny_skia::Pixmap, (x0, y0, x1, y1): (i32, i32, i32, i32), colour: tiny_skia::Color) {
-    let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
-    let (x0, x1, y0, y1) = (x0.clamp(0, w), x1.clamp(0, w), y0.clamp(0, h), y1.clamp(0, h));
-    let c = colour.premultiply().to_color_u8();
-    let pixels = pixmap.pixels_mut();
-    for y in y0..y1 {
-        pixels[(y * w + x0) as usize..(y * w + x1) as usize].fill(c);
-    }
-}
-
-/// Lay `src` over `dst` with its top-left corner at (x, y), inside `dst`
-/// (premultiplied source-over, as tiny-skia's `draw_pixmap` without
-/// scaling, but skipping the transparent pixels most of a layer is).
-fn composite(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, (x, y): (usize, usize)) {
-    let (dw, sw) = (dst.width() as usize, src.width() as usize);
-    let d = dst.pixels_mut();
-    for (row, line) in src.pixels().chunks_exact(sw).enumerate() {
-        let start = (y + row) * dw + x;
-        for (o, p) in d[start..start + sw].iter_mut().zip(line) {
-            match p.alpha() {
-                0 => {}
-                255 => *o = *p,
-                a => {
-                    let keep = u16::from(255 - a);
-                    let over = |s: u8, d: u8| s + ((u16::from(d) * keep + 127) / 255) as u8;
-                    let blended = tiny_skia::PremultipliedColorU8::from_rgba(
-                        over(p.red(), o.red()),
-                        over(p.green(), o.green()),
-                        over(p.blue(), o.blue()),
-                        over(a, o.alpha()),
-                    );
-                    *o = blended.expect("source-over keeps colour within alpha");
-                }
-            }
-        }
-    }
-}
-
-fn paint(colour: tiny_skia::Color, anti_alias: bool) -> tiny_skia::Paint<'static> {
-    let mut p = tiny_skia::Paint { anti_alias, ..Default::default() };
-    p.set_color(colour);
-    p
-}
-
-/// A map frame's features drawn into a raster of the frame's size, so a
-/// map's file stays one frame whatever the object count, and drawing is
-/// a pixel operation per object instead of SVG text parsed back (at scale 1,
-/// the 18 maps went from 28 s and SVGs up to 28 MB to 4–7 s and 0.5 MB).
-struct Canvas {
-    pixmap: tiny_skia::Pixmap,
-    /// Page → frame pixels.
-    to_frame: tiny_skia::Transform,
-    dots: Dots,
-    /// Grid cells: filled edge to edge without anti-aliasing, so that
-    /// neighbouring cells leave no seams, at any extent.
-    cells: bool,
-}
-
-impl Canvas {
-    fn new(spec: &MapSpec) -> Option<Canvas> {
-        let (fx, fy, fw, fh) = FRAME;
-        Some(Canvas {
-            pixmap: tiny_skia::Pixmap::new(fw as u32, fh as u32)?,
-            to_frame: tiny_skia::Transform::from_translate(-fx as f32, -fy as f32),
-            dots: Dots::for_count(spec.features.len()),
-            cells: spec.cells,
-        })
-    }
-
-    fn dot(&mut self, view: &View, c: Coord<f64>, colour: tiny_skia::Color, level: Level) {
-        let (x, y) = view.px(c);
-        let (x, y) = (x as f32, y as f32);
-        match self.dots {
-            Dots::Circles => {
-                let r = if level <= Level::Significant { 6.0 } else { 4.5 };
-                if let Some(circle) = tiny_skia::PathBuilder::from_circle(x, y, r) {
-                    self.pixmap.fill_path(&circle, &paint(colour, true), tiny_skia::FillRule::Winding, self.to_frame, None);
-                    let stroke = tiny_skia::Stroke { width: 1.0, ..Default::default() };
-                    self.pixmap.stroke_path(&circle, &paint(tiny_skia::Color::WHITE, true), &stroke, self.to_frame, None);
-                }
-            }
-            Dots::Squares(side) => {
-                let (left, top, side) =
-                    ((x - side / 2.0).round() as i32 - FRAME.0 as i32, (y - side / 2.0).round() as i32 - FRAME.1 as i32, side.round() as i32);
-                fill_pixels(&mut self.pixmap, (left, top, left + side, top + side), colour);
-            }
-        }
-    }
-
-    fn draw(&mut self, view: &View, g: &Geometry<f64>, colour: tiny_skia::Color, level: Level) {
-        let Some(b) = g.bounding_rect() else { return };
-        let size = b.width().max(b.height()) * view.scale;
-        match g {
-            Geometry::Point(p) => self.dot(view, p.0, colour, level),
-            Geometry::MultiPoint(mp) => mp.iter().for_each(|p| self.dot(view, p.0, colour, level)),
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) if self.cells => {
-                let (x0, y0) = view.px(Coord { x: b.min().x, y: b.max().y });
-                let (x1, y1) = view.px(Coord { x: b.max().x, y: b.min().y });
-                let snap = |v: f64| v.round() as f32;
-                if let Some(r) = tiny_skia::Rect::from_ltrb(snap(x0), snap(y0), snap(x1).max(snap(x0) + 1.0), snap(y1).max(snap(y0) + 1.0)) {
-                    let (fx, fy) = (FRAME.0 as f32, FRAME.1 as f32);
-                    fill_pixels(&mut self.pixmap, ((r.left() - fx) as i32, (r.top() - fy) as i32, (r.right() - fx) as i32, (r.bottom() - fy) as i32), colour);
-                    // Cells large enough to be seen one by one keep a faint outline.
-                    if size >= 8.0 {
-                        let path = tiny_skia::PathBuilder::from_rect(r);
-                        let white = tiny_skia::Color::from_rgba8(255, 255, 255, 128);
-                        self.pixmap.stroke_path(&path, &paint(white, true), &tiny_skia::Stroke { width: 0.4, ..Default::default() }, self.to_frame, None);
-                    }
-                }
-            }
-            // Footprints smaller than a few pixels (buildings at district scale)
-            // would vanish: a dot at their centre, as a cartographer would draw them.
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) if size < 8.0 => {
-                // Under 8 px, any point of the footprint is the same pixel or two: its box's centre.
-                self.dot(view, b.center(), colour, level)
-            }
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
-                let mut pb = tiny_skia::PathBuilder::new();
-                let polygons: Vec<&Polygon<f64>> = match g {
-                    Geometry::Polygon(p) => vec![p],
-                    Geometry::MultiPolygon(m) => m.iter().collect(),
-                    _ => vec![],
-                };
-                for p in polygons {
-                    std::iter::once(p.exterior()).chain(p.interiors()).for_each(|r| view.trace(&mut pb, r, true));
-                }
-                if let Some(path) = pb.finish() {
-                    self.pixmap.fill_path(&path, &paint(colour, true), tiny_skia::FillRule::EvenOdd, self.to_frame, None);
-                    let white = tiny_skia::Color::from_rgba8(255, 255, 255, 128);
-                    self.pixmap.stroke_path(&path, &paint(white, true), &tiny_skia::Stroke { width: 0.4, ..Default::default() }, self.to_frame, None);
-                }
-            }
-            Geometry::LineString(_) | Geometry::MultiLineString(_) => {
-                let mut pb = tiny_skia::PathBuilder::new();
-                match g {
-                    Geometry::LineString(l) => view.trace(&mut pb, l, false),
-                    Geometry::MultiLineString(m) => m.iter().for_each(|l| view.trace(&mut pb, l, false)),
-                    _ => {}
-                }
-                let width = match level {
-                    Level::Major => 4.5,
-                    Level::Significant => 3.5,
-                    Level::General => 2.5,
-                    Level::Low => 1.8,
-                };
-                let stroke = tiny_skia::Stroke { width, line_cap: tiny_skia::LineCap::Round, line_join: tiny_skia::LineJoin::Round, ..Default::default() };
-                if let Some(path) = pb.finish() {
-                    self.pixmap.stroke_path(&path, &paint(colour, true), &stroke, self.to_frame, None);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The features of a map, low risk first so red lies on top, as a frame-sized raster.
-fn features(spec: &MapSpec, palette: &Palette, view: &View) -> Option<tiny_skia::Pixmap> {
-    let mut canvas = Canvas::new(spec)?;
-    let mut order: Vec<&(Cow<Geometry<f64>>, Level)> = spec.features.iter().collect();
-    order.sort_by_key(|(_, l)| std::cmp::Reverse(*l));
-    let colours: Vec<tiny_skia::Color> = Level::ALL.iter().map(|l| rgb(palette.colour(*l))).collect();
-    for (g, l) in order {
-        canvas.draw(view, g, colours[l.index()], *l);
-    }
-    Some(canvas.pixmap)
-}
-
 /// A scale bar length (m) that is a round number and 120–300 px long.
 fn scale_length(scale: f64) -> f64 {
     [200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0].into_iter().find(|m| m * scale >= 120.0).unwrap_or(50000.0)
@@ -461,88 +267,6 @@ fn marginalia(a: &Assessment, spec: &MapSpec, palette: &Palette) -> String {
     );
     legend(&mut s, spec, palette, a.prepared.admin.districts.is_some());
     s
-}
-
-/// A label's box on the page: left, top, right, bottom.
-type LabelBox = (f64, f64, f64, f64);
-
-fn overlaps(a: &LabelBox, b: &LabelBox) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
-/// The box a name takes, centred on (x, y): CJK characters are one em wide, others about half.
-fn label_box(text: &str, (x, y): (f64, f64), size: f64) -> LabelBox {
-    let width = text.chars().map(|ch| if ch.is_ascii() { 0.55 } else { 1.0 }).sum::<f64>() * size + 6.0;
-    let height = size * 1.3;
-    (x - width / 2.0, y - height / 2.0, x + width / 2.0, y + height / 2.0)
-}
-
-/// A name to place: text, anchor (page pixels), font sizes to try in order.
-struct Label<'a> {
-    text: &'a str,
-    at: (f64, f64),
-    sizes: &'a [f64],
-}
-
-/// Place names without collisions, in the given order (most important
-/// first): each at its anchor or moved nearby while `own(i, x, y)` says the
-/// spot is still over its own unit, at the first of its sizes that fits; a name that
-/// fits nowhere is left out (its unit is too small to name at this scale, as
-/// on any printed map). Nothing covers `keep_clear`. Returns (label, x, y, size).
-fn place_labels(labels: &[Label], keep_clear: &[LabelBox], own: impl Fn(usize, f64, f64) -> bool) -> Vec<(usize, f64, f64, f64)> {
-    let (fx, fy, fw, fh) = FRAME;
-    let mut taken: Vec<LabelBox> = keep_clear.to_vec();
-    let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new();
-    for (i, label) in labels.iter().enumerate() {
-        // The first size at which the name fits somewhere, nearest spots first.
-        let spot = label.sizes.iter().find_map(|&size| {
-            let b = label_box(label.text, (0.0, 0.0), size);
-            let (width, height) = (b.2 - b.0, b.3 - b.1);
-            let mut spots: Vec<(f64, f64)> =
-                [-0.7, -0.35, 0.0, 0.35, 0.7].iter().flat_map(|dx| [-1.2, -0.6, 0.0, 0.6, 1.2].iter().map(move |dy| (dx * width, dy * height))).collect();
-            spots.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
-            spots.into_iter().map(|(dx, dy)| (label.at.0 + dx, label.at.1 + dy, size)).find(|&(x, y, size)| {
-                let b = label_box(label.text, (x, y), size);
-                b.0 >= fx && b.2 <= fx + fw && b.1 >= fy && b.3 <= fy + fh && !taken.iter().any(|t| overlaps(t, &b)) && own(i, x, y)
-            })
-        });
-        if let Some((x, y, size)) = spot {
-            taken.push(label_box(label.text, (x, y), size));
-            placed.push((i, x, y, size));
-        }
-    }
-    placed
-}
-
-/// The admin units' names: at city extent the 区 first, then the 街镇 where
-/// they still fit; each level largest unit first; clear of the north arrow and scale bar.
-fn labels(s: &mut String, a: &Assessment, view: &View) {
-    let admin = &a.prepared.admin;
-    let (fx, fy, fw, fh) = FRAME;
-    let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0), (fx, fy + fh - 80.0, fx + 420.0, fy + fh)];
-    let by_area = |zones: &'_ crate::aggregate::Zones, names: &'_ [String]| {
-        let mut v: Vec<(usize, f64)> = (0..names.len()).map(|i| (i, geo::Area::unsigned_area(&zones.polygons[i]))).collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.into_iter().map(|(i, _)| i).collect::<Vec<_>>()
-    };
-    // (outline, name, sizes to try)
-    let mut units: Vec<(&geo_types::MultiPolygon<f64>, &str, &[f64])> = Vec::new();
-    if let Some(d) = &admin.districts {
-        units.extend(by_area(&d.zones, &d.names).into_iter().map(|i| (&d.zones.polygons[i], d.names[i].as_str(), &[24.0, 19.0][..])));
-    }
-    let street_sizes: &[f64] = if admin.districts.is_some() { &[15.0] } else { &[19.0, 15.0] };
-    units.extend(by_area(&admin.zones, &admin.names).into_iter().map(|i| (&admin.zones.polygons[i], admin.names[i].as_str(), street_sizes)));
-    let units: Vec<_> = units.into_iter().filter_map(|(p, name, sizes)| Some((p, name, sizes, p.interior_point()?))).collect();
-    let labels: Vec<Label> = units.iter().map(|(_, name, sizes, c)| Label { text: name, at: view.px(c.0), sizes }).collect();
-    // A moved name stays over its own unit, never over a neighbour.
-    let own = |k: usize, x: f64, y: f64| units[k].0.intersects(&geo_types::Point(view.world(x, y)));
-    for (k, x, y, size) in place_labels(&labels, &keep_clear, own) {
-        let _ = write!(
-            s,
-            r##"<text x="{x:.1}" y="{y:.1}" font-size="{size}" font-weight="bold" text-anchor="middle" dominant-baseline="middle" fill="#222222" stroke="#ffffff" stroke-width="4" stroke-opacity="0.85" paint-order="stroke">{}</text>"##,
-            esc(labels[k].text)
-        );
-    }
 }
 
 /// North arrow, top right inside the frame.
@@ -734,33 +458,4 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = files.into_iter().flatten().collect();
     files.extend(super::timed("tornado charts", || super::tornado::write(dir, a, &fonts))?);
     Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn crowded_labels_never_overlap_and_stay_clear_of_the_north_arrow() {
-        // 60 names crowded into a 300 px square, the corner one under the north arrow.
-        let (fx, fy, fw, _) = FRAME;
-        let names: Vec<String> = (0..60).map(|i| format!("第{i}街道")).collect();
-        let mut labels: Vec<Label> =
-            (0..60).map(|i| Label { text: &names[i], at: (300.0 + (i % 8) as f64 * 40.0, 300.0 + (i / 8) as f64 * 40.0), sizes: &[19.0, 15.0] }).collect();
-        labels.push(Label { text: "北边", at: (fx + fw - 60.0, fy + 50.0), sizes: &[19.0] });
-        let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0)];
-        let placed = place_labels(&labels, &keep_clear, |_, _, _| true);
-        let boxes: Vec<LabelBox> = placed.iter().map(|&(k, x, y, size)| label_box(labels[k].text, (x, y), size)).collect();
-        for (a, ba) in boxes.iter().enumerate() {
-            assert!(!overlaps(ba, &keep_clear[0]), "label {a} on the north arrow");
-            for bb in &boxes[a + 1..] {
-                assert!(!overlaps(ba, bb), "{ba:?} and {bb:?} overlap");
-            }
-        }
-        // Thinned, not emptied: the first name keeps its full size.
-        assert!(placed.len() >= 15 && placed.len() < 60, "{} placed", placed.len());
-        assert!(placed.iter().any(|p| p.0 == 0 && p.3 == 19.0));
-        // Placing only where `own` allows: nothing is placed when no spot is its own.
-        assert!(place_labels(&labels, &[], |_, _, _| false).is_empty());
-    }
 }
