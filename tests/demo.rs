@@ -123,6 +123,62 @@ fn demo_run_writes_every_layer_with_levels() {
     assert!(d11.contains("有 2 个对象位于普陀区范围以外"), "D11 report does not say what it left out");
 }
 
+/// Every domain's level counts on the demo, pinned: a changed weight,
+/// threshold or rule in any of the 17 model files shows here. And objects
+/// worked by hand from their model files (not copied from the output).
+#[test]
+fn demo_levels_are_pinned_and_hand_worked_objects_agree() {
+    let out = shared_run("layers/demo/assessment.toml");
+    let gpkg = out.join("sise.gpkg");
+    let pinned: [(&str, [usize; 4]); 17] = [
+        ("D01_hazardous_chemicals", [1, 8, 27, 12]),
+        ("D02_urban_gas", [40, 87, 259, 299]),
+        ("D03_factories_warehouses", [10, 19, 73, 58]),
+        ("D04_industry_trade", [4, 8, 26, 52]),
+        ("D05_construction", [6, 4, 15, 15]),
+        ("D06_road_transport", [16, 41, 65, 127]),
+        ("D07_water_transport", [2, 6, 3, 27]),
+        ("D08_special_equipment", [9, 93, 218, 80]),
+        ("D09_ev_charging", [10, 19, 44, 77]),
+        ("D10_lifelines", [22, 84, 148, 131]),
+        ("D11_rail_transit", [5, 6, 8, 9]),
+        ("D12_crowded_venues", [5, 13, 27, 75]),
+        ("D13_high_rise", [13, 49, 143, 145]),
+        ("D14_underground_space", [7, 23, 36, 14]),
+        ("D15_vulnerable_groups", [5, 44, 88, 23]),
+        ("D16_flood_typhoon", [43, 92, 186, 379]),
+        ("D17_geo_forest_fire", [1, 9, 11, 9]),
+    ];
+    for (layer, want) in pinned {
+        let rows = read_layer(&gpkg, layer);
+        let got: Vec<usize> = ["1", "2", "3", "4"].iter().map(|l| rows.iter().filter(|r| r["level"].as_deref() == Some(*l)).count()).collect();
+        assert_eq!(got, want, "{layer}: objects per level (重大, 较大, 一般, 低)");
+    }
+
+    // D01 (weighted index) HC015: 易燃液体 → 60, 重大危险源 无 → 10, 78,719 residents
+    // within 1 km → step [60000, 75] → 75, nearest school 386.94 m → step [300, 40] → 40;
+    // 0.25×60 + 0.25×10 + 0.30×75 + 0.20×40 = 48; grade C → ×1.1 = 52.8, which is
+    // 一般 (40 ≤ 52.8 < 55), but an unrectified major hidden danger vetoes it to 重大.
+    let d01 = read_layer(&gpkg, "D01_hazardous_chemicals");
+    assert_eq!(value(&d01, "id", "HC015", "hazard_class").as_deref(), Some("易燃液体"));
+    assert_eq!(num(&d01, "id", "HC015", "population_1000m"), 78719.0);
+    assert_eq!(num(&d01, "id", "HC015", "population_1000m_score"), 75.0);
+    assert_eq!(num(&d01, "id", "HC015", "sensitive_distance_score"), 40.0);
+    assert!((num(&d01, "id", "HC015", "inherent") - 48.0).abs() < 1e-9);
+    assert!((num(&d01, "id", "HC015", "score") - 52.8).abs() < 1e-9);
+    assert_eq!(value(&d01, "id", "HC015", "computed_level").as_deref(), Some("1"));
+    assert_eq!(value(&d01, "id", "HC015", "veto_reason").as_deref(), Some("存在未整改的重大事故隐患"));
+
+    // D04 (LEC, graded "D > threshold"): IT039 has 8 open hidden dangers → L 10, works
+    // 每日 → E 6, 铝镁粉尘涉爆 → C 40: D = 2400 > 320, 重大. IT009: 1 open → L 1, 连续 →
+    // E 10, 一般工贸 → C 7: D = 70, not above 70, so 低 — the strict ">" at the boundary.
+    let d04 = read_layer(&gpkg, "D04_industry_trade");
+    assert_eq!(num(&d04, "id", "IT039", "score"), 2400.0);
+    assert_eq!(value(&d04, "id", "IT039", "level").as_deref(), Some("1"));
+    assert_eq!(num(&d04, "id", "IT009", "score"), 70.0);
+    assert_eq!(value(&d04, "id", "IT009", "level").as_deref(), Some("4"));
+}
+
 /// The demo outputs in the real QGIS client (Debian's qgis + python3-qgis,
 /// installed by scripts/setup.sh): default styles, labels, aliases, project
 /// groups and visibility, and a rendered map with all four colours.
