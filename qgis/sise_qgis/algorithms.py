@@ -145,30 +145,23 @@ class RunAlgorithm(SiseAlgorithm):
     command = "run"
     title = "运行评估 (run)"
     help = "运行一次评估：读取评估配置中的图层，按各领域模型文件评分，聚合到网格与街镇，写出四色风险 GeoPackage、QGIS 工程（含打印布局）、图件、汇总表、报告与网页一张图。输出先写入临时目录，全部成功后才替换 OUT/<周期>/<年度>/。"
+    sensitivity = False
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_run_options(self)
+        add_run_options(self, self.sensitivity)
 
     def arguments(self, parameters, context):
-        return run_arguments(self, parameters, context, "run")
+        return run_arguments(self, parameters, context, self.command, self.sensitivity)
 
     def results(self, parameters, context, stdout):
         return run_results(self, parameters, context, stdout)
 
 
-class SensitivityAlgorithm(SiseAlgorithm):
+class SensitivityAlgorithm(RunAlgorithm):
     command = "sensitivity"
     title = "敏感性分析 (sensitivity)"
     help = "与“运行评估”相同，并做敏感性分析：扰动权重、阈值、管控强度和输入数值，给出各参数影响的对象数、每个对象的等级稳定度和临界对象，写入图层、表格、龙卷风图与报告。相同种子结果相同。"
-
-    def initAlgorithm(self, config=None):  # noqa: N802
-        add_run_options(self, sensitivity=True)
-
-    def arguments(self, parameters, context):
-        return run_arguments(self, parameters, context, "sensitivity", sensitivity=True)
-
-    def results(self, parameters, context, stdout):
-        return run_results(self, parameters, context, stdout)
+    sensitivity = True
 
 
 class ValidateAlgorithm(SiseAlgorithm):

@@ -137,6 +137,20 @@ fn level_name(col: &str) -> String {
     format!("CASE {col}{whens} END")
 }
 
+/// How a change between two years is named, as `sise compare` names it:
+/// `new`/`removed` say when an object or level is missing on one side;
+/// `with_same` adds 等级不变 for rows that did not change.
+fn change_case(new: &str, removed: &str, from: &str, to: &str, with_same: bool) -> String {
+    let same = if with_same { format!("WHEN {from} IS NOT DISTINCT FROM {to} THEN '{}' ", Change::Same.label()) } else { String::new() };
+    format!(
+        "CASE {same}WHEN {new} THEN '{}' WHEN {removed} THEN '{}' WHEN {to} < {from} THEN '{}' ELSE '{}' END",
+        Change::New.label(),
+        Change::Removed.label(),
+        Change::Up.label(),
+        Change::Down.label()
+    )
+}
+
 /// Remake the views over every published year.
 pub fn create(db: &Db, s: &str) -> Result<()> {
     let domains = db.rows(&format!("SELECT DISTINCT ON (domain) domain, layer FROM {s}.domains ORDER BY domain, year DESC"))?;
@@ -214,7 +228,7 @@ fn object_views(s: &str, union: &str) -> String {
                   coalesce(b.domain, a.domain) AS domain, coalesce(b.id, a.id) AS id,
                   coalesce(b.name, a.name) AS name, coalesce(b.street_name, a.street_name) AS street_name,
                   a.level AS from_level, b.level AS to_level, {from_name} AS from_level_name, {to_name} AS to_level_name,
-                  CASE WHEN a.id IS NULL THEN '{new}' WHEN b.id IS NULL THEN '{removed}' WHEN b.level < a.level THEN '{up}' ELSE '{down}' END AS change,
+                  {change} AS change,
                   coalesce(b.geom, a.geom) AS geom
            FROM a FULL JOIN b ON b.cycle = a.cycle AND b.year = a.next_year AND b.domain = a.domain AND b.id = a.id
            -- Only objects that changed, of domains both years assessed (as compare does).
@@ -232,10 +246,7 @@ fn object_views(s: &str, union: &str) -> String {
          COMMENT ON VIEW {s}.transitions IS '相邻发布年度之间各领域对象的等级转移（原等级 × 现等级 的对象数）';",
         from_name = level_name("a.level"),
         to_name = level_name("b.level"),
-        new = Change::New.label(),
-        removed = Change::Removed.label(),
-        up = Change::Up.label(),
-        down = Change::Down.label(),
+        change = change_case("a.id IS NULL", "b.id IS NULL", "a.level", "b.level", false),
     )
 }
 
@@ -254,8 +265,7 @@ fn street_changes(db: &Db, s: &str, domains: &[Vec<Option<String>>]) -> Result<O
         "CREATE VIEW {s}.street_changes AS
            SELECT p.cycle, p.from_year, p.to_year, b.street_code, b.street_name, v.domain, v.from_level, v.to_level,
                   {from_name} AS from_level_name, {to_name} AS to_level_name,
-                  CASE WHEN v.from_level IS NOT DISTINCT FROM v.to_level THEN '{same}' WHEN v.from_level IS NULL THEN '{new}'
-                       WHEN v.to_level IS NULL THEN '{removed}' WHEN v.to_level < v.from_level THEN '{up}' ELSE '{down}' END AS change
+                  {change} AS change
            FROM {s}.pairs p
            JOIN {s}.streets b ON b.cycle = p.cycle AND b.year = p.to_year
            LEFT JOIN {s}.streets a ON a.cycle = p.cycle AND a.year = p.from_year AND a.street_code = b.street_code
@@ -264,11 +274,7 @@ fn street_changes(db: &Db, s: &str, domains: &[Vec<Option<String>>]) -> Result<O
          COMMENT ON VIEW {s}.street_changes IS '相邻发布年度之间各街镇分领域与综合等级的变化（同 sise compare 的 streets.csv）';",
         from_name = level_name("v.from_level"),
         to_name = level_name("v.to_level"),
-        up = Change::Up.label(),
-        down = Change::Down.label(),
-        same = Change::Same.label(),
-        new = Change::New.label(),
-        removed = Change::Removed.label(),
+        change = change_case("v.from_level IS NULL", "v.to_level IS NULL", "v.from_level", "v.to_level", true),
         values = unpivot.join(", "),
     )))
 }
