@@ -6,10 +6,11 @@ import os
 import sys
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from qgis.core import QgsApplication, QgsFieldConstraints, QgsVectorLayer
+from qgis.core import QgsFieldConstraints, QgsVectorLayer
 
-app = QgsApplication([], False)
-app.initQgis()
+from checks import start_qgis
+
+app = start_qgis()
 out = {}
 for name in sys.argv[2:]:
     l = QgsVectorLayer(f"{sys.argv[1]}|layername={name}", name, "ogr")

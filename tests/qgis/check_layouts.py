@@ -7,12 +7,10 @@ red object with a veto, evaluated for that object.
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_layouts.py OUT_DIR PNG
 Prints one JSON object; exits 1 with the failures listed when a check fails.
 """
-import json
 import os
 import sys
 
 from qgis.core import (
-    QgsApplication,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
@@ -28,18 +26,11 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QImage
 
-from levels import count_levels
+from checks import check, count_levels, finish, start_qgis
 
 out, png = sys.argv[1], sys.argv[2]
-app = QgsApplication([], False)
-app.initQgis()
-failures = []
+app = start_qgis()
 report = {}
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
 
 
 project = QgsProject.instance()
@@ -119,6 +110,4 @@ check(direct.isValid() and "一票否决原因" in direct.mapTipTemplate(), "the
 check("level_name" in direct.displayExpression(), f"the GeoPackage's default style's display expression is {direct.displayExpression()!r}")
 check(len(tips) > 0, "no red object with a veto found to check the map tip on")
 
-report["failures"] = failures
-print(json.dumps(report, ensure_ascii=False), flush=True)
-os._exit(1 if failures else 0)
+finish(report)

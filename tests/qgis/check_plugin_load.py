@@ -6,7 +6,6 @@ style and map tip sise wrote, and cancelling stops sise.
 Usage: QT_QPA_PLATFORM=offscreen SISE_BIN=… /usr/bin/python3 check_plugin_load.py PLUGINS_DIR CONFIG OUT
 Prints one JSON object; exits 1 with the failures listed when a check fails.
 """
-import json
 import os
 import sys
 import time
@@ -17,8 +16,9 @@ sys.path.append("/usr/share/qgis/python/plugins")
 
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject  # noqa: E402
 
-app = QgsApplication([], False)
-app.initQgis()
+from checks import check, finish, start_qgis  # noqa: E402
+
+app = start_qgis()
 from processing.core.Processing import Processing  # noqa: E402
 
 Processing.initialize()
@@ -27,13 +27,7 @@ from sise_qgis.provider import SiseProvider  # noqa: E402
 
 provider = SiseProvider()  # kept: the registry holds only a pointer
 QgsApplication.processingRegistry().addProvider(provider)
-failures = []
 report = {}
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
 
 
 result = processing.runAndLoadResults("sise:run", {"CONFIG": config, "OUT": out})
@@ -59,6 +53,4 @@ except Exception as e:  # QgsProcessingException
 report["cancel_seconds"] = round(time.time() - started, 1)
 check(not os.path.exists(os.path.join(out + "-cancelled", "2024-2026", "2024", "sise.gpkg")), "a cancelled run left outputs in place")
 
-report["failures"] = failures
-print(json.dumps(report, ensure_ascii=False), flush=True)
-os._exit(1 if failures else 0)
+finish(report)

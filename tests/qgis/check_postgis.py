@@ -8,24 +8,16 @@ Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_postgis.py SCHEMA TABLE 
 (the connection from PGHOST, PGPORT, PGUSER, PGDATABASE). Prints one JSON
 object; exits 1 with the failures listed when a check fails.
 """
-import json
 import os
 import sys
 
-from qgis.core import QgsApplication, QgsDataSourceUri, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsVectorLayer
 
-from levels import LEVELS, render_and_count
+from checks import LEVELS, check, finish, render_and_count, start_qgis
 
 schema, table, year, png = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-app = QgsApplication([], False)
-app.initQgis()
-failures = []
+app = start_qgis()
 report = {}
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
 
 
 uri = QgsDataSourceUri()
@@ -51,7 +43,4 @@ report["pixels"] = counts
 for name, n in counts.items():
     check(n > 0, f"rendered map has no pixel of level {name}")
 
-report["failures"] = failures
-print(json.dumps(report, ensure_ascii=False), flush=True)
-# PyQGIS often crashes while tearing down; the checks are done, so leave at once.
-os._exit(1 if failures else 0)
+finish(report)

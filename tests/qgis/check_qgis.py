@@ -5,25 +5,17 @@ visibility, and a rendered comprehensive map with all four colours.
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_qgis.py OUT_DIR LAYER...
 Prints one JSON object; exits 1 with the failures listed when a check fails.
 """
-import json
 import os
 import sys
 
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtGui import QFontDatabase
 
-from levels import LEVELS, render_and_count
+from checks import LEVELS, check, finish, render_and_count, start_qgis
 
 out, layers = sys.argv[1], sys.argv[2:]
-app = QgsApplication([], False)
-app.initQgis()
-failures = []
+app = start_qgis()
 report = {"layers": {}}
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
 
 
 # 1. Each layer of the GeoPackage opens with its default four-colour style.
@@ -79,7 +71,4 @@ report["pixels"] = counts
 for name, n in counts.items():
     check(n > 0, f"rendered map has no pixel of level {name}")
 
-report["failures"] = failures
-print(json.dumps(report, ensure_ascii=False), flush=True)
-# PyQGIS often crashes while tearing down; the checks are done, so leave at once.
-os._exit(1 if failures else 0)
+finish(report)

@@ -8,7 +8,6 @@ import os
 import sys
 
 from qgis.core import (
-    QgsApplication,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
@@ -19,9 +18,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSizeF
 from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 
+from checks import start_qgis
+
 out, docs = sys.argv[1], sys.argv[2]
-app = QgsApplication([], False)
-app.initQgis()
+app = start_qgis()
 project = QgsProject.instance()
 assert project.read(os.path.join(out, "sise.qgs"))
 

@@ -1,6 +1,10 @@
-"""What the QGIS checks share: the four levels as sise styles them, and a
-layer rendered headless with each level's fill counted in exact pixels."""
-from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+"""What the QGIS checks share: QGIS started headless, the list of failed
+checks and the JSON report every check prints, the four levels as sise styles
+them, and a layer rendered with each level's fill counted in exact pixels."""
+import json
+import os
+
+from qgis.core import QgsApplication, QgsMapRendererParallelJob, QgsMapSettings
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -35,3 +39,27 @@ def count_levels(img):
             if name:
                 counts[name] += 1
     return counts
+
+
+def start_qgis():
+    """QGIS without a display (QT_QPA_PLATFORM=offscreen); keep what it returns."""
+    app = QgsApplication([], False)
+    app.initQgis()
+    return app
+
+
+failures = []
+
+
+def check(cond, msg):
+    """Note a failure; every check runs, and finish() lists them all."""
+    if not cond:
+        failures.append(msg)
+
+
+def finish(report):
+    """Print the report with its failures as one JSON line and leave at once
+    (PyQGIS often crashes while tearing down; the checks are done)."""
+    report["failures"] = failures
+    print(json.dumps(report, ensure_ascii=False), flush=True)
+    os._exit(1 if failures else 0)
