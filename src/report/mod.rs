@@ -6,6 +6,7 @@
 //! written as Word documents (`page.rs` reads them back, `word.rs` writes
 //! .docx), so the wording lives in the templates only.
 
+mod comprehensive;
 mod context;
 mod findings;
 mod page;
@@ -151,7 +152,7 @@ pub fn write(dir: &Path, a: &Assessment, sources: &Sources, comparison: Option<&
         let tornado = dir.join(crate::emit::tornado::file_of(&a.models()[d].id));
         pages.push((layer.clone(), render("domain", ctx, &maps.join(format!("{layer}.png")), Some(&tornado))?));
     }
-    let ctx = minijinja::Value::from_serialize(context::comprehensive(a, comparison));
+    let ctx = minijinja::Value::from_serialize(comprehensive::context(a, comparison));
     pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"), None)?));
     let config = &a.prepared.config;
     let cover = word::Cover {
