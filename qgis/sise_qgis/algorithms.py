@@ -1,9 +1,11 @@
 """sise's commands as Processing algorithms: each takes the command's
-arguments as parameters, runs the sise program (runner.run) and returns, and
-where the desktop has a project loads, what it wrote."""
+arguments as parameters, runs the sise program (runner.run), and loads what
+it wrote into the project when the algorithm finishes."""
 import os
+import pathlib
 import re
 import sqlite3
+from contextlib import closing
 
 from qgis.core import (
     QgsProcessingAlgorithm,
@@ -22,13 +24,11 @@ from qgis.core import (
 
 from . import runner
 
-CONFIG_FILTER = "sise 评估配置 (*.toml)"
-
-
 def gpkg_layers(path):
     """The feature layers of a GeoPackage sise wrote, in its order, with
     their Chinese titles (the GeoPackage's identifiers)."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    uri = pathlib.Path(path).resolve().as_uri() + "?mode=ro"  # read-only; a path's "?" or "#" escaped
+    with closing(sqlite3.connect(uri, uri=True)) as db:
         rows = db.execute("SELECT table_name, coalesce(identifier, table_name) FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid").fetchall()
     return rows
 
