@@ -112,6 +112,27 @@ impl Model {
     /// Parse and check a model: each section is checked by its own module,
     /// in the order later sections need earlier ones (indicators before the
     /// method and vetoes that name them).
+    ///
+    /// The demo's D01 model, and how it scores an object (worked in
+    /// tests/demo.rs for HC015):
+    /// ```
+    /// use std::path::Path;
+    /// use sise::model::Model;
+    /// let file = Path::new("assessment-models/D01_hazardous_chemicals.toml");
+    /// let m = Model::from_str(file, include_str!("../../assessment-models/D01_hazardous_chemicals.toml")).unwrap();
+    /// assert_eq!((m.id.as_str(), m.name.as_str()), ("D01", "危险化学品"));
+    /// assert_eq!(m.weights(), Some(&[0.25, 0.25, 0.30, 0.20][..]));
+    /// // 78,719 residents within 1 km fall on the step [60000, 75]; a school 386.94 m away on [300, 40].
+    /// assert_eq!(m.indicators[2].normalise.score(78719.0, (0.0, 0.0)), 75.0);
+    /// assert_eq!(m.indicators[3].normalise.score(386.94, (0.0, 0.0)), 40.0);
+    /// ```
+    /// A model with an error is refused, naming the file and what is wrong:
+    /// ```
+    /// use std::path::Path;
+    /// use sise::model::Model;
+    /// let e = Model::from_str(Path::new("D99.toml"), "id = \"D99\"").unwrap_err().to_string();
+    /// assert!(e.contains("D99.toml"), "{e}");
+    /// ```
     pub fn from_str(file: &Path, text: &str) -> Result<Model> {
         let doc = Doc { file, text };
         let raw: RawModel = toml::from_str(text).map_err(|e| doc.err(e.to_string()))?;

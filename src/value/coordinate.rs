@@ -45,6 +45,15 @@ impl fmt::Display for NotACoordinate {
 
 /// Read `text` as a coordinate; `geographic`: the layer's CRS is in
 /// degrees, where degrees–minutes–seconds may be written. `Ok(None)` is an empty value.
+///
+/// ```
+/// use sise::value::coordinate;
+/// assert_eq!(coordinate("121.5", true), Ok(Some(121.5)));
+/// let dms = coordinate("121°30′36″", true).unwrap().unwrap();
+/// assert!((dms - 121.51).abs() < 1e-9);
+/// assert!(coordinate("121°30′36″", false).is_err()); // degrees in a CRS of metres
+/// assert!(coordinate("31°60′00″", true).is_err()); // 60 minutes: a typo
+/// ```
 pub fn coordinate(text: &str, geographic: bool) -> Result<Option<f64>, NotACoordinate> {
     if let Ok((v, _)) = super::number(text, &[]) {
         return Ok(v);

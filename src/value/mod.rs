@@ -98,6 +98,12 @@ fn spellings(unit: &str) -> Vec<String> {
 
 /// Text folded for matching: trimmed, full-width ASCII forms and the
 /// ideographic space made half-width. Nothing else changes.
+///
+/// ```
+/// use sise::value::fold;
+/// assert_eq!(fold("　Ｃ级 "), "C级");
+/// assert_ne!(fold("a"), fold("A")); // no case folding: grades stay apart
+/// ```
 pub fn fold(s: &str) -> String {
     s.trim().chars().map(half_width).collect::<String>().trim().to_owned()
 }
@@ -115,6 +121,18 @@ fn half_width(c: char) -> char {
 /// the value (any spelling of them is accepted as a suffix). `Ok(None)` is
 /// an empty value (blank or only spaces): missing, which the model's
 /// `missing` rule decides. Returns the rewrites the value needed, each once.
+///
+/// ```
+/// use sise::value::number;
+/// let read = |t: &str, units: &[&str]| number(t, units).map(|(v, _)| v);
+/// assert_eq!(read("1,200", &[]), Ok(Some(1200.0)));
+/// assert_eq!(read("１２", &[]), Ok(Some(12.0)));
+/// assert_eq!(read("500米", &["m"]), Ok(Some(500.0))); // a unit the model declares, in any spelling
+/// assert_eq!(read("  ", &[]), Ok(None)); // missing: the model's `missing` rule decides
+/// assert!(read("约500", &[]).is_err()); // never a guess
+/// assert!(read("1,2", &[]).is_err()); // a decimal comma?
+/// assert!(read("500米", &[]).is_err()); // a unit the model does not declare
+/// ```
 pub fn number(text: &str, units: &[&str]) -> Result<(Option<f64>, Vec<Rewrite>), NotANumber> {
     let mut rewrites = Vec::new();
     let v = read_number(text, units, &mut rewrites)?;

@@ -43,6 +43,14 @@ impl fmt::Display for NotAYear {
 }
 
 /// Read `text` as a year no later than `latest`. `Ok(None)` is an empty value.
+///
+/// ```
+/// use sise::value::year;
+/// assert_eq!(year("2015", 2024), Ok(Some(2015)));
+/// assert_eq!(year("２０１５年", 2024), Ok(Some(2015)));
+/// assert_eq!(year("", 2024), Ok(None));
+/// assert!(year("2031", 2024).is_err()); // after the assessment year: a typo
+/// ```
 pub fn year(text: &str, latest: i32) -> Result<Option<i32>, NotAYear> {
     let s = super::fold(text);
     if s.is_empty() {
