@@ -39,16 +39,16 @@ pub struct Converted {
 /// as a whole) and write the config for them.
 pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Converted> {
     let checked = crate::run::validate(config_file, progress)?;
-    let config = &checked.prepared.config;
+    let config = &checked.loaded.config;
     let text = std::fs::read_to_string(config_file).map_err(|e| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
     let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
     let vectors: Vec<(&String, &crate::load::VectorLayer)> = checked
-        .prepared
+        .loaded
         .layers
         .layers
         .iter()
         .filter_map(|(name, l)| match l {
-            Layer::Vector(v) => Some((name, v)),
+            Layer::Vector(v) => Some((name, &**v)),
             Layer::Raster(_) => None,
         })
         .collect();

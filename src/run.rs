@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use sha2::{Digest, Sha256};
 
-use crate::assess::{self, Prepared};
+use crate::assess::{self, Loaded};
 use crate::config::RunConfig;
 use crate::emit::{self, manifest};
 use crate::error::{Error, Result};
@@ -63,7 +63,7 @@ pub struct RunReport {
 
 /// What `sise validate` found: the checked inputs and, per domain, the scores a run would compute.
 pub struct Validation {
-    pub prepared: Prepared,
+    pub loaded: Loaded,
     pub scores: Vec<crate::score::DomainScores>,
     /// Objects that `missing = "reject"` rules leave out (a run lists them in rejects.csv).
     pub rejects: Vec<crate::load::Reject>,
@@ -75,17 +75,16 @@ pub struct Validation {
 pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
     let config = RunConfig::from_file(config_path)?;
     crate::report::Sources::load(&config)?;
-    let prepared = assess::prepare(config, false, progress)?;
+    let loaded = assess::load(config, false, progress)?;
     let mut rejects = Vec::new();
     let mut scores = Vec::new();
-    for (d, m) in prepared.models.iter().enumerate() {
-        let (s, filtered) = assess::score_with_rejects(m, &prepared, &mut rejects, None, crate::score::score_objects)?;
+    for d in 0..loaded.models.len() {
+        let s = loaded.score(d, &mut rejects)?;
         // The expert review's ids are checked as a run checks them.
-        let objects = filtered.as_ref().unwrap_or_else(|| prepared.layers.vector(m.objects()).expect("checked in prepare"));
-        assess::review_domain(&prepared, d, objects, &mut s.level.clone())?;
-        scores.push(s);
+        assess::review_domain(&loaded, d, &s.objects, &mut s.scores.level.clone())?;
+        scores.push(s.scores);
     }
-    Ok(Validation { prepared, scores, rejects })
+    Ok(Validation { loaded, scores, rejects })
 }
 
 /// The data-quality report of a run config, written to `dir` (replaced as
@@ -179,7 +178,7 @@ pub fn run(config_path: &Path, root: &Path, opts: RunOptions, progress: &Progres
         Model::from_file(m)?;
     }
     let keep_going = opts.keep_going;
-    assess_and_write(config, root, opts, progress, |config| assess::assess(assess::prepare(config, keep_going, progress)?, progress))
+    assess_and_write(config, root, opts, progress, |config| assess::assess(assess::load(config, keep_going, progress)?, progress))
 }
 
 /// What `run` and `merge` share: lock `ROOT/<cycle>/<year>/`, skip it when
@@ -224,7 +223,7 @@ pub fn assess_and_write(
         domains: a.models().len(),
         objects: a.domains.iter().map(|d| d.scores.level.len()).sum(),
         grid_cells: a.grid.ids.len(),
-        rejects: a.prepared.rejects.len(),
+        rejects: a.loaded.rejects.len(),
     })
 }
 
@@ -241,7 +240,7 @@ fn write_year(
 ) -> Result<()> {
     let start = Instant::now();
     let spinner = progress.spinner("writing GeoPackage, project, maps and tables");
-    let hashed = emit::write_outputs(staging, a, a.prepared.how.keep_going, !opts.no_web)?;
+    let hashed = emit::write_outputs(staging, a, a.loaded.how.keep_going, !opts.no_web)?;
     let mut written: Vec<PathBuf> = hashed.iter().map(|(f, _)| f.clone()).collect();
     // Each output is hashed once, although the manifest is written twice.
     let mut outputs: BTreeMap<String, String> = hashed.into_iter().map(|(f, hash)| (f.to_string_lossy().into_owned(), hash)).collect();
@@ -256,7 +255,7 @@ fn write_year(
             .collect::<Result<_>>()?;
         outputs.extend(hashes);
         let timings = manifest::Timings {
-            load: a.prepared.load_time,
+            load: a.loaded.load_time,
             score: a.score_time,
             sensitivity: a.sensitivity_time,
             aggregate: a.aggregate_time,
@@ -269,7 +268,7 @@ fn write_year(
     // Reports compare with last year's outputs of the same cycle, when they exist;
     // the comparison reads this year's manifest, so write it once before.
     emit::timed("manifest", || write_manifest(&written))?;
-    let previous = out.parent().map(|p| p.join((a.prepared.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
+    let previous = out.parent().map(|p| p.join((a.loaded.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
     let comparison = previous.map(|p| crate::cycle::compare(&p, staging)).transpose()?;
     if !opts.no_web {
         written.push(match &comparison {

@@ -169,7 +169,7 @@ fn print_quality(q: &crate::quality::Quality, dir: &std::path::Path) {
 }
 
 fn print_validation(v: &crate::run::Validation) {
-    let p = &v.prepared;
+    let p = &v.loaded;
     let list = |counts: &crate::value::RewriteCounts| counts.iter().map(|(k, n)| (*k, *n)).collect::<Vec<_>>();
     for (m, s) in p.models.iter().zip(&v.scores) {
         let (id, name, version, layer) = (m.id.clone(), m.name.clone(), m.model_version.clone(), m.objects().to_owned());

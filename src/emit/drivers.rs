@@ -39,7 +39,7 @@ impl<'a> Drivers<'a> {
 
     /// The zone's comprehensive result and the method of its kind.
     pub fn total(&self, z: Zone) -> (&'a Total, &'a Regional) {
-        let (a, c) = (self.a, &self.a.prepared.config.comprehensive);
+        let (a, c) = (self.a, &self.a.loaded.config.comprehensive);
         match z {
             Zone::Cell(k) => (&a.grid_total[k], &c.grid),
             Zone::Street(s) => (&a.admin_total[s], &c.admin),

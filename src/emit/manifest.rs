@@ -173,7 +173,7 @@ impl Manifest {
 
 /// The manifest; `outputs` are the files already written, by name, with their hashes.
 pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &Fingerprint) -> Result<Manifest> {
-    let p = &a.prepared;
+    let p = &a.loaded;
     let cfg = &p.config;
     let inputs = crate::assess::needed_layers(cfg, &p.models)
         .into_iter()

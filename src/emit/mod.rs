@@ -178,7 +178,7 @@ fn total_columns<'a>(a: &'a Assessment, zones: impl Iterator<Item = drivers::Zon
     let zones: Vec<drivers::Zone> = zones.collect();
     let totals: Vec<&crate::aggregate::Total> = zones.iter().map(|z| d.total(*z).0).collect();
     let mut cols = vec![Column::real(schema::SCORE, totals.iter().map(|t| Some(t.score)).collect()).alias("综合风险值")];
-    cols.extend(level_columns(&totals.iter().map(|t| Some(t.level)).collect::<Vec<_>>(), &a.prepared.config.colours));
+    cols.extend(level_columns(&totals.iter().map(|t| Some(t.level)).collect::<Vec<_>>(), &a.loaded.config.colours));
     cols.push(Column::text(schema::LEADING, zones.iter().map(|z| d.leading(*z)).collect()).alias("主导领域"));
     cols.push(Column::text(schema::DRIVERS, zones.iter().map(|z| d.objects_text(*z)).collect()).alias("主要风险对象"));
     cols.push(Column::text(schema::BASIS, zones.iter().map(|z| Some(d.basis(*z))).collect()).alias("定级依据"));
@@ -189,7 +189,7 @@ fn total_columns<'a>(a: &'a Assessment, zones: impl Iterator<Item = drivers::Zon
 }
 
 fn street_columns<'a>(a: &'a Assessment, street: &[Option<usize>]) -> Vec<Column<'a>> {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     vec![
         Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| admin.codes[s].as_str())).collect()).alias("街镇代码"),
         Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| admin.names[s].as_str())).collect()).alias("街镇名称"),
@@ -198,7 +198,7 @@ fn street_columns<'a>(a: &'a Assessment, street: &[Option<usize>]) -> Vec<Column
 
 /// "2024年 · 评估周期 2024-2026 · sise 0.1.0", for layer descriptions.
 fn run_line(a: &Assessment) -> String {
-    let c = &a.prepared.config;
+    let c = &a.loaded.config;
     format!("{} {}年（评估周期 {}）；sise {}", c.district, c.year, c.cycle, env!("CARGO_PKG_VERSION"))
 }
 
@@ -230,7 +230,7 @@ pub fn domain_layer(a: &Assessment, d: usize) -> OutLayer<'_> {
     let objects = a.objects(d);
     let r = &a.domains[d];
     let s = &r.scores;
-    let palette = &a.prepared.config.colours;
+    let palette = &a.loaded.config.colours;
     let mut cols = vec![Column::text(schema::ID, objects.ids.iter().map(|s| Some(s.as_str())).collect()).alias("编号")];
     for (key, title) in schema::DESCRIPTIVE {
         if let Some(v) = objects.descriptive(key) {
@@ -299,7 +299,7 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
 
 /// The 街镇: each domain's result per unit and the comprehensive level.
 pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     let all: Vec<Option<usize>> = (0..admin.zones.len()).map(Some).collect();
     let mut cols = street_columns(a, &all);
     cols.extend(zone_columns(a, |d| &a.domains[d].admin));
@@ -395,7 +395,7 @@ pub type Hashed = Vec<(PathBuf, String)>;
 /// their SHA-256 for the manifest. Each job hashes its files as soon as it
 /// has written them, so hashing fills the cores while other jobs still write.
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Hashed> {
-    let palette = &a.prepared.config.colours;
+    let palette = &a.loaded.config.colours;
     let levels = style::Look::Levels { attr: schema::LEVEL.into() };
     // The GeoPackage (one SQLite writer), the tables, the web map and the maps
     // are independent files: written as separate jobs, so that no core idles
@@ -410,7 +410,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
         // hold ~600 MB of attributes); its style and schema stay, for the
         // sidecar styles and the QGIS project.
         let (styles, schemas) = timed("GeoPackage", || -> Result<_> {
-            let gpkg = vector::Gpkg::create(&dir.join("sise.gpkg"), &a.prepared.config.working_crs)?;
+            let gpkg = vector::Gpkg::create(&dir.join("sise.gpkg"), &a.loaded.config.working_crs)?;
             let (mut styles, mut schemas) = (Vec::new(), Vec::new());
             for l in layers(a) {
                 gpkg.add(&l)?;
@@ -449,8 +449,8 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
         timed("summary", || summary::write(&dir.join("summary.csv"), a))?;
         let mut written = vec![PathBuf::from("summary.csv")];
         // Rejects under --keep-going, or from `missing = "reject"` rules in any run.
-        if keep_going || !a.prepared.rejects.is_empty() {
-            summary::write_rejects(&dir.join("rejects.csv"), &a.prepared.rejects)?;
+        if keep_going || !a.loaded.rejects.is_empty() {
+            summary::write_rejects(&dir.join("rejects.csv"), &a.loaded.rejects)?;
             written.push("rejects.csv".into());
         }
         written.extend(timed("tables", || tables::write(dir, a))?);

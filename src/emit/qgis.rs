@@ -145,7 +145,7 @@ fn srs_xml(crs: &str) -> Result<(String, String)> {
 
 /// A print layout per map sise draws: the comprehensive grid and each domain's objects.
 fn layouts(a: &Assessment, groups: &[Group], gpkg: &str, crs: &str) -> String {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let layer = |id: &str| {
         let e = groups.iter().flat_map(|g| &g.entries).find(|e| e.id == id).expect("the project has this layer");
         layout::MapLayer { id: e.id.clone(), title: e.title.clone(), source: format!("./{gpkg}|layername={}", e.layer.name) }
@@ -174,14 +174,14 @@ fn layouts(a: &Assessment, groups: &[Group], gpkg: &str, crs: &str) -> String {
         subtitle: format!("评估周期 {} · {}年度 · 四色风险图", cfg.cycle, cfg.year),
         footer: format!("数据来源：{}\n坐标系：{crs}；制图：sise {}", super::map::source(cfg), env!("CARGO_PKG_VERSION")),
         boundaries: layer(BOUNDARIES),
-        bounds: a.prepared.admin.zones.bounds(),
+        bounds: a.loaded.admin.zones.bounds(),
     };
     layout::layouts(&pages, &common)
 }
 
 /// The project XML. `gpkg` is the GeoPackage's file name, relative to the project.
 pub fn project(a: &Assessment, layers: &[OutLayer], gpkg: &str, palette: &Palette) -> Result<String> {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let (srs, crs_name) = srs_xml(&cfg.working_crs)?;
     let groups = groups(a, layers);
     let extent = a.grid.cells.bounds();

@@ -12,8 +12,8 @@ use crate::level::Level;
 
 /// Build the summary table (one row per scope × domain).
 pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
-    let cfg = &a.prepared.config;
-    let admin = &a.prepared.admin;
+    let cfg = &a.loaded.config;
+    let admin = &a.loaded.admin;
     let mut scope = Vec::new();
     let mut code: Vec<Option<String>> = Vec::new();
     let mut name = Vec::new();
@@ -72,7 +72,7 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
     // Features left out under --keep-going, per layer and domain, so the table says what it does not cover.
     let mut rejected: std::collections::BTreeMap<(String, String), u32> = Default::default();
-    for r in &a.prepared.rejects {
+    for r in &a.loaded.rejects {
         *rejected.entry((r.layer.clone(), r.domain.clone().unwrap_or_default())).or_default() += 1;
     }
     for ((layer, domain), n) in rejected {

@@ -70,7 +70,7 @@ fn domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
 
 /// 街镇 × domain level matrix, with the comprehensive level last.
 fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     let mut cols = vec![Column::new("街镇代码".into(), admin.codes.clone()), Column::new("街镇名称".into(), admin.names.clone())];
     for (d, m) in a.models().iter().enumerate() {
         let v: Vec<Option<&str>> = a.domains[d].admin.iter().map(|z| level_name(z.map(|z| z.level))).collect();
@@ -82,7 +82,7 @@ fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
 
 /// The comprehensive level of each 街镇, with its grid cells by level.
 fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     let n = admin.zones.len();
     let cells: Vec<[usize; 4]> =
         (0..n).map(|s| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(street, _)| **street == Some(s)).map(|(_, t)| &t.level))).collect();
@@ -188,7 +188,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                 domain: d,
                 id,
                 name: names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(id),
-                street: r.object_street[i].map_or("", |s| a.prepared.admin.names[s].as_str()),
+                street: r.object_street[i].map_or("", |s| a.loaded.admin.names[s].as_str()),
                 veto: r.scores.veto[i].as_deref(),
                 computed: r.computed_level(i),
                 review: r.review.get(&i).map(|a| a.describe()),
@@ -234,7 +234,7 @@ fn expert_review(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("领域名称".into(), text(&rows, |&(d, _)| &models[d].name)),
         Column::new("对象编号".into(), text(&rows, |&(d, i)| &a.objects(d).ids[i])),
         Column::new("风险点名称".into(), text(&rows, |&(d, i)| names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(&a.objects(d).ids[i]))),
-        Column::new("所在街镇".into(), text(&rows, |&(d, i)| a.domains[d].object_street[i].map_or("", |s| a.prepared.admin.names[s].as_str()))),
+        Column::new("所在街镇".into(), text(&rows, |&(d, i)| a.domains[d].object_street[i].map_or("", |s| a.loaded.admin.names[s].as_str()))),
         Column::new("现实风险值".into(), rows.iter().map(|&(d, i)| round2(a.domains[d].scores.score[i])).collect::<Vec<_>>()),
         Column::new("计算等级".into(), rows.iter().map(|r| adj(r).computed.name_zh()).collect::<Vec<_>>()),
         Column::new("调整后等级".into(), rows.iter().map(|r| adj(r).level.name_zh()).collect::<Vec<_>>()),
@@ -272,7 +272,7 @@ fn sensitivity(a: &Assessment) -> PolarsResult<DataFrame> {
 /// The sensitivity analysis per 街镇: its objects' stability, and the one
 /// parameter (of any domain) that moves most of its objects' levels.
 fn sensitivity_streets(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     let models = a.models();
     let n = admin.names.len();
     let (mut objects, mut critical, mut sum) = (vec![0u32; n], vec![0u32; n], vec![0f64; n]);
@@ -333,7 +333,7 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
 pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
     let err = |e: PolarsError| Error::output("tables", e);
     let mut tables = vec![Table::new("domain_levels", "领域风险等级统计", domain_levels(a).map_err(err)?)];
-    if let Some(districts) = &a.prepared.admin.districts {
+    if let Some(districts) = &a.loaded.admin.districts {
         tables.push(Table::new("district_levels", "各区风险汇总", district_levels(a, districts).map_err(err)?));
     }
     tables.extend(vec![
@@ -365,7 +365,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     std::fs::create_dir(&out).map_err(|e| Error::output(&out, e))?;
     let (mut tables, register) = super::timed("tables built", || -> Result<_> { Ok((tables(a)?, super::register::Register::new(a)?)) })?;
     // The workbook holds the first `[tables] workbook_rows` rows of the 风险清单.
-    let head = register.height().min(a.prepared.config.tables.workbook_rows);
+    let head = register.height().min(a.loaded.config.tables.workbook_rows);
     tables.push(Table { name: "risk_register", sheet: "风险清单", df: register.rows(0..head)?, rows: register.height() });
     // The workbook (one writer, row by row) and the CSV/Parquet files are independent: side by side.
     let xlsx = out.join(WORKBOOK);
@@ -417,7 +417,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
             }
             Ok(written)
         },
-        || super::timed("workbook", || workbook(&tables, &a.prepared.config, &properties, &xlsx)).map_err(|e| Error::output(&xlsx, e)),
+        || super::timed("workbook", || workbook(&tables, &a.loaded.config, &properties, &xlsx)).map_err(|e| Error::output(&xlsx, e)),
     );
     let mut written = files?;
     book?;

@@ -32,7 +32,7 @@ pub fn file_of(domain: &str) -> PathBuf {
 fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
     let m = &a.models()[d];
     let s = a.domains[d].sensitivity.as_ref()?;
-    let cfg = a.prepared.config.sensitivity.as_ref()?;
+    let cfg = a.loaded.config.sensitivity.as_ref()?;
     let n = s.stability.len();
     let effects: Vec<_> = s.effects.iter().take(BARS).collect();
     let height = TOP + ROW_H * effects.len().max(1) as f64 + 90.0;

@@ -12,6 +12,7 @@ pub mod table;
 pub mod vector;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::path::PathBuf;
 
 use gdal::GdalOpenFlags;
@@ -45,11 +46,12 @@ pub struct Reject {
     pub domain: Option<String>,
 }
 
-/// A loaded input layer.
+/// A loaded input layer. A vector layer is shared: the domain that scores
+/// it keeps it (its objects) after the run has dropped the others.
 #[derive(Debug, Clone)]
 pub enum Layer {
-    Vector(VectorLayer),
-    Raster(Raster),
+    Vector(Arc<VectorLayer>),
+    Raster(Box<Raster>),
 }
 
 /// All loaded layers, by their name in the run config.
@@ -66,16 +68,22 @@ impl Layers {
         }
     }
 
+    /// A vector layer, shared with whoever keeps it past the run's loaded layers.
+    pub fn shared(&self, name: &str) -> Option<Arc<VectorLayer>> {
+        match self.layers.get(name) {
+            Some(Layer::Vector(v)) => Some(Arc::clone(v)),
+            _ => None,
+        }
+    }
+
     pub fn raster(&self, name: &str) -> Option<&Raster> {
         match self.layers.get(name) {
-            Some(Layer::Raster(r)) => Some(r),
+            Some(Layer::Raster(r)) => Some(r.as_ref()),
             _ => None,
         }
     }
 }
 
-/// Load one named layer of the run config, with the features rejected under
-/// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 /// GDAL reports through its own handler, which prints to stderr: route it
 /// into sise's log (its errors reach the user with their context, as sise's).
 pub fn log_gdal_messages() {
@@ -86,24 +94,26 @@ pub fn log_gdal_messages() {
     });
 }
 
+/// Load one named layer of the run config, with the features rejected under
+/// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
     let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
     if sheet::reads(cfg) {
         let (v, rejects) = vector::read_sheet(name, cfg, &config.working_crs, how)?;
-        return Ok((Layer::Vector(v), rejects));
+        return Ok((Layer::Vector(Arc::new(v)), rejects));
     }
     if let Some((v, rejects)) = vector::read_geojson(name, cfg, &config.working_crs, how, clip)? {
-        return Ok((Layer::Vector(v), rejects));
+        return Ok((Layer::Vector(Arc::new(v)), rejects));
     }
     // Opened once: a raster (no vector layer, at least one band) is read by
     // `raster`, a vector source from this dataset (opening a GeoJSON parses it all).
     let ds = vector::open(cfg, GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_RASTER)?;
     if ds.layer_count() == 0 && ds.raster_count() > 0 {
         drop(ds);
-        Ok((Layer::Raster(raster::read(name, cfg, &config.working_crs, clip)?), Vec::new()))
+        Ok((Layer::Raster(Box::new(raster::read(name, cfg, &config.working_crs, clip)?)), Vec::new()))
     } else {
         let (v, rejects) = vector::read_opened(ds, name, cfg, &config.working_crs, how, clip)?;
-        Ok((Layer::Vector(v), rejects))
+        Ok((Layer::Vector(Arc::new(v)), rejects))
     }
 }
 

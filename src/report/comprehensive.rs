@@ -141,7 +141,7 @@ fn zone_row(a: &Assessment, drivers: &Drivers, z: Zone) -> ZoneDriverRow {
     ZoneDriverRow {
         level: l.name_zh(),
         number: l.number(),
-        colour: a.prepared.config.colours.colour(l).to_owned(),
+        colour: a.loaded.config.colours.colour(l).to_owned(),
         leading: drivers.leading(z).unwrap_or_else(|| "—".into()),
         drivers: drivers.objects_text(z).unwrap_or_else(|| "—".into()),
         basis: drivers.basis(z),
@@ -164,7 +164,7 @@ fn review_continuity(c: &Comparison) -> Option<String> {
 
 pub fn context(a: &Assessment, comparison: Option<&Comparison>) -> ComprehensiveReport {
     let comparison_in = comparison;
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let drivers = Drivers::new(a);
     let c = &cfg.comprehensive;
     let methods = [("网格", &c.grid), ("街镇", &c.admin), (if cfg.admin_units.district_field.is_some() { "区及全区" } else { "全区" }, &c.district)]
@@ -189,14 +189,14 @@ pub fn context(a: &Assessment, comparison: Option<&Comparison>) -> Comprehensive
         })
         .collect();
     let streets = a
-        .prepared
+        .loaded
         .admin
         .names
         .iter()
         .enumerate()
         .map(|(s, name)| StreetTotalRow { name: name.clone(), total: zone_row(a, &drivers, Zone::Street(s)), red_domains: red_domains(a, |d| d.admin[s]) })
         .collect();
-    let districts = a.prepared.admin.districts.iter().flat_map(|d| {
+    let districts = a.loaded.admin.districts.iter().flat_map(|d| {
         d.names.iter().enumerate().map(|(k, name)| {
             let l = a.districts_total[k].level;
             DistrictRow {

@@ -27,7 +27,7 @@ pub struct LevelCell {
 }
 
 pub(super) fn cell(l: Level, a: &Assessment) -> LevelCell {
-    LevelCell { name: l.name_zh(), number: l.number(), colour: a.prepared.config.colours.colour(l).to_owned() }
+    LevelCell { name: l.name_zh(), number: l.number(), colour: a.loaded.config.colours.colour(l).to_owned() }
 }
 
 /// The 专项评估报告 of one domain (`reports/domain.html.j2`).
@@ -246,7 +246,7 @@ pub(super) fn measures(a: &Assessment, model: Option<&Model>) -> Vec<MeasureRow>
 }
 
 pub fn domain(a: &Assessment, d: usize, comparison: Option<&Comparison>) -> DomainReport {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let m = &a.models()[d];
     DomainReport {
         district: cfg.district.clone(),
@@ -291,7 +291,7 @@ pub(super) fn sensitivity_settings(c: &crate::config::SensitivityConfig) -> Stri
 fn sensitivity_text(a: &Assessment, d: usize) -> Option<SensitivityText> {
     let (r, objects) = (&a.domains[d], a.objects(d));
     let s = r.sensitivity.as_ref()?;
-    let cfg = a.prepared.config.sensitivity.as_ref()?;
+    let cfg = a.loaded.config.sensitivity.as_ref()?;
     let n = s.stability.len();
     let levels = Level::ALL
         .iter()
@@ -318,7 +318,7 @@ fn sensitivity_text(a: &Assessment, d: usize) -> Option<SensitivityText> {
             level: cell(r.computed_level(i), a),
             id: objects.ids[i].clone(),
             object: names.as_ref().and_then(|x| x.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
-            street: r.object_street[i].map(|z| a.prepared.admin.names[z].clone()).unwrap_or_default(),
+            street: r.object_street[i].map(|z| a.loaded.admin.names[z].clone()).unwrap_or_default(),
             score: format!("{:.2}", r.scores.score[i]),
             stability: percent(s.stability[i]),
         })
@@ -347,7 +347,7 @@ pub(super) fn review_rows(a: &Assessment, d: usize) -> Vec<ReviewRow> {
             domain: format!("{} {}", m.id, m.name),
             id: objects.ids[i].clone(),
             name: names.as_ref().and_then(|n| n.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
-            street: r.object_street[i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
+            street: r.object_street[i].map(|s| a.loaded.admin.names[s].clone()).unwrap_or_default(),
             computed: cell(adj.computed, a),
             level: cell(adj.level, a),
             reason: adj.reason.clone(),
@@ -426,7 +426,7 @@ fn model_text(a: &Assessment, m: &Model) -> ModelText {
 
 /// The layers the domain read: role, file, features, file date.
 fn sources(a: &Assessment, m: &Model) -> Vec<SourceRow> {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     std::iter::once(m.objects())
         .chain(m.context_layers())
         .map(|name| {
@@ -449,7 +449,7 @@ fn sources(a: &Assessment, m: &Model) -> Vec<SourceRow> {
                 layer: name.to_owned(),
                 role,
                 file: l.path.file_name().map(|f| f.to_string_lossy().into_owned()),
-                features: a.prepared.feature_counts.get(name).map(|n| n.to_string()).unwrap_or_else(|| "栅格".into()),
+                features: a.loaded.feature_counts.get(name).map(|n| n.to_string()).unwrap_or_else(|| "栅格".into()),
                 date: date.unwrap_or_default(),
             }
         })
@@ -473,7 +473,7 @@ fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
                 level: level.name_zh(),
                 id: objects.ids[*i].clone(),
                 name: names.as_ref().and_then(|n| n[*i].clone()).unwrap_or_else(|| objects.ids[*i].clone()),
-                street: r.object_street[*i].map(|s| a.prepared.admin.names[s].clone()).unwrap_or_default(),
+                street: r.object_street[*i].map(|s| a.loaded.admin.names[s].clone()).unwrap_or_default(),
                 score: format!("{s:.2}"),
                 veto: r.scores.veto[*i].clone().unwrap_or_default(),
                 stability: r.sensitivity.as_ref().map(|x| percent(x.stability[*i])),
@@ -484,9 +484,9 @@ fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
 
 /// Each 街镇's level in the domain.
 fn street_levels(a: &Assessment, d: usize) -> Vec<StreetRow> {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let r = &a.domains[d];
-    a.prepared
+    a.loaded
         .admin
         .names
         .iter()
@@ -542,11 +542,11 @@ fn domain_comparison(c: &Comparison, m: &Model) -> Option<DomainComparison> {
 /// What the domain's figures leave out: objects outside the district and rejected ones.
 fn data_notes(a: &Assessment, m: &Model) -> Vec<String> {
     let mut notes = Vec::new();
-    let clipped = a.prepared.clipped.iter().filter(|c| c.layer == m.objects()).count();
+    let clipped = a.loaded.clipped.iter().filter(|c| c.layer == m.objects()).count();
     if clipped > 0 {
-        notes.push(format!("数据图层 {} 中有 {clipped} 个对象位于{}范围以外，未纳入本区评估（clip_to_district）。", m.objects(), a.prepared.config.district));
+        notes.push(format!("数据图层 {} 中有 {clipped} 个对象位于{}范围以外，未纳入本区评估（clip_to_district）。", m.objects(), a.loaded.config.district));
     }
-    let rejected = a.prepared.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|d| d == m.id)).count();
+    let rejected = a.loaded.rejects.iter().filter(|r| r.layer == m.objects() && r.domain.as_deref().is_none_or(|d| d == m.id)).count();
     if rejected > 0 {
         notes.push(format!("另有 {rejected} 个对象因数据缺失或有误未纳入评估，明细见 rejects.csv。"));
     }

@@ -154,7 +154,7 @@ pub fn write(dir: &Path, a: &Assessment, sources: &Sources, comparison: Option<&
     }
     let ctx = minijinja::Value::from_serialize(comprehensive::context(a, comparison));
     pages.push(("comprehensive".into(), render("comprehensive", ctx, &maps.join("comprehensive.png"), None)?));
-    let config = &a.prepared.config;
+    let config = &a.loaded.config;
     let cover = word::Cover {
         district: config.district.clone(),
         year: config.year,

@@ -82,6 +82,13 @@ pub fn score_objects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Res
     finish(model, objects, values)
 }
 
+/// Phase one with phase two's row checks (unknown categories and control
+/// grades, …): a work unit can reject rows only while it has them, though
+/// the scores are the merge's to compute, over the whole study area.
+pub fn checked_values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
+    Ok(score_objects(model, objects, ctx)?.values)
+}
+
 /// Phase one: every indicator's raw value for every object. This is all
 /// that needs the context layers, and all a work unit computes.
 pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
@@ -428,7 +435,7 @@ mod tests {
     fn score(model: &str, objects: VectorLayer) -> DomainScores {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
-        layers.layers.insert("sites".into(), Layer::Vector(objects));
+        layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(objects)));
         score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
             .unwrap()
     }
@@ -450,8 +457,8 @@ mod tests {
         assert_eq!(m.indicators[0].source.reach_m(), 25.0);
         // Sites at x = 0, 10, 20, 30; one station at x = 0.
         let mut layers = Layers::default();
-        layers.layers.insert("sites".into(), Layer::Vector(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])])));
-        layers.layers.insert("stations".into(), Layer::Vector(layer("stations", vec![Column::new("a".into(), [1.0])])));
+        layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])]))));
+        layers.layers.insert("stations".into(), Layer::Vector(std::sync::Arc::new(layer("stations", vec![Column::new("a".into(), [1.0])]))));
         let s =
             score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
                 .unwrap();

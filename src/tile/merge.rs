@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::unit::unit_dir;
 use super::Plan;
 use super::UnitRecord;
-use crate::assess::{self, Assessment, Prepared};
+use crate::assess::{self, Assessment, Loaded, Valued};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::load::{self, Layers, Reject, Strictness};
@@ -43,7 +43,8 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
             .get(m.objects())
             .ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?
             .path;
-        merged.push(crate::unit::store::read_objects(&paths, m, m.objects(), file)?);
+        let (objects, values) = crate::unit::store::read_objects(&paths, m, m.objects(), file)?;
+        merged.push(Valued { objects: std::sync::Arc::new(objects), values });
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -64,7 +65,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     for name in assess::needed_layers(&config, &models) {
         // A whole run counts the features it loaded, including those outside the district it does not score.
         let outside = clipped.iter().filter(|c| c.layer == name).count();
-        let merged_count = models.iter().zip(&merged).find(|(m, _)| m.objects() == name).map(|(_, (o, _))| o.len() + outside);
+        let merged_count = models.iter().zip(&merged).find(|(m, _)| m.objects() == name).map(|(_, v)| v.objects.len() + outside);
         let count = match (merged_count, layers.vector(name)) {
             (Some(n), _) => Some(n),
             (None, Some(v)) => Some(v.len()),
@@ -90,9 +91,9 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
     let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
     let context_rewrites = Default::default();
     let review = crate::review::read(config.review.as_ref(), &models)?;
-    let prepared =
-        Prepared { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, review, load_time: start.elapsed() };
-    assess::assess_values(prepared, Some(merged), progress)
+    let loaded =
+        Loaded { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, review, load_time: start.elapsed() };
+    assess::assess_merged(loaded, merged, progress)
 }
 
 fn unit_err(path: &Path, e: impl std::fmt::Display) -> Error {

@@ -15,12 +15,11 @@ use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
 use super::{layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
-use crate::assess::{self, Prepared};
+use crate::assess::{self, Loaded};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::progress::Progress;
-use crate::score;
 use crate::score::spatial::grow;
 
 /// The unit's folder under the units folder.
@@ -72,8 +71,8 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     }
     // An owned line or polygon can stick out of the core by more than one
     // cell; then it needs more than was read, and the unit reads again.
-    let prepared = loop {
-        let p = assess::prepare_in(config.clone(), keep_going, progress, Some(&reads))?;
+    let loaded = loop {
+        let p = assess::load_in(config.clone(), keep_going, progress, Some(&reads))?;
         let short: Vec<(String, Rect<f64>)> = layer_reads(&p.models, &owned_extents(&p, &unit))
             .into_iter()
             .filter(|(layer, need)| !reads.get(layer).is_some_and(|have| contains(*have, *need)))
@@ -87,19 +86,10 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         }
     };
 
-    let mut rejects = prepared.rejects.clone();
+    let mut rejects = loaded.rejects.clone();
     let mut results = Vec::with_capacity(models.len());
-    for m in &prepared.models {
-        // Phase two runs here too, only to find bad rows (unknown categories,
-        // control grades, …) while --keep-going can still reject them; its
-        // scores are the merge's to compute, over the whole study area.
-        let values_checked = |m: &Model, objects: &crate::load::VectorLayer, ctx: &score::Context| {
-            let v = score::values(m, objects, ctx)?;
-            score::finish(m, objects, v.clone())?;
-            Ok(v)
-        };
-        let (values, objects) = assess::score_with_rejects(m, &prepared, &mut rejects, Some(&unit), values_checked)?;
-        results.push((m, objects.expect("a unit scores the objects it owns"), values));
+    for (d, m) in loaded.models.iter().enumerate() {
+        results.push((m, loaded.value(d, &unit, &mut rejects)?));
     }
 
     let record = UnitRecord {
@@ -109,15 +99,15 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
         fingerprint: plan.fingerprint.clone(),
         sise_version: env!("CARGO_PKG_VERSION").into(),
         keep_going,
-        objects: results.iter().map(|(m, o, _)| (m.id.clone(), o.len())).collect(),
+        objects: results.iter().map(|(m, v)| (m.id.clone(), v.objects.len())).collect(),
         rejects: rejects.len(),
-        clipped: prepared.clipped.iter().filter(|c| unit.owns(c.x, c.y)).cloned().collect(),
+        clipped: loaded.clipped.iter().filter(|c| unit.owns(c.x, c.y)).cloned().collect(),
         seconds: start.elapsed().as_secs_f64(),
         peak_memory_mb: peak_memory_mb(),
     };
     crate::stage::staged(&unit_dir(units, index), |dir| {
-        for (m, objects, values) in &results {
-            crate::unit::store::write_objects(&dir.join(format!("{}.parquet", m.id)), objects, values, m)?;
+        for (m, v) in &results {
+            crate::unit::store::write_objects(&dir.join(format!("{}.parquet", m.id)), &v.objects, &v.values, m)?;
         }
         let json = |name: &str, v: serde_json::Value| {
             let path = dir.join(name);
@@ -142,7 +132,7 @@ fn core_grown(unit: &Unit, district: Rect<f64>, tolerance: f64, margin: f64) -> 
 }
 
 /// The box of each model's owned objects, in model order.
-fn owned_extents(p: &Prepared, unit: &Unit) -> Vec<Option<Rect<f64>>> {
+fn owned_extents(p: &Loaded, unit: &Unit) -> Vec<Option<Rect<f64>>> {
     p.models
         .iter()
         .map(|m| {

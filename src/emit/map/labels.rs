@@ -62,7 +62,7 @@ pub(super) fn place_labels(labels: &[Label], keep_clear: &[LabelBox], own: impl 
 /// The admin units' names: at city extent the 区 first, then the 街镇 where
 /// they still fit; each level largest unit first; clear of the north arrow and scale bar.
 pub(super) fn labels(s: &mut String, a: &Assessment, view: &View) {
-    let admin = &a.prepared.admin;
+    let admin = &a.loaded.admin;
     let (fx, fy, fw, fh) = FRAME;
     let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0), (fx, fy + fh - 80.0, fx + 420.0, fy + fh)];
     let by_area = |zones: &'_ crate::aggregate::Zones, names: &'_ [String]| {

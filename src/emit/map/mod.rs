@@ -183,9 +183,9 @@ fn document(body: &str, font: &str) -> String {
 impl Backdrop {
     fn new(a: &Assessment, view: &View, source: &str) -> Backdrop {
         let (fx, fy, fw, fh) = FRAME;
-        let cfg = &a.prepared.config;
+        let cfg = &a.loaded.config;
         let mut district = String::new();
-        for p in a.prepared.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
+        for p in a.loaded.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
             view.polygon(&mut district, p);
         }
         let under = format!(
@@ -193,7 +193,7 @@ impl Backdrop {
         );
 
         // With 区 above the 街镇, 街镇 lines are thin and the 区 lines carry the map.
-        let districts = a.prepared.admin.districts.as_ref();
+        let districts = a.loaded.admin.districts.as_ref();
         let (street_colour, street_width) = street_line(districts.is_some());
         let mut s = String::new();
         let _ = write!(
@@ -254,7 +254,7 @@ fn blank_page() -> Result<tiny_skia::Pixmap> {
 
 /// One map's own text, outside the frame: title, subtitle and legend.
 fn marginalia(a: &Assessment, spec: &MapSpec, palette: &Palette) -> String {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let mut s = String::new();
     let _ =
         write!(s, r##"<text x="{}" y="58" font-size="36" font-weight="bold" text-anchor="middle" fill="#202020">{}</text>"##, WIDTH / 2.0, esc(&spec.title));
@@ -265,7 +265,7 @@ fn marginalia(a: &Assessment, spec: &MapSpec, palette: &Palette) -> String {
         esc(&cfg.cycle),
         cfg.year
     );
-    legend(&mut s, spec, palette, a.prepared.admin.districts.is_some());
+    legend(&mut s, spec, palette, a.loaded.admin.districts.is_some());
     s
 }
 
@@ -407,7 +407,7 @@ pub fn legend_label(level: Level, count: usize, unit: &str) -> String {
 
 /// The maps of a run: the comprehensive grid and each domain's objects.
 pub fn specs(a: &Assessment) -> Vec<MapSpec<'_>> {
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let mut v = vec![MapSpec {
         name: "comprehensive".into(),
         title: comprehensive_title(cfg),
@@ -435,10 +435,10 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let fonts = Fonts::find()?;
     let maps = dir.join("maps");
     std::fs::create_dir(&maps).map_err(|e| Error::output(&maps, e))?;
-    let cfg = &a.prepared.config;
+    let cfg = &a.loaded.config;
     let source = source(cfg);
     let specs = specs(a);
-    let bounds = a.prepared.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+    let bounds = a.loaded.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);
     let backdrop = Backdrop::new(a, &view, &source);
     let rendered = backdrop.render(&fonts)?;

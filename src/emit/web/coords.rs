@@ -62,7 +62,7 @@ pub(super) struct Lonlat {
 
 impl Lonlat {
     pub(super) fn new(a: &Assessment) -> Result<Lonlat> {
-        let cfg = &a.prepared.config;
+        let cfg = &a.loaded.config;
         let to_wgs84 = Transform::new(&cfg.working_crs, "EPSG:4326").map_err(|e| Error::output("web/data.js", e))?;
         Ok(Lonlat { to_wgs84, gcj02: cfg.web.basemap.is_some() && cfg.web.basemap_datum == TileDatum::Gcj02 })
     }

@@ -175,7 +175,7 @@ pub fn write_changes<'a>(
         .map(|(code, label, (r, g, b))| json!({"code": code, "label": label, "colour": format!("#{r:02x}{g:02x}{b:02x}")}))
         .collect();
     let data = json!({
-        "from": from, "to": a.prepared.config.year.to_string(), "classes": classes,
+        "from": from, "to": a.loaded.config.year.to_string(), "classes": classes,
         "objects": {"type": "FeatureCollection", "features": features}, "streets": streets_before,
     });
     let rel = PathBuf::from("web/changes.js");
@@ -297,7 +297,7 @@ fn write_objects(
         .map(|&i| {
             a.domains[d].object_street[i].map(|z| {
                 *street_at.entry(z).or_insert_with(|| {
-                    streets.push(a.prepared.admin.names[z].as_str());
+                    streets.push(a.loaded.admin.names[z].as_str());
                     streets.len() - 1
                 })
             })
@@ -377,7 +377,7 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
         let domains: Map<String, Value> =
             models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
         let t = &a.grid_total[k];
-        let street = a.grid.street[k].map(|s| a.prepared.admin.names[s].clone());
+        let street = a.grid.street[k].map(|s| a.loaded.admin.names[s].clone());
         let z = drivers::Zone::Cell(k);
         let props = json!({
             "id": a.grid.ids[k], "street": street, "score": round2(t.score), "level": t.level.number(), "domains": domains,
@@ -395,8 +395,8 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
 /// The run's overview as the page reads it: palette, 街镇, grid, and the
 /// domains without their objects (with their counts per level).
 fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Value> {
-    let cfg = &a.prepared.config;
-    let admin = &a.prepared.admin;
+    let cfg = &a.loaded.config;
+    let admin = &a.loaded.admin;
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
     let drivers = drivers::Drivers::new(a);
