@@ -83,6 +83,17 @@ radius_m = 500
 steps = [[0, 0], [1, 50], [2, 100]]
 weight = 1.0
 
+# The worst hidden-danger count among the sites within 500 m (0 where none):
+# recorded for the register, not weighed.
+[[indicator]]
+key = "worst_flag"
+name = "500米内场所最多隐患数"
+source = "max_within"
+layer = "sites"
+field = "flag"
+radius_m = 500
+weight = 0.0
+
 [levels]
 red = 75
 orange = 50
@@ -102,6 +113,11 @@ admin = "max"
     assert_eq!(num(&rows, "id", "P1", "level"), 2.0);
     assert_eq!(num(&rows, "id", "P3", "sites_500m"), 2.0);
     assert_eq!(num(&rows, "id", "P3", "level"), 1.0);
+    // max_within: P1 sees S1 (flag 0) only; P3 sees S3 (flag 1, 50 m) and S4
+    // (0); P4 sees S4 (0, 100 m) and S3 at exactly 500 m (flag 1: the radius is inclusive).
+    assert_eq!(num(&rows, "id", "P1", "worst_flag"), 0.0);
+    assert_eq!(num(&rows, "id", "P3", "worst_flag"), 1.0);
+    assert_eq!(num(&rows, "id", "P4", "worst_flag"), 1.0);
     let grid = read_layer(&out.join("sise.gpkg"), "grid");
     assert!(grid[0].contains_key("d18_level"));
 }

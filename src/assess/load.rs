@@ -14,7 +14,7 @@ use super::streets::{admin_units, AdminUnits};
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness};
-use crate::model::Model;
+use crate::model::{FieldRead, Model};
 use crate::progress::Progress;
 use crate::review;
 use crate::score::check::check_model;
@@ -70,13 +70,12 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
     let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
     for m in &models {
         check_model(m, &config, &layers)?;
-        for ind in &m.indicators {
-            if let crate::model::Source::Within { layer, field: Some(f), .. } = &ind.source {
-                if let Some(v) = layers.vector(layer) {
-                    let counts = v.read_numbers(f, &m.units_of(Some(layer), f))?.rewrites;
-                    if !counts.is_empty() {
-                        context_rewrites.entry(layer.clone()).or_default().insert(f.clone(), counts);
-                    }
+        for read in m.indicators.iter().flat_map(|i| i.source.reads(i.normalise.is_categorical())) {
+            let FieldRead::Context { layer, field } = read else { continue };
+            if let Some(v) = layers.vector(layer) {
+                let counts = v.read_numbers(field, &m.units_of(Some(layer), field))?.rewrites;
+                if !counts.is_empty() {
+                    context_rewrites.entry(layer.to_owned()).or_default().insert(field.to_owned(), counts);
                 }
             }
         }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::raw::Doc;
-use super::{Indicator, Literal, Missing, Model, Normalise, Source, Var};
+use super::{FieldRead, Indicator, Literal, Missing, Model, Normalise, Reading};
 use crate::error::Result;
 use crate::level::Level;
 
@@ -105,17 +105,13 @@ impl Model {
             }
         };
         for ind in &self.indicators {
-            match &ind.source {
-                Source::Attribute { field } => add(self.attribute_field(field, ind)),
-                Source::Age { field } => add(self.field(field, FieldKind::Year, ind.missing == Missing::Error, format!("计算指标“{}”", ind.name))),
-                Source::Formula { vars, .. } => {
-                    for v in vars {
-                        if let Var::Field(f) = v {
-                            add(self.field(f, FieldKind::Number(None), true, format!("计算指标“{}”", ind.name)));
-                        }
-                    }
-                }
-                _ => {}
+            for read in ind.source.reads(ind.normalise.is_categorical()) {
+                let FieldRead::Object { field, as_ } = read else { continue };
+                add(match as_ {
+                    Reading::Number | Reading::Category => self.attribute_field(field, ind),
+                    Reading::Year => self.field(field, FieldKind::Year, ind.missing == Missing::Error, format!("计算指标“{}”", ind.name)),
+                    Reading::FormulaNumber => self.field(field, FieldKind::Number(None), true, format!("计算指标“{}”", ind.name)),
+                });
             }
         }
         if let Some(c) = &self.control {

@@ -1,100 +1,15 @@
-//! Indicators: where a raw value comes from (`Source`), how it becomes a
-//! score (`Normalise`), and how an `[[indicator]]` entry is checked into one.
+//! Indicators: how a raw value (from its `source::Source`) becomes a score
+//! (`Normalise`), and how an `[[indicator]]` entry is checked into one.
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use toml::Spanned;
 
 use super::missing::{self, Missing};
-use super::raw::{Doc, RawIndicator, RawSource};
+use super::raw::{Doc, RawIndicator};
+use super::source::Source;
 use crate::error::Result;
-
-/// Zonal statistic over a footprint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stat {
-    Mean,
-    Max,
-    Sum,
-}
-
-/// Where an indicator's raw value comes from. Distances and radii are
-/// working-CRS metres; lengths metres, areas square metres.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum Source {
-    /// A numeric or text field of the scored object.
-    Attribute { field: String },
-    /// Years from a year field to the assessment year (e.g. pipe age from install year).
-    Age { field: String },
-    /// An arithmetic formula over earlier indicators, numeric fields and the
-    /// built-ins `length_m` and `area_m2` of the object.
-    Formula { expr: String, vars: Vec<Var> },
-    /// Count of features of `layer` within `radius_m`, or the sum of their `field`.
-    Within { layer: String, field: Option<String>, radius_m: f64 },
-    /// Metres of the line layer inside the object buffered by `radius_m`.
-    LengthWithin { layer: String, radius_m: f64 },
-    /// Square metres of the polygon layer inside the object buffered by `radius_m`.
-    AreaWithin { layer: String, radius_m: f64 },
-    /// Metres to the nearest feature of `layer`; with `radius_m`, the search
-    /// stops there and anything farther counts as `radius_m` (a finite reach,
-    /// which tiled runs need for their halos).
-    NearestDistance { layer: String, radius_m: Option<f64> },
-    /// Largest `field` of the polygons of `layer` the object touches (e.g. a
-    /// hazard-census grade); the indicator's `missing` where it touches none.
-    OverlapMax { layer: String, field: String },
-    /// Raster value at the object's interior point; the indicator's `missing` where the raster has no data.
-    RasterSample { layer: String },
-    /// Statistic of the raster cells whose centres lie in the object's
-    /// footprint (polygons) or in its buffer of `radius_m`; the indicator's `missing` where none.
-    RasterZonal { layer: String, stat: Stat, radius_m: Option<f64> },
-}
-
-/// A variable of a formula.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum Var {
-    /// An earlier indicator's raw value (by index).
-    Indicator(usize),
-    /// A numeric field of the objects.
-    Field(String),
-    LengthM,
-    AreaM2,
-}
-
-impl Source {
-    /// The other layer this indicator reads, if any.
-    pub fn layer(&self) -> Option<&str> {
-        match self {
-            Source::Attribute { .. } | Source::Age { .. } | Source::Formula { .. } => None,
-            Source::Within { layer, .. }
-            | Source::LengthWithin { layer, .. }
-            | Source::AreaWithin { layer, .. }
-            | Source::NearestDistance { layer, .. }
-            | Source::OverlapMax { layer, .. }
-            | Source::RasterSample { layer, .. }
-            | Source::RasterZonal { layer, .. } => Some(layer),
-        }
-    }
-
-    /// Fields of the scored objects this indicator reads.
-    pub fn object_fields(&self) -> Vec<&str> {
-        match self {
-            Source::Attribute { field } | Source::Age { field } => vec![field],
-            Source::Formula { vars, .. } => vars.iter().filter_map(|v| if let Var::Field(f) = v { Some(f.as_str()) } else { None }).collect(),
-            _ => vec![],
-        }
-    }
-
-    /// The largest distance at which this indicator looks at other features (for tiling halos).
-    pub fn reach_m(&self) -> f64 {
-        match self {
-            Source::Within { radius_m, .. } | Source::LengthWithin { radius_m, .. } | Source::AreaWithin { radius_m, .. } => *radius_m,
-            Source::RasterZonal { radius_m: Some(r), .. } | Source::NearestDistance { radius_m: Some(r), .. } => *r,
-            Source::NearestDistance { radius_m: None, .. } => f64::INFINITY,
-            _ => 0.0,
-        }
-    }
-}
 
 /// How a raw value becomes a score (0–100 for a weighted index; a class for
 /// a risk matrix; a factor value for LEC).
@@ -203,71 +118,8 @@ pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(
     Ok((indicators, weights))
 }
 
-/// Where the indicator's value comes from, with the keys its source needs.
-fn source_of(r: &RawIndicator, earlier: &[Indicator]) -> std::result::Result<Source, String> {
-    let src = r.source.name();
-    let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
-    let radius = |required: bool| -> std::result::Result<Option<f64>, String> {
-        match r.radius_m {
-            Some(x) if !(x.is_finite() && x > 0.0) => Err(format!("radius_m must be positive, got {x}")),
-            None if required => Err(format!("source = \"{src}\" needs `radius_m` (metres)")),
-            other => Ok(other),
-        }
-    };
-    Ok(match r.source {
-        RawSource::Attribute => Source::Attribute { field: need(&r.field, "field")? },
-        RawSource::Age => Source::Age { field: need(&r.field, "field")? },
-        RawSource::Formula => {
-            let expr = need(&r.expr, "expr")?;
-            let parsed = exmex::parse::<f64>(&expr).map_err(|e| format!("cannot read expr \"{expr}\": {e}"))?;
-            use exmex::Express;
-            let vars = parsed
-                .var_names()
-                .iter()
-                .map(|v| match v.as_str() {
-                    "length_m" => Var::LengthM,
-                    "area_m2" => Var::AreaM2,
-                    name => match earlier.iter().position(|i| i.key == name) {
-                        Some(k) if earlier[k].normalise.is_categorical() => Var::Field(name.to_owned()),
-                        Some(k) => Var::Indicator(k),
-                        None => Var::Field(name.to_owned()),
-                    },
-                })
-                .collect();
-            Source::Formula { expr, vars }
-        }
-        RawSource::SumWithin => Source::Within { layer: need(&r.layer, "layer")?, field: Some(need(&r.field, "field")?), radius_m: radius(true)?.unwrap() },
-        RawSource::CountWithin => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: radius(true)?.unwrap() },
-        RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
-        RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: radius(true)?.unwrap() },
-        RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
-        RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")? },
-        RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")? },
-        RawSource::RasterZonal => Source::RasterZonal {
-            layer: need(&r.layer, "layer")?,
-            stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
-            radius_m: radius(false)?,
-        },
-    })
-}
-
 fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
-    let src = r.source.name();
-    let source = source_of(&r, earlier)?;
-    // Keys that the source does not read are mistakes (a typo, or a key meant for another source).
-    let radius_sources =
-        [RawSource::SumWithin, RawSource::CountWithin, RawSource::LengthWithin, RawSource::AreaWithin, RawSource::NearestDistance, RawSource::RasterZonal];
-    let keys = [
-        ("field", r.field.is_some(), matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::SumWithin | RawSource::OverlapMax)),
-        ("layer", r.layer.is_some(), !matches!(r.source, RawSource::Attribute | RawSource::Age | RawSource::Formula)),
-        ("radius_m", r.radius_m.is_some(), radius_sources.contains(&r.source)),
-        ("missing", r.missing.is_some(), source.can_be_missing()),
-        ("expr", r.expr.is_some(), r.source == RawSource::Formula),
-        ("stat", r.stat.is_some(), r.source == RawSource::RasterZonal),
-    ];
-    if let Some((k, _, _)) = keys.iter().find(|(_, present, applies)| *present && !applies) {
-        return Err(format!("`{k}` does not apply to source = \"{src}\""));
-    }
+    let source = Source::parse(&r, earlier)?;
     let normalise = match (r.linear, r.minmax, r.steps, r.categories) {
         (Some([from, to]), None, None, None) => {
             if from == to {
@@ -306,7 +158,7 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
         return Err("range applies to numeric indicators; categories already list the valid values".into());
     }
     let missing = r.missing.map(missing::RawMissing::resolve).transpose()?.unwrap_or(Missing::Error);
-    missing::check(missing, &source, &normalise, range)?;
+    source.check_missing(missing, &normalise, range)?;
     let uncertainty = match r.uncertainty {
         Some(u) if matches!(normalise, Normalise::Categories(_)) => {
             return Err(format!("uncertainty = {u} applies to numeric indicators; a category is known exactly"))

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Indicator, Normalise, Source};
+use super::{Indicator, Normalise};
 
 /// The `missing` key of an indicator, `[control]` or `[[veto]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -105,42 +105,5 @@ impl Indicator {
             Missing::Worst => self.worst_value(),
             Missing::Error | Missing::Reject => None,
         }
-    }
-}
-
-/// Check that `missing` makes sense for this source and normalisation.
-pub(super) fn check(missing: Missing, source: &Source, normalise: &Normalise, range: Option<(f64, f64)>) -> Result<(), String> {
-    let categorical = matches!(normalise, Normalise::Categories(_));
-    match (source, missing) {
-        (Source::Attribute { .. }, Missing::Zero | Missing::Value(_)) if categorical => {
-            Err("a categorical indicator has no number to stand in for a missing value; use missing = \"worst\", \"reject\" or \"error\"".into())
-        }
-        (Source::Within { field: Some(_), .. }, Missing::Worst) => Err(
-            "missing applies to the summed field of each nearby feature; \"worst\" has no meaning there: use \"zero\", a number, \"reject\" or \"error\"".into(),
-        ),
-        (Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. }, Missing::Reject) => Err(
-            "missing here means 'no hazard polygon or raster data at the object'; \"reject\" applies to field values: use a number, \"worst\" or \"error\"".into(),
-        ),
-        (_, Missing::Worst) if matches!(normalise, Normalise::MinMax | Normalise::Identity) && range.is_none() => Err(
-            "missing = \"worst\" needs a declared `range` here: the worst value of an indicator scored by min–max or by its raw value is the upper end of its range".into(),
-        ),
-        _ => Ok(()),
-    }
-}
-
-impl Source {
-    /// Whether the source reads something that can be missing at all (a
-    /// field value, a hazard polygon, raster data), so `missing` applies.
-    pub fn can_be_missing(&self) -> bool {
-        matches!(
-            self,
-            Source::Attribute { .. }
-                | Source::Age { .. }
-                | Source::Formula { .. }
-                | Source::Within { field: Some(_), .. }
-                | Source::OverlapMax { .. }
-                | Source::RasterSample { .. }
-                | Source::RasterZonal { .. }
-        )
     }
 }

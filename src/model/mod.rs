@@ -17,6 +17,7 @@ mod method;
 mod missing;
 mod raw;
 mod rules;
+mod source;
 #[cfg(test)]
 pub(crate) mod tests;
 pub mod words;
@@ -31,10 +32,11 @@ pub use aggregation::{AggMethod, Aggregate};
 pub use condition::{Condition, Literal};
 pub use fields::{FieldKind, FieldNote, ObjectField};
 pub use geometry::GeomKind;
-pub use indicator::{Indicator, Normalise, Source, Stat, Var};
+pub use indicator::{Indicator, Normalise};
 pub use method::Method;
 pub use missing::{Missing, RawValue};
 pub use rules::{Control, Veto};
+pub use source::{Expr, FieldRead, Looks, Reading, Source, Stat, Var};
 
 use crate::error::{Error, Result};
 use crate::level::Thresholds;
@@ -214,11 +216,7 @@ impl Model {
         let mut units: Vec<&str> = self
             .indicators
             .iter()
-            .filter(|i| match (&i.source, layer) {
-                (Source::Attribute { field: f } | Source::Age { field: f }, None) => f == field,
-                (Source::Within { layer: l, field: Some(f), .. }, Some(layer)) => l == layer && f == field,
-                _ => false,
-            })
+            .filter(|i| i.source.reads_in_unit(layer, field))
             .filter_map(|i| i.unit.as_deref())
             .collect();
         units.sort();

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::aggregation::AggMethod;
 use super::fields::{RawField, RawMeasures};
-use super::indicator::Stat;
+use super::source::{RawSource, Stat};
 use super::missing::RawMissing;
 use super::{GeomKind, Inputs};
 use crate::error::Error;
@@ -96,41 +96,6 @@ pub(super) struct RawIndicator {
     pub steps: Option<Vec<[f64; 2]>>,
     pub categories: Option<BTreeMap<String, f64>>,
     pub uncertainty: Option<f64>,
-}
-
-#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum RawSource {
-    Attribute,
-    Age,
-    Formula,
-    SumWithin,
-    CountWithin,
-    LengthWithin,
-    AreaWithin,
-    NearestDistance,
-    OverlapMax,
-    RasterSample,
-    RasterZonal,
-}
-
-impl RawSource {
-    /// The name as the model file writes it, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            RawSource::Attribute => "attribute",
-            RawSource::Age => "age",
-            RawSource::Formula => "formula",
-            RawSource::SumWithin => "sum_within",
-            RawSource::CountWithin => "count_within",
-            RawSource::LengthWithin => "length_within",
-            RawSource::AreaWithin => "area_within",
-            RawSource::NearestDistance => "nearest_distance",
-            RawSource::OverlapMax => "overlap_max",
-            RawSource::RasterSample => "raster_sample",
-            RawSource::RasterZonal => "raster_zonal",
-        }
-    }
 }
 
 /// An AHP matrix entry: a number, or a fraction written as text ("1/3").

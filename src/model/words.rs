@@ -1,8 +1,9 @@
 //! A model's parts in words, English for `sise models show` and Chinese for
 //! the reports, side by side in one place so the two cannot say different
-//! things about the same model.
+//! things about the same model (a source's words are with the source, in
+//! `source.rs`).
 
-use super::{AggMethod, GeomKind, Model, Normalise, Source, Stat};
+use super::{AggMethod, Model, Normalise};
 
 /// The language of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,56 +13,10 @@ pub enum Lang {
 }
 
 impl Lang {
-    fn pick(self, en: String, zh: String) -> String {
+    pub(super) fn pick(self, en: String, zh: String) -> String {
         match self {
             Lang::En => en,
             Lang::Zh => zh,
-        }
-    }
-}
-
-impl Source {
-    /// Where the value comes from; `geometry` is what the model scores.
-    pub fn words(&self, geometry: GeomKind, lang: Lang) -> String {
-        match self {
-            Source::Attribute { field } => lang.pick(format!("field '{field}'"), format!("属性字段 {field}")),
-            Source::Age { field } => lang.pick(format!("years from field '{field}' to the assessment year"), format!("字段 {field} 至评估年份的年数")),
-            Source::Formula { expr, .. } => lang.pick(format!("formula {expr}"), format!("计算式 {expr}")),
-            Source::Within { layer, field: Some(f), radius_m } => {
-                lang.pick(format!("sum of '{f}' of '{layer}' within {radius_m} m"), format!("{radius_m} 米范围内 {layer} 的 {f} 合计"))
-            }
-            Source::Within { layer, field: None, radius_m } => {
-                lang.pick(format!("number of '{layer}' features within {radius_m} m"), format!("{radius_m} 米范围内 {layer} 的数量"))
-            }
-            Source::LengthWithin { layer, radius_m } => {
-                lang.pick(format!("metres of '{layer}' within {radius_m} m"), format!("{radius_m} 米范围内 {layer} 的长度（米）"))
-            }
-            Source::AreaWithin { layer, radius_m } => {
-                lang.pick(format!("m² of '{layer}' within {radius_m} m"), format!("{radius_m} 米范围内 {layer} 的面积（平方米）"))
-            }
-            Source::NearestDistance { layer, radius_m: None } => {
-                lang.pick(format!("metres to the nearest '{layer}' feature"), format!("至最近 {layer} 的距离（米）"))
-            }
-            Source::NearestDistance { layer, radius_m: Some(r) } => lang.pick(
-                format!("metres to the nearest '{layer}' feature, {r} where none is nearer"),
-                format!("至最近 {layer} 的距离（米，{r} 米内没有时记为 {r}）"),
-            ),
-            Source::OverlapMax { layer, field } => {
-                lang.pick(format!("largest '{field}' of the '{layer}' polygons touched"), format!("所在 {layer} 区域 {field} 的最高值"))
-            }
-            Source::RasterSample { layer } => lang.pick(format!("raster '{layer}' at the object"), format!("栅格 {layer} 在对象位置的取值")),
-            Source::RasterZonal { layer, stat, radius_m } => {
-                let (en_stat, zh_stat) = match stat {
-                    Stat::Mean => ("mean", "平均值"),
-                    Stat::Max => ("maximum", "最大值"),
-                    Stat::Sum => ("sum", "合计"),
-                };
-                let (en_area, zh_area) = match radius_m {
-                    Some(r) => (format!("{r} m around the object"), format!("周边 {r} 米")),
-                    None => (format!("the {} footprint", geometry.name()), "对象范围".to_owned()),
-                };
-                lang.pick(format!("{en_stat} of raster '{layer}' over {en_area}"), format!("栅格 {layer} 在{zh_area}内的{zh_stat}"))
-            }
         }
     }
 }

@@ -5,7 +5,7 @@
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers, VectorLayer};
-use crate::model::{GeomKind, Indicator, Model, Source, Var};
+use crate::model::{FieldRead, GeomKind, Indicator, Looks, Model, Reading};
 use crate::msg::{pick, Msg};
 
 use crate::schema::RESERVED;
@@ -68,25 +68,23 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     if RESERVED.contains(&ind.key.as_str()) || ind.key.ends_with("_score") {
         return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
     }
-    match &ind.source {
-        Source::Attribute { field } => check_field(objects, field, !ind.normalise.is_categorical(), &model.units_of(None, field))?,
-        Source::Age { field } => objects.years(field, config.year).map(|_| ())?,
-        Source::Formula { vars, .. } => {
-            for v in vars {
-                if let Var::Field(f) = v {
-                    if !objects.has_field(f) {
-                        return Err(at(format!(
-                            "formula variable '{f}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
-                            objects.name
-                        )));
-                    }
-                    check_field(objects, f, true, &model.units_of(None, f))?;
-                }
+    let reads = ind.source.reads(ind.normalise.is_categorical());
+    for read in &reads {
+        let FieldRead::Object { field, as_ } = *read else { continue };
+        match as_ {
+            Reading::Number => check_field(objects, field, true, &model.units_of(None, field))?,
+            Reading::Category => check_field(objects, field, false, &model.units_of(None, field))?,
+            Reading::Year => objects.years(field, config.year).map(|_| ())?,
+            Reading::FormulaNumber if !objects.has_field(field) => {
+                return Err(at(format!(
+                    "formula variable '{field}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
+                    objects.name
+                )));
             }
+            Reading::FormulaNumber => check_field(objects, field, true, &model.units_of(None, field))?,
         }
-        _ => {}
     }
-    let Some(name) = ind.source.layer() else { return Ok(()) };
+    let (Some(name), Some(looks)) = (ind.source.layer(), ind.source.looks()) else { return Ok(()) };
     let layer = layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
     // What a layer holds, in the message language ("lines", "线图层").
     let kind = |k: GeomKind| pick(format!("{}s", k.name()), format!("{}图层", ["点", "线", "面"][k as usize]));
@@ -97,23 +95,18 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
         let path = config.layers.get(name).map_or_else(|| model.file.clone(), |l| l.path.clone());
         Error::input(Bad::GeometryType, &path, Some(name), format!("{} {msg}", model.file.display()))
     };
-    let need_kind = |v: &VectorLayer, k: GeomKind| if v.kind == k || v.is_empty() { Ok(()) } else { Err(kind_err(kind(v.kind), kind(k))) };
-    match (&ind.source, layer) {
-        (Source::RasterSample { .. }, Layer::Raster(_)) => {}
-        (Source::RasterZonal { radius_m: None, .. }, Layer::Raster(_)) if model.geometry != GeomKind::Polygon => {
-            return Err(at("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into()));
+    match (looks, layer) {
+        (Looks::Raster, Layer::Raster(_)) => ind.source.fits(model.geometry).map_err(at)?,
+        (Looks::Raster, Layer::Vector(_)) => return Err(kind_err(vector, raster)),
+        (Looks::Vector(_), Layer::Raster(_)) => return Err(kind_err(raster, vector)),
+        (Looks::Vector(Some(k)), Layer::Vector(v)) if v.kind != k && !v.is_empty() => return Err(kind_err(kind(v.kind), kind(k))),
+        (Looks::Vector(_), Layer::Vector(v)) => {
+            for read in reads {
+                if let FieldRead::Context { layer, field } = read {
+                    check_field(v, field, true, &model.units_of(Some(layer), field))?;
+                }
+            }
         }
-        (Source::RasterZonal { .. }, Layer::Raster(_)) => {}
-        (Source::RasterSample { .. } | Source::RasterZonal { .. }, Layer::Vector(_)) => return Err(kind_err(vector.clone(), raster.clone())),
-        (_, Layer::Raster(_)) => return Err(kind_err(raster.clone(), vector.clone())),
-        (Source::Within { field: Some(f), .. }, Layer::Vector(v)) => check_field(v, f, true, &model.units_of(Some(name), f))?,
-        (Source::LengthWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Line)?,
-        (Source::AreaWithin { .. }, Layer::Vector(v)) => need_kind(v, GeomKind::Polygon)?,
-        (Source::OverlapMax { field, .. }, Layer::Vector(v)) => {
-            need_kind(v, GeomKind::Polygon)?;
-            check_field(v, field, true, &[])?;
-        }
-        _ => {}
     }
     Ok(())
 }

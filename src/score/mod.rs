@@ -8,21 +8,19 @@
 pub mod check;
 pub mod read;
 pub mod spatial;
+mod values;
 
-use exmex::Express;
-use geo::{Area, BooleanOps, Buffer, Euclidean, InteriorPoint, Length};
-use geo_types::{Geometry, MultiLineString, MultiPolygon};
-use rayon::prelude::*;
+pub use values::{numbers_of, values};
+
 
 use std::collections::BTreeMap;
 
-use crate::error::{Bad, Error, Result};
+use crate::error::{Bad, Result};
 use crate::level::{Level, Thresholds};
-use crate::load::{Layers, Raster, VectorLayer};
-use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Var, Veto};
-use crate::msg::{Gap, Msg, Reader};
+use crate::load::{Layers, VectorLayer};
+use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Veto};
+use crate::msg::{Msg, Reader};
 use crate::value::RewriteCounts;
-use spatial::SpatialIndex;
 
 /// Raw values of one indicator, one per object.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,25 +85,6 @@ pub fn score_objects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Res
 /// the scores are the merge's to compute, over the whole study area.
 pub fn checked_values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
     Ok(score_objects(model, objects, ctx)?.values)
-}
-
-/// Phase one: every indicator's raw value for every object. This is all
-/// that needs the context layers, and all a work unit computes.
-pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
-    let mut values: Vec<Values> = Vec::with_capacity(model.indicators.len());
-    for ind in &model.indicators {
-        let v = indicator_values(ind, objects, ctx, model, &values)?;
-        if let (Some((lo, hi)), Values::Numbers(x)) = (ind.range, &v) {
-            let out = rows_where(x, |v| !(lo..=hi).contains(v));
-            if !out.is_empty() {
-                return Err(objects.rows_err(Bad::Range, out, |i| {
-                    Msg::OutOfRange { indicator: ind.key.clone(), value: x[i], lo, hi, model: model.file.display().to_string() }.into()
-                }));
-            }
-        }
-        values.push(v);
-    }
-    Ok(values)
 }
 
 /// Phase two, over every object of the study area at once (so min–max
@@ -185,166 +164,6 @@ pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: 
 /// Inherent score, realistic score and level per object.
 pub type Scored = (Vec<f64>, Vec<f64>, Vec<Level>);
 
-/// The context layer an indicator reads, which `check_model` has already checked.
-fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
-    ctx.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
-}
-
-fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a Raster> {
-    ctx.layers.raster(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded raster") })
-}
-
-/// A numeric indicator's values (formulas and sensitivity draws read only those).
-pub fn numbers_of(v: &Values) -> &[f64] {
-    match v {
-        Values::Numbers(n) => n,
-        Values::Texts(_) => unreachable!("only numeric indicators are read as numbers"),
-    }
-}
-
-/// A formula's value for every object: over earlier indicators, fields and
-/// the built-ins `length_m` and `area_m2`.
-fn formula_values(ind: &Indicator, expr: &str, vars: &[Var], objects: &VectorLayer, model: &Model, earlier: &[Values]) -> Result<Values> {
-    let n = objects.len();
-    let columns: Vec<Vec<Option<f64>>> = vars
-        .iter()
-        .map(|v| {
-            Ok(match v {
-                Var::Indicator(k) => numbers_of(&earlier[*k]).iter().map(|x| Some(*x)).collect(),
-                Var::Field(f) => read::numbers(objects, f, model)?,
-                Var::LengthM => objects.geoms.iter().map(|g| Some(length_m(g))).collect(),
-                Var::AreaM2 => objects.geoms.iter().map(|g| Some(g.unsigned_area())).collect(),
-            })
-        })
-        .collect::<Result<_>>()?;
-    let parsed = exmex::parse::<f64>(expr).map_err(|e| Error::Model { file: model.file.clone(), message: e.to_string() })?;
-    let mut out = Vec::with_capacity(n);
-    let mut args = vec![0.0; vars.len()];
-    for i in 0..n {
-        // A formula over an empty field has no value: the indicator's `missing` decides.
-        let mut complete = true;
-        for (a, c) in args.iter_mut().zip(&columns) {
-            match c[i] {
-                Some(x) => *a = x,
-                None => complete = false,
-            }
-        }
-        out.push(complete.then(|| parsed.eval(&args).unwrap_or(f64::NAN)));
-    }
-    let fields = ind.source.object_fields();
-    let out = read::fill(ind, objects, out, Gap::Formula { expr: expr.to_owned(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
-    let bad = rows_where(&out, |v| !v.is_finite());
-    if !bad.is_empty() {
-        return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
-    }
-    Ok(Values::Numbers(out))
-}
-
-fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
-    Ok(match &ind.source {
-        Source::Attribute { field } if ind.normalise.is_categorical() => Values::Texts(read::categories(ind, objects, field, model)?),
-        Source::Attribute { field } => {
-            let v = read::numbers(objects, field, model)?;
-            Values::Numbers(read::fill(ind, objects, v, Gap::Field(objects.field(field)), Bad::Field, model)?)
-        }
-        Source::Age { field } => {
-            let years = objects.years(field, ctx.year)?;
-            let ages = years.into_iter().map(|y| y.map(|y| f64::from(ctx.year - y))).collect();
-            Values::Numbers(read::fill(ind, objects, ages, Gap::Field(objects.field(field)), Bad::Field, model)?)
-        }
-        Source::Formula { expr, vars } => formula_values(ind, expr, vars, objects, model, earlier)?,
-        Source::Within { layer, field, radius_m } => {
-            let other = context_vector(ctx, layer, model)?;
-            let weights: Vec<f64> = match field {
-                Some(f) => {
-                    let v = other.numbers(f, &model.units_of(Some(layer), f))?;
-                    read::fill(ind, other, v, Gap::Field(other.field(f)), Bad::Field, model)?
-                }
-                None => vec![1.0; other.len()],
-            };
-            let index = SpatialIndex::new(&other.geoms);
-            Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect())
-        }
-        Source::LengthWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length)),
-        Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, |zone, g| {
-            zone.intersection(&as_polygons(g)).unsigned_area()
-        })),
-        Source::NearestDistance { layer, radius_m } => {
-            let other = context_vector(ctx, layer, model)?;
-            let index = SpatialIndex::new(&other.geoms);
-            let limit = radius_m.unwrap_or(f64::INFINITY);
-            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g, limit).unwrap_or(limit)).collect())
-        }
-        Source::OverlapMax { layer, field } => {
-            let other = context_vector(ctx, layer, model)?;
-            // A hazard polygon without its grade is bad input, not a grade of nothing.
-            let grades = other.require(field, other.numbers(field, &[])?)?;
-            let index = SpatialIndex::new(&other.geoms);
-            let touched: Vec<Option<f64>> = objects.geoms.par_iter().map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max)).collect();
-            Values::Numbers(read::fill(ind, objects, touched, Gap::NoPolygon { layer: layer.clone() }, Bad::Outside, model)?)
-        }
-        Source::RasterSample { layer } => {
-            let raster = context_raster(ctx, layer, model)?;
-            let points: Vec<(f64, f64)> = objects.geoms.iter().map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN))).collect();
-            let sampled = raster.sample(ctx.working_crs, &points)?;
-            Values::Numbers(read::fill(ind, objects, sampled, Gap::NoRaster { layer: layer.clone(), footprint: false }, Bad::Outside, model)?)
-        }
-        Source::RasterZonal { layer, stat, radius_m } => {
-            let raster = context_raster(ctx, layer, model)?;
-            let footprints: Vec<MultiPolygon<f64>> = objects
-                .geoms
-                .par_iter()
-                .map(|g| match radius_m {
-                    Some(r) => g.buffer(*r),
-                    None => as_polygons(g),
-                })
-                .collect();
-            let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
-            Values::Numbers(read::fill(ind, objects, zonal, Gap::NoRaster { layer: layer.clone(), footprint: true }, Bad::Outside, model)?)
-        }
-    })
-}
-
-/// For each object, `measure` (metres of line, m² of polygon…) of the other
-/// layer's features inside the object buffered by `radius`.
-fn measure_within(objects: &VectorLayer, other: &VectorLayer, radius: f64, measure: impl Fn(&MultiPolygon<f64>, &Geometry<f64>) -> f64 + Sync) -> Vec<f64> {
-    let index = SpatialIndex::new(&other.geoms);
-    objects
-        .geoms
-        .par_iter()
-        .map(|g| {
-            let zone = g.buffer(radius);
-            index.within(g, radius).into_iter().map(|j| measure(&zone, &other.geoms[j])).sum()
-        })
-        .collect()
-}
-
-fn length_m(g: &Geometry<f64>) -> f64 {
-    match g {
-        Geometry::LineString(l) => Euclidean.length(l),
-        Geometry::MultiLineString(m) => m.iter().map(|l| Euclidean.length(l)).sum(),
-        _ => 0.0,
-    }
-}
-
-/// Metres of a line geometry inside `zone`.
-fn clip_length(zone: &MultiPolygon<f64>, g: &Geometry<f64>) -> f64 {
-    let mls = match g {
-        Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
-        Geometry::MultiLineString(m) => m.clone(),
-        _ => return 0.0,
-    };
-    zone.clip(&mls, false).iter().map(|l| Euclidean.length(l)).sum()
-}
-
-fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
-    match g {
-        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
-        Geometry::MultiPolygon(m) => m.clone(),
-        _ => MultiPolygon(vec![]),
-    }
-}
-
 pub fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
     match (values, &ind.normalise) {
         (Values::Texts(t), Normalise::Categories(table)) => {
@@ -411,6 +230,7 @@ pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo_types::Geometry;
     use crate::load::Layer;
     use crate::model::GeomKind;
     use polars::prelude::*;
@@ -463,6 +283,28 @@ mod tests {
             score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
                 .unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
+    }
+
+    #[test]
+    fn max_within_takes_the_largest_field_in_reach_and_zero_where_none() {
+        let model = format!(
+            "{}\
+             [[indicator]]\nkey = \"g\"\nname = \"G\"\nsource = \"max_within\"\nlayer = \"hazards\"\nfield = \"grade\"\nradius_m = 5\nlinear = [0, 3]\nweight = 1.0\n\
+             [levels]\nred = 75\norange = 55\nyellow = 35\n{TAIL}",
+            head("weighted_index").replace("objects = \"sites\"\n", "objects = \"sites\"\nhazard = [\"hazards\"]\n")
+        );
+        let m = Model::from_str(Path::new("m.toml"), &model).unwrap();
+        assert_eq!(m.indicators[0].source.reach_m(), 5.0);
+        // Sites at x = 0, 10, 20, 30; hazards at x = 0 (grade 2) and x = 10 (grade 3).
+        let mut layers = Layers::default();
+        layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])]))));
+        layers.layers.insert("hazards".into(), Layer::Vector(std::sync::Arc::new(layer("hazards", vec![Column::new("grade".into(), [2.0, 3.0])]))));
+        let ctx = Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" };
+        let s = score_objects(&m, layers.vector("sites").unwrap(), &ctx).unwrap();
+        assert_eq!(s.values[0], Values::Numbers(vec![2.0, 3.0, 0.0, 0.0]));
+        // Within 10 m, the site at x = 0 sees both hazards, the one at 20 the second.
+        let wider = Model::from_str(Path::new("m.toml"), &model.replace("radius_m = 5", "radius_m = 10")).unwrap();
+        assert_eq!(score_objects(&wider, layers.vector("sites").unwrap(), &ctx).unwrap().values[0], Values::Numbers(vec![3.0, 3.0, 3.0, 0.0]));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Bad, Error, Result};
 use crate::load::VectorLayer;
-use crate::model::{Condition, Indicator, Literal, Missing, Model, RawValue, Source, Var, Veto};
+use crate::model::{Condition, FieldRead, Indicator, Literal, Missing, Model, RawValue, Reading, Veto};
 use crate::msg::{Choice, Gap, Msg, Reader};
 use crate::value::RewriteCounts;
 
@@ -44,15 +44,9 @@ fn missing_error(layer: &VectorLayer, rows: Vec<usize>, gap: Gap, reader: Reader
     })
 }
 
-/// The `missing` words an indicator may use, for messages.
+/// The `missing` words an indicator may use, for messages: those the model check accepts.
 fn options_of(ind: &Indicator) -> Vec<Choice> {
-    use Choice::*;
-    match &ind.source {
-        Source::Attribute { .. } if ind.normalise.is_categorical() => vec![Reject, Worst],
-        Source::Within { .. } => vec![Reject, Zero, Number],
-        Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. } => vec![Worst, Zero, Number],
-        _ => vec![Reject, Zero, Worst, Number],
-    }
+    ind.source.missing_choices(&ind.normalise, ind.range)
 }
 
 /// The numbers of an indicator, with its `missing` rule applied to the
@@ -186,24 +180,21 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
     let text_empty = |field: &str| -> Result<Vec<usize>> { Ok(empty_rows(&objects.keys(field)?)) };
     for ind in model.indicators.iter().filter(|i| i.missing == Missing::Reject) {
         let reason = |f: &str| why(objects, f, Reader::Indicator(ind.key.clone()));
-        match &ind.source {
-            Source::Attribute { field } if ind.normalise.is_categorical() => add(&objects.name, text_empty(field)?, reason(field)),
-            Source::Attribute { field } => add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field)),
-            // Emptiness only: the year range is checked where ages are computed.
-            Source::Age { field } => add(&objects.name, empty_rows(&objects.years(field, i32::MAX)?), reason(field)),
-            Source::Formula { vars, .. } => {
-                for v in vars {
-                    if let Var::Field(f) = v {
-                        add(&objects.name, empty_rows(&numbers(objects, f, model)?), reason(f));
+        for read in ind.source.reads(ind.normalise.is_categorical()) {
+            match read {
+                FieldRead::Object { field, as_: Reading::Category } => add(&objects.name, text_empty(field)?, reason(field)),
+                FieldRead::Object { field, as_: Reading::Number | Reading::FormulaNumber } => {
+                    add(&objects.name, empty_rows(&numbers(objects, field, model)?), reason(field))
+                }
+                // Emptiness only: the year range is checked where ages are computed.
+                FieldRead::Object { field, as_: Reading::Year } => add(&objects.name, empty_rows(&objects.years(field, i32::MAX)?), reason(field)),
+                FieldRead::Context { layer, field } => {
+                    if let Some(other) = ctx.vector(layer) {
+                        let empty = empty_rows(&other.numbers(field, &model.units_of(Some(layer), field))?);
+                        add(layer, empty, why(other, field, Reader::Indicator(ind.key.clone())));
                     }
                 }
             }
-            Source::Within { layer, field: Some(f), .. } => {
-                if let Some(other) = ctx.vector(layer) {
-                    add(layer, empty_rows(&other.numbers(f, &model.units_of(Some(layer), f))?), why(other, f, Reader::Indicator(ind.key.clone())));
-                }
-            }
-            _ => {}
         }
     }
     if let Some(c) = model.control.as_ref().filter(|c| c.missing == Missing::Reject) {
@@ -243,8 +234,11 @@ pub fn missing_rejects(model: &Model, objects: &VectorLayer, ctx: &Context) -> R
 pub fn rewrites(model: &Model, objects: &VectorLayer) -> Result<BTreeMap<String, RewriteCounts>> {
     let mut fields: Vec<&str> = Vec::new();
     // Numeric fields only: a categorical attribute is text, a year field is read as a year.
-    for ind in model.indicators.iter().filter(|i| !i.normalise.is_categorical() && !matches!(i.source, Source::Age { .. })) {
-        fields.extend(ind.source.object_fields());
+    for ind in &model.indicators {
+        fields.extend(ind.source.reads(ind.normalise.is_categorical()).into_iter().filter_map(|r| match r {
+            FieldRead::Object { field, as_: Reading::Number | Reading::FormulaNumber } => Some(field),
+            _ => None,
+        }));
     }
     if let Some(c) = model.control.as_ref().filter(|c| c.factors.is_none()) {
         fields.push(&c.field);

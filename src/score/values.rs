@@ -1,0 +1,200 @@
+//! Phase one: each indicator's raw value for every object, one arm per
+//! indicator source (`model::Source`, where everything else about a source
+//! is). This is all of scoring that reads other layers.
+
+use exmex::Express;
+use geo::{Area, BooleanOps, Buffer, Euclidean, InteriorPoint, Length};
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
+use rayon::prelude::*;
+
+use super::{read, rows_where, spatial::SpatialIndex, Context, Values};
+use crate::error::{Bad, Error, Result};
+use crate::load::{Raster, VectorLayer};
+use crate::model::{Expr, Indicator, Model, Source, Var};
+use crate::msg::{Gap, Msg};
+
+/// Phase one: every indicator's raw value for every object. This is all
+/// that needs the context layers, and all a work unit computes.
+pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec<Values>> {
+    let mut values: Vec<Values> = Vec::with_capacity(model.indicators.len());
+    for ind in &model.indicators {
+        let v = indicator_values(ind, objects, ctx, model, &values)?;
+        if let (Some((lo, hi)), Values::Numbers(x)) = (ind.range, &v) {
+            let out = rows_where(x, |v| !(lo..=hi).contains(v));
+            if !out.is_empty() {
+                return Err(objects.rows_err(Bad::Range, out, |i| {
+                    Msg::OutOfRange { indicator: ind.key.clone(), value: x[i], lo, hi, model: model.file.display().to_string() }.into()
+                }));
+            }
+        }
+        values.push(v);
+    }
+    Ok(values)
+}
+
+/// The context layer an indicator reads, which `check_model` has already checked.
+fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
+    ctx.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
+}
+
+fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a Raster> {
+    ctx.layers.raster(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded raster") })
+}
+
+/// A numeric indicator's values (formulas and sensitivity draws read only those).
+pub fn numbers_of(v: &Values) -> &[f64] {
+    match v {
+        Values::Numbers(n) => n,
+        Values::Texts(_) => unreachable!("only numeric indicators are read as numbers"),
+    }
+}
+
+/// A formula's value for every object: over earlier indicators, fields and
+/// the built-ins `length_m` and `area_m2`.
+fn formula_values(ind: &Indicator, expr: &Expr, vars: &[Var], objects: &VectorLayer, model: &Model, earlier: &[Values]) -> Result<Values> {
+    let n = objects.len();
+    let columns: Vec<Vec<Option<f64>>> = vars
+        .iter()
+        .map(|v| {
+            Ok(match v {
+                Var::Indicator(k) => numbers_of(&earlier[*k]).iter().map(|x| Some(*x)).collect(),
+                Var::Field(f) => read::numbers(objects, f, model)?,
+                Var::LengthM => objects.geoms.iter().map(|g| Some(length_m(g))).collect(),
+                Var::AreaM2 => objects.geoms.iter().map(|g| Some(g.unsigned_area())).collect(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(n);
+    let mut args = vec![0.0; vars.len()];
+    for i in 0..n {
+        // A formula over an empty field has no value: the indicator's `missing` decides.
+        let mut complete = true;
+        for (a, c) in args.iter_mut().zip(&columns) {
+            match c[i] {
+                Some(x) => *a = x,
+                None => complete = false,
+            }
+        }
+        out.push(complete.then(|| expr.parsed.eval(&args).unwrap_or(f64::NAN)));
+    }
+    let fields = ind.source.object_fields();
+    let out = read::fill(ind, objects, out, Gap::Formula { expr: expr.text.clone(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
+    let bad = rows_where(&out, |v| !v.is_finite());
+    if !bad.is_empty() {
+        return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
+    }
+    Ok(Values::Numbers(out))
+}
+
+fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model: &Model, earlier: &[Values]) -> Result<Values> {
+    Ok(match &ind.source {
+        Source::Attribute { field } if ind.normalise.is_categorical() => Values::Texts(read::categories(ind, objects, field, model)?),
+        Source::Attribute { field } => {
+            let v = read::numbers(objects, field, model)?;
+            Values::Numbers(read::fill(ind, objects, v, Gap::Field(objects.field(field)), Bad::Field, model)?)
+        }
+        Source::Age { field } => {
+            let years = objects.years(field, ctx.year)?;
+            let ages = years.into_iter().map(|y| y.map(|y| f64::from(ctx.year - y))).collect();
+            Values::Numbers(read::fill(ind, objects, ages, Gap::Field(objects.field(field)), Bad::Field, model)?)
+        }
+        Source::Formula { expr, vars } => formula_values(ind, expr, vars, objects, model, earlier)?,
+        Source::Within { layer, field, radius_m } => {
+            let other = context_vector(ctx, layer, model)?;
+            let weights: Vec<f64> = match field {
+                Some(f) => {
+                    let v = other.numbers(f, &model.units_of(Some(layer), f))?;
+                    read::fill(ind, other, v, Gap::Field(other.field(f)), Bad::Field, model)?
+                }
+                None => vec![1.0; other.len()],
+            };
+            let index = SpatialIndex::new(&other.geoms);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| weights[j]).sum()).collect())
+        }
+        Source::MaxWithin { layer, field, radius_m } => {
+            let other = context_vector(ctx, layer, model)?;
+            let v = other.numbers(field, &model.units_of(Some(layer), field))?;
+            let values = read::fill(ind, other, v, Gap::Field(other.field(field)), Bad::Field, model)?;
+            let index = SpatialIndex::new(&other.geoms);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.within(g, *radius_m).into_iter().map(|j| values[j]).fold(0.0, f64::max)).collect())
+        }
+        Source::LengthWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length)),
+        Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, |zone, g| {
+            zone.intersection(&as_polygons(g)).unsigned_area()
+        })),
+        Source::NearestDistance { layer, radius_m } => {
+            let other = context_vector(ctx, layer, model)?;
+            let index = SpatialIndex::new(&other.geoms);
+            let limit = radius_m.unwrap_or(f64::INFINITY);
+            Values::Numbers(objects.geoms.par_iter().map(|g| index.nearest_distance(g, limit).unwrap_or(limit)).collect())
+        }
+        Source::OverlapMax { layer, field } => {
+            let other = context_vector(ctx, layer, model)?;
+            // A hazard polygon without its grade is bad input, not a grade of nothing.
+            let grades = other.require(field, other.numbers(field, &[])?)?;
+            let index = SpatialIndex::new(&other.geoms);
+            let touched: Vec<Option<f64>> = objects.geoms.par_iter().map(|g| index.within(g, 0.0).into_iter().map(|j| grades[j]).reduce(f64::max)).collect();
+            Values::Numbers(read::fill(ind, objects, touched, Gap::NoPolygon { layer: layer.clone() }, Bad::Outside, model)?)
+        }
+        Source::RasterSample { layer } => {
+            let raster = context_raster(ctx, layer, model)?;
+            let points: Vec<(f64, f64)> = objects.geoms.iter().map(|g| g.interior_point().map(|p| (p.x(), p.y())).unwrap_or((f64::NAN, f64::NAN))).collect();
+            let sampled = raster.sample(ctx.working_crs, &points)?;
+            Values::Numbers(read::fill(ind, objects, sampled, Gap::NoRaster { layer: layer.clone(), footprint: false }, Bad::Outside, model)?)
+        }
+        Source::RasterZonal { layer, stat, radius_m } => {
+            let raster = context_raster(ctx, layer, model)?;
+            let footprints: Vec<MultiPolygon<f64>> = objects
+                .geoms
+                .par_iter()
+                .map(|g| match radius_m {
+                    Some(r) => g.buffer(*r),
+                    None => as_polygons(g),
+                })
+                .collect();
+            let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
+            Values::Numbers(read::fill(ind, objects, zonal, Gap::NoRaster { layer: layer.clone(), footprint: true }, Bad::Outside, model)?)
+        }
+    })
+}
+
+/// For each object, `measure` (metres of line, m² of polygon…) of the other
+/// layer's features inside the object buffered by `radius`.
+fn measure_within(objects: &VectorLayer, other: &VectorLayer, radius: f64, measure: impl Fn(&MultiPolygon<f64>, &Geometry<f64>) -> f64 + Sync) -> Vec<f64> {
+    let index = SpatialIndex::new(&other.geoms);
+    objects
+        .geoms
+        .par_iter()
+        .map(|g| {
+            let zone = g.buffer(radius);
+            index.within(g, radius).into_iter().map(|j| measure(&zone, &other.geoms[j])).sum()
+        })
+        .collect()
+}
+
+fn length_m(g: &Geometry<f64>) -> f64 {
+    match g {
+        Geometry::LineString(l) => Euclidean.length(l),
+        Geometry::MultiLineString(m) => m.iter().map(|l| Euclidean.length(l)).sum(),
+        _ => 0.0,
+    }
+}
+
+/// Metres of a line geometry inside `zone`.
+fn clip_length(zone: &MultiPolygon<f64>, g: &Geometry<f64>) -> f64 {
+    let mls = match g {
+        Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
+        Geometry::MultiLineString(m) => m.clone(),
+        _ => return 0.0,
+    };
+    zone.clip(&mls, false).iter().map(|l| Euclidean.length(l)).sum()
+}
+
+fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        Geometry::MultiPolygon(m) => m.clone(),
+        _ => MultiPolygon(vec![]),
+    }
+}
+
