@@ -8,10 +8,23 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+/// The language of what sise says: its messages (`--lang`, else the
+/// locale), and texts in a fixed language (reports in Chinese, `sise models
+/// show` in English) through [`Lang::pick`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     En,
     Zh,
+}
+
+impl Lang {
+    /// The words of this language.
+    pub fn pick(self, en: String, zh: String) -> String {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
 }
 
 static LANG: OnceLock<Lang> = OnceLock::new();
@@ -40,10 +53,7 @@ pub fn detect(flag: Option<Lang>) -> Lang {
 
 /// Pick the words of the current language.
 pub fn pick(en: String, zh: String) -> String {
-    match lang() {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
+    lang().pick(en, zh)
 }
 
 /// A field as messages name it: its key, and its Chinese name where the

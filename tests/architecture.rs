@@ -127,3 +127,104 @@ fn gdal_and_proj_stay_in_load_and_emit() {
 fn the_geo_stack_checker_sees_paths_not_lookalikes() {
     assert_eq!(geo_stack_uses("use gdal::Dataset;\nlet p = proj::Proj::new();\nmy_gdal::x(); crate::load::proj_of(); // gdal::in_comment"), vec![1, 2]);
 }
+
+/// The sibling files of a folder module that `text` names: `super::x` and
+/// `crate::<folder>::x` paths, where `x` is a sibling or an item the
+/// folder's `mod.rs` re-exports from one (`pub use x::{A, B}`).
+fn sibling_uses(text: &str, folder: &str, siblings: &[String], reexports: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let prefixes = ["super::".to_owned(), format!("crate::{folder}::")];
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for prefix in &prefixes {
+            for (at, _) in code.match_indices(prefix.as_str()) {
+                let rest = &code[at + prefix.len()..];
+                let names: Vec<String> = match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or("").split(',').map(|i| i.trim().split("::").next().unwrap_or("").to_owned()).collect(),
+                    None => vec![rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()],
+                };
+                for n in names {
+                    let sibling = if siblings.contains(&n) { Some(n) } else { reexports.get(&n).cloned() };
+                    out.extend(sibling);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A circle in `graph`, as the path that closes it.
+fn circle(graph: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    fn visit(n: &str, graph: &BTreeMap<String, Vec<String>>, path: &mut Vec<String>, done: &mut Vec<String>) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == n) {
+            let mut c = path[at..].to_vec();
+            c.push(n.to_owned());
+            return Some(c);
+        }
+        if done.iter().any(|d| d == n) {
+            return None;
+        }
+        path.push(n.to_owned());
+        for m in graph.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.push(n.to_owned());
+        None
+    }
+    let mut done = Vec::new();
+    graph.keys().find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn files_inside_a_module_import_each_other_one_way() {
+    let src = repo().join("src");
+    let mut folders: Vec<_> = std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("mod.rs").exists()).collect();
+    folders.sort();
+    let mut circles = Vec::new();
+    for dir in &folders {
+        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "rs")).collect();
+        files.sort();
+        let name = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
+        // mod.rs is the parent and may use its children; tests.rs reads everything.
+        let siblings: Vec<String> = files.iter().map(|p| name(p)).filter(|n| n != "mod" && n != "tests").collect();
+        let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+        let mut reexports = BTreeMap::new();
+        for line in mod_rs.lines().filter_map(|l| l.trim().strip_prefix("pub use ")) {
+            let (from, items) = line.split_once("::").unwrap_or((line, ""));
+            let items = items.trim_end_matches(';').trim_start_matches('{').trim_end_matches('}');
+            for item in items.split(',').map(|i| i.trim().rsplit("::").next().unwrap_or("").to_owned()).filter(|i| !i.is_empty()) {
+                reexports.insert(item, from.to_owned());
+            }
+        }
+        let graph: BTreeMap<String, Vec<String>> = siblings
+            .iter()
+            .map(|s| {
+                let text = std::fs::read_to_string(dir.join(format!("{s}.rs"))).unwrap();
+                (s.clone(), sibling_uses(&text, &folder, &siblings, &reexports).into_iter().filter(|u| u != s).collect())
+            })
+            .collect();
+        if let Some(c) = circle(&graph) {
+            circles.push(format!("src/{folder}/: {}", c.join(" → ")));
+        }
+    }
+    assert!(circles.is_empty(), "files of a module that import each other in a circle:\n{}", circles.join("\n"));
+}
+
+#[test]
+fn the_circle_checker_finds_circles_through_reexports() {
+    let siblings = vec!["raw".to_owned(), "source".to_owned()];
+    let reexports = BTreeMap::from([("Source".to_owned(), "source".to_owned())]);
+    assert_eq!(
+        sibling_uses("use super::{raw::Doc, Source};\nlet x = crate::model::raw::y(); // super::other", "model", &siblings, &reexports),
+        vec!["raw", "source"]
+    );
+    let graph = BTreeMap::from([("a".to_owned(), vec!["b".to_owned()]), ("b".to_owned(), vec!["a".to_owned()]), ("c".to_owned(), vec![])]);
+    assert_eq!(circle(&graph), Some(vec!["a".to_owned(), "b".to_owned(), "a".to_owned()]));
+    assert_eq!(circle(&BTreeMap::from([("a".to_owned(), vec!["b".to_owned()]), ("b".to_owned(), vec![])])), None);
+}

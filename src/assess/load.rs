@@ -95,20 +95,7 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
             Layer::Raster(_) => None,
         })
         .collect();
-    Ok(Loaded {
-        config,
-        models,
-        layers,
-        admin,
-        how,
-        rejects,
-        clipped,
-        context_rewrites,
-        feature_counts,
-        units: Vec::new(),
-        review,
-        load_time: start.elapsed(),
-    })
+    Ok(Loaded { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), review, load_time: start.elapsed() })
 }
 
 /// The layers a run needs, loaded in parallel; `clip` limits all but the 街镇 layer to their rectangle.

@@ -201,4 +201,3 @@ fn left_out(m: &Model, p: &Loaded, rejects: &mut Vec<Reject>, owner: Option<&Uni
     }
     Ok(overrides)
 }
-

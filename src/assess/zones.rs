@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use super::phase::Reviewed;
 use super::{Assessment, DomainResult, Loaded};
 use crate::aggregate::{self, capacity::Capacity, grid, Total, ZoneResult, Zones};
+use crate::config::Regional;
 use crate::error::{Error, Result};
 use crate::load::{Layer, VectorLayer};
-use crate::config::Regional;
 use crate::model::{AggMethod, Model};
 use crate::progress::Progress;
 
@@ -196,9 +196,7 @@ fn vulnerabilities(p: &Loaded, grid: &grid::Grid, district: &Zones) -> Result<Vu
             people[z] += n;
         }
     }
-    let of = |how: &Regional, zones: &Zones| {
-        matches!(how, Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones))
-    };
+    let of = |how: &Regional, zones: &Zones| matches!(how, Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones));
     Ok(Vulnerability {
         grid: of(&c.grid, &grid.cells),
         admin: of(&c.admin, &p.admin.zones),

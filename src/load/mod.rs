@@ -12,8 +12,8 @@ pub mod table;
 pub mod vector;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use gdal::GdalOpenFlags;
 use geo_types::Rect;

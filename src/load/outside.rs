@@ -6,9 +6,9 @@
 use gdal::vector::LayerAccess;
 use gdal::GdalOpenFlags;
 
-use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform};
+use super::crs::{bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02, Transform, COMMON_CRS};
 use crate::config::{LayerConfig, Offset};
-use crate::msg::{Cause, CrsGuess};
+use crate::msg::Cause;
 
 /// An object left out because it lies outside the district (`clip_to_district`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18,41 +18,6 @@ pub struct Clipped {
     /// Its centroid (working CRS), so a work unit counts only those it owns.
     pub x: f64,
     pub y: f64,
-}
-
-/// CRSs that Shanghai data is commonly delivered in, tried when no other cause fits.
-const COMMON_CRS: [(&str, &str); 6] = [
-    ("EPSG:4326", "WGS 84 longitude/latitude"),
-    ("EPSG:4490", "CGCS2000 longitude/latitude"),
-    ("EPSG:4549", "CGCS2000 / 3-degree GK CM 120E"),
-    ("EPSG:4528", "CGCS2000 / 3-degree GK zone 40"),
-    ("EPSG:32651", "WGS 84 / UTM zone 51N"),
-    ("EPSG:3857", "Web Mercator"),
-];
-
-/// The CRS that a sample coordinate (`x`, `y`, as written in the file) fits:
-/// longitude/latitude when it can be one, else the first common projected
-/// CRS that puts it inside the area the working CRS is made for (a Shanghai
-/// GK coordinate in EPSG:4549, not another zone's).
-pub fn guess_crs(sample: Option<(f64, f64)>, working_crs: &str) -> CrsGuess {
-    let Some((x, y)) = sample.filter(|(x, y)| x.is_finite() && y.is_finite()) else { return CrsGuess::Unknown };
-    if x.abs() <= 180.0 && y.abs() <= 90.0 {
-        return CrsGuess::LonLat;
-    }
-    // Where the working CRS is meant to be used (CGCS2000 / GK CM 120E: 118.5–121.5°E), else China.
-    let area = gdal::spatial_ref::SpatialRef::from_definition(working_crs)
-        .ok()
-        .and_then(|s| s.area_of_use())
-        .map_or((73.0, 18.0, 135.0, 54.0), |a| (a.west_lon_degree, a.south_lat_degree, a.east_lon_degree, a.north_lat_degree));
-    for (crs, words) in COMMON_CRS.iter().filter(|(c, _)| !matches!(*c, "EPSG:4326" | "EPSG:4490")) {
-        let Ok(t) = Transform::new(crs, "EPSG:4326") else { continue };
-        if let Ok((lon, lat)) = t.point(x, y) {
-            if (area.0..=area.2).contains(&lon) && (area.1..=area.3).contains(&lat) {
-                return CrsGuess::Projected { x, y, crs, words };
-            }
-        }
-    }
-    CrsGuess::Metres { x, y }
 }
 
 /// The layer's CRS as PROJ takes it: the config's override, else the file's own.

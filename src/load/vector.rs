@@ -222,7 +222,7 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str, workin
         None => {
             // The extent's centre, as the file writes it, says what the CRS may be.
             let sample = layer.get_extent().ok().map(|e| ((e.MinX + e.MaxX) / 2.0, (e.MinY + e.MaxY) / 2.0));
-            Err(Error::input(Bad::Crs, &cfg.path, Some(name), Msg::NoCrs { guess: super::outside::guess_crs(sample, working_crs) }))
+            Err(Error::input(Bad::Crs, &cfg.path, Some(name), Msg::NoCrs { guess: super::crs::guess_crs(sample, working_crs) }))
         }
     }
 }
@@ -351,7 +351,7 @@ pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictn
         let number = |c: &Option<String>| c.as_deref().and_then(|t| crate::value::coordinate(t, true).ok()).flatten();
         Some((number(&r.cells[sheet.xy.0])?, number(&r.cells[sheet.xy.1])?))
     });
-    let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs { guess: super::outside::guess_crs(sample, working_crs) }.into()))?;
+    let crs = cfg.crs.clone().ok_or_else(|| lerr(Bad::Crs, Msg::NoCrs { guess: super::crs::guess_crs(sample, working_crs) }.into()))?;
     let mut rows = Collector::new(name, &cfg.path, &layer_name, how, cfg, &crs, working_crs, false)?;
     rows.origin = Origin::Rows { sheet: sheet.name.clone() };
     let fields: Vec<(String, OGRFieldType::Type)> = sheet.columns.iter().map(|c| (c.clone(), OGRFieldType::OFTString)).collect();

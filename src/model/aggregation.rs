@@ -1,31 +1,13 @@
 //! How a domain's object results combine in grid cells, 街镇 and the
 //! district (`[aggregate]`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use toml::Spanned;
 
-use super::raw::{Doc, RawAggregate};
+use super::raw::{AggMethod, Doc, RawAggregate};
 use super::Inputs;
 use crate::error::Result;
 use crate::level::Thresholds;
-
-/// How object results combine inside a grid cell, a 街镇 or the district.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AggMethod {
-    /// The worst object decides: highest score, most severe level.
-    Max,
-    /// Mean score weighted by what each object has inside the unit: 1 per
-    /// point, metres of line, square metres of polygon. Graded with the thresholds.
-    Mean,
-    /// As `mean`, with each object's share also multiplied by its
-    /// `weight_by` value (an indicator or field: exposure-weighted).
-    WeightedMean,
-    /// Objects per km of the line layer `density_of` inside the unit (e.g.
-    /// accidents per km of road), graded by `density_levels`. Units without
-    /// any of that line get no result.
-    Density,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {

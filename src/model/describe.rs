@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::words::{aggregation_words, Lang};
+use super::words::aggregation_words;
 use super::{Method, Model};
+use crate::msg::Lang;
 
 /// Text values (categories, control grades, veto strings) are matched
 /// trimmed and with full-width forms as half-width, nothing else.

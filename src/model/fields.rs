@@ -6,36 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::raw::Doc;
+use super::raw::{Doc, RawField, RawMeasures};
 use super::{FieldRead, Indicator, Literal, Missing, Model, Normalise, Reading};
 use crate::error::Result;
 use crate::level::Level;
-
-/// `[fields]` entries as written: a Chinese name, or a name with the values
-/// a form should offer and a unit.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(super) enum RawField {
-    Name(String),
-    Full {
-        name: String,
-        #[serde(default)]
-        values: Vec<String>,
-        unit: Option<String>,
-    },
-}
-
-/// `[measures]` as written: one text per level.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawMeasures {
-    pub red: String,
-    pub orange: String,
-    pub yellow: String,
-    pub blue: String,
-}
 
 /// A `[fields]` entry, checked.
 #[derive(Debug, Clone, Serialize)]

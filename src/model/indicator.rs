@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 use toml::Spanned;
 
-use super::missing::{self, Missing};
+use super::missing::{self, Missing, RawValue};
 use super::raw::{Doc, RawIndicator};
 use super::source::Source;
 use crate::error::Result;
@@ -81,6 +81,50 @@ pub struct Indicator {
     pub line: usize,
 }
 
+impl Indicator {
+    /// The raw value that scores the highest risk, for `missing = "worst"`;
+    /// `None` where the normalisation does not bound it (min–max or the raw
+    /// value itself without a declared `range`).
+    pub fn worst_value(&self) -> Option<RawValue> {
+        worst_of(&self.normalise, self.range)
+    }
+
+    /// The `missing` words that fit this indicator: what the model check
+    /// accepts and what messages suggest.
+    pub fn missing_choices(&self) -> Vec<crate::msg::Choice> {
+        self.source.missing_choices(self.normalise.is_categorical(), self.worst_value().is_some())
+    }
+
+    /// The raw value a missing one stands for, when the rule gives one.
+    pub fn missing_value(&self) -> Option<RawValue> {
+        match self.missing {
+            Missing::Zero => Some(RawValue::Number(0.0)),
+            Missing::Value(v) => Some(RawValue::Number(v)),
+            Missing::Worst => self.worst_value(),
+            Missing::Error | Missing::Reject => None,
+        }
+    }
+}
+
+/// The raw value that scores the highest risk under `normalise`; `None`
+/// where it does not bound it (min–max or the raw value itself without a
+/// declared `range`).
+fn worst_of(normalise: &Normalise, range: Option<(f64, f64)>) -> Option<RawValue> {
+    match normalise {
+        Normalise::Categories(c) => {
+            // The first of the highest-scoring categories, in the table's (sorted) order.
+            let best = c.values().copied().fold(f64::NEG_INFINITY, f64::max);
+            c.iter().find(|(_, v)| **v == best).map(|(k, _)| RawValue::Text(k.clone()))
+        }
+        Normalise::Linear { to, .. } => Some(RawValue::Number(*to)),
+        Normalise::Steps(steps) => {
+            let best = steps.iter().map(|(_, s)| *s).fold(f64::NEG_INFINITY, f64::max);
+            steps.iter().find(|(_, s)| *s == best).map(|(x, _)| RawValue::Number(*x))
+        }
+        Normalise::MinMax | Normalise::Identity => range.map(|(_, hi)| RawValue::Number(hi)),
+    }
+}
+
 /// The `[[indicator]]` entries in file order, with the weight each gives (if
 /// any); a formula may only use indicators defined before it.
 pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(Vec<Indicator>, Vec<Option<f64>>)> {
@@ -119,7 +163,8 @@ pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(
 }
 
 fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std::result::Result<Indicator, String> {
-    let source = Source::parse(&r, earlier)?;
+    let keys: Vec<(&str, bool)> = earlier.iter().map(|i| (i.key.as_str(), i.normalise.is_categorical())).collect();
+    let source = Source::parse(&r, &keys)?;
     let normalise = match (r.linear, r.minmax, r.steps, r.categories) {
         (Some([from, to]), None, None, None) => {
             if from == to {
@@ -157,8 +202,8 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     if range.is_some() && matches!(normalise, Normalise::Categories(_)) {
         return Err("range applies to numeric indicators; categories already list the valid values".into());
     }
-    let missing = r.missing.map(missing::RawMissing::resolve).transpose()?.unwrap_or(Missing::Error);
-    source.check_missing(missing, &normalise, range)?;
+    let missing = r.missing.map(missing::resolve).transpose()?.unwrap_or(Missing::Error);
+    source.check_missing(missing, normalise.is_categorical(), worst_of(&normalise, range).is_some())?;
     let uncertainty = match r.uncertainty {
         Some(u) if matches!(normalise, Normalise::Categories(_)) => {
             return Err(format!("uncertainty = {u} applies to numeric indicators; a category is known exactly"))

@@ -2,9 +2,9 @@
 //! that reads a value says it with `missing = …`; the default is "error",
 //! so an empty cell is never silently read as 0 or as "no risk".
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{Indicator, Normalise};
+use super::raw::RawMissing;
 
 /// The `missing` key of an indicator, `[control]` or `[[veto]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -46,27 +46,18 @@ impl Missing {
     }
 }
 
-/// `missing` as written: a word or a number.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(super) enum RawMissing {
-    Number(f64),
-    Word(String),
-}
-
-impl RawMissing {
-    pub(super) fn resolve(self) -> Result<Missing, String> {
-        match self {
-            RawMissing::Number(v) if v.is_finite() => Ok(Missing::Value(v)),
-            RawMissing::Number(v) => Err(format!("missing = {v} is not a finite number")),
-            RawMissing::Word(w) => match w.as_str() {
-                "error" => Ok(Missing::Error),
-                "reject" => Ok(Missing::Reject),
-                "zero" => Ok(Missing::Zero),
-                "worst" => Ok(Missing::Worst),
-                other => Err(format!("missing = \"{other}\": write \"error\", \"reject\", \"zero\", \"worst\" or a number")),
-            },
-        }
+/// `missing` as written, checked.
+pub(super) fn resolve(raw: RawMissing) -> Result<Missing, String> {
+    match raw {
+        RawMissing::Number(v) if v.is_finite() => Ok(Missing::Value(v)),
+        RawMissing::Number(v) => Err(format!("missing = {v} is not a finite number")),
+        RawMissing::Word(w) => match w.as_str() {
+            "error" => Ok(Missing::Error),
+            "reject" => Ok(Missing::Reject),
+            "zero" => Ok(Missing::Zero),
+            "worst" => Ok(Missing::Worst),
+            other => Err(format!("missing = \"{other}\": write \"error\", \"reject\", \"zero\", \"worst\" or a number")),
+        },
     }
 }
 
@@ -75,35 +66,4 @@ impl RawMissing {
 pub enum RawValue {
     Number(f64),
     Text(String),
-}
-
-impl Indicator {
-    /// The raw value that scores the highest risk, for `missing = "worst"`;
-    /// `None` where the normalisation does not bound it (min–max or the raw
-    /// value itself without a declared `range`).
-    pub fn worst_value(&self) -> Option<RawValue> {
-        match &self.normalise {
-            Normalise::Categories(c) => {
-                // The first of the highest-scoring categories, in the table's (sorted) order.
-                let best = c.values().copied().fold(f64::NEG_INFINITY, f64::max);
-                c.iter().find(|(_, v)| **v == best).map(|(k, _)| RawValue::Text(k.clone()))
-            }
-            Normalise::Linear { to, .. } => Some(RawValue::Number(*to)),
-            Normalise::Steps(steps) => {
-                let best = steps.iter().map(|(_, s)| *s).fold(f64::NEG_INFINITY, f64::max);
-                steps.iter().find(|(_, s)| *s == best).map(|(x, _)| RawValue::Number(*x))
-            }
-            Normalise::MinMax | Normalise::Identity => self.range.map(|(_, hi)| RawValue::Number(hi)),
-        }
-    }
-
-    /// The raw value a missing one stands for, when the rule gives one.
-    pub fn missing_value(&self) -> Option<RawValue> {
-        match self.missing {
-            Missing::Zero => Some(RawValue::Number(0.0)),
-            Missing::Value(v) => Some(RawValue::Number(v)),
-            Missing::Worst => self.worst_value(),
-            Missing::Error | Missing::Reject => None,
-        }
-    }
 }

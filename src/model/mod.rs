@@ -28,13 +28,14 @@ use serde::{Deserialize, Serialize};
 
 use raw::{Doc, RawModel};
 
-pub use aggregation::{AggMethod, Aggregate};
+pub use aggregation::Aggregate;
 pub use condition::{Condition, Literal};
 pub use fields::{FieldKind, FieldNote, ObjectField};
 pub use geometry::GeomKind;
 pub use indicator::{Indicator, Normalise};
 pub use method::Method;
 pub use missing::{Missing, RawValue};
+pub use raw::AggMethod;
 pub use rules::{Control, Veto};
 pub use source::{Expr, FieldRead, Looks, Reading, Source, Stat, Var};
 
@@ -213,12 +214,7 @@ impl Model {
     /// The units declared for a numeric field: those of the indicators that
     /// read it (of the objects, or with `layer`, of that context layer's features).
     pub fn units_of(&self, layer: Option<&str>, field: &str) -> Vec<&str> {
-        let mut units: Vec<&str> = self
-            .indicators
-            .iter()
-            .filter(|i| i.source.reads_in_unit(layer, field))
-            .filter_map(|i| i.unit.as_deref())
-            .collect();
+        let mut units: Vec<&str> = self.indicators.iter().filter(|i| i.source.reads_in_unit(layer, field)).filter_map(|i| i.unit.as_deref()).collect();
         units.sort();
         units.dedup();
         units

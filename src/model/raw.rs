@@ -6,13 +6,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::aggregation::AggMethod;
-use super::fields::{RawField, RawMeasures};
-use super::source::{RawSource, Stat};
-use super::missing::RawMissing;
 use super::{GeomKind, Inputs};
 use crate::error::Error;
 use crate::level::Thresholds;
@@ -82,7 +78,8 @@ pub(super) struct RawIndicator {
     pub key: String,
     pub name: String,
     pub unit: Option<String>,
-    pub source: RawSource,
+    /// Parsed with its keys by `Source::parse`, where every source is.
+    pub source: String,
     pub weight: Option<f64>,
     pub range: Option<[f64; 2]>,
     pub field: Option<String>,
@@ -170,4 +167,65 @@ pub(super) fn judgement(j: &Judgement) -> std::result::Result<f64, String> {
             }
         }
     }
+}
+
+// The words of the model language that are values too: read as written, used as they are.
+
+/// How object results combine inside a grid cell, a 街镇 or the district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggMethod {
+    /// The worst object decides: highest score, most severe level.
+    Max,
+    /// Mean score weighted by what each object has inside the unit: 1 per
+    /// point, metres of line, square metres of polygon. Graded with the thresholds.
+    Mean,
+    /// As `mean`, with each object's share also multiplied by its
+    /// `weight_by` value (an indicator or field: exposure-weighted).
+    WeightedMean,
+    /// Objects per km of the line layer `density_of` inside the unit (e.g.
+    /// accidents per km of road), graded by `density_levels`. Units without
+    /// any of that line get no result.
+    Density,
+}
+
+/// Zonal statistic over a footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    Mean,
+    Max,
+    Sum,
+}
+
+/// `missing` as written: a word or a number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawMissing {
+    Number(f64),
+    Word(String),
+}
+
+/// `[fields]` entries as written: a Chinese name, or a name with the values
+/// a form should offer and a unit.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawField {
+    Name(String),
+    Full {
+        name: String,
+        #[serde(default)]
+        values: Vec<String>,
+        unit: Option<String>,
+    },
+}
+
+/// `[measures]` as written: one text per level.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMeasures {
+    pub red: String,
+    pub orange: String,
+    pub yellow: String,
+    pub blue: String,
 }

@@ -65,7 +65,7 @@ pub(super) fn control(doc: &Doc, raw: Option<RawControl>) -> Result<Option<Contr
                 (None, true) => None,
                 _ => return Err(err("[control] needs either `factors = { … }` or `direct = true` (the field holds the factor)".into())),
             };
-            let missing = c.missing.map(missing::RawMissing::resolve).transpose().map_err(|m| err(format!("[control] {m}")))?.unwrap_or(Missing::Error);
+            let missing = c.missing.map(missing::resolve).transpose().map_err(|m| err(format!("[control] {m}")))?.unwrap_or(Missing::Error);
             match missing {
                 Missing::Zero => {
                     return Err(err(
@@ -114,7 +114,7 @@ pub(super) fn vetoes(doc: &Doc, raw: Vec<Spanned<RawVeto>>, indicators: &[Indica
         if v.reason.trim().is_empty() {
             return Err(at_v("reason is empty; it is printed on every object the rule applies to".into()));
         }
-        let missing = v.missing.map(missing::RawMissing::resolve).transpose().map_err(at_v)?.unwrap_or(Missing::Error);
+        let missing = v.missing.map(missing::resolve).transpose().map_err(at_v)?.unwrap_or(Missing::Error);
         vetoes.push(Veto { when, level, reason: v.reason, missing, line: doc.line(span.start) });
     }
     Ok(vetoes)

@@ -7,42 +7,17 @@
 //! what `missing` means for it and which words fit ([`Source::missing_choices`]),
 //! and its wording in both languages ([`Source::words`]). How its values are
 //! computed is its one arm in `score::values`. Adding a source is a variant
-//! here with its arms, that arm, and a test.
+//! here with its arms and its name in [`NAMES`], that
+//! arm, and a test.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::missing::Missing;
 use super::raw::RawIndicator;
-use super::words::Lang;
-use super::{GeomKind, Indicator, Normalise};
+pub use super::raw::Stat;
+use super::GeomKind;
 use crate::msg::Choice;
-
-/// Zonal statistic over a footprint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stat {
-    Mean,
-    Max,
-    Sum,
-}
-
-/// `source = "…"` as a model file writes it.
-#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum RawSource {
-    Attribute,
-    Age,
-    Formula,
-    SumWithin,
-    CountWithin,
-    MaxWithin,
-    LengthWithin,
-    AreaWithin,
-    NearestDistance,
-    OverlapMax,
-    RasterSample,
-    RasterZonal,
-}
+use crate::msg::Lang;
 
 /// Where an indicator's raw value comes from. Distances and radii are
 /// working-CRS metres; lengths metres, areas square metres.
@@ -146,33 +121,29 @@ pub enum Looks {
     Raster,
 }
 
-impl RawSource {
-    /// The name as the model file writes it, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            RawSource::Attribute => "attribute",
-            RawSource::Age => "age",
-            RawSource::Formula => "formula",
-            RawSource::SumWithin => "sum_within",
-            RawSource::CountWithin => "count_within",
-            RawSource::MaxWithin => "max_within",
-            RawSource::LengthWithin => "length_within",
-            RawSource::AreaWithin => "area_within",
-            RawSource::NearestDistance => "nearest_distance",
-            RawSource::OverlapMax => "overlap_max",
-            RawSource::RasterSample => "raster_sample",
-            RawSource::RasterZonal => "raster_zonal",
-        }
-    }
-}
+/// Every source's name, as a model file writes it.
+pub const NAMES: [&str; 12] = [
+    "attribute",
+    "age",
+    "formula",
+    "count_within",
+    "sum_within",
+    "max_within",
+    "length_within",
+    "area_within",
+    "nearest_distance",
+    "overlap_max",
+    "raster_sample",
+    "raster_zonal",
+];
 
 impl Source {
     /// The source an `[[indicator]]` entry describes, with the keys it
     /// needs; a key the source does not read is refused (a typo, or a key
-    /// meant for another source). `earlier` are the indicators before it,
-    /// which a formula may use.
-    pub(super) fn parse(r: &RawIndicator, earlier: &[Indicator]) -> Result<Source, String> {
-        let src = r.source.name();
+    /// meant for another source). `earlier` are the keys of the indicators
+    /// before it, which a formula may use, each with whether it is categorical.
+    pub(super) fn parse(r: &RawIndicator, earlier: &[(&str, bool)]) -> Result<Source, String> {
+        let src = r.source.as_str();
         let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
         let radius = |required: bool| -> Result<Option<f64>, String> {
             match r.radius_m {
@@ -182,23 +153,24 @@ impl Source {
             }
         };
         let within = || radius(true).map(|r| r.expect("required"));
-        let source = match r.source {
-            RawSource::Attribute => Source::Attribute { field: need(&r.field, "field")? },
-            RawSource::Age => Source::Age { field: need(&r.field, "field")? },
-            RawSource::Formula => formula(need(&r.expr, "expr")?, earlier)?,
-            RawSource::SumWithin => Source::Within { layer: need(&r.layer, "layer")?, field: Some(need(&r.field, "field")?), radius_m: within()? },
-            RawSource::CountWithin => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: within()? },
-            RawSource::MaxWithin => Source::MaxWithin { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")?, radius_m: within()? },
-            RawSource::LengthWithin => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: within()? },
-            RawSource::AreaWithin => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: within()? },
-            RawSource::NearestDistance => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
-            RawSource::OverlapMax => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")? },
-            RawSource::RasterSample => Source::RasterSample { layer: need(&r.layer, "layer")? },
-            RawSource::RasterZonal => Source::RasterZonal {
+        let source = match src {
+            "attribute" => Source::Attribute { field: need(&r.field, "field")? },
+            "age" => Source::Age { field: need(&r.field, "field")? },
+            "formula" => formula(need(&r.expr, "expr")?, earlier)?,
+            "count_within" => Source::Within { layer: need(&r.layer, "layer")?, field: None, radius_m: within()? },
+            "sum_within" => Source::Within { layer: need(&r.layer, "layer")?, field: Some(need(&r.field, "field")?), radius_m: within()? },
+            "max_within" => Source::MaxWithin { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")?, radius_m: within()? },
+            "length_within" => Source::LengthWithin { layer: need(&r.layer, "layer")?, radius_m: within()? },
+            "area_within" => Source::AreaWithin { layer: need(&r.layer, "layer")?, radius_m: within()? },
+            "nearest_distance" => Source::NearestDistance { layer: need(&r.layer, "layer")?, radius_m: radius(false)? },
+            "overlap_max" => Source::OverlapMax { layer: need(&r.layer, "layer")?, field: need(&r.field, "field")? },
+            "raster_sample" => Source::RasterSample { layer: need(&r.layer, "layer")? },
+            "raster_zonal" => Source::RasterZonal {
                 layer: need(&r.layer, "layer")?,
                 stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
                 radius_m: radius(false)?,
             },
+            other => return Err(format!("unknown source \"{other}\": expected one of {}", NAMES.join(", "))),
         };
         let keys = [
             ("field", r.field.is_some(), source.takes_field()),
@@ -216,7 +188,10 @@ impl Source {
 
     /// Whether the source takes the `field` key.
     fn takes_field(&self) -> bool {
-        matches!(self, Source::Attribute { .. } | Source::Age { .. } | Source::Within { field: Some(_), .. } | Source::MaxWithin { .. } | Source::OverlapMax { .. })
+        matches!(
+            self,
+            Source::Attribute { .. } | Source::Age { .. } | Source::Within { field: Some(_), .. } | Source::MaxWithin { .. } | Source::OverlapMax { .. }
+        )
     }
 
     /// Whether the source takes the `radius_m` key.
@@ -313,9 +288,10 @@ impl Source {
     /// The largest distance at which this indicator looks at other features (for tiling halos).
     pub fn reach_m(&self) -> f64 {
         match self {
-            Source::Within { radius_m, .. } | Source::MaxWithin { radius_m, .. } | Source::LengthWithin { radius_m, .. } | Source::AreaWithin { radius_m, .. } => {
-                *radius_m
-            }
+            Source::Within { radius_m, .. }
+            | Source::MaxWithin { radius_m, .. }
+            | Source::LengthWithin { radius_m, .. }
+            | Source::AreaWithin { radius_m, .. } => *radius_m,
             Source::RasterZonal { radius_m: Some(r), .. } | Source::NearestDistance { radius_m: Some(r), .. } => *r,
             Source::NearestDistance { radius_m: None, .. } => f64::INFINITY,
             _ => 0.0,
@@ -334,12 +310,11 @@ impl Source {
         matches!(self, Source::OverlapMax { .. } | Source::RasterSample { .. } | Source::RasterZonal { .. })
     }
 
-    /// The `missing` words that fit this source under `normalise` and
-    /// `range`: what the model check accepts and what messages suggest.
-    pub fn missing_choices(&self, normalise: &Normalise, range: Option<(f64, f64)>) -> Vec<Choice> {
-        let categorical = normalise.is_categorical();
-        // The worst value of min–max or of the raw value itself is the top of a declared range.
-        let has_worst = !matches!(normalise, Normalise::MinMax | Normalise::Identity) || range.is_some();
+    /// The `missing` words that fit this source, for an indicator scoring
+    /// categories or not, with a worst value or not (min–max and raw values
+    /// have one only with a declared range): what the model check accepts
+    /// and what messages suggest.
+    pub fn missing_choices(&self, categorical: bool, has_worst: bool) -> Vec<Choice> {
         let choices: &[Choice] = match self {
             Source::Attribute { .. } if categorical => &[Choice::Reject, Choice::Worst],
             // A summed or compared field of each nearby feature has no "worst".
@@ -351,7 +326,7 @@ impl Source {
     }
 
     /// Whether `missing` fits this source (see [`Source::missing_choices`]), with why not.
-    pub(super) fn check_missing(&self, missing: Missing, normalise: &Normalise, range: Option<(f64, f64)>) -> Result<(), String> {
+    pub(super) fn check_missing(&self, missing: Missing, categorical: bool, has_worst: bool) -> Result<(), String> {
         let choice = match missing {
             Missing::Error => return Ok(()),
             Missing::Reject => Choice::Reject,
@@ -359,7 +334,7 @@ impl Source {
             Missing::Worst => Choice::Worst,
             Missing::Value(_) => Choice::Number,
         };
-        if self.missing_choices(normalise, range).contains(&choice) {
+        if self.missing_choices(categorical, has_worst).contains(&choice) {
             return Ok(());
         }
         Err(match (self, missing) {
@@ -427,7 +402,7 @@ impl Source {
 
 /// A formula, parsed once: its variables are earlier indicators, fields of
 /// the objects (a categorical indicator's field too) and the built-ins.
-fn formula(text: String, earlier: &[Indicator]) -> Result<Source, String> {
+fn formula(text: String, earlier: &[(&str, bool)]) -> Result<Source, String> {
     use exmex::Express;
     let parsed = exmex::parse::<f64>(&text).map_err(|e| format!("cannot read expr \"{text}\": {e}"))?;
     let vars = parsed
@@ -436,8 +411,8 @@ fn formula(text: String, earlier: &[Indicator]) -> Result<Source, String> {
         .map(|v| match v.as_str() {
             "length_m" => Var::LengthM,
             "area_m2" => Var::AreaM2,
-            name => match earlier.iter().position(|i| i.key == name) {
-                Some(k) if earlier[k].normalise.is_categorical() => Var::Field(name.to_owned()),
+            name => match earlier.iter().position(|(key, _)| *key == name) {
+                Some(k) if earlier[k].1 => Var::Field(name.to_owned()),
                 Some(k) => Var::Indicator(k),
                 None => Var::Field(name.to_owned()),
             },

@@ -194,10 +194,10 @@ fn max_within_reads_a_field_of_nearby_features_with_its_own_missing_words() {
     assert_eq!(*s, Source::MaxWithin { layer: "people".into(), field: "grade".into(), radius_m: 500.0 });
     assert_eq!((s.layer(), s.reach_m(), s.object_fields().len()), (Some("people"), 500.0, 0));
     assert_eq!(s.reads(false), vec![FieldRead::Context { layer: "people", field: "grade" }]);
-    assert_eq!(s.words(GeomKind::Point, words::Lang::Zh), "500 米范围内 people 的 grade 最高值（无则记 0）");
+    assert_eq!(s.words(GeomKind::Point, crate::msg::Lang::Zh), "500 米范围内 people 的 grade 最高值（无则记 0）");
     // A field of each nearby feature: "zero", a number or "reject", never "worst".
     use crate::msg::Choice;
-    assert_eq!(s.missing_choices(&m.indicators[1].normalise, None), vec![Choice::Reject, Choice::Zero, Choice::Number]);
+    assert_eq!(m.indicators[1].missing_choices(), vec![Choice::Reject, Choice::Zero, Choice::Number]);
     let e = message(&max.replace("radius_m = 500\n", "radius_m = 500\nmissing = \"worst\"\n"));
     assert!(e.contains("\"worst\" has no meaning there"), "{e}");
     assert!(parse(&max.replace("radius_m = 500\n", "radius_m = 500\nmissing = \"zero\"\n")).is_ok());
@@ -213,8 +213,8 @@ fn missing_words_offered_are_those_the_check_accepts() {
     let minmax = BASE.replace("linear = [0, 10]\n", "minmax = true\n");
     let m = parse(&minmax).unwrap();
     use crate::msg::Choice;
-    let choices = m.indicators[0].source.missing_choices(&m.indicators[0].normalise, m.indicators[0].range);
+    let choices = m.indicators[0].missing_choices();
     assert_eq!(choices, vec![Choice::Reject, Choice::Zero, Choice::Number]);
     let ranged = parse(&minmax.replace("minmax = true\n", "minmax = true\nrange = [0, 10]\n")).unwrap();
-    assert!(ranged.indicators[0].source.missing_choices(&ranged.indicators[0].normalise, ranged.indicators[0].range).contains(&Choice::Worst));
+    assert!(ranged.indicators[0].missing_choices().contains(&Choice::Worst));
 }

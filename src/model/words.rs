@@ -4,22 +4,7 @@
 //! `source.rs`).
 
 use super::{AggMethod, Model, Normalise};
-
-/// The language of a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub(super) fn pick(self, en: String, zh: String) -> String {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
-}
+use crate::msg::Lang;
 
 impl Normalise {
     /// How a value becomes a score.

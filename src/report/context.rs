@@ -7,8 +7,9 @@ use serde::Serialize;
 use crate::assess::Assessment;
 use crate::cycle::{Change, Comparison};
 use crate::level::Level;
-use crate::model::words::{aggregation_words, Lang};
+use crate::model::words::aggregation_words;
 use crate::model::{Method, Model};
+use crate::msg::Lang;
 
 /// Recommended control measures per level (GB/T 42768-2023 分级管控).
 pub(super) const MEASURES: [&str; 4] = [

@@ -12,7 +12,6 @@ mod values;
 
 pub use values::{numbers_of, values};
 
-
 use std::collections::BTreeMap;
 
 use crate::error::{Bad, Result};
@@ -230,9 +229,9 @@ pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo_types::Geometry;
     use crate::load::Layer;
     use crate::model::GeomKind;
+    use geo_types::Geometry;
     use polars::prelude::*;
     use std::path::Path;
 

@@ -46,7 +46,7 @@ fn missing_error(layer: &VectorLayer, rows: Vec<usize>, gap: Gap, reader: Reader
 
 /// The `missing` words an indicator may use, for messages: those the model check accepts.
 fn options_of(ind: &Indicator) -> Vec<Choice> {
-    ind.source.missing_choices(&ind.normalise, ind.range)
+    ind.missing_choices()
 }
 
 /// The numbers of an indicator, with its `missing` rule applied to the

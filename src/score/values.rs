@@ -78,7 +78,8 @@ fn formula_values(ind: &Indicator, expr: &Expr, vars: &[Var], objects: &VectorLa
         out.push(complete.then(|| expr.parsed.eval(&args).unwrap_or(f64::NAN)));
     }
     let fields = ind.source.object_fields();
-    let out = read::fill(ind, objects, out, Gap::Formula { expr: expr.text.clone(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
+    let out =
+        read::fill(ind, objects, out, Gap::Formula { expr: expr.text.clone(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
     let bad = rows_where(&out, |v| !v.is_finite());
     if !bad.is_empty() {
         return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
@@ -197,4 +198,3 @@ fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
         _ => MultiPolygon(vec![]),
     }
 }
-
