@@ -263,21 +263,27 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
     Ok(Comparison { from: a.label, to: b.label, domains, streets })
 }
 
-/// The web map's change layer (`web/changes.js`) of the year `a` assessed, from `c`.
-pub fn write_web(c: &Comparison, dir: &Path, a: &crate::assess::Assessment) -> Result<PathBuf> {
-    let changed = c.domains.iter().flat_map(|d| {
-        d.objects.iter().filter(|o| o.change != Change::Same).map(|o| crate::emit::web::Changed {
-            domain: &d.id,
-            id: &o.id,
-            before: o.before,
-            after: o.after,
-            code: o.change as i64,
-            geometry: &o.geometry,
-        })
-    });
-    let streets =
-        c.streets.iter().filter(|s| s.domain == "综合").map(|s| (s.code.clone(), s.before.map_or(serde_json::Value::Null, |l| l.number().into()))).collect();
-    crate::emit::web::write_changes(dir, a, &c.from, changed, streets)
+impl Comparison {
+    /// What changed, as the web map's change layer shows it (`emit::web::write_changes`).
+    pub fn web_changes(&self) -> crate::emit::web::Since<'_> {
+        let changed = self.domains.iter().flat_map(|d| {
+            d.objects.iter().filter(|o| o.change != Change::Same).map(|o| crate::emit::web::Changed {
+                domain: &d.id,
+                id: &o.id,
+                before: o.before,
+                after: o.after,
+                code: o.change as i64,
+                geometry: &o.geometry,
+            })
+        });
+        let streets = self
+            .streets
+            .iter()
+            .filter(|s| s.domain == "综合")
+            .map(|s| (s.code.clone(), s.before.map_or(serde_json::Value::Null, |l| l.number().into())))
+            .collect();
+        crate::emit::web::Since { from: &self.from, changed: changed.collect(), streets }
+    }
 }
 
 fn name_of(l: Option<Level>) -> Option<&'static str> {

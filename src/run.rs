@@ -271,10 +271,7 @@ fn write_year(
     let previous = out.parent().map(|p| p.join((a.loaded.config.year - 1).to_string())).filter(|p| p.join("manifest.json").exists());
     let comparison = previous.map(|p| crate::cycle::compare(&p, staging)).transpose()?;
     if !opts.no_web {
-        written.push(match &comparison {
-            Some(c) => crate::cycle::write_web(c, staging, a)?,
-            None => emit::web::write_no_changes(staging)?,
-        });
+        written.push(emit::web::write_changes(staging, a, comparison.as_ref().map(crate::cycle::Comparison::web_changes))?);
     }
     written.extend(emit::timed("reports", || crate::report::write(staging, a, sources, comparison.as_ref(), opts.pdf))?);
     emit::timed("manifest", || write_manifest(&written))?;

@@ -63,10 +63,7 @@ impl Zones {
 
     /// The bounding box of all zones.
     pub fn bounds(&self) -> Option<geo_types::Rect<f64>> {
-        self.polygons
-            .iter()
-            .filter_map(|p| p.bounding_rect())
-            .reduce(|a, b| geo_types::Rect::new((a.min().x.min(b.min().x), a.min().y.min(b.min().y)), (a.max().x.max(b.max().x), a.max().y.max(b.max().y))))
+        self.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(crate::model::union)
     }
 
     /// The zone containing a point (the first by index on a shared boundary).

@@ -1,6 +1,6 @@
 //! The 街镇 of the district, and the 区 above them in a city run.
 
-use geo_types::{Geometry, MultiPolygon};
+use geo_types::MultiPolygon;
 
 use crate::aggregate::{self, Zones};
 use crate::config::RunConfig;
@@ -44,10 +44,9 @@ pub(super) fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUn
         .geoms
         .iter()
         .zip(&layer.ids)
-        .map(|(g, id)| match g {
-            Geometry::Polygon(p) => Ok(MultiPolygon(vec![p.clone()])),
-            Geometry::MultiPolygon(mp) => Ok(mp.clone()),
-            _ => Err(Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), format!("feature id '{id}': 街镇 must be polygons"))),
+        .map(|(g, id)| {
+            crate::model::polygons_of(g)
+                .ok_or_else(|| Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), format!("feature id '{id}': 街镇 must be polygons")))
         })
         .collect::<Result<_>>()?;
     let names = layer.require(&a.name_field, layer.texts(&a.name_field)?)?;

@@ -159,15 +159,7 @@ pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u
     let cfg = LayerConfig { path: streets_path.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: Some("code".into()), ..Default::default() };
     let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = layer.require("name", layer.texts("name")?)?;
-    let polygons: Vec<MultiPolygon<f64>> = layer
-        .geoms
-        .iter()
-        .map(|g| match g {
-            Geometry::MultiPolygon(mp) => mp.clone(),
-            Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
-            _ => MultiPolygon(vec![]),
-        })
-        .collect();
+    let polygons: Vec<MultiPolygon<f64>> = layer.geoms.iter().map(|g| crate::model::polygons_of(g).unwrap_or(MultiPolygon(vec![]))).collect();
     // Pairwise unions (not `unary_union`): the committed demo layers depend on these exact vertices.
     let district = polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p));
     let bounds = district.bounding_rect().ok_or_else(|| Error::input(Bad::Empty, streets_path, None, "no polygons"))?;

@@ -1,8 +1,24 @@
 //! The kind of geometry a model scores and a layer holds: the model
 //! language's `geometry = "point" | "line" | "polygon"`, shared by load
-//! (which finds a layer's kind) and emit (which writes it).
+//! (which finds a layer's kind) and emit (which writes it); and the two
+//! conversions every part needs, a polygon geometry as one `MultiPolygon`
+//! and the box around two boxes.
 
-use geo_types::Geometry;
+use geo_types::{Geometry, MultiPolygon, Rect};
+
+/// A polygon geometry as one `MultiPolygon`; `None` for points and lines.
+pub fn polygons_of(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => Some(mp.clone()),
+        _ => None,
+    }
+}
+
+/// The smallest rectangle holding both `a` and `b`.
+pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new((a.min().x.min(b.min().x), a.min().y.min(b.min().y)), (a.max().x.max(b.max().x), a.max().y.max(b.max().y)))
+}
 
 /// The kind of geometry a layer holds; multi-geometries count as their single kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -31,7 +31,7 @@ use raw::{Doc, RawModel};
 pub use aggregation::Aggregate;
 pub use condition::{Condition, Literal};
 pub use fields::{FieldKind, FieldNote, ObjectField};
-pub use geometry::GeomKind;
+pub use geometry::{polygons_of, union, GeomKind};
 pub use indicator::{Indicator, Normalise};
 pub use method::Method;
 pub use missing::{Missing, RawValue};

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::{read, rows_where, spatial::SpatialIndex, Context, Values};
 use crate::error::{Bad, Error, Result};
 use crate::load::{Raster, VectorLayer};
-use crate::model::{Expr, Indicator, Model, Source, Var};
+use crate::model::{polygons_of, Expr, Indicator, Model, Source, Var};
 use crate::msg::{Gap, Msg};
 
 /// Phase one: every indicator's raw value for every object. This is all
@@ -121,7 +121,7 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
         }
         Source::LengthWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, clip_length)),
         Source::AreaWithin { layer, radius_m } => Values::Numbers(measure_within(objects, context_vector(ctx, layer, model)?, *radius_m, |zone, g| {
-            zone.intersection(&as_polygons(g)).unsigned_area()
+            zone.intersection(&polygons_of(g).unwrap_or(MultiPolygon(vec![]))).unsigned_area()
         })),
         Source::NearestDistance { layer, radius_m } => {
             let other = context_vector(ctx, layer, model)?;
@@ -150,7 +150,7 @@ fn indicator_values(ind: &Indicator, objects: &VectorLayer, ctx: &Context, model
                 .par_iter()
                 .map(|g| match radius_m {
                     Some(r) => g.buffer(*r),
-                    None => as_polygons(g),
+                    None => polygons_of(g).unwrap_or(MultiPolygon(vec![])),
                 })
                 .collect();
             let zonal = raster.zonal(ctx.working_crs, &footprints, *stat)?;
@@ -189,12 +189,4 @@ fn clip_length(zone: &MultiPolygon<f64>, g: &Geometry<f64>) -> f64 {
         _ => return 0.0,
     };
     zone.clip(&mls, false).iter().map(|l| Euclidean.length(l)).sum()
-}
-
-fn as_polygons(g: &Geometry<f64>) -> MultiPolygon<f64> {
-    match g {
-        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
-        Geometry::MultiPolygon(m) => m.clone(),
-        _ => MultiPolygon(vec![]),
-    }
 }

@@ -123,14 +123,8 @@ pub struct Setting {
 impl Setting {
     /// From a run config: its district, year, 街镇 names and centre.
     pub fn of(config: &RunConfig) -> Result<Setting> {
-        use geo::BoundingRect;
         let admin = crate::assess::admin_units_of(config)?;
-        let rect = admin.zones.polygons.iter().filter_map(|p| p.bounding_rect()).reduce(|a, b| {
-            geo_types::Rect::new(
-                geo_types::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo_types::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        });
+        let rect = admin.zones.bounds();
         let to_wgs84 =
             crate::load::crs::Transform::new(&config.working_crs, "EPSG:4326").map_err(|e| Error::Config { file: config.file.clone(), message: e.into() })?;
         let centre = match rect {

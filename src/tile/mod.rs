@@ -26,12 +26,12 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use geo::{BoundingRect, Centroid};
-use geo_types::{coord, Rect};
+use geo_types::Rect;
 use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{union, Model};
 use crate::score::spatial::grow;
 
 /// How to cut the district.
@@ -296,11 +296,6 @@ fn widen(reads: &mut BTreeMap<String, Rect<f64>>, layer: &str, r: Rect<f64>) {
     reads.insert(layer.to_owned(), r);
 }
 
-/// The smallest box holding both.
-fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +315,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/handmade");
         let sites = Model::from_file(&dir.join("sites_model.toml")).unwrap();
         let depth = Model::from_file(&dir.join("depth_model.toml")).unwrap();
-        let r = |x0: f64, y0: f64, x1: f64, y1: f64| Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 });
+        let r = |x0: f64, y0: f64, x1: f64, y1: f64| Rect::new((x0, y0), (x1, y1));
         let reads = layer_reads(&[sites.clone(), depth.clone()], &[Some(r(0.0, 0.0, 100.0, 50.0)), None]);
         // The scored sites: their own box; the people summed within 250 m: the box grown by 250 m.
         assert_eq!(reads.get("sites"), Some(&r(0.0, 0.0, 100.0, 50.0)));

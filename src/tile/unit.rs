@@ -14,11 +14,11 @@ use std::time::Instant;
 use geo::BoundingRect;
 use geo_types::{coord, Rect};
 
-use super::{layer_reads, reach, union, widen, Plan, Unit, UnitRecord};
+use super::{layer_reads, reach, widen, Plan, Unit, UnitRecord};
 use crate::assess::{self, Loaded};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{union, Model};
 use crate::progress::Progress;
 use crate::score::spatial::grow;
 

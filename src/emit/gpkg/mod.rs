@@ -152,9 +152,7 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
                 if indexed {
                     boxes.push((fid, [r.min().x, r.max().x, r.min().y, r.max().y]));
                 }
-                extent = Some(extent.map_or(r, |x| {
-                    geo_types::Rect::new((x.min().x.min(r.min().x), x.min().y.min(r.min().y)), (x.max().x.max(r.max().x), x.max().y.max(r.max().y)))
-                }));
+                extent = Some(extent.map_or(r, |x| crate::model::union(x, r)));
             }
             stmt.raw_bind_parameter(first + 1, &buf[..]).map_err(e)?;
             for (k, c) in out.columns.iter().enumerate() {

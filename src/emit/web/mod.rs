@@ -152,20 +152,29 @@ pub struct Changed<'a> {
     pub geometry: &'a Geometry<f64>,
 }
 
-/// `web/changes.js`: the change layer since year `from` — each changed object
-/// as a point (its interior point) with both years' levels, and each 街镇's
-/// comprehensive level in `from`.
-pub fn write_changes<'a>(
-    dir: &Path,
-    a: &Assessment,
-    from: &str,
-    changed: impl Iterator<Item = Changed<'a>>,
-    streets_before: Map<String, Value>,
-) -> Result<PathBuf> {
+/// What changed since the previous year of the cycle, as the change layer shows it.
+pub struct Since<'a> {
+    /// The previous year.
+    pub from: &'a str,
+    pub changed: Vec<Changed<'a>>,
+    /// Each 街镇's comprehensive level in `from`, by code (null where it had none).
+    pub streets: Map<String, Value>,
+}
+
+/// `web/changes.js`: the change layer since the previous year — each
+/// changed object as a point (its interior point) with both years' levels,
+/// and each 街镇's comprehensive level then — or null in a cycle's first year.
+pub fn write_changes(dir: &Path, a: &Assessment, since: Option<Since>) -> Result<PathBuf> {
+    let rel = PathBuf::from("web/changes.js");
+    let path = dir.join(&rel);
+    let Some(since) = since else {
+        std::fs::write(&path, "window.SISE_CHANGES = null;\n").map_err(|e| Error::output(&path, e))?;
+        return Ok(rel);
+    };
     let ll = Lonlat::new(a)?;
     let level = |l: Option<Level>| l.map_or(Value::Null, |l| Value::from(l.number()));
     let mut features = Vec::new();
-    for c in changed {
+    for c in since.changed {
         let Some(p) = c.geometry.interior_point() else { continue };
         let props = json!({"domain": c.domain, "id": c.id, "change": c.code, "before": level(c.before), "after": level(c.after)});
         features.push(feature(ll.geometry(&Geometry::Point(p))?, props));
@@ -175,25 +184,17 @@ pub fn write_changes<'a>(
         .map(|(code, label, (r, g, b))| json!({"code": code, "label": label, "colour": format!("#{r:02x}{g:02x}{b:02x}")}))
         .collect();
     let data = json!({
-        "from": from, "to": a.loaded.config.year.to_string(), "classes": classes,
-        "objects": {"type": "FeatureCollection", "features": features}, "streets": streets_before,
+        "from": since.from, "to": a.loaded.config.year.to_string(), "classes": classes,
+        "objects": {"type": "FeatureCollection", "features": features}, "streets": since.streets,
     });
-    let rel = PathBuf::from("web/changes.js");
-    let path = dir.join(&rel);
     std::fs::write(&path, format!("window.SISE_CHANGES = {data};\n")).map_err(|e| Error::output(&path, e))?;
-    Ok(rel)
-}
-
-/// `web/changes.js` of a year with no previous year: no change layer.
-pub fn write_no_changes(dir: &Path) -> Result<PathBuf> {
-    let rel = PathBuf::from("web/changes.js");
-    std::fs::write(dir.join(&rel), "window.SISE_CHANGES = null;\n").map_err(|e| Error::output(dir.join(&rel), e))?;
     Ok(rel)
 }
 
 /// `ROOT/<cycle>/years.js`: the years of the cycle whose web map exists, for
 /// each page's year switch (a page written earlier learns of later years).
-/// Written to a temporary file and renamed into place.
+/// It lies beside the year folders, not in one, so it is written once a
+/// year's folder is in place: to a temporary file, renamed into place.
 pub fn write_years(cycle_dir: &Path) -> Result<()> {
     let mut years: Vec<String> = std::fs::read_dir(cycle_dir)
         .map_err(|e| Error::output(cycle_dir, e))?
