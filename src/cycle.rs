@@ -16,8 +16,9 @@ use crate::emit::vector::{write_gpkg, StyleRow};
 use crate::emit::{Column as OutColumn, OutLayer};
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::load::{vector, Strictness, VectorLayer};
+use crate::load::{vector, Strictness};
 use crate::model::GeomKind;
+use crate::objects::VectorLayer;
 use crate::schema;
 
 /// How an object changed between the two years (codes as in [`style::CHANGES`]).

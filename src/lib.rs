@@ -18,6 +18,7 @@ mod level;
 pub mod load;
 pub mod model;
 mod msg;
+mod objects;
 mod prepare;
 mod progress;
 mod publish;

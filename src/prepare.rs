@@ -42,7 +42,7 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
     let config = &checked.loaded.config;
     let text = std::fs::read_to_string(config_file).map_err(|e| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
     let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config { file: config_file.to_owned(), message: e.to_string() })?;
-    let vectors: Vec<(&String, &crate::load::VectorLayer)> = checked
+    let vectors: Vec<(&String, &crate::objects::VectorLayer)> = checked
         .loaded
         .layers
         .layers

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::ReviewConfig;
 use crate::error::{Bad, Error, Result};
 use crate::level::Level;
-use crate::load::{table, VectorLayer};
+use crate::load::table;
 use crate::model::Model;
 use crate::msg::Msg;
+use crate::objects::VectorLayer;
 
 /// The adjustments' columns: the header `sise template` writes, and the
 /// English one also accepted.

@@ -27,8 +27,8 @@ use rayon::prelude::*;
 use crate::config::SensitivityConfig;
 use crate::error::{Error, Result};
 use crate::level::{Level, Thresholds};
-use crate::load::VectorLayer;
 use crate::model::{ahp, Literal, Method, Model, Normalise};
+use crate::objects::VectorLayer;
 use crate::score::{self, DomainScores, Values};
 
 /// What one parameter is and how far it was moved.

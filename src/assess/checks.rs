@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use super::streets::AdminUnits;
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
-use crate::load::{outside::Clipped, Layer, Layers, Reject, Strictness, VectorLayer};
+use crate::load::{outside::Clipped, Layer, Layers, Reject, Strictness};
 use crate::model::Model;
 use crate::msg::Msg;
+use crate::objects::VectorLayer;
 
 /// Domain ids are unique and every model's objects layer is a `[layers.*]` entry.
 pub(super) fn check_domains(config: &RunConfig, models: &[Model]) -> Result<()> {

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use super::Loaded;
 use crate::error::{Bad, Error, Result};
-use crate::load::{Reject, VectorLayer};
+use crate::load::Reject;
 use crate::model::Model;
+use crate::objects::VectorLayer;
 use crate::review;
 use crate::score::{self, DomainScores};
 use crate::sensitivity::DomainSensitivity;

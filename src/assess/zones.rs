@@ -13,8 +13,9 @@ use super::{Assessment, DomainResult, Loaded};
 use crate::aggregate::{self, capacity::Capacity, grid, Total, ZoneResult, Zones};
 use crate::config::Regional;
 use crate::error::{Error, Result};
-use crate::load::{Layer, VectorLayer};
+use crate::load::Layer;
 use crate::model::{AggMethod, Model};
+use crate::objects::VectorLayer;
 use crate::progress::Progress;
 
 /// Of a layer's attributes, only the descriptive ones emit reads (名称, 地址, 责任单位).

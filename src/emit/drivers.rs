@@ -6,7 +6,7 @@ use crate::aggregate::{Total, ZoneResult};
 use crate::assess::Assessment;
 use crate::config::{Count, CountRule, Regional, Scale};
 use crate::level::Level;
-use crate::load::vector::Descriptive;
+use crate::objects::Descriptive;
 
 /// A zone of one kind: which of each domain's zone results it reads.
 #[derive(Debug, Clone, Copy)]

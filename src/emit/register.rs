@@ -16,8 +16,8 @@ use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::crs::Transform;
-use crate::load::vector::Descriptive;
 use crate::model::{Method, Model};
+use crate::objects::Descriptive;
 use crate::schema;
 use crate::score::{DomainScores, Values};
 

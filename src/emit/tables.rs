@@ -159,7 +159,7 @@ struct MajorRisk<'a> {
 /// The red and orange objects, worst first, with the indicators and veto reason behind each.
 fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
     let models = a.models();
-    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
+    let names: Vec<Option<crate::objects::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     let mut rows: Vec<MajorRisk> = Vec::new();
     for (d, m) in models.iter().enumerate() {
         let r = &a.domains[d];
@@ -225,7 +225,7 @@ fn expert_review(a: &Assessment) -> PolarsResult<DataFrame> {
     let mut rows: Vec<(usize, usize)> = (0..models.len()).flat_map(|d| a.domains[d].review.keys().map(move |&i| (d, i))).collect();
     rows.sort_by(|x, y| models[x.0].id.cmp(&models[y.0].id).then(a.objects(x.0).ids[x.1].cmp(&a.objects(y.0).ids[y.1])));
     let adj = |&(d, i): &(usize, usize)| &a.domains[d].review[&i];
-    let names: Vec<Option<crate::load::vector::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
+    let names: Vec<Option<crate::objects::Descriptive>> = (0..models.len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     fn text<'r>(rows: &[(usize, usize)], f: impl Fn(&(usize, usize)) -> &'r str) -> Vec<&'r str> {
         rows.iter().map(f).collect()
     }

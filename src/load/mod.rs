@@ -5,6 +5,7 @@
 pub mod crs;
 pub mod encoding;
 pub mod geojson;
+mod geometry;
 pub mod outside;
 pub mod raster;
 pub mod sheet;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 use gdal::GdalOpenFlags;
 use geo_types::Rect;
 
+use crate::objects::VectorLayer;
 pub use raster::Raster;
-pub use vector::VectorLayer;
 
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};

@@ -19,8 +19,9 @@ use serde::Serialize;
 use crate::assess::AdminUnits;
 use crate::config::RunConfig;
 use crate::error::Bad;
-use crate::load::{self, Layer, Strictness, VectorLayer};
+use crate::load::{self, Layer, Strictness};
 use crate::model::{FieldKind, Model, ObjectField};
+use crate::objects::VectorLayer;
 use crate::schema;
 
 /// The work plans' target: the share of registered objects that must be assessable.
@@ -166,7 +167,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     for f in &fields {
         q.fields.push(field(&v, m, f, config.year, &mut issues, &mut incomplete));
     }
-    let row = |i: usize| (v.origin != crate::load::vector::Origin::Features).then(|| v.fids[i]);
+    let row = |i: usize| (v.origin != crate::objects::Origin::Features).then(|| v.fids[i]);
     for (i, list) in issues.iter().enumerate() {
         if !list.is_empty() {
             let street = street[i].map(|s| admin.names[s].clone()).unwrap_or_default();

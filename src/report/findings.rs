@@ -106,8 +106,8 @@ pub struct UnitRow {
 
 struct Rows<'a> {
     a: &'a Assessment,
-    names: Vec<Option<crate::load::vector::Descriptive>>,
-    units: Vec<Option<crate::load::vector::Descriptive>>,
+    names: Vec<Option<crate::objects::Descriptive>>,
+    units: Vec<Option<crate::objects::Descriptive>>,
 }
 
 impl Rows<'_> {

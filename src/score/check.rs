@@ -4,9 +4,10 @@
 
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
-use crate::load::{Layer, Layers, VectorLayer};
+use crate::load::{Layer, Layers};
 use crate::model::{FieldRead, GeomKind, Indicator, Looks, Model, Reading};
 use crate::msg::{pick, Msg};
+use crate::objects::VectorLayer;
 
 use crate::schema::RESERVED;
 

@@ -16,9 +16,10 @@ use std::collections::BTreeMap;
 
 use crate::error::{Bad, Result};
 use crate::level::{Level, Thresholds};
-use crate::load::{Layers, VectorLayer};
+use crate::load::Layers;
 use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Veto};
 use crate::msg::{Msg, Reader};
+use crate::objects::VectorLayer;
 use crate::value::RewriteCounts;
 
 /// Raw values of one indicator, one per object.

@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Bad, Error, Result};
-use crate::load::VectorLayer;
 use crate::model::{Condition, FieldRead, Indicator, Literal, Missing, Model, RawValue, Reading, Veto};
 use crate::msg::{Choice, Gap, Msg, Reader};
+use crate::objects::VectorLayer;
 use crate::value::RewriteCounts;
 
 use super::Context;

@@ -9,9 +9,10 @@ use rayon::prelude::*;
 
 use super::{read, rows_where, spatial::SpatialIndex, Context, Values};
 use crate::error::{Bad, Error, Result};
-use crate::load::{Raster, VectorLayer};
+use crate::load::Raster;
 use crate::model::{polygons_of, Expr, Indicator, Model, Source, Var};
 use crate::msg::{Gap, Msg};
+use crate::objects::VectorLayer;
 
 /// Phase one: every indicator's raw value for every object. This is all
 /// that needs the context layers, and all a work unit computes.

@@ -34,7 +34,7 @@ impl Unit {
     }
 
     /// The rows of `layer` whose centroid this unit owns.
-    pub fn owned_rows(&self, layer: &crate::load::VectorLayer) -> Vec<usize> {
+    pub fn owned_rows(&self, layer: &crate::objects::VectorLayer) -> Vec<usize> {
         (0..layer.len()).filter(|&i| layer.geoms[i].centroid().is_some_and(|c| self.owns(c.x(), c.y()))).collect()
     }
 }

@@ -12,8 +12,8 @@ use wkb::writer::{write_geometry, WriteOptions};
 use wkb::Endianness;
 
 use crate::error::{Bad, Error, Result};
-use crate::load::VectorLayer;
 use crate::model::Model;
+use crate::objects::VectorLayer;
 use crate::score::Values;
 
 /// Column names; attribute columns keep their own names.

@@ -23,7 +23,7 @@ use super::round2;
 use crate::assess::Assessment;
 use crate::error::{Error, Result};
 use crate::level::Level;
-use crate::load::vector::Descriptive;
+use crate::objects::Descriptive;
 use crate::score::Values;
 
 mod coords;

@@ -1,0 +1,436 @@
+//! The message catalogue: what sise says to the people who deliver and fix
+//! input data, in English and in Chinese, in one place. The language is
+//! chosen once at start-up (`--lang`, else a Chinese locale in LC_ALL,
+//! LC_MESSAGES or LANG) and every message renders in it; English is the
+//! default. Code builds a [`Msg`] with the facts (file, feature, field,
+//! value) and never formats user-facing words for bad data itself.
+
+use std::fmt;
+
+mod catalogue;
+mod en;
+mod zh;
+
+pub use catalogue::Msg;
+use std::sync::OnceLock;
+
+/// The language of what sise says: its messages (`--lang`, else the
+/// locale), and texts in a fixed language (reports in Chinese, `sise models
+/// show` in English) through [`Lang::pick`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The words of this language.
+    pub fn pick(self, en: String, zh: String) -> String {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Set the language for the rest of the process (the first call wins).
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+pub fn lang() -> Lang {
+    *LANG.get().unwrap_or(&Lang::En)
+}
+
+/// `--lang` when given, else Chinese under a zh_* locale (as POSIX orders
+/// LC_ALL, LC_MESSAGES, LANG), else English.
+pub fn detect(flag: Option<Lang>) -> Lang {
+    flag.unwrap_or_else(|| {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty())).unwrap_or_default();
+        if locale.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    })
+}
+
+/// Pick the words of the current language.
+pub fn pick(en: String, zh: String) -> String {
+    lang().pick(en, zh)
+}
+
+/// A field as messages name it: its key, and its Chinese name where the
+/// model gives one ("field 'hazard_class' (主要危险化学品类别)", "字段“主要危险化学品类别”（hazard_class）").
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: String,
+    pub name: Option<String>,
+}
+
+impl Field {
+    pub fn new(key: &str, name: Option<&str>) -> Field {
+        Field { key: key.to_owned(), name: name.filter(|n| *n != key).map(str::to_owned) }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (lang(), &self.name) {
+            (Lang::En, None) => write!(f, "field '{}'", self.key),
+            (Lang::En, Some(n)) => write!(f, "field '{}' ({n})", self.key),
+            (Lang::Zh, None) => write!(f, "字段“{}”", self.key),
+            (Lang::Zh, Some(n)) => write!(f, "字段“{n}”（{}）", self.key),
+        }
+    }
+}
+
+/// Where in a layer: a feature (FID and id) or a spreadsheet row.
+#[derive(Debug, Clone)]
+pub enum At {
+    Feature {
+        fid: i64,
+        id: String,
+    },
+    /// A feature named by its id only (after loading, rows are ids).
+    Id(String),
+    /// A row of a sheet (its Excel row) or, `sheet` None, a CSV's line.
+    Row {
+        sheet: Option<String>,
+        row: i64,
+        id: String,
+    },
+    /// A row of a table filled by hand (a CSV's line, a workbook sheet's row).
+    TableRow {
+        sheet: Option<String>,
+        row: u32,
+    },
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (lang(), self) {
+            (Lang::En, At::Feature { fid, id }) if id.is_empty() => write!(f, "feature {fid} (no id)"),
+            (Lang::En, At::Feature { fid, id }) => write!(f, "feature {fid} (id '{id}')"),
+            (Lang::En, At::Id(id)) => write!(f, "feature id '{id}'"),
+            (Lang::En, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "{} (no id)", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::En, At::Row { sheet, row, id }) => write!(f, "{} (id '{id}')", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::Zh, At::Feature { fid, id }) if id.is_empty() => write!(f, "要素 {fid}（无编号）"),
+            (Lang::Zh, At::Feature { fid, id }) => write!(f, "要素 {fid}（编号 {id}）"),
+            (Lang::Zh, At::Id(id)) => write!(f, "编号为 {id} 的要素"),
+            (Lang::Zh, At::Row { sheet, row, id }) if id.is_empty() => write!(f, "{}（无编号）", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::Zh, At::Row { sheet, row, id }) => write!(f, "{}（编号 {id}）", At::TableRow { sheet: sheet.clone(), row: *row as u32 }),
+            (Lang::En, At::TableRow { sheet: Some(sheet), row }) => write!(f, "sheet '{sheet}' row {row}"),
+            (Lang::En, At::TableRow { sheet: None, row }) => write!(f, "line {row}"),
+            (Lang::Zh, At::TableRow { sheet: Some(sheet), row }) => write!(f, "工作表“{sheet}”第 {row} 行"),
+            (Lang::Zh, At::TableRow { sheet: None, row }) => write!(f, "第 {row} 行"),
+        }
+    }
+}
+
+/// A key as TOML takes it pasted: bare when it is plain ASCII, else quoted
+/// (`"街镇名称"`), so a hint that shows config text works as written.
+pub fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_owned()
+    } else {
+        toml::Value::String(key.to_owned()).to_string()
+    }
+}
+
+/// What a layer's coordinates say its CRS is, when it declares none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrsGuess {
+    /// Within ±180/±90: longitude/latitude.
+    LonLat,
+    /// Metres that this common CRS places within the working CRS's area of use.
+    Projected { x: f64, y: f64, crs: &'static str, words: &'static str },
+    /// Metres no common CRS places there.
+    Metres { x: f64, y: f64 },
+    /// No coordinates to look at.
+    Unknown,
+}
+
+/// The projected CRSs a coordinate in metres is tried in, as messages list them.
+const COMMON_NAMES: &str = "EPSG:4549, EPSG:4528, EPSG:32651, EPSG:3857";
+
+/// What reads a value, for messages about empty values.
+#[derive(Debug, Clone)]
+pub enum Reader {
+    Indicator(String),
+    Control,
+    Veto { line: usize, condition: String },
+}
+
+impl Reader {
+    /// Where the `missing` rule goes ("indicator 'x'", "[control]", "the [[veto]] at line 36").
+    fn rule_at(&self) -> String {
+        match (lang(), self) {
+            (Lang::En, Reader::Indicator(k)) => format!("indicator '{k}'"),
+            (Lang::En, Reader::Control) => "[control]".into(),
+            (Lang::En, Reader::Veto { line, .. }) => format!("the [[veto]] at line {line}"),
+            (Lang::Zh, Reader::Indicator(k)) => format!("指标“{k}”"),
+            (Lang::Zh, Reader::Control) => "[control] 管控设置".into(),
+            (Lang::Zh, Reader::Veto { line, .. }) => format!("第 {line} 行的 [[veto]] 一票否决规则"),
+        }
+    }
+
+    /// What the field is to the reader ("(indicator 'x')", "of veto condition 'flag > 0' (line 36)").
+    fn role(&self) -> String {
+        match (lang(), self) {
+            (Lang::En, Reader::Indicator(k)) => format!(" (indicator '{k}')"),
+            (Lang::En, Reader::Control) => " (the control grade)".into(),
+            (Lang::En, Reader::Veto { line, condition }) => format!(" of veto condition '{condition}' (line {line})"),
+            (Lang::Zh, Reader::Indicator(k)) => format!("（指标“{k}”）"),
+            (Lang::Zh, Reader::Control) => "（管控等级）".into(),
+            (Lang::Zh, Reader::Veto { line, condition }) => format!("（第 {line} 行一票否决条件“{condition}”）"),
+        }
+    }
+}
+
+/// `what: message`, with the colon of the language.
+pub fn located(what: impl fmt::Display, message: impl fmt::Display) -> String {
+    pick(format!("{what}: {message}"), format!("{what}：{message}"))
+}
+
+/// A value a `missing` rule may take, for advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Reject,
+    Zero,
+    Worst,
+    /// "worst" on [control]: the largest factor.
+    WorstFactor,
+    /// "worst" on a veto: the condition holds.
+    WorstHolds,
+    Number,
+    Factor,
+}
+
+impl Choice {
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Choice::Reject) => "\"reject\"",
+            (Lang::En, Choice::Zero) => "\"zero\"",
+            (Lang::En, Choice::Worst) => "\"worst\"",
+            (Lang::En, Choice::WorstFactor) => "\"worst\" (the largest factor)",
+            (Lang::En, Choice::WorstHolds) => "\"worst\" (the condition holds)",
+            (Lang::En, Choice::Number) => "a number",
+            (Lang::En, Choice::Factor) => "a factor",
+            (Lang::Zh, Choice::Reject) => "\"reject\"（不参评）",
+            (Lang::Zh, Choice::Zero) => "\"zero\"（按 0 计）",
+            (Lang::Zh, Choice::Worst) => "\"worst\"（按最不利值）",
+            (Lang::Zh, Choice::WorstFactor) => "\"worst\"（按最大管控系数）",
+            (Lang::Zh, Choice::WorstHolds) => "\"worst\"（视为条件成立）",
+            (Lang::Zh, Choice::Number) => "一个数值",
+            (Lang::Zh, Choice::Factor) => "一个系数",
+        }
+    }
+}
+
+/// "a, b or c" / "a、b 或 c".
+fn choices(c: &[Choice]) -> String {
+    let words: Vec<&str> = c.iter().map(|c| c.words()).collect();
+    let (sep, or) = match lang() {
+        Lang::En => (", ", " or "),
+        Lang::Zh => ("、", " 或 "),
+    };
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}{or}{last}", rest.join(sep)),
+        _ => words.join(sep),
+    }
+}
+
+/// What is missing for an object.
+#[derive(Debug, Clone)]
+pub enum Gap {
+    /// An empty field.
+    Field(Field),
+    /// An empty field among those of a formula.
+    Formula { expr: String, fields: Vec<String> },
+    /// The object touches no polygon of a hazard layer.
+    NoPolygon { layer: String },
+    /// The raster has no data at the object, or in its footprint.
+    NoRaster { layer: String, footprint: bool },
+}
+
+impl Gap {
+    fn words(&self, reader: &Reader) -> String {
+        match (lang(), self) {
+            (Lang::En, Gap::Field(f)) => format!("{f}{} is empty", reader.role()),
+            (Lang::En, Gap::Formula { expr, fields }) => format!("a field of formula {expr} ({}) is empty", list(fields)),
+            (Lang::En, Gap::NoPolygon { layer }) => format!("the object touches no polygon of '{layer}'{}", reader.role()),
+            (Lang::En, Gap::NoRaster { layer, footprint: false }) => format!("the object lies where raster '{layer}' has no data{}", reader.role()),
+            (Lang::En, Gap::NoRaster { layer, footprint: true }) => format!("the object has no raster '{layer}' data in its footprint{}", reader.role()),
+            (Lang::Zh, Gap::Field(f)) => format!("{f}{}为空", reader.role()),
+            (Lang::Zh, Gap::Formula { expr, fields }) => format!("公式 {expr} 所用字段（{}）中有空值", list(fields)),
+            (Lang::Zh, Gap::NoPolygon { layer }) => format!("对象未与图层“{layer}”的任何面相交{}", reader.role()),
+            (Lang::Zh, Gap::NoRaster { layer, footprint: false }) => format!("对象位置处栅格“{layer}”无数据{}", reader.role()),
+            (Lang::Zh, Gap::NoRaster { layer, footprint: true }) => format!("对象范围内栅格“{layer}”无数据{}", reader.role()),
+        }
+    }
+}
+
+/// One kind of rewrite a number needed before it could be read (`value::number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rewrite {
+    /// Spaces (or tabs, ideographic spaces) around or inside the number.
+    Spaces,
+    /// Full-width digits, signs or decimal point ("１２．５").
+    FullWidth,
+    /// Thousands separators ("1,200", "1，200").
+    ThousandsSeparator,
+    /// A trailing unit the model declares ("500米").
+    Unit,
+}
+
+impl Rewrite {
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Rewrite::Spaces) => "spaces",
+            (Lang::En, Rewrite::FullWidth) => "full_width",
+            (Lang::En, Rewrite::ThousandsSeparator) => "thousands_separator",
+            (Lang::En, Rewrite::Unit) => "unit",
+            (Lang::Zh, Rewrite::Spaces) => "含空格",
+            (Lang::Zh, Rewrite::FullWidth) => "全角字符",
+            (Lang::Zh, Rewrite::ThousandsSeparator) => "千分位分隔符",
+            (Lang::Zh, Rewrite::Unit) => "带单位",
+        }
+    }
+}
+
+fn rewrites(r: &[(Rewrite, usize)]) -> String {
+    r.iter().map(|(k, n)| format!("{n} {}", k.words())).collect::<Vec<_>>().join(", ")
+}
+
+/// What a run-config key takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Wants {
+    /// A folder name such as "2024-2026".
+    CycleName,
+    /// Metres ≥ 0.
+    Metres,
+    /// Metres > 0.
+    PositiveMetres,
+    /// At least one model file.
+    SomeModels,
+}
+
+impl Wants {
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Wants::CycleName) => "names a folder of the outputs: use e.g. \"2024-2026\"",
+            (Lang::En, Wants::Metres) => "must be a number of metres ≥ 0",
+            (Lang::En, Wants::PositiveMetres) => "must be a positive number of metres",
+            (Lang::En, Wants::SomeModels) => "is empty: list at least one model file",
+            (Lang::Zh, Wants::CycleName) => "是输出目录名：请写成如 \"2024-2026\"",
+            (Lang::Zh, Wants::Metres) => "应为不小于 0 的米数",
+            (Lang::Zh, Wants::PositiveMetres) => "应为大于 0 的米数",
+            (Lang::Zh, Wants::SomeModels) => "为空：请至少列出一个模型文件",
+        }
+    }
+}
+
+/// What the coordinates of objects outside the district point to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cause {
+    /// Web-map offset coordinates read as plain WGS84: "GCJ-02" or "BD-09", and its `offset` word.
+    Offset {
+        datum: &'static str,
+        word: &'static str,
+    },
+    /// Plain WGS84 with an offset declared.
+    NotOffset,
+    Swapped,
+    OtherCrs {
+        crs: &'static str,
+        words: &'static str,
+    },
+    SimplyOutside,
+}
+
+impl Cause {
+    fn words(&self, layer: &str) -> String {
+        match (lang(), self) {
+            (Lang::En, Cause::Offset { datum, word }) => {
+                format!("their coordinates look {datum}-offset (web-map coordinates, hundreds of metres off): set offset = \"{word}\" in [layers.{layer}]")
+            }
+            (Lang::En, Cause::NotOffset) => format!("their coordinates look like plain WGS 84, not offset: remove offset from [layers.{layer}]"),
+            (Lang::En, Cause::Swapped) => {
+                format!("x and y look swapped (latitude given as longitude): swap the columns, or the axis order, of [layers.{layer}]")
+            }
+            (Lang::En, Cause::OtherCrs { crs, words }) => {
+                format!("their coordinates look like {crs} ({words}), not the layer's CRS: set crs = \"{crs}\" in [layers.{layer}]")
+            }
+            (Lang::En, Cause::SimplyOutside) => format!(
+                "they are simply outside the district: if [layers.{layer}] covers more than the district (a city-wide register), set clip_to_district = true there to leave them out, or raise outside_tolerance_m for objects just across the boundary"
+            ),
+            (Lang::Zh, Cause::Offset { datum, word }) => {
+                format!("其坐标看起来是 {datum} 偏移坐标（网络地图坐标，偏差数百米）：请在 [layers.{layer}] 中设置 offset = \"{word}\"")
+            }
+            (Lang::Zh, Cause::NotOffset) => format!("其坐标看起来是未偏移的 WGS84 坐标：请删除 [layers.{layer}] 中的 offset"),
+            (Lang::Zh, Cause::Swapped) => format!("x 与 y 看起来颠倒了（纬度填成了经度）：请交换 [layers.{layer}] 的坐标列或轴序"),
+            (Lang::Zh, Cause::OtherCrs { crs, words }) => format!("其坐标看起来是 {crs}（{words}），而非图层声明的坐标系：请在 [layers.{layer}] 中设置 crs = \"{crs}\""),
+            (Lang::Zh, Cause::SimplyOutside) => format!(
+                "这些对象确实位于区外：如 [layers.{layer}] 是全市范围的名录，请在其中设置 clip_to_district = true 以剔除区外对象；如对象紧邻边界，可调大 outside_tolerance_m"
+            ),
+        }
+    }
+}
+
+/// What a run's expected output size is measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SizeBasis {
+    /// The outputs already in the destination (the run replaces them).
+    Previous,
+    /// Another year's outputs of the same cycle.
+    OtherYear(String),
+    /// Only what the run had written when the disk filled: a lower bound.
+    Partial,
+}
+
+/// " of sheet 'X'" for a sheet of a workbook, nothing for a CSV (its lines are the file's).
+fn in_sheet(sheet: &Option<String>) -> String {
+    sheet.as_ref().map(|s| format!(" of sheet '{s}'")).unwrap_or_default()
+}
+
+/// 工作表“X” for a sheet of a workbook, 文件 for a CSV.
+fn sheet_zh(sheet: &Option<String>) -> String {
+    sheet.as_ref().map_or("文件".into(), |s| format!("工作表“{s}”"))
+}
+
+/// A string as TOML writes it, so that a hint pastes as written.
+pub fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
+fn list(v: &[String]) -> String {
+    v.join(", ")
+}
+
+/// Chinese for a geometry kind's English name.
+fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "point" => "点",
+        "line" => "线",
+        _ => "面",
+    }
+}
+
+impl fmt::Display for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&match lang() {
+            Lang::En => self.en(),
+            Lang::Zh => self.zh(),
+        })
+    }
+}
+
+impl From<Msg> for String {
+    fn from(m: Msg) -> String {
+        m.to_string()
+    }
+}

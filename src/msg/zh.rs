@@ -1,0 +1,141 @@
+//! The messages in Chinese.
+
+use super::*;
+
+impl Msg {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            Msg::FileNotFound => "文件不存在（请检查运行配置中的 path；相对路径相对于运行配置文件所在目录）".into(),
+            Msg::CannotOpen { detail } => format!("GDAL 无法打开：不是 GDAL 能读取的矢量或栅格格式，或文件已损坏{detail}"),
+            Msg::NoSuchLayer { have } => format!("文件中没有该图层；现有图层：{}", list(have)),
+            Msg::ManyLayers { have } => format!("文件中有 {} 个图层（{}）；请用 layer = \"…\" 指定一个", have.len(), list(have)),
+            Msg::NoCrs { guess } => match guess {
+                CrsGuess::Projected { x, y, crs, words } => {
+                    format!("图层未声明坐标系；其坐标（{x:.0}, {y:.0}）以米为单位，按 {crs}（{words}）恰好落在工作坐标系的适用范围内：请在其 [layers.*] 中加入 crs = \"{crs}\"")
+                }
+                CrsGuess::Metres { x, y } => format!(
+                    "图层未声明坐标系；其坐标（{x:.0}, {y:.0}）以米为单位而非经纬度，常用坐标系（{}）都不能将其落在工作坐标系的适用范围内：请在其 [layers.*] 中加入数据实际所用的 crs = \"EPSG:…\"",
+                    COMMON_NAMES
+                ),
+                _ => "图层未声明坐标系；请在其 [layers.*] 中加入 crs = \"EPSG:4326\"（WGS84 或网络地图经纬度）或 \"EPSG:4490\"（CGCS2000）".into(),
+            },
+            Msg::UnknownCrs { crs, detail } => format!("无法识别的坐标系“{crs}”：{detail}"),
+            Msg::IdFieldMissing { id, have } => format!("id_field“{id}”不是该图层的字段；现有字段：{}", list(have)),
+            Msg::IdEmpty { field } => format!("编号字段“{field}”为空"),
+            Msg::DuplicateId { first } => format!("编号重复：{first}已使用该编号；同一图层内编号必须唯一"),
+            Msg::NoGeometry => "没有坐标或几何（为空）".into(),
+            Msg::InvalidPolygon => "面几何无效（自相交或环嵌套错误）；请修复（ogr2ogr -makevalid），或在运行配置中设置 repair_invalid_geometry = true".into(),
+            Msg::MixedKinds { this, earlier } => format!("该要素是{}，但前面的要素是{}；一个图层只能有一种几何类型", kind_zh(this), kind_zh(earlier)),
+            Msg::NotLonLat { x, y } => format!("（{x}, {y}）不是经纬度；经纬度是否颠倒，或坐标系是否有误？"),
+            Msg::NotUtf8Field { field, layer } => {
+                format!("字段“{field}”中的文字不是有效的 UTF-8；请在 [layers.{layer}] 中设置编码（如 encoding = \"GBK\"），或将文件另存为 UTF-8")
+            }
+            Msg::MappedColumnMissing { model, column, have } => format!("fields 将“{model}”对应到列“{column}”，但文件中没有该列；现有列：{}", list(have)),
+            Msg::MappedNameTaken { model, column } => format!("fields 将列“{column}”对应为“{model}”，但文件中已有名为“{model}”的列；请调整对应关系或重命名其中一列"),
+            Msg::NoHeaderRow { sheet, wanted, searched, guess } => {
+                let wanted = match wanted {
+                    Some((x, y)) => format!("“{x}”和“{y}”"),
+                    None => "经度/纬度（或 lon/lat、longitude/latitude、x/y）".into(),
+                };
+                let fix = match guess {
+                    Some((row, x, y)) => format!(
+                        "第 {row} 行下方的“{x}”“{y}”两列为坐标：请在该图层的配置中加入 header_row = {row}、x_field = {} 和 y_field = {}",
+                        toml_str(x),
+                        toml_str(y)
+                    ),
+                    None => "请在该图层的配置中设置 header_row（表头所在行号）以及 x_field/y_field（坐标列）".into(),
+                };
+                format!("{}找不到表头：前 {searched} 个非空行都没有坐标列 {wanted}；{fix}", sheet_zh(sheet))
+            }
+            Msg::HeaderRowEmpty { sheet, row } => format!("header_row = {row}，但{}第 {row} 行为空", sheet_zh(sheet)),
+            Msg::HeaderTwice { sheet, row, name, first, second } => format!("{}第 {row} 行表头中“{name}”出现两次（{first} 列和 {second} 列）", sheet_zh(sheet)),
+            Msg::NoCoordinateColumns { sheet, row, have } => {
+                format!("{}第 {row} 行表头中没有坐标列；现有列：{}；请设置 x_field 和 y_field", sheet_zh(sheet), list(have))
+            }
+            Msg::CoordinateNotRead { value, column, why } => format!("“{column}”列的坐标“{value}”{why}"),
+            Msg::FieldMissing { field, have } => {
+                format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), toml_key(&field.key))
+            }
+            Msg::NotANumber { field, text, why } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
+            Msg::NotAYear { field, text, why } => format!("{field}应为年份，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
+            Msg::NotFinite { field, value } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
+            Msg::FieldEmpty { field } => format!("{field}为空；请补填，或加 --keep-going 运行以剔除该要素"),
+            Msg::EmptyNoRule { gap, reader, options, model } => {
+                format!("{}；请补填，或在模型文件 {model} 的{}上用 missing = {} 说明空值的含义", gap.words(reader), reader.rule_at(), choices(options))
+            }
+            Msg::EmptyRejected { field, reader, model } => format!("{field}为空；模型文件 {model} 的{}规定 missing = \"reject\"（不参评）", reader.rule_at()),
+            Msg::UnknownCategory { field, reader, value, model, have } => {
+                format!("{field}{}为“{value}”，不是模型文件 {model} 规定的取值（{}）", reader.role(), list(have))
+            }
+            Msg::OutOfRange { indicator, value, lo, hi, model } => format!("指标“{indicator}”为 {value}，超出模型文件 {model} 规定的范围 [{lo}, {hi}]"),
+            Msg::Outside { metres, street, tolerance, n, cause, layer } => format!(
+                "对象位于区外 {metres:.0} 米（最近的街镇为{street}），超过 outside_tolerance_m = {tolerance}；该图层共有 {n} 个对象位于区外，{}",
+                cause.words(layer)
+            ),
+            Msg::AllOutside { n, cause, layer } => format!(
+                "该图层全部 {n} 个对象都位于区外，clip_to_district 将使该领域没有可评估的对象；{}",
+                match cause {
+                    Cause::SimplyOutside => format!("[layers.{layer}] 是否为其他区的文件？请核对其路径和本区的街镇图层"),
+                    c => c.words(layer),
+                }
+            ),
+            Msg::FarContext { km, margin, layer } => format!(
+                "距本区 {km} 公里，超出区界 {margin} 米以上：经纬度是否颠倒、坐标系是否有误，或是否有未声明的 GCJ-02/BD-09 偏移？（请在 [layers.{layer}] 中设置 crs/offset，或调整 context_margin_m）"
+            ),
+            Msg::NotUtf8 { dbf, decodes_as, section } => {
+                let what = if *dbf { "属性表（.dbf，无 .cpg 文件）" } else { "文件中的文字" };
+                let hint = match decodes_as {
+                    Some(e) => format!("按 {e} 可以正确解码：请在其 {section} 中加入 encoding = \"{e}\""),
+                    None => format!("请在其 {section} 中注明编码（如 encoding = \"GBK\"），或将文件另存为 UTF-8"),
+                };
+                format!("{what}不是 UTF-8 编码，且未注明编码；{hint}")
+            }
+            Msg::UnknownEncoding { label } => format!("encoding = \"{label}\" 不是 sise 认识的编码；请使用如 \"GBK\"、\"GB18030\"、\"Big5\" 或 \"UTF-8\""),
+            Msg::BadBytes { encoding, section } => format!("部分字节不是有效的 {encoding} 编码；请检查其 {section} 中的 encoding"),
+            Msg::EncodingNotApplicable { label } => format!("encoding = \"{label}\" 只适用于 Shapefile（.dbf）、CSV 和 GeoJSON；该格式总是 UTF-8，请删除此项"),
+            Msg::DomainValid { id, name, version, objects, layer, indicators } => {
+                format!("通过  {id} {name}（{version}）：图层“{layer}”的 {objects} 个对象已评分，{indicators} 个指标")
+            }
+            Msg::Rewritten { layer, field, rewrites: r } => format!("图层“{layer}”{field}：以下数值经规整后读取（{}）", rewrites(r)),
+            Msg::Rejected { domain, layer, id, reason } => format!("不参评  {domain} 图层“{layer}”编号 {id}：{reason}"),
+            Msg::ConfigValid { layers, streets } => format!("通过  {layers} 个图层，{streets} 个街镇；运行配置有效"),
+            Msg::QualityLine { id, name, registered, complete, pct, short } => {
+                format!("{id} {name:<10} 登记 {registered:>5} 个，可评估 {complete:>5} 个（{pct:.1}%）{}", if *short { "  未达 80%" } else { "" })
+            }
+            Msg::QualityWritten { path } => format!("数据质量报告已写入 {path}"),
+            Msg::BadSetting { key, value, wants } => format!("{key} = {value} {}", wants.words()),
+            Msg::NotALayer { key, name, config, have } => format!("{key} = “{name}”不是 {config} 中的 [layers.*] 图层（现有：{}）", list(have)),
+            Msg::WrongGeometry { model, file, needs, has } => {
+                format!("几何类型不符：模型 {model}（{file}）评估{}对象，但该图层是{}图层", kind_zh(needs), kind_zh(has))
+            }
+            Msg::VetoFieldMissing { line, condition, name, layer } => {
+                let key = toml_key(name);
+                format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {key} = \"…\" }} 对应")
+            }
+            Msg::LayerKind { line, indicator, layer, has, needs } => format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{has}；该数据来源需要{needs}"),
+            Msg::NoTableHeader { wanted, searched } => format!("找不到表头：前 {searched} 个非空行都没有以下任一列：{}", list(wanted)),
+            Msg::ReviewColumnMissing { column, have } => {
+                format!("专家研判调整表缺少“{column}”列；现有列：{}；可用 sise template 生成含全部列的调整表", list(have))
+            }
+            Msg::ReviewEmpty { column } => format!("“{column}”为空；每条调整须填写领域、对象编号、调整后等级、理由、专家和日期"),
+            Msg::ReviewUnknownDomain { domain, have } => format!("未知领域“{domain}”；本次评估的领域：{}", list(have)),
+            Msg::ReviewUnknownObject { domain, id, layer } => {
+                format!("领域 {domain} 中没有编号为 {id} 的评估对象（图层“{layer}”）；请核对编号，对象已撤销的请删除该行")
+            }
+            Msg::ReviewBadLevel { value } => format!("调整后等级“{value}”无效：应为 1～4 或 重大/较大/一般/低（重大风险等）"),
+            Msg::ReviewBadDate { value } => format!("日期“{value}”无效，应如 2025-03-12"),
+            Msg::ReviewTwice { domain, id, first } => format!("{domain} 对象 {id} 有第二条调整（第一条在{first}）；每个对象只保留一行"),
+            Msg::More(n) => format!("（另有 {n} 个要素）"),
+            Msg::DiskFull { file, free_mb, needs_mb, basis } => {
+                let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
+                let free = free_mb.map(|f| format!("，剩余 {f:.1} MB")).unwrap_or_default();
+                let needs = match basis {
+                    SizeBasis::Previous => format!("本次运行约写入 {needs_mb:.1} MB（即将替换的原输出大小）"),
+                    SizeBasis::OtherYear(y) => format!("本次运行约写入 {needs_mb:.1} MB（{y} 年输出的大小）"),
+                    SizeBasis::Partial => format!("本次运行写入量超过已写入的 {needs_mb:.1} MB"),
+                };
+                format!("{file}磁盘已满（或超出配额）{free}；{needs}，替换前与原输出并存；请清理空间或用 --out 写到别处；未改动任何已有输出")
+            }
+        }
+    }
+}
