@@ -79,7 +79,7 @@ pub(super) struct RawIndicator {
     pub name: String,
     pub unit: Option<String>,
     /// Parsed with its keys by `Source::parse`, where every source is.
-    pub source: String,
+    pub source: Spanned<String>,
     pub weight: Option<f64>,
     pub range: Option<[f64; 2]>,
     pub field: Option<String>,

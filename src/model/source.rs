@@ -143,7 +143,7 @@ impl Source {
     /// meant for another source). `earlier` are the keys of the indicators
     /// before it, which a formula may use, each with whether it is categorical.
     pub(super) fn parse(r: &RawIndicator, earlier: &[(&str, bool)]) -> Result<Source, String> {
-        let src = r.source.as_str();
+        let src = r.source.get_ref().as_str();
         let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
         let radius = |required: bool| -> Result<Option<f64>, String> {
             match r.radius_m {
