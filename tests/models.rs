@@ -39,30 +39,9 @@ fn every_malformed_model_gives_its_error() {
     }
 }
 
-#[test]
-fn an_18th_domain_is_a_new_model_file() {
-    let (_tmp, dir) = copy_fixture("handmade");
-    let models = dir.join("models");
-    std::fs::create_dir(&models).unwrap();
-    for f in ["sites_model.toml", "pipes_model.toml", "depth_model.toml"] {
-        std::fs::rename(dir.join(f), models.join(f)).unwrap();
-    }
-    let out = year_dir(dir.join("out"));
-    let run = |dir: &std::path::Path| {
-        let o = validate_with(dir, "\"models\"");
-        assert!(o.status.success(), "{}", stderr(&o));
-        let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
-        assert!(o.status.success(), "{}", stderr(&o));
-    };
-    run(&dir);
-    let layers =
-        String::from_utf8_lossy(&std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout).into_owned();
-    assert!(layers.contains("T01_sites") && layers.contains("T02_pipes") && !layers.contains("D18_people"), "{layers}");
-
-    // A new domain: people exposed to the sites, as a drop-in file. No Rust involved.
-    std::fs::write(
-        models.join("D18_people.toml"),
-        r#"
+/// A drop-in 18th domain: people exposed to the sites (a count and the
+/// worst hidden-danger count nearby).
+const D18_PEOPLE: &str = r#"
 id = "D18"
 key = "people_exposure"
 name = "人口暴露"
@@ -102,9 +81,30 @@ yellow = 25
 [aggregate]
 grid = "max"
 admin = "max"
-"#,
-    )
-    .unwrap();
+"#;
+
+#[test]
+fn an_18th_domain_is_a_new_model_file() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let models = dir.join("models");
+    std::fs::create_dir(&models).unwrap();
+    for f in ["sites_model.toml", "pipes_model.toml", "depth_model.toml"] {
+        std::fs::rename(dir.join(f), models.join(f)).unwrap();
+    }
+    let out = year_dir(dir.join("out"));
+    let run = |dir: &std::path::Path| {
+        let o = validate_with(dir, "\"models\"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = sise(&["run", dir.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run(&dir);
+    let layers =
+        String::from_utf8_lossy(&std::process::Command::new("ogrinfo").arg("-ro").arg("-q").arg(out.join("sise.gpkg")).output().unwrap().stdout).into_owned();
+    assert!(layers.contains("T01_sites") && layers.contains("T02_pipes") && !layers.contains("D18_people"), "{layers}");
+
+    // A new domain: people exposed to the sites, as a drop-in file. No Rust involved.
+    std::fs::write(models.join("D18_people.toml"), D18_PEOPLE).unwrap();
     run(&dir);
     let rows = read_layer(&out.join("sise.gpkg"), "D18_people_exposure");
     // P1 (500100, 3450300): S1 200 m, S2 583 m → 1 site → 50 → orange.

@@ -278,6 +278,71 @@ pub fn line_metres(lines: &[Geometry<f64>], zones: &Zones) -> Vec<f64> {
     m
 }
 
+/// One zone's running totals while a domain's objects are placed in it:
+/// Σ amount, Σ weight·score and Σ weight (weight = amount, × the object's
+/// weight for weighted_mean), max score, worst level, object count, and the
+/// tallies the regional methods read.
+#[derive(Clone, Copy)]
+struct Acc {
+    amount: f64,
+    w: f64,
+    ws: f64,
+    max: f64,
+    worst: Level,
+    n: usize,
+    counts: [u32; 4],
+    exposure: [f64; 4],
+    worst_rows: Worst,
+}
+
+impl Acc {
+    fn empty() -> Acc {
+        Acc { amount: 0.0, w: 0.0, ws: 0.0, max: f64::MIN, worst: Level::Low, n: 0, counts: [0; 4], exposure: [0.0; 4], worst_rows: Worst::default() }
+    }
+
+    /// Object `i` (of `level`, with `score`) with `amount` of itself in the
+    /// zone, weighing `weight` in the mean and `exposure` in the tallies.
+    fn add(&mut self, i: usize, amount: f64, weight: f64, score: f64, level: Level, exposure: f64) {
+        self.amount += amount;
+        self.w += weight;
+        self.ws += weight * score;
+        self.max = self.max.max(score);
+        self.worst = self.worst.worst(level);
+        self.n += 1;
+        self.counts[level.index()] += 1;
+        self.exposure[level.index()] += exposure;
+        self.worst_rows.offer(level, exposure, i as u32);
+    }
+
+    /// The zone's result by `method`; `None` for `density` in a zone without the line layer.
+    fn result(self, method: AggMethod, thresholds: &Thresholds, density: Option<(f64, &Thresholds)>) -> Option<ZoneResult> {
+        let tally = |score: f64, level: Level| ZoneResult {
+            score,
+            level,
+            amount: self.amount,
+            objects: self.n,
+            counts: self.counts,
+            exposure: self.exposure,
+            top: self.worst_rows.top(),
+        };
+        Some(match method {
+            AggMethod::Max => tally(self.max, self.worst),
+            AggMethod::Mean | AggMethod::WeightedMean => {
+                let s = if self.w > 0.0 { self.ws / self.w } else { 0.0 };
+                tally(s, thresholds.level(s))
+            }
+            AggMethod::Density => {
+                let (metres, bands) = density.expect("density aggregation needs its line lengths");
+                if metres <= 0.0 {
+                    return None;
+                }
+                let per_km = self.n as f64 / (metres / 1000.0);
+                tally(per_km, bands.level(per_km))
+            }
+        })
+    }
+}
+
 /// Aggregate one domain's objects to zones. `None` for zones with no object
 /// of the domain. `density` is, for `AggMethod::Density`, the metres of the
 /// reference line layer per zone and the bands on objects per km.
@@ -289,83 +354,18 @@ pub fn aggregate(
     zones: &Zones,
     density: Option<(&[f64], &Thresholds)>,
 ) -> Vec<Option<ZoneResult>> {
-    // Per zone: Σ amount, Σ weight·score and Σ weight (weight = amount, × the
-    // object's weight for weighted_mean), max score, worst level, object
-    // count, and the tallies the regional methods read.
-    #[derive(Clone, Copy)]
-    struct Acc {
-        amount: f64,
-        w: f64,
-        ws: f64,
-        max: f64,
-        worst: Level,
-        n: usize,
-        counts: [u32; 4],
-        exposure: [f64; 4],
-        worst_rows: Worst,
-    }
     let mean_weight = if scores.weight.is_empty() { 1.0 } else { scores.weight.iter().sum::<f64>() / scores.weight.len() as f64 };
     let relative = |i: usize| if mean_weight > 0.0 { scores.weight[i] / mean_weight } else { 1.0 };
     let mut acc: Vec<Option<Acc>> = vec![None; zones.len()];
     for (i, g) in geoms.iter().enumerate() {
         let pieces = zones.pieces(g);
         let whole: f64 = pieces.iter().map(|p| p.1).sum();
-        let level = scores.level[i];
         for (z, w) in pieces {
-            let a = acc[z].get_or_insert(Acc {
-                amount: 0.0,
-                w: 0.0,
-                ws: 0.0,
-                max: f64::MIN,
-                worst: Level::Low,
-                n: 0,
-                counts: [0; 4],
-                exposure: [0.0; 4],
-                worst_rows: Worst::default(),
-            });
             let weight = if method == AggMethod::WeightedMean { w * scores.weight[i] } else { w };
-            a.amount += w;
-            a.w += weight;
-            a.ws += weight * scores.score[i];
-            a.max = a.max.max(scores.score[i]);
-            a.worst = a.worst.worst(level);
-            a.n += 1;
-            a.counts[level.index()] += 1;
-            let e = relative(i) * w / whole;
-            a.exposure[level.index()] += e;
-            a.worst_rows.offer(level, e, i as u32);
+            acc[z].get_or_insert_with(Acc::empty).add(i, w, weight, scores.score[i], scores.level[i], relative(i) * w / whole);
         }
     }
-    acc.into_iter()
-        .enumerate()
-        .map(|(z, a)| {
-            let a = a?;
-            let tally = |score: f64, level: Level| ZoneResult {
-                score,
-                level,
-                amount: a.amount,
-                objects: a.n,
-                counts: a.counts,
-                exposure: a.exposure,
-                top: a.worst_rows.top(),
-            };
-            Some(match method {
-                AggMethod::Max => tally(a.max, a.worst),
-                AggMethod::Mean | AggMethod::WeightedMean => {
-                    let s = if a.w > 0.0 { a.ws / a.w } else { 0.0 };
-                    tally(s, thresholds.level(s))
-                }
-                AggMethod::Density => {
-                    let (metres, bands) = density.expect("density aggregation needs its line lengths");
-                    if metres[z] <= 0.0 {
-                        return None;
-                    }
-                    let per_km = a.n as f64 / (metres[z] / 1000.0);
-                    tally(per_km, bands.level(per_km))
-                }
-            })
-        })
-        .collect()
+    acc.into_iter().enumerate().map(|(z, a)| a?.result(method, thresholds, density.map(|(m, b)| (m[z], b)))).collect()
 }
 
 #[cfg(test)]

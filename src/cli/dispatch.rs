@@ -206,41 +206,47 @@ pub fn main() -> ExitCode {
     if let Err(e) = crate::emit::vector::use_output_time() {
         return failed(&cli, e);
     }
-    let result = match &cli.command {
+    let result = match command(&cli, &progress) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(e) => failed(&cli, e),
+    }
+}
+
+/// Run the command the user gave; the exit code when it cannot start.
+fn command(cli: &Cli, progress: &Progress) -> std::result::Result<crate::error::Result<()>, ExitCode> {
+    Ok(match &cli.command {
         Command::Run { config, out, threads, keep_going, outputs: o, plan, unit } => {
-            if let Err(code) = threads_or_exit(*threads) {
-                return code;
-            }
+            threads_or_exit(*threads)?;
             let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity: None };
             match plan {
-                Some(plan) => run_unit(config, plan, *unit, out, *keep_going, &progress, cli.quiet),
-                None => crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet)),
+                Some(plan) => run_unit(config, plan, *unit, out, *keep_going, progress, cli.quiet),
+                None => crate::run::run(config, out, opts, progress).map(|r| finished(&r, cli.quiet)),
             }
         }
         Command::Sensitivity { config, out, draws, seed, threads, keep_going, outputs: o } => {
-            if let Err(code) = threads_or_exit(*threads) {
-                return code;
-            }
+            threads_or_exit(*threads)?;
             let sensitivity = Some(crate::run::SensitivityArgs { draws: *draws, seed: *seed });
             let opts = crate::run::RunOptions { keep_going: *keep_going, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity };
-            crate::run::run(config, out, opts, &progress).map(|r| finished(&r, cli.quiet))
+            crate::run::run(config, out, opts, progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Merge { plan, units, out, config, threads, outputs: o } => {
-            if let Err(code) = threads_or_exit(*threads) {
-                return code;
-            }
+            threads_or_exit(*threads)?;
             let opts = crate::run::RunOptions { keep_going: false, if_changed: o.if_changed, pdf: o.pdf, no_web: o.no_web, sensitivity: None };
-            crate::tile::merge::run(plan, units, config.as_deref(), out, opts, &progress).map(|r| finished(&r, cli.quiet))
+            crate::tile::merge::run(plan, units, config.as_deref(), out, opts, progress).map(|r| finished(&r, cli.quiet))
         }
         Command::Validate { config, report } => report
             .as_ref()
             .map_or(Ok(()), |dir| crate::run::quality_report(config, dir).map(|q| print_quality(&q, dir)))
-            .and_then(|()| crate::run::validate(config, &progress).map(|v| print_validation(&v))),
+            .and_then(|()| crate::run::validate(config, progress).map(|v| print_validation(&v))),
         Command::Compare { from, to, out } => compare(from, to, out.as_deref()),
         Command::Publish { dir, to, schema } => crate::publish::publish(dir, to, schema).map(|p| published(&p, cli.quiet)),
         Command::Template { config, models, out, datum } => template(config.as_deref(), models.as_deref(), out, *datum),
         Command::Models(cmd) => models(cmd),
-        Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out, &progress).map(|p| {
+        Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out, progress).map(|p| {
             let features: usize = p.layers.iter().map(|(_, n)| n).sum();
             println!("{} vector layers ({features} features) prepared; run them with {}", p.layers.len(), p.config.display());
         }),
@@ -268,11 +274,7 @@ pub fn main() -> ExitCode {
             });
             crate::demo::city::generate(*scale, models, out, *seed, admin)
         }
-    };
-    match result {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(e) => failed(&cli, e),
-    }
+    })
 }
 
 /// Report the error that ended the command; its class's exit code.

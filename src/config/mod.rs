@@ -269,53 +269,7 @@ impl RunConfig {
         let base = file.parent().unwrap_or(Path::new("."));
         let resolve = |p: &Path| if p.is_absolute() { p.to_owned() } else { base.join(p) };
 
-        if raw.cycle.is_empty() || raw.cycle.contains(['/', '\\']) || raw.cycle.starts_with('.') {
-            return Err(err(Msg::BadSetting { key: "cycle".into(), value: format!("\"{}\"", raw.cycle), wants: Wants::CycleName }.into()));
-        }
-        if let Some(s) = &raw.sensitivity {
-            s.check().map_err(err)?;
-        }
-        for (key, v) in [("outside_tolerance_m", raw.outside_tolerance_m), ("context_margin_m", raw.context_margin_m)] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(err(Msg::BadSetting { key: key.into(), value: v.to_string(), wants: Wants::Metres }.into()));
-            }
-        }
-        if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
-            return Err(err(Msg::BadSetting { key: "grid_cell_m".into(), value: raw.grid_cell_m.to_string(), wants: Wants::PositiveMetres }.into()));
-        }
-        if !raw.layers.contains_key(&raw.admin_units.layer) {
-            let (name, have) = (raw.admin_units.layer.clone(), raw.layers.keys().cloned().collect());
-            return Err(err(Msg::NotALayer { key: "admin_units.layer".into(), name, config: file.display().to_string(), have }.into()));
-        }
-        let comprehensive = Comprehensive::from_table(raw.comprehensive.clone()).map_err(&err)?;
-        if let Some(l) = comprehensive.layers().into_iter().find(|l| !raw.layers.contains_key(*l)) {
-            let have = raw.layers.keys().cloned().collect();
-            return Err(err(Msg::NotALayer { key: "comprehensive".into(), name: l.to_owned(), config: file.display().to_string(), have }.into()));
-        }
-        raw.colours.check().map_err(err)?;
-        if raw.domains.is_empty() {
-            return Err(err(Msg::BadSetting { key: "domains".into(), value: "[]".into(), wants: Wants::SomeModels }.into()));
-        }
-        if let Some(url) = &raw.web.basemap {
-            if !["{x}", "{y}", "{z}"].iter().all(|k| url.contains(k)) {
-                return Err(err(format!("[web] basemap = \"{url}\" must be an XYZ tile URL with {{z}}, {{x}} and {{y}}")));
-            }
-        }
-        if !(1..=MAX_SHEET_ROWS).contains(&raw.tables.workbook_rows) {
-            return Err(err(format!(
-                "[tables] workbook_rows = {} must be from 1 to {MAX_SHEET_ROWS} (Excel's rows, less the header and a note)",
-                raw.tables.workbook_rows
-            )));
-        }
-        for (name, l) in &raw.layers {
-            l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
-            if l.is_database() && has_password(&l.path.to_string_lossy()) {
-                return Err(err(no_password_here(&format!("[layers.{name}] path"))));
-            }
-        }
-        if raw.publish.as_ref().is_some_and(|p| has_password(&p.to)) {
-            return Err(err(no_password_here("[publish] to")));
-        }
+        let comprehensive = check(&raw, file)?;
         let layers = raw
             .layers
             .into_iter()
@@ -353,6 +307,60 @@ impl RunConfig {
                 .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
         })
     }
+}
+
+/// The settings of a config as written that no other part checks, each
+/// refused with the key at fault; its `[comprehensive]` section checked.
+fn check(raw: &RawConfig, file: &Path) -> Result<Comprehensive> {
+    let err = |message: String| Error::Config { file: file.to_owned(), message };
+    if raw.cycle.is_empty() || raw.cycle.contains(['/', '\\']) || raw.cycle.starts_with('.') {
+        return Err(err(Msg::BadSetting { key: "cycle".into(), value: format!("\"{}\"", raw.cycle), wants: Wants::CycleName }.into()));
+    }
+    if let Some(s) = &raw.sensitivity {
+        s.check().map_err(err)?;
+    }
+    for (key, v) in [("outside_tolerance_m", raw.outside_tolerance_m), ("context_margin_m", raw.context_margin_m)] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(err(Msg::BadSetting { key: key.into(), value: v.to_string(), wants: Wants::Metres }.into()));
+        }
+    }
+    if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
+        return Err(err(Msg::BadSetting { key: "grid_cell_m".into(), value: raw.grid_cell_m.to_string(), wants: Wants::PositiveMetres }.into()));
+    }
+    if !raw.layers.contains_key(&raw.admin_units.layer) {
+        let (name, have) = (raw.admin_units.layer.clone(), raw.layers.keys().cloned().collect());
+        return Err(err(Msg::NotALayer { key: "admin_units.layer".into(), name, config: file.display().to_string(), have }.into()));
+    }
+    let comprehensive = Comprehensive::from_table(raw.comprehensive.clone()).map_err(err)?;
+    if let Some(l) = comprehensive.layers().into_iter().find(|l| !raw.layers.contains_key(*l)) {
+        let have = raw.layers.keys().cloned().collect();
+        return Err(err(Msg::NotALayer { key: "comprehensive".into(), name: l.to_owned(), config: file.display().to_string(), have }.into()));
+    }
+    raw.colours.check().map_err(err)?;
+    if raw.domains.is_empty() {
+        return Err(err(Msg::BadSetting { key: "domains".into(), value: "[]".into(), wants: Wants::SomeModels }.into()));
+    }
+    if let Some(url) = &raw.web.basemap {
+        if !["{x}", "{y}", "{z}"].iter().all(|k| url.contains(k)) {
+            return Err(err(format!("[web] basemap = \"{url}\" must be an XYZ tile URL with {{z}}, {{x}} and {{y}}")));
+        }
+    }
+    if !(1..=MAX_SHEET_ROWS).contains(&raw.tables.workbook_rows) {
+        return Err(err(format!(
+            "[tables] workbook_rows = {} must be from 1 to {MAX_SHEET_ROWS} (Excel's rows, less the header and a note)",
+            raw.tables.workbook_rows
+        )));
+    }
+    for (name, l) in &raw.layers {
+        l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
+        if l.is_database() && has_password(&l.path.to_string_lossy()) {
+            return Err(err(no_password_here(&format!("[layers.{name}] path"))));
+        }
+    }
+    if raw.publish.as_ref().is_some_and(|p| has_password(&p.to)) {
+        return Err(err(no_password_here("[publish] to")));
+    }
+    Ok(comprehensive)
 }
 
 /// Model files to run: files as given; a folder contributes every `*.toml` in it, sorted by name.

@@ -175,63 +175,15 @@ impl Manifest {
 pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &Fingerprint) -> Result<Manifest> {
     let p = &a.loaded;
     let cfg = &p.config;
-    let inputs = crate::assess::needed_layers(cfg, &p.models)
-        .into_iter()
-        .flat_map(|name| dataset_files(&cfg.layers[name].path))
-        .chain(cfg.report_files())
-        .map(|f| {
-            let h = fingerprint.hash(&f).map_err(|e| Error::input(Bad::File, &f, None, format!("cannot read to hash it: {e}")))?;
-            Ok((f.display().to_string(), h))
-        })
-        .chain(
-            crate::assess::needed_layers(cfg, &p.models)
-                .into_iter()
-                .map(|name| &cfg.layers[name])
-                .filter(|l| l.is_database())
-                .map(|l| Ok((format!("{} layer {}", l.path.display(), l.layer.as_deref().unwrap_or("")), DATABASE.to_owned()))),
-        )
-        .collect::<Result<_>>()?;
-    let models = p
-        .models
-        .iter()
-        .map(|m| {
-            Ok(ModelRecord {
-                id: m.id.clone(),
-                name: m.name.clone(),
-                layer: m.layer_name(),
-                model_version: m.model_version.clone(),
-                file: m.file.display().to_string(),
-                sha256: fingerprint.hash(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let mut counts = Counts {
-        objects: p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect(),
-        grid_cells: a.grid.ids.len(),
-        streets: p.admin.zones.len(),
-        rewritten_values: p.context_rewrites.clone(),
-        ..Counts::default()
-    };
-    for r in &p.rejects {
-        *counts.rejects.entry(r.layer.clone()).or_default() += 1;
-    }
-    for (m, d) in p.models.iter().zip(&a.domains) {
-        for (field, c) in &d.scores.rewrites {
-            counts.rewritten_values.entry(m.objects().to_owned()).or_default().insert(field.clone(), c.clone());
-        }
-    }
-    for c in &p.clipped {
-        *counts.outside_district_left_out.entry(c.layer.clone()).or_default() += 1;
-    }
+    let hash_input = |f: &Path| fingerprint.hash(f).map_err(|e| Error::input(Bad::File, f, None, format!("cannot read to hash it: {e}")));
     let review = cfg
         .review
         .as_ref()
         .map(|r| -> Result<ReviewRecord> {
             let adjusted = a.domains.iter().flat_map(|d| d.review.values());
-            let file = &r.adjustments;
             Ok(ReviewRecord {
-                file: file.display().to_string(),
-                sha256: fingerprint.hash(file).map_err(|e| Error::input(Bad::File, file, None, format!("cannot read to hash it: {e}")))?,
+                file: r.adjustments.display().to_string(),
+                sha256: hash_input(&r.adjustments)?,
                 adjustments: adjusted.clone().count(),
                 raised: adjusted.clone().filter(|x| x.level < x.computed).count(),
                 lowered: adjusted.filter(|x| x.level > x.computed).count(),
@@ -257,12 +209,25 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             grid_cell_m: cfg.grid_cell_m,
             comprehensive: serde_json::to_value(&cfg.comprehensive).expect("plain data"),
         },
-        inputs,
-        models,
+        inputs: inputs(a, &hash_input)?,
+        models: p
+            .models
+            .iter()
+            .map(|m| {
+                Ok(ModelRecord {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    layer: m.layer_name(),
+                    model_version: m.model_version.clone(),
+                    file: m.file.display().to_string(),
+                    sha256: fingerprint.hash(&m.file).map_err(|e| Error::Model { file: m.file.clone(), message: e.to_string() })?,
+                })
+            })
+            .collect::<Result<_>>()?,
         review,
         sensitivity,
         outputs: outputs.clone(),
-        counts,
+        counts: counts(a),
         timings_ms: [("load", timings.load), ("score", timings.score), ("aggregate", timings.aggregate), ("emit", timings.emit)]
             .into_iter()
             .chain(cfg.sensitivity.as_ref().map(|_| ("sensitivity", timings.sensitivity)))
@@ -270,4 +235,42 @@ pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timin
             .collect(),
         units: p.units.clone(),
     })
+}
+
+/// Every input file with its hash (`hash`), and each database layer marked as such.
+fn inputs(a: &Assessment, hash: &dyn Fn(&Path) -> Result<String>) -> Result<BTreeMap<String, String>> {
+    let cfg = &a.loaded.config;
+    let layers = crate::assess::needed_layers(cfg, &a.loaded.models);
+    let files = layers.iter().flat_map(|name| dataset_files(&cfg.layers[*name].path)).chain(cfg.report_files());
+    let hashed = files.map(|f| Ok((f.display().to_string(), hash(&f)?)));
+    let databases = layers
+        .iter()
+        .map(|name| &cfg.layers[*name])
+        .filter(|l| l.is_database())
+        .map(|l| Ok((format!("{} layer {}", l.path.display(), l.layer.as_deref().unwrap_or("")), DATABASE.to_owned())));
+    hashed.chain(databases).collect()
+}
+
+/// What the run counted: objects, zones, rejects, rewritten values, objects left outside.
+fn counts(a: &Assessment) -> Counts {
+    let p = &a.loaded;
+    let mut counts = Counts {
+        objects: p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect(),
+        grid_cells: a.grid.ids.len(),
+        streets: p.admin.zones.len(),
+        rewritten_values: p.context_rewrites.clone(),
+        ..Counts::default()
+    };
+    for r in &p.rejects {
+        *counts.rejects.entry(r.layer.clone()).or_default() += 1;
+    }
+    for (m, d) in p.models.iter().zip(&a.domains) {
+        for (field, c) in &d.scores.rewrites {
+            counts.rewritten_values.entry(m.objects().to_owned()).or_default().insert(field.clone(), c.clone());
+        }
+    }
+    for c in &p.clipped {
+        *counts.outside_district_left_out.entry(c.layer.clone()).or_default() += 1;
+    }
+    counts
 }

@@ -390,13 +390,52 @@ fn round6((x, y): (f64, f64)) -> (f64, f64) {
 /// Output files (relative to the output folder) with their SHA-256.
 pub type Hashed = Vec<(PathBuf, String)>;
 
+/// `sise.gpkg` with its default styles, the sidecar styles and the QGIS project.
+fn write_gpkg(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
+    let palette = &a.loaded.config.colours;
+    let levels = style::Look::Levels { attr: schema::LEVEL.into() };
+    let mut written = vec![PathBuf::from("sise.gpkg")];
+    // Each layer is made, written and dropped in turn (a city's layers
+    // hold ~600 MB of attributes); its style and schema stay, for the
+    // sidecar styles and the QGIS project.
+    let (styles, schemas) = timed("GeoPackage", || -> Result<_> {
+        let gpkg = vector::Gpkg::create(&dir.join("sise.gpkg"), &a.loaded.config.working_crs)?;
+        let (mut styles, mut schemas) = (Vec::new(), Vec::new());
+        for l in layers(a) {
+            gpkg.add(&l)?;
+            styles.push(vector::StyleRow {
+                layer: l.name.clone(),
+                name: "四色风险".into(),
+                qml: style::qml(&l, &levels, palette),
+                sld: style::sld(&l, schema::LEVEL, palette),
+                description: l.title.clone(),
+            });
+            schemas.push(l.schema());
+        }
+        gpkg.finish(&styles)?;
+        Ok((styles, schemas))
+    })?;
+    // Sidecar styles for users who add the layers by hand (and SLD for other clients).
+    let style_dir = dir.join("styles");
+    std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
+    for st in &styles {
+        for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
+            let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
+            std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
+            written.push(rel);
+        }
+    }
+    let project = timed("QGIS project", || qgis::project(a, &schemas, "sise.gpkg", palette))?;
+    std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
+    written.push("sise.qgs".into());
+    Ok(written)
+}
+
 /// Write every output of a run into `dir` (an empty staging folder), the
 /// web map when `web`; returns the files written, relative to `dir`, with
 /// their SHA-256 for the manifest. Each job hashes its files as soon as it
 /// has written them, so hashing fills the cores while other jobs still write.
 pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) -> Result<Hashed> {
-    let palette = &a.loaded.config.colours;
-    let levels = style::Look::Levels { attr: schema::LEVEL.into() };
     // The GeoPackage (one SQLite writer), the tables, the web map and the maps
     // are independent files: written as separate jobs, so that no core idles
     // while another has a queue. The order matters for speed: this thread runs
@@ -404,43 +443,7 @@ pub fn write_outputs(dir: &Path, a: &Assessment, keep_going: bool, web: bool) ->
     // workbook), an idle one takes the first (the GeoPackage). Each job fills
     // its own slot; the file list is put together in slot order.
     type Job<'a> = Box<dyn FnOnce() -> Result<Vec<PathBuf>> + Send + 'a>;
-    let mut jobs: Vec<Job> = vec![Box::new(move || {
-        let mut written = vec![PathBuf::from("sise.gpkg")];
-        // Each layer is made, written and dropped in turn (a city's layers
-        // hold ~600 MB of attributes); its style and schema stay, for the
-        // sidecar styles and the QGIS project.
-        let (styles, schemas) = timed("GeoPackage", || -> Result<_> {
-            let gpkg = vector::Gpkg::create(&dir.join("sise.gpkg"), &a.loaded.config.working_crs)?;
-            let (mut styles, mut schemas) = (Vec::new(), Vec::new());
-            for l in layers(a) {
-                gpkg.add(&l)?;
-                styles.push(vector::StyleRow {
-                    layer: l.name.clone(),
-                    name: "四色风险".into(),
-                    qml: style::qml(&l, &levels, palette),
-                    sld: style::sld(&l, schema::LEVEL, palette),
-                    description: l.title.clone(),
-                });
-                schemas.push(l.schema());
-            }
-            gpkg.finish(&styles)?;
-            Ok((styles, schemas))
-        })?;
-        // Sidecar styles for users who add the layers by hand (and SLD for other clients).
-        let style_dir = dir.join("styles");
-        std::fs::create_dir(&style_dir).map_err(|e| Error::output(&style_dir, e))?;
-        for st in &styles {
-            for (ext, text) in [("qml", &st.qml), ("sld", &st.sld)] {
-                let rel = PathBuf::from("styles").join(format!("{}.{ext}", st.layer));
-                std::fs::write(dir.join(&rel), text).map_err(|e| Error::output(dir.join(&rel), e))?;
-                written.push(rel);
-            }
-        }
-        let project = timed("QGIS project", || qgis::project(a, &schemas, "sise.gpkg", palette))?;
-        std::fs::write(dir.join("sise.qgs"), project).map_err(|e| Error::output(dir.join("sise.qgs"), e))?;
-        written.push("sise.qgs".into());
-        Ok(written)
-    })];
+    let mut jobs: Vec<Job> = vec![Box::new(move || write_gpkg(dir, a))];
     if web {
         jobs.push(Box::new(|| timed("web map", || web::write(dir, a))));
     }

@@ -36,7 +36,6 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
     let n = s.stability.len();
     let effects: Vec<_> = s.effects.iter().take(BARS).collect();
     let height = TOP + ROW_H * effects.len().max(1) as f64 + 90.0;
-    let max = effects.iter().map(|e| e.low.max(e.high)).max().unwrap_or(0).max(1) as f64;
     let centre = LABEL_W + (WIDTH - LABEL_W - 40.0) / 2.0;
     let half = (WIDTH - LABEL_W - 40.0) / 2.0 - 60.0;
     let mut b = String::new();
@@ -79,24 +78,7 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
             centre + 64.0
         );
     }
-    for (k, e) in effects.iter().enumerate() {
-        let y = TOP + ROW_H * k as f64;
-        let _ = write!(
-            b,
-            r##"<text x="{}" y="{}" font-size="18" text-anchor="end" fill="#202020">{}</text><text x="{}" y="{}" font-size="14" text-anchor="end" fill="#666666">{}</text>"##,
-            LABEL_W - 12.0,
-            y + 18.0,
-            esc(&e.param.label),
-            LABEL_W - 12.0,
-            y + 36.0,
-            esc(&e.param.range)
-        );
-        let (wl, wh) = (half * e.low as f64 / max, half * e.high as f64 / max);
-        let _ = write!(b, r##"<rect x="{:.1}" y="{}" width="{wl:.1}" height="{}" fill="{LOW}"/>"##, centre - wl, y + 6.0, ROW_H - 12.0);
-        let _ = write!(b, r##"<rect x="{centre}" y="{}" width="{wh:.1}" height="{}" fill="{HIGH}"/>"##, y + 6.0, ROW_H - 12.0);
-        let _ = write!(b, r##"<text x="{:.1}" y="{}" font-size="16" text-anchor="end">{}</text>"##, centre - wl - 6.0, y + 28.0, e.low);
-        let _ = write!(b, r##"<text x="{:.1}" y="{}" font-size="16">{}</text>"##, centre + wh + 6.0, y + 28.0, e.high);
-    }
+    bars(&mut b, &effects, centre, half);
     let bottom = TOP + ROW_H * effects.len().max(1) as f64;
     if !effects.is_empty() {
         let _ = write!(b, r##"<path d="M{centre},{} V{}" stroke="#202020" stroke-width="1.5"/>"##, TOP - 4.0, bottom + 4.0);
@@ -115,6 +97,31 @@ fn document(a: &Assessment, d: usize, font: &str) -> Option<(String, f64)> {
     let doc =
         format!(r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="{font}">{b}</svg>"##);
     Some((doc, height))
+}
+
+/// One bar per parameter, its label and range at the left: objects moved at
+/// its low end to the left of `centre`, at its high end to the right, the
+/// longest `half` wide.
+fn bars(b: &mut String, effects: &[&crate::sensitivity::Effect], centre: f64, half: f64) {
+    let max = effects.iter().map(|e| e.low.max(e.high)).max().unwrap_or(0).max(1) as f64;
+    for (k, e) in effects.iter().enumerate() {
+        let y = TOP + ROW_H * k as f64;
+        let _ = write!(
+            b,
+            r##"<text x="{}" y="{}" font-size="18" text-anchor="end" fill="#202020">{}</text><text x="{}" y="{}" font-size="14" text-anchor="end" fill="#666666">{}</text>"##,
+            LABEL_W - 12.0,
+            y + 18.0,
+            esc(&e.param.label),
+            LABEL_W - 12.0,
+            y + 36.0,
+            esc(&e.param.range)
+        );
+        let (wl, wh) = (half * e.low as f64 / max, half * e.high as f64 / max);
+        let _ = write!(b, r##"<rect x="{:.1}" y="{}" width="{wl:.1}" height="{}" fill="{LOW}"/>"##, centre - wl, y + 6.0, ROW_H - 12.0);
+        let _ = write!(b, r##"<rect x="{centre}" y="{}" width="{wh:.1}" height="{}" fill="{HIGH}"/>"##, y + 6.0, ROW_H - 12.0);
+        let _ = write!(b, r##"<text x="{:.1}" y="{}" font-size="16" text-anchor="end">{}</text>"##, centre - wl - 6.0, y + 28.0, e.low);
+        let _ = write!(b, r##"<text x="{:.1}" y="{}" font-size="16">{}</text>"##, centre + wh + 6.0, y + 28.0, e.high);
+    }
 }
 
 /// Write a tornado chart per domain with a sensitivity analysis; returns the files relative to `dir`.

@@ -145,56 +145,9 @@ pub fn write(page: &Page, cover: &Cover, reference: Option<&Reference>) -> std::
 
     doc = cover_page(doc, page, cover, &ids);
     doc = contents(doc, page, &ids);
-    let mut figures = 0;
-    let mut tables = 0;
-    let mut first_heading = true;
+    let mut body = Body { ids: &ids, text_width, figures: 0, tables: 0, first_heading: true };
     for block in &page.blocks {
-        match block {
-            Block::Heading { level, text, numbered } => {
-                let level = (*level).clamp(1, 3);
-                let mut p = Paragraph::new().style(ids.get(["Heading1", "Heading2", "Heading3"][level - 1]));
-                if *numbered {
-                    p = p.numbering(NumberingId::new(HEADINGS), IndentLevel::new(level - 1));
-                }
-                let mut p = p.outline_lvl(level - 1).keep_next(true).add_run(Run::new().add_text(text));
-                if first_heading {
-                    p = p.page_break_before(true);
-                    first_heading = false;
-                }
-                doc = doc.add_paragraph(p);
-            }
-            Block::Paragraph { spans, note } => {
-                let p = Paragraph::new().style(ids.get(if *note { "Note" } else { "BodyText" }));
-                doc = doc.add_paragraph(runs(p, spans));
-            }
-            Block::List(items) => {
-                for item in items {
-                    let p = Paragraph::new().style(ids.get("BodyText")).numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
-                    doc = doc.add_paragraph(runs(p, item));
-                }
-            }
-            Block::Table(t) => {
-                if let Some(c) = &t.caption {
-                    tables += 1;
-                    doc = doc.add_paragraph(caption("表", tables, c, &ids).keep_next(true));
-                }
-                doc = doc.add_table(table(t, text_width, &ids));
-                // Word joins two tables that touch; a paragraph keeps them apart.
-                doc = doc.add_paragraph(Paragraph::new().style(ids.get("Note")));
-            }
-            Block::Figure { png, caption: text } => {
-                figures += 1;
-                doc = doc.add_paragraph(figure(png, text_width, PAGE_H / 2));
-                doc = doc.add_paragraph(caption("图", figures, text, &ids));
-            }
-            Block::Sign(lines) => {
-                doc = doc.add_paragraph(Paragraph::new().style(ids.get("BodyText")));
-                for l in lines {
-                    let p = Paragraph::new().style(ids.get("BodyText")).indent(Some(text_width / 2), Some(SpecialIndentType::FirstLine(0)), None, None);
-                    doc = doc.add_paragraph(p.line_spacing(LineSpacing::new().before(240)).add_run(Run::new().add_text(l)));
-                }
-            }
-        }
+        doc = body.add(doc, block);
     }
 
     let mut xml = doc.build();
@@ -202,6 +155,70 @@ pub fn write(page: &Page, cover: &Cover, reference: Option<&Reference>) -> std::
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(std::io::Error::other)?;
     Ok(out.into_inner())
+}
+
+/// The body of a report as it is written: the numbering of its figures and
+/// tables so far, and whether the first heading (which opens a page) is to come.
+struct Body<'a> {
+    ids: &'a Ids,
+    text_width: i32,
+    figures: usize,
+    tables: usize,
+    first_heading: bool,
+}
+
+impl Body<'_> {
+    /// `block` added to `doc`.
+    fn add(&mut self, mut doc: Docx, block: &Block) -> Docx {
+        match block {
+            Block::Heading { level, text, numbered } => {
+                let level = (*level).clamp(1, 3);
+                let mut p = Paragraph::new().style(self.ids.get(["Heading1", "Heading2", "Heading3"][level - 1]));
+                if *numbered {
+                    p = p.numbering(NumberingId::new(HEADINGS), IndentLevel::new(level - 1));
+                }
+                let mut p = p.outline_lvl(level - 1).keep_next(true).add_run(Run::new().add_text(text));
+                if self.first_heading {
+                    p = p.page_break_before(true);
+                    self.first_heading = false;
+                }
+                doc = doc.add_paragraph(p);
+            }
+            Block::Paragraph { spans, note } => {
+                let p = Paragraph::new().style(self.ids.get(if *note { "Note" } else { "BodyText" }));
+                doc = doc.add_paragraph(runs(p, spans));
+            }
+            Block::List(items) => {
+                for item in items {
+                    let p = Paragraph::new().style(self.ids.get("BodyText")).numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
+                    doc = doc.add_paragraph(runs(p, item));
+                }
+            }
+            Block::Table(t) => {
+                if let Some(c) = &t.caption {
+                    self.tables += 1;
+                    doc = doc.add_paragraph(caption("表", self.tables, c, self.ids).keep_next(true));
+                }
+                doc = doc.add_table(table(t, self.text_width, self.ids));
+                // Word joins two tables that touch; a paragraph keeps them apart.
+                doc = doc.add_paragraph(Paragraph::new().style(self.ids.get("Note")));
+            }
+            Block::Figure { png, caption: text } => {
+                self.figures += 1;
+                doc = doc.add_paragraph(figure(png, self.text_width, PAGE_H / 2));
+                doc = doc.add_paragraph(caption("图", self.figures, text, self.ids));
+            }
+            Block::Sign(lines) => {
+                doc = doc.add_paragraph(Paragraph::new().style(self.ids.get("BodyText")));
+                for l in lines {
+                    let p =
+                        Paragraph::new().style(self.ids.get("BodyText")).indent(Some(self.text_width / 2), Some(SpecialIndentType::FirstLine(0)), None, None);
+                    doc = doc.add_paragraph(p.line_spacing(LineSpacing::new().before(240)).add_run(Run::new().add_text(l)));
+                }
+            }
+        }
+        doc
+    }
 }
 
 fn cover_page(mut doc: Docx, page: &Page, cover: &Cover, ids: &Ids) -> Docx {

@@ -253,15 +253,17 @@ mod roundtrip {
         v
     }
 
-    #[test]
-    fn a_geopackage_written_through_sqlite_reads_back_in_gdal_as_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.gpkg");
-        let n = 300;
-        let origin = |i: usize| (600_000.0 + (i % 20) as f64 * 100.0, 3_430_000.0 + (i / 20) as f64 * 100.0);
+    /// Where block `i` of the test layer starts: 20 to a row, 100 m apart.
+    fn block_origin(i: usize) -> (f64, f64) {
+        (600_000.0 + (i % 20) as f64 * 100.0, 3_430_000.0 + (i / 20) as f64 * 100.0)
+    }
+
+    /// `n` squares, single and multi parts mixed, with an integer, a real (one
+    /// empty, one NaN) and a text column (one empty, quotes in the others).
+    fn blocks(n: usize) -> OutLayer<'static> {
         let geoms: Vec<Geometry<f64>> = (0..n)
             .map(|i| {
-                let (x, y) = origin(i);
+                let (x, y) = block_origin(i);
                 // Single and multi parts mixed: the layer is declared multi.
                 if i % 2 == 0 {
                     Geometry::Polygon(square(x, y))
@@ -270,7 +272,7 @@ mod roundtrip {
                 }
             })
             .collect();
-        let layer = OutLayer {
+        OutLayer {
             name: "blocks".into(),
             title: "街区".into(),
             description: "测试图层".into(),
@@ -295,7 +297,15 @@ mod roundtrip {
                 Column::text("名称", (0..n).map(|i| (i != 7).then(|| format!("第{i}号'\"街区"))).collect()),
             ],
             tip: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_geopackage_written_through_sqlite_reads_back_in_gdal_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.gpkg");
+        let n = 300;
+        let layer = blocks(n);
         write_gpkg(&path, "EPSG:4549", std::slice::from_ref(&layer), &[]).unwrap();
 
         let ds = Dataset::open(&path).unwrap();
@@ -309,14 +319,14 @@ mod roundtrip {
             let x = f.field_as_double(1).unwrap();
             assert_eq!(x, if i == 3 || i == 5 { None } else { Some(i as f64 / 4.0) }, "row {i}");
             assert_eq!(f.field_as_string(2).unwrap(), (i != 7).then(|| format!("第{i}号'\"街区")));
-            let (x0, y0) = origin(i);
+            let (x0, y0) = block_origin(i);
             assert_eq!(f.geometry().unwrap().to_geo().unwrap(), Geometry::MultiPolygon(MultiPolygon(vec![square(x0, y0)])));
         }
         // The spatial index answers as a scan would.
         let window = [600_240.0, 3_430_140.0, 600_460.0, 3_430_260.0];
         let want: Vec<u64> = (0..n)
             .filter(|&i| {
-                let (x, y) = origin(i);
+                let (x, y) = block_origin(i);
                 x <= window[2] && x + 50.0 >= window[0] && y <= window[3] && y + 50.0 >= window[1]
             })
             .map(|i| i as u64 + 1)

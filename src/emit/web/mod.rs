@@ -63,30 +63,7 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     // Each domain's objects load when its layer is first switched on (a
     // script tag: file:// allows it, fetch it does not), so a city's page
     // opens on the overview alone. A large domain comes in tiles.
-    std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
-    let mut files: Vec<ObjectFile> = Vec::new();
-    for (d, t) in tiles.iter().enumerate() {
-        let id = &a.models()[d].id;
-        match t {
-            None => files.push(ObjectFile {
-                d,
-                rel: format!("domains/{id}.js"),
-                head: format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())),
-                members: Cow::Owned((0..a.objects(d).len()).collect()),
-                tiles: None,
-            }),
-            Some(t) => {
-                std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
-                files.extend(t.tiles.iter().map(|((x, y), members)| ObjectFile {
-                    d,
-                    rel: format!("domains/{id}/{x}_{y}.js"),
-                    head: format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone())),
-                    members: Cow::Borrowed(members),
-                    tiles: Some(t),
-                }));
-            }
-        }
-    }
+    let files = object_files(a, &web, &tiles)?;
     // Each domain's names, read in place once, for the overview's lists and the objects' files.
     let names: Vec<Option<Descriptive>> = (0..a.models().len()).map(|d| a.objects(d).descriptive_column(crate::schema::NAME)).collect();
     // The overview beside the objects' files, which are written side by
@@ -122,6 +99,36 @@ pub fn write(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     written.push(PathBuf::from("web/data.js"));
     written.extend(objects?);
     Ok(written)
+}
+
+/// The files of each domain's objects: one per domain, or one per tile of
+/// a large domain (its folder made).
+fn object_files<'t>(a: &Assessment, web: &Path, tiles: &'t [Option<Tiles>]) -> Result<Vec<ObjectFile<'t>>> {
+    std::fs::create_dir_all(web.join("domains")).map_err(|e| Error::output(web.join("domains"), e))?;
+    let mut files: Vec<ObjectFile> = Vec::new();
+    for (d, t) in tiles.iter().enumerate() {
+        let id = &a.models()[d].id;
+        match t {
+            None => files.push(ObjectFile {
+                d,
+                rel: format!("domains/{id}.js"),
+                head: format!("window.SISE_DOMAIN({}, ", Value::from(id.clone())),
+                members: Cow::Owned((0..a.objects(d).len()).collect()),
+                tiles: None,
+            }),
+            Some(t) => {
+                std::fs::create_dir_all(web.join("domains").join(id)).map_err(|e| Error::output(web.join("domains").join(id), e))?;
+                files.extend(t.tiles.iter().map(|((x, y), members)| ObjectFile {
+                    d,
+                    rel: format!("domains/{id}/{x}_{y}.js"),
+                    head: format!("window.SISE_TILE({}, \"{x}_{y}\", ", Value::from(id.clone())),
+                    members: Cow::Borrowed(members),
+                    tiles: Some(t),
+                }));
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// A thread's transform, or why it could not be made.
@@ -393,6 +400,47 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
     w.write_all(b"]};\n").map_err(err)
 }
 
+/// A red or orange object as the page lists it: (level, domain, score, row).
+type Severe = (Level, usize, f64, usize);
+
+/// An object of the page's lists, with where it is, so that the page can go there and load its tile.
+fn listed(a: &Assessment, ll: &Lonlat, names: &[Option<Descriptive>], &(l, d, score, i): &Severe) -> Result<Value> {
+    let o = a.objects(d);
+    let name = names[d].as_ref().and_then(|n| n.get(i));
+    let street = a.domains[d].object_street[i].map(|z| a.loaded.admin.names[z].clone());
+    let at = o.geoms[i].interior_point().map(|p| ll.coord(&p.0)).transpose()?;
+    Ok(json!({"domain": a.models()[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street, "at": at}))
+}
+
+/// Each domain as the overview describes it: indicators, measures, counts per level, tiles.
+fn domain_entries(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Vec<Value>> {
+    a.models()
+        .iter()
+        .enumerate()
+        .map(|(d, m)| {
+            let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
+            let levels: Vec<usize> = Level::ALL.iter().map(|l| a.domains[d].scores.level.iter().filter(|x| *x == l).count()).collect();
+            let tiles: Option<Vec<String>> = tiles[d].as_ref().map(|t| t.tiles.keys().map(|(x, y)| format!("{x}_{y}")).collect());
+            // A tiled domain's red and orange objects (the worst 2,000) with
+            // their places: the page's search reaches them without its tiles.
+            let listed: Option<Vec<Value>> = match tiles {
+                Some(_) => {
+                    let s = &a.domains[d].scores;
+                    let mut worst: Vec<(Level, usize, f64, usize)> =
+                        (0..s.level.len()).filter(|&i| s.level[i] <= Level::Significant).map(|i| (s.level[i], d, s.score[i], i)).collect();
+                    worst.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+                    Some(worst.iter().take(2000).map(|e| listed(a, ll, names, e)).collect::<Result<_>>()?)
+                }
+                None => None,
+            };
+            Ok(json!({
+                "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
+                "indicators": indicators, "measures": m.measures, "counts": levels, "tiles": tiles, "tileZoom": TILE_ZOOM, "listed": listed,
+            }))
+        })
+        .collect()
+}
+
 /// The run's overview as the page reads it: palette, 街镇, grid, and the
 /// domains without their objects (with their counts per level).
 fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Value> {
@@ -404,7 +452,7 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
 
     // Each 街镇's red and orange objects (the worst 50, and how many), so its
     // panel lists them without loading every domain.
-    let mut severe: Vec<Vec<(Level, usize, f64, usize)>> = vec![Vec::new(); admin.zones.len()];
+    let mut severe: Vec<Vec<Severe>> = vec![Vec::new(); admin.zones.len()];
     for (d, r) in a.domains.iter().enumerate() {
         for (i, l) in r.scores.level.iter().enumerate() {
             if let (true, Some(z)) = (*l <= Level::Significant, r.object_street[i]) {
@@ -413,16 +461,9 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
         }
     }
     // The district's red and orange objects for the page's 风险清单 (the worst 2,000, and how many).
-    let mut district: Vec<(Level, usize, f64, usize)> = severe.iter().flatten().copied().collect();
+    let mut district: Vec<Severe> = severe.iter().flatten().copied().collect();
     district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-    let entry = |&(l, d, score, i): &(Level, usize, f64, usize)| {
-        let o = a.objects(d);
-        let name = names[d].as_ref().and_then(|n| n.get(i));
-        let street = a.domains[d].object_street[i].map(|z| admin.names[z].clone());
-        // Where it is, so that the page can go there and load its tile.
-        let at = o.geoms[i].interior_point().map(|p| ll.coord(&p.0)).transpose()?;
-        Ok(json!({"domain": models[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street, "at": at}))
-    };
+    let entry = |e: &Severe| listed(a, ll, names, e);
     let register: Vec<Value> = district.iter().take(2000).map(entry).collect::<Result<_>>()?;
     let mut streets = Vec::new();
     for (s, poly) in admin.zones.polygons.iter().enumerate() {
@@ -442,31 +483,7 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
         });
         streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
-    let domains: Vec<Value> = models
-        .iter()
-        .enumerate()
-        .map(|(d, m)| {
-            let indicators: Vec<Value> = m.indicators.iter().map(|ind| json!({"key": ind.key, "name": ind.name, "unit": ind.unit})).collect();
-            let levels: Vec<usize> = Level::ALL.iter().map(|l| a.domains[d].scores.level.iter().filter(|x| *x == l).count()).collect();
-            let tiles: Option<Vec<String>> = tiles[d].as_ref().map(|t| t.tiles.keys().map(|(x, y)| format!("{x}_{y}")).collect());
-            // A tiled domain's red and orange objects (the worst 2,000) with
-            // their places: the page's search reaches them without its tiles.
-            let listed: Option<Vec<Value>> = match tiles {
-                Some(_) => {
-                    let s = &a.domains[d].scores;
-                    let mut worst: Vec<(Level, usize, f64, usize)> =
-                        (0..s.level.len()).filter(|&i| s.level[i] <= Level::Significant).map(|i| (s.level[i], d, s.score[i], i)).collect();
-                    worst.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-                    Some(worst.iter().take(2000).map(entry).collect::<Result<_>>()?)
-                }
-                None => None,
-            };
-            Ok(json!({
-                "id": m.id, "key": m.key, "name": m.name, "group": m.group, "geometry": m.geometry.name(),
-                "indicators": indicators, "measures": m.measures, "counts": levels, "tiles": tiles, "tileZoom": TILE_ZOOM, "listed": listed,
-            }))
-        })
-        .collect::<Result<_>>()?;
+    let domains = domain_entries(a, ll, tiles, names)?;
     let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
     let names: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(l.name_zh()))).collect();
     Ok(json!({
