@@ -228,3 +228,60 @@ fn the_circle_checker_finds_circles_through_reexports() {
     assert_eq!(circle(&graph), Some(vec!["a".to_owned(), "b".to_owned(), "a".to_owned()]));
     assert_eq!(circle(&BTreeMap::from([("a".to_owned(), vec!["b".to_owned()]), ("b".to_owned(), vec![])])), None);
 }
+
+/// Functions of `text` longer than `max` lines: (name, first line, lines),
+/// a function running from its `fn` line to the `}` at the same indent.
+fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let decl = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "].iter().find_map(|p| trimmed.strip_prefix(p));
+        let Some(rest) = decl else { continue };
+        if line.trim_end().ends_with(';') {
+            continue;
+        }
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let close = format!("{indent}}}");
+        if let Some(end) = lines[i + 1..].iter().position(|l| l.trim_end() == close) {
+            let n = end + 2;
+            if n > max {
+                out.push((name, i + 1, n));
+            }
+        }
+    }
+    out
+}
+
+/// The message catalogue's two matches, one arm per message, are the one
+/// place a long function is the clearer one (ARCHITECTURE.md says why).
+const LONG_BY_DESIGN: [&str; 2] = ["src/msg/en.rs", "src/msg/zh.rs"];
+
+#[test]
+fn no_file_over_600_lines_and_no_function_over_80() {
+    let src = repo().join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files.sort();
+    let mut long = Vec::new();
+    for f in &files {
+        let rel = format!("src/{}", f.strip_prefix(&src).unwrap().display());
+        let text = std::fs::read_to_string(f).unwrap();
+        let n = text.lines().count();
+        if n > 600 {
+            long.push(format!("{rel}: {n} lines"));
+        }
+        if !LONG_BY_DESIGN.contains(&rel.as_str()) {
+            long.extend(long_functions(&text, 80).into_iter().map(|(name, line, n)| format!("{rel}:{line}: fn {name} has {n} lines")));
+        }
+    }
+    assert!(long.is_empty(), "ARCHITECTURE.md's limits (files ≤ 600 lines, functions ≤ 80):\n{}", long.join("\n"));
+}
+
+#[test]
+fn the_length_checker_measures_a_function_to_its_closing_brace() {
+    let text = format!("fn short() {{\n}}\n\n    pub fn long(x: u8) {{\n{}    }}\nfn declared();\n", "        x;\n".repeat(80));
+    assert_eq!(long_functions(&text, 80), vec![("long".to_owned(), 4, 82)]);
+    assert!(long_functions(&text, 82).is_empty());
+}
