@@ -94,8 +94,8 @@ pub fn validate(config_path: &Path, progress: &Progress) -> Result<Validation> {
 pub fn quality_report(config_path: &Path, dir: &Path) -> Result<crate::quality::Quality> {
     let config = RunConfig::from_file(config_path)?;
     let models = config.domains.iter().map(|f| crate::model::Model::from_file(f)).collect::<Result<Vec<_>>>()?;
-    let admin = assess::admin_units_of(&config)?;
-    let q = crate::quality::check(&config, &models, &admin);
+    let streets = assess::streets_of(&config)?;
+    let q = crate::quality::check(&config, &models, &streets);
     let html = crate::report::quality(&q, config.report_templates.as_deref())?;
     crate::stage::staged(dir, |d| {
         let page = d.join(QUALITY_HTML);

@@ -1,4 +1,4 @@
-//! A zone's boundary prepared once, so that real admin boundaries (thousands
+//! A zone's boundary prepared once, so that real 街镇 boundaries (thousands
 //! of vertices per 街镇) cost about what simple ones do: an object whose box
 //! meets no boundary edge is wholly inside or wholly outside (one indexed
 //! point-in-polygon test), and only objects that cross an edge are clipped,

@@ -9,14 +9,14 @@ pub struct Grid {
     pub cells: Zones,
     /// "col_row" of each cell: col = floor(x / size), row = floor(y / size).
     pub ids: Vec<String>,
-    /// The 街镇 (index into the admin zones) holding most of each cell.
+    /// The 街镇 (index into the 街镇 zones) holding most of each cell.
     pub street: Vec<Option<usize>>,
     pub size: f64,
 }
 
-/// Cells of `size` metres covering every admin unit; cells that touch no unit are left out.
-pub fn build(admin: &Zones, size: f64) -> Grid {
-    let bounds = admin.bounds();
+/// Cells of `size` metres covering every 街镇; cells that touch none are left out.
+pub fn build(streets: &Zones, size: f64) -> Grid {
+    let bounds = streets.bounds();
     let mut polygons = Vec::new();
     let mut ids = Vec::new();
     let mut street = Vec::new();
@@ -28,7 +28,7 @@ pub fn build(admin: &Zones, size: f64) -> Grid {
                 let (x, y) = (col as f64 * size, row as f64 * size);
                 let cell = MultiPolygon(vec![Rect::new((x, y), (x + size, y + size)).to_polygon()]);
                 // The 街镇 with the largest share of the cell owns it; cells outside every 街镇 are dropped.
-                if let Some(z) = admin.main_zone(&Geometry::MultiPolygon(cell.clone())) {
+                if let Some(z) = streets.main_zone(&Geometry::MultiPolygon(cell.clone())) {
                     polygons.push(cell);
                     ids.push(format!("{col}_{row}"));
                     street.push(Some(z));

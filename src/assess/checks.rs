@@ -8,7 +8,7 @@ use geo::{BoundingRect, Centroid};
 use geo_types::Rect;
 use rayon::prelude::*;
 
-use super::streets::AdminUnits;
+use super::streets::Streets;
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{outside::Clipped, Layer, Layers, Reject, Strictness};
@@ -71,13 +71,13 @@ pub(super) fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> 
 pub(super) fn check_outside(
     config: &RunConfig,
     models: &[Model],
-    admin: &AdminUnits,
+    streets: &Streets,
     layers: &mut Layers,
     how: Strictness,
     rejects: &mut Vec<Reject>,
     whole: bool,
 ) -> Result<Vec<Clipped>> {
-    let Some(b) = admin.zones.bounds() else {
+    let Some(b) = streets.zones.bounds() else {
         return Ok(Vec::new());
     };
     let objects: std::collections::BTreeSet<&str> = models.iter().map(Model::objects).collect();
@@ -88,7 +88,7 @@ pub(super) fn check_outside(
             continue;
         }
         if objects.contains(name.as_str()) {
-            objects_inside(config, admin, name, v, &mut clipped, whole)?;
+            objects_inside(config, streets, name, v, &mut clipped, whole)?;
         } else {
             context_near(config, b, name, v, how, rejects)?;
         }
@@ -100,17 +100,17 @@ pub(super) fn check_outside(
 /// outside are clipped (`clip_to_district`) or stop the run with a diagnosis.
 /// A whole layer (`whole`: not a work unit's part) clipped to nothing stops
 /// the run too: a domain with no object is not an empty map to hand over.
-fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &VectorLayer, clipped: &mut Vec<Clipped>, whole: bool) -> Result<()> {
+fn objects_inside(config: &RunConfig, streets: &Streets, name: &str, v: &VectorLayer, clipped: &mut Vec<Clipped>, whole: bool) -> Result<()> {
     let tolerance = config.outside_tolerance_m;
     let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.par_iter().map(|g| g.centroid()).collect();
-    let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !admin.zones.near(c, tolerance))).map(|(i, _)| i).collect();
+    let outside: Vec<usize> = centroids.par_iter().enumerate().filter(|(_, c)| c.is_some_and(|c| !streets.zones.near(c, tolerance))).map(|(i, _)| i).collect();
     if outside.is_empty() {
         return Ok(());
     }
     let cfg = &config.layers[name];
     let diagnose = |outside: &[usize]| {
         let points: Vec<(f64, f64)> = outside.iter().filter_map(|&i| centroids[i].map(|c| (c.x(), c.y()))).collect();
-        crate::load::outside::diagnose(cfg, &config.working_crs, &points, &|x, y| admin.zones.near(geo_types::Point::new(x, y), tolerance))
+        crate::load::outside::diagnose(cfg, &config.working_crs, &points, &|x, y| streets.zones.near(geo_types::Point::new(x, y), tolerance))
     };
     if cfg.clip_to_district && whole && outside.len() == v.len() {
         let msg = Msg::AllOutside { n: v.len(), cause: diagnose(&outside), layer: name.to_owned() };
@@ -130,8 +130,8 @@ fn objects_inside(config: &RunConfig, admin: &AdminUnits, name: &str, v: &Vector
     let n = outside.len();
     let describe = |i: usize| {
         let c = centroids[i].expect("outside has a centroid");
-        let (metres, z) = admin.zones.nearest(c).unwrap_or((f64::NAN, 0));
-        let street = admin.names.get(z).cloned().unwrap_or_else(|| "?".into());
+        let (metres, z) = streets.zones.nearest(c).unwrap_or((f64::NAN, 0));
+        let street = streets.names.get(z).cloned().unwrap_or_else(|| "?".into());
         Msg::Outside { metres, street, tolerance, n, cause: cause.clone(), layer: name.to_owned() }.into()
     };
     Err(v.rows_err(Bad::Outside, outside, describe))

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::checks::{check_domains, check_outside, check_weights};
 use super::needed_layers;
-use super::streets::{admin_units, AdminUnits};
+use super::streets::{streets, Streets};
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness};
@@ -24,7 +24,8 @@ pub struct Loaded {
     pub config: RunConfig,
     pub models: Vec<Model>,
     pub layers: Layers,
-    pub admin: AdminUnits,
+    /// The 街镇 of the district.
+    pub streets: Streets,
     /// Strict, or `--keep-going`.
     pub how: Strictness,
     /// Features left out so far (with `--keep-going`, or by `missing = "reject"`).
@@ -65,8 +66,8 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
 
     let (mut layers, mut rejects) = load_needed(&config, &needed, how, clip, progress)?;
     label_fields(&models, &mut layers);
-    let admin = admin_units(&config, &layers)?;
-    let clipped = check_outside(&config, &models, &admin, &mut layers, how, &mut rejects, clip.is_none())?;
+    let streets = streets(&config, &layers)?;
+    let clipped = check_outside(&config, &models, &streets, &mut layers, how, &mut rejects, clip.is_none())?;
     let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
     for m in &models {
         check_model(m, &config, &layers)?;
@@ -95,7 +96,20 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
             Layer::Raster(_) => None,
         })
         .collect();
-    Ok(Loaded { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: Vec::new(), review, load_time: start.elapsed() })
+    Ok(Loaded {
+        config,
+        models,
+        layers,
+        streets,
+        how,
+        rejects,
+        clipped,
+        context_rewrites,
+        feature_counts,
+        units: Vec::new(),
+        review,
+        load_time: start.elapsed(),
+    })
 }
 
 /// The layers a run needs, loaded in parallel; `clip` limits all but the 街镇 layer to their rectangle.

@@ -36,7 +36,7 @@ use crate::score::DomainScores;
 
 pub use load::{load, load_in, Loaded};
 pub use phase::{review_domain, Scored, Valued};
-pub use streets::{admin_units_of, AdminUnits, Districts};
+pub use streets::{streets_of, Districts, Streets};
 
 /// Score every domain (both phases), review, aggregate to the grid, the 街镇
 /// and the district, and combine domains.
@@ -126,7 +126,7 @@ pub struct DomainResult {
     /// The 街镇 each object belongs to (the one holding most of it).
     pub object_street: Vec<Option<usize>>,
     pub grid: Vec<Option<ZoneResult>>,
-    pub admin: Vec<Option<ZoneResult>>,
+    pub streets: Vec<Option<ZoneResult>>,
     /// The domain over the whole district.
     pub district: Option<ZoneResult>,
     /// Per 区 of a city run (empty without `district_field`).
@@ -148,7 +148,7 @@ pub struct Assessment {
     /// Comprehensive results per grid cell, per 街镇, and for the district
     /// (`[comprehensive]`'s method for each kind), with what drove them.
     pub grid_total: Vec<Total>,
-    pub admin_total: Vec<Total>,
+    pub streets_total: Vec<Total>,
     pub district_total: Total,
     /// Per 区 of a city run (empty without `district_field`).
     pub districts_total: Vec<Total>,

@@ -8,7 +8,7 @@ use crate::error::{Bad, Error, Result};
 use crate::load::{self, Layers, Strictness};
 
 /// The administrative units (街镇) of the district.
-pub struct AdminUnits {
+pub struct Streets {
     pub zones: Zones,
     pub names: Vec<String>,
     pub codes: Vec<String>,
@@ -28,14 +28,14 @@ pub struct Districts {
 }
 
 /// The 街镇 of a run config, loading only their layer (for `sise plan`).
-pub fn admin_units_of(config: &RunConfig) -> Result<AdminUnits> {
+pub fn streets_of(config: &RunConfig) -> Result<Streets> {
     let (layer, _) = load::load_layer(config, &config.admin_units.layer, Strictness::default(), None)?;
     let mut layers = Layers::default();
     layers.layers.insert(config.admin_units.layer.clone(), layer);
-    admin_units(config, &layers)
+    streets(config, &layers)
 }
 
-pub(super) fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUnits> {
+pub(super) fn streets(config: &RunConfig, layers: &Layers) -> Result<Streets> {
     let a = &config.admin_units;
     let layer = layers
         .vector(&a.layer)
@@ -66,5 +66,5 @@ pub(super) fn admin_units(config: &RunConfig, layers: &Layers) -> Result<AdminUn
         }
         None => None,
     };
-    Ok(AdminUnits { zones: Zones::new(polygons).snapping(config.outside_tolerance_m), names, codes, districts })
+    Ok(Streets { zones: Zones::new(polygons).snapping(config.outside_tolerance_m), names, codes, districts })
 }

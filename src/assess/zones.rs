@@ -40,8 +40,8 @@ pub fn aggregate(mut loaded: Loaded, reviewed: Vec<Reviewed>, progress: &Progres
     // The capacity method's layers stay until its vulnerabilities are known (on the grid too).
     let capacity: HashSet<String> = loaded.config.comprehensive.layers().into_iter().map(str::to_owned).collect();
     loaded.layers.layers.retain(|k, _| density.contains(k) || capacity.contains(k));
-    let grid = grid::build(&loaded.admin.zones, loaded.config.grid_cell_m);
-    let district = Zones::new(vec![aggregate::outline(loaded.admin.zones.polygons.iter())]).snapping(loaded.config.outside_tolerance_m);
+    let grid = grid::build(&loaded.streets.zones, loaded.config.grid_cell_m);
+    let district = Zones::new(vec![aggregate::outline(loaded.streets.zones.polygons.iter())]).snapping(loaded.config.outside_tolerance_m);
     let vulnerability = vulnerabilities(&loaded, &grid, &district)?;
     loaded.layers.layers.retain(|k, _| density.contains(k));
     let mut reviewed = reviewed;
@@ -58,7 +58,8 @@ pub fn aggregate(mut loaded: Loaded, reviewed: Vec<Reviewed>, progress: &Progres
     }
 
     let bar = progress.bar("aggregating", loaded.models.len() as u64);
-    let zones = Kinds { grid: &grid.cells, admin: &loaded.admin.zones, district: &district, districts: loaded.admin.districts.as_ref().map(|d| &d.zones) };
+    let zones =
+        Kinds { grid: &grid.cells, streets: &loaded.streets.zones, district: &district, districts: loaded.streets.districts.as_ref().map(|d| &d.zones) };
     let domains: Vec<DomainResult> = loaded
         .models
         .par_iter()
@@ -78,7 +79,7 @@ pub fn aggregate(mut loaded: Loaded, reviewed: Vec<Reviewed>, progress: &Progres
         grid,
         domains,
         grid_total: totals.grid,
-        admin_total: totals.admin,
+        streets_total: totals.streets,
         district_total: totals.district,
         districts_total: totals.districts,
         street_population: vulnerability.people,
@@ -91,7 +92,7 @@ pub fn aggregate(mut loaded: Loaded, reviewed: Vec<Reviewed>, progress: &Progres
 /// The zones of each kind a run aggregates to.
 struct Kinds<'a> {
     grid: &'a Zones,
-    admin: &'a Zones,
+    streets: &'a Zones,
     district: &'a Zones,
     /// The 区 of a city run.
     districts: Option<&'a Zones>,
@@ -100,7 +101,7 @@ struct Kinds<'a> {
 /// One domain's objects placed in each kind of zone.
 fn domain_zones(loaded: &Loaded, m: &Model, r: Reviewed, zones: &Kinds) -> DomainResult {
     let Reviewed { objects, scores, review, sensitivity } = r;
-    let object_street = objects.geoms.iter().map(|g| loaded.admin.zones.main_zone(g)).collect();
+    let object_street = objects.geoms.iter().map(|g| loaded.streets.zones.main_zone(g)).collect();
     let agg = |method, zones: &Zones| {
         // Objects per km of a line layer need that layer's metres per zone.
         let density = m.aggregate.density.as_ref().filter(|_| method == AggMethod::Density).map(|(layer, bands)| {
@@ -111,7 +112,7 @@ fn domain_zones(loaded: &Loaded, m: &Model, r: Reviewed, zones: &Kinds) -> Domai
     };
     DomainResult {
         grid: agg(m.aggregate.grid, zones.grid),
-        admin: agg(m.aggregate.admin, zones.admin),
+        streets: agg(m.aggregate.admin, zones.streets),
         district: agg(m.aggregate.admin, zones.district)[0],
         districts: zones.districts.map_or_else(Vec::new, |d| agg(m.aggregate.admin, d)),
         object_street,
@@ -125,7 +126,7 @@ fn domain_zones(loaded: &Loaded, m: &Model, r: Reviewed, zones: &Kinds) -> Domai
 /// Each zone's comprehensive result, per kind.
 struct Totals {
     grid: Vec<Total>,
-    admin: Vec<Total>,
+    streets: Vec<Total>,
     district: Total,
     districts: Vec<Total>,
 }
@@ -155,7 +156,7 @@ fn comprehensive(loaded: &Loaded, domains: &[DomainResult], zones: &Kinds, vulne
     };
     Totals {
         grid: combine(zones.grid, &c.grid, &vulnerability.grid, &|d, z| d.grid[z]),
-        admin: combine(zones.admin, &c.admin, &vulnerability.admin, &|d, z| d.admin[z]),
+        streets: combine(zones.streets, &c.admin, &vulnerability.streets, &|d, z| d.streets[z]),
         district: combine(zones.district, &c.district, &vulnerability.district, &|d, _| d.district).remove(0),
         districts: zones.districts.map_or_else(Vec::new, |ds| combine(ds, &c.district, &vulnerability.districts, &|d, z| d.districts[z])),
     }
@@ -166,7 +167,7 @@ fn comprehensive(loaded: &Loaded, domains: &[DomainResult], zones: &Kinds, vulne
 #[derive(Default)]
 struct Vulnerability {
     grid: Option<Vec<f64>>,
-    admin: Option<Vec<f64>>,
+    streets: Option<Vec<f64>>,
     district: Option<Vec<f64>>,
     districts: Option<Vec<f64>>,
     /// The whole district's, when any kind uses `capacity`.
@@ -191,18 +192,18 @@ fn vulnerabilities(p: &Loaded, grid: &grid::Grid, district: &Zones) -> Result<Vu
     let factors = c.capacity.iter().map(|f| Ok((f, &vector(&f.layer)?.geoms[..]))).collect::<Result<Vec<_>>>()?;
     let capacity = Capacity { factors, people: (&homes.geoms, &population) };
     let at_homes = capacity.of_people();
-    let mut people = vec![0.0; p.admin.names.len()];
+    let mut people = vec![0.0; p.streets.names.len()];
     for (g, n) in homes.geoms.iter().zip(&population) {
-        if let Some(z) = p.admin.zones.main_zone(g) {
+        if let Some(z) = p.streets.zones.main_zone(g) {
             people[z] += n;
         }
     }
     let of = |how: &Regional, zones: &Zones| matches!(how, Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones));
     Ok(Vulnerability {
         grid: of(&c.grid, &grid.cells),
-        admin: of(&c.admin, &p.admin.zones),
+        streets: of(&c.admin, &p.streets.zones),
         district: of(&c.district, district),
-        districts: p.admin.districts.as_ref().and_then(|d| of(&c.district, &d.zones)),
+        districts: p.streets.districts.as_ref().and_then(|d| of(&c.district, &d.zones)),
         whole: capacity.vulnerability(&at_homes, district).first().copied(),
         people: Some(people),
     })

@@ -188,7 +188,7 @@ fn print_validation(v: &crate::run::Validation) {
     for r in &v.rejects {
         println!("{}", Msg::Rejected { domain: r.domain.clone().unwrap_or_default(), layer: r.layer.clone(), id: r.id.clone(), reason: r.reason.clone() });
     }
-    println!("{}", Msg::ConfigValid { layers: p.layers.layers.len(), streets: p.admin.zones.len() });
+    println!("{}", Msg::ConfigValid { layers: p.layers.layers.len(), streets: p.streets.zones.len() });
 }
 
 /// The whole program: `main.rs` only calls this.

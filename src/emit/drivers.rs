@@ -42,7 +42,7 @@ impl<'a> Drivers<'a> {
         let (a, c) = (self.a, &self.a.loaded.config.comprehensive);
         match z {
             Zone::Cell(k) => (&a.grid_total[k], &c.grid),
-            Zone::Street(s) => (&a.admin_total[s], &c.admin),
+            Zone::Street(s) => (&a.streets_total[s], &c.admin),
             Zone::District => (&a.district_total, &c.district),
             Zone::Qu(k) => (&a.districts_total[k], &c.district),
         }
@@ -52,7 +52,7 @@ impl<'a> Drivers<'a> {
         let r = &self.a.domains[d];
         match z {
             Zone::Cell(k) => r.grid[k].as_ref(),
-            Zone::Street(s) => r.admin[s].as_ref(),
+            Zone::Street(s) => r.streets[s].as_ref(),
             Zone::District => r.district.as_ref(),
             Zone::Qu(k) => r.districts.get(k).and_then(Option::as_ref),
         }

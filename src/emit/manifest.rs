@@ -257,7 +257,7 @@ fn counts(a: &Assessment) -> Counts {
     let mut counts = Counts {
         objects: p.models.iter().enumerate().map(|(d, m)| (m.id.clone(), a.objects(d).len())).collect(),
         grid_cells: a.grid.ids.len(),
-        streets: p.admin.zones.len(),
+        streets: p.streets.zones.len(),
         rewritten_values: p.context_rewrites.clone(),
         ..Counts::default()
     };

@@ -189,10 +189,10 @@ fn total_columns<'a>(a: &'a Assessment, zones: impl Iterator<Item = drivers::Zon
 }
 
 fn street_columns<'a>(a: &'a Assessment, street: &[Option<usize>]) -> Vec<Column<'a>> {
-    let admin = &a.loaded.admin;
+    let streets = &a.loaded.streets;
     vec![
-        Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| admin.codes[s].as_str())).collect()).alias("街镇代码"),
-        Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| admin.names[s].as_str())).collect()).alias("街镇名称"),
+        Column::text(schema::STREET_CODE, street.iter().map(|s| s.map(|s| streets.codes[s].as_str())).collect()).alias("街镇代码"),
+        Column::text(schema::STREET_NAME, street.iter().map(|s| s.map(|s| streets.names[s].as_str())).collect()).alias("街镇名称"),
     ]
 }
 
@@ -299,17 +299,17 @@ pub fn grid_layer(a: &Assessment) -> OutLayer<'_> {
 
 /// The 街镇: each domain's result per unit and the comprehensive level.
 pub fn streets_layer(a: &Assessment) -> OutLayer<'_> {
-    let admin = &a.loaded.admin;
-    let all: Vec<Option<usize>> = (0..admin.zones.len()).map(Some).collect();
+    let streets = &a.loaded.streets;
+    let all: Vec<Option<usize>> = (0..streets.zones.len()).map(Some).collect();
     let mut cols = street_columns(a, &all);
-    cols.extend(zone_columns(a, |d| &a.domains[d].admin));
-    cols.extend(total_columns(a, (0..admin.zones.len()).map(drivers::Zone::Street)));
+    cols.extend(zone_columns(a, |d| &a.domains[d].streets));
+    cols.extend(total_columns(a, (0..streets.zones.len()).map(drivers::Zone::Street)));
     let mut layer = OutLayer {
         name: schema::STREETS_LAYER.into(),
         title: "街镇综合风险".into(),
         description: format!("街镇综合风险及各领域风险：{}", run_line(a)),
         kind: GeomKind::Polygon,
-        geoms: Cow::Owned(admin.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
+        geoms: Cow::Owned(streets.zones.polygons.iter().cloned().map(Geometry::MultiPolygon).collect()),
         columns: cols,
         tip: None,
     };

@@ -174,7 +174,7 @@ fn layouts(a: &Assessment, groups: &[Group], gpkg: &str, crs: &str) -> String {
         subtitle: format!("评估周期 {} · {}年度 · 四色风险图", cfg.cycle, cfg.year),
         footer: format!("数据来源：{}\n坐标系：{crs}；制图：sise {}", super::map::source(cfg), env!("CARGO_PKG_VERSION")),
         boundaries: layer(BOUNDARIES),
-        bounds: a.loaded.admin.zones.bounds(),
+        bounds: a.loaded.streets.zones.bounds(),
     };
     layout::layouts(&pages, &common)
 }

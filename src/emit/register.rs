@@ -101,7 +101,7 @@ impl<'a> Register<'a> {
             Column::new("风险点名称".into(), col(&|d, i| Some(text(&self.names, d, i).unwrap_or_else(|| id(d, i))))),
             Column::new("对象编号".into(), col(&|d, i| Some(id(d, i)))),
             Column::new("所属领域".into(), col(&|d, _| Some(self.domains[d].as_str()))),
-            Column::new("所在街镇".into(), col(&|d, i| a.domains[d].object_street[i].map(|s| a.loaded.admin.names[s].as_str()))),
+            Column::new("所在街镇".into(), col(&|d, i| a.domains[d].object_street[i].map(|s| a.loaded.streets.names[s].as_str()))),
             Column::new("地址".into(), col(&|d, i| text(&self.addresses, d, i))),
             Column::new("经度(CGCS2000)".into(), lonlat.iter().map(|p| p.0).collect::<Vec<_>>()),
             Column::new("纬度(CGCS2000)".into(), lonlat.iter().map(|p| p.1).collect::<Vec<_>>()),

@@ -91,15 +91,15 @@ pub fn table(a: &Assessment) -> PolarsResult<DataFrame> {
 
 /// Domain `d`'s rows: the district, each 区 of a city run, each 街镇.
 fn domain_rows(a: &Assessment, d: usize, rows: &mut Rows) {
-    let (cfg, admin) = (&a.loaded.config, &a.loaded.admin);
+    let (cfg, streets) = (&a.loaded.config, &a.loaded.streets);
     let (m, r) = (&a.models()[d], &a.domains[d]);
     // One pass over the objects: a city has a million, in hundreds of 街镇.
-    let mut per_street = vec![[0u32; 4]; admin.zones.len()];
-    let mut per_district = vec![[0u32; 4]; admin.districts.as_ref().map_or(0, |ds| ds.names.len())];
+    let mut per_street = vec![[0u32; 4]; streets.zones.len()];
+    let mut per_district = vec![[0u32; 4]; streets.districts.as_ref().map_or(0, |ds| ds.names.len())];
     for (l, s) in r.scores.level.iter().zip(&r.object_street) {
         if let Some(s) = *s {
             per_street[s][l.index()] += 1;
-            if let Some(ds) = &admin.districts {
+            if let Some(ds) = &streets.districts {
                 per_district[ds.of_street[s]][l.index()] += 1;
             }
         }
@@ -116,17 +116,17 @@ fn domain_rows(a: &Assessment, d: usize, rows: &mut Rows) {
     };
     let all = crate::level::counts(&r.scores.level).map(|n| n as u32);
     rows.push(row("全区", cfg.district_code.clone(), cfg.district.clone(), all, r.district.map(|z| z.level)));
-    for (k, dn) in admin.districts.iter().flat_map(|ds| ds.names.iter().enumerate()) {
+    for (k, dn) in streets.districts.iter().flat_map(|ds| ds.names.iter().enumerate()) {
         rows.push(row("区", None, dn.clone(), per_district[k], r.districts[k].map(|z| z.level)));
     }
     for (s, c) in per_street.into_iter().enumerate() {
-        rows.push(row("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), c, r.admin[s].map(|z| z.level)));
+        rows.push(row("街镇", Some(streets.codes[s].clone()), streets.names[s].clone(), c, r.streets[s].map(|z| z.level)));
     }
 }
 
 /// The comprehensive level's rows: the district, each 区, each 街镇.
 fn comprehensive_rows(a: &Assessment, rows: &mut Rows) {
-    let (cfg, admin) = (&a.loaded.config, &a.loaded.admin);
+    let (cfg, streets) = (&a.loaded.config, &a.loaded.streets);
     let row = |scope, code, name, level| Row {
         scope,
         code,
@@ -138,11 +138,11 @@ fn comprehensive_rows(a: &Assessment, rows: &mut Rows) {
         level: Some(level),
     };
     rows.push(row("全区", cfg.district_code.clone(), cfg.district.clone(), a.district_total.level));
-    for (k, dn) in admin.districts.iter().flat_map(|d| d.names.iter().enumerate()) {
+    for (k, dn) in streets.districts.iter().flat_map(|d| d.names.iter().enumerate()) {
         rows.push(row("区", None, dn.clone(), a.districts_total[k].level));
     }
-    for s in 0..admin.zones.len() {
-        rows.push(row("街镇", Some(admin.codes[s].clone()), admin.names[s].clone(), a.admin_total[s].level));
+    for s in 0..streets.zones.len() {
+        rows.push(row("街镇", Some(streets.codes[s].clone()), streets.names[s].clone(), a.streets_total[s].level));
     }
 }
 

@@ -70,27 +70,27 @@ fn domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
 
 /// 街镇 × domain level matrix, with the comprehensive level last.
 fn street_domain_levels(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.loaded.admin;
-    let mut cols = vec![Column::new("街镇代码".into(), admin.codes.clone()), Column::new("街镇名称".into(), admin.names.clone())];
+    let streets = &a.loaded.streets;
+    let mut cols = vec![Column::new("街镇代码".into(), streets.codes.clone()), Column::new("街镇名称".into(), streets.names.clone())];
     for (d, m) in a.models().iter().enumerate() {
-        let v: Vec<Option<&str>> = a.domains[d].admin.iter().map(|z| level_name(z.map(|z| z.level))).collect();
+        let v: Vec<Option<&str>> = a.domains[d].streets.iter().map(|z| level_name(z.map(|z| z.level))).collect();
         cols.push(Column::new(format!("{} {}", m.id, m.name).into(), v));
     }
-    cols.push(Column::new("综合风险".into(), a.admin_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()));
+    cols.push(Column::new("综合风险".into(), a.streets_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()));
     DataFrame::new(cols)
 }
 
 /// The comprehensive level of each 街镇, with its grid cells by level.
 fn street_comprehensive(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.loaded.admin;
-    let n = admin.zones.len();
+    let streets = &a.loaded.streets;
+    let n = streets.zones.len();
     let cells: Vec<[usize; 4]> =
         (0..n).map(|s| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(street, _)| **street == Some(s)).map(|(_, t)| &t.level))).collect();
     let mut cols = vec![
-        Column::new("街镇代码".into(), admin.codes.clone()),
-        Column::new("街镇名称".into(), admin.names.clone()),
-        Column::new("综合风险值".into(), a.admin_total.iter().map(|t| round2(t.score)).collect::<Vec<_>>()),
-        Column::new("综合风险等级".into(), a.admin_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()),
+        Column::new("街镇代码".into(), streets.codes.clone()),
+        Column::new("街镇名称".into(), streets.names.clone()),
+        Column::new("综合风险值".into(), a.streets_total.iter().map(|t| round2(t.score)).collect::<Vec<_>>()),
+        Column::new("综合风险等级".into(), a.streets_total.iter().map(|t| t.level.name_zh()).collect::<Vec<_>>()),
     ];
     cols.extend(driver_columns(a, (0..n).map(Zone::Street)));
     for (k, l) in Level::ALL.iter().enumerate() {
@@ -119,7 +119,7 @@ fn district_levels(a: &Assessment, districts: &crate::assess::Districts) -> Pola
     let n = districts.names.len();
     let of_street = |s: &Option<usize>| s.map(|s| districts.of_street[s]);
     let streets: Vec<[usize; 4]> =
-        (0..n).map(|k| level::counts(districts.of_street.iter().zip(&a.admin_total).filter(|(d, _)| **d == k).map(|(_, t)| &t.level))).collect();
+        (0..n).map(|k| level::counts(districts.of_street.iter().zip(&a.streets_total).filter(|(d, _)| **d == k).map(|(_, t)| &t.level))).collect();
     let cells: Vec<[usize; 4]> =
         (0..n).map(|k| level::counts(a.grid.street.iter().zip(&a.grid_total).filter(|(s, _)| of_street(s) == Some(k)).map(|(_, t)| &t.level))).collect();
     let mut cols = vec![
@@ -188,7 +188,7 @@ fn major_risks(a: &Assessment) -> PolarsResult<DataFrame> {
                 domain: d,
                 id,
                 name: names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(id),
-                street: r.object_street[i].map_or("", |s| a.loaded.admin.names[s].as_str()),
+                street: r.object_street[i].map_or("", |s| a.loaded.streets.names[s].as_str()),
                 veto: r.scores.veto[i].as_deref(),
                 computed: r.computed_level(i),
                 review: r.review.get(&i).map(|a| a.describe()),
@@ -234,7 +234,7 @@ fn expert_review(a: &Assessment) -> PolarsResult<DataFrame> {
         Column::new("领域名称".into(), text(&rows, |&(d, _)| &models[d].name)),
         Column::new("对象编号".into(), text(&rows, |&(d, i)| &a.objects(d).ids[i])),
         Column::new("风险点名称".into(), text(&rows, |&(d, i)| names[d].as_ref().and_then(|n| n.text(i)).unwrap_or(&a.objects(d).ids[i]))),
-        Column::new("所在街镇".into(), text(&rows, |&(d, i)| a.domains[d].object_street[i].map_or("", |s| a.loaded.admin.names[s].as_str()))),
+        Column::new("所在街镇".into(), text(&rows, |&(d, i)| a.domains[d].object_street[i].map_or("", |s| a.loaded.streets.names[s].as_str()))),
         Column::new("现实风险值".into(), rows.iter().map(|&(d, i)| round2(a.domains[d].scores.score[i])).collect::<Vec<_>>()),
         Column::new("计算等级".into(), rows.iter().map(|r| adj(r).computed.name_zh()).collect::<Vec<_>>()),
         Column::new("调整后等级".into(), rows.iter().map(|r| adj(r).level.name_zh()).collect::<Vec<_>>()),
@@ -272,9 +272,9 @@ fn sensitivity(a: &Assessment) -> PolarsResult<DataFrame> {
 /// The sensitivity analysis per 街镇: its objects' stability, and the one
 /// parameter (of any domain) that moves most of its objects' levels.
 fn sensitivity_streets(a: &Assessment) -> PolarsResult<DataFrame> {
-    let admin = &a.loaded.admin;
+    let streets = &a.loaded.streets;
     let models = a.models();
-    let n = admin.names.len();
+    let n = streets.names.len();
     let (mut objects, mut critical, mut sum) = (vec![0u32; n], vec![0u32; n], vec![0f64; n]);
     // Per 街镇, the most moving (domain, effect) and its count; ties go to the first in domain and effect order.
     let mut top: Vec<Option<(usize, usize, u32)>> = vec![None; n];
@@ -303,8 +303,8 @@ fn sensitivity_streets(a: &Assessment) -> PolarsResult<DataFrame> {
             .map(|(d, k, _)| format!("{} {} · {}", models[d].id, models[d].name, a.domains[d].sensitivity.as_ref().expect("top of one").effects[k].param.label))
     };
     DataFrame::new(vec![
-        Column::new("街镇代码".into(), admin.codes.clone()),
-        Column::new("街镇名称".into(), admin.names.clone()),
+        Column::new("街镇代码".into(), streets.codes.clone()),
+        Column::new("街镇名称".into(), streets.names.clone()),
         Column::new("评估对象数".into(), objects.clone()),
         Column::new("临界对象数".into(), critical),
         Column::new("平均等级稳定度(%)".into(), (0..n).map(|z| (objects[z] > 0).then(|| round2(sum[z] / objects[z] as f64 * 100.0))).collect::<Vec<_>>()),
@@ -333,7 +333,7 @@ fn coverage(a: &Assessment) -> PolarsResult<DataFrame> {
 pub fn tables(a: &Assessment) -> Result<Vec<Table>> {
     let err = |e: PolarsError| Error::output("tables", e);
     let mut tables = vec![Table::new("domain_levels", "领域风险等级统计", domain_levels(a).map_err(err)?)];
-    if let Some(districts) = &a.loaded.admin.districts {
+    if let Some(districts) = &a.loaded.streets.districts {
         tables.push(Table::new("district_levels", "各区风险汇总", district_levels(a, districts).map_err(err)?));
     }
     tables.extend(vec![

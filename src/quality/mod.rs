@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use geo::Centroid;
 use serde::Serialize;
 
-use crate::assess::AdminUnits;
+use crate::assess::Streets;
 use crate::config::RunConfig;
 use crate::error::Bad;
 use crate::load::{self, Layer, Strictness};
@@ -108,12 +108,12 @@ fn pct(n: usize, of: usize) -> f64 {
 }
 
 /// The report over every domain of a run config.
-pub fn check(config: &RunConfig, models: &[Model], admin: &AdminUnits) -> Quality {
-    let domains = models.iter().map(|m| domain(config, m, admin)).collect();
+pub fn check(config: &RunConfig, models: &[Model], streets: &Streets) -> Quality {
+    let domains = models.iter().map(|m| domain(config, m, streets)).collect();
     Quality { district: config.district.clone(), year: config.year, config: config.file.display().to_string(), domains }
 }
 
-fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
+fn domain(config: &RunConfig, m: &Model, streets: &Streets) -> DomainQuality {
     let file = config.layers.get(m.objects()).map(|l| l.path.display().to_string()).unwrap_or_default();
     let mut q = DomainQuality { id: m.id.clone(), name: m.name.clone(), layer: m.objects().to_owned(), file, ..DomainQuality::default() };
     let how = Strictness { keep_going: true, make_valid: config.repair_invalid_geometry };
@@ -139,7 +139,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.iter().map(|g| g.centroid()).collect();
     // The 街镇 of each object, as a run places it (within outside_tolerance_m of the boundary counts).
     let tolerance = config.outside_tolerance_m;
-    let locate = |c: geo_types::Point<f64>| admin.zones.locate_near(c, tolerance);
+    let locate = |c: geo_types::Point<f64>| streets.zones.locate_near(c, tolerance);
     let street: Vec<Option<usize>> = centroids.iter().map(|c| c.and_then(locate)).collect();
     let names = v.descriptive(schema::NAME).unwrap_or_else(|| vec![None; v.len()]);
     let mut issues: Vec<Vec<String>> = vec![Vec::new(); v.len()];
@@ -149,7 +149,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
             q.outside += 1;
             // A city-wide register (clip_to_district) is expected to reach past the district.
             if !clip {
-                let far = centroids[i].and_then(|c| admin.zones.nearest(c)).map_or(String::new(), |(d, _)| format!(" {d:.0} 米"));
+                let far = centroids[i].and_then(|c| streets.zones.nearest(c)).map_or(String::new(), |(d, _)| format!(" {d:.0} 米"));
                 issues[i].push(format!("位于区外{far}"));
             }
         }
@@ -159,7 +159,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     }
     if let Some(cfg) = config.layers.get(m.objects()) {
         let declared = v.texts(schema::DECLARED_STREET).ok();
-        q.offset_suspect = offset::suspect(m.objects(), cfg, &config.working_crs, &centroids, declared.as_deref(), admin, &locate);
+        q.offset_suspect = offset::suspect(m.objects(), cfg, &config.working_crs, &centroids, declared.as_deref(), streets, &locate);
     }
     q.suspected_doubles = doubles(&names, &centroids, &v.ids, &mut issues);
     let fields = m.object_fields();
@@ -170,7 +170,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     let row = |i: usize| (v.origin != crate::objects::Origin::Features).then(|| v.fids[i]);
     for (i, list) in issues.iter().enumerate() {
         if !list.is_empty() {
-            let street = street[i].map(|s| admin.names[s].clone()).unwrap_or_default();
+            let street = street[i].map(|s| streets.names[s].clone()).unwrap_or_default();
             q.problems.push(Problem { id: v.ids[i].clone(), name: names[i].clone().unwrap_or_default(), row: row(i), street, text: list.join("；") });
         }
     }
@@ -178,7 +178,7 @@ fn domain(config: &RunConfig, m: &Model, admin: &AdminUnits) -> DomainQuality {
     q.complete = complete.iter().filter(|c| **c).count();
     q.complete_pct = pct(q.complete, q.registered);
     q.meets_target = q.complete_pct >= f64::from(TARGET);
-    q.streets = streets(admin, &street, &complete, &issues);
+    q.streets = per_street(streets, &street, &complete, &issues);
     q
 }
 
@@ -278,9 +278,9 @@ fn doubles(names: &[Option<String>], centroids: &[Option<geo_types::Point<f64>>]
 }
 
 /// Per 街镇: objects located there, complete ones, and the fields most often wrong.
-fn streets(admin: &AdminUnits, street: &[Option<usize>], complete: &[bool], issues: &[Vec<String>]) -> Vec<StreetQuality> {
+fn per_street(streets: &Streets, street: &[Option<usize>], complete: &[bool], issues: &[Vec<String>]) -> Vec<StreetQuality> {
     // Each 街镇's objects, in one pass over them.
-    let mut of_street: Vec<Vec<usize>> = vec![Vec::new(); admin.names.len()];
+    let mut of_street: Vec<Vec<usize>> = vec![Vec::new(); streets.names.len()];
     for (i, s) in street.iter().enumerate() {
         if let Some(s) = s {
             of_street[*s].push(i);
@@ -302,7 +302,7 @@ fn streets(admin: &AdminUnits, street: &[Option<usize>], complete: &[bool], issu
             let mut worst: Vec<(String, usize)> = counts.into_iter().collect();
             worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let weakest = worst.iter().take(3).map(|(k, n)| format!("{k} {n} 处")).collect::<Vec<_>>().join("；");
-            StreetQuality { name: admin.names[s].clone(), registered: here.len(), complete: done, complete_pct: pct(done, here.len()), weakest }
+            StreetQuality { name: streets.names[s].clone(), registered: here.len(), complete: done, complete_pct: pct(done, here.len()), weakest }
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 //! disagree with the coordinates; read through the inverse shift, they fit.
 //! Each hypothesis is tested on the layer's own coordinates against the 街镇.
 
-use crate::assess::AdminUnits;
+use crate::assess::Streets;
 use crate::config::{LayerConfig, Offset};
 use crate::load::crs::{bd09_to_wgs84, gcj02_to_wgs84, Transform};
 
@@ -23,7 +23,7 @@ pub fn suspect(
     working_crs: &str,
     points: &[Option<geo_types::Point<f64>>],
     declared: Option<&[Option<String>]>,
-    admin: &AdminUnits,
+    admin: &Streets,
     locate: &dyn Fn(geo_types::Point<f64>) -> Option<usize>,
 ) -> Option<String> {
     if cfg.offset != Offset::None {

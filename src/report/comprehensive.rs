@@ -190,13 +190,13 @@ pub fn context(a: &Assessment, comparison: Option<&Comparison>) -> Comprehensive
         .collect();
     let streets = a
         .loaded
-        .admin
+        .streets
         .names
         .iter()
         .enumerate()
-        .map(|(s, name)| StreetTotalRow { name: name.clone(), total: zone_row(a, &drivers, Zone::Street(s)), red_domains: red_domains(a, |d| d.admin[s]) })
+        .map(|(s, name)| StreetTotalRow { name: name.clone(), total: zone_row(a, &drivers, Zone::Street(s)), red_domains: red_domains(a, |d| d.streets[s]) })
         .collect();
-    let districts = a.loaded.admin.districts.iter().flat_map(|d| {
+    let districts = a.loaded.streets.districts.iter().flat_map(|d| {
         d.names.iter().enumerate().map(|(k, name)| {
             let l = a.districts_total[k].level;
             DistrictRow {
@@ -204,7 +204,7 @@ pub fn context(a: &Assessment, comparison: Option<&Comparison>) -> Comprehensive
                 level: l.name_zh(),
                 number: l.number(),
                 colour: cfg.colours.colour(l).to_owned(),
-                streets: crate::level::counts(d.of_street.iter().zip(&a.admin_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.level)),
+                streets: crate::level::counts(d.of_street.iter().zip(&a.streets_total).filter(|(s, _)| **s == k).map(|(_, t)| &t.level)),
                 red_domains: red_domains(a, |dr| dr.districts[k]),
             }
         })

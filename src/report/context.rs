@@ -319,7 +319,7 @@ fn sensitivity_text(a: &Assessment, d: usize) -> Option<SensitivityText> {
             level: cell(r.computed_level(i), a),
             id: objects.ids[i].clone(),
             object: names.as_ref().and_then(|x| x.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
-            street: r.object_street[i].map(|z| a.loaded.admin.names[z].clone()).unwrap_or_default(),
+            street: r.object_street[i].map(|z| a.loaded.streets.names[z].clone()).unwrap_or_default(),
             score: format!("{:.2}", r.scores.score[i]),
             stability: percent(s.stability[i]),
         })
@@ -348,7 +348,7 @@ pub(super) fn review_rows(a: &Assessment, d: usize) -> Vec<ReviewRow> {
             domain: format!("{} {}", m.id, m.name),
             id: objects.ids[i].clone(),
             name: names.as_ref().and_then(|n| n.text(i)).unwrap_or(&objects.ids[i]).to_owned(),
-            street: r.object_street[i].map(|s| a.loaded.admin.names[s].clone()).unwrap_or_default(),
+            street: r.object_street[i].map(|s| a.loaded.streets.names[s].clone()).unwrap_or_default(),
             computed: cell(adj.computed, a),
             level: cell(adj.level, a),
             reason: adj.reason.clone(),
@@ -474,7 +474,7 @@ fn top_risks(a: &Assessment, d: usize) -> Vec<TopRow> {
                 level: level.name_zh(),
                 id: objects.ids[*i].clone(),
                 name: names.as_ref().and_then(|n| n[*i].clone()).unwrap_or_else(|| objects.ids[*i].clone()),
-                street: r.object_street[*i].map(|s| a.loaded.admin.names[s].clone()).unwrap_or_default(),
+                street: r.object_street[*i].map(|s| a.loaded.streets.names[s].clone()).unwrap_or_default(),
                 score: format!("{s:.2}"),
                 veto: r.scores.veto[*i].clone().unwrap_or_default(),
                 stability: r.sensitivity.as_ref().map(|x| percent(x.stability[*i])),
@@ -488,11 +488,11 @@ fn street_levels(a: &Assessment, d: usize) -> Vec<StreetRow> {
     let cfg = &a.loaded.config;
     let r = &a.domains[d];
     a.loaded
-        .admin
+        .streets
         .names
         .iter()
         .enumerate()
-        .map(|(s, name)| match r.admin[s] {
+        .map(|(s, name)| match r.streets[s] {
             Some(z) => StreetRow {
                 name: name.clone(),
                 level: Some(z.level.name_zh()),

@@ -125,7 +125,7 @@ impl Rows<'_> {
     }
 
     fn street(&self, d: usize, i: usize) -> String {
-        self.a.domains[d].object_street[i].map(|s| self.a.loaded.admin.names[s].clone()).unwrap_or_default()
+        self.a.domains[d].object_street[i].map(|s| self.a.loaded.streets.names[s].clone()).unwrap_or_default()
     }
 
     fn row(&self, no: usize, (d, i): (usize, usize)) -> RiskRow {
@@ -151,7 +151,7 @@ pub fn findings(a: &Assessment, comparison: Option<&Comparison>) -> Findings {
     let rows = Rows::new(a);
     // The red and orange objects, in the 风险清单's order.
     let major = worst_first(a, Level::Significant);
-    let mut by_street = vec![Vec::new(); a.loaded.admin.names.len()];
+    let mut by_street = vec![Vec::new(); a.loaded.streets.names.len()];
     for &(d, i) in &major {
         if let Some(s) = a.domains[d].object_street[i] {
             by_street[s].push((d, i));
@@ -172,8 +172,8 @@ pub fn findings(a: &Assessment, comparison: Option<&Comparison>) -> Findings {
 }
 
 fn profile(a: &Assessment) -> Profile {
-    let admin = &a.loaded.admin;
-    let area: f64 = admin.zones.polygons.iter().map(|p| p.unsigned_area()).sum::<f64>() / 1e6;
+    let streets = &a.loaded.streets;
+    let area: f64 = streets.zones.polygons.iter().map(|p| p.unsigned_area()).sum::<f64>() / 1e6;
     let coverage: Vec<CoverageRow> = a
         .models()
         .iter()
@@ -194,7 +194,7 @@ fn profile(a: &Assessment) -> Profile {
     let short: Vec<String> = coverage.iter().filter(|c| !c.met).map(|c| format!("{} {}（{}）", c.id, c.name, c.share)).collect();
     Profile {
         area_km2: format!("{area:.2}"),
-        streets: admin.names.len(),
+        streets: streets.names.len(),
         population: a.street_population.as_ref().map(|p| format!("{:.2}", p.iter().sum::<f64>() / 1e4)),
         objects: coverage.iter().map(|c| c.assessed).sum(),
         short: (!short.is_empty()).then(|| short.join("、")),
@@ -256,21 +256,21 @@ fn domain_section(a: &Assessment, rows: &Rows, d: usize, comparison: Option<&Com
 
 /// 街镇 `s`'s section; `here` are its red and orange objects, worst first.
 fn street_section(a: &Assessment, rows: &Rows, drivers: &Drivers, here: &[(usize, usize)], s: usize) -> StreetSection {
-    let total = &a.admin_total[s];
+    let total = &a.streets_total[s];
     let red = here.iter().filter(|&&(d, i)| a.domains[d].scores.level[i] == Level::Major).count();
-    let area = a.loaded.admin.zones.polygons[s].unsigned_area() / 1e6;
+    let area = a.loaded.streets.zones.polygons[s].unsigned_area() / 1e6;
     let mut text =
-        format!("{}综合风险等级为{}，定级依据：{}。辖区面积 {area:.2} km²", a.loaded.admin.names[s], total.level.name_zh(), drivers.basis(Zone::Street(s)));
+        format!("{}综合风险等级为{}，定级依据：{}。辖区面积 {area:.2} km²", a.loaded.streets.names[s], total.level.name_zh(), drivers.basis(Zone::Street(s)));
     if let Some(p) = &a.street_population {
         text += &format!("，常住人口约 {:.2} 万人", p[s] / 1e4);
     }
-    let objects: usize = a.domains.iter().filter_map(|r| r.admin[s].map(|z| z.objects)).sum();
+    let objects: usize = a.domains.iter().filter_map(|r| r.streets[s].map(|z| z.objects)).sum();
     text += &format!("，评估对象 {objects} 个，其中重大风险 {red} 个、较大风险 {} 个。", here.len() - red);
     if let Some(l) = drivers.leading(Zone::Street(s)) {
         text += &format!("主导领域为{l}，主要风险对象：{}。", drivers.objects_text(Zone::Street(s)).unwrap_or_else(|| "—".into()));
     }
     StreetSection {
-        name: a.loaded.admin.names[s].clone(),
+        name: a.loaded.streets.names[s].clone(),
         level: cell(total.level, a),
         text,
         risks: here.iter().take(STREET_ROWS).enumerate().map(|(k, o)| rows.row(k + 1, *o)).collect(),

@@ -123,15 +123,15 @@ pub struct Setting {
 impl Setting {
     /// From a run config: its district, year, 街镇 names and centre.
     pub fn of(config: &RunConfig) -> Result<Setting> {
-        let admin = crate::assess::admin_units_of(config)?;
-        let rect = admin.zones.bounds();
+        let streets = crate::assess::streets_of(config)?;
+        let rect = streets.zones.bounds();
         let to_wgs84 =
             crate::load::crs::Transform::new(&config.working_crs, "EPSG:4326").map_err(|e| Error::Config { file: config.file.clone(), message: e.into() })?;
         let centre = match rect {
             Some(r) => to_wgs84.point(r.center().x, r.center().y).map_err(|e| Error::Config { file: config.file.clone(), message: e.into() })?,
             None => SHANGHAI,
         };
-        Ok(Setting { district: config.district.clone(), year: Some(config.year), streets: admin.names, centre })
+        Ok(Setting { district: config.district.clone(), year: Some(config.year), streets: streets.names, centre })
     }
 
     /// Without a run config: no 街镇 list, Shanghai's centre.

@@ -87,12 +87,12 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
         }
     }
 
-    let admin = assess::admin_units_of(&config)?;
+    let streets = assess::streets_of(&config)?;
     let how = Strictness { keep_going: records.iter().any(|r| r.keep_going), make_valid: config.repair_invalid_geometry };
     let context_rewrites = Default::default();
     let review = crate::review::read(config.review.as_ref(), &models)?;
     let loaded =
-        Loaded { config, models, layers, admin, how, rejects, clipped, context_rewrites, feature_counts, units: records, review, load_time: start.elapsed() };
+        Loaded { config, models, layers, streets, how, rejects, clipped, context_rewrites, feature_counts, units: records, review, load_time: start.elapsed() };
     assess::assess_merged(loaded, merged, progress)
 }
 

@@ -217,8 +217,8 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
 pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &Path) -> Result<Plan> {
     let config = RunConfig::from_file(config_path)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
-    let admin = crate::assess::admin_units_of(&config)?;
-    let bounds = admin
+    let streets = crate::assess::streets_of(&config)?;
+    let bounds = streets
         .zones
         .bounds()
         .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;

@@ -59,10 +59,10 @@ pub(super) fn place_labels(labels: &[Label], keep_clear: &[LabelBox], own: impl 
     placed
 }
 
-/// The admin units' names: at city extent the 区 first, then the 街镇 where
+/// The names of the 街镇: at city extent the 区 first, then the 街镇 where
 /// they still fit; each level largest unit first; clear of the north arrow and scale bar.
 pub(super) fn labels(s: &mut String, a: &Assessment, view: &View) {
-    let admin = &a.loaded.admin;
+    let streets = &a.loaded.streets;
     let (fx, fy, fw, fh) = FRAME;
     let keep_clear = [(fx + fw - 90.0, fy, fx + fw, fy + 110.0), (fx, fy + fh - 80.0, fx + 420.0, fy + fh)];
     let by_area = |zones: &'_ crate::aggregate::Zones, names: &'_ [String]| {
@@ -72,11 +72,11 @@ pub(super) fn labels(s: &mut String, a: &Assessment, view: &View) {
     };
     // (outline, name, sizes to try)
     let mut units: Vec<(&geo_types::MultiPolygon<f64>, &str, &[f64])> = Vec::new();
-    if let Some(d) = &admin.districts {
+    if let Some(d) = &streets.districts {
         units.extend(by_area(&d.zones, &d.names).into_iter().map(|i| (&d.zones.polygons[i], d.names[i].as_str(), &[24.0, 19.0][..])));
     }
-    let street_sizes: &[f64] = if admin.districts.is_some() { &[15.0] } else { &[19.0, 15.0] };
-    units.extend(by_area(&admin.zones, &admin.names).into_iter().map(|i| (&admin.zones.polygons[i], admin.names[i].as_str(), street_sizes)));
+    let street_sizes: &[f64] = if streets.districts.is_some() { &[15.0] } else { &[19.0, 15.0] };
+    units.extend(by_area(&streets.zones, &streets.names).into_iter().map(|i| (&streets.zones.polygons[i], streets.names[i].as_str(), street_sizes)));
     let units: Vec<_> = units.into_iter().filter_map(|(p, name, sizes)| Some((p, name, sizes, p.interior_point()?))).collect();
     let labels: Vec<Label> = units.iter().map(|(_, name, sizes, c)| Label { text: name, at: view.px(c.0), sizes }).collect();
     // A moved name stays over its own unit, never over a neighbour.

@@ -185,7 +185,7 @@ impl Backdrop {
         let (fx, fy, fw, fh) = FRAME;
         let cfg = &a.loaded.config;
         let mut district = String::new();
-        for p in a.loaded.admin.zones.polygons.iter().flat_map(|m| m.iter()) {
+        for p in a.loaded.streets.zones.polygons.iter().flat_map(|m| m.iter()) {
             view.polygon(&mut district, p);
         }
         let under = format!(
@@ -193,7 +193,7 @@ impl Backdrop {
         );
 
         // With 区 above the 街镇, 街镇 lines are thin and the 区 lines carry the map.
-        let districts = a.loaded.admin.districts.as_ref();
+        let districts = a.loaded.streets.districts.as_ref();
         let (street_colour, street_width) = street_line(districts.is_some());
         let mut s = String::new();
         let _ = write!(
@@ -265,7 +265,7 @@ fn marginalia(a: &Assessment, spec: &MapSpec, palette: &Palette) -> String {
         esc(&cfg.cycle),
         cfg.year
     );
-    legend(&mut s, spec, palette, a.loaded.admin.districts.is_some());
+    legend(&mut s, spec, palette, a.loaded.streets.districts.is_some());
     s
 }
 
@@ -438,7 +438,7 @@ pub fn write_maps(dir: &Path, a: &Assessment) -> Result<Vec<PathBuf>> {
     let cfg = &a.loaded.config;
     let source = source(cfg);
     let specs = specs(a);
-    let bounds = a.loaded.admin.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
+    let bounds = a.loaded.streets.zones.bounds().unwrap_or_else(|| Rect::new((0.0, 0.0), (1.0, 1.0)));
     let view = View::fit(bounds);
     let backdrop = Backdrop::new(a, &view, &source);
     let rendered = backdrop.render(&fonts)?;

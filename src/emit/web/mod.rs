@@ -305,7 +305,7 @@ fn write_objects(
         .map(|&i| {
             a.domains[d].object_street[i].map(|z| {
                 *street_at.entry(z).or_insert_with(|| {
-                    streets.push(a.loaded.admin.names[z].as_str());
+                    streets.push(a.loaded.streets.names[z].as_str());
                     streets.len() - 1
                 })
             })
@@ -385,7 +385,7 @@ fn write_grid(w: &mut impl std::io::Write, a: &Assessment, ll: &Lonlat, path: &P
         let domains: Map<String, Value> =
             models.iter().enumerate().filter_map(|(d, m)| a.domains[d].grid[k].map(|z| (m.id.clone(), Value::from(z.level.number())))).collect();
         let t = &a.grid_total[k];
-        let street = a.grid.street[k].map(|s| a.loaded.admin.names[s].clone());
+        let street = a.grid.street[k].map(|s| a.loaded.streets.names[s].clone());
         let z = drivers::Zone::Cell(k);
         let props = json!({
             "id": a.grid.ids[k], "street": street, "score": round2(t.score), "level": t.level.number(), "domains": domains,
@@ -407,7 +407,7 @@ type Severe = (Level, usize, f64, usize);
 fn listed(a: &Assessment, ll: &Lonlat, names: &[Option<Descriptive>], &(l, d, score, i): &Severe) -> Result<Value> {
     let o = a.objects(d);
     let name = names[d].as_ref().and_then(|n| n.get(i));
-    let street = a.domains[d].object_street[i].map(|z| a.loaded.admin.names[z].clone());
+    let street = a.domains[d].object_street[i].map(|z| a.loaded.streets.names[z].clone());
     let at = o.geoms[i].interior_point().map(|p| ll.coord(&p.0)).transpose()?;
     Ok(json!({"domain": a.models()[d].id, "id": o.ids[i], "name": name, "level": l.number(), "score": round2(score), "street": street, "at": at}))
 }
@@ -445,7 +445,7 @@ fn domain_entries(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &
 /// domains without their objects (with their counts per level).
 fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Value> {
     let cfg = &a.loaded.config;
-    let admin = &a.loaded.admin;
+    let admin = &a.loaded.streets;
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
     let drivers = drivers::Drivers::new(a);
@@ -471,9 +471,9 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
         list.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
         let worst: Vec<Value> = list.iter().take(50).map(entry).collect::<Result<_>>()?;
         let domains: Map<String, Value> =
-            models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].admin[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
+            models.iter().enumerate().map(|(d, m)| (m.id.clone(), level_of(a.domains[d].streets[s].map(|z| z.level)).unwrap_or(Value::Null))).collect();
         let label = poly.interior_point().map(|p| ll.coord(&p.0)).transpose()?;
-        let t = &a.admin_total[s];
+        let t = &a.streets_total[s];
         let z = drivers::Zone::Street(s);
         let driven: Vec<Value> =
             drivers.objects(z).iter().map(|o| json!({"domain": models[o.domain].id, "id": o.id, "name": o.name, "level": o.level.number()})).collect();
