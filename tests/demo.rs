@@ -177,6 +177,194 @@ fn demo_levels_are_pinned_and_hand_worked_objects_agree() {
     assert_eq!(value(&d04, "id", "IT039", "level").as_deref(), Some("1"));
     assert_eq!(num(&d04, "id", "IT009", "score"), 70.0);
     assert_eq!(value(&d04, "id", "IT009", "level").as_deref(), Some("4"));
+
+    // One object of every other domain, worked from its model file: the raw
+    // values are the inputs (attributes, or spatial measures the score unit
+    // tests and the GeoPandas reference check); the arithmetic from them to
+    // the level is written out here. Output columns are rounded to 4 decimals.
+    for (layer, id, columns, level) in hand_worked() {
+        let rows = read_layer(&gpkg, layer);
+        for (column, want) in columns {
+            let got = num(&rows, "id", id, column);
+            assert!((got - want).abs() < 1e-3, "{layer} {id} {column}: {got}, worked by hand {want}");
+        }
+        assert_eq!(value(&rows, "id", id, "level").as_deref(), Some(level), "{layer} {id}");
+        assert_eq!(value(&rows, "id", id, "veto_reason"), None, "{layer} {id} is graded by its score");
+    }
+    // D05's weights come from its [ahp] matrix; `sise models show` prints them to 3 decimals
+    // (0.419, 0.263, 0.160, 0.097, 0.062). Excavation 18 m → 100; no high formwork 0; 1 crane →
+    // 40; 5,014 residents → 33.4267; 140,454 万元 → 93.636: 57.35 with the rounded weights;
+    // safety grade A × 0.85 → 48.7, 一般 (42 ≤ · < 62).
+    let d05 = read_layer(&gpkg, "D05_construction");
+    let by_hand = 0.419 * 100.0 + 0.263 * 0.0 + 0.160 * 40.0 + 0.097 * (5014.0 / 15000.0 * 100.0) + 0.062 * (140454.0 / 150000.0 * 100.0);
+    assert!((num(&d05, "id", "CS005", "inherent") - by_hand).abs() < 0.1, "D05 CS005 inherent {} vs {by_hand}", num(&d05, "id", "CS005", "inherent"));
+    assert!((num(&d05, "id", "CS005", "score") - by_hand * 0.85).abs() < 0.1);
+    assert_eq!(value(&d05, "id", "CS005", "level").as_deref(), Some("3"));
+}
+
+/// Per domain: a layer, an object, columns with their hand-worked values, and its level.
+#[allow(clippy::type_complexity)]
+fn hand_worked() -> Vec<(&'static str, &'static str, Vec<(&'static str, f64)>, &'static str)> {
+    vec![
+        // D02: age 35 → step ≥30 → 85; 中压 70; 钢 60; 1,606 residents → 1606/12000 → 13.3833;
+        // no site within 100 m → 0. Grade A × 0.85: 43.0065, 一般 (40 ≤ · < 60).
+        (
+            "D02_urban_gas",
+            "GP00005",
+            vec![
+                ("pipe_age", 35.0),
+                ("pipe_age_score", 85.0),
+                ("population_200m", 1606.0),
+                ("construction_100m", 0.0),
+                ("inherent", 0.25 * 85.0 + 0.2 * 70.0 + 0.2 * 60.0 + 0.25 * (1606.0 / 12000.0 * 100.0) + 0.1 * 0.0),
+                ("score", (0.25 * 85.0 + 0.2 * 70.0 + 0.2 * 60.0 + 0.25 * (1606.0 / 12000.0 * 100.0)) * 0.85),
+            ],
+            "3",
+        ),
+        // D03: 乙 80; 9,107 m² → 45.535; 68 staff → step ≥30 → 30; sprinkler 是 20; escape 是 0;
+        // fire station 1,012.24 m → (1012.2413 − 500)/2500 → 20.4897. Grade C × 1.15: 47.61, 一般 (35 ≤ · < 52).
+        (
+            "D03_factories_warehouses",
+            "FW0001",
+            vec![
+                ("floor_area", 9107.0),
+                ("staff", 68.0),
+                ("fire_station_distance", 1012.2413),
+                ("inherent", 0.3 * 80.0 + 0.15 * 45.535 + 0.15 * 30.0 + 0.15 * 20.0 + 0.1 * 0.0 + 0.15 * ((1012.2413 - 500.0) / 2500.0 * 100.0)),
+                ("control_factor", 1.15),
+                ("score", (0.3 * 80.0 + 0.15 * 45.535 + 0.15 * 30.0 + 0.15 * 20.0 + 0.15 * ((1012.2413 - 500.0) / 2500.0 * 100.0)) * 1.15),
+            ],
+            "3",
+        ),
+        // D06 (risk matrix with a level table): 2 accidents on 478 m → 4.18/km → step ≥3 → L 3;
+        // 快速路 → S 4; R = 12, and the table's row 3, column 4 says 较大 (thresholds alone would say 重大).
+        ("D06_road_transport", "RD0001", vec![("accidents_50m", 2.0), ("accident_density_score", 3.0), ("road_class_score", 4.0), ("score", 12.0)], "2"),
+        // D07: 110 vessels/day → 55; no ferry 0; no dangerous-goods berth 0; 1 wharf within 300 m → 50:
+        // 0.35×55 + 0.15×50 = 26.75, 一般 (20 ≤ · < 40).
+        ("D07_water_transport", "WW001", vec![("wharves_300m", 1.0), ("score", 0.35 * 55.0 + 0.25 * 0.0 + 0.25 * 0.0 + 0.15 * 50.0)], "3"),
+        // D08 (risk matrix on thresholds): 28 years, none overdue → likelihood 28/10 + 0 = 2.8 →
+        // L 3; 电梯 → S 3; R = 9, 一般 (4 ≤ · < 10).
+        ("D08_special_equipment", "SE0002", vec![("age", 28.0), ("likelihood", 2.8), ("likelihood_score", 3.0), ("severity_score", 3.0), ("score", 9.0)], "3"),
+        // D09: 107 ports → 100; outdoor 20; nearest home 113.16 m → (300 − 113.1557)/300 → 62.2814;
+        // no fire 0. Grade A × 0.85: 41.38, 一般 (38 ≤ · < 55).
+        (
+            "D09_ev_charging",
+            "EV006",
+            vec![("home_distance", 113.1557), ("score", (0.25 * 100.0 + 0.25 * 20.0 + 0.3 * ((300.0 - 113.1557) / 300.0 * 100.0) + 0.2 * 0.0) * 0.85)],
+            "3",
+        ),
+        // D10: 38 years → 60; 灰口铸铁 100; DN586 → (586 − 100)/1100 → 44.1818; 4,257 residents →
+        // 35.475; 61.28 m of gas main within 30 m → 10.2126: 52.46, 较大 (50 ≤ · < 65).
+        (
+            "D10_lifelines",
+            "WM0003",
+            vec![
+                ("population_200m", 4257.0),
+                ("gas_30m", 61.2754),
+                ("score", 0.25 * 60.0 + 0.2 * 100.0 + 0.2 * (486.0 / 1100.0 * 100.0) + 0.2 * (4257.0 / 12000.0 * 100.0) + 0.15 * (61.2754 / 600.0 * 100.0)),
+            ],
+            "2",
+        ),
+        // D11: 34,310 passengers → (34310 − 10000)/140000 → 17.3643; 1 line → 20; platform 30.6 m
+        // deep → clamped to 100; 19,253 residents → 64.1767: 39.78, 一般 (30 ≤ · < 50).
+        (
+            "D11_rail_transit",
+            "MS005",
+            vec![
+                ("depth_score", 100.0),
+                ("population_500m", 19253.0),
+                ("score", 0.4 * (24310.0 / 140000.0 * 100.0) + 0.25 * 20.0 + 0.15 * 100.0 + 0.2 * (19253.0 / 30000.0 * 100.0)),
+            ],
+            "3",
+        ),
+        // D12: peak 2,664 → step ≥2000 → 55; density 10.2336/100 m² → 17.4452; 12 exits → 4.5045 per
+        // 1000 → (6 − 4.5045)/5.5 → 27.1908; 4 events → 40; metro 883.47 m → 11.6527: 33.18, which is
+        // 低 — but management C × 1.15 makes it 38.15, 一般 (35 ≤ · < 50).
+        (
+            "D12_crowded_venues",
+            "VN002",
+            vec![
+                ("density", 10.2336),
+                ("exits_per_1000", 4.5045),
+                ("metro_distance", 883.4734),
+                (
+                    "inherent",
+                    0.3 * 55.0
+                        + 0.2 * ((10.2336 - 5.0) / 30.0 * 100.0)
+                        + 0.2 * ((6.0 - 4.5045) / 5.5 * 100.0)
+                        + 0.15 * 40.0
+                        + 0.15 * ((1000.0 - 883.4734) / 10.0),
+                ),
+                (
+                    "score",
+                    (0.3 * 55.0
+                        + 0.2 * ((10.2336 - 5.0) / 30.0 * 100.0)
+                        + 0.2 * ((6.0 - 4.5045) / 5.5 * 100.0)
+                        + 0.15 * 40.0
+                        + 0.15 * ((1000.0 - 883.4734) / 10.0))
+                        * 1.15,
+                ),
+            ],
+            "3",
+        ),
+        // D13: 94 m → step ≥80 → 65; facilities 完好 10; 3 years → 7.5; fire station 1,372.90 m →
+        // 34.9159: 33.86, 一般 (32 ≤ · < 48).
+        (
+            "D13_high_rise",
+            "HB0001",
+            vec![("fire_station_distance", 1372.8986), ("score", 0.35 * 65.0 + 0.3 * 10.0 + 0.15 * 7.5 + 0.2 * ((1372.8986 - 500.0) / 2500.0 * 100.0))],
+            "3",
+        ),
+        // D14: 5,151.79 m² → 34.3452; 地下商业 100; 1 level → 20; ventilation 一般 50; deepest
+        // water 0.49 m → step ≥0.3 → 85; no geohazard 0: 59.37, 较大 (45 ≤ · < 62).
+        (
+            "D14_underground_space",
+            "UG001",
+            vec![
+                ("area", 5151.787),
+                ("flood_depth_max", 0.49),
+                ("score", 0.2 * (5151.787 / 15000.0 * 100.0) + 0.2 * 100.0 + 0.1 * 20.0 + 0.1 * 50.0 + 0.3 * 85.0 + 0.1 * 0.0),
+            ],
+            "2",
+        ),
+        // D15: 中小学 60; 1,089 pupils → 72.6; 2 chemical sites within 1 km → 50; dry 0; fire station
+        // 2,402.04 m → 76.0815: 54.74, 一般 — just under 较大's 55.
+        (
+            "D15_vulnerable_groups",
+            "SS0001",
+            vec![
+                ("chemicals_1000m", 2.0),
+                ("fire_station_distance", 2402.0365),
+                ("score", 0.25 * 60.0 + 0.2 * 72.6 + 0.2 * 50.0 + 0.15 * 0.0 + 0.2 * ((2402.0365 - 500.0) / 2500.0 * 100.0)),
+            ],
+            "3",
+        ),
+        // D16: 0.49 m of water → step ≥0.3 → 70; 2,613 residents → 52.26; no basement 0; pump
+        // 1,224.52 m → 48.9809: 52.80; drainage for a 1-year storm × 1.2 → 63.36, 较大 (45 ≤ · < 65).
+        (
+            "D16_flood_typhoon",
+            "RC0014",
+            vec![
+                ("inundation_depth", 0.49),
+                ("pump_distance", 1224.5213),
+                ("control_factor", 1.2),
+                ("score", (0.5 * 70.0 + 0.2 * 52.26 + 0.15 * 0.0 + 0.15 * (1224.5213 / 2500.0 * 100.0)) * 1.2),
+            ],
+            "2",
+        ),
+        // D17: census 较高 75; 6,355 residents → 15.8875; 107,101 m² → 10.7101; fire station
+        // 2,484.29 m → 79.3717: 54.67, 较大 (45 ≤ · < 62).
+        (
+            "D17_geo_forest_fire",
+            "GH01",
+            vec![
+                ("population", 6355.0),
+                ("area", 107101.3861),
+                ("score", 0.45 * 75.0 + 0.25 * (6355.0 / 40000.0 * 100.0) + 0.1 * (107101.3861 / 1e6 * 100.0) + 0.2 * ((2484.2919 - 500.0) / 2500.0 * 100.0)),
+            ],
+            "2",
+        ),
+    ]
 }
 
 /// The demo outputs in the real QGIS client (Debian's qgis + python3-qgis,
