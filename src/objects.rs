@@ -186,7 +186,8 @@ impl VectorLayer {
             // From a borrow: collected in place, the numbers would keep the parse results' slots.
             return Ok(Numbers { values: read.iter().map(|r| *r.as_ref().expect("checked")).collect(), rewrites });
         }
-        let cast = col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
+        let cast =
+            col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, Msg::FieldUnreadable { field: self.field(field), detail: e.to_string() }.into()))?;
         let values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
         // A numeric column may still hold NaN or infinities (CSV, DBF): not values.
         let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
@@ -227,7 +228,8 @@ impl VectorLayer {
     /// A field as text (numbers are formatted), for categorical indicators and labels.
     pub fn texts(&self, field: &str) -> Result<Vec<Option<String>>> {
         let col = self.column(field)?;
-        let cast = col.cast(&DataType::String).map_err(|e| self.err(Bad::Type, format!("field '{field}': {e}")))?;
+        let cast =
+            col.cast(&DataType::String).map_err(|e| self.err(Bad::Type, Msg::FieldUnreadable { field: self.field(field), detail: e.to_string() }.into()))?;
         Ok(cast.str().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().map(|v| v.map(str::to_owned)).collect())
     }
 

@@ -123,3 +123,22 @@ fn rejects_and_validate_follow_the_language() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("通过  T01 测试场所") && out.contains("不参评") && out.contains("运行配置有效"), "{out}");
 }
+
+#[test]
+fn an_offset_on_a_projected_layer_is_refused_in_both_languages() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let config = dir.join("assessment.toml");
+    // The sites' section, the first with these lines.
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "crs = \"EPSG:4549\"\nid_field = \"id\"",
+        "crs = \"EPSG:4549\"\nid_field = \"id\"\noffset = \"gcj02\"",
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let (code, en) = run(&config, &[], &[]);
+    assert_eq!(code, Some(18), "{en}");
+    assert!(en.contains("sites.geojson") && en.contains("offset = \"gcj02\"") && en.contains("projected (metres)"), "{en}");
+    let (code, zh) = run(&config, &["--lang", "zh"], &[]);
+    assert_eq!(code, Some(18), "{zh}");
+    assert!(zh.contains("sites.geojson") && zh.contains("投影坐标（米）") && zh.contains("EPSG:4326"), "{zh}");
+}

@@ -22,7 +22,7 @@ pub(super) fn check_domains(config: &RunConfig, models: &[Model]) -> Result<()> 
         if let Some(prev) = models[..i].iter().find(|p| p.id == m.id) {
             return Err(Error::Config {
                 file: config.file.clone(),
-                message: format!("domain id {} appears twice ({} and {})", m.id, prev.file.display(), m.file.display()),
+                message: Msg::DomainTwice { id: m.id.clone(), first: prev.file.display().to_string(), second: m.file.display().to_string() }.into(),
             });
         }
     }

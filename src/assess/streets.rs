@@ -6,6 +6,7 @@ use crate::aggregate::{self, Zones};
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{self, Layers, Strictness};
+use crate::msg::Msg;
 
 /// The administrative units (街镇) of the district.
 pub struct Streets {
@@ -46,7 +47,7 @@ pub(super) fn streets(config: &RunConfig, layers: &Layers) -> Result<Streets> {
         .zip(&layer.ids)
         .map(|(g, id)| {
             crate::model::polygons_of(g)
-                .ok_or_else(|| Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), format!("feature id '{id}': 街镇 must be polygons")))
+                .ok_or_else(|| Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), Msg::StreetNotPolygon { id: id.clone() }))
         })
         .collect::<Result<_>>()?;
     let names = layer.require(&a.name_field, layer.texts(&a.name_field)?)?;

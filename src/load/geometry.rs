@@ -65,7 +65,7 @@ fn working_geometry(g: Source, how: Strictness, layer: &str, id: &str) -> std::r
         // Polygons go through GDAL's validity check below, as they would from GDAL.
         Source::Geo(Some(g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)))) => {
             use gdal::vector::ToGdal;
-            converted = g.to_gdal().map_err(|e| (Bad::Geometry, format!("unreadable geometry: {e}")))?;
+            converted = g.to_gdal().map_err(|e| (Bad::Geometry, Msg::UnreadableGeometry { repair: false, detail: e.to_string() }.into()))?;
             Some(&converted)
         }
         Source::Geo(Some(g)) => return Ok(g),
@@ -82,7 +82,9 @@ fn working_geometry(g: Source, how: Strictness, layer: &str, id: &str) -> std::r
         if !how.make_valid {
             return Err((Bad::Geometry, Msg::InvalidPolygon.into()));
         }
-        repaired = g.make_valid(&gdal::cpl::CslStringList::new()).map_err(|e| (Bad::Geometry, format!("MakeValid failed: {e}")))?;
+        repaired = g
+            .make_valid(&gdal::cpl::CslStringList::new())
+            .map_err(|e| (Bad::Geometry, Msg::UnreadableGeometry { repair: true, detail: e.to_string() }.into()))?;
         tracing::warn!(layer, feature = %id, "repaired an invalid polygon with MakeValid");
         &repaired
     } else {
@@ -91,7 +93,7 @@ fn working_geometry(g: Source, how: Strictness, layer: &str, id: &str) -> std::r
     match g.to_geo() {
         Ok(Geometry::GeometryCollection(gc)) => Ok(polygonal_part(gc)),
         Ok(g) => Ok(g),
-        Err(e) => Err((Bad::Geometry, format!("unreadable geometry: {e}"))),
+        Err(e) => Err((Bad::Geometry, Msg::UnreadableGeometry { repair: false, detail: e.to_string() }.into())),
     }
 }
 

@@ -344,7 +344,8 @@ impl<'a> Collector<'a> {
             .map(|s| s.is_geographic())
             .map_err(|e| lerr(Bad::Crs, Msg::UnknownCrs { crs: crs.to_owned(), detail: e.to_string() }.into()))?;
         if cfg.offset != Offset::None && !geographic {
-            return Err(lerr(Bad::Crs, format!("offset = {:?} needs longitude/latitude coordinates, but the layer CRS is not geographic", cfg.offset)));
+            let offset = if cfg.offset == Offset::Bd09 { "bd09" } else { "gcj02" };
+            return Err(lerr(Bad::Crs, Msg::OffsetNeedsLonLat { offset }.into()));
         }
         let to_working = if same { Transform::identity() } else { Transform::new(crs, working_crs).map_err(|e| lerr(Bad::Crs, e.into()))? };
         Ok(Collector {
@@ -408,7 +409,7 @@ impl<'a> Collector<'a> {
             let fid = match fid_idx {
                 Some(i) => feature.field_as_integer64(i).ok().flatten().ok_or_else(|| {
                     let field = &self.fields[i].0;
-                    self.err(Bad::Field, format!("feature {}: no feature id in field '{field}'", feature.fid().unwrap_or(n as u64)))
+                    self.err(Bad::Field, Msg::NoFeatureId { fid: feature.fid().unwrap_or(n as u64), field: field.clone() }.into())
                 })?,
                 None => feature.fid().map_or(n as i64, |f| f as i64),
             };

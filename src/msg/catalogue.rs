@@ -283,6 +283,57 @@ pub enum Msg {
         id: String,
         first: String,
     },
+    /// A layer whose `offset` needs longitude/latitude, in a projected CRS.
+    OffsetNeedsLonLat {
+        offset: &'static str,
+    },
+    /// A feature without its `id_field` value (`fid`: its OGR feature id).
+    NoFeatureId {
+        fid: u64,
+        field: String,
+    },
+    /// A formula whose value is not a number (a division by zero).
+    FormulaNotFinite {
+        indicator: String,
+        expr: String,
+        value: f64,
+    },
+    /// A `[control]` field read as the factor itself, not positive.
+    BadControlFactor {
+        field: String,
+        value: f64,
+    },
+    /// A risk-matrix indicator whose score is not one of its classes.
+    NotAClass {
+        indicator: String,
+        value: f64,
+        max: usize,
+    },
+    /// A 街镇 feature that is not a polygon.
+    StreetNotPolygon {
+        id: String,
+    },
+    /// Two model files with one domain id.
+    DomainTwice {
+        id: String,
+        first: String,
+        second: String,
+    },
+    /// A raster GDAL opened but cannot read (`what`: its geotransform, band 1).
+    RasterUnreadable {
+        what: &'static str,
+        detail: String,
+    },
+    /// A geometry GDAL cannot read, or repair (`repair`).
+    UnreadableGeometry {
+        repair: bool,
+        detail: String,
+    },
+    /// A field polars cannot read as `wanted` ("numbers", "text").
+    FieldUnreadable {
+        field: Field,
+        detail: String,
+    },
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

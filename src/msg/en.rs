@@ -147,6 +147,19 @@ impl Msg {
             Msg::ReviewBadLevel { value } => format!("final level '{value}' is not a level: use 1–4 or 重大/较大/一般/低 (重大风险…)"),
             Msg::ReviewBadDate { value } => format!("date '{value}' is not a date such as 2025-03-12"),
             Msg::ReviewTwice { domain, id, first } => format!("a second adjustment of {domain} object '{id}' (the first is on {first}); keep one row per object"),
+            Msg::OffsetNeedsLonLat { offset } => {
+                format!("offset = \"{offset}\" removes a shift of longitudes and latitudes, but the layer's CRS is projected (metres); set the layer's crs to its longitude/latitude CRS (e.g. EPSG:4326), or drop offset")
+            }
+            Msg::NoFeatureId { fid, field } => format!("feature {fid}: no feature id in field '{field}'; fill it in, or run with --keep-going to leave the feature out"),
+            Msg::FormulaNotFinite { indicator, expr, value } => format!("indicator '{indicator}' formula {expr} gives {value} (division by zero?)"),
+            Msg::BadControlFactor { field, value } => format!("control factor field '{field}' must be a positive number, found {value}"),
+            Msg::NotAClass { indicator, value, max } => format!("indicator '{indicator}' scored {value}, not a class 1–{max}"),
+            Msg::StreetNotPolygon { id } => format!("feature id '{id}': 街镇 must be polygons"),
+            Msg::DomainTwice { id, first, second } => format!("domain id {id} appears twice ({first} and {second})"),
+            Msg::RasterUnreadable { what, detail } => format!("cannot read its {what}: {detail}"),
+            Msg::UnreadableGeometry { repair: false, detail } => format!("unreadable geometry: {detail}"),
+            Msg::UnreadableGeometry { repair: true, detail } => format!("the invalid geometry could not be repaired (MakeValid failed: {detail})"),
+            Msg::FieldUnreadable { field, detail } => format!("{field} cannot be read: {detail}"),
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

@@ -125,6 +125,19 @@ impl Msg {
             Msg::ReviewBadLevel { value } => format!("调整后等级“{value}”无效：应为 1～4 或 重大/较大/一般/低（重大风险等）"),
             Msg::ReviewBadDate { value } => format!("日期“{value}”无效，应如 2025-03-12"),
             Msg::ReviewTwice { domain, id, first } => format!("{domain} 对象 {id} 有第二条调整（第一条在{first}）；每个对象只保留一行"),
+            Msg::OffsetNeedsLonLat { offset } => {
+                format!("offset = \"{offset}\" 用于纠正经纬度偏移，但该图层的坐标系为投影坐标（米）；请将 crs 设为其经纬度坐标系（如 EPSG:4326），或删除 offset")
+            }
+            Msg::NoFeatureId { fid, field } => format!("要素 {fid}：字段“{field}”中没有要素编号；请补填，或加 --keep-going 运行以剔除该要素"),
+            Msg::FormulaNotFinite { indicator, expr, value } => format!("指标“{indicator}”的计算式 {expr} 结果为 {value}（是否除以零？）"),
+            Msg::BadControlFactor { field, value } => format!("管控系数字段“{field}”须为正数，实际为 {value}"),
+            Msg::NotAClass { indicator, value, max } => format!("指标“{indicator}”的分值为 {value}，不是 1–{max} 的等级"),
+            Msg::StreetNotPolygon { id } => format!("要素编号“{id}”：街镇须为面要素"),
+            Msg::DomainTwice { id, first, second } => format!("领域编号 {id} 重复出现（{first} 与 {second}）"),
+            Msg::RasterUnreadable { what, detail } => format!("无法读取栅格的{}：{detail}", if *what == "geotransform" { "地理变换参数" } else { "第 1 波段" }),
+            Msg::UnreadableGeometry { repair: false, detail } => format!("几何无法读取：{detail}"),
+            Msg::UnreadableGeometry { repair: true, detail } => format!("无效几何无法修复（MakeValid 失败：{detail}）"),
+            Msg::FieldUnreadable { field, detail } => format!("{field}无法读取：{detail}"),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();

@@ -133,7 +133,7 @@ pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: 
                 if v.fract() == 0.0 && v >= 1.0 && v <= max as f64 {
                     Ok(v as usize)
                 } else {
-                    Err(objects.rows_err(Bad::Range, vec![i], |_| format!("indicator '{}' scored {v}, not a class 1–{max}", model.indicators[k].key)))
+                    Err(objects.rows_err(Bad::Range, vec![i], |_| Msg::NotAClass { indicator: model.indicators[k].key.clone(), value: v, max }.into()))
                 }
             };
             let mut inherent = Vec::with_capacity(n);

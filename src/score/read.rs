@@ -108,7 +108,7 @@ pub fn control_factors(model: &Model, objects: &VectorLayer) -> Result<Vec<f64>>
             let f = resolve_empty(objects.numbers(&c.field, &[])?)?;
             let bad: Vec<usize> = f.iter().enumerate().filter(|(_, f)| !(f.is_finite() && **f > 0.0)).map(|(i, _)| i).collect();
             if !bad.is_empty() {
-                return Err(objects.rows_err(Bad::Range, bad, |i| format!("control factor field '{}' must be a positive number, found {}", c.field, f[i])));
+                return Err(objects.rows_err(Bad::Range, bad, |i| Msg::BadControlFactor { field: c.field.clone(), value: f[i] }.into()));
             }
             Ok(f)
         }

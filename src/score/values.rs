@@ -83,7 +83,7 @@ fn formula_values(ind: &Indicator, expr: &Expr, vars: &[Var], objects: &VectorLa
         read::fill(ind, objects, out, Gap::Formula { expr: expr.text.clone(), fields: fields.iter().map(|f| f.to_string()).collect() }, Bad::Field, model)?;
     let bad = rows_where(&out, |v| !v.is_finite());
     if !bad.is_empty() {
-        return Err(objects.rows_err(Bad::Range, bad, |i| format!("indicator '{}' formula {expr} gives {} (division by zero?)", ind.key, out[i])));
+        return Err(objects.rows_err(Bad::Range, bad, |i| Msg::FormulaNotFinite { indicator: ind.key.clone(), expr: expr.text.clone(), value: out[i] }.into()));
     }
     Ok(Values::Numbers(out))
 }
