@@ -342,14 +342,12 @@ fn check(raw: &RawConfig, file: &Path) -> Result<Comprehensive> {
     }
     if let Some(url) = &raw.web.basemap {
         if !["{x}", "{y}", "{z}"].iter().all(|k| url.contains(k)) {
-            return Err(err(format!("[web] basemap = \"{url}\" must be an XYZ tile URL with {{z}}, {{x}} and {{y}}")));
+            return Err(err(Msg::BadSetting { key: "[web] basemap".into(), value: format!("\"{url}\""), wants: Wants::TileUrl }.into()));
         }
     }
     if !(1..=MAX_SHEET_ROWS).contains(&raw.tables.workbook_rows) {
-        return Err(err(format!(
-            "[tables] workbook_rows = {} must be from 1 to {MAX_SHEET_ROWS} (Excel's rows, less the header and a note)",
-            raw.tables.workbook_rows
-        )));
+        let wants = Wants::SheetRows { max: MAX_SHEET_ROWS as u32 };
+        return Err(err(Msg::BadSetting { key: "[tables] workbook_rows".into(), value: raw.tables.workbook_rows.to_string(), wants }.into()));
     }
     for (name, l) in &raw.layers {
         l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;

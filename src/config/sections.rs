@@ -2,6 +2,7 @@
 //! `[tables]`, `[publish]`, `[review]`, `[sensitivity]`, `[admin_units]`
 //! and `[report]`.
 
+use crate::msg::{Msg, Wants};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -136,19 +137,20 @@ impl Default for SensitivityConfig {
 impl SensitivityConfig {
     /// Every share a fraction below 1, at least one draw.
     pub fn check(&self) -> std::result::Result<(), String> {
+        let bad = |key: &str, value: String, wants| Err(Msg::BadSetting { key: format!("sensitivity.{key}"), value, wants }.into());
         for (key, v) in [("weights", self.weights), ("thresholds", self.thresholds), ("control", self.control)] {
             if !(0.0..1.0).contains(&v) {
-                return Err(format!("sensitivity.{key} = {v} must be a share from 0 to below 1 (0.2 = ±20 %)"));
+                return bad(key, v.to_string(), Wants::SpreadShare);
             }
         }
         if !(self.critical > 0.0 && self.critical <= 1.0) {
-            return Err(format!("sensitivity.critical = {} must be a share above 0 and at most 1 (0.8 = kept in 4 of 5 draws)", self.critical));
+            return bad("critical", self.critical.to_string(), Wants::DrawShare);
         }
         if self.draws == 0 || self.draws > 100_000 {
-            return Err(format!("sensitivity.draws = {} must be from 1 to 100000", self.draws));
+            return bad("draws", self.draws.to_string(), Wants::Draws);
         }
         if self.ahp_steps > 8 {
-            return Err(format!("sensitivity.ahp_steps = {} must be at most 8 (Saaty's scale has 17 steps)", self.ahp_steps));
+            return bad("ahp_steps", self.ahp_steps.to_string(), Wants::SaatySteps);
         }
         Ok(())
     }

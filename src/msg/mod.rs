@@ -317,10 +317,40 @@ pub enum Wants {
     PositiveMetres,
     /// At least one model file.
     SomeModels,
+    /// A share from 0 to below 1 (a relative spread).
+    SpreadShare,
+    /// A share above 0, at most 1 (a share of draws).
+    DrawShare,
+    /// A number of Monte Carlo draws.
+    Draws,
+    /// Saaty steps of an AHP judgement.
+    SaatySteps,
+    /// Rows of a workbook sheet (up to `max`).
+    SheetRows { max: u32 },
+    /// An XYZ tile URL.
+    TileUrl,
 }
 
 impl Wants {
-    fn words(self) -> &'static str {
+    fn words(self) -> String {
+        let fixed = |en: &str, zh: &str| lang().pick(en.into(), zh.into());
+        match self {
+            Wants::SpreadShare => fixed("must be a share from 0 to below 1 (0.2 = ±20 %)", "应为 0 至小于 1 的比例（0.2 即 ±20%）"),
+            Wants::DrawShare => {
+                fixed("must be a share above 0 and at most 1 (0.8 = kept in 4 of 5 draws)", "应为大于 0、不超过 1 的比例（0.8 即 5 次抽样中 4 次保持）")
+            }
+            Wants::Draws => fixed("must be from 1 to 100000", "应为 1 至 100000"),
+            Wants::SaatySteps => fixed("must be at most 8 (Saaty's scale has 17 steps)", "不应超过 8（Saaty 标度共 17 级）"),
+            Wants::SheetRows { max } => lang().pick(
+                format!("must be from 1 to {max} (Excel's rows, less the header and a note)"),
+                format!("应为 1 至 {max}（Excel 的行数减去表头和说明行）"),
+            ),
+            Wants::TileUrl => fixed("must be an XYZ tile URL with {z}, {x} and {y}", "应为含 {z}、{x}、{y} 的 XYZ 瓦片地址"),
+            _ => self.fixed_words().into(),
+        }
+    }
+
+    fn fixed_words(self) -> &'static str {
         match (lang(), self) {
             (Lang::En, Wants::CycleName) => "names a folder of the outputs: use e.g. \"2024-2026\"",
             (Lang::En, Wants::Metres) => "must be a number of metres ≥ 0",
@@ -330,6 +360,7 @@ impl Wants {
             (Lang::Zh, Wants::Metres) => "应为不小于 0 的米数",
             (Lang::Zh, Wants::PositiveMetres) => "应为大于 0 的米数",
             (Lang::Zh, Wants::SomeModels) => "为空：请至少列出一个模型文件",
+            _ => unreachable!("worded in Wants::words"),
         }
     }
 }
