@@ -142,3 +142,15 @@ fn an_offset_on_a_projected_layer_is_refused_in_both_languages() {
     assert_eq!(code, Some(18), "{zh}");
     assert!(zh.contains("sites.geojson") && zh.contains("投影坐标（米）") && zh.contains("EPSG:4326"), "{zh}");
 }
+
+#[test]
+fn model_file_mistakes_are_explained_in_chinese_too() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let model = dir.join("depth_model.toml");
+    let text = std::fs::read_to_string(&model).unwrap().replace("source = \"raster_sample\"", "source = \"raster\"");
+    std::fs::write(&model, text).unwrap();
+    let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4));
+    let e = stderr(&o);
+    assert!(e.contains("depth_model.toml") && e.contains("未知的 source \"raster\"") && e.contains("raster_sample"), "{e}");
+}

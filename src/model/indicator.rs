@@ -149,8 +149,7 @@ pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(
         let line = doc.line(span.start);
         if !super::source::NAMES.contains(&ind.source.get_ref().as_str()) {
             // At the line that names it, as for any other unknown word of the model language.
-            let names = super::source::NAMES.join(", ");
-            return Err(at(ind.source.span(), format!("indicator '{key}': unknown source \"{}\": expected one of {names}", ind.source.get_ref())));
+            return Err(at(ind.source.span(), format!("indicator '{key}': {}", super::source::unknown(ind.source.get_ref()))));
         }
         indicators.push(resolve_indicator(ind, line, &indicators).map_err(at_ind)?);
     }

@@ -16,8 +16,8 @@ use super::missing::Missing;
 use super::raw::RawIndicator;
 pub use super::raw::Stat;
 use super::GeomKind;
-use crate::msg::Choice;
 use crate::msg::Lang;
+use crate::msg::{Choice, MissingMisfit, Msg};
 
 /// Where an indicator's raw value comes from. Distances and radii are
 /// working-CRS metres; lengths metres, areas square metres.
@@ -144,11 +144,11 @@ impl Source {
     /// before it, which a formula may use, each with whether it is categorical.
     pub(super) fn parse(r: &RawIndicator, earlier: &[(&str, bool)]) -> Result<Source, String> {
         let src = r.source.get_ref().as_str();
-        let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| format!("source = \"{src}\" needs `{what}`"));
+        let need = |v: &Option<String>, key: &'static str| v.clone().ok_or_else(|| String::from(Msg::SourceNeeds { source: src.to_owned(), key }));
         let radius = |required: bool| -> Result<Option<f64>, String> {
             match r.radius_m {
-                Some(x) if !(x.is_finite() && x > 0.0) => Err(format!("radius_m must be positive, got {x}")),
-                None if required => Err(format!("source = \"{src}\" needs `radius_m` (metres)")),
+                Some(x) if !(x.is_finite() && x > 0.0) => Err(Msg::RadiusNotPositive { value: x }.into()),
+                None if required => Err(Msg::SourceNeeds { source: src.to_owned(), key: "radius_m" }.into()),
                 other => Ok(other),
             }
         };
@@ -167,10 +167,10 @@ impl Source {
             "raster_sample" => Source::RasterSample { layer: need(&r.layer, "layer")? },
             "raster_zonal" => Source::RasterZonal {
                 layer: need(&r.layer, "layer")?,
-                stat: r.stat.ok_or_else(|| "source = \"raster_zonal\" needs `stat` (mean, max or sum)".to_owned())?,
+                stat: r.stat.ok_or_else(|| String::from(Msg::SourceNeeds { source: src.to_owned(), key: "stat" }))?,
                 radius_m: radius(false)?,
             },
-            other => return Err(format!("unknown source \"{other}\": expected one of {}", NAMES.join(", "))),
+            other => return Err(unknown(other)),
         };
         let keys = [
             ("field", r.field.is_some(), source.takes_field()),
@@ -181,7 +181,7 @@ impl Source {
             ("stat", r.stat.is_some(), matches!(source, Source::RasterZonal { .. })),
         ];
         match keys.iter().find(|(_, present, applies)| *present && !applies) {
-            Some((k, _, _)) => Err(format!("`{k}` does not apply to source = \"{src}\"")),
+            Some((key, _, _)) => Err(Msg::KeyNotForSource { key, source: src.to_owned() }.into()),
             None => Ok(source),
         }
     }
@@ -237,9 +237,7 @@ impl Source {
     /// statistic over a point or line has no footprint without a radius).
     pub fn fits(&self, geometry: GeomKind) -> Result<(), String> {
         match self {
-            Source::RasterZonal { radius_m: None, .. } if geometry != GeomKind::Polygon => {
-                Err("zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into())
-            }
+            Source::RasterZonal { radius_m: None, .. } if geometry != GeomKind::Polygon => Err(Msg::ZonalNeedsRadius.into()),
             _ => Ok(()),
         }
     }
@@ -337,18 +335,13 @@ impl Source {
         if self.missing_choices(categorical, has_worst).contains(&choice) {
             return Ok(());
         }
-        Err(match (self, missing) {
-            (Source::Attribute { .. }, Missing::Zero | Missing::Value(_)) => {
-                "a categorical indicator has no number to stand in for a missing value; use missing = \"worst\", \"reject\" or \"error\"".into()
-            }
-            (Source::Within { .. } | Source::MaxWithin { .. }, Missing::Worst) => {
-                "missing applies to the field of each nearby feature; \"worst\" has no meaning there: use \"zero\", a number, \"reject\" or \"error\"".into()
-            }
-            (_, Missing::Reject) if self.missing_is_no_data() => {
-                "missing here means 'no hazard polygon or raster data at the object'; \"reject\" applies to field values: use a number, \"worst\" or \"error\"".into()
-            }
-            _ => "missing = \"worst\" needs a declared `range` here: the worst value of an indicator scored by min–max or by its raw value is the upper end of its range".into(),
-        })
+        let why = match (self, missing) {
+            (Source::Attribute { .. }, Missing::Zero | Missing::Value(_)) => MissingMisfit::NumberForCategory,
+            (Source::Within { .. } | Source::MaxWithin { .. }, Missing::Worst) => MissingMisfit::WorstNearby,
+            (_, Missing::Reject) if self.missing_is_no_data() => MissingMisfit::RejectNoData,
+            _ => MissingMisfit::WorstUnbounded,
+        };
+        Err(Msg::MissingNotFor { why }.into())
     }
 
     /// Where the value comes from, in words; `geometry` is what the model scores.
@@ -419,4 +412,9 @@ fn formula(text: String, earlier: &[(&str, bool)]) -> Result<Source, String> {
         })
         .collect();
     Ok(Source::Formula { expr: Expr { text, parsed: Box::new(parsed) }, vars })
+}
+
+/// The message for a source name the model language does not have.
+pub(super) fn unknown(name: &str) -> String {
+    Msg::UnknownSource { name: name.to_owned(), names: NAMES.iter().map(|n| n.to_string()).collect() }.into()
 }

@@ -3,6 +3,19 @@
 
 use super::{Cause, Choice, CrsGuess, Field, Gap, Reader, Rewrite, SizeBasis, Wants};
 
+/// Why a `missing` word does not fit an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingMisfit {
+    /// A number for a category.
+    NumberForCategory,
+    /// "worst" for a field of nearby features.
+    WorstNearby,
+    /// "reject" where missing means no hazard polygon or raster data.
+    RejectNoData,
+    /// "worst" without a bound on the raw value.
+    WorstUnbounded,
+}
+
 /// Every message about input data.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -334,6 +347,28 @@ pub enum Msg {
         field: Field,
         detail: String,
     },
+    /// A model file's source that lacks a key it needs (`radius_m`, `field`, …).
+    SourceNeeds {
+        source: String,
+        key: &'static str,
+    },
+    RadiusNotPositive {
+        value: f64,
+    },
+    UnknownSource {
+        name: String,
+        names: Vec<String>,
+    },
+    /// A key written on an indicator whose source does not read it.
+    KeyNotForSource {
+        key: &'static str,
+        source: String,
+    },
+    /// A `missing` word that does not fit the indicator's source.
+    MissingNotFor {
+        why: MissingMisfit,
+    },
+    ZonalNeedsRadius,
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

@@ -160,6 +160,26 @@ impl Msg {
             Msg::UnreadableGeometry { repair: false, detail } => format!("unreadable geometry: {detail}"),
             Msg::UnreadableGeometry { repair: true, detail } => format!("the invalid geometry could not be repaired (MakeValid failed: {detail})"),
             Msg::FieldUnreadable { field, detail } => format!("{field} cannot be read: {detail}"),
+            Msg::SourceNeeds { source, key } => {
+                let hint = match *key {
+                    "radius_m" => " (metres)",
+                    "stat" => " (mean, max or sum)",
+                    _ => "",
+                };
+                format!("source = \"{source}\" needs `{key}`{hint}")
+            }
+            Msg::RadiusNotPositive { value } => format!("radius_m must be positive, got {value}"),
+            Msg::UnknownSource { name, names } => format!("unknown source \"{name}\": expected one of {}", list(names)),
+            Msg::KeyNotForSource { key, source } => format!("`{key}` does not apply to source = \"{source}\""),
+            Msg::MissingNotFor { why } => match why {
+                MissingMisfit::NumberForCategory => {
+                    "a categorical indicator has no number to stand in for a missing value; use missing = \"worst\", \"reject\" or \"error\"".into()
+                }
+                MissingMisfit::WorstNearby => "missing applies to the field of each nearby feature; \"worst\" has no meaning there: use \"zero\", a number, \"reject\" or \"error\"".into(),
+                MissingMisfit::RejectNoData => "missing here means 'no hazard polygon or raster data at the object'; \"reject\" applies to field values: use a number, \"worst\" or \"error\"".into(),
+                MissingMisfit::WorstUnbounded => "missing = \"worst\" needs a declared `range` here: the worst value of an indicator scored by min–max or by its raw value is the upper end of its range".into(),
+            },
+            Msg::ZonalNeedsRadius => "zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into(),
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

@@ -11,7 +11,7 @@ mod catalogue;
 mod en;
 mod zh;
 
-pub use catalogue::Msg;
+pub use catalogue::{MissingMisfit, Msg};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the

@@ -138,6 +138,24 @@ impl Msg {
             Msg::UnreadableGeometry { repair: false, detail } => format!("几何无法读取：{detail}"),
             Msg::UnreadableGeometry { repair: true, detail } => format!("无效几何无法修复（MakeValid 失败：{detail}）"),
             Msg::FieldUnreadable { field, detail } => format!("{field}无法读取：{detail}"),
+            Msg::SourceNeeds { source, key } => {
+                let hint = match *key {
+                    "radius_m" => "（米）",
+                    "stat" => "（mean、max 或 sum）",
+                    _ => "",
+                };
+                format!("source = \"{source}\" 需要 `{key}`{hint}")
+            }
+            Msg::RadiusNotPositive { value } => format!("radius_m 应为正数，实为 {value}"),
+            Msg::UnknownSource { name, names } => format!("未知的 source \"{name}\"，应为以下之一：{}", list(names)),
+            Msg::KeyNotForSource { key, source } => format!("`{key}` 不适用于 source = \"{source}\""),
+            Msg::MissingNotFor { why } => match why {
+                MissingMisfit::NumberForCategory => "分类指标没有可代替缺失值的数值；请用 missing = \"worst\"、\"reject\" 或 \"error\"".into(),
+                MissingMisfit::WorstNearby => "此处 missing 针对周边各要素的字段值，\"worst\" 无意义：请用 \"zero\"、数值、\"reject\" 或 \"error\"".into(),
+                MissingMisfit::RejectNoData => "此处缺失指对象处没有危险性区域或栅格数据；\"reject\" 只用于字段值：请用数值、\"worst\" 或 \"error\"".into(),
+                MissingMisfit::WorstUnbounded => "missing = \"worst\" 需要声明 `range`：按最小–最大值或原值赋分的指标，其最不利值是 range 的上限".into(),
+            },
+            Msg::ZonalNeedsRadius => "点或线对象的分区统计需要 `radius_m`（以缓冲区为统计范围）".into(),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
