@@ -3,7 +3,10 @@
 //! chosen once at start-up (`--lang`, else a Chinese locale in LC_ALL,
 //! LC_MESSAGES or LANG) and every message renders in it; English is the
 //! default. Code builds a [`Msg`] with the facts (file, feature, field,
-//! value) and never formats user-facing words for bad data itself.
+//! value) and never formats user-facing words for bad data itself. A new
+//! message goes here; some older refusals (config sections, model methods
+//! and rules, output writing) are still worded where they arise, in
+//! English or with [`pick`], and move here as their code is touched.
 
 use std::fmt;
 
