@@ -153,4 +153,13 @@ fn model_file_mistakes_are_explained_in_chinese_too() {
     assert_eq!(o.status.code(), Some(4));
     let e = stderr(&o);
     assert!(e.contains("depth_model.toml") && e.contains("未知的 source \"raster\"") && e.contains("raster_sample"), "{e}");
+
+    let (_tmp, dir) = copy_fixture("handmade");
+    let model = dir.join("sites_model.toml");
+    let text = std::fs::read_to_string(&model).unwrap().replace("reason = \"测试否决\"", "reason = \" \"");
+    std::fs::write(&model, text).unwrap();
+    let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4));
+    let e = stderr(&o);
+    assert!(e.contains("sites_model.toml") && e.contains("[[veto]]：reason 为空"), "{e}");
 }

@@ -12,6 +12,7 @@ use super::raw::{Doc, RawControl, RawVeto};
 use super::{Condition, Literal};
 use crate::error::Result;
 use crate::level::Level;
+use crate::msg::{Msg, RuleMistake};
 
 /// 固有风险 → 现实风险: the inherent risk is multiplied by a control factor
 /// (管控系数): looked up from the control-level field, or the field's value itself.
@@ -55,30 +56,21 @@ pub(super) fn control(doc: &Doc, raw: Option<RawControl>) -> Result<Option<Contr
             let factors = match (c.factors, c.direct) {
                 (Some(f), false) => {
                     if f.is_empty() {
-                        return Err(err("[control] factors is empty".into()));
+                        return Err(err(Msg::Rule(RuleMistake::FactorsEmpty).into()));
                     }
                     if let Some((k, v)) = f.iter().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
-                        return Err(err(format!("[control] factor for '{k}' must be a positive number, got {v}")));
+                        return Err(err(Msg::Rule(RuleMistake::FactorNotPositive { key: k.clone(), value: *v }).into()));
                     }
                     Some(folded_keys(f).map_err(|m| err(format!("[control] factors: {m}")))?)
                 }
                 (None, true) => None,
-                _ => return Err(err("[control] needs either `factors = { … }` or `direct = true` (the field holds the factor)".into())),
+                _ => return Err(err(Msg::Rule(RuleMistake::NoFactors).into())),
             };
             let missing = c.missing.map(missing::resolve).transpose().map_err(|m| err(format!("[control] {m}")))?.unwrap_or(Missing::Error);
             match missing {
-                Missing::Zero => {
-                    return Err(err(
-                        "[control] missing = \"zero\" would make the realistic risk 0; use \"worst\" (the largest factor), a factor, \"reject\" or \"error\""
-                            .into(),
-                    ))
-                }
-                Missing::Worst if factors.is_none() => {
-                    return Err(
-                        err("[control] missing = \"worst\" needs a factors table; with direct = true give the factor itself, e.g. missing = 1.5".into()),
-                    )
-                }
-                Missing::Value(v) if !(v.is_finite() && v > 0.0) => return Err(err(format!("[control] missing = {v}: a control factor must be positive"))),
+                Missing::Zero => return Err(err(Msg::Rule(RuleMistake::MissingZero).into())),
+                Missing::Worst if factors.is_none() => return Err(err(Msg::Rule(RuleMistake::WorstWithoutTable).into())),
+                Missing::Value(v) if !(v.is_finite() && v > 0.0) => return Err(err(Msg::Rule(RuleMistake::MissingNotPositive { value: v }).into())),
                 _ => {}
             }
             Some(Control { field: c.field, factors, missing })
@@ -99,20 +91,18 @@ pub(super) fn vetoes(doc: &Doc, raw: Vec<Spanned<RawVeto>>, indicators: &[Indica
         // A condition on an indicator compares values of the indicator's own type.
         for c in &when {
             if let Some(ind) = indicators.iter().find(|i| i.key == c.name) {
-                match (&c.value, ind.normalise.is_categorical()) {
-                    (Literal::Number(_), true) => {
-                        return Err(at_v(format!("'{c}' compares the categorical indicator '{}' with a number; compare it with a category in quotes", ind.key)))
-                    }
-                    (Literal::Text(_), false) => {
-                        return Err(at_v(format!("'{c}' compares the numeric indicator '{}' with text; compare it with a number", ind.key)))
-                    }
-                    _ => {}
-                }
+                let numeric = match (&c.value, ind.normalise.is_categorical()) {
+                    (Literal::Number(_), true) => false,
+                    (Literal::Text(_), false) => true,
+                    _ => continue,
+                };
+                let mistake = RuleMistake::Compares { condition: c.to_string(), indicator: ind.key.clone(), numeric };
+                return Err(at(span.clone(), Msg::Rule(mistake).into()));
             }
         }
-        let level = Level::from_number(v.level).ok_or_else(|| at_v(format!("level must be 1, 2, 3 or 4, got {}", v.level)))?;
+        let level = Level::from_number(v.level).ok_or_else(|| at(span.clone(), Msg::Rule(RuleMistake::Level { value: v.level }).into()))?;
         if v.reason.trim().is_empty() {
-            return Err(at_v("reason is empty; it is printed on every object the rule applies to".into()));
+            return Err(at(span.clone(), Msg::Rule(RuleMistake::ReasonEmpty).into()));
         }
         let missing = v.missing.map(missing::resolve).transpose().map_err(at_v)?.unwrap_or(Missing::Error);
         vetoes.push(Veto { when, level, reason: v.reason, missing, line: doc.line(span.start) });

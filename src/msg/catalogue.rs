@@ -16,6 +16,32 @@ pub enum MissingMisfit {
     WorstUnbounded,
 }
 
+/// A mistake in a model file's `[control]` or `[[veto]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleMistake {
+    FactorsEmpty,
+    FactorNotPositive {
+        key: String,
+        value: f64,
+    },
+    NoFactors,
+    MissingZero,
+    WorstWithoutTable,
+    MissingNotPositive {
+        value: f64,
+    },
+    /// A veto condition comparing a categorical indicator with a number (`numeric`: false), or a numeric one with text.
+    Compares {
+        condition: String,
+        indicator: String,
+        numeric: bool,
+    },
+    Level {
+        value: i64,
+    },
+    ReasonEmpty,
+}
+
 /// Every message about input data.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -369,6 +395,7 @@ pub enum Msg {
         why: MissingMisfit,
     },
     ZonalNeedsRadius,
+    Rule(RuleMistake),
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

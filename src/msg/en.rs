@@ -180,6 +180,26 @@ impl Msg {
                 MissingMisfit::WorstUnbounded => "missing = \"worst\" needs a declared `range` here: the worst value of an indicator scored by min–max or by its raw value is the upper end of its range".into(),
             },
             Msg::ZonalNeedsRadius => "zonal statistics over a point or line need `radius_m` (the footprint is a buffer)".into(),
+            Msg::Rule(r) => match r {
+                RuleMistake::FactorsEmpty => "[control] factors is empty".into(),
+                RuleMistake::FactorNotPositive { key, value } => format!("[control] factor for '{key}' must be a positive number, got {value}"),
+                RuleMistake::NoFactors => "[control] needs either `factors = { … }` or `direct = true` (the field holds the factor)".into(),
+                RuleMistake::MissingZero => {
+                    "[control] missing = \"zero\" would make the realistic risk 0; use \"worst\" (the largest factor), a factor, \"reject\" or \"error\"".into()
+                }
+                RuleMistake::WorstWithoutTable => {
+                    "[control] missing = \"worst\" needs a factors table; with direct = true give the factor itself, e.g. missing = 1.5".into()
+                }
+                RuleMistake::MissingNotPositive { value } => format!("[control] missing = {value}: a control factor must be positive"),
+                RuleMistake::Compares { condition, indicator, numeric: false } => {
+                    format!("[[veto]]: '{condition}' compares the categorical indicator '{indicator}' with a number; compare it with a category in quotes")
+                }
+                RuleMistake::Compares { condition, indicator, numeric: true } => {
+                    format!("[[veto]]: '{condition}' compares the numeric indicator '{indicator}' with text; compare it with a number")
+                }
+                RuleMistake::Level { value } => format!("[[veto]]: level must be 1, 2, 3 or 4, got {value}"),
+                RuleMistake::ReasonEmpty => "[[veto]]: reason is empty; it is printed on every object the rule applies to".into(),
+            },
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

@@ -156,6 +156,20 @@ impl Msg {
                 MissingMisfit::WorstUnbounded => "missing = \"worst\" 需要声明 `range`：按最小–最大值或原值赋分的指标，其最不利值是 range 的上限".into(),
             },
             Msg::ZonalNeedsRadius => "点或线对象的分区统计需要 `radius_m`（以缓冲区为统计范围）".into(),
+            Msg::Rule(r) => match r {
+                RuleMistake::FactorsEmpty => "[control] factors 为空".into(),
+                RuleMistake::FactorNotPositive { key, value } => format!("[control] “{key}”的管控系数应为正数，实为 {value}"),
+                RuleMistake::NoFactors => "[control] 需要 `factors = { … }` 或 `direct = true`（字段值即系数）".into(),
+                RuleMistake::MissingZero => "[control] missing = \"zero\" 会使现实风险为 0；请用 \"worst\"（最大系数）、一个系数、\"reject\" 或 \"error\"".into(),
+                RuleMistake::WorstWithoutTable => "[control] missing = \"worst\" 需要 factors 表；direct = true 时请直接给出系数，如 missing = 1.5".into(),
+                RuleMistake::MissingNotPositive { value } => format!("[control] missing = {value}：管控系数应为正数"),
+                RuleMistake::Compares { condition, indicator, numeric: false } => {
+                    format!("[[veto]]：“{condition}”将分类指标“{indicator}”与数值比较；请与加引号的类别比较")
+                }
+                RuleMistake::Compares { condition, indicator, numeric: true } => format!("[[veto]]：“{condition}”将数值指标“{indicator}”与文本比较；请与数值比较"),
+                RuleMistake::Level { value } => format!("[[veto]]：level 应为 1、2、3 或 4，实为 {value}"),
+                RuleMistake::ReasonEmpty => "[[veto]]：reason 为空；否决理由会写在适用该规则的每个对象上".into(),
+            },
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
