@@ -10,6 +10,7 @@ use super::indicator::Indicator;
 use super::raw::{judgement, Doc, RawAhp, RawLec, RawMatrix, RawMethod};
 use crate::error::Result;
 use crate::level::Level;
+use crate::msg::{MethodMistake, Msg};
 
 /// How indicator scores combine into the inherent (固有) risk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +61,7 @@ pub(super) fn method(
     ];
     for (stray, name) in stray_sections {
         if stray {
-            return Err(err(format!("{name} does not apply to method = \"{}\"", method.name())));
+            return Err(err(Msg::Method(MethodMistake::StraySection { section: name, method: method.name() }).into()));
         }
     }
     Ok(method)
@@ -124,13 +125,13 @@ fn weighted_index(
         None => {
             // Indicators without a weight may still feed formulas and vetoes.
             if weights.iter().all(Option::is_none) {
-                return Err(at(method_span, "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into()));
+                return Err(at(method_span, Msg::Method(MethodMistake::NeedsWeights).into()));
             }
             let w: Vec<f64> = weights.iter().map(|w| w.unwrap_or(0.0)).collect();
             let total: f64 = w.iter().sum();
             if (total - 1.0).abs() > 1e-6 {
                 let list: Vec<String> = indicators.iter().zip(&w).filter(|(_, w)| **w > 0.0).map(|(i, w)| format!("{} = {w}", i.key)).collect();
-                return Err(err(format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list.join(", "))));
+                return Err(err(Msg::Method(MethodMistake::WeightsSum { total, weights: list }).into()));
             }
             (w, None)
         }
@@ -148,7 +149,7 @@ fn risk_matrix_method(
 ) -> Result<Method> {
     let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
     let index_of = |key: &str, what: &str| index_of(indicators, key, what);
-    let m = risk_matrix.ok_or_else(|| at(method_span.clone(), "method = \"risk_matrix\" needs a [risk_matrix] table".into()))?;
+    let m = risk_matrix.ok_or_else(|| at(method_span.clone(), Msg::Method(MethodMistake::NeedsTable { method: "risk_matrix" }).into()))?;
     let span = m.span();
     let m = m.into_inner();
     let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
@@ -180,7 +181,7 @@ fn risk_matrix_method(
         }
     }
     if weights.iter().any(Option::is_some) {
-        return Err(at(method_span, "weights have no meaning with method = \"risk_matrix\"; remove them".into()));
+        return Err(at(method_span, Msg::Method(MethodMistake::WeightsMeaningless { method: "risk_matrix" }).into()));
     }
     Ok(Method::RiskMatrix { likelihood, severity, classes, table })
 }
@@ -195,7 +196,7 @@ fn lec_method(
 ) -> Result<Method> {
     let at = |span: std::ops::Range<usize>, m: String| doc.at(span, m);
     let index_of = |key: &str, what: &str| index_of(indicators, key, what);
-    let m = lec.ok_or_else(|| at(method_span.clone(), "method = \"lec\" needs a [lec] table with l, e and c".into()))?;
+    let m = lec.ok_or_else(|| at(method_span.clone(), Msg::Method(MethodMistake::NeedsTable { method: "lec" }).into()))?;
     let span = m.span();
     let m = m.into_inner();
     let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
@@ -203,7 +204,7 @@ fn lec_method(
     let e = index_of(&m.e, "e").map_err(at_m)?;
     let c = index_of(&m.c, "c").map_err(at_m)?;
     if weights.iter().any(Option::is_some) {
-        return Err(at(method_span, "weights have no meaning with method = \"lec\"; remove them".into()));
+        return Err(at(method_span, Msg::Method(MethodMistake::WeightsMeaningless { method: "lec" }).into()));
     }
     Ok(Method::Lec { l, e, c })
 }

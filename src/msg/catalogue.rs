@@ -42,6 +42,30 @@ pub enum RuleMistake {
     ReasonEmpty,
 }
 
+/// A mistake in a model file's method and its section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MethodMistake {
+    /// `method` names a method whose section is missing.
+    NeedsTable {
+        method: &'static str,
+    },
+    /// Weights on the indicators of a method that does not weigh them.
+    WeightsMeaningless {
+        method: &'static str,
+    },
+    NeedsWeights,
+    /// `weights`: "key = weight" of each weighted indicator.
+    WeightsSum {
+        total: f64,
+        weights: Vec<String>,
+    },
+    /// A method's section (`[ahp]`…) beside another method.
+    StraySection {
+        section: &'static str,
+        method: &'static str,
+    },
+}
+
 /// Every message about input data.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -396,6 +420,7 @@ pub enum Msg {
     },
     ZonalNeedsRadius,
     Rule(RuleMistake),
+    Method(MethodMistake),
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

@@ -200,6 +200,14 @@ impl Msg {
                 RuleMistake::Level { value } => format!("[[veto]]: level must be 1, 2, 3 or 4, got {value}"),
                 RuleMistake::ReasonEmpty => "[[veto]]: reason is empty; it is printed on every object the rule applies to".into(),
             },
+            Msg::Method(m) => match m {
+                MethodMistake::NeedsTable { method: "lec" } => "method = \"lec\" needs a [lec] table with l, e and c".into(),
+                MethodMistake::NeedsTable { method } => format!("method = \"{method}\" needs a [{method}] table"),
+                MethodMistake::WeightsMeaningless { method } => format!("weights have no meaning with method = \"{method}\"; remove them"),
+                MethodMistake::NeedsWeights => "weighted_index needs a `weight` on the indicators, or an [ahp] matrix".into(),
+                MethodMistake::WeightsSum { total, weights } => format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list(weights)),
+                MethodMistake::StraySection { section, method } => format!("{section} does not apply to method = \"{method}\""),
+            },
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

@@ -170,6 +170,14 @@ impl Msg {
                 RuleMistake::Level { value } => format!("[[veto]]：level 应为 1、2、3 或 4，实为 {value}"),
                 RuleMistake::ReasonEmpty => "[[veto]]：reason 为空；否决理由会写在适用该规则的每个对象上".into(),
             },
+            Msg::Method(m) => match m {
+                MethodMistake::NeedsTable { method: "lec" } => "method = \"lec\" 需要含 l、e、c 的 [lec] 表".into(),
+                MethodMistake::NeedsTable { method } => format!("method = \"{method}\" 需要 [{method}] 表"),
+                MethodMistake::WeightsMeaningless { method } => format!("method = \"{method}\" 不使用权重；请删除各指标的 weight"),
+                MethodMistake::NeedsWeights => "weighted_index 需要各指标的 `weight`，或 [ahp] 判断矩阵".into(),
+                MethodMistake::WeightsSum { total, weights } => format!("指标权重之和应为 1，实为 {total:.4}（{}）", list(weights)),
+                MethodMistake::StraySection { section, method } => format!("{section} 不适用于 method = \"{method}\""),
+            },
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
