@@ -8,6 +8,7 @@ use super::raw::{AggMethod, Doc, RawAggregate};
 use super::Inputs;
 use crate::error::Result;
 use crate::level::Thresholds;
+use crate::msg::{AggregateMistake, Msg};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {
@@ -25,24 +26,23 @@ pub struct Aggregate {
 pub(super) fn aggregate(doc: &Doc, raw: Spanned<RawAggregate>, inputs: &Inputs) -> Result<Aggregate> {
     let err = |message: String| doc.err(message);
     let agg_line = doc.line(raw.span().start);
+    let mistake = |mistake| doc.err(Msg::Aggregate { line: agg_line, mistake }.into());
     let agg = raw.into_inner();
     if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
-        return Err(err(format!("line {agg_line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")));
+        return Err(mistake(AggregateMistake::WeightedMeanWithoutWeight));
     }
     let uses_density = [agg.grid, agg.admin].contains(&AggMethod::Density);
     let density = match (agg.density_of, agg.density_levels) {
         (Some(layer), Some(levels)) if uses_density => {
             levels.check().map_err(|m| err(format!("line {agg_line}: [aggregate] density_levels: {m}")))?;
             if inputs.role_of(&layer).is_none() {
-                return Err(err(format!("line {agg_line}: [aggregate] density_of = '{layer}' is not listed in [inputs]")));
+                return Err(mistake(AggregateMistake::DensityLayerNotInput { layer }));
             }
             Some((layer, levels))
         }
         (None, None) if !uses_density => None,
-        _ if uses_density => {
-            return Err(err(format!("line {agg_line}: [aggregate] density needs `density_of` (a line layer) and `density_levels = {{ red = …, orange = …, yellow = … }}` (objects per km)")))
-        }
-        _ => return Err(err(format!("line {agg_line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"))),
+        _ if uses_density => return Err(mistake(AggregateMistake::DensityIncomplete)),
+        _ => return Err(mistake(AggregateMistake::DensityUnused)),
     };
     Ok(Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by, density })
 }

@@ -66,6 +66,15 @@ pub enum MethodMistake {
     },
 }
 
+/// A mistake in a model file's `[aggregate]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AggregateMistake {
+    WeightedMeanWithoutWeight,
+    DensityLayerNotInput { layer: String },
+    DensityIncomplete,
+    DensityUnused,
+}
+
 /// Every message about input data.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -421,6 +430,11 @@ pub enum Msg {
     ZonalNeedsRadius,
     Rule(RuleMistake),
     Method(MethodMistake),
+    /// `line`: the `[aggregate]` section's.
+    Aggregate {
+        line: usize,
+        mistake: AggregateMistake,
+    },
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

@@ -208,6 +208,16 @@ impl Msg {
                 MethodMistake::WeightsSum { total, weights } => format!("indicator weights must sum to 1, they sum to {total:.4} ({})", list(weights)),
                 MethodMistake::StraySection { section, method } => format!("{section} does not apply to method = \"{method}\""),
             },
+            Msg::Aggregate { line, mistake } => match mistake {
+                AggregateMistake::WeightedMeanWithoutWeight => {
+                    format!("line {line}: [aggregate]: weighted_mean needs `weight_by` (an indicator key or numeric field)")
+                }
+                AggregateMistake::DensityLayerNotInput { layer } => format!("line {line}: [aggregate] density_of = '{layer}' is not listed in [inputs]"),
+                AggregateMistake::DensityIncomplete => format!(
+                    "line {line}: [aggregate] density needs `density_of` (a line layer) and `density_levels = {{ red = …, orange = …, yellow = … }}` (objects per km)"
+                ),
+                AggregateMistake::DensityUnused => format!("line {line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"),
+            },
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

@@ -14,7 +14,7 @@ mod catalogue;
 mod en;
 mod zh;
 
-pub use catalogue::{MethodMistake, MissingMisfit, Msg, RuleMistake};
+pub use catalogue::{AggregateMistake, MethodMistake, MissingMisfit, Msg, RuleMistake};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the

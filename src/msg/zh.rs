@@ -178,6 +178,14 @@ impl Msg {
                 MethodMistake::WeightsSum { total, weights } => format!("指标权重之和应为 1，实为 {total:.4}（{}）", list(weights)),
                 MethodMistake::StraySection { section, method } => format!("{section} 不适用于 method = \"{method}\""),
             },
+            Msg::Aggregate { line, mistake } => match mistake {
+                AggregateMistake::WeightedMeanWithoutWeight => format!("第 {line} 行 [aggregate]：weighted_mean 需要 `weight_by`（指标键或数值字段）"),
+                AggregateMistake::DensityLayerNotInput { layer } => format!("第 {line} 行 [aggregate]：density_of = '{layer}' 未列在 [inputs] 中"),
+                AggregateMistake::DensityIncomplete => format!(
+                    "第 {line} 行 [aggregate]：density 需要 `density_of`（线图层）和 `density_levels = {{ red = …, orange = …, yellow = … }}`（每公里对象数）"
+                ),
+                AggregateMistake::DensityUnused => format!("第 {line} 行 [aggregate]：density_of 和 density_levels 只用于 grid 或 admin = \"density\""),
+            },
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
