@@ -41,7 +41,7 @@ pub mod exit {
             (ENVIRONMENT, "something sise needs is not installed (a CJK font, Chromium for --pdf)"),
             (DATABASE, "the database refused or lost a publish; the years already there are as they were"),
         ];
-        t.extend(super::Bad::ALL.iter().map(|b| (b.exit_code(), b.describe())));
+        t.extend(super::Bad::ALL.iter().map(|b| (b.exit_code(), b.words(crate::msg::Lang::En))));
         t
     }
 
@@ -104,39 +104,29 @@ impl Bad {
         10 + Bad::ALL.iter().position(|b| *b == self).expect("listed") as u8
     }
 
-    /// What the class means in Chinese, for lists sent back to data providers.
-    pub fn describe_zh(self) -> &'static str {
-        match self {
-            Bad::File => "文件缺失或无法读取",
-            Bad::Layer => "文件中没有该图层",
-            Bad::Field => "缺少字段或编号为空",
-            Bad::Type => "数值格式错误（非数字、估计值或编码不明的文字）",
-            Bad::Range => "取值超出模型规定的范围或类别",
-            Bad::Empty => "图层没有要素",
-            Bad::Geometry => "坐标或几何缺失、无效",
-            Bad::GeometryType => "几何类型不符",
-            Bad::Crs => "坐标系缺失或无法识别",
-            Bad::Outside => "坐标超出经纬度范围或位于区外",
-            Bad::DuplicateId => "编号重复",
-            Bad::Unknown => "领域或对象编号不存在",
-        }
-    }
-
-    /// What the class means, for `--help`, the README and rejects tables.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Bad::File => "missing or unreadable file",
-            Bad::Layer => "layer not found in its file",
-            Bad::Field => "missing field or empty value",
-            Bad::Type => "value of the wrong type (not a number, NaN, an estimate), or text in an undeclared encoding",
-            Bad::Range => "value outside what the model declares",
-            Bad::Empty => "empty layer",
-            Bad::Geometry => "null, empty or invalid geometry",
-            Bad::GeometryType => "geometry type not accepted",
-            Bad::Crs => "no CRS or unknown CRS",
-            Bad::Outside => "coordinates outside the district or the CRS's area of use",
-            Bad::DuplicateId => "duplicate id",
-            Bad::Unknown => "unknown domain or object id",
+    /// What the class means: in English for `--help`, the README and
+    /// rejects tables, in Chinese for lists sent back to data providers.
+    pub fn words(self, lang: crate::msg::Lang) -> &'static str {
+        let (en, zh) = match self {
+            Bad::File => ("missing or unreadable file", "文件缺失或无法读取"),
+            Bad::Layer => ("layer not found in its file", "文件中没有该图层"),
+            Bad::Field => ("missing field or empty value", "缺少字段或编号为空"),
+            Bad::Type => (
+                "value of the wrong type (not a number, NaN, an estimate), or text in an undeclared encoding",
+                "数值格式错误（非数字、估计值或编码不明的文字）",
+            ),
+            Bad::Range => ("value outside what the model declares", "取值超出模型规定的范围或类别"),
+            Bad::Empty => ("empty layer", "图层没有要素"),
+            Bad::Geometry => ("null, empty or invalid geometry", "坐标或几何缺失、无效"),
+            Bad::GeometryType => ("geometry type not accepted", "几何类型不符"),
+            Bad::Crs => ("no CRS or unknown CRS", "坐标系缺失或无法识别"),
+            Bad::Outside => ("coordinates outside the district or the CRS's area of use", "坐标超出经纬度范围或位于区外"),
+            Bad::DuplicateId => ("duplicate id", "编号重复"),
+            Bad::Unknown => ("unknown domain or object id", "领域或对象编号不存在"),
+        };
+        match lang {
+            crate::msg::Lang::En => en,
+            crate::msg::Lang::Zh => zh,
         }
     }
 }

@@ -30,7 +30,7 @@ impl Model {
         self.describe_method(w);
         if let Some(c) = &self.control {
             let factor = c.missing_factor().map(|f| format!(" (factor {f})")).unwrap_or_default();
-            let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.describe());
+            let _ = writeln!(w, "  missing control field: {}{factor}", c.missing.words(Lang::En));
         }
         let _ = writeln!(w, "Levels: {}.", self.thresholds.describe(false));
         if self.vetoes.is_empty() {
@@ -42,7 +42,7 @@ impl Model {
                 let _ = writeln!(w, "  when {} → at least {}: {}", cond.join(" and "), v.level.name_zh(), v.reason);
                 let missing = match v.missing {
                     super::Missing::Worst => "the condition holds".to_owned(),
-                    m => m.describe(),
+                    m => m.words(Lang::En),
                 };
                 let _ = writeln!(w, "    an empty field: {missing}");
             }
@@ -107,7 +107,7 @@ impl Model {
                     (super::Missing::Worst, Some(super::RawValue::Text(t))) => format!(" ('{t}')"),
                     _ => String::new(),
                 };
-                let _ = writeln!(w, "  {:<22} missing: {}{worst}", "", ind.missing.describe());
+                let _ = writeln!(w, "  {:<22} missing: {}{worst}", "", ind.missing.words(Lang::En));
             }
             if ind.uncertainty > 0.0 {
                 let _ = writeln!(w, "  {:<22} uncertainty ±{}% (sise sensitivity)", "", (ind.uncertainty * 100.0).round());

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::raw::RawMissing;
+use crate::msg::Lang;
 
 /// The `missing` key of an indicator, `[control]` or `[[veto]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -23,25 +24,15 @@ pub enum Missing {
 }
 
 impl Missing {
-    /// The words of the model language, for messages and `sise models show`.
-    pub fn describe(self) -> String {
+    /// What the rule does: in English for `sise models show`, in Chinese
+    /// for the reports' 缺值 column.
+    pub fn words(self, lang: Lang) -> String {
         match self {
-            Missing::Error => "stop with an error (--keep-going rejects the object)".into(),
-            Missing::Reject => "leave the object out, listed in rejects.csv".into(),
-            Missing::Zero => "count as 0".into(),
-            Missing::Worst => "count as the worst value".into(),
-            Missing::Value(v) => format!("count as {v}"),
-        }
-    }
-
-    /// The same in Chinese, for the reports' 缺值 column.
-    pub fn describe_zh(self) -> String {
-        match self {
-            Missing::Error => "报错".into(),
-            Missing::Reject => "不参评".into(),
-            Missing::Zero => "按 0 计".into(),
-            Missing::Worst => "按最不利值".into(),
-            Missing::Value(v) => format!("按 {v} 计"),
+            Missing::Error => lang.pick("stop with an error (--keep-going rejects the object)".into(), "报错".into()),
+            Missing::Reject => lang.pick("leave the object out, listed in rejects.csv".into(), "不参评".into()),
+            Missing::Zero => lang.pick("count as 0".into(), "按 0 计".into()),
+            Missing::Worst => lang.pick("count as the worst value".into(), "按最不利值".into()),
+            Missing::Value(v) => lang.pick(format!("count as {v}"), format!("按 {v} 计")),
         }
     }
 }

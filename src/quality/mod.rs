@@ -134,7 +134,13 @@ fn domain(config: &RunConfig, m: &Model, streets: &Streets) -> DomainQuality {
             Bad::DuplicateId => q.duplicates += 1,
             _ => q.bad_geometry += 1,
         }
-        q.problems.push(Problem { id: r.id.clone(), name: String::new(), row: None, street: String::new(), text: r.bad.describe_zh().to_owned() });
+        q.problems.push(Problem {
+            id: r.id.clone(),
+            name: String::new(),
+            row: None,
+            street: String::new(),
+            text: r.bad.words(crate::msg::Lang::Zh).to_owned(),
+        });
     }
     let centroids: Vec<Option<geo_types::Point<f64>>> = v.geoms.iter().map(|g| g.centroid()).collect();
     // The 街镇 of each object, as a run places it (within outside_tolerance_m of the boundary counts).

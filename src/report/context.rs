@@ -372,7 +372,7 @@ fn model_text(a: &Assessment, m: &Model) -> ModelText {
             unit: i.unit.clone(),
             source: i.source.words(m.geometry, Lang::Zh),
             normalise: i.normalise.words(Lang::Zh),
-            missing: if i.source.can_be_missing() { i.missing.describe_zh() } else { "—".into() },
+            missing: if i.source.can_be_missing() { i.missing.words(Lang::Zh) } else { "—".into() },
             weight: weights.map(|w| format!("{:.3}", w[k])).unwrap_or_else(|| "—".into()),
             uncertainty: if i.uncertainty > 0.0 { format!("±{}%", (i.uncertainty * 100.0).round()) } else { "—".into() },
         })
