@@ -202,7 +202,7 @@ impl Thresholds {
         if self.red > self.orange && self.orange > self.yellow {
             Ok(())
         } else {
-            Err(format!("thresholds must satisfy red > orange > yellow, got red = {}, orange = {}, yellow = {}", self.red, self.orange, self.yellow))
+            Err(crate::msg::ModelMistake::Thresholds { red: self.red, orange: self.orange, yellow: self.yellow }.into())
         }
     }
 }

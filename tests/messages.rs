@@ -143,23 +143,30 @@ fn an_offset_on_a_projected_layer_is_refused_in_both_languages() {
     assert!(zh.contains("sites.geojson") && zh.contains("投影坐标（米）") && zh.contains("EPSG:4326"), "{zh}");
 }
 
+/// `sise --lang zh validate` on the handmade case with `from` replaced by
+/// `to` in one model file: exit 4 (a model mistake), and what it printed.
+fn validate_zh_with(model: &str, from: &str, to: &str) -> String {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let file = dir.join(model);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{model} has no '{from}'");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{e}");
+    assert!(e.contains(model), "{e}");
+    e
+}
+
 #[test]
 fn model_file_mistakes_are_explained_in_chinese_too() {
-    let (_tmp, dir) = copy_fixture("handmade");
-    let model = dir.join("depth_model.toml");
-    let text = std::fs::read_to_string(&model).unwrap().replace("source = \"raster_sample\"", "source = \"raster\"");
-    std::fs::write(&model, text).unwrap();
-    let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4));
-    let e = stderr(&o);
-    assert!(e.contains("depth_model.toml") && e.contains("未知的 source \"raster\"") && e.contains("raster_sample"), "{e}");
-
-    let (_tmp, dir) = copy_fixture("handmade");
-    let model = dir.join("sites_model.toml");
-    let text = std::fs::read_to_string(&model).unwrap().replace("reason = \"测试否决\"", "reason = \" \"");
-    std::fs::write(&model, text).unwrap();
-    let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4));
-    let e = stderr(&o);
-    assert!(e.contains("sites_model.toml") && e.contains("[[veto]]：reason 为空"), "{e}");
+    let e = validate_zh_with("depth_model.toml", "source = \"raster_sample\"", "source = \"raster\"");
+    assert!(e.contains("未知的 source \"raster\"") && e.contains("raster_sample"), "{e}");
+    let e = validate_zh_with("sites_model.toml", "reason = \"测试否决\"", "reason = \" \"");
+    assert!(e.contains("[[veto]]：reason 为空"), "{e}");
+    // Framed by line and indicator in Chinese too, not "line 27: indicator …".
+    let e = validate_zh_with("sites_model.toml", "linear = [0, 2000]", "linear = [2000, 2000]");
+    assert!(e.contains("第 2") && e.contains("行：指标“") && e.contains("linear = [2000, 2000] 的两个值应不同"), "{e}");
+    let e = validate_zh_with("sites_model.toml", "categories = { high = 100, low = 20 }", "categories = { high = 100, \"ｈｉｇｈ\" = 20 }");
+    assert!(e.contains("categories：有两个键都读作“high”"), "{e}");
 }

@@ -24,26 +24,18 @@ pub struct Ahp {
 pub fn derive(m: &[Vec<f64>]) -> Result<Ahp, String> {
     let n = m.len();
     if n == 0 || n > RANDOM_INDEX.len() {
-        return Err(format!("the matrix must have 1 to {} rows, it has {n}", RANDOM_INDEX.len()));
+        return Err(crate::msg::ModelMistake::AhpSize { max: RANDOM_INDEX.len(), rows: n }.into());
     }
     for (i, row) in m.iter().enumerate() {
         if row.len() != n {
-            return Err(format!("the matrix must be square: row {} has {} entries, expected {n}", i + 1, row.len()));
+            return Err(crate::msg::ModelMistake::AhpNotSquare { row: i + 1, entries: row.len(), n }.into());
         }
         for (j, &a) in row.iter().enumerate() {
             if !(a.is_finite() && a > 0.0) {
-                return Err(format!("entry ({}, {}) must be a positive number, got {a}", i + 1, j + 1));
+                return Err(crate::msg::ModelMistake::AhpEntry { row: i + 1, column: j + 1, value: a }.into());
             }
             if ((a * m[j][i]) - 1.0).abs() > 0.01 {
-                return Err(format!(
-                    "the matrix must be reciprocal: entry ({}, {}) = {a} but ({}, {}) = {} (expected {:.4})",
-                    i + 1,
-                    j + 1,
-                    j + 1,
-                    i + 1,
-                    m[j][i],
-                    1.0 / a
-                ));
+                return Err(crate::msg::ModelMistake::AhpNotReciprocal { row: i + 1, column: j + 1, value: a, opposite: m[j][i] }.into());
             }
         }
     }

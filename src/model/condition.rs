@@ -52,7 +52,7 @@ pub struct Condition {
 
 impl Condition {
     pub fn parse(s: &str) -> Result<Condition, String> {
-        let usage = || format!("cannot read condition '{s}'; write NAME OP VALUE, e.g. `hidden_dangers > 0` or `grade == \"D\"`");
+        let usage = || String::from(crate::msg::ModelMistake::ConditionUnreadable { condition: s.into() });
         let (pos, tok, op) =
             Op::TOKENS.iter().filter_map(|(t, o)| s.find(t).map(|p| (p, *t, *o))).min_by_key(|(p, t, _)| (*p, std::cmp::Reverse(t.len()))).ok_or_else(usage)?;
         let name = s[..pos].trim();
@@ -62,7 +62,7 @@ impl Condition {
         }
         let value = if let Some(t) = rhs.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
             if !matches!(op, Op::Eq | Op::Ne) {
-                return Err(format!("condition '{s}': text can only be compared with == or !="));
+                return Err(crate::msg::ModelMistake::ConditionTextOp { condition: s.into() }.into());
             }
             Literal::Text(crate::value::fold(t))
         } else {

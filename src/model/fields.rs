@@ -58,7 +58,7 @@ pub(super) fn field_notes(doc: &Doc, raw: BTreeMap<String, RawField>) -> Result<
                 RawField::Full { name, values, unit } => FieldNote { name, values, unit },
             };
             if note.name.trim().is_empty() {
-                return Err(doc.err(format!("[fields] {k}: the name is empty")));
+                return Err(doc.err(crate::msg::ModelMistake::FieldNameEmpty { key: k.clone() }.into()));
             }
             Ok((k, note))
         })
@@ -164,7 +164,7 @@ pub(super) fn check_notes(doc: &Doc, m: &Model) -> Result<()> {
     let read: Vec<String> = m.object_fields().into_iter().map(|f| f.key).collect();
     for key in m.fields.keys() {
         if !read.contains(key) {
-            return Err(doc.err(format!("[fields] names '{key}', which the model does not read from its objects; it reads: {}", read.join(", "))));
+            return Err(doc.err(crate::msg::ModelMistake::FieldNotRead { key: key.clone(), reads: read.clone() }.into()));
         }
     }
     Ok(())

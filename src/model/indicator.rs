@@ -10,6 +10,7 @@ use super::missing::{self, Missing, RawValue};
 use super::raw::{Doc, RawIndicator};
 use super::source::Source;
 use crate::error::Result;
+use crate::msg::{located, ModelMistake, Place};
 
 /// How a raw value becomes a score (0–100 for a weighted index; a class for
 /// a risk matrix; a factor value for LEC).
@@ -138,28 +139,29 @@ pub(super) fn indicators(doc: &Doc, raw: Vec<Spanned<RawIndicator>>) -> Result<(
         let span = spanned.span();
         let ind = spanned.into_inner();
         let key = ind.key.clone();
-        let at_ind = |m: String| at(span.clone(), format!("indicator '{key}': {m}"));
+        let at_ind = |m: String| at(span.clone(), located(Place::Indicator(key.clone()), m));
         if !keys.insert(ind.key.clone()) {
-            return Err(at_ind("duplicate key".into()));
+            return Err(at_ind(ModelMistake::DuplicateKey.into()));
         }
         if !ind.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || ind.key.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(at_ind("keys are column names: use letters, digits and _ (not starting with a digit)".into()));
+            return Err(at_ind(ModelMistake::KeyNotColumnName.into()));
         }
         weights.push(ind.weight);
         let line = doc.line(span.start);
         if !super::source::NAMES.contains(&ind.source.get_ref().as_str()) {
             // At the line that names it, as for any other unknown word of the model language.
-            return Err(at(ind.source.span(), format!("indicator '{key}': {}", super::source::unknown(ind.source.get_ref()))));
+            return Err(at(ind.source.span(), located(Place::Indicator(key), super::source::unknown(ind.source.get_ref()))));
         }
         indicators.push(resolve_indicator(ind, line, &indicators).map_err(at_ind)?);
     }
     if indicators.is_empty() {
-        return Err(err("no [[indicator]] entries".into()));
+        return Err(err(ModelMistake::NoIndicators.into()));
     }
     for (w, ind) in weights.iter().zip(&indicators) {
         if let Some(w) = w {
             if !(w.is_finite() && *w >= 0.0) {
-                return Err(err(format!("line {}: indicator '{}': weight must be a non-negative number, got {w}", ind.line, ind.key)));
+                let m = located(Place::Indicator(ind.key.clone()), ModelMistake::NegativeWeight { weight: *w });
+                return Err(err(located(Place::Line(ind.line), m)));
             }
         }
     }
@@ -172,47 +174,45 @@ fn resolve_indicator(r: RawIndicator, line: usize, earlier: &[Indicator]) -> std
     let normalise = match (r.linear, r.minmax, r.steps, r.categories) {
         (Some([from, to]), None, None, None) => {
             if from == to {
-                return Err(format!("linear = [{from}, {to}] needs two different values"));
+                return Err(ModelMistake::LinearSame { from, to }.into());
             }
             Normalise::Linear { from, to }
         }
         (None, Some(true), None, None) => Normalise::MinMax,
         (None, None, Some(steps), None) => {
             if steps.is_empty() {
-                return Err("steps is empty".into());
+                return Err(ModelMistake::StepsEmpty.into());
             }
             if steps.windows(2).any(|w| w[0][0] >= w[1][0]) {
-                return Err("steps must have strictly ascending breakpoints, e.g. steps = [[0, 10], [10, 40], [20, 80]]".into());
+                return Err(ModelMistake::StepsNotAscending.into());
             }
             Normalise::Steps(steps.into_iter().map(|[x, s]| (x, s)).collect())
         }
         (None, None, None, Some(c)) => {
             if c.is_empty() {
-                return Err("categories is empty".into());
+                return Err(ModelMistake::CategoriesEmpty.into());
             }
             if !matches!(source, Source::Attribute { .. }) {
-                return Err("categories apply to source = \"attribute\" only".into());
+                return Err(ModelMistake::CategoriesNotAttribute.into());
             }
-            Normalise::Categories(folded_keys(c).map_err(|m| format!("categories: {m}"))?)
+            Normalise::Categories(folded_keys(c).map_err(|m| located(Place::Section("categories"), m))?)
         }
         (None, None | Some(false), None, None) => Normalise::Identity,
-        _ => return Err("give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into()),
+        _ => return Err(ModelMistake::OneNormalisation.into()),
     };
     let range = match r.range {
         Some([lo, hi]) if lo < hi => Some((lo, hi)),
-        Some([lo, hi]) => return Err(format!("range = [{lo}, {hi}] must go from low to high")),
+        Some([lo, hi]) => return Err(ModelMistake::RangeReversed { lo, hi }.into()),
         None => None,
     };
     if range.is_some() && matches!(normalise, Normalise::Categories(_)) {
-        return Err("range applies to numeric indicators; categories already list the valid values".into());
+        return Err(ModelMistake::RangeWithCategories.into());
     }
     let missing = r.missing.map(missing::resolve).transpose()?.unwrap_or(Missing::Error);
     source.check_missing(missing, normalise.is_categorical(), worst_of(&normalise, range).is_some())?;
     let uncertainty = match r.uncertainty {
-        Some(u) if matches!(normalise, Normalise::Categories(_)) => {
-            return Err(format!("uncertainty = {u} applies to numeric indicators; a category is known exactly"))
-        }
-        Some(u) if !(0.0..1.0).contains(&u) => return Err(format!("uncertainty = {u} must be a share from 0 to below 1 (0.1 = ±10 %)")),
+        Some(u) if matches!(normalise, Normalise::Categories(_)) => return Err(ModelMistake::UncertaintyCategorical { value: u }.into()),
+        Some(u) if !(0.0..1.0).contains(&u) => return Err(ModelMistake::UncertaintyShare { value: u }.into()),
         Some(u) => u,
         None => 0.0,
     };
@@ -226,10 +226,10 @@ pub(super) fn folded_keys(table: BTreeMap<String, f64>) -> std::result::Result<B
     for (k, v) in table {
         let f = crate::value::fold(&k);
         if f.is_empty() {
-            return Err("an empty key matches nothing; a missing value is what `missing = …` decides".into());
+            return Err(ModelMistake::EmptyTableKey.into());
         }
         if out.insert(f.clone(), v).is_some() {
-            return Err(format!("two keys read as '{f}' (keys are matched trimmed, with full-width letters and digits as half-width)"));
+            return Err(ModelMistake::KeysFold { folded: f }.into());
         }
     }
     Ok(out)

@@ -10,7 +10,7 @@ use super::indicator::Indicator;
 use super::raw::{judgement, Doc, RawAhp, RawLec, RawMatrix, RawMethod};
 use crate::error::Result;
 use crate::level::Level;
-use crate::msg::{MethodMistake, Msg};
+use crate::msg::{located, MethodMistake, ModelMistake, Msg, Place};
 
 /// How indicator scores combine into the inherent (固有) risk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,7 +72,7 @@ fn index_of(indicators: &[Indicator], key: &str, what: &str) -> std::result::Res
     indicators
         .iter()
         .position(|i| i.key == key)
-        .ok_or_else(|| format!("{what} = '{key}' is not an indicator key ({})", indicators.iter().map(|i| i.key.as_str()).collect::<Vec<_>>().join(", ")))
+        .ok_or_else(|| ModelMistake::NotIndicatorKey { what: what.into(), key: key.into(), keys: indicators.iter().map(|i| i.key.clone()).collect() }.into())
 }
 
 /// Σ weight × score, with weights given or derived from `[ahp]`.
@@ -90,9 +90,9 @@ fn weighted_index(
         Some(a) => {
             let span = a.span();
             let a = a.into_inner();
-            let at_ahp = |m: String| at(span.clone(), format!("[ahp]: {m}"));
+            let at_ahp = |m: String| at(span.clone(), located(Place::Section("[ahp]"), m));
             if let Some((_, i)) = weights.iter().zip(indicators).find(|(w, _)| w.is_some()) {
-                return Err(at_ahp(format!("indicator '{}' has a weight; with [ahp] the weights are derived, remove them", i.key)));
+                return Err(at_ahp(ModelMistake::AhpWeighted { indicator: i.key.clone() }.into()));
             }
             let order: Vec<usize> = a.order.iter().map(|k| index_of(k, "order")).collect::<std::result::Result<_, _>>().map_err(at_ahp)?;
             let matrix: Vec<Vec<f64>> = a
@@ -102,14 +102,11 @@ fn weighted_index(
                 .collect::<std::result::Result<_, _>>()
                 .map_err(at_ahp)?;
             if matrix.len() != order.len() {
-                return Err(at_ahp(format!("order lists {} indicators but the matrix has {} rows", order.len(), matrix.len())));
+                return Err(at_ahp(ModelMistake::AhpOrderRows { order: order.len(), rows: matrix.len() }.into()));
             }
             let mut derived = ahp::derive(&matrix).map_err(at_ahp)?;
             if derived.cr >= 0.1 {
-                return Err(at_ahp(format!(
-                    "the judgements are inconsistent: consistency ratio CR = {:.3} (λmax = {:.3}), it must be below 0.1; revise the pairwise comparisons",
-                    derived.cr, derived.lambda_max
-                )));
+                return Err(at_ahp(ModelMistake::AhpInconsistent { cr: derived.cr, lambda_max: derived.lambda_max }.into()));
             }
             let mut w = vec![0.0; indicators.len()];
             for (k, &i) in order.iter().enumerate() {
@@ -152,7 +149,7 @@ fn risk_matrix_method(
     let m = risk_matrix.ok_or_else(|| at(method_span.clone(), Msg::Method(MethodMistake::NeedsTable { method: "risk_matrix" }).into()))?;
     let span = m.span();
     let m = m.into_inner();
-    let at_m = |msg: String| at(span.clone(), format!("[risk_matrix]: {msg}"));
+    let at_m = |msg: String| at(span.clone(), located(Place::Section("[risk_matrix]"), msg));
     let likelihood = index_of(&m.likelihood, "likelihood").map_err(at_m)?;
     let severity = index_of(&m.severity, "severity").map_err(at_m)?;
     let (table, classes) = match m.table {
@@ -160,24 +157,21 @@ fn risk_matrix_method(
             let rows = t.len();
             let cols = t.first().map_or(0, Vec::len);
             if rows < 2 || cols < 2 || t.iter().any(|r| r.len() != cols) {
-                return Err(at_m(format!(
-                    "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {:?}",
-                    t.iter().map(Vec::len).collect::<Vec<_>>()
-                )));
+                return Err(at_m(ModelMistake::MatrixShape { lengths: t.iter().map(Vec::len).collect() }.into()));
             }
             let levels = t
                 .iter()
-                .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(format!("table entries must be levels 1–4, found {v}")))).collect())
+                .map(|r| r.iter().map(|&v| Level::from_number(v).ok_or_else(|| at_m(ModelMistake::MatrixEntry { value: v }.into()))).collect())
                 .collect::<Result<Vec<Vec<Level>>>>()?;
             (Some(levels), (rows, cols))
         }
         None => (None, (5, 5)),
     };
-    for (idx, n, what) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
+    for (idx, n, axis) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
         let ind = &indicators[idx];
         let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
         if !ok {
-            return Err(at_m(format!("{what} indicator '{}' must score whole classes 1–{n} (use steps or categories)", ind.key)));
+            return Err(at_m(ModelMistake::MatrixClasses { axis, indicator: ind.key.clone(), classes: n }.into()));
         }
     }
     if weights.iter().any(Option::is_some) {
@@ -199,7 +193,7 @@ fn lec_method(
     let m = lec.ok_or_else(|| at(method_span.clone(), Msg::Method(MethodMistake::NeedsTable { method: "lec" }).into()))?;
     let span = m.span();
     let m = m.into_inner();
-    let at_m = |msg: String| at(span.clone(), format!("[lec]: {msg}"));
+    let at_m = |msg: String| at(span.clone(), located(Place::Section("[lec]"), msg));
     let l = index_of(&m.l, "l").map_err(at_m)?;
     let e = index_of(&m.e, "e").map_err(at_m)?;
     let c = index_of(&m.c, "c").map_err(at_m)?;

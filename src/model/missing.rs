@@ -41,13 +41,13 @@ impl Missing {
 pub(super) fn resolve(raw: RawMissing) -> Result<Missing, String> {
     match raw {
         RawMissing::Number(v) if v.is_finite() => Ok(Missing::Value(v)),
-        RawMissing::Number(v) => Err(format!("missing = {v} is not a finite number")),
+        RawMissing::Number(v) => Err(crate::msg::ModelMistake::MissingNotFinite { value: v }.into()),
         RawMissing::Word(w) => match w.as_str() {
             "error" => Ok(Missing::Error),
             "reject" => Ok(Missing::Reject),
             "zero" => Ok(Missing::Zero),
             "worst" => Ok(Missing::Worst),
-            other => Err(format!("missing = \"{other}\": write \"error\", \"reject\", \"zero\", \"worst\" or a number")),
+            other => Err(crate::msg::ModelMistake::MissingWord { word: other.into() }.into()),
         },
     }
 }

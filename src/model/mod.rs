@@ -108,7 +108,8 @@ pub struct Model {
 
 impl Model {
     pub fn from_file(file: &Path) -> Result<Model> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::Model { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Error::Model { file: file.to_owned(), message: crate::msg::ModelMistake::CannotRead { detail: e.to_string() }.into() })?;
         Model::from_str(file, &text)
     }
 
@@ -142,7 +143,7 @@ impl Model {
 
         let levels_span = raw.levels.span();
         let thresholds = raw.levels.into_inner();
-        thresholds.check().map_err(|m| doc.at(levels_span, format!("[levels]: {m}")))?;
+        thresholds.check().map_err(|m| doc.at(levels_span, crate::msg::located(crate::msg::Place::Section("[levels]"), m)))?;
 
         let (indicators, weights) = indicator::indicators(&doc, raw.indicators)?;
         let method = method::method(&doc, raw.method, raw.ahp, raw.risk_matrix, raw.lec, &weights, &indicators)?;
@@ -154,17 +155,17 @@ impl Model {
         for ind in &indicators {
             if let Some(layer) = ind.source.layer() {
                 if inputs.role_of(layer).is_none() {
-                    return Err(doc.err(format!(
-                        "line {}: indicator '{}' reads layer '{layer}', which [inputs] does not list under exposure, hazard or capacity",
-                        ind.line, ind.key
-                    )));
+                    let m = crate::msg::ModelMistake::LayerNotInInputs { layer: layer.into() };
+                    return Err(
+                        doc.err(crate::msg::located(crate::msg::Place::Line(ind.line), format!("{} {m}", crate::msg::Place::Indicator(ind.key.clone()))))
+                    );
                 }
             }
         }
         let aggregate = aggregation::aggregate(&doc, raw.aggregate, &inputs)?;
         let fields = fields::field_notes(&doc, raw.fields)?;
         if raw.accidents.iter().any(|a| a.trim().is_empty()) {
-            return Err(doc.err("accidents: an accident type is empty".into()));
+            return Err(doc.err(crate::msg::ModelMistake::AccidentEmpty.into()));
         }
 
         let model = Model {

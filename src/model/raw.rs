@@ -30,7 +30,7 @@ impl Doc<'_> {
     }
 
     pub fn at(&self, span: Range<usize>, message: String) -> Error {
-        self.err(format!("line {}: {message}", self.line(span.start)))
+        self.err(crate::msg::located(crate::msg::Place::Line(self.line(span.start)), message))
     }
 }
 
@@ -160,7 +160,7 @@ pub(super) fn judgement(j: &Judgement) -> std::result::Result<f64, String> {
     match j {
         Judgement::Number(n) => Ok(*n),
         Judgement::Text(t) => {
-            let bad = || format!("cannot read judgement '{t}': write a number or a fraction such as \"1/3\"");
+            let bad = || String::from(crate::msg::ModelMistake::Judgement { text: t.clone() });
             match t.split_once('/') {
                 Some((a, b)) => Ok(a.trim().parse::<f64>().map_err(|_| bad())? / b.trim().parse::<f64>().map_err(|_| bad())?),
                 None => t.trim().parse().map_err(|_| bad()),

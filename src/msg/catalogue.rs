@@ -1,79 +1,8 @@
 //! Every message about input data, as facts; `en.rs` and `zh.rs` put each
 //! in words, one arm per message, in the same order.
 
+use super::mistakes::{AggregateMistake, MethodMistake, MissingMisfit, RuleMistake};
 use super::{Cause, Choice, CrsGuess, Field, Gap, Reader, Rewrite, SizeBasis, Wants};
-
-/// Why a `missing` word does not fit an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissingMisfit {
-    /// A number for a category.
-    NumberForCategory,
-    /// "worst" for a field of nearby features.
-    WorstNearby,
-    /// "reject" where missing means no hazard polygon or raster data.
-    RejectNoData,
-    /// "worst" without a bound on the raw value.
-    WorstUnbounded,
-}
-
-/// A mistake in a model file's `[control]` or `[[veto]]`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RuleMistake {
-    FactorsEmpty,
-    FactorNotPositive {
-        key: String,
-        value: f64,
-    },
-    NoFactors,
-    MissingZero,
-    WorstWithoutTable,
-    MissingNotPositive {
-        value: f64,
-    },
-    /// A veto condition comparing a categorical indicator with a number (`numeric`: false), or a numeric one with text.
-    Compares {
-        condition: String,
-        indicator: String,
-        numeric: bool,
-    },
-    Level {
-        value: i64,
-    },
-    ReasonEmpty,
-}
-
-/// A mistake in a model file's method and its section.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MethodMistake {
-    /// `method` names a method whose section is missing.
-    NeedsTable {
-        method: &'static str,
-    },
-    /// Weights on the indicators of a method that does not weigh them.
-    WeightsMeaningless {
-        method: &'static str,
-    },
-    NeedsWeights,
-    /// `weights`: "key = weight" of each weighted indicator.
-    WeightsSum {
-        total: f64,
-        weights: Vec<String>,
-    },
-    /// A method's section (`[ahp]`…) beside another method.
-    StraySection {
-        section: &'static str,
-        method: &'static str,
-    },
-}
-
-/// A mistake in a model file's `[aggregate]`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AggregateMistake {
-    WeightedMeanWithoutWeight,
-    DensityLayerNotInput { layer: String },
-    DensityIncomplete,
-    DensityUnused,
-}
 
 /// Every message about input data.
 #[derive(Debug, Clone)]

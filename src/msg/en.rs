@@ -232,3 +232,65 @@ impl Msg {
         }
     }
 }
+
+impl ModelMistake {
+    pub(super) fn en(&self) -> String {
+        match self {
+            ModelMistake::CannotRead { detail } => format!("cannot read the file: {detail}"),
+            ModelMistake::DuplicateKey => "duplicate key".into(),
+            ModelMistake::KeyNotColumnName => "keys are column names: use letters, digits and _ (not starting with a digit)".into(),
+            ModelMistake::NoIndicators => "no [[indicator]] entries".into(),
+            ModelMistake::NegativeWeight { weight } => format!("weight must be a non-negative number, got {weight}"),
+            ModelMistake::LinearSame { from, to } => format!("linear = [{from}, {to}] needs two different values"),
+            ModelMistake::StepsEmpty => "steps is empty".into(),
+            ModelMistake::StepsNotAscending => "steps must have strictly ascending breakpoints, e.g. steps = [[0, 10], [10, 40], [20, 80]]".into(),
+            ModelMistake::CategoriesEmpty => "categories is empty".into(),
+            ModelMistake::CategoriesNotAttribute => "categories apply to source = \"attribute\" only".into(),
+            ModelMistake::OneNormalisation => "give at most one of `linear`, `minmax`, `steps` or `categories` to turn the value into a score".into(),
+            ModelMistake::RangeReversed { lo, hi } => format!("range = [{lo}, {hi}] must go from low to high"),
+            ModelMistake::RangeWithCategories => "range applies to numeric indicators; categories already list the valid values".into(),
+            ModelMistake::UncertaintyCategorical { value } => format!("uncertainty = {value} applies to numeric indicators; a category is known exactly"),
+            ModelMistake::UncertaintyShare { value } => format!("uncertainty = {value} must be a share from 0 to below 1 (0.1 = ±10 %)"),
+            ModelMistake::EmptyTableKey => "an empty key matches nothing; a missing value is what `missing = …` decides".into(),
+            ModelMistake::KeysFold { folded } => {
+                format!("two keys read as '{folded}' (keys are matched trimmed, with full-width letters and digits as half-width)")
+            }
+            ModelMistake::NotIndicatorKey { what, key, keys } => format!("{what} = '{key}' is not an indicator key ({})", list(keys)),
+            ModelMistake::AhpWeighted { indicator } => format!("indicator '{indicator}' has a weight; with [ahp] the weights are derived, remove them"),
+            ModelMistake::AhpOrderRows { order, rows } => format!("order lists {order} indicators but the matrix has {rows} rows"),
+            ModelMistake::AhpInconsistent { cr, lambda_max } => format!(
+                "the judgements are inconsistent: consistency ratio CR = {cr:.3} (λmax = {lambda_max:.3}), it must be below 0.1; revise the pairwise comparisons"
+            ),
+            ModelMistake::AhpSize { max, rows } => format!("the matrix must have 1 to {max} rows, it has {rows}"),
+            ModelMistake::AhpNotSquare { row, entries, n } => format!("the matrix must be square: row {row} has {entries} entries, expected {n}"),
+            ModelMistake::AhpEntry { row, column, value } => format!("entry ({row}, {column}) must be a positive number, got {value}"),
+            ModelMistake::AhpNotReciprocal { row, column, value, opposite } => format!(
+                "the matrix must be reciprocal: entry ({row}, {column}) = {value} but ({column}, {row}) = {opposite} (expected {:.4})",
+                1.0 / value
+            ),
+            ModelMistake::Judgement { text } => format!("cannot read judgement '{text}': write a number or a fraction such as \"1/3\""),
+            ModelMistake::MatrixShape { lengths } => format!(
+                "table must be a rectangle of at least 2 × 2 (rows = likelihood classes, columns = severity classes); row lengths are {lengths:?}"
+            ),
+            ModelMistake::MatrixEntry { value } => format!("table entries must be levels 1–4, found {value}"),
+            ModelMistake::MatrixClasses { axis, indicator, classes } => {
+                format!("{axis} indicator '{indicator}' must score whole classes 1–{classes} (use steps or categories)")
+            }
+            ModelMistake::ConditionUnreadable { condition } => {
+                format!("cannot read condition '{condition}'; write NAME OP VALUE, e.g. `hidden_dangers > 0` or `grade == \"D\"`")
+            }
+            ModelMistake::ConditionTextOp { condition } => format!("condition '{condition}': text can only be compared with == or !="),
+            ModelMistake::MissingNotFinite { value } => format!("missing = {value} is not a finite number"),
+            ModelMistake::MissingWord { word } => format!("missing = \"{word}\": write \"error\", \"reject\", \"zero\", \"worst\" or a number"),
+            ModelMistake::LayerNotInInputs { layer } => format!("reads layer '{layer}', which [inputs] does not list under exposure, hazard or capacity"),
+            ModelMistake::AccidentEmpty => "accidents: an accident type is empty".into(),
+            ModelMistake::FieldNameEmpty { key } => format!("[fields] {key}: the name is empty"),
+            ModelMistake::FieldNotRead { key, reads } => {
+                format!("[fields] names '{key}', which the model does not read from its objects; it reads: {}", list(reads))
+            }
+            ModelMistake::Thresholds { red, orange, yellow } => {
+                format!("thresholds must satisfy red > orange > yellow, got red = {red}, orange = {orange}, yellow = {yellow}")
+            }
+        }
+    }
+}

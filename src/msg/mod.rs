@@ -12,9 +12,11 @@ use std::fmt;
 
 mod catalogue;
 mod en;
+mod mistakes;
 mod zh;
 
-pub use catalogue::{AggregateMistake, MethodMistake, MissingMisfit, Msg, RuleMistake};
+pub use catalogue::Msg;
+pub use mistakes::{AggregateMistake, MethodMistake, MissingMisfit, ModelMistake, RuleMistake};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the
@@ -189,6 +191,27 @@ impl Reader {
             (Lang::Zh, Reader::Indicator(k)) => format!("（指标“{k}”）"),
             (Lang::Zh, Reader::Control) => "（管控等级）".into(),
             (Lang::Zh, Reader::Veto { line, condition }) => format!("（第 {line} 行一票否决条件“{condition}”）"),
+        }
+    }
+}
+
+/// Where in a model file a mistake is, as messages frame it ("line 12: indicator 'x': …").
+#[derive(Debug, Clone)]
+pub enum Place {
+    Line(usize),
+    Indicator(String),
+    /// A section or key, named as written (`[ahp]`, `categories`).
+    Section(&'static str),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (lang(), self) {
+            (Lang::En, Place::Line(n)) => write!(f, "line {n}"),
+            (Lang::En, Place::Indicator(k)) => write!(f, "indicator '{k}'"),
+            (Lang::Zh, Place::Line(n)) => write!(f, "第 {n} 行"),
+            (Lang::Zh, Place::Indicator(k)) => write!(f, "指标“{k}”"),
+            (_, Place::Section(s)) => f.write_str(s),
         }
     }
 }
@@ -460,6 +483,21 @@ impl fmt::Display for Msg {
             Lang::En => self.en(),
             Lang::Zh => self.zh(),
         })
+    }
+}
+
+impl fmt::Display for ModelMistake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&match lang() {
+            Lang::En => self.en(),
+            Lang::Zh => self.zh(),
+        })
+    }
+}
+
+impl From<ModelMistake> for String {
+    fn from(m: ModelMistake) -> String {
+        m.to_string()
     }
 }
 

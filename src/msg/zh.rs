@@ -200,3 +200,61 @@ impl Msg {
         }
     }
 }
+
+impl ModelMistake {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            ModelMistake::CannotRead { detail } => format!("无法读取文件：{detail}"),
+            ModelMistake::DuplicateKey => "key 重复".into(),
+            ModelMistake::KeyNotColumnName => "key 会作为列名：请只用字母、数字和 _，且不以数字开头".into(),
+            ModelMistake::NoIndicators => "没有任何 [[indicator]] 指标".into(),
+            ModelMistake::NegativeWeight { weight } => format!("weight 应为不小于 0 的数，实为 {weight}"),
+            ModelMistake::LinearSame { from, to } => format!("linear = [{from}, {to}] 的两个值应不同"),
+            ModelMistake::StepsEmpty => "steps 为空".into(),
+            ModelMistake::StepsNotAscending => "steps 的分段点应严格递增，如 steps = [[0, 10], [10, 40], [20, 80]]".into(),
+            ModelMistake::CategoriesEmpty => "categories 为空".into(),
+            ModelMistake::CategoriesNotAttribute => "categories 只适用于 source = \"attribute\"".into(),
+            ModelMistake::OneNormalisation => "将取值换算为分值的 `linear`、`minmax`、`steps`、`categories` 至多给出一个".into(),
+            ModelMistake::RangeReversed { lo, hi } => format!("range = [{lo}, {hi}] 应由小到大"),
+            ModelMistake::RangeWithCategories => "range 只适用于数值指标；categories 已列出有效取值".into(),
+            ModelMistake::UncertaintyCategorical { value } => format!("uncertainty = {value} 只适用于数值指标；类别取值没有不确定度"),
+            ModelMistake::UncertaintyShare { value } => format!("uncertainty = {value} 应为 0 至小于 1 的比例（0.1 即 ±10%）"),
+            ModelMistake::EmptyTableKey => "空的键匹配不到任何取值；缺值由 `missing = …` 处理".into(),
+            ModelMistake::KeysFold { folded } => format!("有两个键都读作“{folded}”（键去除首尾空格、全角字母数字按半角匹配）"),
+            ModelMistake::NotIndicatorKey { what, key, keys } => format!("{what} = '{key}' 不是指标的 key（{}）", list(keys)),
+            ModelMistake::AhpWeighted { indicator } => format!("指标“{indicator}”写了 weight；使用 [ahp] 时权重由判断矩阵导出，请删除"),
+            ModelMistake::AhpOrderRows { order, rows } => format!("order 列出 {order} 个指标，判断矩阵却有 {rows} 行"),
+            ModelMistake::AhpInconsistent { cr, lambda_max } => {
+                format!("判断矩阵一致性不满足：一致性比率 CR = {cr:.3}（λmax = {lambda_max:.3}），应小于 0.1；请修改两两比较的判断")
+            }
+            ModelMistake::AhpSize { max, rows } => format!("判断矩阵应有 1 至 {max} 行，实有 {rows} 行"),
+            ModelMistake::AhpNotSquare { row, entries, n } => format!("判断矩阵应为方阵：第 {row} 行有 {entries} 个元素，应为 {n} 个"),
+            ModelMistake::AhpEntry { row, column, value } => format!("元素 ({row}, {column}) 应为正数，实为 {value}"),
+            ModelMistake::AhpNotReciprocal { row, column, value, opposite } => {
+                format!("判断矩阵应互反：元素 ({row}, {column}) = {value}，而 ({column}, {row}) = {opposite}（应为 {:.4}）", 1.0 / value)
+            }
+            ModelMistake::Judgement { text } => format!("无法读取判断值“{text}”：请写数值或分数，如 \"1/3\""),
+            ModelMistake::MatrixShape { lengths } => {
+                format!("table 应为至少 2 × 2 的矩形（行为可能性等级，列为严重性等级）；各行长度为 {lengths:?}")
+            }
+            ModelMistake::MatrixEntry { value } => format!("table 的元素应为风险等级 1–4，实为 {value}"),
+            ModelMistake::MatrixClasses { axis, indicator, classes } => {
+                let axis = if *axis == "likelihood" { "可能性" } else { "严重性" };
+                format!("{axis}指标“{indicator}”应给出 1–{classes} 的整数等级（请用 steps 或 categories）")
+            }
+            ModelMistake::ConditionUnreadable { condition } => {
+                format!("无法读取条件“{condition}”；请写成 名称 运算符 值，如 `hidden_dangers > 0` 或 `grade == \"D\"`")
+            }
+            ModelMistake::ConditionTextOp { condition } => format!("条件“{condition}”：文本只能用 == 或 != 比较"),
+            ModelMistake::MissingNotFinite { value } => format!("missing = {value} 不是有限数值"),
+            ModelMistake::MissingWord { word } => format!("missing = \"{word}\"：请写 \"error\"、\"reject\"、\"zero\"、\"worst\" 或一个数值"),
+            ModelMistake::LayerNotInInputs { layer } => format!("读取的图层“{layer}”未列在 [inputs] 的 exposure、hazard 或 capacity 中"),
+            ModelMistake::AccidentEmpty => "accidents：有一个事故类型为空".into(),
+            ModelMistake::FieldNameEmpty { key } => format!("[fields] {key}：名称为空"),
+            ModelMistake::FieldNotRead { key, reads } => format!("[fields] 写了“{key}”，但模型并不从对象读取该字段；模型读取的字段为：{}", list(reads)),
+            ModelMistake::Thresholds { red, orange, yellow } => {
+                format!("阈值应满足 red > orange > yellow，实为 red = {red}、orange = {orange}、yellow = {yellow}")
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Mistakes in a model file, as facts; `en.rs` and `zh.rs` word them.
+
+/// Why a `missing` word does not fit an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingMisfit {
+    /// A number for a category.
+    NumberForCategory,
+    /// "worst" for a field of nearby features.
+    WorstNearby,
+    /// "reject" where missing means no hazard polygon or raster data.
+    RejectNoData,
+    /// "worst" without a bound on the raw value.
+    WorstUnbounded,
+}
+
+/// A mistake in a model file's `[control]` or `[[veto]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleMistake {
+    FactorsEmpty,
+    FactorNotPositive {
+        key: String,
+        value: f64,
+    },
+    NoFactors,
+    MissingZero,
+    WorstWithoutTable,
+    MissingNotPositive {
+        value: f64,
+    },
+    /// A veto condition comparing a categorical indicator with a number (`numeric`: false), or a numeric one with text.
+    Compares {
+        condition: String,
+        indicator: String,
+        numeric: bool,
+    },
+    Level {
+        value: i64,
+    },
+    ReasonEmpty,
+}
+
+/// A mistake in a model file's method and its section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MethodMistake {
+    /// `method` names a method whose section is missing.
+    NeedsTable {
+        method: &'static str,
+    },
+    /// Weights on the indicators of a method that does not weigh them.
+    WeightsMeaningless {
+        method: &'static str,
+    },
+    NeedsWeights,
+    /// `weights`: "key = weight" of each weighted indicator.
+    WeightsSum {
+        total: f64,
+        weights: Vec<String>,
+    },
+    /// A method's section (`[ahp]`…) beside another method.
+    StraySection {
+        section: &'static str,
+        method: &'static str,
+    },
+}
+
+/// A mistake in a model file's `[aggregate]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AggregateMistake {
+    WeightedMeanWithoutWeight,
+    DensityLayerNotInput { layer: String },
+    DensityIncomplete,
+    DensityUnused,
+}
+
+/// Any other mistake in a model file: its indicators, weights, methods'
+/// tables, conditions and sections.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelMistake {
+    CannotRead {
+        detail: String,
+    },
+    DuplicateKey,
+    KeyNotColumnName,
+    NoIndicators,
+    NegativeWeight {
+        weight: f64,
+    },
+    LinearSame {
+        from: f64,
+        to: f64,
+    },
+    StepsEmpty,
+    StepsNotAscending,
+    CategoriesEmpty,
+    CategoriesNotAttribute,
+    OneNormalisation,
+    RangeReversed {
+        lo: f64,
+        hi: f64,
+    },
+    RangeWithCategories,
+    UncertaintyCategorical {
+        value: f64,
+    },
+    UncertaintyShare {
+        value: f64,
+    },
+    /// A table key (category, factor) that is empty once trimmed.
+    EmptyTableKey,
+    /// Two keys of one table that read as one.
+    KeysFold {
+        folded: String,
+    },
+    /// A method's key (`order`, `likelihood`, `l` …) naming no indicator.
+    NotIndicatorKey {
+        what: String,
+        key: String,
+        keys: Vec<String>,
+    },
+    AhpWeighted {
+        indicator: String,
+    },
+    AhpOrderRows {
+        order: usize,
+        rows: usize,
+    },
+    AhpInconsistent {
+        cr: f64,
+        lambda_max: f64,
+    },
+    AhpSize {
+        max: usize,
+        rows: usize,
+    },
+    AhpNotSquare {
+        row: usize,
+        entries: usize,
+        n: usize,
+    },
+    AhpEntry {
+        row: usize,
+        column: usize,
+        value: f64,
+    },
+    AhpNotReciprocal {
+        row: usize,
+        column: usize,
+        value: f64,
+        opposite: f64,
+    },
+    Judgement {
+        text: String,
+    },
+    MatrixShape {
+        lengths: Vec<usize>,
+    },
+    MatrixEntry {
+        value: i64,
+    },
+    /// The likelihood or severity indicator (`axis`) does not score classes 1–`classes`.
+    MatrixClasses {
+        axis: &'static str,
+        indicator: String,
+        classes: usize,
+    },
+    ConditionUnreadable {
+        condition: String,
+    },
+    ConditionTextOp {
+        condition: String,
+    },
+    MissingNotFinite {
+        value: f64,
+    },
+    MissingWord {
+        word: String,
+    },
+    LayerNotInInputs {
+        layer: String,
+    },
+    AccidentEmpty,
+    FieldNameEmpty {
+        key: String,
+    },
+    FieldNotRead {
+        key: String,
+        reads: Vec<String>,
+    },
+    Thresholds {
+        red: f64,
+        orange: f64,
+        yellow: f64,
+    },
+}
