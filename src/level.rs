@@ -109,7 +109,7 @@ impl Palette {
 
     pub fn check(&self) -> Result<(), String> {
         for (name, c) in [("red", &self.red), ("orange", &self.orange), ("yellow", &self.yellow), ("blue", &self.blue)] {
-            parse_hex(c).ok_or_else(|| format!("colours.{name} = \"{c}\" is not a colour like \"#E60000\""))?;
+            parse_hex(c).ok_or_else(|| crate::msg::ConfigMistake::Colour { name, value: c.clone() })?;
         }
         Ok(())
     }

@@ -144,17 +144,19 @@ fn an_offset_on_a_projected_layer_is_refused_in_both_languages() {
 }
 
 /// `sise --lang zh validate` on the handmade case with `from` replaced by
-/// `to` in one model file: exit 4 (a model mistake), and what it printed.
-fn validate_zh_with(model: &str, from: &str, to: &str) -> String {
+/// `to` in one of its files: exit 4 for a model file's mistake (3 for the
+/// run config's), naming the file, and what it printed.
+fn validate_zh_with(name: &str, from: &str, to: &str) -> String {
     let (_tmp, dir) = copy_fixture("handmade");
-    let file = dir.join(model);
+    let file = dir.join(name);
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains(from), "{model} has no '{from}'");
+    assert!(text.contains(from), "{name} has no '{from}'");
     std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
     let o = sise(&["--lang", "zh", "validate", dir.join("assessment.toml").to_str().unwrap()]);
     let e = stderr(&o);
-    assert_eq!(o.status.code(), Some(4), "{e}");
-    assert!(e.contains(model), "{e}");
+    let code = if name == "assessment.toml" { 3 } else { 4 };
+    assert_eq!(o.status.code(), Some(code), "{e}");
+    assert!(e.contains(name), "{e}");
     e
 }
 
@@ -169,4 +171,10 @@ fn model_file_mistakes_are_explained_in_chinese_too() {
     assert!(e.contains("第 2") && e.contains("行：指标“") && e.contains("linear = [2000, 2000] 的两个值应不同"), "{e}");
     let e = validate_zh_with("sites_model.toml", "categories = { high = 100, low = 20 }", "categories = { high = 100, \"ｈｉｇｈ\" = 20 }");
     assert!(e.contains("categories：有两个键都读作“high”"), "{e}");
+    let e = validate_zh_with(
+        "assessment.toml",
+        "[admin_units]",
+        "[colours]\nred = \"red\"\norange = \"#FF7F00\"\nyellow = \"#FFFF00\"\nblue = \"#0070FF\"\n\n[admin_units]",
+    );
+    assert!(e.contains("运行配置") && e.contains("colours.red = \"red\" 不是形如 \"#E60000\" 的颜色"), "{e}");
 }

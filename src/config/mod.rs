@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::level::Palette;
-use crate::msg::{Msg, Wants};
+use crate::msg::{ConfigMistake, Msg, Wants};
 
 mod regional;
 pub use regional::{CapacityFactor, Comprehensive, Count, CountRule, LevelValues, PopulationLayer, Regional, Scale};
@@ -102,20 +102,20 @@ impl LayerConfig {
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for (model, column) in &self.fields {
             if model.trim().is_empty() || column.trim().is_empty() {
-                return Err("fields: a model field name and a column name cannot be empty".into());
+                return Err(ConfigMistake::FieldsEmptyName.into());
             }
             if let Some(other) = seen.insert(column, model) {
-                return Err(format!("fields maps both '{other}' and '{model}' to the column '{column}'; a column feeds one field"));
+                return Err(ConfigMistake::FieldsSameColumn { first: (*other).to_owned(), second: model.clone(), column: column.clone() }.into());
             }
         }
         if self.header_row == Some(0) {
-            return Err("header_row counts from 1, as Excel numbers rows (a CSV's lines)".into());
+            return Err(ConfigMistake::HeaderRowZero.into());
         }
         if self.header_rows == Some(0) {
-            return Err("header_rows counts the rows of the header: 1 or more".into());
+            return Err(ConfigMistake::HeaderRowsZero.into());
         }
         if (self.header_row.is_some() || self.header_rows.is_some()) && !self.is_table() {
-            return Err("header_row and header_rows apply to tables (.xlsx, .xls, .ods, .csv) only".into());
+            return Err(ConfigMistake::HeaderNotTable.into());
         }
         Ok(())
     }
@@ -189,12 +189,7 @@ pub fn has_password(conn: &str) -> bool {
 }
 
 fn no_password_here(what: &str) -> String {
-    crate::msg::pick(
-        format!(
-            "{what} holds a password; put it in ~/.pgpass, the file PGPASSFILE names, or a service in pg_service.conf (PG:service=NAME), which libpq reads"
-        ),
-        format!("{what} 中含有密码；请将其写入 ~/.pgpass、PGPASSFILE 所指文件或 pg_service.conf 中的服务（PG:service=名称），由 libpq 读取"),
-    )
+    ConfigMistake::Password { what: what.into() }.into()
 }
 
 /// A validated run configuration with absolute paths.
@@ -258,7 +253,8 @@ impl RunConfig {
     }
 
     pub fn from_file(file: &Path) -> Result<RunConfig> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::Config { file: file.to_owned(), message: format!("cannot read the file: {e}") })?;
+        let text =
+            std::fs::read_to_string(file).map_err(|e| Error::Config { file: file.to_owned(), message: Msg::CannotRead { detail: e.to_string() }.into() })?;
         RunConfig::from_str(file, &text)
     }
 
@@ -304,7 +300,7 @@ impl RunConfig {
             sensitivity: raw.sensitivity,
             publish: raw.publish,
             domains: expand_paths(&raw.domains.iter().map(|p| resolve(p)).collect::<Vec<_>>())
-                .map_err(|e| err(format!("cannot list a domains folder: {e}")))?,
+                .map_err(|e| err(ConfigMistake::CannotListDomains { detail: e.to_string() }.into()))?,
         })
     }
 }
@@ -350,7 +346,7 @@ fn check(raw: &RawConfig, file: &Path) -> Result<Comprehensive> {
         return Err(err(Msg::BadSetting { key: "[tables] workbook_rows".into(), value: raw.tables.workbook_rows.to_string(), wants }.into()));
     }
     for (name, l) in &raw.layers {
-        l.check_fields().map_err(|m| err(format!("[layers.{name}]: {m}")))?;
+        l.check_fields().map_err(|m| err(crate::msg::located(format!("[layers.{name}]"), m)))?;
         if l.is_database() && has_password(&l.path.to_string_lossy()) {
             return Err(err(no_password_here(&format!("[layers.{name}] path"))));
         }

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::level::{Level, Thresholds};
+use crate::msg::{located, ConfigMistake};
 
 /// One zone kind's method.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -88,28 +89,26 @@ impl Regional {
         match self {
             Regional::Worst => Ok(()),
             Regional::Weighted { thresholds, weights } => {
-                thresholds.check().map_err(|m| format!("{at}: {m}"))?;
+                thresholds.check().map_err(|m| located(at, m))?;
                 if weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
-                    return Err(format!("{at}: weights must be numbers ≥ 0"));
+                    return Err(located(at, ConfigMistake::RegionalWeights));
                 }
                 Ok(())
             }
             Regional::Count { red, orange, yellow } => {
                 for (name, rule) in [("red", red), ("orange", orange), ("yellow", yellow)] {
                     if rule.is_empty() {
-                        return Err(format!(
-                            "{at}: {name} = {{ }} names no count; give at least one of red_objects, orange_objects, yellow_objects, red_domains, orange_domains (e.g. {name} = {{ red_objects = 1 }})"
-                        ));
+                        return Err(located(at, ConfigMistake::CountEmpty { name }));
                     }
                     if rule.counts().iter().any(|(_, n)| *n == Some(0)) {
-                        return Err(format!("{at}: {name}: a count of 0 is reached by every zone; counts start at 1"));
+                        return Err(located(at, ConfigMistake::CountZero { name }));
                     }
                 }
                 Ok(())
             }
             Regional::Exposure { thresholds, values, .. } | Regional::Capacity { thresholds, values, .. } => {
-                thresholds.check().map_err(|m| format!("{at}: {m}"))?;
-                values.check().map_err(|m| format!("{at}: values: {m}"))
+                thresholds.check().map_err(|m| located(at, m))?;
+                values.check().map_err(|m| located(at, m))
             }
         }
     }
@@ -185,7 +184,7 @@ impl LevelValues {
         if self.red > self.orange && self.orange > self.yellow && self.yellow > self.blue && self.blue >= 0.0 {
             Ok(())
         } else {
-            Err(format!("must satisfy red > orange > yellow > blue ≥ 0, got {} / {} / {} / {}", self.red, self.orange, self.yellow, self.blue))
+            Err(ConfigMistake::ValuesOrder { red: self.red, orange: self.orange, yellow: self.yellow, blue: self.blue }.into())
         }
     }
 }
@@ -264,15 +263,15 @@ impl Comprehensive {
         let mut take = |key: &str| t.remove(key);
         let kinds: Vec<(&str, Option<toml::Value>)> = ["grid", "admin", "district"].into_iter().map(|k| (k, take(k))).collect();
         let capacity: Vec<CapacityFactor> = match take("capacity") {
-            Some(v) => v.try_into().map_err(|e: toml::de::Error| format!("[[comprehensive.capacity]]: {}", e.message()))?,
+            Some(v) => v.try_into().map_err(|e: toml::de::Error| located("[[comprehensive.capacity]]", e.message()))?,
             None => Vec::new(),
         };
         let population: Option<PopulationLayer> = match take("population") {
-            Some(v) => Some(v.try_into().map_err(|e: toml::de::Error| format!("comprehensive.population: {}", e.message()))?),
+            Some(v) => Some(v.try_into().map_err(|e: toml::de::Error| located("comprehensive.population", e.message()))?),
             None => None,
         };
         let parse = |v: toml::Value, at: &str| -> Result<Regional, String> {
-            let r: Regional = v.try_into().map_err(|e: toml::de::Error| format!("{at}: {}", e.message()))?;
+            let r: Regional = v.try_into().map_err(|e: toml::de::Error| located(at, e.message()))?;
             r.check(at)?;
             Ok(r)
         };
@@ -294,23 +293,23 @@ impl Comprehensive {
             return Ok(());
         }
         if self.capacity.is_empty() {
-            return Err("method = \"capacity\" needs [[comprehensive.capacity]] factors (e.g. the distance to the nearest fire station)".into());
+            return Err(ConfigMistake::CapacityNoFactors.into());
         }
         if self.population.is_none() {
-            return Err("method = \"capacity\" needs comprehensive.population = { layer = \"…\", field = \"…\" }: where people live weights the factors".into());
+            return Err(ConfigMistake::CapacityNoPopulation.into());
         }
         for c in &self.capacity {
             let at = format!("[[comprehensive.capacity]] '{}'", c.key);
             if c.steps.is_empty() || c.steps.windows(2).any(|w| w[1].0 <= w[0].0) || c.steps[0].0 != 0.0 {
-                return Err(format!("{at}: steps must start at 0 m and rise, e.g. [[0, 0.9], [1500, 1.0], [3000, 1.2]]"));
+                return Err(located(&at, ConfigMistake::CapacitySteps));
             }
             if c.steps.iter().any(|s| !(s.1.is_finite() && s.1 > 0.0)) || !(c.weight.is_finite() && c.weight > 0.0) {
-                return Err(format!("{at}: factors and the weight must be numbers > 0"));
+                return Err(located(&at, ConfigMistake::CapacityNotPositive));
             }
         }
         let total: f64 = self.capacity.iter().map(|c| c.weight).sum();
         if (total - 1.0).abs() > 1e-6 {
-            return Err(format!("[[comprehensive.capacity]] weights add up to {total}, not 1"));
+            return Err(ConfigMistake::CapacityWeights { total }.into());
         }
         Ok(())
     }

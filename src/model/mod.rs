@@ -109,7 +109,7 @@ pub struct Model {
 impl Model {
     pub fn from_file(file: &Path) -> Result<Model> {
         let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::Model { file: file.to_owned(), message: crate::msg::ModelMistake::CannotRead { detail: e.to_string() }.into() })?;
+            .map_err(|e| Error::Model { file: file.to_owned(), message: crate::msg::Msg::CannotRead { detail: e.to_string() }.into() })?;
         Model::from_str(file, &text)
     }
 

@@ -397,7 +397,7 @@ impl Source {
 /// the objects (a categorical indicator's field too) and the built-ins.
 fn formula(text: String, earlier: &[(&str, bool)]) -> Result<Source, String> {
     use exmex::Express;
-    let parsed = exmex::parse::<f64>(&text).map_err(|e| format!("cannot read expr \"{text}\": {e}"))?;
+    let parsed = exmex::parse::<f64>(&text).map_err(|e| crate::msg::ModelMistake::Expr { text: text.clone(), detail: e.to_string() })?;
     let vars = parsed
         .var_names()
         .iter()

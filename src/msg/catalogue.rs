@@ -8,6 +8,10 @@ use super::{Cause, Choice, CrsGuess, Field, Gap, Reader, Rewrite, SizeBasis, Wan
 #[derive(Debug, Clone)]
 pub enum Msg {
     FileNotFound,
+    /// A text file (config, model) that exists but cannot be read.
+    CannotRead {
+        detail: String,
+    },
     CannotOpen {
         detail: String,
     },

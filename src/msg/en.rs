@@ -6,6 +6,7 @@ impl Msg {
     pub(super) fn en(&self) -> String {
         match self {
             Msg::FileNotFound => "file not found (check `path` in the run config; relative paths are relative to the config file)".into(),
+            Msg::CannotRead { detail } => format!("cannot read the file: {detail}"),
             Msg::CannotOpen { detail } => format!("GDAL cannot open it: not a vector or raster format GDAL reads, or a damaged file{detail}"),
             Msg::NoSuchLayer { have } => format!("no such layer in the file; it has: {}", list(have)),
             Msg::ManyLayers { have } => format!("the file has {} layers ({}); name one with `layer = \"…\"`", have.len(), list(have)),
@@ -236,7 +237,7 @@ impl Msg {
 impl ModelMistake {
     pub(super) fn en(&self) -> String {
         match self {
-            ModelMistake::CannotRead { detail } => format!("cannot read the file: {detail}"),
+            ModelMistake::Expr { text, detail } => format!("cannot read expr \"{text}\": {detail}"),
             ModelMistake::DuplicateKey => "duplicate key".into(),
             ModelMistake::KeyNotColumnName => "keys are column names: use letters, digits and _ (not starting with a digit)".into(),
             ModelMistake::NoIndicators => "no [[indicator]] entries".into(),
@@ -291,6 +292,42 @@ impl ModelMistake {
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("thresholds must satisfy red > orange > yellow, got red = {red}, orange = {orange}, yellow = {yellow}")
             }
+        }
+    }
+}
+
+impl ConfigMistake {
+    pub(super) fn en(&self) -> String {
+        match self {
+            ConfigMistake::CannotListDomains { detail } => format!("cannot list a domains folder: {detail}"),
+            ConfigMistake::Colour { name, value } => format!("colours.{name} = \"{value}\" is not a colour like \"#E60000\""),
+            ConfigMistake::FieldsEmptyName => "fields: a model field name and a column name cannot be empty".into(),
+            ConfigMistake::FieldsSameColumn { first, second, column } => {
+                format!("fields maps both '{first}' and '{second}' to the column '{column}'; a column feeds one field")
+            }
+            ConfigMistake::HeaderRowZero => "header_row counts from 1, as Excel numbers rows (a CSV's lines)".into(),
+            ConfigMistake::HeaderRowsZero => "header_rows counts the rows of the header: 1 or more".into(),
+            ConfigMistake::HeaderNotTable => "header_row and header_rows apply to tables (.xlsx, .xls, .ods, .csv) only".into(),
+            ConfigMistake::Password { what } => format!(
+                "{what} holds a password; put it in ~/.pgpass, the file PGPASSFILE names, or a service in pg_service.conf (PG:service=NAME), which libpq reads"
+            ),
+            ConfigMistake::CountEmpty { name } => format!(
+                "{name} = {{ }} names no count; give at least one of red_objects, orange_objects, yellow_objects, red_domains, orange_domains (e.g. {name} = {{ red_objects = 1 }})"
+            ),
+            ConfigMistake::CountZero { name } => format!("{name}: a count of 0 is reached by every zone; counts start at 1"),
+            ConfigMistake::RegionalWeights => "weights must be numbers ≥ 0".into(),
+            ConfigMistake::ValuesOrder { red, orange, yellow, blue } => {
+                format!("values: must satisfy red > orange > yellow > blue ≥ 0, got {red} / {orange} / {yellow} / {blue}")
+            }
+            ConfigMistake::CapacityNoFactors => {
+                "method = \"capacity\" needs [[comprehensive.capacity]] factors (e.g. the distance to the nearest fire station)".into()
+            }
+            ConfigMistake::CapacityNoPopulation => {
+                "method = \"capacity\" needs comprehensive.population = { layer = \"…\", field = \"…\" }: where people live weights the factors".into()
+            }
+            ConfigMistake::CapacitySteps => "steps must start at 0 m and rise, e.g. [[0, 0.9], [1500, 1.0], [3000, 1.2]]".into(),
+            ConfigMistake::CapacityNotPositive => "factors and the weight must be numbers > 0".into(),
+            ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] weights add up to {total}, not 1"),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Mistakes in a model file, as facts; `en.rs` and `zh.rs` word them.
+//! Mistakes in a model file or the run config, as facts; `en.rs` and
+//! `zh.rs` word them.
 
 /// Why a `missing` word does not fit an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +77,9 @@ pub enum AggregateMistake {
 /// tables, conditions and sections.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelMistake {
-    CannotRead {
+    /// A formula exmex cannot parse.
+    Expr {
+        text: String,
         detail: String,
     },
     DuplicateKey,
@@ -190,5 +193,54 @@ pub enum ModelMistake {
         red: f64,
         orange: f64,
         yellow: f64,
+    },
+}
+
+/// A mistake in the run config that is not one setting's value (those are
+/// [`super::Msg::BadSetting`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigMistake {
+    CannotListDomains {
+        detail: String,
+    },
+    /// A `[colours]` entry (`name`) that is not `#RRGGBB`.
+    Colour {
+        name: &'static str,
+        value: String,
+    },
+    FieldsEmptyName,
+    FieldsSameColumn {
+        first: String,
+        second: String,
+        column: String,
+    },
+    HeaderRowZero,
+    HeaderRowsZero,
+    HeaderNotTable,
+    /// A connection string (`what`: where it is written) that holds a password.
+    Password {
+        what: String,
+    },
+    /// `{ }` for a level (`name`) of the count method.
+    CountEmpty {
+        name: &'static str,
+    },
+    CountZero {
+        name: &'static str,
+    },
+    RegionalWeights,
+    /// Values of exposure or capacity, not falling from red to blue.
+    ValuesOrder {
+        red: f64,
+        orange: f64,
+        yellow: f64,
+        blue: f64,
+    },
+    CapacityNoFactors,
+    CapacityNoPopulation,
+    CapacitySteps,
+    CapacityNotPositive,
+    CapacityWeights {
+        total: f64,
     },
 }

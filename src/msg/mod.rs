@@ -16,7 +16,7 @@ mod mistakes;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, MethodMistake, MissingMisfit, ModelMistake, RuleMistake};
+pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, RuleMistake};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the
@@ -486,20 +486,27 @@ impl fmt::Display for Msg {
     }
 }
 
-impl fmt::Display for ModelMistake {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&match lang() {
-            Lang::En => self.en(),
-            Lang::Zh => self.zh(),
-        })
-    }
+/// A message type beside [`Msg`], worded by `en()` and `zh()` in en.rs and zh.rs.
+macro_rules! worded {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&match lang() {
+                    Lang::En => self.en(),
+                    Lang::Zh => self.zh(),
+                })
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(m: $t) -> String {
+                m.to_string()
+            }
+        }
+    )*};
 }
 
-impl From<ModelMistake> for String {
-    fn from(m: ModelMistake) -> String {
-        m.to_string()
-    }
-}
+worded!(ModelMistake, ConfigMistake);
 
 impl From<Msg> for String {
     fn from(m: Msg) -> String {

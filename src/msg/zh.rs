@@ -6,6 +6,7 @@ impl Msg {
     pub(super) fn zh(&self) -> String {
         match self {
             Msg::FileNotFound => "文件不存在（请检查运行配置中的 path；相对路径相对于运行配置文件所在目录）".into(),
+            Msg::CannotRead { detail } => format!("无法读取文件：{detail}"),
             Msg::CannotOpen { detail } => format!("GDAL 无法打开：不是 GDAL 能读取的矢量或栅格格式，或文件已损坏{detail}"),
             Msg::NoSuchLayer { have } => format!("文件中没有该图层；现有图层：{}", list(have)),
             Msg::ManyLayers { have } => format!("文件中有 {} 个图层（{}）；请用 layer = \"…\" 指定一个", have.len(), list(have)),
@@ -204,7 +205,7 @@ impl Msg {
 impl ModelMistake {
     pub(super) fn zh(&self) -> String {
         match self {
-            ModelMistake::CannotRead { detail } => format!("无法读取文件：{detail}"),
+            ModelMistake::Expr { text, detail } => format!("无法读取公式 expr \"{text}\"：{detail}"),
             ModelMistake::DuplicateKey => "key 重复".into(),
             ModelMistake::KeyNotColumnName => "key 会作为列名：请只用字母、数字和 _，且不以数字开头".into(),
             ModelMistake::NoIndicators => "没有任何 [[indicator]] 指标".into(),
@@ -255,6 +256,38 @@ impl ModelMistake {
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("阈值应满足 red > orange > yellow，实为 red = {red}、orange = {orange}、yellow = {yellow}")
             }
+        }
+    }
+}
+
+impl ConfigMistake {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            ConfigMistake::CannotListDomains { detail } => format!("无法列出 domains 目录中的文件：{detail}"),
+            ConfigMistake::Colour { name, value } => format!("colours.{name} = \"{value}\" 不是形如 \"#E60000\" 的颜色"),
+            ConfigMistake::FieldsEmptyName => "fields：模型字段名和列名都不能为空".into(),
+            ConfigMistake::FieldsSameColumn { first, second, column } => format!("fields 把“{first}”和“{second}”都对应到列“{column}”；一列只能对应一个字段"),
+            ConfigMistake::HeaderRowZero => "header_row 从 1 开始计数，与 Excel 的行号（CSV 的行）一致".into(),
+            ConfigMistake::HeaderRowsZero => "header_rows 是表头所占行数：至少为 1".into(),
+            ConfigMistake::HeaderNotTable => "header_row 和 header_rows 只适用于表格文件（.xlsx、.xls、.ods、.csv）".into(),
+            ConfigMistake::Password { what } => {
+                format!("{what} 中含有密码；请将其写入 ~/.pgpass、PGPASSFILE 所指文件或 pg_service.conf 中的服务（PG:service=名称），由 libpq 读取")
+            }
+            ConfigMistake::CountEmpty { name } => format!(
+                "{name} = {{ }} 没有给出任何计数；请至少给出 red_objects、orange_objects、yellow_objects、red_domains、orange_domains 之一（如 {name} = {{ red_objects = 1 }}）"
+            ),
+            ConfigMistake::CountZero { name } => format!("{name}：计数 0 任何区域都满足；计数从 1 开始"),
+            ConfigMistake::RegionalWeights => "weights 应为不小于 0 的数".into(),
+            ConfigMistake::ValuesOrder { red, orange, yellow, blue } => {
+                format!("values：应满足 red > orange > yellow > blue ≥ 0，实为 {red} / {orange} / {yellow} / {blue}")
+            }
+            ConfigMistake::CapacityNoFactors => "method = \"capacity\" 需要 [[comprehensive.capacity]] 防控能力因子（如到最近消防站的距离）".into(),
+            ConfigMistake::CapacityNoPopulation => {
+                "method = \"capacity\" 需要 comprehensive.population = { layer = \"…\", field = \"…\" }：以人口分布为各因子加权".into()
+            }
+            ConfigMistake::CapacitySteps => "steps 应从 0 米开始并递增，如 [[0, 0.9], [1500, 1.0], [3000, 1.2]]".into(),
+            ConfigMistake::CapacityNotPositive => "各系数和 weight 应为大于 0 的数".into(),
+            ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] 的权重之和为 {total}，应为 1"),
         }
     }
 }
