@@ -183,7 +183,7 @@ impl std::fmt::Display for Error {
             Error::Output { path, message } | Error::Locked { path, message } => {
                 pick(format!("output {}: {message}", path.display()), format!("输出 {}：{message}", path.display()))
             }
-            Error::Environment { what, message } => format!("{what}: {message}"),
+            Error::Environment { what, message } => crate::msg::located(what, message),
             Error::Database { target, message } => pick(format!("database {target}: {message}"), format!("数据库 {target}：{message}")),
         };
         f.write_str(&text)

@@ -57,7 +57,7 @@ pub fn prepare(config_file: &Path, out: &Path, progress: &Progress) -> Result<Co
             let file = dir.join(format!("{name}.fgb"));
             let mut columns = columns(&v.attrs).map_err(|e| Error::output(&file, e))?;
             if columns.iter().any(|c| c.name == FID_FIELD) {
-                return Err(Error::output(&file, format!("layer '{name}' has a field named {FID_FIELD}, which prepare-inputs keeps the feature ids in")));
+                return Err(Error::output(&file, crate::msg::OutputTrouble::FidFieldTaken { layer: name.to_string(), field: FID_FIELD }));
             }
             columns.push(Column::int(FID_FIELD, v.fids.iter().map(|f| Some(*f)).collect()));
             let out_layer = OutLayer {

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::msg::{Msg, SizeBasis};
+use crate::msg::{Msg, OutputTrouble, SizeBasis};
 
 /// Write a folder of outputs atomically: `write` fills a staging folder that
 /// replaces `dest` only when it succeeded; the lock keeps other runs out.
@@ -21,7 +21,7 @@ pub fn staged(dest: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()
 
 /// `.NAME.sise-SUFFIX` beside the destination.
 fn sibling(dest: &Path, suffix: &str) -> Result<PathBuf> {
-    let name = dest.file_name().ok_or_else(|| Error::output(dest, "the output path needs a folder name"))?;
+    let name = dest.file_name().ok_or_else(|| Error::output(dest, OutputTrouble::NoFolderName))?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -64,7 +64,7 @@ impl Lock {
     pub fn acquire(dest: &Path) -> Result<Lock> {
         let path = sibling(dest, "lock")?;
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, format!("cannot create: {e}")))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, OutputTrouble::CannotCreate { detail: e.to_string() }))?;
         }
         for _ in 0..2 {
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
@@ -78,10 +78,7 @@ impl Lock {
                     match owner {
                         // A live owner: another run is writing these outputs.
                         Some(pid) if Path::new(&format!("/proc/{pid}")).exists() => {
-                            return Err(Error::Locked {
-                                path: dest.to_owned(),
-                                message: format!("another sise run (pid {pid}) is writing it; lock file {}", path.display()),
-                            })
+                            return Err(Error::Locked { path: dest.to_owned(), message: OutputTrouble::Locked { pid, lock: path.clone() }.into() })
                         }
                         // The owner died (killed run): take the lock over.
                         _ => {
@@ -90,10 +87,10 @@ impl Lock {
                         }
                     }
                 }
-                Err(e) => return Err(Error::output(&path, format!("cannot create the lock file: {e}"))),
+                Err(e) => return Err(Error::output(&path, OutputTrouble::CannotLock { detail: e.to_string() })),
             }
         }
-        Err(Error::output(&path, "cannot take the lock"))
+        Err(Error::output(&path, OutputTrouble::LockTaken))
     }
 }
 
@@ -123,7 +120,7 @@ impl Staging {
         if path.exists() {
             std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
         }
-        std::fs::create_dir(&path).map_err(|e| Error::output(&path, format!("cannot create: {e}")))?;
+        std::fs::create_dir(&path).map_err(|e| Error::output(&path, OutputTrouble::CannotCreate { detail: e.to_string() }))?;
         Ok(Staging { path, dest: dest.to_owned(), committed: false })
     }
 
@@ -132,17 +129,17 @@ impl Staging {
         let old = sibling(&self.dest, &format!("old-{}", std::process::id()))?;
         let had_old = self.dest.exists();
         if had_old {
-            std::fs::rename(&self.dest, &old).map_err(|e| Error::output(&self.dest, format!("cannot move the previous outputs aside: {e}")))?;
+            std::fs::rename(&self.dest, &old).map_err(|e| Error::output(&self.dest, OutputTrouble::MoveAside { detail: e.to_string() }))?;
         }
         if let Err(e) = std::fs::rename(&self.path, &self.dest) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.dest);
             }
-            return Err(Error::output(&self.dest, format!("cannot move the new outputs into place: {e}")));
+            return Err(Error::output(&self.dest, OutputTrouble::MoveIntoPlace { detail: e.to_string() }));
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::output(&old, format!("cannot remove the previous outputs: {e}")))?;
+            std::fs::remove_dir_all(&old).map_err(|e| Error::output(&old, OutputTrouble::RemoveOld { detail: e.to_string() }))?;
         }
         Ok(())
     }

@@ -11,10 +11,12 @@ use crate::error::{Error, Result};
 pub fn output_time() -> Result<DateTime<Utc>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => Ok(DateTime::<Utc>::from(std::time::SystemTime::now())),
-        Ok(s) => s.trim().parse::<i64>().ok().and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(|| Error::Environment {
-            what: "SOURCE_DATE_EPOCH".into(),
-            message: format!("'{s}' is not a time: give whole seconds since 1970-01-01 UTC (e.g. `date +%s`), or unset it"),
-        }),
+        Ok(s) => {
+            s.trim().parse::<i64>().ok().and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(|| Error::Environment {
+                what: "SOURCE_DATE_EPOCH".into(),
+                message: crate::msg::OutputTrouble::NotATime { value: s.clone() }.into(),
+            })
+        }
     }
 }
 

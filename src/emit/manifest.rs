@@ -165,9 +165,9 @@ impl Manifest {
     /// The manifest of an output folder.
     pub fn read(dir: &Path) -> Result<Manifest> {
         let path = dir.join("manifest.json");
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::input(Bad::File, &path, None, format!("not a sise output folder (no manifest.json): {e}")))?;
-        serde_json::from_str(&text).map_err(|e| Error::input(Bad::File, &path, None, format!("unreadable manifest (written by another sise version?): {e}")))
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::input(Bad::File, &path, None, crate::msg::OutputTrouble::NotOutputFolder { detail: e.to_string() }))?;
+        serde_json::from_str(&text).map_err(|e| Error::input(Bad::File, &path, None, crate::msg::OutputTrouble::UnreadableManifest { detail: e.to_string() }))
     }
 }
 
@@ -175,7 +175,8 @@ impl Manifest {
 pub fn build(a: &Assessment, outputs: &BTreeMap<String, String>, timings: &Timings, fingerprint: &Fingerprint) -> Result<Manifest> {
     let p = &a.loaded;
     let cfg = &p.config;
-    let hash_input = |f: &Path| fingerprint.hash(f).map_err(|e| Error::input(Bad::File, f, None, format!("cannot read to hash it: {e}")));
+    let hash_input =
+        |f: &Path| fingerprint.hash(f).map_err(|e| Error::input(Bad::File, f, None, crate::msg::OutputTrouble::CannotHash { detail: e.to_string() }));
     let review = cfg
         .review
         .as_ref()

@@ -128,7 +128,8 @@ fn groups<'a>(a: &'a Assessment, layers: &'a [OutLayer]) -> Vec<Group<'a>> {
 
 /// The project's `<spatialrefsys>`, and the CRS as a page names it ("CGCS2000 / … (EPSG:4549)").
 fn srs_xml(crs: &str) -> Result<(String, String)> {
-    let srs = gdal::spatial_ref::SpatialRef::from_definition(crs).map_err(|e| Error::output("sise.qgs", format!("CRS {crs}: {e}")))?;
+    let srs = gdal::spatial_ref::SpatialRef::from_definition(crs)
+        .map_err(|e| Error::output("sise.qgs", crate::msg::OutputTrouble::Crs { crs: crs.into(), detail: e.to_string() }))?;
     let wkt = srs.to_wkt().unwrap_or_default();
     let proj4 = srs.to_proj4().unwrap_or_default();
     let authid = srs.authority().unwrap_or_else(|_| crs.to_owned());

@@ -63,7 +63,7 @@ impl<'a> Register<'a> {
                 |to_lonlat, &(d, i)| {
                     let to_lonlat = to_lonlat.as_ref().map_err(|e| err(e.clone().into()))?;
                     let o = a.objects(d);
-                    let p = o.geoms[i].interior_point().ok_or_else(|| err(format!("object {} has an empty geometry", o.ids[i])))?;
+                    let p = o.geoms[i].interior_point().ok_or_else(|| err(crate::msg::OutputTrouble::EmptyGeometry { id: o.ids[i].clone() }.into()))?;
                     let (lon, lat) = to_lonlat.point(p.x(), p.y()).map_err(|e| err(e.into()))?;
                     Ok(super::round6((lon, lat)))
                 },

@@ -133,7 +133,8 @@ pub fn write(dir: &Path, a: &Assessment, fonts: &Fonts) -> Result<Vec<PathBuf>> 
             let Some((doc, height)) = document(a, d, &fonts.family) else { return Ok(None) };
             let rel = file_of(&a.models()[d].id);
             let path = dir.join(&rel);
-            let mut pixmap = tiny_skia::Pixmap::new(WIDTH as u32, height.ceil() as u32).ok_or_else(|| Error::output(&path, "chart size"))?;
+            let mut pixmap =
+                tiny_skia::Pixmap::new(WIDTH as u32, height.ceil() as u32).ok_or_else(|| Error::output(&path, crate::msg::OutputTrouble::ChartSize))?;
             fonts.draw_document(&doc, &mut pixmap)?;
             pixmap.save_png(&path).map_err(|e| Error::output(&path, e))?;
             Ok(Some(rel))

@@ -14,6 +14,7 @@ use super::gpkg::{self, Wrap};
 use super::{OutLayer, Values};
 use crate::error::{Error, Result};
 use crate::model::GeomKind;
+use crate::msg::OutputTrouble;
 
 /// The declared geometry type: lines and polygons are promoted to multi, so a
 /// layer mixing single and multi parts still has one type.
@@ -88,25 +89,29 @@ pub struct Gpkg {
 impl Gpkg {
     pub fn create(path: &Path, crs: &str) -> Result<Gpkg> {
         let err = |m: String| Error::output(path, m);
-        let drv = DriverManager::get_driver_by_name("GPKG").map_err(|e| err(format!("GDAL has no GPKG driver: {e}")))?;
-        drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?.close().map_err(|e| err(format!("close: {e}")))?;
-        let srs = SpatialRef::from_definition(crs).map_err(|e| err(format!("CRS {crs}: {e}")))?;
+        let drv =
+            DriverManager::get_driver_by_name("GPKG").map_err(|e| err(OutputTrouble::NoDriver { driver: "GPKG".into(), detail: e.to_string() }.into()))?;
+        drv.create_vector_only(path)
+            .map_err(|e| err(OutputTrouble::CannotCreate { detail: e.to_string() }.into()))?
+            .close()
+            .map_err(|e| err(OutputTrouble::Close { detail: e.to_string() }.into()))?;
+        let srs = SpatialRef::from_definition(crs).map_err(|e| err(OutputTrouble::Crs { crs: crs.into(), detail: e.to_string() }.into()))?;
         Ok(Gpkg { path: path.to_owned(), srs })
     }
 
     fn open(&self) -> Result<Dataset> {
         let flags = GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR;
         Dataset::open_ex(&self.path, DatasetOptions { open_flags: flags, ..Default::default() })
-            .map_err(|e| Error::output(&self.path, format!("cannot reopen: {e}")))
+            .map_err(|e| Error::output(&self.path, OutputTrouble::Reopen { detail: e.to_string() }))
     }
 
     /// Add one layer: its table (GDAL), then its rows.
     pub fn add(&self, out: &OutLayer) -> Result<()> {
-        let err = |m: String| Error::output(&self.path, format!("layer '{}': {m}", out.name));
+        let err = |m: String| Error::output(&self.path, OutputTrouble::Layer { name: out.name.clone(), detail: m });
         let mut ds = self.open()?;
         let (ty, fields) = create_table(&mut ds, out, &["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"], &self.srs, true).map_err(err)?;
         // GDAL writes the table on close; then the rows.
-        ds.close().map_err(|e| err(format!("close: {e}")))?;
+        ds.close().map_err(|e| err(OutputTrouble::Close { detail: e.to_string() }.into()))?;
         gpkg::insert(&self.path, out, &fields, |g| wrap(ty, g)).map_err(err)
     }
 
@@ -117,8 +122,8 @@ impl Gpkg {
         }
         let ds = self.open()?;
         let now = crate::stamp::gpkg_time(crate::stamp::output_time()?);
-        write_styles(&ds, styles, &now).map_err(|e| Error::output(&self.path, format!("layer_styles: {e}")))?;
-        ds.close().map_err(|e| Error::output(&self.path, format!("close: {e}")))
+        write_styles(&ds, styles, &now).map_err(|e| Error::output(&self.path, OutputTrouble::Styles { detail: e.to_string() }))?;
+        ds.close().map_err(|e| Error::output(&self.path, OutputTrouble::Close { detail: e.to_string() }))
     }
 }
 
@@ -158,16 +163,16 @@ fn write_styles(ds: &Dataset, styles: &[StyleRow], now: &str) -> std::result::Re
 
 /// Write the layers into a new dataset of GDAL driver `driver`, with layer creation `options`.
 pub fn write(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutLayer]) -> Result<()> {
-    create(path, driver, options, crs, layers)?.close().map_err(|e| Error::output(path, format!("close: {e}")))
+    create(path, driver, options, crs, layers)?.close().map_err(|e| Error::output(path, OutputTrouble::Close { detail: e.to_string() }))
 }
 
 fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutLayer]) -> Result<Dataset> {
     let err = |m: String| Error::output(path, m);
-    let drv = DriverManager::get_driver_by_name(driver).map_err(|e| err(format!("GDAL has no {driver} driver: {e}")))?;
-    let mut ds = drv.create_vector_only(path).map_err(|e| err(format!("cannot create: {e}")))?;
-    let srs = SpatialRef::from_definition(crs).map_err(|e| err(format!("CRS {crs}: {e}")))?;
+    let drv = DriverManager::get_driver_by_name(driver).map_err(|e| err(OutputTrouble::NoDriver { driver: driver.into(), detail: e.to_string() }.into()))?;
+    let mut ds = drv.create_vector_only(path).map_err(|e| err(OutputTrouble::CannotCreate { detail: e.to_string() }.into()))?;
+    let srs = SpatialRef::from_definition(crs).map_err(|e| err(OutputTrouble::Crs { crs: crs.into(), detail: e.to_string() }.into()))?;
     for out in layers {
-        let lerr = |m: String| err(format!("layer '{}': {m}", out.name));
+        let lerr = |m: String| err(OutputTrouble::Layer { name: out.name.clone(), detail: m }.into());
         let (ty, _) = create_table(&mut ds, out, options, &srs, false).map_err(lerr)?;
         if ds.has_capability(DatasetCapability::TRANSACTIONS) {
             let txn = ds.start_transaction().map_err(|e| lerr(e.to_string()))?;

@@ -331,3 +331,53 @@ impl ConfigMistake {
         }
     }
 }
+
+impl OutputTrouble {
+    pub(super) fn en(&self) -> String {
+        match self {
+            OutputTrouble::NoFolderName => "the output path needs a folder name".into(),
+            OutputTrouble::CannotCreate { detail } => format!("cannot create: {detail}"),
+            OutputTrouble::Locked { pid, lock } => format!("another sise run (pid {pid}) is writing it; lock file {}", lock.display()),
+            OutputTrouble::CannotLock { detail } => format!("cannot create the lock file: {detail}"),
+            OutputTrouble::LockTaken => "cannot take the lock".into(),
+            OutputTrouble::MoveAside { detail } => format!("cannot move the previous outputs aside: {detail}"),
+            OutputTrouble::MoveIntoPlace { detail } => format!("cannot move the new outputs into place: {detail}"),
+            OutputTrouble::RemoveOld { detail } => format!("cannot remove the previous outputs: {detail}"),
+            OutputTrouble::NoDriver { driver, detail } => format!("GDAL has no {driver} driver: {detail}"),
+            OutputTrouble::Reopen { detail } => format!("cannot reopen: {detail}"),
+            OutputTrouble::Close { detail } => format!("close: {detail}"),
+            OutputTrouble::Layer { name, detail } => format!("layer '{name}': {detail}"),
+            OutputTrouble::Styles { detail } => format!("layer_styles: {detail}"),
+            OutputTrouble::Crs { crs, detail } => format!("CRS {crs}: {detail}"),
+            OutputTrouble::EncodeGeometry { detail } => format!("cannot encode a geometry: {detail}"),
+            OutputTrouble::EmptyGeometry { id } => format!("object {id} has an empty geometry"),
+            OutputTrouble::MapImage => "cannot allocate a map image".into(),
+            OutputTrouble::ChartSize => "chart size".into(),
+            OutputTrouble::FidFieldTaken { layer, field } => {
+                format!("layer '{layer}' has a field named {field}, which prepare-inputs keeps the feature ids in")
+            }
+            OutputTrouble::NotOutputFolder { detail } => format!("not a sise output folder (no manifest.json): {detail}"),
+            OutputTrouble::UnreadableManifest { detail } => format!("unreadable manifest (written by another sise version?): {detail}"),
+            OutputTrouble::CannotHash { detail } => format!("cannot read to hash it: {detail}"),
+            OutputTrouble::UnitUnreadable { detail } => format!("unreadable unit output: {detail}; rerun that unit"),
+            OutputTrouble::UnitColumns { detail } => format!("unreadable unit output: its columns differ from the other units' ({detail}); rerun that unit"),
+            OutputTrouble::NoUnitOutput => "no unit output to merge".into(),
+            OutputTrouble::UnitOutputs { detail } => format!("unit outputs: {detail}"),
+            OutputTrouble::ScoredTwice { fid } => format!("feature {fid} was scored by two units: were they run with different plans?"),
+            OutputTrouble::DocxPart { part: "word/styles.xml" } => "it has no word/styles.xml; save it from Word or LibreOffice as .docx".into(),
+            OutputTrouble::DocxPart { part } => format!("it has no {part}"),
+            OutputTrouble::BrowserStart { browser, detail } => format!("cannot start {browser}: {detail}"),
+            OutputTrouble::BrowserFailed { browser, status } => format!("{browser} could not print the report ({status})"),
+            OutputTrouble::MapImages => "map images".into(),
+            OutputTrouble::PdfReports => "PDF reports".into(),
+            OutputTrouble::NoCjkFont { looked } => format!(
+                "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
+                looked.join(", ")
+            ),
+            OutputTrouble::NoChromium => "they need headless Chromium; install it (apt-get install chromium) or run without --pdf".into(),
+            OutputTrouble::NotATime { value } => {
+                format!("'{value}' is not a time: give whole seconds since 1970-01-01 UTC (e.g. `date +%s`), or unset it")
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! Mistakes in a model file or the run config, as facts; `en.rs` and
-//! `zh.rs` word them.
+//! Mistakes in a model file or the run config, and what stops a run from
+//! writing its outputs, as facts; `en.rs` and `zh.rs` word them.
 
 /// Why a `missing` word does not fit an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,5 +242,111 @@ pub enum ConfigMistake {
     CapacityNotPositive,
     CapacityWeights {
         total: f64,
+    },
+}
+
+/// What stops a run from writing (or reading back) its outputs: the file
+/// system, the output writers, a tool or font the machine lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputTrouble {
+    NoFolderName,
+    CannotCreate {
+        detail: String,
+    },
+    /// Another live run holds the lock file `lock`.
+    Locked {
+        pid: u32,
+        lock: std::path::PathBuf,
+    },
+    CannotLock {
+        detail: String,
+    },
+    LockTaken,
+    MoveAside {
+        detail: String,
+    },
+    MoveIntoPlace {
+        detail: String,
+    },
+    RemoveOld {
+        detail: String,
+    },
+    NoDriver {
+        driver: String,
+        detail: String,
+    },
+    Reopen {
+        detail: String,
+    },
+    Close {
+        detail: String,
+    },
+    /// Writing one layer of a vector file failed (`detail`: why).
+    Layer {
+        name: String,
+        detail: String,
+    },
+    Styles {
+        detail: String,
+    },
+    Crs {
+        crs: String,
+        detail: String,
+    },
+    EncodeGeometry {
+        detail: String,
+    },
+    EmptyGeometry {
+        id: String,
+    },
+    MapImage,
+    ChartSize,
+    FidFieldTaken {
+        layer: String,
+        field: &'static str,
+    },
+    NotOutputFolder {
+        detail: String,
+    },
+    UnreadableManifest {
+        detail: String,
+    },
+    CannotHash {
+        detail: String,
+    },
+    UnitUnreadable {
+        detail: String,
+    },
+    UnitColumns {
+        detail: String,
+    },
+    NoUnitOutput,
+    UnitOutputs {
+        detail: String,
+    },
+    ScoredTwice {
+        fid: i64,
+    },
+    /// A reference .docx without the part `part`.
+    DocxPart {
+        part: &'static str,
+    },
+    BrowserStart {
+        browser: String,
+        detail: String,
+    },
+    BrowserFailed {
+        browser: String,
+        status: String,
+    },
+    /// What needs a font or tool the machine lacks: the map images, the PDF reports.
+    MapImages,
+    PdfReports,
+    NoCjkFont {
+        looked: Vec<String>,
+    },
+    NoChromium,
+    NotATime {
+        value: String,
     },
 }

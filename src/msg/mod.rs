@@ -16,7 +16,7 @@ mod mistakes;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, RuleMistake};
+pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, RuleMistake};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the
@@ -506,7 +506,7 @@ macro_rules! worded {
     )*};
 }
 
-worded!(ModelMistake, ConfigMistake);
+worded!(ModelMistake, ConfigMistake, OutputTrouble);
 
 impl From<Msg> for String {
     fn from(m: Msg) -> String {

@@ -291,3 +291,48 @@ impl ConfigMistake {
         }
     }
 }
+
+impl OutputTrouble {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            OutputTrouble::NoFolderName => "输出路径应为一个目录名".into(),
+            OutputTrouble::CannotCreate { detail } => format!("无法创建：{detail}"),
+            OutputTrouble::Locked { pid, lock } => format!("另一个 sise 运行（进程 {pid}）正在写入该目录；锁文件 {}", lock.display()),
+            OutputTrouble::CannotLock { detail } => format!("无法创建锁文件：{detail}"),
+            OutputTrouble::LockTaken => "无法获得锁".into(),
+            OutputTrouble::MoveAside { detail } => format!("无法移开原有输出：{detail}"),
+            OutputTrouble::MoveIntoPlace { detail } => format!("无法将新输出移入位置：{detail}"),
+            OutputTrouble::RemoveOld { detail } => format!("无法删除原有输出：{detail}"),
+            OutputTrouble::NoDriver { driver, detail } => format!("GDAL 没有 {driver} 驱动：{detail}"),
+            OutputTrouble::Reopen { detail } => format!("无法重新打开：{detail}"),
+            OutputTrouble::Close { detail } => format!("关闭时出错：{detail}"),
+            OutputTrouble::Layer { name, detail } => format!("图层“{name}”：{detail}"),
+            OutputTrouble::Styles { detail } => format!("layer_styles 样式表：{detail}"),
+            OutputTrouble::Crs { crs, detail } => format!("坐标系 {crs}：{detail}"),
+            OutputTrouble::EncodeGeometry { detail } => format!("无法编码几何：{detail}"),
+            OutputTrouble::EmptyGeometry { id } => format!("对象 {id} 的几何为空"),
+            OutputTrouble::MapImage => "无法分配地图图像内存".into(),
+            OutputTrouble::ChartSize => "图表尺寸无效".into(),
+            OutputTrouble::FidFieldTaken { layer, field } => format!("图层“{layer}”已有名为 {field} 的字段，而 prepare-inputs 要用它保存要素编号"),
+            OutputTrouble::NotOutputFolder { detail } => format!("不是 sise 输出目录（没有 manifest.json）：{detail}"),
+            OutputTrouble::UnreadableManifest { detail } => format!("无法读取 manifest（可能由其他版本的 sise 写出）：{detail}"),
+            OutputTrouble::CannotHash { detail } => format!("无法读取以计算哈希：{detail}"),
+            OutputTrouble::UnitUnreadable { detail } => format!("无法读取工作单元的输出：{detail}；请重新运行该单元"),
+            OutputTrouble::UnitColumns { detail } => format!("无法读取工作单元的输出：其列与其他单元不同（{detail}）；请重新运行该单元"),
+            OutputTrouble::NoUnitOutput => "没有可合并的工作单元输出".into(),
+            OutputTrouble::UnitOutputs { detail } => format!("工作单元输出：{detail}"),
+            OutputTrouble::ScoredTwice { fid } => format!("要素 {fid} 被两个工作单元评分：它们是否用了不同的分块方案？"),
+            OutputTrouble::DocxPart { part: "word/styles.xml" } => "其中没有 word/styles.xml；请用 Word 或 LibreOffice 另存为 .docx".into(),
+            OutputTrouble::DocxPart { part } => format!("其中没有 {part}"),
+            OutputTrouble::BrowserStart { browser, detail } => format!("无法启动 {browser}：{detail}"),
+            OutputTrouble::BrowserFailed { browser, status } => format!("{browser} 未能打印报告（{status}）"),
+            OutputTrouble::MapImages => "地图图片".into(),
+            OutputTrouble::PdfReports => "PDF 报告".into(),
+            OutputTrouble::NoCjkFont { looked } => {
+                format!("找不到可书写中文地图文字的 CJK 字体（查找了 {}）；请安装，如 apt-get install fonts-noto-cjk", looked.join("、"))
+            }
+            OutputTrouble::NoChromium => "需要无界面 Chromium；请安装（apt-get install chromium），或不加 --pdf 运行".into(),
+            OutputTrouble::NotATime { value } => format!("“{value}”不是时间：请给出自 1970-01-01 UTC 起的整秒数（如 `date +%s`），或取消该变量"),
+        }
+    }
+}

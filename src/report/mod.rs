@@ -187,10 +187,7 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
-        .ok_or_else(|| Error::Environment {
-            what: "PDF reports".into(),
-            message: "they need headless Chromium; install it (apt-get install chromium) or run without --pdf".into(),
-        })?;
+        .ok_or_else(|| Error::Environment { what: crate::msg::OutputTrouble::PdfReports.into(), message: crate::msg::OutputTrouble::NoChromium.into() })?;
     let profile = browser_profile(pdf)?;
     let status = std::process::Command::new(browser)
         .args([
@@ -209,10 +206,10 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
-        .map_err(|e| Error::output(pdf, format!("cannot start {browser}: {e}")))?;
+        .map_err(|e| Error::output(pdf, crate::msg::OutputTrouble::BrowserStart { browser: browser.to_string(), detail: e.to_string() }))?;
     let _ = std::fs::remove_dir_all(&profile);
     if !status.success() || !pdf.exists() {
-        return Err(Error::output(pdf, format!("{browser} could not print the report ({status})")));
+        return Err(Error::output(pdf, crate::msg::OutputTrouble::BrowserFailed { browser: browser.to_string(), status: status.to_string() }));
     }
     Ok(())
 }

@@ -43,8 +43,8 @@ impl Reference {
             e.read_to_end(&mut buf).ok()?;
             Some(buf)
         };
-        let styles = part("word/styles.xml").ok_or_else(|| err("it has no word/styles.xml; save it from Word or LibreOffice as .docx".into()))?;
-        let document = part("word/document.xml").ok_or_else(|| err("it has no word/document.xml".into()))?;
+        let styles = part("word/styles.xml").ok_or_else(|| err(crate::msg::OutputTrouble::DocxPart { part: "word/styles.xml" }.into()))?;
+        let document = part("word/document.xml").ok_or_else(|| err(crate::msg::OutputTrouble::DocxPart { part: "word/document.xml" }.into()))?;
         let rels = part("word/_rels/document.xml.rels").unwrap_or_default();
         let ids = style_ids(&styles);
         let section = last_section(&document);

@@ -13,6 +13,7 @@ use wkb::Endianness;
 
 use crate::error::{Bad, Error, Result};
 use crate::model::Model;
+use crate::msg::OutputTrouble;
 use crate::objects::VectorLayer;
 use crate::score::Values;
 
@@ -36,7 +37,7 @@ pub fn write_objects(path: &Path, objects: &VectorLayer, values: &[Values], mode
             write_geometry(&mut buf, g, &options).map(|_| buf)
         })
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::output(path, format!("cannot encode a geometry: {e}")))?;
+        .map_err(|e| Error::output(path, crate::msg::OutputTrouble::EncodeGeometry { detail: e.to_string() }))?;
     let mut columns = vec![
         Column::new(FID.into(), &objects.fids),
         Column::new(ID.into(), &objects.ids),
@@ -60,23 +61,23 @@ pub fn write_objects(path: &Path, objects: &VectorLayer, values: &[Values], mode
 pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -> Result<(VectorLayer, Vec<Values>)> {
     let mut all: Option<DataFrame> = None;
     for p in paths {
-        let bad = |e: String| Error::input(Bad::File, p, Some(name), format!("unreadable unit output: {e}; rerun that unit"));
-        let f = std::fs::File::open(p).map_err(|e| bad(e.to_string()))?;
-        let df = ParquetReader::new(f).finish().map_err(|e| bad(e.to_string()))?;
+        let bad = |m: crate::msg::OutputTrouble| Error::input(Bad::File, p, Some(name), m);
+        let f = std::fs::File::open(p).map_err(|e| bad(OutputTrouble::UnitUnreadable { detail: e.to_string() }))?;
+        let df = ParquetReader::new(f).finish().map_err(|e| bad(OutputTrouble::UnitUnreadable { detail: e.to_string() }))?;
         match &mut all {
             None => all = Some(df),
             Some(a) => {
-                a.vstack_mut(&df).map_err(|e| bad(format!("its columns differ from the other units' ({e})")))?;
+                a.vstack_mut(&df).map_err(|e| bad(OutputTrouble::UnitColumns { detail: e.to_string() }))?;
             }
         }
     }
-    let df = all.ok_or_else(|| Error::input(Bad::File, file, Some(name), "no unit output to merge"))?;
-    let err = |e: PolarsError| Error::input(Bad::File, file, Some(name), format!("unit outputs: {e}"));
+    let df = all.ok_or_else(|| Error::input(Bad::File, file, Some(name), OutputTrouble::NoUnitOutput))?;
+    let err = |e: PolarsError| Error::input(Bad::File, file, Some(name), OutputTrouble::UnitOutputs { detail: e.to_string() });
     // Units own disjoint objects; the whole run reads them in FID order.
     let df = df.sort([FID], SortMultipleOptions::default()).map_err(err)?;
     let fids: Vec<i64> = df.column(FID).map_err(err)?.i64().map_err(err)?.into_no_null_iter().collect();
     if let Some(w) = fids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::input(Bad::DuplicateId, file, Some(name), format!("feature {} was scored by two units: were they run with different plans?", w[0])));
+        return Err(Error::input(Bad::DuplicateId, file, Some(name), OutputTrouble::ScoredTwice { fid: w[0] }));
     }
 
     let ids: Vec<String> = df.column(ID).map_err(err)?.str().map_err(err)?.into_no_null_iter().map(str::to_owned).collect();

@@ -48,11 +48,8 @@ impl Fonts {
         let mut db = usvg::fontdb::Database::new();
         db.load_system_fonts();
         let family = CJK_FONTS.iter().find(|want| db.faces().any(|f| f.families.iter().any(|(name, _)| name == *want))).ok_or_else(|| Error::Environment {
-            what: "map images".into(),
-            message: format!(
-                "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
-                CJK_FONTS.join(", ")
-            ),
+            what: crate::msg::OutputTrouble::MapImages.into(),
+            message: crate::msg::OutputTrouble::NoCjkFont { looked: CJK_FONTS.iter().map(|f| f.to_string()).collect() }.into(),
         })?;
         Ok(Fonts { db: Arc::new(db), family: family.to_string() })
     }
@@ -249,7 +246,7 @@ fn street_line(districts: bool) -> (&'static str, f64) {
 }
 
 fn blank_page() -> Result<tiny_skia::Pixmap> {
-    tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32).ok_or_else(|| Error::output("maps", "cannot allocate a map image"))
+    tiny_skia::Pixmap::new(WIDTH as u32, HEIGHT as u32).ok_or_else(|| Error::output("maps", crate::msg::OutputTrouble::MapImage))
 }
 
 /// One map's own text, outside the frame: title, subtitle and legend.
