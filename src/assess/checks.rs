@@ -13,7 +13,7 @@ use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{outside::Clipped, Layer, Layers, Reject, Strictness};
 use crate::model::Model;
-use crate::msg::Msg;
+use crate::msg::{ConfigMistake, Msg};
 use crate::objects::VectorLayer;
 
 /// Domain ids are unique and every model's objects layer is a `[layers.*]` entry.
@@ -30,12 +30,13 @@ pub(super) fn check_domains(config: &RunConfig, models: &[Model]) -> Result<()> 
         if !config.layers.contains_key(m.objects()) {
             return Err(Error::Model {
                 file: m.file.clone(),
-                message: format!(
-                    "objects = '{}' is not a [layers.*] entry of {} ({})",
-                    m.objects(),
-                    config.file.display(),
-                    config.layers.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
+                message: crate::msg::Msg::NotALayer {
+                    key: "objects".into(),
+                    name: m.objects().to_owned(),
+                    config: config.file.display().to_string(),
+                    have: config.layers.keys().cloned().collect(),
+                }
+                .into(),
             });
         }
     }
@@ -50,12 +51,11 @@ pub(super) fn check_weights(config: &RunConfig, models: &[Model]) -> Result<()> 
     for (kind, how) in config.comprehensive.kinds() {
         let crate::config::Regional::Weighted { weights, .. } = how else { continue };
         if let Some(k) = weights.keys().find(|k| !ids.contains(&k.as_str())) {
-            return Err(err(format!("comprehensive ({kind}): weights names '{k}', which is not a domain of this run ({})", ids.join(", "))));
+            let ids = ids.iter().map(|i| i.to_string()).collect();
+            return Err(err(ConfigMistake::WeightsNotDomain { kind: kind.to_string(), key: k.clone(), ids }.into()));
         }
         if let Some(id) = ids.iter().find(|id| !weights.contains_key(**id)) {
-            return Err(err(format!(
-                "comprehensive ({kind}): weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)"
-            )));
+            return Err(err(ConfigMistake::WeightsMissing { kind: kind.to_string(), id: id.to_string() }.into()));
         }
     }
     Ok(())

@@ -43,7 +43,7 @@ impl MemFile {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let path = PathBuf::from(format!("/vsimem/sise-{what}-{}-{n}/{name}", std::process::id()));
-        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, file, None, format!("cannot hold its {what} in memory: {e}")))
+        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, file, None, Msg::InMemory { what: what.into(), detail: e }))
     }
 
     pub fn path(&self) -> &Path {

@@ -24,6 +24,7 @@ pub use raster::Raster;
 
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
+use crate::msg::Msg;
 
 /// How to treat bad features.
 #[derive(Debug, Clone, Copy, Default)]
@@ -98,7 +99,7 @@ pub fn log_gdal_messages() {
 /// Load one named layer of the run config, with the features rejected under
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
-    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
+    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: Msg::NoLayerEntry { name: name.into() }.into() })?;
     if sheet::reads(cfg) {
         let (v, rejects) = vector::read_sheet(name, cfg, &config.working_crs, how)?;
         return Ok((Layer::Vector(Arc::new(v)), rejects));
@@ -121,7 +122,7 @@ pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<
 /// The number of features of a vector layer, as its driver reports it
 /// (`None` for a raster): what a merge reports for layers it did not load.
 pub fn feature_count(config: &RunConfig, name: &str) -> Result<Option<usize>> {
-    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("no [layers.{name}] entry") })?;
+    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: Msg::NoLayerEntry { name: name.into() }.into() })?;
     if sheet::reads(cfg) {
         return Ok(Some(sheet::read(cfg)?.rows.len()));
     }
@@ -140,10 +141,11 @@ pub fn feature_count(config: &RunConfig, name: &str) -> Result<Option<usize>> {
 
 /// Check that the working CRS is one PROJ knows and that it is projected in metres.
 pub fn check_working_crs(config: &RunConfig) -> Result<()> {
-    let err = |m: String| Error::Config { file: config.file.clone(), message: format!("working_crs = \"{}\": {m}", config.working_crs) };
-    let srs = gdal::spatial_ref::SpatialRef::from_definition(&config.working_crs).map_err(|e| err(format!("unknown CRS ({e})")))?;
+    let err = |m: Msg| Error::Config { file: config.file.clone(), message: m.into() };
+    let crs = config.working_crs.clone();
+    let srs = gdal::spatial_ref::SpatialRef::from_definition(&crs).map_err(|e| err(Msg::WorkingCrsUnknown { crs: crs.clone(), detail: e.to_string() }))?;
     if !srs.is_projected() || (srs.linear_units() - 1.0).abs() > 1e-9 {
-        return Err(err("must be a projected CRS in metres, e.g. EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)".into()));
+        return Err(err(Msg::WorkingCrsNotMetres { crs }));
     }
     Ok(())
 }

@@ -61,14 +61,11 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
     let err = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(name), msg);
     let crs = match &cfg.crs {
         Some(c) => c.clone(),
-        None => ds
-            .spatial_ref()
-            .and_then(|s| s.to_wkt())
-            .map_err(|_| err(Bad::Crs, "the raster declares no CRS; add e.g. crs = \"EPSG:4549\" to its [layers.*] entry".into()))?,
+        None => ds.spatial_ref().and_then(|s| s.to_wkt()).map_err(|_| err(Bad::Crs, Msg::RasterNoCrs.into()))?,
     };
     let transform = ds.geo_transform().map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: "geotransform", detail: e.to_string() }.into()))?;
     if transform[2] != 0.0 || transform[4] != 0.0 {
-        return Err(err(Bad::File, "rotated rasters are not supported; warp it north-up first (gdalwarp)".into()));
+        return Err(err(Bad::File, Msg::RasterRotated.into()));
     }
     let band = ds.rasterband(1).map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: "band 1", detail: e.to_string() }.into()))?;
     let (width, height) = band.size();

@@ -246,7 +246,7 @@ pub fn read_opened(
                 if same { (r.min().x, r.min().y, r.max().x, r.max().y) } else { rect_in(r, working_crs, &crs, cfg.offset).map_err(|e| lerr(Bad::Crs, e))? };
             layer.set_spatial_filter_rect(x0, y0, x1, y1);
         } else if layer.try_feature_count() == Some(0) {
-            return Err(lerr(Bad::Empty, "the layer has no features".into()));
+            return Err(lerr(Bad::Empty, Msg::LayerEmpty.into()));
         }
         let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
         let id_idx = id_index(cfg, &fields).map_err(|m| lerr(Bad::Field, m))?;
@@ -274,7 +274,7 @@ pub fn read_sheet(name: &str, cfg: &LayerConfig, working_crs: &str, how: Strictn
     let layer_name = super::sheet::layer_name(&cfg.path, &sheet.name);
     let lerr = |bad: Bad, msg: String| Error::input(bad, &cfg.path, Some(&layer_name), msg);
     if cfg.fid_field.is_some() {
-        return Err(lerr(Bad::Field, "fid_field does not apply to a table: its rows are numbered as Excel numbers them (a CSV's lines)".into()));
+        return Err(lerr(Bad::Field, Msg::FidFieldOnTable.into()));
     }
     let sample = sheet.rows.iter().find_map(|r| {
         let number = |c: &Option<String>| c.as_deref().and_then(|t| crate::value::coordinate(t, true).ok()).flatten();
@@ -372,11 +372,11 @@ impl<'a> Collector<'a> {
     /// config's `fields`; `declared` is the kind of a clipped read that holds nothing.
     fn finish(self, cfg: &LayerConfig, declared: Option<GeomKind>) -> Result<(VectorLayer, Vec<Reject>)> {
         let lerr = |bad: Bad, msg: String| Error::input(bad, self.file, Some(self.layer_name), msg);
-        let kind = self.kind.or(declared).ok_or_else(|| lerr(Bad::Empty, "the layer has no usable features".into()))?;
+        let kind = self.kind.or(declared).ok_or_else(|| lerr(Bad::Empty, Msg::NoUsableFeatures.into()))?;
         let mut attrs = DataFrame::new(
             self.columns.into_iter().zip(&self.fields).filter(|(_, (n, _))| Some(n) != cfg.fid_field.as_ref()).map(|(c, (n, _))| c.finish(n)).collect(),
         )
-        .map_err(|e| lerr(Bad::Type, format!("cannot build the attribute table: {e}")))?;
+        .map_err(|e| lerr(Bad::Type, Msg::AttributeTable { detail: e.to_string() }.into()))?;
         map_fields(&mut attrs, cfg).map_err(|m| lerr(Bad::Field, m))?;
         let v = VectorLayer {
             name: self.name.to_owned(),

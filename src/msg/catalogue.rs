@@ -2,7 +2,7 @@
 //! in words, one arm per message, in the same order.
 
 use super::mistakes::{AggregateMistake, MethodMistake, MissingMisfit, RuleMistake};
-use super::{Cause, Choice, CrsGuess, Field, Gap, Reader, Rewrite, SizeBasis, Wants};
+use super::{Cause, Choice, CrsGuess, Field, Gap, Holds, Reader, Rewrite, SizeBasis, Wants};
 
 /// Every message about input data.
 #[derive(Debug, Clone)]
@@ -251,8 +251,8 @@ pub enum Msg {
         line: usize,
         indicator: String,
         layer: String,
-        has: String,
-        needs: String,
+        has: Holds,
+        needs: Holds,
     },
     /// A hand-filled table (the expert review's) whose first rows name none of its columns.
     NoTableHeader {
@@ -367,6 +367,31 @@ pub enum Msg {
     Aggregate {
         line: usize,
         mistake: AggregateMistake,
+    },
+    /// A layer the run config does not have (`[layers.NAME]`).
+    NoLayerEntry {
+        name: String,
+    },
+    WorkingCrsUnknown {
+        crs: String,
+        detail: String,
+    },
+    WorkingCrsNotMetres {
+        crs: String,
+    },
+    RasterNoCrs,
+    RasterRotated,
+    LayerEmpty,
+    /// Every feature was left out or unreadable.
+    NoUsableFeatures,
+    FidFieldOnTable,
+    AttributeTable {
+        detail: String,
+    },
+    /// GDAL could not hold a decoded file (`what`: "text", "table") in memory.
+    InMemory {
+        what: String,
+        detail: String,
     },
     /// `n` more rows with the same problem.
     More(usize),

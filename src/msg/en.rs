@@ -132,7 +132,9 @@ impl Msg {
                 let key = toml_key(name);
                 format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {key} = \"…\" }} in [layers.{layer}]")
             }
-            Msg::LayerKind { line, indicator, layer, has, needs } => format!("line {line}: indicator '{indicator}': layer '{layer}' holds {has}; this source needs {needs}"),
+            Msg::LayerKind { line, indicator, layer, has, needs } => {
+                format!("line {line}: indicator '{indicator}': layer '{layer}' holds {}; this source needs {}", has.words(), needs.words())
+            }
             Msg::NoTableHeader { wanted, searched } => {
                 format!("no header row: none of the first {searched} filled rows names any of the columns {}", list(wanted))
             }
@@ -217,8 +219,27 @@ impl Msg {
                 AggregateMistake::DensityIncomplete => format!(
                     "line {line}: [aggregate] density needs `density_of` (a line layer) and `density_levels = {{ red = …, orange = …, yellow = … }}` (objects per km)"
                 ),
+                AggregateMistake::DensityNotLine { layer } => format!("line {line}: [aggregate] density_of = '{layer}' must be a line layer of the run"),
+                AggregateMistake::WeightByCategorical { key } => {
+                    format!("line {line}: [aggregate] weight_by = '{key}' is a categorical indicator; it must be numeric")
+                }
+                AggregateMistake::WeightByUnknown { key, layer } => {
+                    format!("line {line}: [aggregate] weight_by = '{key}' is neither an indicator key nor a field of layer '{layer}'")
+                }
                 AggregateMistake::DensityUnused => format!("line {line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"),
             },
+            Msg::NoLayerEntry { name } => format!("no [layers.{name}] entry"),
+            Msg::WorkingCrsUnknown { crs, detail } => format!("working_crs = \"{crs}\": unknown CRS ({detail})"),
+            Msg::WorkingCrsNotMetres { crs } => {
+                format!("working_crs = \"{crs}\": must be a projected CRS in metres, e.g. EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)")
+            }
+            Msg::RasterNoCrs => "the raster declares no CRS; add e.g. crs = \"EPSG:4549\" to its [layers.*] entry".into(),
+            Msg::RasterRotated => "rotated rasters are not supported; warp it north-up first (gdalwarp)".into(),
+            Msg::LayerEmpty => "the layer has no features".into(),
+            Msg::NoUsableFeatures => "the layer has no usable features".into(),
+            Msg::FidFieldOnTable => "fid_field does not apply to a table: its rows are numbered as Excel numbers them (a CSV's lines)".into(),
+            Msg::AttributeTable { detail } => format!("cannot build the attribute table: {detail}"),
+            Msg::InMemory { what, detail } => format!("cannot hold its {what} in memory: {detail}"),
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();
@@ -289,6 +310,11 @@ impl ModelMistake {
             ModelMistake::FieldNotRead { key, reads } => {
                 format!("[fields] names '{key}', which the model does not read from its objects; it reads: {}", list(reads))
             }
+            ModelMistake::ObjectsRaster { layer } => format!("[inputs] objects = '{layer}' is a raster; objects must be a vector layer"),
+            ModelMistake::ReservedKey { reserved } => format!("the key is reserved for an output column ({}; and *_score)", list(reserved)),
+            ModelMistake::FormulaVariable { name, layer } => {
+                format!("formula variable '{name}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{layer}'")
+            }
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("thresholds must satisfy red > orange > yellow, got red = {red}, orange = {orange}, yellow = {yellow}")
             }
@@ -328,6 +354,12 @@ impl ConfigMistake {
             ConfigMistake::CapacitySteps => "steps must start at 0 m and rise, e.g. [[0, 0.9], [1500, 1.0], [3000, 1.2]]".into(),
             ConfigMistake::CapacityNotPositive => "factors and the weight must be numbers > 0".into(),
             ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] weights add up to {total}, not 1"),
+            ConfigMistake::WeightsNotDomain { kind, key, ids } => {
+                format!("comprehensive ({kind}): weights names '{key}', which is not a domain of this run ({})", list(ids))
+            }
+            ConfigMistake::WeightsMissing { kind, id } => {
+                format!("comprehensive ({kind}): weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)")
+            }
         }
     }
 }

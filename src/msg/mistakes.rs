@@ -71,6 +71,9 @@ pub enum AggregateMistake {
     DensityLayerNotInput { layer: String },
     DensityIncomplete,
     DensityUnused,
+    DensityNotLine { layer: String },
+    WeightByCategorical { key: String },
+    WeightByUnknown { key: String, layer: String },
 }
 
 /// Any other mistake in a model file: its indicators, weights, methods'
@@ -194,6 +197,19 @@ pub enum ModelMistake {
         orange: f64,
         yellow: f64,
     },
+    /// The `[inputs] objects` layer is a raster.
+    ObjectsRaster {
+        layer: String,
+    },
+    /// An indicator key that an output column already has (`reserved`).
+    ReservedKey {
+        reserved: Vec<String>,
+    },
+    /// A formula variable that is no earlier indicator, built-in or field of `layer`.
+    FormulaVariable {
+        name: String,
+        layer: String,
+    },
 }
 
 /// A mistake in the run config that is not one setting's value (those are
@@ -242,6 +258,16 @@ pub enum ConfigMistake {
     CapacityNotPositive,
     CapacityWeights {
         total: f64,
+    },
+    /// `[comprehensive]` weights (of the `kind` of zone) naming a domain the run lacks.
+    WeightsNotDomain {
+        kind: String,
+        key: String,
+        ids: Vec<String>,
+    },
+    WeightsMissing {
+        kind: String,
+        id: String,
     },
 }
 

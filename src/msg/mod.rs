@@ -391,6 +391,36 @@ impl Wants {
     }
 }
 
+/// What a layer holds, or a source needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Points,
+    Lines,
+    Polygons,
+    Vector,
+    Raster,
+}
+
+impl Holds {
+    /// Points, lines or polygons, in `GeomKind`'s order.
+    pub const KINDS: [Holds; 3] = [Holds::Points, Holds::Lines, Holds::Polygons];
+
+    fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Holds::Points) => "points",
+            (Lang::En, Holds::Lines) => "lines",
+            (Lang::En, Holds::Polygons) => "polygons",
+            (Lang::En, Holds::Vector) => "a vector layer",
+            (Lang::En, Holds::Raster) => "a raster",
+            (Lang::Zh, Holds::Points) => "点图层",
+            (Lang::Zh, Holds::Lines) => "线图层",
+            (Lang::Zh, Holds::Polygons) => "面图层",
+            (Lang::Zh, Holds::Vector) => "矢量图层",
+            (Lang::Zh, Holds::Raster) => "栅格图层",
+        }
+    }
+}
+
 /// What the coordinates of objects outside the district point to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {

@@ -113,7 +113,9 @@ impl Msg {
                 let key = toml_key(name);
                 format!("第 {line} 行 [[veto]] 条件“{condition}”：“{name}”既不是指标，也不是图层“{layer}”的字段；如该图层以其他列名保存此项，请在 [layers.{layer}] 中用 fields = {{ {key} = \"…\" }} 对应")
             }
-            Msg::LayerKind { line, indicator, layer, has, needs } => format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{has}；该数据来源需要{needs}"),
+            Msg::LayerKind { line, indicator, layer, has, needs } => {
+                format!("第 {line} 行指标“{indicator}”：图层“{layer}”为{}；该数据来源需要{}", has.words(), needs.words())
+            }
             Msg::NoTableHeader { wanted, searched } => format!("找不到表头：前 {searched} 个非空行都没有以下任一列：{}", list(wanted)),
             Msg::ReviewColumnMissing { column, have } => {
                 format!("专家研判调整表缺少“{column}”列；现有列：{}；可用 sise template 生成含全部列的调整表", list(have))
@@ -185,8 +187,30 @@ impl Msg {
                 AggregateMistake::DensityIncomplete => format!(
                     "第 {line} 行 [aggregate]：density 需要 `density_of`（线图层）和 `density_levels = {{ red = …, orange = …, yellow = … }}`（每公里对象数）"
                 ),
+                AggregateMistake::DensityNotLine { layer } => format!("第 {line} 行 [aggregate]：density_of = “{layer}”应为本次运行的线图层"),
+                AggregateMistake::WeightByCategorical { key } => format!("第 {line} 行 [aggregate]：weight_by = “{key}”是类别指标；应为数值"),
+                AggregateMistake::WeightByUnknown { key, layer } => {
+                    format!("第 {line} 行 [aggregate]：weight_by = “{key}”既不是指标 key，也不是图层“{layer}”的字段")
+                }
                 AggregateMistake::DensityUnused => format!("第 {line} 行 [aggregate]：density_of 和 density_levels 只用于 grid 或 admin = \"density\""),
             },
+            Msg::NoLayerEntry { name } => format!("运行配置中没有 [layers.{name}]"),
+            Msg::WorkingCrsUnknown { crs, detail } => format!("working_crs = \"{crs}\"：无法识别的坐标系（{detail}）"),
+            Msg::WorkingCrsNotMetres { crs } => format!("working_crs = \"{crs}\"：应为以米为单位的投影坐标系，如 EPSG:4549（CGCS2000 / 3 度带高斯-克吕格 中央经线 120°E）"),
+            Msg::RasterNoCrs => "栅格未声明坐标系；请在其 [layers.*] 中加入如 crs = \"EPSG:4549\"".into(),
+            Msg::RasterRotated => "不支持带旋转的栅格；请先用 gdalwarp 将其转为正北朝上".into(),
+            Msg::LayerEmpty => "图层没有要素".into(),
+            Msg::NoUsableFeatures => "图层没有可用的要素".into(),
+            Msg::FidFieldOnTable => "fid_field 不适用于表格：表格的行按 Excel 行号（CSV 的行）编号".into(),
+            Msg::AttributeTable { detail } => format!("无法建立属性表：{detail}"),
+            Msg::InMemory { what, detail } => {
+                let what = match what.as_str() {
+                    "text" => "文本",
+                    "header" => "文件头",
+                    other => other,
+                };
+                format!("无法在内存中保存其{what}：{detail}")
+            }
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
@@ -253,6 +277,11 @@ impl ModelMistake {
             ModelMistake::AccidentEmpty => "accidents：有一个事故类型为空".into(),
             ModelMistake::FieldNameEmpty { key } => format!("[fields] {key}：名称为空"),
             ModelMistake::FieldNotRead { key, reads } => format!("[fields] 写了“{key}”，但模型并不从对象读取该字段；模型读取的字段为：{}", list(reads)),
+            ModelMistake::ObjectsRaster { layer } => format!("[inputs] objects = “{layer}”是栅格图层；评估对象应为矢量图层"),
+            ModelMistake::ReservedKey { reserved } => format!("该 key 已被输出列占用（{}；以及 *_score）", list(reserved)),
+            ModelMistake::FormulaVariable { name, layer } => {
+                format!("公式变量“{name}”既不是前面的数值指标、内置量（length_m、area_m2），也不是图层“{layer}”的字段")
+            }
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("阈值应满足 red > orange > yellow，实为 red = {red}、orange = {orange}、yellow = {yellow}")
             }
@@ -288,6 +317,10 @@ impl ConfigMistake {
             ConfigMistake::CapacitySteps => "steps 应从 0 米开始并递增，如 [[0, 0.9], [1500, 1.0], [3000, 1.2]]".into(),
             ConfigMistake::CapacityNotPositive => "各系数和 weight 应为大于 0 的数".into(),
             ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] 的权重之和为 {total}，应为 1"),
+            ConfigMistake::WeightsNotDomain { kind, key, ids } => format!("comprehensive（{kind}）：weights 中的“{key}”不是本次运行的领域（{}）", list(ids)),
+            ConfigMistake::WeightsMissing { kind, id } => {
+                format!("comprehensive（{kind}）：weights 没有 {id} 的权重；请为每个领域给出权重（0 表示不计入综合等级）")
+            }
         }
     }
 }

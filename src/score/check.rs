@@ -6,7 +6,7 @@ use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers};
 use crate::model::{FieldRead, GeomKind, Indicator, Looks, Model, Reading};
-use crate::msg::{pick, Msg};
+use crate::msg::{located, AggregateMistake, Holds, ModelMistake, Msg, Place};
 use crate::objects::VectorLayer;
 
 use crate::schema::RESERVED;
@@ -18,12 +18,13 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     let objects = match layers.layers.get(model.objects()) {
         Some(Layer::Vector(v)) => v,
         Some(Layer::Raster(_)) => {
-            return Err(err(format!("line {}: [inputs] objects = '{}' is a raster; objects must be a vector layer", model.inputs_line, model.objects())))
+            let m = ModelMistake::ObjectsRaster { layer: model.objects().to_owned() };
+            return Err(err(located(Place::Line(model.inputs_line), m)));
         }
         None => {
             let (name, config_file) = (model.objects().to_owned(), config.file.display().to_string());
-            let key = format!("line {}: [inputs] objects", model.inputs_line);
-            return Err(err(Msg::NotALayer { key, name, config: config_file, have: known() }.into()));
+            let m = Msg::NotALayer { key: "[inputs] objects".into(), name, config: config_file, have: known() };
+            return Err(err(located(Place::Line(model.inputs_line), m)));
         }
     };
     // A work unit's clipped read may hold no feature, and then no kind.
@@ -64,10 +65,10 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
 /// readable, its layer of the kind its source needs.
 fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config: &RunConfig, layers: &Layers) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
-    let known = || config.layers.keys().cloned().collect::<Vec<_>>().join(", ");
-    let at = |m: String| err(format!("line {}: indicator '{}': {m}", ind.line, ind.key));
+    let known = || config.layers.keys().cloned().collect::<Vec<_>>();
+    let at = |m: String| err(located(Place::Line(ind.line), located(Place::Indicator(ind.key.clone()), m)));
     if RESERVED.contains(&ind.key.as_str()) || ind.key.ends_with("_score") {
-        return Err(at(format!("the key is reserved for an output column ({}; and *_score)", RESERVED.join(", "))));
+        return Err(at(ModelMistake::ReservedKey { reserved: RESERVED.iter().map(|r| r.to_string()).collect() }.into()));
     }
     let reads = ind.source.reads(ind.normalise.is_categorical());
     for read in &reads {
@@ -77,21 +78,18 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
             Reading::Category => check_field(objects, field, false, &model.units_of(None, field))?,
             Reading::Year => objects.years(field, config.year).map(|_| ())?,
             Reading::FormulaNumber if !objects.has_field(field) => {
-                return Err(at(format!(
-                    "formula variable '{field}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{}'",
-                    objects.name
-                )));
+                return Err(at(ModelMistake::FormulaVariable { name: field.to_owned(), layer: objects.name.clone() }.into()));
             }
             Reading::FormulaNumber => check_field(objects, field, true, &model.units_of(None, field))?,
         }
     }
     let (Some(name), Some(looks)) = (ind.source.layer(), ind.source.looks()) else { return Ok(()) };
-    let layer = layers.layers.get(name).ok_or_else(|| at(format!("layer '{name}' is not a [layers.*] entry of {} ({})", config.file.display(), known())))?;
-    // What a layer holds, in the message language ("lines", "线图层").
-    let kind = |k: GeomKind| pick(format!("{}s", k.name()), format!("{}图层", ["点", "线", "面"][k as usize]));
-    let (vector, raster) = (pick("a vector layer".into(), "矢量图层".into()), pick("a raster".into(), "栅格图层".into()));
+    let not_a_layer = || Msg::NotALayer { key: "layer".into(), name: name.to_owned(), config: config.file.display().to_string(), have: known() };
+    let layer = layers.layers.get(name).ok_or_else(|| at(not_a_layer().into()))?;
+    let kind = |k: GeomKind| Holds::KINDS[k as usize];
+    let (vector, raster) = (Holds::Vector, Holds::Raster);
     // A layer of the wrong kind is a geometry-type error of that layer (exit 17), named with the model line that reads it.
-    let kind_err = |has: String, needs: String| {
+    let kind_err = |has: Holds, needs: Holds| {
         let msg = Msg::LayerKind { line: ind.line, indicator: ind.key.clone(), layer: name.to_owned(), has, needs };
         let path = config.layers.get(name).map_or_else(|| model.file.clone(), |l| l.path.clone());
         Error::input(Bad::GeometryType, &path, Some(name), format!("{} {msg}", model.file.display()))
@@ -115,19 +113,19 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
 /// `[aggregate]`: a density layer of lines, a numeric weight.
 fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
-    let agg = |m: String| err(format!("line {}: [aggregate] {m}", model.aggregate.line));
+    let agg = |mistake: AggregateMistake| err(Msg::Aggregate { line: model.aggregate.line, mistake }.into());
     if let Some((layer, _)) = &model.aggregate.density {
         match layers.vector(layer) {
             Some(v) if v.kind == GeomKind::Line || v.is_empty() => {}
-            _ => return Err(agg(format!("density_of = '{layer}' must be a line layer of the run"))),
+            _ => return Err(agg(AggregateMistake::DensityNotLine { layer: layer.clone() })),
         }
     }
     if let Some(w) = &model.aggregate.weight_by {
         match model.indicators.iter().find(|i| &i.key == w) {
-            Some(i) if i.normalise.is_categorical() => return Err(agg(format!("weight_by = '{w}' is a categorical indicator; it must be numeric"))),
+            Some(i) if i.normalise.is_categorical() => return Err(agg(AggregateMistake::WeightByCategorical { key: w.clone() })),
             Some(_) => {}
             None if objects.has_field(w) => check_field(objects, w, true, &model.units_of(None, w))?,
-            None => return Err(agg(format!("weight_by = '{w}' is neither an indicator key nor a field of layer '{}'", objects.name))),
+            None => return Err(agg(AggregateMistake::WeightByUnknown { key: w.clone(), layer: objects.name.clone() })),
         }
     }
     Ok(())
