@@ -413,3 +413,42 @@ impl OutputTrouble {
         }
     }
 }
+
+impl PlanMistake {
+    pub(super) fn en(&self) -> String {
+        match self {
+            PlanMistake::GridWritten { text } => format!("'{text}': a grid of tiles is written columns x rows, e.g. 3x3"),
+            PlanMistake::SizeWritten { text } => format!("'{text}': a tile size is written like 5km, 800m or 5000 (metres), a grid like 3x3"),
+            PlanMistake::PlanUnreadable { detail } => format!("cannot read the plan: {detail} (write one with `sise plan`)"),
+            PlanMistake::NotAPlan { detail } => format!("not a plan written by this version's `sise plan` ({detail}); make the plan again"),
+            PlanMistake::PlanStale { config } => {
+                format!("{config} or its model files changed since the plan was made; make the plan again (sise plan) and rerun every unit")
+            }
+            PlanMistake::CrsOrCell => "the plan's working CRS or grid cell differs from the run config's; make the plan again".into(),
+            PlanMistake::NoReach => "no indicator reaches other features".into(),
+            PlanMistake::Unbounded { indicator } => format!(
+                "indicator '{indicator}' looks for the nearest feature at any distance, so no halo can hold it; give it a search radius (`radius_m = …`: farther counts as that distance) to run in tiles"
+            ),
+            PlanMistake::HaloTooSmall { halo, reach_of, reach_m, cell } => format!(
+                "--halo {halo} m is too small: {reach_of} looks {reach_m} m away, so the halo must be at least {} m ({reach_m} m plus one {cell} m grid cell)",
+                reach_m + cell
+            ),
+            PlanMistake::PlanHaloTooSmall { halo, reach_of, reach_m } => {
+                format!("the plan's halo of {halo} m is too small: {reach_of} looks {reach_m} m away; make the plan again")
+            }
+            PlanMistake::UnitNotInPlan { index, last } => format!("unit {index} is not in the plan, which has units 0–{last}"),
+            PlanMistake::UnitVariable { var, value } => format!("{var}={value} is not a unit number"),
+            PlanMistake::NeedsUnit => "--plan needs --unit K (or JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID set by the cluster engine)".into(),
+            PlanMistake::Unfinished { missing, total, units } => format!(
+                "{} of {total} units have not finished (no UNIT/unit.json): {}; run them (sise run CONFIG --plan PLAN --unit K --out {}) and merge again",
+                missing.len(),
+                list(missing),
+                units.display()
+            ),
+            PlanMistake::Stale { units } => {
+                format!("units {} ran with another plan, config, model files or sise version; rerun them and merge again", list(units))
+            }
+            PlanMistake::NoStreetPolygons => "the 街镇 layer has no polygons to cut into tiles".into(),
+        }
+    }
+}

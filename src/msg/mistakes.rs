@@ -376,3 +376,61 @@ pub enum OutputTrouble {
         value: String,
     },
 }
+
+/// A mistake in a tiled run: the tiling asked for, the plan, its units.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanMistake {
+    GridWritten {
+        text: String,
+    },
+    SizeWritten {
+        text: String,
+    },
+    PlanUnreadable {
+        detail: String,
+    },
+    NotAPlan {
+        detail: String,
+    },
+    /// The run config (`config`) or its models changed since the plan.
+    PlanStale {
+        config: String,
+    },
+    CrsOrCell,
+    /// What reaches farthest when nothing reaches other features.
+    NoReach,
+    /// An indicator with no bound on how far it looks.
+    Unbounded {
+        indicator: String,
+    },
+    /// `--halo` below the reach of `reach_of` plus one grid cell.
+    HaloTooSmall {
+        halo: f64,
+        reach_of: String,
+        reach_m: f64,
+        cell: f64,
+    },
+    PlanHaloTooSmall {
+        halo: f64,
+        reach_of: String,
+        reach_m: f64,
+    },
+    UnitNotInPlan {
+        index: usize,
+        last: usize,
+    },
+    UnitVariable {
+        var: &'static str,
+        value: String,
+    },
+    NeedsUnit,
+    Unfinished {
+        missing: Vec<String>,
+        total: usize,
+        units: std::path::PathBuf,
+    },
+    Stale {
+        units: Vec<String>,
+    },
+    NoStreetPolygons,
+}

@@ -16,7 +16,7 @@ mod mistakes;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, RuleMistake};
+pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, PlanMistake, RuleMistake};
 use std::sync::OnceLock;
 
 /// The language of what sise says: its messages (`--lang`, else the
@@ -536,7 +536,7 @@ macro_rules! worded {
     )*};
 }
 
-worded!(ModelMistake, ConfigMistake, OutputTrouble);
+worded!(ModelMistake, ConfigMistake, OutputTrouble, PlanMistake);
 
 impl From<Msg> for String {
     fn from(m: Msg) -> String {

@@ -369,3 +369,38 @@ impl OutputTrouble {
         }
     }
 }
+
+impl PlanMistake {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            PlanMistake::GridWritten { text } => format!("“{text}”：分块网格应写成 列数x行数，如 3x3"),
+            PlanMistake::SizeWritten { text } => format!("“{text}”：分块大小应写成如 5km、800m 或 5000（米），网格如 3x3"),
+            PlanMistake::PlanUnreadable { detail } => format!("无法读取分块方案：{detail}（可用 `sise plan` 生成）"),
+            PlanMistake::NotAPlan { detail } => format!("不是本版本 `sise plan` 写出的分块方案（{detail}）；请重新生成方案"),
+            PlanMistake::PlanStale { config } => format!("方案生成后 {config} 或其模型文件已改动；请重新生成方案（sise plan）并重新运行每个单元"),
+            PlanMistake::CrsOrCell => "方案的工作坐标系或网格大小与运行配置不同；请重新生成方案".into(),
+            PlanMistake::NoReach => "没有指标涉及其他要素".into(),
+            PlanMistake::Unbounded { indicator } => {
+                format!("指标“{indicator}”查找任意距离内的最近要素，任何缓冲带都容纳不下；如需分块运行，请给出搜索半径（`radius_m = …`：更远按该距离计）")
+            }
+            PlanMistake::HaloTooSmall { halo, reach_of, reach_m, cell } => format!(
+                "--halo {halo} 米过小：{reach_of} 查找 {reach_m} 米以内的要素，缓冲带至少应为 {} 米（{reach_m} 米加一个 {cell} 米网格）",
+                reach_m + cell
+            ),
+            PlanMistake::PlanHaloTooSmall { halo, reach_of, reach_m } => {
+                format!("方案的缓冲带 {halo} 米过小：{reach_of} 查找 {reach_m} 米以内的要素；请重新生成方案")
+            }
+            PlanMistake::UnitNotInPlan { index, last } => format!("方案中没有单元 {index}，方案的单元为 0–{last}"),
+            PlanMistake::UnitVariable { var, value } => format!("{var}={value} 不是单元编号"),
+            PlanMistake::NeedsUnit => "--plan 需要 --unit K（或由集群引擎设置的 JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID）".into(),
+            PlanMistake::Unfinished { missing, total, units } => format!(
+                "{total} 个单元中有 {} 个尚未完成（没有 UNIT/unit.json）：{}；请运行它们（sise run CONFIG --plan PLAN --unit K --out {}）后再合并",
+                missing.len(),
+                list(missing),
+                units.display()
+            ),
+            PlanMistake::Stale { units } => format!("单元 {} 是用其他方案、配置、模型文件或 sise 版本运行的；请重新运行后再合并", list(units)),
+            PlanMistake::NoStreetPolygons => "街镇图层没有可切分的面".into(),
+        }
+    }
+}

@@ -16,6 +16,7 @@ use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::load::{self, Layers, Reject, Strictness};
 use crate::model::Model;
+use crate::msg::PlanMistake;
 use crate::progress::Progress;
 use crate::run::{RunOptions, RunReport};
 
@@ -41,7 +42,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
         let file = &config
             .layers
             .get(m.objects())
-            .ok_or_else(|| Error::Model { file: m.file.clone(), message: format!("objects = '{}' is not a [layers.*] entry", m.objects()) })?
+            .ok_or_else(|| Error::Model { file: m.file.clone(), message: crate::msg::Msg::NoLayerEntry { name: m.objects().to_owned() }.into() })?
             .path;
         let (objects, values) = crate::unit::store::read_objects(&paths, m, m.objects(), file)?;
         merged.push(Valued { objects: std::sync::Arc::new(objects), values });
@@ -97,7 +98,7 @@ pub fn assess(config: RunConfig, plan: &Plan, units: &Path, progress: &Progress)
 }
 
 fn unit_err(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::input(crate::error::Bad::File, path, None, format!("unreadable unit output ({e}); rerun that unit"))
+    Error::input(crate::error::Bad::File, path, None, crate::msg::OutputTrouble::UnitUnreadable { detail: e.to_string() })
 }
 
 /// The record of every unit, or an error naming the units to (re)run.
@@ -112,18 +113,12 @@ fn finished_units(plan: &Plan, units: &Path) -> Result<Vec<UnitRecord>> {
             Some(r) => records.push(r),
         }
     }
-    let err = |message: String| Error::Config { file: units.to_owned(), message };
+    let err = |m: PlanMistake| Error::Config { file: units.to_owned(), message: m.into() };
     if !missing.is_empty() {
-        return Err(err(format!(
-            "{} of {} units have not finished (no UNIT/unit.json): {}; run them (sise run CONFIG --plan PLAN --unit K --out {}) and merge again",
-            missing.len(),
-            plan.units.len(),
-            missing.join(", "),
-            units.display()
-        )));
+        return Err(err(PlanMistake::Unfinished { missing, total: plan.units.len(), units: units.to_owned() }));
     }
     if !stale.is_empty() {
-        return Err(err(format!("units {} ran with another plan, config, model files or sise version; rerun them and merge again", stale.join(", "))));
+        return Err(err(PlanMistake::Stale { units: stale }));
     }
     Ok(records)
 }

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::{union, Model};
+use crate::msg::PlanMistake;
 use crate::score::spatial::grow;
 
 /// How to cut the district.
@@ -52,7 +53,7 @@ impl std::str::FromStr for Tiling {
         if let Some((c, r)) = s.split_once(['x', '×']) {
             return match (c.parse::<usize>(), r.parse::<usize>()) {
                 (Ok(c), Ok(r)) if c > 0 && r > 0 => Ok(Tiling::Grid(c, r)),
-                _ => Err(format!("'{s}': a grid of tiles is written columns x rows, e.g. 3x3")),
+                _ => Err(PlanMistake::GridWritten { text: s.into() }.into()),
             };
         }
         let (number, unit) = match s.strip_suffix("km") {
@@ -61,7 +62,7 @@ impl std::str::FromStr for Tiling {
         };
         match number.trim().parse::<f64>() {
             Ok(v) if v.is_finite() && v > 0.0 => Ok(Tiling::Size(v * unit)),
-            _ => Err(format!("'{s}': a tile size is written like 5km, 800m or 5000 (metres), a grid like 3x3")),
+            _ => Err(PlanMistake::SizeWritten { text: s.into() }.into()),
         }
     }
 }
@@ -92,22 +93,19 @@ pub struct Plan {
 
 impl Plan {
     pub fn read(path: &Path) -> Result<Plan> {
-        let err = |message: String| Error::Config { file: path.to_owned(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the plan: {e} (write one with `sise plan`)")))?;
-        serde_json::from_str(&text).map_err(|e| err(format!("not a plan written by this version's `sise plan` ({e}); make the plan again")))
+        let err = |m: PlanMistake| Error::Config { file: path.to_owned(), message: m.into() };
+        let text = std::fs::read_to_string(path).map_err(|e| err(PlanMistake::PlanUnreadable { detail: e.to_string() }))?;
+        serde_json::from_str(&text).map_err(|e| err(PlanMistake::NotAPlan { detail: e.to_string() }))
     }
 
     /// Check that `config` (and its models) are what the plan was made for.
     pub fn check(&self, config: &RunConfig, plan_file: &Path) -> Result<()> {
-        let err = |message: String| Error::Config { file: plan_file.to_owned(), message };
+        let err = |m: PlanMistake| Error::Config { file: plan_file.to_owned(), message: m.into() };
         if plan_fingerprint(config)? != self.fingerprint {
-            return Err(err(format!(
-                "{} or its model files changed since the plan was made; make the plan again (sise plan) and rerun every unit",
-                config.file.display()
-            )));
+            return Err(err(PlanMistake::PlanStale { config: config.file.display().to_string() }));
         }
         if config.working_crs != self.working_crs || config.grid_cell_m != self.grid_cell_m {
-            return Err(err("the plan's working CRS or grid cell differs from the run config's; make the plan again".into()));
+            return Err(err(PlanMistake::CrsOrCell));
         }
         Ok(())
     }
@@ -117,7 +115,7 @@ impl Plan {
 pub fn plan_fingerprint(config: &RunConfig) -> Result<String> {
     let mut h = Sha256::new();
     for f in std::iter::once(&config.file).chain(&config.domains) {
-        let bytes = std::fs::read(f).map_err(|e| Error::Config { file: f.clone(), message: format!("cannot read it: {e}") })?;
+        let bytes = std::fs::read(f).map_err(|e| Error::Config { file: f.clone(), message: crate::msg::Msg::CannotRead { detail: e.to_string() }.into() })?;
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(&bytes);
     }
@@ -127,22 +125,15 @@ pub fn plan_fingerprint(config: &RunConfig) -> Result<String> {
 /// The largest reach of any indicator of `models`, with "D01 indicator 'x'"
 /// naming it; an error for an indicator whose reach has no bound.
 pub fn reach(models: &[Model]) -> Result<(f64, String)> {
-    let mut best = (0.0, "no indicator reaches other features".to_owned());
+    let mut best = (0.0, PlanMistake::NoReach.into());
     for m in models {
         for ind in &m.indicators {
             let r = ind.source.reach_m();
             if r.is_infinite() {
-                return Err(Error::Model {
-                    file: m.file.clone(),
-                    message: format!(
-                        "indicator '{}' looks for the nearest feature at any distance, so no halo can hold it; \
-                         give it a search radius (`radius_m = …`: farther counts as that distance) to run in tiles",
-                        ind.key
-                    ),
-                });
+                return Err(Error::Model { file: m.file.clone(), message: PlanMistake::Unbounded { indicator: ind.key.clone() }.into() });
             }
             if r > best.0 {
-                best = (r, format!("{} indicator '{}'", m.id, ind.key));
+                best = (r, format!("{} {}", m.id, crate::msg::Place::Indicator(ind.key.clone())));
             }
         }
     }
@@ -157,12 +148,7 @@ pub fn plan(config: &RunConfig, models: &[Model], bounds: Rect<f64>, tiling: Til
     let needed = reach_m + cell;
     let halo_m = match halo {
         Some(h) if h < needed => {
-            return Err(Error::Config {
-                file: config.file.clone(),
-                message: format!(
-                    "--halo {h} m is too small: {reach_of} looks {reach_m} m away, so the halo must be at least {needed} m ({reach_m} m plus one {cell} m grid cell)"
-                ),
-            })
+            return Err(Error::Config { file: config.file.clone(), message: PlanMistake::HaloTooSmall { halo: h, reach_of, reach_m, cell }.into() })
         }
         Some(h) => h,
         None => needed,
@@ -218,10 +204,7 @@ pub fn write_plan(config_path: &Path, tiling: Tiling, halo: Option<f64>, out: &P
     let config = RunConfig::from_file(config_path)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
     let streets = crate::assess::streets_of(&config)?;
-    let bounds = streets
-        .zones
-        .bounds()
-        .ok_or_else(|| Error::Config { file: config.file.clone(), message: "the 街镇 layer has no polygons to cut into tiles".into() })?;
+    let bounds = streets.zones.bounds().ok_or_else(|| Error::Config { file: config.file.clone(), message: PlanMistake::NoStreetPolygons.into() })?;
     let mut plan = plan(&config, &models, bounds, tiling, halo)?;
     owned_reach(&config, &models, &mut plan.units);
     // Jobs start in other folders: record where the config really is.

@@ -19,6 +19,7 @@ use crate::assess::{self, Loaded};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::model::{union, Model};
+use crate::msg::PlanMistake;
 use crate::progress::Progress;
 use crate::score::spatial::grow;
 
@@ -35,10 +36,10 @@ pub fn index_from(unit: Option<usize>) -> std::result::Result<usize, String> {
     }
     for var in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
         if let Ok(v) = std::env::var(var) {
-            return v.trim().parse().map_err(|_| format!("{var}={v} is not a unit number"));
+            return v.trim().parse().map_err(|_| PlanMistake::UnitVariable { var, value: v.clone() }.into());
         }
     }
-    Err("--plan needs --unit K (or JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID set by the cluster engine)".into())
+    Err(PlanMistake::NeedsUnit.into())
 }
 
 pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, keep_going: bool, progress: &Progress) -> Result<UnitRecord> {
@@ -46,17 +47,14 @@ pub fn run(config_path: &Path, plan_path: &Path, index: usize, units: &Path, kee
     let plan = Plan::read(plan_path)?;
     let unit = plan.units.get(index).cloned().ok_or_else(|| Error::Config {
         file: plan_path.to_owned(),
-        message: format!("unit {index} is not in the plan, which has units 0–{}", plan.units.len().saturating_sub(1)),
+        message: PlanMistake::UnitNotInPlan { index, last: plan.units.len().saturating_sub(1) }.into(),
     })?;
     let config = RunConfig::from_file(config_path)?;
     plan.check(&config, plan_path)?;
     let models: Vec<Model> = config.domains.iter().map(|p| Model::from_file(p)).collect::<Result<_>>()?;
     let (reach_m, reach_of) = reach(&models)?;
     if reach_m + plan.grid_cell_m > plan.halo_m {
-        return Err(Error::Config {
-            file: plan_path.to_owned(),
-            message: format!("the plan's halo of {} m is too small: {reach_of} looks {reach_m} m away; make the plan again", plan.halo_m),
-        });
+        return Err(Error::Config { file: plan_path.to_owned(), message: PlanMistake::PlanHaloTooSmall { halo: plan.halo_m, reach_of, reach_m }.into() });
     }
 
     let [x0, y0, x1, y1] = plan.district;
