@@ -172,19 +172,14 @@ pub enum Error {
 /// The frame of each kind of error (what it is about), in the message language.
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::msg::pick;
+        use crate::msg::{located, About};
         let text = match self {
-            Error::Config { file, message } => pick(format!("run config {}: {message}", file.display()), format!("运行配置 {}：{message}", file.display())),
-            Error::Model { file, message } => pick(format!("model {}: {message}", file.display()), format!("模型文件 {}：{message}", file.display())),
-            Error::Input { file, layer, message, .. } => pick(
-                format!("input {}{}: {message}", file.display(), layer.as_ref().map(|l| format!(" layer '{l}'")).unwrap_or_default()),
-                format!("输入 {}{}：{message}", file.display(), layer.as_ref().map(|l| format!(" 图层“{l}”")).unwrap_or_default()),
-            ),
-            Error::Output { path, message } | Error::Locked { path, message } => {
-                pick(format!("output {}: {message}", path.display()), format!("输出 {}：{message}", path.display()))
-            }
-            Error::Environment { what, message } => crate::msg::located(what, message),
-            Error::Database { target, message } => pick(format!("database {target}: {message}"), format!("数据库 {target}：{message}")),
+            Error::Config { file, message } => located(About::Config(file), message),
+            Error::Model { file, message } => located(About::Model(file), message),
+            Error::Input { file, layer, message, .. } => located(About::Input { file, layer: layer.as_deref() }, message),
+            Error::Output { path, message } | Error::Locked { path, message } => located(About::Output(path), message),
+            Error::Environment { what, message } => located(what, message),
+            Error::Database { target, message } => located(About::Database(target), message),
         };
         f.write_str(&text)
     }

@@ -82,11 +82,7 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
         }
     }
     if !rejects.is_empty() {
-        let words = crate::msg::pick(
-            "features left out while loading (--keep-going); see rejects.csv".into(),
-            "加载时剔除了部分要素（--keep-going），见 rejects.csv".into(),
-        );
-        tracing::warn!(rejects = rejects.len(), "{words}");
+        tracing::warn!(rejects = rejects.len(), "{}", crate::msg::Msg::LoadRejects);
     }
     let feature_counts = layers
         .layers

@@ -281,7 +281,7 @@ fn command(cli: &Cli, progress: &Progress) -> std::result::Result<crate::error::
 fn failed(cli: &Cli, e: crate::error::Error) -> ExitCode {
     match cli.log_format {
         LogFormat::Json => tracing::error!(exit_code = e.exit_code(), "{e}"),
-        LogFormat::Text => eprintln!("sise: {}{e}", crate::msg::pick("error: ".into(), "错误：".into())),
+        LogFormat::Text => eprintln!("sise: {}{e}", crate::msg::Msg::ErrorLabel),
     }
     ExitCode::from(e.exit_code())
 }

@@ -15,41 +15,8 @@ use geo_types::Geometry;
 use proj::Proj;
 
 use crate::config::Offset;
+pub use crate::msg::CrsError;
 use crate::msg::CrsGuess;
-
-/// Why a transform failed, for the message of whoever knows the file.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CrsError {
-    /// PROJ does not know a CRS, or cannot go from one to the other.
-    NoTransform { from: String, to: String, detail: String },
-    /// PROJ could not transform a point.
-    Point { x: f64, y: f64, detail: String },
-    /// The point has no position in the target CRS (outside its area of use).
-    NoPosition { x: f64, y: f64 },
-}
-
-impl std::fmt::Display for CrsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::msg::pick;
-        let text = match self {
-            CrsError::NoTransform { from, to, detail } => {
-                pick(format!("PROJ cannot transform from {} to {to}: {detail}", short(from)), format!("PROJ 无法从 {} 转换到 {to}：{detail}", short(from)))
-            }
-            CrsError::Point { x, y, detail } => pick(format!("cannot transform ({x}, {y}): {detail}"), format!("无法转换坐标 ({x}, {y})：{detail}")),
-            CrsError::NoPosition { x, y } => pick(
-                format!("({x}, {y}) has no position in the target CRS (outside its area of use?)"),
-                format!("({x}, {y}) 在目标坐标系中没有位置（超出其适用范围？）"),
-            ),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl From<CrsError> for String {
-    fn from(e: CrsError) -> String {
-        e.to_string()
-    }
-}
 
 /// A PROJ transform between two CRSs, in the traditional GIS axis order
 /// (x = easting or longitude, y = northing or latitude) whatever the EPSG
@@ -121,15 +88,6 @@ impl Transform {
 
     pub fn geometry(&self, g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
         g.try_map_coords(|c| self.point(c.x, c.y).map(|(x, y)| Coord { x, y }))
-    }
-}
-
-/// A CRS definition shortened for messages (WKT can be kilobytes long).
-fn short(def: &str) -> String {
-    if def.len() > 60 {
-        format!("{}…", &def[..def.char_indices().nth(60).map(|(i, _)| i).unwrap_or(def.len())])
-    } else {
-        def.to_owned()
     }
 }
 

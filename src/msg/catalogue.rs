@@ -393,6 +393,10 @@ pub enum Msg {
         what: String,
         detail: String,
     },
+    /// What begins the line that reports the error a command ended with.
+    ErrorLabel,
+    /// Some features were left out while loading (a warning).
+    LoadRejects,
     /// `n` more rows with the same problem.
     More(usize),
     /// The file system of an output folder filled up (ENOSPC, or a quota: EDQUOT).

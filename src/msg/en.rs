@@ -240,6 +240,8 @@ impl Msg {
             Msg::FidFieldOnTable => "fid_field does not apply to a table: its rows are numbered as Excel numbers them (a CSV's lines)".into(),
             Msg::AttributeTable { detail } => format!("cannot build the attribute table: {detail}"),
             Msg::InMemory { what, detail } => format!("cannot hold its {what} in memory: {detail}"),
+            Msg::ErrorLabel => "error: ".into(),
+            Msg::LoadRejects => "features left out while loading (--keep-going); see rejects.csv".into(),
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();
@@ -449,6 +451,96 @@ impl PlanMistake {
                 format!("units {} ran with another plan, config, model files or sise version; rerun them and merge again", list(units))
             }
             PlanMistake::NoStreetPolygons => "the 街镇 layer has no polygons to cut into tiles".into(),
+        }
+    }
+}
+
+/// The forms a year is written in, as messages suggest them.
+const YEAR_FORMS: &str = "2014, 2014.05, 2014年5月, 2014-05-01";
+/// The forms a coordinate is written in.
+const COORDINATE_FORMS: &str = "121.347, 121°20′49.09″E";
+
+impl NotANumber {
+    pub(super) fn en(&self) -> String {
+        match self {
+            NotANumber::NotFinite => "not a finite number".into(),
+            NotANumber::Approximate => "an approximate value; enter the value itself".into(),
+            NotANumber::AmbiguousComma => "a comma that is not a thousands separator (a decimal comma? write 1.5, not 1,5)".into(),
+            NotANumber::Unit { found, declared } if declared.is_empty() => {
+                format!("a number with unit '{found}', but the model declares no unit for this value; enter the number alone")
+            }
+            NotANumber::Unit { found, declared } => {
+                format!("unit '{found}' is not the model's unit ({}); convert the value and enter it alone", declared.join(" or "))
+            }
+            NotANumber::Text => "not a number".into(),
+        }
+    }
+}
+
+impl NotAYear {
+    pub(super) fn en(&self) -> String {
+        match self {
+            NotAYear::ExcelSerial { serial, date } => {
+                format!("a spreadsheet date serial ({serial} is {date}); format the column as a date or enter the year")
+            }
+            NotAYear::OutOfRange { year, earliest, latest } => format!("year {year} is outside {earliest}–{latest} (the assessment year); correct the typo"),
+            NotAYear::BadMonth { month } => format!("month {month} does not exist; write it as {YEAR_FORMS}"),
+            NotAYear::Text => format!("not a year; write it as {YEAR_FORMS}"),
+        }
+    }
+}
+
+impl NotACoordinate {
+    pub(super) fn en(&self) -> String {
+        match self {
+            NotACoordinate::DmsInProjected => {
+                "degrees–minutes–seconds, but the layer's CRS is in metres; set crs to the geographic CRS the coordinates are in (e.g. crs = \"EPSG:4490\")"
+                    .into()
+            }
+            NotACoordinate::Sixty { part, value } => format!("out of range: {value} {part} is 60 or more; correct the typo"),
+            NotACoordinate::Text => format!("not a coordinate; write decimal degrees or degrees–minutes–seconds ({COORDINATE_FORMS})"),
+        }
+    }
+}
+
+impl CrsError {
+    pub(super) fn en(&self) -> String {
+        match self {
+            CrsError::NoTransform { from, to, detail } => format!("PROJ cannot transform from {} to {to}: {detail}", short(from)),
+            CrsError::Point { x, y, detail } => format!("cannot transform ({x}, {y}): {detail}"),
+            CrsError::NoPosition { x, y } => format!("({x}, {y}) has no position in the target CRS (outside its area of use?)"),
+        }
+    }
+}
+
+impl PublishTrouble {
+    pub(super) fn en(&self) -> String {
+        match self {
+            PublishTrouble::NameTooLong { what, name } => format!("{what} '{name}' cannot be a database name (1 to 63 bytes); shorten the model key"),
+            PublishTrouble::NotInManifest => "is not among the outputs manifest.json lists; publish only a complete output folder of sise run".into(),
+            PublishTrouble::ChangedAfterRun => {
+                "was changed after the run (its SHA-256 differs from manifest.json's); rerun sise run and publish its outputs".into()
+            }
+            PublishTrouble::NoPostgis => "PostGIS is not installed in this database; a database owner runs once: CREATE EXTENSION postgis;".into(),
+            PublishTrouble::ColumnType { name, sql_type, was, table } => format!(
+                "column '{name}' is {sql_type} in these outputs but {was} in {table}, published from an earlier year; rename the model key or publish into another schema"
+            ),
+            PublishTrouble::KeyName { name } => format!("field '{name}' is a name the database keys rows by"),
+            PublishTrouble::CopyStopped => "the copy stopped".into(),
+            PublishTrouble::CannotConnect { why } => format!(
+                "cannot connect: {why} (sise connects through libpq: a service name from pg_service.conf, ~/.pgpass or PGPASSFILE, and PGHOST/PGPORT/PGUSER/PGDATABASE work as in psql)"
+            ),
+            PublishTrouble::CannotOpenGpkg { detail } => format!("cannot open the GeoPackage: {detail}"),
+            PublishTrouble::CannotReadGpkg { detail } => format!("cannot read the GeoPackage: {detail}"),
+            PublishTrouble::NoEpsg => "the layer's CRS has no EPSG code, which PostGIS needs (set the run's working_crs to an EPSG code)".into(),
+            PublishTrouble::FieldHolds { fid, field, declared, holds } => format!("feature {fid}: field '{field}' is declared {declared} but holds {holds}"),
+            PublishTrouble::NotUtf8 { fid, field } => format!("feature {fid}: field '{field}' is not UTF-8"),
+            PublishTrouble::NotGpkgGeometry { fid } => format!("feature {fid}: not a GeoPackage geometry"),
+            PublishTrouble::GeometryNotBlob { fid } => format!("feature {fid}: the geometry is not a blob"),
+            PublishTrouble::Geometry { fid, why } => format!("feature {fid}: {why}"),
+            PublishTrouble::CannotReadTable { detail } => format!("cannot read the table: {detail}"),
+            PublishTrouble::SummaryColumns { found, expected } => format!("the columns are {} but sise writes {}; was it edited?", found.join(","), expected.join(",")),
+            PublishTrouble::NotACount { line, column, value } => format!("line {line}: {column} '{value}' is not a count"),
         }
     }
 }

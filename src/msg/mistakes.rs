@@ -1,5 +1,5 @@
-//! Mistakes in a model file or the run config, and what stops a run from
-//! writing its outputs, as facts; `en.rs` and `zh.rs` word them.
+//! Mistakes in a model file or the run config, in a tiled run's plan, and
+//! what stops a run from writing or publishing its outputs, as facts; `en.rs` and `zh.rs` word them.
 
 /// Why a `missing` word does not fit an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -433,4 +433,71 @@ pub enum PlanMistake {
         units: Vec<String>,
     },
     NoStreetPolygons,
+}
+
+/// What stops `sise publish` from putting an output folder into PostGIS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishTrouble {
+    /// A name (`what`: "schema", "layer", "field", "column" …) PostgreSQL would cut.
+    NameTooLong {
+        what: &'static str,
+        name: String,
+    },
+    NotInManifest,
+    ChangedAfterRun,
+    NoPostgis,
+    /// A column whose type differs from the table an earlier year made.
+    ColumnType {
+        name: String,
+        sql_type: String,
+        was: String,
+        table: String,
+    },
+    KeyName {
+        name: String,
+    },
+    CopyStopped,
+    CannotConnect {
+        why: String,
+    },
+    CannotOpenGpkg {
+        detail: String,
+    },
+    CannotReadGpkg {
+        detail: String,
+    },
+    NoEpsg,
+    /// Feature `fid`'s field holds what (`holds`: "text", "an integer" …) its declared type does not.
+    FieldHolds {
+        fid: i64,
+        field: String,
+        declared: String,
+        holds: &'static str,
+    },
+    NotUtf8 {
+        fid: i64,
+        field: String,
+    },
+    NotGpkgGeometry {
+        fid: i64,
+    },
+    GeometryNotBlob {
+        fid: i64,
+    },
+    Geometry {
+        fid: i64,
+        why: &'static str,
+    },
+    CannotReadTable {
+        detail: String,
+    },
+    SummaryColumns {
+        found: Vec<String>,
+        expected: Vec<String>,
+    },
+    NotACount {
+        line: usize,
+        column: String,
+        value: String,
+    },
 }

@@ -13,11 +13,13 @@ use std::fmt;
 mod catalogue;
 mod en;
 mod mistakes;
+mod values;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, PlanMistake, RuleMistake};
+pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, PlanMistake, PublishTrouble, RuleMistake};
 use std::sync::OnceLock;
+pub use values::{CrsError, NotACoordinate, NotANumber, NotAYear};
 
 /// The language of what sise says: its messages (`--lang`, else the
 /// locale), and texts in a fixed language (reports in Chinese, `sise models
@@ -212,6 +214,36 @@ impl fmt::Display for Place {
             (Lang::Zh, Place::Line(n)) => write!(f, "第 {n} 行"),
             (Lang::Zh, Place::Indicator(k)) => write!(f, "指标“{k}”"),
             (_, Place::Section(s)) => f.write_str(s),
+        }
+    }
+}
+
+/// What an error is about, as its message begins: "run config a.toml: …",
+/// "运行配置 a.toml：…".
+#[derive(Debug, Clone, Copy)]
+pub enum About<'a> {
+    Config(&'a std::path::Path),
+    Model(&'a std::path::Path),
+    Input { file: &'a std::path::Path, layer: Option<&'a str> },
+    Output(&'a std::path::Path),
+    Database(&'a str),
+}
+
+impl fmt::Display for About<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (lang(), self) {
+            (Lang::En, About::Config(p)) => write!(f, "run config {}", p.display()),
+            (Lang::En, About::Model(p)) => write!(f, "model {}", p.display()),
+            (Lang::En, About::Input { file, layer: None }) => write!(f, "input {}", file.display()),
+            (Lang::En, About::Input { file, layer: Some(l) }) => write!(f, "input {} layer '{l}'", file.display()),
+            (Lang::En, About::Output(p)) => write!(f, "output {}", p.display()),
+            (Lang::En, About::Database(t)) => write!(f, "database {t}"),
+            (Lang::Zh, About::Config(p)) => write!(f, "运行配置 {}", p.display()),
+            (Lang::Zh, About::Model(p)) => write!(f, "模型文件 {}", p.display()),
+            (Lang::Zh, About::Input { file, layer: None }) => write!(f, "输入 {}", file.display()),
+            (Lang::Zh, About::Input { file, layer: Some(l) }) => write!(f, "输入 {} 图层“{l}”", file.display()),
+            (Lang::Zh, About::Output(p)) => write!(f, "输出 {}", p.display()),
+            (Lang::Zh, About::Database(t)) => write!(f, "数据库 {t}"),
         }
     }
 }
@@ -494,6 +526,14 @@ pub fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
+/// A CRS definition shortened for messages (WKT can be kilobytes long).
+fn short(def: &str) -> String {
+    if def.len() > 60 {
+        format!("{}…", &def[..def.char_indices().nth(60).map(|(i, _)| i).unwrap_or(def.len())])
+    } else {
+        def.to_owned()
+    }
+}
 fn list(v: &[String]) -> String {
     v.join(", ")
 }
@@ -536,7 +576,7 @@ macro_rules! worded {
     )*};
 }
 
-worded!(ModelMistake, ConfigMistake, OutputTrouble, PlanMistake);
+worded!(ModelMistake, ConfigMistake, OutputTrouble, PlanMistake, PublishTrouble, NotANumber, NotAYear, NotACoordinate, CrsError);
 
 impl From<Msg> for String {
     fn from(m: Msg) -> String {

@@ -211,6 +211,8 @@ impl Msg {
                 };
                 format!("无法在内存中保存其{what}：{detail}")
             }
+            Msg::ErrorLabel => "错误：".into(),
+            Msg::LoadRejects => "加载时剔除了部分要素（--keep-going），见 rejects.csv".into(),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();
@@ -401,6 +403,105 @@ impl PlanMistake {
             ),
             PlanMistake::Stale { units } => format!("单元 {} 是用其他方案、配置、模型文件或 sise 版本运行的；请重新运行后再合并", list(units)),
             PlanMistake::NoStreetPolygons => "街镇图层没有可切分的面".into(),
+        }
+    }
+}
+
+/// The forms a year is written in, as messages suggest them.
+const YEAR_FORMS: &str = "2014, 2014.05, 2014年5月, 2014-05-01";
+/// The forms a coordinate is written in.
+const COORDINATE_FORMS: &str = "121.347, 121°20′49.09″E";
+
+impl NotANumber {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            NotANumber::NotFinite => "不是有限数值".into(),
+            NotANumber::Approximate => "是估计值，请填写确切数值".into(),
+            NotANumber::AmbiguousComma => "逗号不是千分位分隔符（若为小数点，请写 1.5 而非 1,5）".into(),
+            NotANumber::Unit { found, declared } if declared.is_empty() => format!("带有单位“{found}”，但模型未规定该值的单位；请只填数字"),
+            NotANumber::Unit { found, declared } => format!("单位“{found}”不是模型规定的单位（{}）；请换算后只填数字", declared.join("或")),
+            NotANumber::Text => "不是数值".into(),
+        }
+    }
+}
+
+impl NotAYear {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            NotAYear::ExcelSerial { serial, date } => format!("是电子表格日期序号（{serial} 即 {date}）；请将该列设为日期格式，或直接填写年份"),
+            NotAYear::OutOfRange { year, earliest, latest } => format!("年份 {year} 不在 {earliest}～{latest}（评估年份）之间；请更正"),
+            NotAYear::BadMonth { month } => format!("月份 {month} 不存在；请写作 {YEAR_FORMS}"),
+            NotAYear::Text => format!("不是年份；请写作 {YEAR_FORMS}"),
+        }
+    }
+}
+
+impl NotACoordinate {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            NotACoordinate::DmsInProjected => "是度分秒，但图层坐标系以米为单位；请将 crs 设为坐标所用的地理坐标系（如 crs = \"EPSG:4490\"）".into(),
+            NotACoordinate::Sixty { part, value } => format!("超出范围：{}为 {value}，不小于 60；请更正", if *part == "minutes" { "分" } else { "秒" }),
+            NotACoordinate::Text => format!("不是坐标；请写作十进制度或度分秒（{COORDINATE_FORMS}）"),
+        }
+    }
+}
+
+impl CrsError {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            CrsError::NoTransform { from, to, detail } => format!("PROJ 无法从 {} 转换到 {to}：{detail}", short(from)),
+            CrsError::Point { x, y, detail } => format!("无法转换坐标 ({x}, {y})：{detail}"),
+            CrsError::NoPosition { x, y } => format!("({x}, {y}) 在目标坐标系中没有位置（超出其适用范围？）"),
+        }
+    }
+}
+
+impl PublishTrouble {
+    pub(super) fn zh(&self) -> String {
+        match self {
+            PublishTrouble::NameTooLong { what, name } => {
+                let what = match *what {
+                    "schema" => "模式",
+                    "layer" => "图层",
+                    "field" | "column" => "字段",
+                    "geometry column" => "几何字段",
+                    "table" => "表",
+                    other => other,
+                };
+                format!("{what}“{name}”不能作为数据库名称（须为 1–63 字节），请缩短模型中的键名")
+            }
+            PublishTrouble::NotInManifest => "不在 manifest.json 列出的输出中；只能发布 sise run 完整写出的输出文件夹".into(),
+            PublishTrouble::ChangedAfterRun => "在运行之后被改动（SHA-256 与 manifest.json 不符）；请重新运行 sise run 后发布".into(),
+            PublishTrouble::NoPostgis => "该数据库未安装 PostGIS；请数据库所有者执行一次：CREATE EXTENSION postgis;".into(),
+            PublishTrouble::ColumnType { name, sql_type, was, table } => {
+                format!("字段“{name}”在本次输出中为 {sql_type}，而在此前年度发布的 {table} 中为 {was}；请修改模型键名或发布到另一模式（schema）")
+            }
+            PublishTrouble::KeyName { name } => format!("字段“{name}”与数据库的行键同名"),
+            PublishTrouble::CopyStopped => "数据复制中断".into(),
+            PublishTrouble::CannotConnect { why } => {
+                format!("无法连接：{why}（sise 通过 libpq 连接：可用 pg_service.conf 中的服务名、~/.pgpass 或 PGPASSFILE，以及 PGHOST/PGPORT/PGUSER/PGDATABASE，与 psql 相同）")
+            }
+            PublishTrouble::CannotOpenGpkg { detail } => format!("无法打开 GeoPackage：{detail}"),
+            PublishTrouble::CannotReadGpkg { detail } => format!("无法读取 GeoPackage：{detail}"),
+            PublishTrouble::NoEpsg => "图层坐标系没有 EPSG 编号，PostGIS 需要（请将运行配置的 working_crs 设为 EPSG 编号）".into(),
+            PublishTrouble::FieldHolds { fid, field, declared, holds } => {
+                let holds = match *holds {
+                    "an integer" => "整数",
+                    "a decimal number" => "小数",
+                    "text" => "文本",
+                    "a boolean" => "布尔值",
+                    "binary data" => "二进制数据",
+                    other => other,
+                };
+                format!("要素 {fid}：字段“{field}”声明为 {declared}，但其值为{holds}")
+            }
+            PublishTrouble::NotUtf8 { fid, field } => format!("要素 {fid}：字段“{field}”不是 UTF-8 编码"),
+            PublishTrouble::NotGpkgGeometry { fid } => format!("要素 {fid}：不是 GeoPackage 几何"),
+            PublishTrouble::GeometryNotBlob { fid } => format!("要素 {fid}：几何不是二进制块"),
+            PublishTrouble::Geometry { fid, why } => format!("要素 {fid}：{why}"),
+            PublishTrouble::CannotReadTable { detail } => format!("无法读取该表：{detail}"),
+            PublishTrouble::SummaryColumns { found, expected } => format!("列为 {}，而 sise 写出的是 {}；是否被改动过？", found.join(","), expected.join(",")),
+            PublishTrouble::NotACount { line, column, value } => format!("第 {line} 行：{column}“{value}”不是计数"),
         }
     }
 }

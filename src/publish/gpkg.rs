@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::copy::{Binary, Kind, Value};
 use crate::error::{Bad, Error, Result};
-use crate::msg::pick;
+use crate::msg::PublishTrouble;
 
 pub struct Column {
     pub name: String,
@@ -37,12 +37,12 @@ pub struct Layer {
 
 pub fn open(path: &Path) -> Result<Connection> {
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| Error::input(Bad::File, path, None, pick(format!("cannot open the GeoPackage: {e}"), format!("无法打开 GeoPackage：{e}"))))
+        .map_err(|e| Error::input(Bad::File, path, None, PublishTrouble::CannotOpenGpkg { detail: e.to_string() }))
 }
 
 fn sql_error<'p>(path: &'p Path, layer: Option<&str>) -> impl Fn(rusqlite::Error) -> Error + 'p {
     let layer = layer.map(str::to_owned);
-    move |e| Error::input(Bad::File, path, layer.as_deref(), pick(format!("cannot read the GeoPackage: {e}"), format!("无法读取 GeoPackage：{e}")))
+    move |e| Error::input(Bad::File, path, layer.as_deref(), PublishTrouble::CannotReadGpkg { detail: e.to_string() })
 }
 
 /// The declared SQLite type of a GeoPackage column → the database type.
@@ -78,15 +78,7 @@ pub fn layers(db: &Connection, path: &Path) -> Result<Vec<Layer>> {
     let mut out = Vec::new();
     for (name, title, description, geometry_column, geometry_type, org, code) in heads {
         if !org.eq_ignore_ascii_case("EPSG") {
-            return Err(Error::input(
-                Bad::Crs,
-                path,
-                Some(&name),
-                pick(
-                    "the layer's CRS has no EPSG code, which PostGIS needs (set the run's working_crs to an EPSG code)".to_string(),
-                    "图层坐标系没有 EPSG 编号，PostGIS 需要（请将运行配置的 working_crs 设为 EPSG 编号）".to_string(),
-                ),
-            ));
+            return Err(Error::input(Bad::Crs, path, Some(&name), PublishTrouble::NoEpsg));
         }
         let err = sql_error(path, Some(&name));
         let mut columns = Vec::new();
@@ -174,7 +166,7 @@ pub fn copy_rows<'a>(
     let n = layer.columns.len();
     while let Some(row) = rows.next().map_err(&err)? {
         let fid: i64 = row.get(0).map_err(&err)?;
-        let at = |what: String| Error::input(Bad::Type, path, Some(&layer.name), what);
+        let at = |what: PublishTrouble| Error::input(Bad::Type, path, Some(&layer.name), what);
         out.row(n + 4);
         out.key(cycle, year);
         out.value(Kind::Int, &Value::Int(fid)).expect("int");
@@ -183,23 +175,18 @@ pub fn copy_rows<'a>(
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(x) => Value::Int(x),
                 ValueRef::Real(x) => Value::Real(x),
-                ValueRef::Text(t) => Value::Text(std::str::from_utf8(t).map_err(|_| at(format!("feature {fid}: field '{}' is not UTF-8", c.name)))?),
+                ValueRef::Text(t) => Value::Text(std::str::from_utf8(t).map_err(|_| at(PublishTrouble::NotUtf8 { fid, field: c.name.clone() }))?),
                 ValueRef::Blob(b) => Value::Bytes(b),
             };
-            out.value(c.kind, &v).map_err(|was| {
-                at(pick(
-                    format!("feature {fid}: field '{}' is declared {} but holds {was}", c.name, c.kind.sql()),
-                    format!("要素 {fid}：字段“{}”声明为 {}，但其值为{was}", c.name, c.kind.sql()),
-                ))
-            })?;
+            out.value(c.kind, &v).map_err(|holds| at(PublishTrouble::FieldHolds { fid, field: c.name.clone(), declared: c.kind.sql().to_owned(), holds }))?;
         }
         match row.get_ref(n + 1).map_err(&err)? {
             ValueRef::Null => out.value(Kind::Bytes, &Value::Null).expect("null"),
             ValueRef::Blob(b) => {
-                let wkb = wkb_of(b).ok_or_else(|| Error::input(Bad::Geometry, path, Some(&layer.name), format!("feature {fid}: not a GeoPackage geometry")))?;
-                out.geometry(wkb, layer.epsg).map_err(|why| Error::input(Bad::Geometry, path, Some(&layer.name), format!("feature {fid}: {why}")))?;
+                let wkb = wkb_of(b).ok_or_else(|| Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::NotGpkgGeometry { fid }))?;
+                out.geometry(wkb, layer.epsg).map_err(|why| Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::Geometry { fid, why }))?;
             }
-            _ => return Err(Error::input(Bad::Geometry, path, Some(&layer.name), format!("feature {fid}: the geometry is not a blob"))),
+            _ => return Err(Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::GeometryNotBlob { fid })),
         }
         if let Some(chunk) = out.take_full() {
             send(chunk)?;

@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 
 use crate::emit::manifest::{sha256_file, Manifest};
 use crate::error::{Bad, Error, Result};
-use crate::msg::pick;
+use crate::msg::PublishTrouble;
 use pg::Db;
 
 /// The schema when none is named.
@@ -52,17 +52,9 @@ pub struct Published {
 
 /// A name sise creates in the database: what PostgreSQL keeps of it whole.
 /// (It cuts identifiers at 63 bytes, so two long keys could become one column.)
-fn checked_name(name: &str, what: &str, path: &Path) -> Result<String> {
+fn checked_name(name: &str, what: &'static str, path: &Path) -> Result<String> {
     if name.is_empty() || name.len() > 63 || name.contains('\0') {
-        return Err(Error::input(
-            Bad::Field,
-            path,
-            None,
-            pick(
-                format!("{what} '{name}' cannot be a database name (1 to 63 bytes); shorten the model key"),
-                format!("{what}“{name}”不能作为数据库名称（须为 1–63 字节），请缩短模型中的键名"),
-            ),
-        ));
+        return Err(Error::input(Bad::Field, path, None, PublishTrouble::NameTooLong { what, name: name.to_owned() }));
     }
     Ok(name.to_owned())
 }
@@ -85,27 +77,11 @@ fn verify(dir: &Path, m: &Manifest, files: &[String]) -> Result<()> {
     for f in files {
         let path = dir.join(f);
         let Some(want) = m.outputs.get(f) else {
-            return Err(Error::input(
-                Bad::File,
-                &path,
-                None,
-                pick(
-                    "is not among the outputs manifest.json lists; publish only a complete output folder of sise run".into(),
-                    "不在 manifest.json 列出的输出中；只能发布 sise run 完整写出的输出文件夹".into(),
-                ),
-            ));
+            return Err(Error::input(Bad::File, &path, None, PublishTrouble::NotInManifest));
         };
         let got = sha256_file(&path).map_err(|e| Error::input(Bad::File, &path, None, e.to_string()))?;
         if &got != want {
-            return Err(Error::input(
-                Bad::File,
-                &path,
-                None,
-                pick(
-                    "was changed after the run (its SHA-256 differs from manifest.json's); rerun sise run and publish its outputs".into(),
-                    "在运行之后被改动（SHA-256 与 manifest.json 不符）；请重新运行 sise run 后发布".into(),
-                ),
-            ));
+            return Err(Error::input(Bad::File, &path, None, PublishTrouble::ChangedAfterRun));
         }
     }
     Ok(())
@@ -224,7 +200,8 @@ fn copy_streamed(db: &Db, sql: &str, produce: impl FnOnce(Sink) -> Result<()> + 
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(4);
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            let mut send = |chunk: Vec<u8>| tx.send(Ok(chunk)).map_err(|_| Error::Database { target: String::new(), message: "the copy stopped".into() });
+            let mut send =
+                |chunk: Vec<u8>| tx.send(Ok(chunk)).map_err(|_| Error::Database { target: String::new(), message: PublishTrouble::CopyStopped.into() });
             if let Err(e) = produce(&mut send) {
                 let _ = tx.send(Err(e));
             }
@@ -238,13 +215,7 @@ fn copy_streamed(db: &Db, sql: &str, produce: impl FnOnce(Sink) -> Result<()> + 
 fn require_postgis(db: &Db) -> Result<()> {
     let rows = db.rows("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")?;
     if rows.is_empty() {
-        return Err(Error::Database {
-            target: db.target.clone(),
-            message: pick(
-                "PostGIS is not installed in this database; a database owner runs once: CREATE EXTENSION postgis;".into(),
-                "该数据库未安装 PostGIS；请数据库所有者执行一次：CREATE EXTENSION postgis;".into(),
-            ),
-        });
+        return Err(Error::Database { target: db.target.clone(), message: PublishTrouble::NoPostgis.into() });
     }
     Ok(())
 }
@@ -307,10 +278,7 @@ fn create_columns(db: &Db, table: &str, columns: &[(String, String)], path: &Pat
                     Bad::Type,
                     path,
                     None,
-                    pick(
-                        format!("column '{name}' is {sql_type} in these outputs but {t} in {table}, published from an earlier year; rename the model key or publish into another schema"),
-                        format!("字段“{name}”在本次输出中为 {sql_type}，而在此前年度发布的 {table} 中为 {t}；请修改模型键名或发布到另一模式（schema）"),
-                    ),
+                    PublishTrouble::ColumnType { name: name.clone(), sql_type: sql_type.clone(), was: t.clone(), table: table.to_owned() },
                 ))
             }
             None => db.exec(&format!("ALTER TABLE {table} ADD COLUMN {} {sql_type}", db.ident(name)))?,
@@ -339,12 +307,7 @@ fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str
     let mut columns: Vec<(String, String)> = Vec::new();
     for c in &layer.columns {
         if [crate::schema::CYCLE, crate::schema::YEAR, "fid"].contains(&c.name.as_str()) {
-            return Err(Error::input(
-                Bad::Field,
-                path,
-                Some(&layer.name),
-                pick(format!("field '{}' is a name the database keys rows by", c.name), format!("字段“{}”与数据库的行键同名", c.name)),
-            ));
+            return Err(Error::input(Bad::Field, path, Some(&layer.name), PublishTrouble::KeyName { name: c.name.clone() }));
         }
         columns.push((checked_name(&c.name, "field", path)?, c.kind.sql().to_owned()));
     }

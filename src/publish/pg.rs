@@ -5,7 +5,6 @@
 //! target by [`redact`]ed form only.
 
 use crate::error::{Error, Result};
-use crate::msg::pick;
 
 /// What `--to`/`[publish] to` names: a GDAL-style `PG:…`, a libpq
 /// connection string or a `postgresql://` URI. `PG:` alone means "libpq's
@@ -114,7 +113,7 @@ impl Db {
     /// The error a statement failed with, framed with the target.
     fn failed(&self, what: &str, result: Option<&libpq::PQResult>) -> Error {
         let server = result.and_then(|r| r.error_message().ok().flatten()).or_else(|| self.conn.error_message().map(str::to_owned)).unwrap_or_default();
-        Error::Database { target: self.target.clone(), message: pick(format!("{what}: {}", server.trim()), format!("{what}：{}", server.trim())) }
+        Error::Database { target: self.target.clone(), message: crate::msg::located(what, server.trim()) }
     }
 
     /// Run statements that return no rows.
@@ -180,16 +179,7 @@ impl Db {
 }
 
 fn connect_error(target: &str, why: &str) -> Error {
-    Error::Database {
-        target: target.to_owned(),
-        message: pick(
-            format!(
-                "cannot connect: {} (sise connects through libpq: a service name from pg_service.conf, ~/.pgpass or PGPASSFILE, and PGHOST/PGPORT/PGUSER/PGDATABASE work as in psql)",
-                why.trim()
-            ),
-            format!("无法连接：{}（sise 通过 libpq 连接：可用 pg_service.conf 中的服务名、~/.pgpass 或 PGPASSFILE，以及 PGHOST/PGPORT/PGUSER/PGDATABASE，与 psql 相同）", why.trim()),
-        ),
-    }
+    Error::Database { target: target.to_owned(), message: crate::msg::PublishTrouble::CannotConnect { why: why.trim().to_owned() }.into() }
 }
 
 /// A statement's first words, to say which one failed without echoing data.

@@ -11,7 +11,6 @@ use polars::prelude::*;
 use super::copy::{Binary, Kind, Value};
 use super::pg::Db;
 use crate::error::{Bad, Error, Result};
-use crate::msg::pick;
 
 pub const SUMMARY: &str = "summary.csv";
 pub const SUMMARY_TABLE: &str = "summary";
@@ -48,7 +47,7 @@ pub fn parquet_files(dir: &Path) -> Result<Vec<String>> {
 }
 
 fn read_error(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
-    move |e| Error::input(Bad::File, path, None, pick(format!("cannot read the table: {e}"), format!("无法读取该表：{e}")))
+    move |e| Error::input(Bad::File, path, None, crate::msg::PublishTrouble::CannotReadTable { detail: e.to_string() })
 }
 
 /// A column's values as one of the four kinds the database gets.
@@ -146,10 +145,10 @@ pub fn publish_summary(db: &Db, s: &str, path: &Path, cycle: &str, year: i32) ->
             Bad::Field,
             path,
             None,
-            pick(
-                format!("the columns are {} but sise writes {}; was it edited?", found.join(","), expected.join(",")),
-                format!("列为 {}，而 sise 写出的是 {}；是否被改动过？", found.join(","), expected.join(",")),
-            ),
+            crate::msg::PublishTrouble::SummaryColumns {
+                found: found.iter().map(|f| f.to_string()).collect(),
+                expected: expected.iter().map(|e| e.to_string()).collect(),
+            },
         ));
     }
     let mut out = Binary::new();
@@ -163,12 +162,7 @@ pub fn publish_summary(db: &Db, s: &str, path: &Path, cycle: &str, year: i32) ->
             let v = match (kind, cell) {
                 (_, "") => Value::Null,
                 (Kind::Int, c) => Value::Int(c.parse().map_err(|_| {
-                    Error::input(
-                        Bad::Type,
-                        path,
-                        None,
-                        pick(format!("line {}: {name} '{c}' is not a count", line + 2), format!("第 {} 行：{name}“{c}”不是计数", line + 2)),
-                    )
+                    Error::input(Bad::Type, path, None, crate::msg::PublishTrouble::NotACount { line: line + 2, column: name.to_string(), value: c.to_owned() })
                 })?),
                 (_, c) => Value::Text(c),
             };

@@ -7,41 +7,7 @@
 //! negative. Minutes and seconds of 60 or more, and forms that could mean
 //! two things ("121 20 49", "121.20.49"), are refused with the reason.
 
-use std::fmt;
-
-/// Why a text is not a coordinate.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NotACoordinate {
-    /// Degrees–minutes–seconds in a layer whose CRS is in metres.
-    DmsInProjected,
-    /// Minutes or seconds of 60 or more ("121°75′").
-    Sixty { part: &'static str, value: f64 },
-    /// Neither a number nor degrees–minutes–seconds.
-    Text,
-}
-
-impl fmt::Display for NotACoordinate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::msg::pick;
-        let forms = "121.347, 121°20′49.09″E";
-        let text = match self {
-            NotACoordinate::DmsInProjected => pick(
-                "degrees–minutes–seconds, but the layer's CRS is in metres; set crs to the geographic CRS the coordinates are in (e.g. crs = \"EPSG:4490\")"
-                    .into(),
-                "是度分秒，但图层坐标系以米为单位；请将 crs 设为坐标所用的地理坐标系（如 crs = \"EPSG:4490\"）".into(),
-            ),
-            NotACoordinate::Sixty { part, value } => pick(
-                format!("out of range: {value} {part} is 60 or more; correct the typo"),
-                format!("超出范围：{}为 {value}，不小于 60；请更正", if *part == "minutes" { "分" } else { "秒" }),
-            ),
-            NotACoordinate::Text => pick(
-                format!("not a coordinate; write decimal degrees or degrees–minutes–seconds ({forms})"),
-                format!("不是坐标；请写作十进制度或度分秒（{forms}）"),
-            ),
-        };
-        f.write_str(&text)
-    }
-}
+pub use crate::msg::NotACoordinate;
 
 /// Read `text` as a coordinate; `geographic`: the layer's CRS is in
 /// degrees, where degrees–minutes–seconds may be written. `Ok(None)` is an empty value.

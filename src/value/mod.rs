@@ -20,9 +20,8 @@ pub use coordinate::{coordinate, NotACoordinate};
 pub use year::{year, NotAYear};
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-pub use crate::msg::Rewrite;
+pub use crate::msg::{NotANumber, Rewrite};
 
 impl Rewrite {
     pub const ALL: [Rewrite; 4] = [Rewrite::Spaces, Rewrite::FullWidth, Rewrite::ThousandsSeparator, Rewrite::Unit];
@@ -30,45 +29,6 @@ impl Rewrite {
 
 /// How often each rewrite was needed, e.g. per field of a layer.
 pub type RewriteCounts = BTreeMap<Rewrite, usize>;
-
-/// Why a text is not a number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotANumber {
-    /// "NaN", "inf", "-Infinity": not a measured value.
-    NotFinite,
-    /// An estimate or a hedge ("约500", "500左右", "<5"): no single value.
-    Approximate,
-    /// A comma that is not a thousands separator ("1,2", "12,34").
-    AmbiguousComma,
-    /// A trailing unit the model does not declare for this value.
-    Unit { found: String, declared: Vec<String> },
-    /// Anything else ("不详", "many", "12abc").
-    Text,
-}
-
-impl fmt::Display for NotANumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::msg::pick;
-        let text = match self {
-            NotANumber::NotFinite => pick("not a finite number".into(), "不是有限数值".into()),
-            NotANumber::Approximate => pick("an approximate value; enter the value itself".into(), "是估计值，请填写确切数值".into()),
-            NotANumber::AmbiguousComma => pick(
-                "a comma that is not a thousands separator (a decimal comma? write 1.5, not 1,5)".into(),
-                "逗号不是千分位分隔符（若为小数点，请写 1.5 而非 1,5）".into(),
-            ),
-            NotANumber::Unit { found, declared } if declared.is_empty() => pick(
-                format!("a number with unit '{found}', but the model declares no unit for this value; enter the number alone"),
-                format!("带有单位“{found}”，但模型未规定该值的单位；请只填数字"),
-            ),
-            NotANumber::Unit { found, declared } => pick(
-                format!("unit '{found}' is not the model's unit ({}); convert the value and enter it alone", declared.join(" or ")),
-                format!("单位“{found}”不是模型规定的单位（{}）；请换算后只填数字", declared.join("或")),
-            ),
-            NotANumber::Text => pick("not a number".into(), "不是数值".into()),
-        };
-        f.write_str(&text)
-    }
-}
 
 /// Spellings of one unit; a value may carry any spelling of its declared unit.
 const UNIT_SPELLINGS: &[&[&str]] = &[

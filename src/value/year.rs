@@ -4,43 +4,10 @@
 //! the year 2014. Whatever else is refused with the reason, never read as a
 //! number of years.
 
-use std::fmt;
+pub use crate::msg::NotAYear;
 
 /// The first year sise accepts: older "install years" are typos.
 pub const EARLIEST: i32 = 1850;
-
-/// Why a text is not a year.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NotAYear {
-    /// A whole number in the range of Excel's date serials (days since 1899-12-30).
-    ExcelSerial { serial: i64, date: String },
-    /// A year before [`EARLIEST`] or after the assessment year.
-    OutOfRange { year: i32, latest: i32 },
-    /// A month no calendar has ("2014.13", "2014-00").
-    BadMonth { month: u32 },
-    /// Anything else ("不详", "2014年前后", "14").
-    Text,
-}
-
-impl fmt::Display for NotAYear {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::msg::pick;
-        let forms = "2014, 2014.05, 2014年5月, 2014-05-01";
-        let text = match self {
-            NotAYear::ExcelSerial { serial, date } => pick(
-                format!("a spreadsheet date serial ({serial} is {date}); format the column as a date or enter the year"),
-                format!("是电子表格日期序号（{serial} 即 {date}）；请将该列设为日期格式，或直接填写年份"),
-            ),
-            NotAYear::OutOfRange { year, latest } => pick(
-                format!("year {year} is outside {EARLIEST}–{latest} (the assessment year); correct the typo"),
-                format!("年份 {year} 不在 {EARLIEST}～{latest}（评估年份）之间；请更正"),
-            ),
-            NotAYear::BadMonth { month } => pick(format!("month {month} does not exist; write it as {forms}"), format!("月份 {month} 不存在；请写作 {forms}")),
-            NotAYear::Text => pick(format!("not a year; write it as {forms}"), format!("不是年份；请写作 {forms}")),
-        };
-        f.write_str(&text)
-    }
-}
 
 /// Read `text` as a year no later than `latest`. `Ok(None)` is an empty value.
 ///
@@ -60,7 +27,7 @@ pub fn year(text: &str, latest: i32) -> Result<Option<i32>, NotAYear> {
     let grouped = s.len() == 5 && s.as_bytes()[1] == b',' && s.bytes().enumerate().all(|(i, b)| i == 1 || b.is_ascii_digit());
     let y = if grouped { parse(&s.replace(',', ""))? } else { parse(&s)? };
     if !(EARLIEST..=latest).contains(&y) {
-        return Err(NotAYear::OutOfRange { year: y, latest });
+        return Err(NotAYear::OutOfRange { year: y, earliest: EARLIEST, latest });
     }
     Ok(Some(y))
 }
@@ -168,9 +135,9 @@ mod tests {
     fn other_forms_are_refused_with_the_reason() {
         assert_eq!(year("2014.13", 2024), Err(NotAYear::BadMonth { month: 13 }));
         assert_eq!(year("2014-00", 2024), Err(NotAYear::BadMonth { month: 0 }));
-        assert_eq!(year("2204", 2024), Err(NotAYear::OutOfRange { year: 2204, latest: 2024 }));
-        assert_eq!(year("2025", 2024), Err(NotAYear::OutOfRange { year: 2025, latest: 2024 }));
-        assert_eq!(year("1014", 2024), Err(NotAYear::OutOfRange { year: 1014, latest: 2024 }));
+        assert_eq!(year("2204", 2024), Err(NotAYear::OutOfRange { year: 2204, earliest: EARLIEST, latest: 2024 }));
+        assert_eq!(year("2025", 2024), Err(NotAYear::OutOfRange { year: 2025, earliest: EARLIEST, latest: 2024 }));
+        assert_eq!(year("1014", 2024), Err(NotAYear::OutOfRange { year: 1014, earliest: EARLIEST, latest: 2024 }));
         assert_eq!(year("41760", 2024), Err(NotAYear::ExcelSerial { serial: 41760, date: "2014-05-01".into() }));
         for t in ["14", "不详", "2014年前后", "约2014", "2014-05/01", "2014.05.01.1", "2014-5-40"] {
             assert!(year(t, 2024).is_err(), "{t}");
