@@ -220,7 +220,8 @@ impl<'a> Base<'a> {
 
     /// The model's weights, or the AHP weights from `matrix`.
     fn ahp_weights(&self, a: &ahp::Ahp, matrix: &[Vec<f64>]) -> Result<Vec<f64>> {
-        let derived = ahp::derive(matrix).map_err(|m| Error::Model { file: self.model.file.clone(), message: format!("sensitivity: {m}") })?;
+        let derived = ahp::derive(matrix)
+            .map_err(|m| Error::Model { file: self.model.file.clone(), message: crate::msg::ModelMistake::SensitivityAhp { detail: m }.into() })?;
         let mut w = vec![0.0; self.model.indicators.len()];
         for (k, &i) in a.order.iter().enumerate() {
             w[i] = derived.weights[k];

@@ -36,7 +36,9 @@ pub fn fixed_gpkg_time() -> Result<Option<String>> {
 /// would write the current time).
 pub fn workbook_properties() -> Result<rust_xlsxwriter::DocProperties> {
     let t = output_time()?;
-    let created = rust_xlsxwriter::ExcelDateTime::from_timestamp(t.timestamp())
-        .map_err(|e| Error::Environment { what: "SOURCE_DATE_EPOCH".into(), message: format!("not a workbook date: {e}") })?;
+    let created = rust_xlsxwriter::ExcelDateTime::from_timestamp(t.timestamp()).map_err(|e| Error::Environment {
+        what: "SOURCE_DATE_EPOCH".into(),
+        message: crate::msg::OutputTrouble::NotAWorkbookDate { detail: e.to_string() }.into(),
+    })?;
     Ok(rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created))
 }

@@ -40,7 +40,7 @@ pub(super) fn streets(config: &RunConfig, layers: &Layers) -> Result<Streets> {
     let a = &config.admin_units;
     let layer = layers
         .vector(&a.layer)
-        .ok_or_else(|| Error::Config { file: config.file.clone(), message: format!("admin_units.layer '{}' must be a polygon vector layer", a.layer) })?;
+        .ok_or_else(|| Error::Config { file: config.file.clone(), message: crate::msg::ConfigMistake::StreetsNotPolygons { layer: a.layer.clone() }.into() })?;
     let polygons: Vec<MultiPolygon<f64>> = layer
         .geoms
         .iter()

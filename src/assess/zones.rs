@@ -184,7 +184,7 @@ fn vulnerabilities(p: &Loaded, grid: &grid::Grid, district: &Zones) -> Result<Vu
     let vector = |name: &str| {
         p.layers.vector(name).ok_or_else(|| Error::Config {
             file: p.config.file.clone(),
-            message: format!("comprehensive: layer '{name}' must be a vector layer (points of facilities or of residents)"),
+            message: crate::msg::ConfigMistake::ComprehensiveNotVector { layer: name.to_owned() }.into(),
         })
     };
     let homes = vector(&people.layer)?;

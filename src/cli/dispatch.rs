@@ -42,8 +42,10 @@ fn init_logging(cli: &Cli) {
 fn load_models(source: &ModelSource) -> crate::error::Result<Vec<Model>> {
     let files = match &source.config {
         Some(c) => crate::config::RunConfig::from_file(c)?.domains,
-        None => crate::config::expand_paths(std::slice::from_ref(&source.dir))
-            .map_err(|e| crate::error::Error::Config { file: source.dir.clone(), message: format!("cannot read the folder: {e}") })?,
+        None => crate::config::expand_paths(std::slice::from_ref(&source.dir)).map_err(|e| crate::error::Error::Config {
+            file: source.dir.clone(),
+            message: crate::msg::ConfigMistake::CannotReadFolder { detail: e.to_string() }.into(),
+        })?,
     };
     files.iter().map(|f| Model::from_file(f)).collect()
 }
@@ -69,7 +71,7 @@ fn models(cmd: &ModelsCommand) -> crate::error::Result<()> {
             let all = load_models(source)?;
             let m = all.iter().find(|m| m.id.eq_ignore_ascii_case(id) || m.key == *id).ok_or_else(|| crate::error::Error::Config {
                 file: source.config.clone().unwrap_or_else(|| source.dir.clone()),
-                message: format!("no model with id or key '{id}'; there are: {}", all.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")),
+                message: crate::msg::ConfigMistake::NoModel { id: id.clone(), ids: all.iter().map(|m| m.id.clone()).collect() }.into(),
             })?;
             print!("{}", m.describe());
             Ok(())

@@ -55,7 +55,7 @@ fn promote(ty: OGRwkbGeometryType::Type, g: &Geometry<f64>) -> Geometry<f64> {
 pub fn use_output_time() -> Result<()> {
     if let Some(t) = crate::stamp::fixed_gpkg_time()? {
         gdal::config::set_config_option("OGR_CURRENT_DATE", &t)
-            .map_err(|e| Error::Environment { what: "GDAL".into(), message: format!("cannot set OGR_CURRENT_DATE: {e}") })?;
+            .map_err(|e| Error::Environment { what: "GDAL".into(), message: OutputTrouble::GdalDate { detail: e.to_string() }.into() })?;
     }
     Ok(())
 }

@@ -317,6 +317,9 @@ impl ModelMistake {
             ModelMistake::FormulaVariable { name, layer } => {
                 format!("formula variable '{name}' is neither an earlier numeric indicator, a built-in (length_m, area_m2) nor a field of layer '{layer}'")
             }
+            ModelMistake::SensitivityAhp { detail } => format!("sensitivity: {detail}"),
+            ModelMistake::NotLoaded { layer, raster: false } => format!("layer '{layer}' is not a loaded vector layer"),
+            ModelMistake::NotLoaded { layer, raster: true } => format!("layer '{layer}' is not a loaded raster"),
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("thresholds must satisfy red > orange > yellow, got red = {red}, orange = {orange}, yellow = {yellow}")
             }
@@ -358,6 +361,18 @@ impl ConfigMistake {
             ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] weights add up to {total}, not 1"),
             ConfigMistake::WeightsNotDomain { kind, key, ids } => {
                 format!("comprehensive ({kind}): weights names '{key}', which is not a domain of this run ({})", list(ids))
+            }
+            ConfigMistake::ReportTemplate { detail } => format!("report template: {detail}"),
+            ConfigMistake::ReferenceDocx { why } => match why.as_ref() {
+                ReferenceDocxWhy::CannotOpen { detail } => format!("reference .docx: cannot open it: {detail}"),
+                ReferenceDocxWhy::NotDocx { detail } => format!("reference .docx: not a Word document (.docx): {detail}"),
+                ReferenceDocxWhy::Part(m) => format!("reference .docx: {}", m.en()),
+            },
+            ConfigMistake::CannotReadFolder { detail } => format!("cannot read the folder: {detail}"),
+            ConfigMistake::NoModel { id, ids } => format!("no model with id or key '{id}'; there are: {}", list(ids)),
+            ConfigMistake::StreetsNotPolygons { layer } => format!("admin_units.layer '{layer}' must be a polygon vector layer"),
+            ConfigMistake::ComprehensiveNotVector { layer } => {
+                format!("comprehensive: layer '{layer}' must be a vector layer (points of facilities or of residents)")
             }
             ConfigMistake::WeightsMissing { kind, id } => {
                 format!("comprehensive ({kind}): weights has no weight for {id}; give every domain one (0 leaves a domain out of the comprehensive level)")
@@ -408,6 +423,8 @@ impl OutputTrouble {
                 "no CJK font found to write the map text in Chinese (looked for {}); install one, e.g. apt-get install fonts-noto-cjk",
                 looked.join(", ")
             ),
+            OutputTrouble::NotAWorkbookDate { detail } => format!("not a workbook date: {detail}"),
+            OutputTrouble::GdalDate { detail } => format!("cannot set OGR_CURRENT_DATE: {detail}"),
             OutputTrouble::NoChromium => "they need headless Chromium; install it (apt-get install chromium) or run without --pdf".into(),
             OutputTrouble::NotATime { value } => {
                 format!("'{value}' is not a time: give whole seconds since 1970-01-01 UTC (e.g. `date +%s`), or unset it")

@@ -210,6 +210,15 @@ pub enum ModelMistake {
         name: String,
         layer: String,
     },
+    /// The `[ahp]` judgements of a sensitivity draw that cannot give weights.
+    SensitivityAhp {
+        detail: String,
+    },
+    /// A layer the checks passed that the scoring does not find loaded (a bug).
+    NotLoaded {
+        layer: String,
+        raster: bool,
+    },
 }
 
 /// A mistake in the run config that is not one setting's value (those are
@@ -268,6 +277,28 @@ pub enum ConfigMistake {
     WeightsMissing {
         kind: String,
         id: String,
+    },
+    /// A report template that cannot be read or rendered.
+    ReportTemplate {
+        detail: String,
+    },
+    /// The reference .docx of the Word reports, and why it does not serve.
+    ReferenceDocx {
+        why: Box<ReferenceDocxWhy>,
+    },
+    CannotReadFolder {
+        detail: String,
+    },
+    NoModel {
+        id: String,
+        ids: Vec<String>,
+    },
+    StreetsNotPolygons {
+        layer: String,
+    },
+    /// A layer `[comprehensive]` reads (facilities, residents) that is not a vector layer.
+    ComprehensiveNotVector {
+        layer: String,
     },
 }
 
@@ -374,6 +405,12 @@ pub enum OutputTrouble {
     NoChromium,
     NotATime {
         value: String,
+    },
+    NotAWorkbookDate {
+        detail: String,
+    },
+    GdalDate {
+        detail: String,
     },
 }
 
@@ -500,4 +537,17 @@ pub enum PublishTrouble {
         column: String,
         value: String,
     },
+}
+
+/// Why the reference .docx does not serve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferenceDocxWhy {
+    CannotOpen {
+        detail: String,
+    },
+    NotDocx {
+        detail: String,
+    },
+    /// It lacks a part (`word/styles.xml` …).
+    Part(OutputTrouble),
 }

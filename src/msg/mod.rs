@@ -17,7 +17,9 @@ mod values;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, PlanMistake, PublishTrouble, RuleMistake};
+pub use mistakes::{
+    AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, OutputTrouble, PlanMistake, PublishTrouble, ReferenceDocxWhy, RuleMistake,
+};
 use std::sync::OnceLock;
 pub use values::{CrsError, NotACoordinate, NotANumber, NotAYear};
 

@@ -284,6 +284,9 @@ impl ModelMistake {
             ModelMistake::FormulaVariable { name, layer } => {
                 format!("公式变量“{name}”既不是前面的数值指标、内置量（length_m、area_m2），也不是图层“{layer}”的字段")
             }
+            ModelMistake::SensitivityAhp { detail } => format!("敏感性分析：{detail}"),
+            ModelMistake::NotLoaded { layer, raster: false } => format!("图层“{layer}”不是已加载的矢量图层"),
+            ModelMistake::NotLoaded { layer, raster: true } => format!("图层“{layer}”不是已加载的栅格"),
             ModelMistake::Thresholds { red, orange, yellow } => {
                 format!("阈值应满足 red > orange > yellow，实为 red = {red}、orange = {orange}、yellow = {yellow}")
             }
@@ -320,6 +323,16 @@ impl ConfigMistake {
             ConfigMistake::CapacityNotPositive => "各系数和 weight 应为大于 0 的数".into(),
             ConfigMistake::CapacityWeights { total } => format!("[[comprehensive.capacity]] 的权重之和为 {total}，应为 1"),
             ConfigMistake::WeightsNotDomain { kind, key, ids } => format!("comprehensive（{kind}）：weights 中的“{key}”不是本次运行的领域（{}）", list(ids)),
+            ConfigMistake::ReportTemplate { detail } => format!("报告模板：{detail}"),
+            ConfigMistake::ReferenceDocx { why } => match why.as_ref() {
+                ReferenceDocxWhy::CannotOpen { detail } => format!("参考 .docx：无法打开：{detail}"),
+                ReferenceDocxWhy::NotDocx { detail } => format!("参考 .docx：不是 Word 文档（.docx）：{detail}"),
+                ReferenceDocxWhy::Part(m) => format!("参考 .docx：{}", m.zh()),
+            },
+            ConfigMistake::CannotReadFolder { detail } => format!("无法读取该目录：{detail}"),
+            ConfigMistake::NoModel { id, ids } => format!("没有 id 或 key 为“{id}”的模型；现有：{}", list(ids)),
+            ConfigMistake::StreetsNotPolygons { layer } => format!("admin_units.layer “{layer}”应为面矢量图层"),
+            ConfigMistake::ComprehensiveNotVector { layer } => format!("comprehensive：图层“{layer}”应为矢量图层（设施点或居住人口点）"),
             ConfigMistake::WeightsMissing { kind, id } => {
                 format!("comprehensive（{kind}）：weights 没有 {id} 的权重；请为每个领域给出权重（0 表示不计入综合等级）")
             }
@@ -366,6 +379,8 @@ impl OutputTrouble {
             OutputTrouble::NoCjkFont { looked } => {
                 format!("找不到可书写中文地图文字的 CJK 字体（查找了 {}）；请安装，如 apt-get install fonts-noto-cjk", looked.join("、"))
             }
+            OutputTrouble::NotAWorkbookDate { detail } => format!("不是工作簿可用的日期：{detail}"),
+            OutputTrouble::GdalDate { detail } => format!("无法设置 OGR_CURRENT_DATE：{detail}"),
             OutputTrouble::NoChromium => "需要无界面 Chromium；请安装（apt-get install chromium），或不加 --pdf 运行".into(),
             OutputTrouble::NotATime { value } => format!("“{value}”不是时间：请给出自 1970-01-01 UTC 起的整秒数（如 `date +%s`），或取消该变量"),
         }

@@ -55,7 +55,10 @@ impl Sources {
                 None => Ok(Template { path: PathBuf::from(format!("(built into sise) reports/{}", REPORT_TEMPLATES[k])), text: builtin[k].to_owned() }),
                 Some(d) => {
                     let path = d.join(REPORT_TEMPLATES[k]);
-                    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { file: path.clone(), message: format!("report template: {e}") })?;
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config {
+                        file: path.clone(),
+                        message: crate::msg::ConfigMistake::ReportTemplate { detail: e.to_string() }.into(),
+                    })?;
                     Ok(Template { path, text })
                 }
             }
@@ -82,7 +85,7 @@ impl Sources {
 impl Template {
     /// A template mistake, told with the template's file.
     fn error(&self) -> impl Fn(minijinja::Error) -> Error + '_ {
-        move |e| Error::Config { file: self.path.clone(), message: format!("report template: {e:#}") }
+        move |e| Error::Config { file: self.path.clone(), message: crate::msg::ConfigMistake::ReportTemplate { detail: format!("{e:#}") }.into() }
     }
 }
 
@@ -103,14 +106,20 @@ fn environment<'a>() -> Environment<'a> {
 pub fn quality(q: &crate::quality::Quality, templates: Option<&Path>) -> Result<String> {
     let edited = templates.map(|d| d.join("quality.html.j2")).filter(|p| p.exists());
     let (path, text) = match &edited {
-        Some(p) => (p.clone(), std::fs::read_to_string(p).map_err(|e| Error::Config { file: p.clone(), message: format!("report template: {e}") })?),
+        Some(p) => (
+            p.clone(),
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::Config { file: p.clone(), message: crate::msg::ConfigMistake::ReportTemplate { detail: e.to_string() }.into() })?,
+        ),
         None => (PathBuf::from("(built into sise) reports/quality.html.j2"), QUALITY.to_owned()),
     };
     let css = match templates.map(|d| d.join("style.css")).filter(|p| p.exists()) {
-        Some(p) => std::fs::read_to_string(&p).map_err(|e| Error::Config { file: p.clone(), message: format!("report template: {e}") })?,
+        Some(p) => std::fs::read_to_string(&p)
+            .map_err(|e| Error::Config { file: p.clone(), message: crate::msg::ConfigMistake::ReportTemplate { detail: e.to_string() }.into() })?,
         None => CSS.to_owned(),
     };
-    let terr = |e: minijinja::Error| Error::Config { file: path.clone(), message: format!("report template: {e:#}") };
+    let terr =
+        |e: minijinja::Error| Error::Config { file: path.clone(), message: crate::msg::ConfigMistake::ReportTemplate { detail: format!("{e:#}") }.into() };
     let mut env = environment();
     env.add_template("quality", &text).map_err(terr)?;
     let ctx = minijinja::context! {

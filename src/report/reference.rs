@@ -34,17 +34,18 @@ pub struct Reference {
 
 impl Reference {
     pub fn read(file: &Path) -> Result<Reference> {
-        let err = |message: String| Error::Config { file: file.to_owned(), message: format!("reference .docx: {message}") };
-        let f = std::fs::File::open(file).map_err(|e| err(format!("cannot open it: {e}")))?;
-        let mut zip = zip::ZipArchive::new(f).map_err(|e| err(format!("not a Word document (.docx): {e}")))?;
+        use crate::msg::{ConfigMistake, OutputTrouble, ReferenceDocxWhy};
+        let err = |why: ReferenceDocxWhy| Error::Config { file: file.to_owned(), message: ConfigMistake::ReferenceDocx { why: Box::new(why) }.into() };
+        let f = std::fs::File::open(file).map_err(|e| err(ReferenceDocxWhy::CannotOpen { detail: e.to_string() }))?;
+        let mut zip = zip::ZipArchive::new(f).map_err(|e| err(ReferenceDocxWhy::NotDocx { detail: e.to_string() }))?;
         let mut part = |name: &str| -> Option<Vec<u8>> {
             let mut e = zip.by_name(name).ok()?;
             let mut buf = Vec::new();
             e.read_to_end(&mut buf).ok()?;
             Some(buf)
         };
-        let styles = part("word/styles.xml").ok_or_else(|| err(crate::msg::OutputTrouble::DocxPart { part: "word/styles.xml" }.into()))?;
-        let document = part("word/document.xml").ok_or_else(|| err(crate::msg::OutputTrouble::DocxPart { part: "word/document.xml" }.into()))?;
+        let styles = part("word/styles.xml").ok_or_else(|| err(ReferenceDocxWhy::Part(OutputTrouble::DocxPart { part: "word/styles.xml" })))?;
+        let document = part("word/document.xml").ok_or_else(|| err(ReferenceDocxWhy::Part(OutputTrouble::DocxPart { part: "word/document.xml" })))?;
         let rels = part("word/_rels/document.xml.rels").unwrap_or_default();
         let ids = style_ids(&styles);
         let section = last_section(&document);

@@ -35,11 +35,14 @@ pub fn values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<Vec
 
 /// The context layer an indicator reads, which `check_model` has already checked.
 fn context_vector<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a VectorLayer> {
-    ctx.vector(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded vector layer") })
+    ctx.vector(name)
+        .ok_or_else(|| Error::Model { file: model.file.clone(), message: crate::msg::ModelMistake::NotLoaded { layer: name.to_owned(), raster: false }.into() })
 }
 
 fn context_raster<'a>(ctx: &'a Context, name: &str, model: &Model) -> Result<&'a Raster> {
-    ctx.layers.raster(name).ok_or_else(|| Error::Model { file: model.file.clone(), message: format!("layer '{name}' is not a loaded raster") })
+    ctx.layers
+        .raster(name)
+        .ok_or_else(|| Error::Model { file: model.file.clone(), message: crate::msg::ModelMistake::NotLoaded { layer: name.to_owned(), raster: true }.into() })
 }
 
 /// A numeric indicator's values (formulas and sensitivity draws read only those).
