@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::msg::{Msg, OutputTrouble, SizeBasis};
+use crate::msg::{Msg, OutputTrouble, SizeBasis, Warning};
 
 /// Write a folder of outputs atomically: `write` fills a staging folder that
 /// replaces `dest` only when it succeeded; the lock keeps other runs out.
@@ -41,13 +41,13 @@ pub fn recover(dest: &Path) -> Result<()> {
         let Some(rest) = name.strip_prefix(&prefix) else { continue };
         let path = e.path();
         if rest.starts_with("tmp-") {
-            tracing::warn!("removing {} left by an interrupted run", path.display());
+            tracing::warn!("{}", Warning::LeftoverRemoved { path: path.clone() });
             std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
         } else if rest.starts_with("old-") {
             if dest.exists() {
                 std::fs::remove_dir_all(&path).map_err(|e| Error::output(&path, e))?;
             } else {
-                tracing::warn!("restoring the previous outputs from {}", path.display());
+                tracing::warn!("{}", Warning::Restoring { path: path.clone() });
                 std::fs::rename(&path, dest).map_err(|e| Error::output(dest, e))?;
             }
         }
@@ -82,7 +82,7 @@ impl Lock {
                         }
                         // The owner died (killed run): take the lock over.
                         _ => {
-                            tracing::warn!("removing the stale lock {} of a run that no longer exists", path.display());
+                            tracing::warn!("{}", Warning::StaleLock { path: path.clone() });
                             let _ = std::fs::remove_file(&path);
                         }
                     }

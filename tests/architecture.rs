@@ -254,9 +254,9 @@ fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
     out
 }
 
-/// The message catalogue's two matches, one arm per message, are the one
-/// place a long function is the clearer one (ARCHITECTURE.md says why).
-const LONG_BY_DESIGN: [&str; 2] = ["src/msg/en.rs", "src/msg/zh.rs"];
+/// The message catalogue's words, one arm per message, are the one place
+/// a long function is the clearer one (ARCHITECTURE.md says why).
+const LONG_BY_DESIGN: [&str; 2] = ["src/msg/en/", "src/msg/zh/"];
 
 #[test]
 fn no_file_over_600_lines_and_no_function_over_80() {
@@ -272,7 +272,7 @@ fn no_file_over_600_lines_and_no_function_over_80() {
         if n > 600 {
             long.push(format!("{rel}: {n} lines"));
         }
-        if !LONG_BY_DESIGN.contains(&rel.as_str()) {
+        if !LONG_BY_DESIGN.iter().any(|folder| rel.starts_with(folder)) {
             long.extend(long_functions(&text, 80).into_iter().map(|(name, line, n)| format!("{rel}:{line}: fn {name} has {n} lines")));
         }
     }

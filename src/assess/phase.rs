@@ -128,12 +128,7 @@ impl Loaded {
                     let keep: Vec<bool> = current.ids.iter().map(|id| !out.contains(id.as_str())).collect();
                     let filtered = current.filter(&keep);
                     if filtered.is_empty() && owner.is_none() {
-                        return Err(Error::input(
-                            Bad::Empty,
-                            &filtered.file,
-                            Some(&layer),
-                            format!("no feature left to score for {} after rejecting bad ones", m.id),
-                        ));
+                        return Err(Error::input(Bad::Empty, &filtered.file, Some(&layer), crate::msg::Msg::NoFeatureLeft { domain: m.id.clone() }));
                     }
                     overrides.insert(layer, filtered);
                 }

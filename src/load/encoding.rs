@@ -140,7 +140,7 @@ pub const LAYERS: &str = "[layers.*]";
 
 /// [`utf8`] for any text file: `encoding` from the config `section` that names it.
 pub fn utf8_of(file: &Path, encoding: Option<&str>, section: &'static str) -> Result<Utf8> {
-    let bytes = std::fs::read(file).map_err(|e| Error::input(Bad::File, file, None, format!("cannot read it: {e}")))?;
+    let bytes = std::fs::read(file).map_err(|e| Error::input(Bad::File, file, None, Msg::CannotRead { detail: e.to_string() }))?;
     let Some(label) = encoding else {
         let text = Utf8 { bytes, transcoded: false };
         if std::str::from_utf8(text.body()).is_err() {

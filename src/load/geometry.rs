@@ -85,7 +85,7 @@ fn working_geometry(g: Source, how: Strictness, layer: &str, id: &str) -> std::r
         repaired = g
             .make_valid(&gdal::cpl::CslStringList::new())
             .map_err(|e| (Bad::Geometry, Msg::UnreadableGeometry { repair: true, detail: e.to_string() }.into()))?;
-        tracing::warn!(layer, feature = %id, "repaired an invalid polygon with MakeValid");
+        tracing::warn!(layer, feature = %id, "{}", crate::msg::Warning::Repaired);
         &repaired
     } else {
         g

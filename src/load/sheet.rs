@@ -125,10 +125,7 @@ fn csv_rows(text: &[u8], path: &Path) -> Result<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text);
     let mut all = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default();
-            Error::input(Bad::File, path, None, Msg::CannotOpen { detail: format!(" (not a CSV{line}: {e})") })
-        })?;
+        let record = record.map_err(|e| Error::input(Bad::File, path, None, Msg::NotCsv { line: e.position().map(|p| p.line()), detail: e.to_string() }))?;
         let cells: Vec<Option<String>> = record.iter().map(|c| Some(c.trim().to_owned()).filter(|t| !t.is_empty())).collect();
         if cells.iter().any(Option::is_some) {
             let line = record.position().map_or(0, |p| p.line()) as u32;

@@ -147,7 +147,7 @@ fn source_crs(cfg: &LayerConfig, layer: &gdal::vector::Layer, name: &str, workin
         return Ok(crs.clone());
     }
     match layer.spatial_ref() {
-        Some(srs) => srs.to_wkt().map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), format!("cannot read its CRS: {e}"))),
+        Some(srs) => srs.to_wkt().map_err(|e| Error::input(Bad::Crs, &cfg.path, Some(name), Msg::CrsUnreadable { detail: e.to_string() })),
         None => {
             // The extent's centre, as the file writes it, says what the CRS may be.
             let sample = layer.get_extent().ok().map(|e| ((e.MinX + e.MaxX) / 2.0, (e.MinY + e.MaxY) / 2.0));

@@ -407,4 +407,17 @@ pub enum Msg {
         needs_mb: f64,
         basis: SizeBasis,
     },
+    /// A table file the CSV reader refuses (at `line` when it knows).
+    NotCsv {
+        line: Option<u64>,
+        detail: String,
+    },
+    /// A CRS GDAL found but cannot write out as WKT.
+    CrsUnreadable {
+        detail: String,
+    },
+    /// Every object of a domain was rejected (`--keep-going`).
+    NoFeatureLeft {
+        domain: String,
+    },
 }

@@ -1,5 +1,10 @@
 //! Why a value cannot be read (a number, a year, a coordinate) or a point
-//! transformed, as facts; `en.rs` and `zh.rs` word them.
+//! transformed, as facts; `en/` and `zh/` word them.
+
+/// The forms a year is written in, as messages suggest them.
+pub(super) const YEAR_FORMS: &str = "2014, 2014.05, 2014年5月, 2014-05-01";
+/// The forms a coordinate is written in.
+pub(super) const COORDINATE_FORMS: &str = "121.347, 121°20′49.09″E";
 
 /// Why a text is not a number.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,9 +76,7 @@ pub fn styles(db: &Db, schema: &str, layers: &[super::gpkg::Layer]) -> Result<()
         Ok(()) => db.exec("RELEASE SAVEPOINT styles"),
         Err(e) => {
             db.exec("ROLLBACK TO SAVEPOINT styles")?;
-            tracing::warn!(
-                "the layers' QGIS styles were not stored ({e}); a DBA can create public.layer_styles and grant INSERT, UPDATE, DELETE on it (README)"
-            );
+            tracing::warn!("{}", crate::msg::Warning::StylesNotStored { detail: e.to_string() });
             Ok(())
         }
     }

@@ -232,7 +232,7 @@ fn owned_reach(config: &RunConfig, models: &[Model], units: &mut [Unit]) {
         names.par_iter().map(|n| crate::load::load_layer(config, n, crate::load::Strictness::default(), None).map(|(l, _)| (*n, l))).collect();
     let loaded = match loaded {
         Ok(l) => l,
-        Err(e) => return tracing::warn!("units will find how far their objects reach themselves: {e}"),
+        Err(e) => return tracing::warn!("{}", crate::msg::Warning::UnitsFindReach { detail: e.to_string() }),
     };
     // extents[unit][model]: the box of the model's objects the unit owns.
     let mut extents: Vec<Vec<Option<Rect<f64>>>> = vec![vec![None; models.len()]; units.len()];

@@ -89,7 +89,7 @@ pub fn read_objects(paths: &[PathBuf], model: &Model, name: &str, file: &Path) -
         .into_no_null_iter()
         .map(|b| read_wkb(b).map_err(|e| e.to_string()).and_then(|g| g.try_to_geometry().ok_or_else(|| "an empty point".to_owned())))
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::input(Bad::Geometry, file, Some(name), format!("unit outputs: {e}")))?;
+        .map_err(|e| Error::input(Bad::Geometry, file, Some(name), OutputTrouble::UnitOutputs { detail: e.to_string() }))?;
     let mut values = Vec::with_capacity(model.indicators.len());
     for ind in &model.indicators {
         let c = df.column(&value_column(&ind.key)).map_err(err)?;

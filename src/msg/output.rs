@@ -1,0 +1,216 @@
+//! What stops a run from writing or publishing its outputs, and what it
+//! warns about and goes on, as facts; `en/` and `zh/` word them.
+
+/// What stops a run from writing (or reading back) its outputs: the file
+/// system, the output writers, a tool or font the machine lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputTrouble {
+    NoFolderName,
+    CannotCreate {
+        detail: String,
+    },
+    /// Another live run holds the lock file `lock`.
+    Locked {
+        pid: u32,
+        lock: std::path::PathBuf,
+    },
+    CannotLock {
+        detail: String,
+    },
+    LockTaken,
+    MoveAside {
+        detail: String,
+    },
+    MoveIntoPlace {
+        detail: String,
+    },
+    RemoveOld {
+        detail: String,
+    },
+    NoDriver {
+        driver: String,
+        detail: String,
+    },
+    Reopen {
+        detail: String,
+    },
+    Close {
+        detail: String,
+    },
+    /// Writing one layer of a vector file failed (`detail`: why).
+    Layer {
+        name: String,
+        detail: String,
+    },
+    Styles {
+        detail: String,
+    },
+    Crs {
+        crs: String,
+        detail: String,
+    },
+    EncodeGeometry {
+        detail: String,
+    },
+    EmptyGeometry {
+        id: String,
+    },
+    MapImage,
+    ChartSize,
+    FidFieldTaken {
+        layer: String,
+        field: &'static str,
+    },
+    NotOutputFolder {
+        detail: String,
+    },
+    UnreadableManifest {
+        detail: String,
+    },
+    CannotHash {
+        detail: String,
+    },
+    UnitUnreadable {
+        detail: String,
+    },
+    UnitColumns {
+        detail: String,
+    },
+    NoUnitOutput,
+    UnitOutputs {
+        detail: String,
+    },
+    ScoredTwice {
+        fid: i64,
+    },
+    /// A reference .docx without the part `part`.
+    DocxPart {
+        part: &'static str,
+    },
+    BrowserStart {
+        browser: String,
+        detail: String,
+    },
+    BrowserFailed {
+        browser: String,
+        status: String,
+    },
+    /// What needs a font or tool the machine lacks: the map images, the PDF reports.
+    MapImages,
+    PdfReports,
+    NoCjkFont {
+        looked: Vec<String>,
+    },
+    NoChromium,
+    NotATime {
+        value: String,
+    },
+    NotAWorkbookDate {
+        detail: String,
+    },
+    GdalDate {
+        detail: String,
+    },
+}
+
+/// What stops `sise publish` from putting an output folder into PostGIS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishTrouble {
+    /// A name (`what`: "schema", "layer", "field", "column" …) PostgreSQL would cut.
+    NameTooLong {
+        what: &'static str,
+        name: String,
+    },
+    NotInManifest,
+    ChangedAfterRun,
+    NoPostgis,
+    /// A column whose type differs from the table an earlier year made.
+    ColumnType {
+        name: String,
+        sql_type: String,
+        was: String,
+        table: String,
+    },
+    KeyName {
+        name: String,
+    },
+    CopyStopped,
+    CannotConnect {
+        why: String,
+    },
+    CannotOpenGpkg {
+        detail: String,
+    },
+    CannotReadGpkg {
+        detail: String,
+    },
+    NoEpsg,
+    /// Feature `fid`'s field holds what (`holds`: "text", "an integer" …) its declared type does not.
+    FieldHolds {
+        fid: i64,
+        field: String,
+        declared: String,
+        holds: &'static str,
+    },
+    NotUtf8 {
+        fid: i64,
+        field: String,
+    },
+    NotGpkgGeometry {
+        fid: i64,
+    },
+    GeometryNotBlob {
+        fid: i64,
+    },
+    Geometry {
+        fid: i64,
+        why: &'static str,
+    },
+    CannotReadTable {
+        detail: String,
+    },
+    SummaryColumns {
+        found: Vec<String>,
+        expected: Vec<String>,
+    },
+    NotACount {
+        line: usize,
+        column: String,
+        value: String,
+    },
+}
+
+/// Why the reference .docx does not serve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferenceDocxWhy {
+    CannotOpen {
+        detail: String,
+    },
+    NotDocx {
+        detail: String,
+    },
+    /// It lacks a part (`word/styles.xml` …).
+    Part(OutputTrouble),
+}
+
+/// What a run warns about and goes on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    Repaired,
+    LeftoverRemoved {
+        path: std::path::PathBuf,
+    },
+    Restoring {
+        path: std::path::PathBuf,
+    },
+    StaleLock {
+        path: std::path::PathBuf,
+    },
+    /// The plan could not load the objects to measure each unit's reach.
+    UnitsFindReach {
+        detail: String,
+    },
+    StylesNotStored {
+        detail: String,
+    },
+}
