@@ -178,3 +178,31 @@ fn model_file_mistakes_are_explained_in_chinese_too() {
     );
     assert!(e.contains("运行配置") && e.contains("colours.red = \"red\" 不是形如 \"#E60000\" 的颜色"), "{e}");
 }
+
+#[test]
+fn plans_outputs_and_commands_are_refused_in_chinese_too() {
+    let (_tmp, dir) = copy_fixture("handmade");
+    let config = dir.join("assessment.toml");
+    let out = dir.join("units");
+    let plan = dir.join("no-plan.json");
+    let o = sise(&["--lang", "zh", "run", config.to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--unit", "0", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let e = stderr(&o);
+    assert!(e.contains("错误：") && e.contains("no-plan.json") && e.contains("无法读取分块方案") && e.contains("sise plan"), "{e}");
+
+    let o = sise(&["--lang", "zh", "models", "show", "D99", "--config", config.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let e = stderr(&o);
+    assert!(e.contains("没有 id 或 key 为“D99”的模型"), "{e}");
+    let o = sise(&["models", "show", "D99", "--config", config.to_str().unwrap()]);
+    assert!(stderr(&o).contains("no model with id or key 'D99'"), "{}", stderr(&o));
+
+    // A lock held by a live process (this test's): the run is refused, in Chinese.
+    let dest = dir.join("out");
+    std::fs::create_dir_all(dest.join("2024-2026")).unwrap();
+    std::fs::write(dest.join("2024-2026/.2024.sise-lock"), format!("{}\n", std::process::id())).unwrap();
+    let o = sise(&["--lang", "zh", "run", config.to_str().unwrap(), "--out", dest.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(6));
+    let e = stderr(&o);
+    assert!(e.contains("输出") && e.contains(&format!("另一个 sise 运行（进程 {}）正在写入该目录", std::process::id())), "{e}");
+}

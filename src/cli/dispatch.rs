@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use super::{Cli, Command, LogFormat, ModelSource, ModelsCommand};
 use crate::error::exit;
 use crate::model::Model;
-use crate::msg::Msg;
+use crate::msg::{Done, Msg};
 use crate::progress::Progress;
 use clap::Parser;
 
@@ -116,13 +116,13 @@ fn compare(from: &std::path::Path, to: &std::path::Path, out: Option<&std::path:
 /// Report a publish.
 pub fn published(p: &crate::publish::Published, quiet: bool) {
     if p.unchanged {
-        println!("{} {} is already in {} schema {} with these outputs; nothing changed", p.cycle, p.year, p.target, p.schema);
+        println!("{}", Done::AlreadyPublished { cycle: p.cycle.clone(), year: p.year.to_string(), target: p.target.clone(), schema: p.schema.clone() });
         return;
     }
     let rows: usize = p.tables.iter().map(|(_, n)| n).sum();
     tracing::info!(tables = p.tables.len(), rows, seconds = p.seconds, "{} {} published to {} schema {}", p.cycle, p.year, p.target, p.schema);
     if !quiet {
-        println!("{} {} published: {} tables, {rows} rows into schema {}", p.cycle, p.year, p.tables.len(), p.schema);
+        println!("{}", Done::Published { cycle: p.cycle.clone(), year: p.year.to_string(), tables: p.tables.len(), rows, schema: p.schema.clone() });
     }
 }
 
@@ -130,7 +130,7 @@ pub fn published(p: &crate::publish::Published, quiet: bool) {
 fn threads_or_exit(threads: Option<usize>) -> Result<(), ExitCode> {
     if let Some(n) = threads {
         if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
-            eprintln!("sise: error: cannot start {n} threads: {e}");
+            eprintln!("sise: {}{}", Msg::ErrorLabel, Done::NoThreads { n, detail: e.to_string() });
             return Err(ExitCode::from(exit::INTERNAL));
         }
     }
@@ -140,7 +140,7 @@ fn threads_or_exit(threads: Option<usize>) -> Result<(), ExitCode> {
 /// Report a finished run or merge.
 fn finished(r: &crate::run::RunReport, quiet: bool) {
     if r.skipped {
-        println!("unchanged since the last run; outputs in {} kept", r.out.display());
+        println!("{}", Done::Unchanged { out: r.out.clone() });
         return;
     }
     tracing::info!(domains = r.domains, objects = r.objects, grid_cells = r.grid_cells, rejects = r.rejects, "assessment written to {}", r.out.display());
@@ -198,7 +198,7 @@ pub fn main() -> ExitCode {
     // A panic is a bug in sise, not bad input: say so and exit with the
     // documented code 1 (not Rust's 101), from whichever thread it happened on.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("sise: internal error (a bug in sise; please report it with this message and the log): {info}");
+        eprintln!("sise: {}", Done::Bug { info: info.to_string() });
         std::process::exit(exit::INTERNAL.into());
     }));
     let cli = Cli::parse();
@@ -250,22 +250,14 @@ fn command(cli: &Cli, progress: &Progress) -> std::result::Result<crate::error::
         Command::Models(cmd) => models(cmd),
         Command::PrepareInputs { config, out } => crate::prepare::prepare(config, out, progress).map(|p| {
             let features: usize = p.layers.iter().map(|(_, n)| n).sum();
-            println!("{} vector layers ({features} features) prepared; run them with {}", p.layers.len(), p.config.display());
+            println!("{}", Done::Prepared { layers: p.layers.len(), features, config: p.config.clone() });
         }),
         Command::DemoData { streets, metro, out, seed, next_year } => {
             crate::demo::generate(streets, metro, out, *seed).and_then(|()| next_year.as_ref().map_or(Ok(()), |n| crate::demo::next_year(out, n, *seed)))
         }
         Command::Plan { config, tiles, halo, out } => crate::tile::write_plan(config, *tiles, *halo, out).map(|p| {
-            println!(
-                "{} units of {} × {} m, halo {} m ({} looks {} m away); plan written to {}",
-                p.units.len(),
-                p.tile_m[0],
-                p.tile_m[1],
-                p.halo_m,
-                p.reach_of,
-                p.reach_m,
-                out.display()
-            );
+            let (units, tile_m, halo_m, reach_of, reach_m) = (p.units.len(), p.tile_m, p.halo_m, p.reach_of.clone(), p.reach_m);
+            println!("{}", Done::PlanWritten { units, tile_m, halo_m, reach_of, reach_m, out: out.to_owned() });
         }),
         Command::BenchData { scale, out, models, seed, admin, admin_name_field, admin_code_field, admin_district_field } => {
             let admin = admin.as_ref().map(|path| crate::demo::city::Admin {

@@ -46,7 +46,7 @@ pub(super) fn usable_geometry(
     offset: Offset,
 ) -> std::result::Result<Geometry<f64>, Problem> {
     let g = working_geometry(g, how, layer, id)?;
-    let k = GeomKind::of(&g).ok_or((Bad::GeometryType, "geometry collections are not supported".to_owned()))?;
+    let k = GeomKind::of(&g).ok_or((Bad::GeometryType, Msg::GeometryCollection.into()))?;
     match *kind {
         None => *kind = Some(k),
         Some(prev) if prev != k => {

@@ -420,4 +420,5 @@ pub enum Msg {
     NoFeatureLeft {
         domain: String,
     },
+    GeometryCollection,
 }

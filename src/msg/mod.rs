@@ -27,7 +27,7 @@ mod zh;
 
 pub use catalogue::Msg;
 pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, PlanMistake, RuleMistake};
-pub use output::{OutputTrouble, PublishTrouble, ReferenceDocxWhy, Warning};
+pub use output::{Done, OutputTrouble, PublishTrouble, ReferenceDocxWhy, Warning};
 use parts::*;
 pub use parts::{toml_key, toml_str, About, At, Cause, Choice, CrsGuess, Field, Gap, Holds, Place, Reader, Rewrite, SizeBasis, Wants};
 use std::sync::OnceLock;
@@ -110,7 +110,7 @@ macro_rules! worded {
     )*};
 }
 
-worded!(ModelMistake, ConfigMistake, OutputTrouble, PlanMistake, PublishTrouble, Warning, NotANumber, NotAYear, NotACoordinate, CrsError);
+worded!(ModelMistake, ConfigMistake, OutputTrouble, PlanMistake, PublishTrouble, Warning, Done, NotANumber, NotAYear, NotACoordinate, CrsError);
 
 impl From<Msg> for String {
     fn from(m: Msg) -> String {

@@ -214,3 +214,46 @@ pub enum Warning {
         detail: String,
     },
 }
+
+/// What a command reports when it is done, and the two ends no command
+/// plans: a thread pool that cannot start, a bug.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    AlreadyPublished {
+        cycle: String,
+        year: String,
+        target: String,
+        schema: String,
+    },
+    Published {
+        cycle: String,
+        year: String,
+        tables: usize,
+        rows: usize,
+        schema: String,
+    },
+    Unchanged {
+        out: std::path::PathBuf,
+    },
+    Prepared {
+        layers: usize,
+        features: usize,
+        config: std::path::PathBuf,
+    },
+    /// A plan of `units` tiles of `tile_m`, with the halo and what reaches farthest.
+    PlanWritten {
+        units: usize,
+        tile_m: [f64; 2],
+        halo_m: f64,
+        reach_of: String,
+        reach_m: f64,
+        out: std::path::PathBuf,
+    },
+    NoThreads {
+        n: usize,
+        detail: String,
+    },
+    Bug {
+        info: String,
+    },
+}

@@ -251,6 +251,7 @@ impl Msg {
             }
             Msg::CrsUnreadable { detail } => format!("cannot read its CRS: {detail}"),
             Msg::NoFeatureLeft { domain } => format!("no feature left to score for {domain} after rejecting bad ones"),
+            Msg::GeometryCollection => "geometry collections are not supported".into(),
             Msg::More(n) => format!(" (and {n} more features)"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!(" while writing its {}", f.display())).unwrap_or_default();

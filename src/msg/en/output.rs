@@ -155,3 +155,24 @@ impl Warning {
         }
     }
 }
+
+impl Done {
+    pub(in crate::msg) fn en(&self) -> String {
+        match self {
+            Done::AlreadyPublished { cycle, year, target, schema } => {
+                format!("{cycle} {year} is already in {target} schema {schema} with these outputs; nothing changed")
+            }
+            Done::Published { cycle, year, tables, rows, schema } => format!("{cycle} {year} published: {tables} tables, {rows} rows into schema {schema}"),
+            Done::Unchanged { out } => format!("unchanged since the last run; outputs in {} kept", out.display()),
+            Done::Prepared { layers, features, config } => format!("{layers} vector layers ({features} features) prepared; run them with {}", config.display()),
+            Done::PlanWritten { units, tile_m, halo_m, reach_of, reach_m, out } => format!(
+                "{units} units of {} × {} m, halo {halo_m} m ({reach_of} looks {reach_m} m away); plan written to {}",
+                tile_m[0],
+                tile_m[1],
+                out.display()
+            ),
+            Done::NoThreads { n, detail } => format!("cannot start {n} threads: {detail}"),
+            Done::Bug { info } => format!("internal error (a bug in sise; please report it with this message and the log): {info}"),
+        }
+    }
+}

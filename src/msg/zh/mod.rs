@@ -222,6 +222,7 @@ impl Msg {
             }
             Msg::CrsUnreadable { detail } => format!("无法读取其坐标系：{detail}"),
             Msg::NoFeatureLeft { domain } => format!("剔除问题要素后，{domain} 已没有可评估的要素"),
+            Msg::GeometryCollection => "不支持几何集合（GeometryCollection）".into(),
             Msg::More(n) => format!("（另有 {n} 个要素）"),
             Msg::DiskFull { file, free_mb, needs_mb, basis } => {
                 let file = file.as_ref().map(|f| format!("写入 {} 时", f.display())).unwrap_or_default();

@@ -159,3 +159,22 @@ impl Warning {
         }
     }
 }
+
+impl Done {
+    pub(in crate::msg) fn zh(&self) -> String {
+        match self {
+            Done::AlreadyPublished { cycle, year, target, schema } => format!("{cycle} {year} 的这些输出已在 {target} 的模式 {schema} 中；未作改动"),
+            Done::Published { cycle, year, tables, rows, schema } => format!("{cycle} {year} 已发布：{tables} 张表、{rows} 行，写入模式 {schema}"),
+            Done::Unchanged { out } => format!("自上次运行以来没有变化；保留 {} 中的输出", out.display()),
+            Done::Prepared { layers, features, config } => format!("已准备 {layers} 个矢量图层（{features} 个要素）；请用 {} 运行", config.display()),
+            Done::PlanWritten { units, tile_m, halo_m, reach_of, reach_m, out } => format!(
+                "{units} 个 {} × {} 米的单元，缓冲带 {halo_m} 米（{reach_of} 查找 {reach_m} 米以内）；方案已写入 {}",
+                tile_m[0],
+                tile_m[1],
+                out.display()
+            ),
+            Done::NoThreads { n, detail } => format!("无法启动 {n} 个线程：{detail}"),
+            Done::Bug { info } => format!("内部错误（sise 的缺陷；请连同本信息和日志报告）：{info}"),
+        }
+    }
+}
