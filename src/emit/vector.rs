@@ -177,7 +177,7 @@ fn create(path: &Path, driver: &str, options: &[&str], crs: &str, layers: &[OutL
         if ds.has_capability(DatasetCapability::TRANSACTIONS) {
             let txn = ds.start_transaction().map_err(|e| lerr(e.to_string()))?;
             write_features(&txn, out, ty, lerr)?;
-            txn.commit().map_err(|e| lerr(format!("commit: {e}")))?;
+            txn.commit().map_err(|e| lerr(OutputTrouble::Commit { detail: e.to_string() }.into()))?;
         } else {
             write_features(&ds, out, ty, lerr)?;
         }
@@ -232,11 +232,12 @@ fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type, er
                 Values::Real(v) => v.get(row).map(|x| f.set_field_double(i, x)),
                 Values::Text(v) => v[row].as_deref().map(|x| f.set_field_string(i, x)),
             };
-            r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| err(format!("row {row}, field '{}': {e}", c.name)))?;
+            r.unwrap_or_else(|| f.set_field_null(i))
+                .map_err(|e| err(OutputTrouble::Row { row, field: Some(c.name.clone()), geometry: false, detail: e.to_string() }.into()))?;
         }
-        let geom = promote(ty, g).to_gdal().map_err(|e| err(format!("row {row}: geometry: {e}")))?;
+        let geom = promote(ty, g).to_gdal().map_err(|e| err(OutputTrouble::Row { row, field: None, geometry: true, detail: e.to_string() }.into()))?;
         f.set_geometry(geom).map_err(|e| err(e.to_string()))?;
-        f.create(&layer).map_err(|e| err(format!("row {row}: {e}")))?;
+        f.create(&layer).map_err(|e| err(OutputTrouble::Row { row, field: None, geometry: false, detail: e.to_string() }.into()))?;
     }
     Ok(())
 }

@@ -111,6 +111,30 @@ pub enum OutputTrouble {
     GdalDate {
         detail: String,
     },
+    /// Writing rows `from` to `to` (1-based) failed.
+    Rows {
+        from: usize,
+        to: usize,
+        detail: String,
+    },
+    /// Writing one row failed: its `field`, or its geometry (`field` None and `geometry`).
+    Row {
+        row: usize,
+        field: Option<String>,
+        geometry: bool,
+        detail: String,
+    },
+    SpatialIndex {
+        detail: String,
+    },
+    Commit {
+        detail: String,
+    },
+    /// A map could not be drawn: its SVG (`raster` false) or its raster layer.
+    Map {
+        raster: bool,
+        detail: String,
+    },
 }
 
 /// What stops `sise publish` from putting an output folder into PostGIS.

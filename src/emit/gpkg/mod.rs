@@ -77,7 +77,7 @@ fn insert_rows(
         for (k, row) in rows.clone().enumerate() {
             bind(stmt, 1 + k * columns.len(), row)?;
         }
-        stmt.raw_execute().map_err(|err| format!("rows {} to {}: {err}", rows.start + 1, rows.end))?;
+        stmt.raw_execute().map_err(|err| String::from(crate::msg::OutputTrouble::Rows { from: rows.start + 1, to: rows.end, detail: err.to_string() }))?;
     }
     Ok(())
 }
@@ -148,7 +148,9 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
             stmt.raw_bind_parameter(first, fid).map_err(e)?;
             // SQLite copies what is bound, so one buffer serves every row.
             buf.clear();
-            if let Some(r) = blob(&mut buf, g, srs_id, wrap(g)).map_err(|m| format!("row {row}: geometry: {m}"))? {
+            if let Some(r) = blob(&mut buf, g, srs_id, wrap(g))
+                .map_err(|m| String::from(crate::msg::OutputTrouble::Row { row, field: None, geometry: true, detail: m.to_string() }))?
+            {
                 if indexed {
                     boxes.push((fid, [r.min().x, r.max().x, r.min().y, r.max().y]));
                 }
@@ -168,7 +170,7 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
         })?;
     }
     if indexed {
-        rtree::fill(&tx, &rtree, &boxes).map_err(|err| format!("spatial index: {err}"))?;
+        rtree::fill(&tx, &rtree, &boxes).map_err(|err| String::from(crate::msg::OutputTrouble::SpatialIndex { detail: err.to_string() }))?;
     }
     if let Some(r) = extent {
         tx.execute(

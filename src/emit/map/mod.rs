@@ -62,7 +62,8 @@ impl Fonts {
     /// Render a whole SVG document onto `pixmap` (charts of their own size).
     pub fn draw_document(&self, doc: &str, pixmap: &mut tiny_skia::Pixmap) -> Result<()> {
         let opt = usvg::Options { fontdb: self.db.clone(), font_family: self.family.clone(), ..Default::default() };
-        let tree = usvg::Tree::from_str(doc, &opt).map_err(|e| Error::output("maps", format!("SVG: {e}")))?;
+        let tree =
+            usvg::Tree::from_str(doc, &opt).map_err(|e| Error::output("maps", crate::msg::OutputTrouble::Map { raster: false, detail: e.to_string() }))?;
         resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
         Ok(())
     }
@@ -360,7 +361,7 @@ fn svg(backdrop: &Backdrop, features: Option<&tiny_skia::Pixmap>, own: &str, fon
     let (fx, fy, fw, fh) = FRAME;
     let image = match features {
         Some(f) => {
-            let bytes = f.encode_png().map_err(|e| Error::output(path, format!("map raster: {e}")))?;
+            let bytes = f.encode_png().map_err(|e| Error::output(path, crate::msg::OutputTrouble::Map { raster: true, detail: e.to_string() }))?;
             let data = base64::engine::general_purpose::STANDARD.encode(bytes);
             format!(r##"<image x="{fx}" y="{fy}" width="{fw}" height="{fh}" xlink:href="data:image/png;base64,{data}"/>"##)
         }
