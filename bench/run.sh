@@ -98,7 +98,7 @@ for scale in $SCALES; do
     measure "$scale" "sise sensitivity, 200 draws, 2 threads" "$SISE" sensitivity -q -j 2 --draws 200 "$data/assessment.toml" --out "$WORK/sise5-$scale"
     if [ -f "$ADMIN_FILE" ]; then
         [ -f "$data-admin/assessment.toml" ] ||
-            "$SISE" bench-data --scale "$scale" --out "$data-admin" --models assessment-models --admin "$ADMIN_FILE" --admin-code-field adcode
+            "$SISE" bench-data --scale "$scale" --out "$data-admin" --models assessment-models --streets "$ADMIN_FILE" --streets-code-field adcode
         measure "$scale" "sise, 17 domains, 16 real districts, 2 threads" "$SISE" run -q -j 2 "$data-admin/assessment.toml" --out "$WORK/sise4-$scale"
     fi
     out1=$WORK/sise1-$scale/2024-2026/2024

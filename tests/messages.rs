@@ -173,8 +173,8 @@ fn model_file_mistakes_are_explained_in_chinese_too() {
     assert!(e.contains("categories：有两个键都读作“high”"), "{e}");
     let e = validate_zh_with(
         "assessment.toml",
-        "[admin_units]",
-        "[colours]\nred = \"red\"\norange = \"#FF7F00\"\nyellow = \"#FFFF00\"\nblue = \"#0070FF\"\n\n[admin_units]",
+        "[streets]",
+        "[colours]\nred = \"red\"\norange = \"#FF7F00\"\nyellow = \"#FFFF00\"\nblue = \"#0070FF\"\n\n[streets]",
     );
     assert!(e.contains("运行配置") && e.contains("colours.red = \"red\" 不是形如 \"#E60000\" 的颜色"), "{e}");
 }

@@ -80,7 +80,7 @@ yellow = 25
 
 [aggregate]
 grid = "max"
-admin = "max"
+streets = "max"
 "#;
 
 #[test]
@@ -188,7 +188,7 @@ yellow = 30
 
 [aggregate]
 grid = "density"
-admin = "density"
+streets = "density"
 density_of = "pipes"
 density_levels = { red = 3, orange = 2, yellow = 1 }
 "#,

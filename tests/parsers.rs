@@ -94,7 +94,7 @@ proptest! {
             // Accepted: every path is absolute and the 街镇 layer is one of the layers.
             Ok(c) => {
                 prop_assert!(c.layers.values().all(|l| l.path.is_absolute()));
-                prop_assert!(c.layers.contains_key(&c.admin_units.layer));
+                prop_assert!(c.layers.contains_key(&c.streets.layer));
                 prop_assert!(c.grid_cell_m > 0.0 && !c.domains.is_empty());
             }
             Err(e) => prop_assert!(e.to_string().contains("assessment.toml"), "{e}"),

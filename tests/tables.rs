@@ -207,7 +207,7 @@ fn a_run_over_two_districts_totals_each_district() {
     std::fs::write(tmp.path().join("streets.geojson"), streets.to_string()).unwrap();
     let mut config = demo_config();
     config["layers"]["streets"].as_table_mut().unwrap().insert("path".into(), tmp.path().join("streets.geojson").to_string_lossy().into_owned().into());
-    config["admin_units"].as_table_mut().unwrap().insert("district_field".into(), "district".into());
+    config["streets"].as_table_mut().unwrap().insert("district_field".into(), "district".into());
     let file = tmp.path().join("assessment.toml");
     std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
     let out = year_dir(tmp.path().join("out"));

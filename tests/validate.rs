@@ -109,8 +109,8 @@ fn no_output_folder_is_created_on_bad_input() {
 fn comprehensive_weights_must_name_exactly_the_runs_domains() {
     let (_tmp, dir) = copy_fixture("handmade");
     let cfg = dir.join("assessment.toml");
-    let weighted = "[comprehensive]\nmethod = \"weighted\"\nweights = { T01 = 0.5, T02 = 0.3, T30 = 0.2 }\nthresholds = { red = 3.5, orange = 2.5, yellow = 1.5 }\n\n[admin_units]";
-    edit(&cfg, "[admin_units]", weighted);
+    let weighted = "[comprehensive]\nmethod = \"weighted\"\nweights = { T01 = 0.5, T02 = 0.3, T30 = 0.2 }\nthresholds = { red = 3.5, orange = 2.5, yellow = 1.5 }\n\n[streets]";
+    edit(&cfg, "[streets]", weighted);
     // A typo ("T30" for "T03") would have weighed T03 0 without a word.
     let o = validate(&dir);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));

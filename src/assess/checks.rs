@@ -84,7 +84,7 @@ pub(super) fn check_outside(
     let mut clipped = Vec::new();
     for (name, layer) in layers.layers.iter_mut() {
         let Layer::Vector(v) = layer else { continue };
-        if *name == config.admin_units.layer {
+        if *name == config.streets.layer {
             continue;
         }
         if objects.contains(name.as_str()) {

@@ -123,7 +123,7 @@ fn load_needed(
         .par_iter()
         .map(|name| {
             let started = std::time::Instant::now();
-            let clip = clip.and_then(|c| c.get(*name).copied()).filter(|_| *name != config.admin_units.layer);
+            let clip = clip.and_then(|c| c.get(*name).copied()).filter(|_| *name != config.streets.layer);
             let r = load::load_layer(config, name, how, clip);
             tracing::debug!(layer = name, ms = started.elapsed().as_millis() as u64, "loaded");
             bar.inc(1);

@@ -179,7 +179,7 @@ impl Assessment {
 
 /// The layers a run reads: the 街镇 and every layer a model names, sorted.
 pub fn needed_layers<'a>(config: &'a RunConfig, models: &'a [Model]) -> Vec<&'a str> {
-    let mut needed: Vec<&str> = vec![config.admin_units.layer.as_str()];
+    let mut needed: Vec<&str> = vec![config.streets.layer.as_str()];
     for m in models {
         needed.push(m.objects());
         needed.extend(m.context_layers().into_iter().filter(|l| config.layers.contains_key(*l)));

@@ -13,7 +13,7 @@ pub struct Streets {
     pub zones: Zones,
     pub names: Vec<String>,
     pub codes: Vec<String>,
-    /// The 区 above the 街镇, when `[admin_units] district_field` names them.
+    /// The 区 above the 街镇, when `[streets] district_field` names them.
     pub districts: Option<Districts>,
 }
 
@@ -30,14 +30,14 @@ pub struct Districts {
 
 /// The 街镇 of a run config, loading only their layer (for `sise plan`).
 pub fn streets_of(config: &RunConfig) -> Result<Streets> {
-    let (layer, _) = load::load_layer(config, &config.admin_units.layer, Strictness::default(), None)?;
+    let (layer, _) = load::load_layer(config, &config.streets.layer, Strictness::default(), None)?;
     let mut layers = Layers::default();
-    layers.layers.insert(config.admin_units.layer.clone(), layer);
+    layers.layers.insert(config.streets.layer.clone(), layer);
     streets(config, &layers)
 }
 
 pub(super) fn streets(config: &RunConfig, layers: &Layers) -> Result<Streets> {
-    let a = &config.admin_units;
+    let a = &config.streets;
     let layer = layers
         .vector(&a.layer)
         .ok_or_else(|| Error::Config { file: config.file.clone(), message: crate::msg::ConfigMistake::StreetsNotPolygons { layer: a.layer.clone() }.into() })?;

@@ -112,9 +112,9 @@ fn domain_zones(loaded: &Loaded, m: &Model, r: Reviewed, zones: &Kinds) -> Domai
     };
     DomainResult {
         grid: agg(m.aggregate.grid, zones.grid),
-        streets: agg(m.aggregate.admin, zones.streets),
-        district: agg(m.aggregate.admin, zones.district)[0],
-        districts: zones.districts.map_or_else(Vec::new, |d| agg(m.aggregate.admin, d)),
+        streets: agg(m.aggregate.streets, zones.streets),
+        district: agg(m.aggregate.streets, zones.district)[0],
+        districts: zones.districts.map_or_else(Vec::new, |d| agg(m.aggregate.streets, d)),
         object_street,
         objects,
         scores,
@@ -156,7 +156,7 @@ fn comprehensive(loaded: &Loaded, domains: &[DomainResult], zones: &Kinds, vulne
     };
     Totals {
         grid: combine(zones.grid, &c.grid, &vulnerability.grid, &|d, z| d.grid[z]),
-        streets: combine(zones.streets, &c.admin, &vulnerability.streets, &|d, z| d.streets[z]),
+        streets: combine(zones.streets, &c.streets, &vulnerability.streets, &|d, z| d.streets[z]),
         district: combine(zones.district, &c.district, &vulnerability.district, &|d, _| d.district).remove(0),
         districts: zones.districts.map_or_else(Vec::new, |ds| combine(ds, &c.district, &vulnerability.districts, &|d, z| d.districts[z])),
     }
@@ -201,7 +201,7 @@ fn vulnerabilities(p: &Loaded, grid: &grid::Grid, district: &Zones) -> Result<Vu
     let of = |how: &Regional, zones: &Zones| matches!(how, Regional::Capacity { .. }).then(|| capacity.vulnerability(&at_homes, zones));
     Ok(Vulnerability {
         grid: of(&c.grid, &grid.cells),
-        streets: of(&c.admin, &p.streets.zones),
+        streets: of(&c.streets, &p.streets.zones),
         district: of(&c.district, district),
         districts: p.streets.districts.as_ref().and_then(|d| of(&c.district, &d.zones)),
         whole: capacity.vulnerability(&at_homes, district).first().copied(),

@@ -338,20 +338,20 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
-        /// Use this polygon file (any OGR format) as the admin units in place
-        /// of the generated lattice 街镇, e.g. real, complex boundaries such
-        /// as ../shared/data/shanghai_districts.geojson; the sector layers
-        /// are generated as usual and must lie inside it.
-        #[arg(long)]
+        /// Use this polygon file (any OGR format) as the 街镇 in place of the
+        /// generated lattice, e.g. real, complex boundaries such as
+        /// ../shared/data/shanghai_districts.geojson; the sector layers are
+        /// generated as usual and must lie inside it. (`--admin` is its older name.)
+        #[arg(long = "streets", alias = "admin")]
         admin: Option<PathBuf>,
-        /// The --admin file's name field.
-        #[arg(long, default_value = "name", requires = "admin")]
+        /// The --streets file's name field.
+        #[arg(long = "streets-name-field", alias = "admin-name-field", default_value = "name", requires = "admin")]
         admin_name_field: String,
-        /// The --admin file's code (id) field.
-        #[arg(long, default_value = "code", requires = "admin")]
+        /// The --streets file's code (id) field.
+        #[arg(long = "streets-code-field", alias = "admin-code-field", default_value = "code", requires = "admin")]
         admin_code_field: String,
-        /// The --admin file's field naming each unit's 区 (for 街镇 of several districts).
-        #[arg(long, requires = "admin")]
+        /// The --streets file's field naming each unit's 区 (for 街镇 of several districts).
+        #[arg(long = "streets-district-field", alias = "admin-district-field", requires = "admin")]
         admin_district_field: Option<String>,
     },
 }

@@ -15,7 +15,7 @@ use crate::msg::{ConfigMistake, Msg, Wants};
 mod regional;
 pub use regional::{CapacityFactor, Comprehensive, Count, CountRule, LevelValues, PopulationLayer, Regional, Scale};
 mod sections;
-pub use sections::{AdminUnitsConfig, PublishConfig, ReportConfig, ReviewConfig, SensitivityConfig, TablesConfig, TileDatum, WebConfig, MAX_SHEET_ROWS};
+pub use sections::{PublishConfig, ReportConfig, ReviewConfig, SensitivityConfig, StreetsConfig, TablesConfig, TileDatum, WebConfig, MAX_SHEET_ROWS};
 
 /// How a layer's coordinates are offset from WGS84, as Chinese web-map POI
 /// data often are (火星坐标).
@@ -132,7 +132,9 @@ struct RawConfig {
     working_crs: String,
     #[serde(default = "default_cell")]
     grid_cell_m: f64,
-    admin_units: AdminUnitsConfig,
+    /// `[streets]`; `[admin_units]` in older configs.
+    #[serde(alias = "admin_units")]
+    streets: StreetsConfig,
     #[serde(default)]
     comprehensive: toml::Table,
     #[serde(default)]
@@ -206,7 +208,7 @@ pub struct RunConfig {
     pub working_crs: String,
     /// Side of a grid cell in metres.
     pub grid_cell_m: f64,
-    pub admin_units: AdminUnitsConfig,
+    pub streets: StreetsConfig,
     pub comprehensive: Comprehensive,
     /// Colours of the four levels in every output.
     pub colours: Palette,
@@ -284,7 +286,7 @@ impl RunConfig {
             year: raw.year,
             working_crs: raw.working_crs,
             grid_cell_m: raw.grid_cell_m,
-            admin_units: raw.admin_units,
+            streets: raw.streets,
             comprehensive,
             colours: raw.colours,
             map_source: raw.map_source,
@@ -323,9 +325,9 @@ fn check(raw: &RawConfig, file: &Path) -> Result<Comprehensive> {
     if !(raw.grid_cell_m.is_finite() && raw.grid_cell_m > 0.0) {
         return Err(err(Msg::BadSetting { key: "grid_cell_m".into(), value: raw.grid_cell_m.to_string(), wants: Wants::PositiveMetres }.into()));
     }
-    if !raw.layers.contains_key(&raw.admin_units.layer) {
-        let (name, have) = (raw.admin_units.layer.clone(), raw.layers.keys().cloned().collect());
-        return Err(err(Msg::NotALayer { key: "admin_units.layer".into(), name, config: file.display().to_string(), have }.into()));
+    if !raw.layers.contains_key(&raw.streets.layer) {
+        let (name, have) = (raw.streets.layer.clone(), raw.layers.keys().cloned().collect());
+        return Err(err(Msg::NotALayer { key: "streets.layer".into(), name, config: file.display().to_string(), have }.into()));
     }
     let comprehensive = Comprehensive::from_table(raw.comprehensive.clone()).map_err(err)?;
     if let Some(l) = comprehensive.layers().into_iter().find(|l| !raw.layers.contains_key(*l)) {
@@ -389,7 +391,7 @@ district = "普陀区"
 cycle = "2024-2026"
 year = 2024
 domains = ["m.toml"]
-[admin_units]
+[streets]
 layer = "streets"
 name_field = "name"
 code_field = "code"
@@ -426,8 +428,17 @@ path = "streets.geojson"
     }
 
     #[test]
-    fn admin_layer_must_exist() {
+    fn streets_layer_must_exist() {
         let e = parse(&MINIMAL.replace("layer = \"streets\"", "layer = \"jiezhen\"")).unwrap_err();
-        assert!(e.to_string().contains("admin_units.layer = 'jiezhen' is not a [layers.*] entry"), "{e}");
+        assert!(e.to_string().contains("streets.layer = 'jiezhen' is not a [layers.*] entry"), "{e}");
+    }
+
+    #[test]
+    fn admin_units_is_the_older_name_of_streets() {
+        let older = parse(&MINIMAL.replace("[streets]", "[admin_units]")).unwrap();
+        assert_eq!((older.streets.layer.as_str(), older.streets.code_field.as_str()), ("streets", "code"));
+        let both = format!("{MINIMAL}[admin_units]\nlayer = \"streets\"\nname_field = \"name\"\ncode_field = \"code\"\n");
+        let e = parse(&both).unwrap_err().to_string();
+        assert!(e.contains("streets"), "{e}");
     }
 }

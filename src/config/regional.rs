@@ -6,7 +6,7 @@
 //! ```toml
 //! [comprehensive]
 //! method = "worst"                  # every kind not given below (就高)
-//! [comprehensive.admin]
+//! [comprehensive.streets]           # 街镇 (older configs: [comprehensive.admin])
 //! method = "count"
 //! red = { red_objects = 3, red_domains = 2 }
 //! ```
@@ -224,7 +224,8 @@ pub struct PopulationLayer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comprehensive {
     pub grid: Regional,
-    pub admin: Regional,
+    /// The 街镇.
+    pub streets: Regional,
     /// The district (全区) and, in a city run, each 区.
     pub district: Regional,
     pub capacity: Vec<CapacityFactor>,
@@ -233,14 +234,14 @@ pub struct Comprehensive {
 
 impl Default for Comprehensive {
     fn default() -> Comprehensive {
-        Comprehensive { grid: Regional::Worst, admin: Regional::Worst, district: Regional::Worst, capacity: Vec::new(), population: None }
+        Comprehensive { grid: Regional::Worst, streets: Regional::Worst, district: Regional::Worst, capacity: Vec::new(), population: None }
     }
 }
 
 impl Comprehensive {
     /// The three kinds' methods, named as in the config.
     pub fn kinds(&self) -> [(&'static str, &Regional); 3] {
-        [("grid", &self.grid), ("admin", &self.admin), ("district", &self.district)]
+        [("grid", &self.grid), ("streets", &self.streets), ("district", &self.district)]
     }
 
     pub fn uses_capacity(&self) -> bool {
@@ -258,10 +259,15 @@ impl Comprehensive {
     }
 
     /// Parse `[comprehensive]`: its own keys (method and parameters) are the
-    /// method of every kind not given as `[comprehensive.grid]`, `.admin` or `.district`.
+    /// method of every kind not given as `[comprehensive.grid]`, `.streets`
+    /// (`.admin` in older configs) or `.district`.
     pub fn from_table(mut t: toml::Table) -> Result<Comprehensive, String> {
         let mut take = |key: &str| t.remove(key);
-        let kinds: Vec<(&str, Option<toml::Value>)> = ["grid", "admin", "district"].into_iter().map(|k| (k, take(k))).collect();
+        let (streets, older) = (take("streets"), take("admin"));
+        if streets.is_some() && older.is_some() {
+            return Err(ConfigMistake::TwoNames { new: "[comprehensive.streets]", old: "[comprehensive.admin]" }.into());
+        }
+        let kinds = [("grid", take("grid")), ("streets", streets.or(older)), ("district", take("district"))];
         let capacity: Vec<CapacityFactor> = match take("capacity") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| located("[[comprehensive.capacity]]", e.message()))?,
             None => Vec::new(),
@@ -282,8 +288,8 @@ impl Comprehensive {
                 *slot = parse(v, &format!("[comprehensive.{kind}]"))?;
             }
         }
-        let [grid, admin, district] = resolved;
-        let c = Comprehensive { grid, admin, district, capacity, population };
+        let [grid, streets, district] = resolved;
+        let c = Comprehensive { grid, streets, district, capacity, population };
         c.check_capacity()?;
         Ok(c)
     }
@@ -327,17 +333,27 @@ mod tests {
     #[test]
     fn the_top_level_method_is_the_default_of_every_kind() {
         assert_eq!(parse("").unwrap(), Comprehensive::default());
-        let c = parse("method = \"worst\"\n[admin]\nmethod = \"count\"\nred = { red_objects = 3, red_domains = 2 }\norange = { red_objects = 1 }\nyellow = { orange_objects = 1 }\n").unwrap();
+        let c = parse("method = \"worst\"\n[streets]\nmethod = \"count\"\nred = { red_objects = 3, red_domains = 2 }\norange = { red_objects = 1 }\nyellow = { orange_objects = 1 }\n").unwrap();
         assert_eq!(c.grid, Regional::Worst);
         assert_eq!(c.district, Regional::Worst);
-        let Regional::Count { red, .. } = &c.admin else { panic!("{:?}", c.admin) };
+        let Regional::Count { red, .. } = &c.streets else { panic!("{:?}", c.streets) };
         assert_eq!((red.red_objects, red.red_domains, red.orange_objects), (Some(3), Some(2), None));
+    }
+
+    #[test]
+    fn admin_is_the_older_name_of_streets() {
+        let count = "method = \"count\"\nred = { red_objects = 3 }\norange = { red_objects = 1 }\nyellow = { orange_objects = 1 }\n";
+        let new = parse(&format!("[streets]\n{count}")).unwrap();
+        assert_eq!(parse(&format!("[admin]\n{count}")).unwrap(), new);
+        assert!(matches!(new.streets, Regional::Count { .. }) && new.grid == Regional::Worst);
+        let both = parse(&format!("[streets]\n{count}[admin]\n{count}")).unwrap_err();
+        assert!(both.contains("[comprehensive.streets] and [comprehensive.admin] are one section"), "{both}");
     }
 
     #[test]
     fn old_weighted_configs_still_parse() {
         let c = parse("method = \"weighted\"\nweights = { D01 = 1.0 }\nthresholds = { red = 3.5, orange = 2.5, yellow = 1.5 }\n").unwrap();
-        assert!(matches!(c.admin, Regional::Weighted { .. }) && c.grid == c.admin && c.district == c.admin);
+        assert!(matches!(c.streets, Regional::Weighted { .. }) && c.grid == c.streets && c.district == c.streets);
     }
 
     #[test]
@@ -348,7 +364,7 @@ mod tests {
         assert!(e.starts_with("[comprehensive.grid]") && e.contains("red > orange > yellow"), "{e}");
         let e = parse("[grid]\nmethod = \"nearest\"\n").unwrap_err();
         assert!(e.contains("nearest") && e.contains("exposure"), "{e}");
-        let e = parse("[admin]\nmethod = \"capacity\"\nthresholds = { red = 30, orange = 15, yellow = 5 }\n").unwrap_err();
+        let e = parse("[streets]\nmethod = \"capacity\"\nthresholds = { red = 30, orange = 15, yellow = 5 }\n").unwrap_err();
         assert!(e.contains("[[comprehensive.capacity]]"), "{e}");
         let cap = "population = { layer = \"residential\", field = \"population\" }\n[[capacity]]\nkey = \"fire\"\nname = \"消防站\"\nlayer = \"fire_stations\"\nsteps = [[0, 0.9], [1500, 1.0]]\nweight = 0.5\n[admin]\nmethod = \"capacity\"\nthresholds = { red = 30, orange = 15, yellow = 5 }\n";
         assert!(parse(cap).unwrap_err().contains("add up to 0.5"));

@@ -1,5 +1,5 @@
 //! The run config's optional sections, each with its defaults: `[web]`,
-//! `[tables]`, `[publish]`, `[review]`, `[sensitivity]`, `[admin_units]`
+//! `[tables]`, `[publish]`, `[review]`, `[sensitivity]`, `[streets]`
 //! and `[report]`.
 
 use crate::msg::{Msg, Wants};
@@ -183,10 +183,11 @@ fn default_critical() -> f64 {
     0.8
 }
 
-/// The administrative units (街镇) that results are aggregated to.
+/// `[streets]`: the 街镇 (the administrative units below the 区) that results
+/// are aggregated to.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct AdminUnitsConfig {
+pub struct StreetsConfig {
     /// Name of a `[layers.*]` entry holding the 街镇 polygons.
     pub layer: String,
     pub name_field: String,

@@ -42,7 +42,7 @@ impl<'a> Drivers<'a> {
         let (a, c) = (self.a, &self.a.loaded.config.comprehensive);
         match z {
             Zone::Cell(k) => (&a.grid_total[k], &c.grid),
-            Zone::Street(s) => (&a.streets_total[s], &c.admin),
+            Zone::Street(s) => (&a.streets_total[s], &c.streets),
             Zone::District => (&a.district_total, &c.district),
             Zone::Qu(k) => (&a.districts_total[k], &c.district),
         }

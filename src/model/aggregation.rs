@@ -15,7 +15,7 @@ pub struct Aggregate {
     /// Line of `[aggregate]` in the model file, for messages.
     pub line: usize,
     pub grid: AggMethod,
-    pub admin: AggMethod,
+    pub streets: AggMethod,
     /// Indicator key or numeric field weighting `weighted_mean`.
     pub weight_by: Option<String>,
     /// For `density`: the line layer and the bands on objects per km.
@@ -28,10 +28,10 @@ pub(super) fn aggregate(doc: &Doc, raw: Spanned<RawAggregate>, inputs: &Inputs) 
     let agg_line = doc.line(raw.span().start);
     let mistake = |mistake| doc.err(Msg::Aggregate { line: agg_line, mistake }.into());
     let agg = raw.into_inner();
-    if agg.weight_by.is_none() && [agg.grid, agg.admin].contains(&AggMethod::WeightedMean) {
+    if agg.weight_by.is_none() && [agg.grid, agg.streets].contains(&AggMethod::WeightedMean) {
         return Err(mistake(AggregateMistake::WeightedMeanWithoutWeight));
     }
-    let uses_density = [agg.grid, agg.admin].contains(&AggMethod::Density);
+    let uses_density = [agg.grid, agg.streets].contains(&AggMethod::Density);
     let density = match (agg.density_of, agg.density_levels) {
         (Some(layer), Some(levels)) if uses_density => {
             levels.check().map_err(|m| err(format!("line {agg_line}: [aggregate] density_levels: {m}")))?;
@@ -44,5 +44,5 @@ pub(super) fn aggregate(doc: &Doc, raw: Spanned<RawAggregate>, inputs: &Inputs) 
         _ if uses_density => return Err(mistake(AggregateMistake::DensityIncomplete)),
         _ => return Err(mistake(AggregateMistake::DensityUnused)),
     };
-    Ok(Aggregate { line: agg_line, grid: agg.grid, admin: agg.admin, weight_by: agg.weight_by, density })
+    Ok(Aggregate { line: agg_line, grid: agg.grid, streets: agg.streets, weight_by: agg.weight_by, density })
 }

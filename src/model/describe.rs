@@ -51,7 +51,7 @@ impl Model {
             w,
             "Grid cells take the {}; 街镇 take the {}.",
             aggregation_words(self.aggregate.grid, self, Lang::En),
-            aggregation_words(self.aggregate.admin, self, Lang::En)
+            aggregation_words(self.aggregate.streets, self, Lang::En)
         );
         self.describe_fields(w);
         let _ = writeln!(w, "{MATCHING}");

@@ -149,7 +149,9 @@ pub(super) struct RawVeto {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAggregate {
     pub grid: AggMethod,
-    pub admin: AggMethod,
+    /// How a 街镇 (and the district) combines its objects; `admin` is its older name.
+    #[serde(alias = "admin")]
+    pub streets: AggMethod,
     pub weight_by: Option<String>,
     pub density_of: Option<String>,
     pub density_levels: Option<Thresholds>,

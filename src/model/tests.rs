@@ -44,7 +44,7 @@ yellow = 35
 
 [aggregate]
 grid = "max"
-admin = "mean"
+streets = "mean"
 "#;
 
 fn parse(text: &str) -> Result<Model> {
@@ -217,4 +217,12 @@ fn missing_words_offered_are_those_the_check_accepts() {
     assert_eq!(choices, vec![Choice::Reject, Choice::Zero, Choice::Number]);
     let ranged = parse(&minmax.replace("minmax = true\n", "minmax = true\nrange = [0, 10]\n")).unwrap();
     assert!(ranged.indicators[0].missing_choices().contains(&Choice::Worst));
+}
+
+#[test]
+fn aggregate_admin_is_the_older_name_of_streets() {
+    let older = parse(&BASE.replace("streets = \"mean\"", "admin = \"mean\"")).unwrap();
+    assert_eq!(older.aggregate.streets, parse(BASE).unwrap().aggregate.streets);
+    let both = parse(&BASE.replace("streets = \"mean\"", "streets = \"mean\"\nadmin = \"max\"")).unwrap_err().to_string();
+    assert!(both.contains("streets"), "{both}");
 }

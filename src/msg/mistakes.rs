@@ -302,6 +302,11 @@ pub enum ConfigMistake {
     ComprehensiveNotVector {
         layer: String,
     },
+    /// A section written under its name and its older name both.
+    TwoNames {
+        new: &'static str,
+        old: &'static str,
+    },
 }
 
 /// A mistake in a tiled run: the tiling asked for, the plan, its units.

@@ -23,7 +23,7 @@ pub fn suspect(
     working_crs: &str,
     points: &[Option<geo_types::Point<f64>>],
     declared: Option<&[Option<String>]>,
-    admin: &Streets,
+    streets: &Streets,
     locate: &dyn Fn(geo_types::Point<f64>) -> Option<usize>,
 ) -> Option<String> {
     if cfg.offset != Offset::None {
@@ -47,7 +47,7 @@ pub fn suspect(
             let at = from_src.point(x, y).ok().and_then(|(x, y)| locate(geo_types::Point::new(x, y)));
             match at {
                 None => f.outside += 1,
-                Some(s) => f.agree += usize::from(declared[k].as_deref() == Some(crate::value::fold(&admin.names[s]).as_str())),
+                Some(s) => f.agree += usize::from(declared[k].as_deref() == Some(crate::value::fold(&streets.names[s]).as_str())),
             }
         }
         f

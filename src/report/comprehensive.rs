@@ -167,7 +167,7 @@ pub fn context(a: &Assessment, comparison: Option<&Comparison>) -> Comprehensive
     let cfg = &a.loaded.config;
     let drivers = Drivers::new(a);
     let c = &cfg.comprehensive;
-    let methods = [("网格", &c.grid), ("街镇", &c.admin), (if cfg.admin_units.district_field.is_some() { "区及全区" } else { "全区" }, &c.district)]
+    let methods = [("网格", &c.grid), ("街镇", &c.streets), (if cfg.streets.district_field.is_some() { "区及全区" } else { "全区" }, &c.district)]
         .into_iter()
         .map(|(kind, how)| MethodRow { kind, text: describe_method(how, &c.capacity) })
         .collect();

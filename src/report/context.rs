@@ -421,7 +421,7 @@ fn model_text(a: &Assessment, m: &Model) -> ModelText {
             })
             .collect(),
         levels: m.thresholds.describe(true),
-        aggregate: format!("网格取{}；街镇取{}", aggregation_words(m.aggregate.grid, m, Lang::Zh), aggregation_words(m.aggregate.admin, m, Lang::Zh)),
+        aggregate: format!("网格取{}；街镇取{}", aggregation_words(m.aggregate.grid, m, Lang::Zh), aggregation_words(m.aggregate.streets, m, Lang::Zh)),
     }
 }
 

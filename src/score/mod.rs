@@ -263,7 +263,7 @@ mod tests {
     fn head(method: &str) -> String {
         format!("id = \"T\"\nkey = \"t\"\nname = \"t\"\nmodel_version = \"1\"\ngeometry = \"point\"\nmethod = \"{method}\"\n[inputs]\nobjects = \"sites\"\n")
     }
-    const TAIL: &str = "[aggregate]\ngrid = \"max\"\nadmin = \"max\"\n";
+    const TAIL: &str = "[aggregate]\ngrid = \"max\"\nstreets = \"max\"\n";
 
     #[test]
     fn nearest_distance_search_stops_at_its_radius() {

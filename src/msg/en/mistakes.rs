@@ -113,9 +113,10 @@ impl ConfigMistake {
                 ReferenceDocxWhy::NotDocx { detail } => format!("reference .docx: not a Word document (.docx): {detail}"),
                 ReferenceDocxWhy::Part(m) => format!("reference .docx: {}", m.en()),
             },
+            ConfigMistake::TwoNames { new, old } => format!("{new} and {old} are one section ({old} is its older name); keep {new}"),
             ConfigMistake::CannotReadFolder { detail } => format!("cannot read the folder: {detail}"),
             ConfigMistake::NoModel { id, ids } => format!("no model with id or key '{id}'; there are: {}", list(ids)),
-            ConfigMistake::StreetsNotPolygons { layer } => format!("admin_units.layer '{layer}' must be a polygon vector layer"),
+            ConfigMistake::StreetsNotPolygons { layer } => format!("streets.layer '{layer}' must be a polygon vector layer"),
             ConfigMistake::ComprehensiveNotVector { layer } => {
                 format!("comprehensive: layer '{layer}' must be a vector layer (points of facilities or of residents)")
             }

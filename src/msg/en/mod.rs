@@ -98,7 +98,7 @@ impl Msg {
             Msg::AllOutside { n, cause, layer } => format!(
                 "all {n} objects of the layer are outside the district, so clip_to_district would leave this domain with nothing to score; {}",
                 match cause {
-                    Cause::SimplyOutside => format!("is [layers.{layer}] another district's file? check its path and the district's admin units"),
+                    Cause::SimplyOutside => format!("is [layers.{layer}] another district's file? check its path and the district's 街镇"),
                     c => c.words(layer),
                 }
             ),
@@ -229,7 +229,7 @@ impl Msg {
                 AggregateMistake::WeightByUnknown { key, layer } => {
                     format!("line {line}: [aggregate] weight_by = '{key}' is neither an indicator key nor a field of layer '{layer}'")
                 }
-                AggregateMistake::DensityUnused => format!("line {line}: [aggregate] density_of and density_levels apply to grid or admin = \"density\" only"),
+                AggregateMistake::DensityUnused => format!("line {line}: [aggregate] density_of and density_levels apply to grid or streets = \"density\" only"),
             },
             Msg::NoLayerEntry { name } => format!("no [layers.{name}] entry"),
             Msg::WorkingCrsUnknown { crs, detail } => format!("working_crs = \"{crs}\": unknown CRS ({detail})"),

@@ -103,9 +103,10 @@ impl ConfigMistake {
                 ReferenceDocxWhy::NotDocx { detail } => format!("参考 .docx：不是 Word 文档（.docx）：{detail}"),
                 ReferenceDocxWhy::Part(m) => format!("参考 .docx：{}", m.zh()),
             },
+            ConfigMistake::TwoNames { new, old } => format!("{new} 与 {old} 是同一节（{old} 是旧名称）；请保留 {new}"),
             ConfigMistake::CannotReadFolder { detail } => format!("无法读取该目录：{detail}"),
             ConfigMistake::NoModel { id, ids } => format!("没有 id 或 key 为“{id}”的模型；现有：{}", list(ids)),
-            ConfigMistake::StreetsNotPolygons { layer } => format!("admin_units.layer “{layer}”应为面矢量图层"),
+            ConfigMistake::StreetsNotPolygons { layer } => format!("streets.layer “{layer}”应为面矢量图层"),
             ConfigMistake::ComprehensiveNotVector { layer } => format!("comprehensive：图层“{layer}”应为矢量图层（设施点或居住人口点）"),
             ConfigMistake::WeightsMissing { kind, id } => {
                 format!("comprehensive（{kind}）：weights 没有 {id} 的权重；请为每个领域给出权重（0 表示不计入综合等级）")

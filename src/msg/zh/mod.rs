@@ -195,7 +195,7 @@ impl Msg {
                 AggregateMistake::WeightByUnknown { key, layer } => {
                     format!("第 {line} 行 [aggregate]：weight_by = “{key}”既不是指标 key，也不是图层“{layer}”的字段")
                 }
-                AggregateMistake::DensityUnused => format!("第 {line} 行 [aggregate]：density_of 和 density_levels 只用于 grid 或 admin = \"density\""),
+                AggregateMistake::DensityUnused => format!("第 {line} 行 [aggregate]：density_of 和 density_levels 只用于 grid 或 streets = \"density\""),
             },
             Msg::NoLayerEntry { name } => format!("运行配置中没有 [layers.{name}]"),
             Msg::WorkingCrsUnknown { crs, detail } => format!("working_crs = \"{crs}\"：无法识别的坐标系（{detail}）"),
