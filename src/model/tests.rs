@@ -226,3 +226,16 @@ fn aggregate_admin_is_the_older_name_of_streets() {
     let both = parse(&BASE.replace("streets = \"mean\"", "streets = \"mean\"\nadmin = \"max\"")).unwrap_err().to_string();
     assert!(both.contains("streets"), "{both}");
 }
+
+#[test]
+fn every_source_name_has_its_arm() {
+    // `indicators()` refuses a name outside NAMES before `Source::parse`
+    // sees it; this holds the list and the match arms to each other.
+    for name in source::NAMES {
+        let text = format!("key = \"k\"\nname = \"k\"\nsource = \"{name}\"\nfield = \"f\"\nlayer = \"l\"\nradius_m = 100\nexpr = \"1\"\nstat = \"max\"\n");
+        let raw: raw::RawIndicator = toml::from_str(&text).unwrap();
+        if let Err(e) = source::Source::parse(&raw, &[]) {
+            assert_ne!(e, source::unknown(name), "'{name}' is in NAMES but has no arm in Source::parse");
+        }
+    }
+}
