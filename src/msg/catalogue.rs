@@ -1,5 +1,5 @@
-//! Every message about input data, as facts; `en.rs` and `zh.rs` put each
-//! in words, one arm per message, in the same order.
+//! Every message about input data, as facts; `en/mod.rs` and `zh/mod.rs` put
+//! each in words, one arm per message, in the same order.
 
 use super::mistakes::{AggregateMistake, MethodMistake, MissingMisfit, RuleMistake};
 use super::{Cause, Choice, CrsGuess, Field, Gap, Holds, Reader, Rewrite, SizeBasis, Wants};

@@ -90,7 +90,7 @@ impl fmt::Display for Msg {
     }
 }
 
-/// A message type beside [`Msg`], worded by `en()` and `zh()` in en.rs and zh.rs.
+/// A message type beside [`Msg`], worded by `en()` and `zh()` in `en/` and `zh/`.
 macro_rules! worded {
     ($($t:ty),*) => {$(
         impl fmt::Display for $t {

@@ -217,8 +217,8 @@ impl Msg {
             Msg::ErrorLabel => "错误：".into(),
             Msg::LoadRejects => "加载时剔除了部分要素（--keep-going），见 rejects.csv".into(),
             Msg::NotCsv { line, detail } => {
-                let at = line.map(|l| format!("第 {l} 行")).unwrap_or_default();
-                format!("无法打开：不是可读取的 CSV 文件，或文件已损坏（{at}：{detail}）")
+                let at = line.map(|l| format!("第 {l} 行：")).unwrap_or_default();
+                format!("无法打开：不是可读取的 CSV 文件，或文件已损坏（{at}{detail}）")
             }
             Msg::CrsUnreadable { detail } => format!("无法读取其坐标系：{detail}"),
             Msg::NoFeatureLeft { domain } => format!("剔除问题要素后，{domain} 已没有可评估的要素"),
