@@ -232,12 +232,11 @@ fn write_features(ds: &Dataset, out: &OutLayer, ty: OGRwkbGeometryType::Type, er
                 Values::Real(v) => v.get(row).map(|x| f.set_field_double(i, x)),
                 Values::Text(v) => v[row].as_deref().map(|x| f.set_field_string(i, x)),
             };
-            r.unwrap_or_else(|| f.set_field_null(i))
-                .map_err(|e| err(OutputTrouble::Row { row, field: Some(c.name.clone()), geometry: false, detail: e.to_string() }.into()))?;
+            r.unwrap_or_else(|| f.set_field_null(i)).map_err(|e| err(OutputTrouble::RowField { row, field: c.name.clone(), detail: e.to_string() }.into()))?;
         }
-        let geom = promote(ty, g).to_gdal().map_err(|e| err(OutputTrouble::Row { row, field: None, geometry: true, detail: e.to_string() }.into()))?;
+        let geom = promote(ty, g).to_gdal().map_err(|e| err(OutputTrouble::RowGeometry { row, detail: e.to_string() }.into()))?;
         f.set_geometry(geom).map_err(|e| err(e.to_string()))?;
-        f.create(&layer).map_err(|e| err(OutputTrouble::Row { row, field: None, geometry: false, detail: e.to_string() }.into()))?;
+        f.create(&layer).map_err(|e| err(OutputTrouble::Row { row, detail: e.to_string() }.into()))?;
     }
     Ok(())
 }

@@ -117,11 +117,20 @@ pub enum OutputTrouble {
         to: usize,
         detail: String,
     },
-    /// Writing one row failed: its `field`, or its geometry (`field` None and `geometry`).
+    /// Writing one row failed.
     Row {
         row: usize,
-        field: Option<String>,
-        geometry: bool,
+        detail: String,
+    },
+    /// Writing one field of a row failed.
+    RowField {
+        row: usize,
+        field: String,
+        detail: String,
+    },
+    /// Writing the geometry of a row failed.
+    RowGeometry {
+        row: usize,
         detail: String,
     },
     SpatialIndex {

@@ -148,8 +148,8 @@ pub fn insert(path: &Path, out: &OutLayer, fields: &[String], wrap: impl Fn(&Geo
             stmt.raw_bind_parameter(first, fid).map_err(e)?;
             // SQLite copies what is bound, so one buffer serves every row.
             buf.clear();
-            if let Some(r) = blob(&mut buf, g, srs_id, wrap(g))
-                .map_err(|m| String::from(crate::msg::OutputTrouble::Row { row, field: None, geometry: true, detail: m.to_string() }))?
+            if let Some(r) =
+                blob(&mut buf, g, srs_id, wrap(g)).map_err(|m| String::from(crate::msg::OutputTrouble::RowGeometry { row, detail: m.to_string() }))?
             {
                 if indexed {
                     boxes.push((fid, [r.min().x, r.max().x, r.min().y, r.max().y]));
