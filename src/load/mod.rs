@@ -22,7 +22,7 @@ use geo_types::Rect;
 use crate::objects::VectorLayer;
 pub use raster::Raster;
 
-use crate::config::RunConfig;
+use crate::config::{LayerConfig, RunConfig};
 use crate::error::{Bad, Error, Result};
 use crate::msg::Msg;
 
@@ -96,10 +96,15 @@ pub fn log_gdal_messages() {
     });
 }
 
+/// The `[layers.NAME]` entry of the run config.
+fn layer_config<'c>(config: &'c RunConfig, name: &str) -> Result<&'c LayerConfig> {
+    config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: Msg::NoLayerEntry { name: name.into() }.into() })
+}
+
 /// Load one named layer of the run config, with the features rejected under
 /// `--keep-going`; with `clip` (working CRS) only what a work unit needs.
 pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<Rect<f64>>) -> Result<(Layer, Vec<Reject>)> {
-    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: Msg::NoLayerEntry { name: name.into() }.into() })?;
+    let cfg = layer_config(config, name)?;
     if sheet::reads(cfg) {
         let (v, rejects) = vector::read_sheet(name, cfg, &config.working_crs, how)?;
         return Ok((Layer::Vector(Arc::new(v)), rejects));
@@ -122,7 +127,7 @@ pub fn load_layer(config: &RunConfig, name: &str, how: Strictness, clip: Option<
 /// The number of features of a vector layer, as its driver reports it
 /// (`None` for a raster): what a merge reports for layers it did not load.
 pub fn feature_count(config: &RunConfig, name: &str) -> Result<Option<usize>> {
-    let cfg = config.layers.get(name).ok_or_else(|| Error::Config { file: config.file.clone(), message: Msg::NoLayerEntry { name: name.into() }.into() })?;
+    let cfg = layer_config(config, name)?;
     if sheet::reads(cfg) {
         return Ok(Some(sheet::read(cfg)?.rows.len()));
     }
