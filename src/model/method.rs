@@ -10,7 +10,7 @@ use super::indicator::Indicator;
 use super::raw::{judgement, Doc, RawAhp, RawLec, RawMatrix, RawMethod};
 use crate::error::Result;
 use crate::level::Level;
-use crate::msg::{located, MethodMistake, ModelMistake, Msg, Place};
+use crate::msg::{located, MatrixAxis, MethodMistake, ModelMistake, Msg, Place};
 
 /// How indicator scores combine into the inherent (固有) risk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,7 +167,7 @@ fn risk_matrix_method(
         }
         None => (None, (5, 5)),
     };
-    for (idx, n, axis) in [(likelihood, classes.0, "likelihood"), (severity, classes.1, "severity")] {
+    for (idx, n, axis) in [(likelihood, classes.0, MatrixAxis::Likelihood), (severity, classes.1, MatrixAxis::Severity)] {
         let ind = &indicators[idx];
         let ok = ind.normalise.outputs().is_some_and(|o| o.iter().all(|v| v.fract() == 0.0 && *v >= 1.0 && *v <= n as f64));
         if !ok {

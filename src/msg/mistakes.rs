@@ -78,6 +78,13 @@ pub enum AggregateMistake {
     WeightByUnknown { key: String, layer: String },
 }
 
+/// A risk matrix's two axes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatrixAxis {
+    Likelihood,
+    Severity,
+}
+
 /// Any other mistake in a model file: its indicators, weights, methods'
 /// tables, conditions and sections.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +174,7 @@ pub enum ModelMistake {
     },
     /// The likelihood or severity indicator (`axis`) does not score classes 1–`classes`.
     MatrixClasses {
-        axis: &'static str,
+        axis: MatrixAxis,
         indicator: String,
         classes: usize,
     },

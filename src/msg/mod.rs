@@ -26,8 +26,8 @@ mod values;
 mod zh;
 
 pub use catalogue::Msg;
-pub use mistakes::{AggregateMistake, ConfigMistake, MethodMistake, MissingMisfit, ModelMistake, PlanMistake, RuleMistake};
-pub use output::{Done, OutputTrouble, PublishTrouble, ReferenceDocxWhy, Warning};
+pub use mistakes::{AggregateMistake, ConfigMistake, MatrixAxis, MethodMistake, MissingMisfit, ModelMistake, PlanMistake, RuleMistake};
+pub use output::{DbName, Done, OutputTrouble, PublishTrouble, ReferenceDocxWhy, Warning};
 use parts::*;
 pub use parts::{toml_key, toml_str, About, At, Cause, Choice, CrsGuess, Field, Gap, Holds, Place, Reader, Rewrite, SizeBasis, Wants};
 use std::sync::OnceLock;

@@ -146,12 +146,25 @@ pub enum OutputTrouble {
     },
 }
 
+/// A name sise creates in the database, as a message names its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbName {
+    Schema,
+    Table,
+    Layer,
+    /// A layer's field.
+    Field,
+    /// A summary table's column.
+    Column,
+    GeometryColumn,
+}
+
 /// What stops `sise publish` from putting an output folder into PostGIS.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublishTrouble {
-    /// A name (`what`: "schema", "layer", "field", "column" …) PostgreSQL would cut.
+    /// A name PostgreSQL would cut.
     NameTooLong {
-        what: &'static str,
+        what: DbName,
         name: String,
     },
     NotInManifest,

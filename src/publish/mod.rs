@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 
 use crate::emit::manifest::{sha256_file, Manifest};
 use crate::error::{Bad, Error, Result};
-use crate::msg::PublishTrouble;
+use crate::msg::{DbName, PublishTrouble};
 use pg::Db;
 
 /// The schema when none is named.
@@ -52,7 +52,7 @@ pub struct Published {
 
 /// A name sise creates in the database: what PostgreSQL keeps of it whole.
 /// (It cuts identifiers at 63 bytes, so two long keys could become one column.)
-fn checked_name(name: &str, what: &'static str, path: &Path) -> Result<String> {
+fn checked_name(name: &str, what: DbName, path: &Path) -> Result<String> {
     if name.is_empty() || name.len() > 63 || name.contains('\0') {
         return Err(Error::input(Bad::Field, path, None, PublishTrouble::NameTooLong { what, name: name.to_owned() }));
     }
@@ -104,7 +104,7 @@ pub fn publish(dir: &Path, target: &str, schema: &str) -> Result<Published> {
     let digest = outputs_digest(&m);
 
     let db = Db::connect(target)?;
-    let s = db.ident(&checked_name(schema, "schema", Path::new(schema))?);
+    let s = db.ident(&checked_name(schema, DbName::Schema, Path::new(schema))?);
     let mut out =
         Published { cycle: cycle.clone(), year, target: db.target.clone(), schema: schema.to_owned(), tables: Vec::new(), unchanged: false, seconds: 0.0 };
     db.exec("BEGIN")?;
@@ -302,16 +302,16 @@ fn geometry_sql(gpkg_type: &str, epsg: i32) -> String {
 }
 
 fn publish_layer(db: &Db, s: &str, path: &Path, layer: &gpkg::Layer, cycle: &str, year: i32) -> Result<usize> {
-    let name = checked_name(&layer.name.to_lowercase(), "layer", path)?;
+    let name = checked_name(&layer.name.to_lowercase(), DbName::Layer, path)?;
     let table = format!("{s}.{}", db.ident(&name));
     let mut columns: Vec<(String, String)> = Vec::new();
     for c in &layer.columns {
         if [crate::schema::CYCLE, crate::schema::YEAR, "fid"].contains(&c.name.as_str()) {
             return Err(Error::input(Bad::Field, path, Some(&layer.name), PublishTrouble::KeyName { name: c.name.clone() }));
         }
-        columns.push((checked_name(&c.name, "field", path)?, c.kind.sql().to_owned()));
+        columns.push((checked_name(&c.name, DbName::Field, path)?, c.kind.sql().to_owned()));
     }
-    let geom = checked_name(&layer.geometry_column, "geometry column", path)?;
+    let geom = checked_name(&layer.geometry_column, DbName::GeometryColumn, path)?;
     columns.push((geom.clone(), geometry_sql(&layer.geometry_type, layer.epsg)));
     let prepared = ensure_table(db, &table, &[(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("fid", "bigint")], true, &columns, path)?;
     let lc = db.literal(cycle)?;

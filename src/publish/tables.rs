@@ -11,6 +11,7 @@ use polars::prelude::*;
 use super::copy::{Binary, Kind, Value};
 use super::pg::Db;
 use crate::error::{Bad, Error, Result};
+use crate::msg::DbName;
 
 pub const SUMMARY: &str = "summary.csv";
 pub const SUMMARY_TABLE: &str = "summary";
@@ -188,9 +189,9 @@ fn copy_table(
     year: i32,
     produce: impl FnOnce(super::Sink) -> Result<()> + Send,
 ) -> Result<()> {
-    let table = format!("{s}.{}", db.ident(&super::checked_name(name, "table", path)?));
+    let table = format!("{s}.{}", db.ident(&super::checked_name(name, DbName::Table, path)?));
     let typed: Vec<(String, String)> =
-        columns.iter().map(|(n, k, _)| Ok((super::checked_name(n, "column", path)?, k.sql().to_owned()))).collect::<Result<_>>()?;
+        columns.iter().map(|(n, k, _)| Ok((super::checked_name(n, DbName::Column, path)?, k.sql().to_owned()))).collect::<Result<_>>()?;
     // The row's number in the year's table (1, 2, …) keys it (a table row has no id of its own) and keeps the order.
     let keys = [(crate::schema::CYCLE, "text"), (crate::schema::YEAR, "integer"), ("row", "bigint")];
     let prepared = super::ensure_table(db, &table, &keys, false, &typed, path)?;

@@ -43,6 +43,10 @@ impl ModelMistake {
             ),
             ModelMistake::MatrixEntry { value } => format!("table entries must be levels 1–4, found {value}"),
             ModelMistake::MatrixClasses { axis, indicator, classes } => {
+                let axis = match axis {
+                    MatrixAxis::Likelihood => "likelihood",
+                    MatrixAxis::Severity => "severity",
+                };
                 format!("{axis} indicator '{indicator}' must score whole classes 1–{classes} (use steps or categories)")
             }
             ModelMistake::ConditionUnreadable { condition } => {

@@ -120,7 +120,17 @@ impl OutputTrouble {
 impl PublishTrouble {
     pub(in crate::msg) fn en(&self) -> String {
         match self {
-            PublishTrouble::NameTooLong { what, name } => format!("{what} '{name}' cannot be a database name (1 to 63 bytes); shorten the model key"),
+            PublishTrouble::NameTooLong { what, name } => {
+                let what = match what {
+                    DbName::Schema => "schema",
+                    DbName::Table => "table",
+                    DbName::Layer => "layer",
+                    DbName::Field => "field",
+                    DbName::Column => "column",
+                    DbName::GeometryColumn => "geometry column",
+                };
+                format!("{what} '{name}' cannot be a database name (1 to 63 bytes); shorten the model key")
+            }
             PublishTrouble::NotInManifest => "is not among the outputs manifest.json lists; publish only a complete output folder of sise run".into(),
             PublishTrouble::ChangedAfterRun => {
                 "was changed after the run (its SHA-256 differs from manifest.json's); rerun sise run and publish its outputs".into()

@@ -40,7 +40,10 @@ impl ModelMistake {
             }
             ModelMistake::MatrixEntry { value } => format!("table 的元素应为风险等级 1–4，实为 {value}"),
             ModelMistake::MatrixClasses { axis, indicator, classes } => {
-                let axis = if *axis == "likelihood" { "可能性" } else { "严重性" };
+                let axis = match axis {
+                    MatrixAxis::Likelihood => "可能性",
+                    MatrixAxis::Severity => "严重性",
+                };
                 format!("{axis}指标“{indicator}”应给出 1–{classes} 的整数等级（请用 steps 或 categories）")
             }
             ModelMistake::ConditionUnreadable { condition } => {

@@ -107,13 +107,12 @@ impl PublishTrouble {
     pub(in crate::msg) fn zh(&self) -> String {
         match self {
             PublishTrouble::NameTooLong { what, name } => {
-                let what = match *what {
-                    "schema" => "模式",
-                    "layer" => "图层",
-                    "field" | "column" => "字段",
-                    "geometry column" => "几何字段",
-                    "table" => "表",
-                    other => other,
+                let what = match what {
+                    DbName::Schema => "模式",
+                    DbName::Table => "表",
+                    DbName::Layer => "图层",
+                    DbName::Field | DbName::Column => "字段",
+                    DbName::GeometryColumn => "几何字段",
                 };
                 format!("{what}“{name}”不能作为数据库名称（须为 1–63 字节），请缩短模型中的键名")
             }
