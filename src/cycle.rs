@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::level::Level;
 use crate::load::{vector, Strictness};
 use crate::model::GeomKind;
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 use crate::schema;
 
 /// How an object changed between the two years (codes as in [`style::CHANGES`]).
@@ -75,7 +75,7 @@ fn levels(l: &VectorLayer) -> Result<Vec<Option<Level>>> {
 }
 
 fn level_column(l: &VectorLayer, field: &str) -> Result<Vec<Option<Level>>> {
-    Ok(l.numbers(field, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
+    Ok(l.numbers(field, &[], &RowChecks::Stop)?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64))).collect())
 }
 
 /// A year's adjusted objects by id; none from outputs written before the
@@ -249,8 +249,8 @@ pub fn compare(dir_a: &Path, dir_b: &Path) -> Result<Comparison> {
     columns.push(("综合".into(), schema::LEVEL.into()));
     for (key, col) in &columns {
         let before: BTreeMap<String, Option<Level>> =
-            sa.ids.iter().cloned().zip(sa.numbers(col, &[])?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64)))).collect();
-        for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col, &[])?).enumerate() {
+            sa.ids.iter().cloned().zip(sa.numbers(col, &[], &RowChecks::Stop)?.into_iter().map(|v| v.and_then(|v| Level::from_number(v as i64)))).collect();
+        for (i, (code, after)) in sb.ids.iter().zip(sb.numbers(col, &[], &RowChecks::Stop)?).enumerate() {
             let after = after.and_then(|v| Level::from_number(v as i64));
             streets.push(StreetChange {
                 code: code.clone(),

@@ -145,8 +145,6 @@ pub enum Error {
         bad: Bad,
         file: PathBuf,
         layer: Option<String>,
-        /// Rows of the layer at fault (all of them, where a check scans a whole column).
-        rows: Vec<usize>,
         message: String,
     },
     Output {
@@ -201,15 +199,7 @@ impl Error {
     }
 
     pub fn input(bad: Bad, file: impl Into<PathBuf>, layer: Option<&str>, message: impl Into<String>) -> Error {
-        Error::Input { bad, file: file.into(), layer: layer.map(str::to_owned), rows: Vec::new(), message: message.into() }
-    }
-
-    /// The same error, naming the rows at fault.
-    pub fn at_rows(mut self, at: Vec<usize>) -> Error {
-        if let Error::Input { rows, .. } = &mut self {
-            *rows = at;
-        }
-        self
+        Error::Input { bad, file: file.into(), layer: layer.map(str::to_owned), message: message.into() }
     }
 
     pub fn output(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Error {

@@ -4,8 +4,9 @@
 //! folded keys, texts, descriptive names), each refusal naming the features.
 //! `load` makes them; score, aggregate and emit read them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use geo_types::Geometry;
 use polars::prelude::*;
@@ -113,9 +114,14 @@ impl VectorLayer {
     }
 
     /// An error naming the first of `rows` and how many more there are.
-    pub fn rows_err(&self, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Error {
+    pub fn rows_err(&self, bad: Bad, rows: &[usize], describe: impl Fn(usize) -> String) -> Error {
+        self.err(bad, self.rows_message(rows, describe))
+    }
+
+    /// What is wrong with `rows`, said of the first, with how many more there are.
+    fn rows_message(&self, rows: &[usize], describe: impl Fn(usize) -> String) -> String {
         let more = if rows.len() > 1 { Msg::More(rows.len() - 1).to_string() } else { String::new() };
-        self.err(bad, format!("{}{more}", located(self.feature(rows[0]), describe(rows[0])))).at_rows(rows)
+        format!("{}{more}", located(self.feature(rows[0]), describe(rows[0])))
     }
 
     /// How a message names row `i`: its id, and for a spreadsheet its sheet and Excel row.
@@ -155,8 +161,9 @@ impl VectorLayer {
     /// A field as numbers, read as `value::number` reads them (`units`: the
     /// units the model declares for it), with how often each rewrite was
     /// needed. Empty values are `None`; text that is not unambiguously a
-    /// number, NaN and infinities are an error naming the features.
-    pub fn read_numbers(&self, field: &str, units: &[&str]) -> Result<Numbers> {
+    /// number, NaN and infinities fail `checks` (and read as `None` when
+    /// they reject the rows).
+    pub fn read_numbers(&self, field: &str, units: &[&str], checks: &RowChecks) -> Result<Numbers> {
         let col = self.column(field)?;
         let mut rewrites = RewriteCounts::new();
         if col.dtype() == &DataType::String {
@@ -177,46 +184,43 @@ impl VectorLayer {
                 })
                 .collect();
             let bad: Vec<usize> = read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
-            if !bad.is_empty() {
-                return Err(self.rows_err(Bad::Type, bad, |i| {
-                    let (text, why) = read[i].as_ref().expect_err("a bad row");
-                    Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string() }.into()
-                }));
-            }
+            checks.check(self, Bad::Type, bad, |i| {
+                let (text, why) = read[i].as_ref().expect_err("a bad row");
+                Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string() }.into()
+            })?;
             // From a borrow: collected in place, the numbers would keep the parse results' slots.
-            return Ok(Numbers { values: read.iter().map(|r| *r.as_ref().expect("checked")).collect(), rewrites });
+            return Ok(Numbers { values: read.iter().map(|r| r.as_ref().ok().copied().flatten()).collect(), rewrites });
         }
         let cast =
             col.cast(&DataType::Float64).map_err(|e| self.err(Bad::Type, Msg::FieldUnreadable { field: self.field(field), detail: e.to_string() }.into()))?;
-        let values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
+        let mut values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
         // A numeric column may still hold NaN or infinities (CSV, DBF): not values.
         let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
-        if !bad.is_empty() {
-            return Err(self.rows_err(Bad::Type, bad, |i| Msg::NotFinite { field: self.field(field), value: values[i].expect("a bad row") }.into()));
-        }
+        checks.check(self, Bad::Type, bad.clone(), |i| Msg::NotFinite { field: self.field(field), value: values[i].expect("a bad row") }.into())?;
+        bad.into_iter().for_each(|i| values[i] = None);
         Ok(Numbers { values, rewrites })
     }
 
     /// A year field, each value as the year it means (`value::year`: "2014.05"
     /// and "2014年5月" are 2014), none later than `latest`. Out-of-range years
-    /// are refused as range errors, other text as type errors.
-    pub fn years(&self, field: &str, latest: i32) -> Result<Vec<Option<i32>>> {
+    /// fail `checks` as range errors, other text as type errors (and read as
+    /// `None` when they reject the rows).
+    pub fn years(&self, field: &str, latest: i32, checks: &RowChecks) -> Result<Vec<Option<i32>>> {
         let texts = self.texts(field)?;
         let read: Vec<_> = texts.iter().map(|t| t.as_deref().map_or(Ok(None), |t| crate::value::year(t, latest))).collect();
-        let bad: Vec<usize> = read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
-        if bad.is_empty() {
-            return Ok(read.into_iter().map(|r| r.expect("checked")).collect());
-        }
+        // The class is that of the rows no earlier check has rejected.
+        let bad = checks.fresh(self, read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect());
         let class = if bad.iter().all(|&i| matches!(read[i], Err(crate::value::NotAYear::OutOfRange { .. }))) { Bad::Range } else { Bad::Type };
-        Err(self.rows_err(class, bad, |i| {
+        checks.check(self, class, bad, |i| {
             let why = read[i].as_ref().expect_err("a bad row").to_string();
             Msg::NotAYear { field: self.field(field), text: texts[i].clone().unwrap_or_default(), why }.into()
-        }))
+        })?;
+        Ok(read.into_iter().map(|r| r.ok().flatten()).collect())
     }
 
     /// [`VectorLayer::read_numbers`] without the rewrite counts.
-    pub fn numbers(&self, field: &str, units: &[&str]) -> Result<Vec<Option<f64>>> {
-        Ok(self.read_numbers(field, units)?.values)
+    pub fn numbers(&self, field: &str, units: &[&str], checks: &RowChecks) -> Result<Vec<Option<f64>>> {
+        Ok(self.read_numbers(field, units, checks)?.values)
     }
 
     /// A field as text folded for matching categories, control grades and
@@ -247,15 +251,92 @@ impl VectorLayer {
         Some(Descriptive(col.str().ok()?.rechunk()))
     }
 
-    /// Require a value in every row, naming the features that have none.
-    pub fn require<T>(&self, field: &str, values: Vec<Option<T>>) -> Result<Vec<T>> {
+    /// Require a value in every row: the rows without one fail `checks`
+    /// (and stand in as `T::default()` when they reject the rows).
+    pub fn require<T: Default>(&self, field: &str, values: Vec<Option<T>>, checks: &RowChecks) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
-        if !empty.is_empty() {
-            return Err(self.rows_err(Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field) }.into()));
-        }
+        checks.check(self, Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field) }.into())?;
         // Extended, not collected in place (which keeps `Option<T>`'s larger slots).
         let mut required = Vec::with_capacity(values.len());
-        required.extend(values.into_iter().map(|v| v.expect("checked")));
+        required.extend(values.into_iter().map(Option::unwrap_or_default));
         Ok(required)
+    }
+}
+
+/// What becomes of the rows a check finds bad. Without --keep-going
+/// ([`RowChecks::Stop`]) the first check that finds any stops the run with
+/// an error naming them. With it ([`RowChecks::reject`]) they are rejected
+/// by id and the check goes on with a stand-in for each (an empty value, a
+/// zero), so one pass over a domain finds every bad row: a row is rejected
+/// once, by the first check that finds it, and later checks pass over it.
+#[derive(Debug)]
+pub enum RowChecks {
+    Stop,
+    Reject(Mutex<Rejected>),
+}
+
+/// The rows rejected so far.
+#[derive(Debug, Default)]
+pub struct Rejected {
+    /// Per layer, the ids of its rejected rows.
+    ids: BTreeMap<String, HashSet<String>>,
+    /// What each check rejected, in the order found, until taken.
+    found: Vec<RowReject>,
+}
+
+/// The rows of one layer that one check rejected.
+#[derive(Debug)]
+pub struct RowReject {
+    pub layer: String,
+    pub file: PathBuf,
+    pub ids: Vec<String>,
+    pub bad: Bad,
+    /// The check's message: said of the first row, with how many more there are.
+    pub message: String,
+}
+
+impl RowChecks {
+    pub fn reject() -> RowChecks {
+        RowChecks::Reject(Mutex::default())
+    }
+
+    /// Rows `rows` of `layer` fail a check of class `bad`; `describe` says
+    /// why of one row. `Stop` makes this an error; `Reject` rejects the rows
+    /// no earlier check has rejected, and returns to the check.
+    pub fn check(&self, layer: &VectorLayer, bad: Bad, rows: Vec<usize>, describe: impl Fn(usize) -> String) -> Result<()> {
+        match self {
+            _ if rows.is_empty() => Ok(()),
+            RowChecks::Stop => Err(layer.rows_err(bad, &rows, describe)),
+            RowChecks::Reject(rejected) => {
+                let rows = self.fresh(layer, rows);
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let ids: Vec<String> = rows.iter().map(|&i| layer.ids[i].clone()).collect();
+                let message = layer.rows_message(&rows, describe);
+                let mut r = rejected.lock().expect("no check panics holding the lock");
+                r.ids.entry(layer.name.clone()).or_default().extend(ids.iter().cloned());
+                r.found.push(RowReject { layer: layer.name.clone(), file: layer.file.clone(), ids, bad, message });
+                Ok(())
+            }
+        }
+    }
+
+    /// Those of `rows` of `layer` that no check has rejected yet.
+    pub fn fresh(&self, layer: &VectorLayer, rows: Vec<usize>) -> Vec<usize> {
+        let RowChecks::Reject(rejected) = self else { return rows };
+        let r = rejected.lock().expect("no check panics holding the lock");
+        match r.ids.get(&layer.name) {
+            Some(out) => rows.into_iter().filter(|&i| !out.contains(&layer.ids[i])).collect(),
+            None => rows,
+        }
+    }
+
+    /// The rows rejected since the last call, check by check (none with `Stop`).
+    pub fn take(&self) -> Vec<RowReject> {
+        match self {
+            RowChecks::Stop => Vec::new(),
+            RowChecks::Reject(rejected) => std::mem::take(&mut rejected.lock().expect("no check panics holding the lock").found),
+        }
     }
 }

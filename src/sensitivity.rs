@@ -28,7 +28,7 @@ use crate::config::SensitivityConfig;
 use crate::error::{Error, Result};
 use crate::level::{Level, Thresholds};
 use crate::model::{ahp, Literal, Method, Model, Normalise};
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 use crate::score::{self, DomainScores, Values};
 
 /// What one parameter is and how far it was moved.
@@ -151,7 +151,7 @@ impl<'a> Base<'a> {
             .map(|(k, _)| k)
             .collect();
         let veto_fixed =
-            model.vetoes.iter().map(|rule| score::veto_holds(model, rule, objects, &scores.values, |k| uncertain.contains(&k))).collect::<Result<_>>()?;
+            model.vetoes.iter().map(|rule| score::veto_holds(model, rule, objects, &scores.values, |k| uncertain.contains(&k), &RowChecks::Stop)).collect::<Result<_>>()?;
         Ok(Base { model, objects, scores, uncertain, veto_fixed, cfg })
     }
 
@@ -182,7 +182,7 @@ impl<'a> Base<'a> {
         };
         let mut rescored: Vec<(usize, Vec<f64>)> = Vec::with_capacity(perturbed.len());
         for (k, v) in &perturbed {
-            rescored.push((*k, score::normalise(&model.indicators[*k], v, self.objects, model)?));
+            rescored.push((*k, score::normalise(&model.indicators[*k], v, self.objects, model, &RowChecks::Stop)?));
         }
         let refs: Vec<&[f64]> = (0..model.indicators.len())
             .map(|k| rescored.iter().find(|(j, _)| *j == k).map_or(self.scores.scores[k].as_slice(), |(_, v)| v.as_slice()))
@@ -200,7 +200,7 @@ impl<'a> Base<'a> {
             }
             None => &model.method,
         };
-        let (_, _, mut level) = score::combine(model, method, &s.thresholds, &refs, &control, self.objects)?;
+        let (_, _, mut level) = score::combine(model, method, &s.thresholds, &refs, &control, self.objects, &RowChecks::Stop)?;
         for (rule, fixed) in model.vetoes.iter().zip(&self.veto_fixed) {
             let mut holds = fixed.clone();
             for cond in &rule.when {

@@ -135,6 +135,72 @@ fn keep_going_scores_the_rest_and_lists_every_reject() {
     assert_eq!(m["counts"]["rejects"]["sites"], 2);
 }
 
+/// Sites and people as JSON values, edited by `edit` (which may drop features), written back.
+fn edit_features(dir: &std::path::Path, file: &str, edit: impl Fn(&mut Vec<serde_json::Value>)) {
+    let path = dir.join(file);
+    let mut fc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(fc["features"].as_array_mut().unwrap());
+    std::fs::write(&path, serde_json::to_string_pretty(&fc).unwrap()).unwrap();
+}
+
+/// Several bad rows in one domain, one with two problems, one in a context
+/// layer: --keep-going lists each once, under its first problem (the
+/// unknown category comes before the control grade), counts in a reason
+/// only rows no earlier check took, and scores what is left exactly as a
+/// run on inputs without those rows.
+#[test]
+fn keep_going_rejects_every_bad_row_once_and_scores_as_if_they_were_not_there() {
+    let (tmp, dirty) = copy_fixture("handmade");
+    let set = |id: &'static str, field: &'static str, value: serde_json::Value| {
+        move |fs: &mut Vec<serde_json::Value>| {
+            for f in fs.iter_mut().filter(|f| f["properties"]["id"] == id) {
+                f["properties"][field] = value.clone();
+            }
+        }
+    };
+    edit_features(&dirty, "sites.geojson", set("S2", "cls", "medium".into()));
+    edit_features(&dirty, "sites.geojson", set("S2", "grade", "C".into()));
+    edit_features(&dirty, "sites.geojson", set("S3", "grade", "C".into()));
+    edit_features(&dirty, "sites.geojson", set("S4", "flag", "约1".into()));
+    edit_features(&dirty, "people.geojson", set("P1", "population", serde_json::Value::Null));
+    let out = year_dir(tmp.path().join("out"));
+    let o = sise(&["run", dirty.join("assessment.toml").to_str().unwrap(), "--out", root_of(&out), "--keep-going"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.trim_start_matches('\u{feff}').lines().skip(1).collect();
+    let row = |layer: &str, id: &str| -> Vec<&str> { lines.iter().filter(|l| l.starts_with(&format!("{layer},")) && l.contains(&format!(",{id},"))).copied().collect() };
+    let one = |layer: &str, id: &str| {
+        let rows = row(layer, id);
+        assert_eq!(rows.len(), 1, "{layer} {id} once: {rejects}");
+        rows[0]
+    };
+    assert!(one("sites", "S2").contains("'medium'") && !one("sites", "S2").contains("grade"), "{rejects}");
+    // The grade check found S2 and S3; S2 was already taken, so the reason names S3 alone.
+    assert!(one("sites", "S3").contains("'S3'") && one("sites", "S3").contains("'C'") && !one("sites", "S3").contains("more"), "{rejects}");
+    assert!(one("sites", "S4").contains("'约1'"), "{rejects}");
+    assert!(one("people", "P1").contains("is empty"), "{rejects}");
+    assert!(lines.iter().all(|l| l.contains(",T01,")), "every reject is T01's: {rejects}");
+    assert_eq!(lines.len(), 4, "{rejects}");
+
+    // The same inputs without those rows, run strictly, score the same.
+    let (tmp2, clean) = copy_fixture("handmade");
+    edit_features(&clean, "sites.geojson", |fs| fs.retain(|f| !["S2", "S3", "S4"].contains(&f["properties"]["id"].as_str().unwrap())));
+    edit_features(&clean, "people.geojson", |fs| fs.retain(|f| f["properties"]["id"] != "P1"));
+    let clean_out = year_dir(tmp2.path().join("out"));
+    let o = sise(&["run", clean.join("assessment.toml").to_str().unwrap(), "--out", root_of(&clean_out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scored = |dir: &std::path::Path| {
+        let rows = read_layer(&dir.join("sise.gpkg"), "T01_sites");
+        rows.into_iter().map(|r| r.into_iter().filter(|(k, _)| k != "flag").collect::<Row>()).collect::<Vec<Row>>()
+    };
+    let kept = scored(&out);
+    assert_eq!(kept.len(), 1, "only S1 is left in T01");
+    // P1, 200 m from S1, is not counted: S1's population within 250 m is none.
+    assert_eq!(num(&kept, "id", "S1", "pop_250m"), 0.0);
+    assert_eq!(kept, scored(&clean_out));
+}
+
 #[test]
 fn a_second_run_on_the_same_output_is_locked_out() {
     let tmp = tempfile::tempdir().unwrap();

@@ -134,7 +134,7 @@ fn objects_inside(config: &RunConfig, streets: &Streets, name: &str, v: &VectorL
         let street = streets.names.get(z).cloned().unwrap_or_else(|| "?".into());
         Msg::Outside { metres, street, tolerance, n, cause: cause.clone(), layer: name.to_owned() }.into()
     };
-    Err(v.rows_err(Bad::Outside, outside, describe))
+    Err(v.rows_err(Bad::Outside, &outside, describe))
 }
 
 /// A context layer's features may not lie farther than `context_margin_m`
@@ -158,7 +158,7 @@ fn context_near(config: &RunConfig, b: Rect<f64>, name: &str, v: &mut Arc<Vector
         Msg::FarContext { km: far, margin: t, layer: name.to_owned() }.into()
     };
     if !how.keep_going {
-        return Err(v.rows_err(Bad::Outside, outside, describe));
+        return Err(v.rows_err(Bad::Outside, &outside, describe));
     }
     let mut keep = vec![true; v.len()];
     for &i in &outside {

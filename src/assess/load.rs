@@ -18,6 +18,7 @@ use crate::model::{FieldRead, Model};
 use crate::progress::Progress;
 use crate::review;
 use crate::score::check::check_model;
+use crate::objects::RowChecks;
 
 /// Everything loaded and checked, ready to score.
 pub struct Loaded {
@@ -74,7 +75,7 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
         for read in m.indicators.iter().flat_map(|i| i.source.reads(i.normalise.is_categorical())) {
             let FieldRead::Context { layer, field } = read else { continue };
             if let Some(v) = layers.vector(layer) {
-                let counts = v.read_numbers(field, &m.units_of(Some(layer), field))?.rewrites;
+                let counts = v.read_numbers(field, &m.units_of(Some(layer), field), &RowChecks::Stop)?.rewrites;
                 if !counts.is_empty() {
                     context_rewrites.entry(layer.to_owned()).or_default().insert(field.to_owned(), counts);
                 }

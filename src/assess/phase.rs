@@ -12,7 +12,7 @@ use super::Loaded;
 use crate::error::{Bad, Error, Result};
 use crate::load::Reject;
 use crate::model::Model;
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 use crate::review;
 use crate::score::{self, DomainScores};
 use crate::sensitivity::DomainSensitivity;
@@ -44,9 +44,11 @@ pub struct Reviewed {
 }
 
 impl Valued {
-    /// Phase two over these objects (a merge's: every unit's objects at once).
+    /// Phase two over these objects (a merge's: every unit's objects at
+    /// once). Its row checks stop: each unit has already rejected, with
+    /// --keep-going, every row of its own that they would reject.
     pub fn score(self, m: &Model) -> Result<Scored> {
-        let scores = score::finish(m, &self.objects, self.values)?;
+        let scores = score::finish(m, &self.objects, self.values, &RowChecks::Stop)?;
         Ok(Scored { objects: self.objects, scores })
     }
 }
@@ -76,11 +78,17 @@ impl Loaded {
     }
 
     /// Score domain `d` with `score` (both phases, or phase one checked).
-    /// With `--keep-going`, the features an error names are rejected by id
-    /// and the domain is scored again without them; each round removes
-    /// every row one check finds, so this ends after a few rounds. With
-    /// `owner` (a work unit), only the objects it owns are scored. Returns
-    /// the result and the objects scored.
+    /// With `owner` (a work unit), only the objects it owns are scored.
+    /// Returns the result and the objects scored.
+    ///
+    /// With `--keep-going`, the row checks reject bad rows instead of
+    /// stopping: the numbers read of context layers first (so no object's
+    /// value counts a rejected feature), then one pass over the objects
+    /// finds every bad one, each by its first problem. If it found any, the
+    /// domain is scored again without them, so that study-area statistics
+    /// (min–max) leave them out. A row whose problem shows only once others
+    /// are gone (an object its rejected neighbours were context for) is
+    /// found by that pass, and the domain scored once more.
     fn with_rejects<T>(
         &self,
         d: usize,
@@ -88,53 +96,72 @@ impl Loaded {
         rejects: &mut Vec<Reject>,
         score: impl Fn(&Model, &VectorLayer, &score::Context) -> Result<T>,
     ) -> Result<(T, Arc<VectorLayer>)> {
-        let (m, config) = (&self.models[d], &self.config);
-        let mut overrides = left_out(m, self, rejects, owner)?;
-        loop {
-            let ctx = score::Context { layers: &self.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
-            let all = ctx.vector(m.objects()).expect("checked when loaded");
-            let mine = owner.map(|u| {
-                let mut keep = vec![false; all.len()];
-                u.owned_rows(all).into_iter().for_each(|i| keep[i] = true);
-                all.filter(&keep)
-            });
-            let scored = mine.as_ref().unwrap_or(all);
-            match score(m, scored, &ctx) {
-                Ok(s) => {
-                    let objects = match (mine, overrides.remove(m.objects())) {
-                        (Some(mine), _) => Arc::new(mine),
-                        (None, Some(filtered)) => Arc::new(filtered),
-                        (None, None) => self.layers.shared(m.objects()).expect("checked when loaded"),
-                    };
-                    return Ok((s, objects));
-                }
-                Err(Error::Input { bad, layer: Some(layer), rows, message, .. }) if self.how.keep_going && !rows.is_empty() => {
-                    // The rows are the erring layer's as scoring saw it: the
-                    // objects scored, or a context layer. Ids carry over to
-                    // the layer they are taken out of.
-                    let erring = if layer == m.objects() { scored } else { ctx.vector(&layer).expect("the erring layer is loaded") };
-                    let ids: Vec<&str> = rows.iter().map(|&i| erring.ids[i].as_str()).collect();
-                    let current = ctx.vector(&layer).expect("the erring layer is loaded");
-                    rejects.extend(ids.iter().map(|id| Reject {
-                        layer: layer.clone(),
-                        file: current.file.clone(),
-                        id: (*id).to_owned(),
-                        bad,
-                        reason: message.clone(),
-                        domain: Some(m.id.clone()),
-                    }));
-                    tracing::warn!(domain = %m.id, layer = %layer, rejected = rows.len(), "{message}");
-                    let out: HashSet<&str> = ids.into_iter().collect();
-                    let keep: Vec<bool> = current.ids.iter().map(|id| !out.contains(id.as_str())).collect();
-                    let filtered = current.filter(&keep);
-                    if filtered.is_empty() && owner.is_none() {
-                        return Err(Error::input(Bad::Empty, &filtered.file, Some(&layer), crate::msg::Msg::NoFeatureLeft { domain: m.id.clone() }));
-                    }
-                    overrides.insert(layer, filtered);
-                }
-                Err(e) => return Err(e),
-            }
+        let m = &self.models[d];
+        let checks = if self.how.keep_going { RowChecks::reject() } else { RowChecks::Stop };
+        let mut overrides = left_out(m, self, rejects, owner, &checks)?;
+        if self.how.keep_going {
+            score::check_context(m, &self.context(&overrides, &checks))?;
+            self.take_rejects(m, &checks, owner, &mut overrides, rejects)?;
         }
+        loop {
+            let (result, mine) = {
+                let ctx = self.context(&overrides, &checks);
+                let all = ctx.vector(m.objects()).expect("checked when loaded");
+                let mine = owner.map(|u| {
+                    let mut keep = vec![false; all.len()];
+                    u.owned_rows(all).into_iter().for_each(|i| keep[i] = true);
+                    all.filter(&keep)
+                });
+                (score(m, mine.as_ref().unwrap_or(all), &ctx)?, mine)
+            };
+            if self.take_rejects(m, &checks, owner, &mut overrides, rejects)? {
+                continue;
+            }
+            let objects = match (mine, overrides.remove(m.objects())) {
+                (Some(mine), _) => Arc::new(mine),
+                (None, Some(filtered)) => Arc::new(filtered),
+                (None, None) => self.layers.shared(m.objects()).expect("checked when loaded"),
+            };
+            return Ok((result, objects));
+        }
+    }
+
+    fn context<'a>(&'a self, overrides: &'a BTreeMap<String, VectorLayer>, checks: &'a RowChecks) -> score::Context<'a> {
+        score::Context { layers: &self.layers, overrides, checks, year: self.config.year, working_crs: &self.config.working_crs }
+    }
+
+    /// The rows `checks` rejected since last asked, listed as domain `m`'s
+    /// rejects and left out of their layers (copies in `overrides`).
+    /// Returns whether there were any.
+    fn take_rejects(
+        &self,
+        m: &Model,
+        checks: &RowChecks,
+        owner: Option<&Unit>,
+        overrides: &mut BTreeMap<String, VectorLayer>,
+        rejects: &mut Vec<Reject>,
+    ) -> Result<bool> {
+        let found = checks.take();
+        for r in &found {
+            tracing::warn!(domain = %m.id, layer = %r.layer, rejected = r.ids.len(), "{}", r.message);
+            rejects.extend(r.ids.iter().map(|id| Reject {
+                layer: r.layer.clone(),
+                file: r.file.clone(),
+                id: id.clone(),
+                bad: r.bad,
+                reason: r.message.clone(),
+                domain: Some(m.id.clone()),
+            }));
+            let current = overrides.get(&r.layer).or_else(|| self.layers.vector(&r.layer)).expect("a rejecting layer is loaded");
+            let out: HashSet<&str> = r.ids.iter().map(String::as_str).collect();
+            let keep: Vec<bool> = current.ids.iter().map(|id| !out.contains(id.as_str())).collect();
+            let filtered = current.filter(&keep);
+            if filtered.is_empty() && owner.is_none() && r.layer == m.objects() {
+                return Err(Error::input(Bad::Empty, &filtered.file, Some(&r.layer), crate::msg::Msg::NoFeatureLeft { domain: m.id.clone() }));
+            }
+            overrides.insert(r.layer.clone(), filtered);
+        }
+        Ok(!found.is_empty())
     }
 }
 
@@ -150,8 +177,7 @@ pub fn review_domain(p: &Loaded, d: usize, objects: &VectorLayer, levels: &mut [
 /// outside the district (`clip_to_district`) and rows that a `missing =
 /// "reject"` rule leaves out (listed as rejects; never a stop). A work unit
 /// lists only the objects it owns.
-fn left_out(m: &Model, p: &Loaded, rejects: &mut Vec<Reject>, owner: Option<&Unit>) -> Result<BTreeMap<String, VectorLayer>> {
-    let config = &p.config;
+fn left_out(m: &Model, p: &Loaded, rejects: &mut Vec<Reject>, owner: Option<&Unit>, checks: &RowChecks) -> Result<BTreeMap<String, VectorLayer>> {
     let mut overrides: BTreeMap<String, VectorLayer> = BTreeMap::new();
     // Objects outside the district (`clip_to_district`) are not scored.
     let outside: HashSet<&str> = p.clipped.iter().filter(|c| c.layer == m.objects()).map(|c| c.id.as_str()).collect();
@@ -162,7 +188,7 @@ fn left_out(m: &Model, p: &Loaded, rejects: &mut Vec<Reject>, owner: Option<&Uni
     }
     // Rows that a `missing = "reject"` rule leaves out: listed, never a stop.
     {
-        let ctx = score::Context { layers: &p.layers, overrides: &overrides, year: config.year, working_crs: &config.working_crs };
+        let ctx = p.context(&overrides, checks);
         let all = ctx.vector(m.objects()).expect("checked when loaded");
         let owned: Option<HashSet<usize>> = owner.map(|u| u.owned_rows(all).into_iter().collect());
         let mut keep: BTreeMap<String, Vec<bool>> = BTreeMap::new();

@@ -7,6 +7,7 @@ use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
 use crate::load::{self, Layers, Strictness};
 use crate::msg::Msg;
+use crate::objects::RowChecks;
 
 /// The administrative units (街镇) of the district.
 pub struct Streets {
@@ -50,11 +51,11 @@ pub(super) fn streets(config: &RunConfig, layers: &Layers) -> Result<Streets> {
                 .ok_or_else(|| Error::input(Bad::GeometryType, &layer.file, Some(&layer.name), Msg::StreetNotPolygon { id: id.clone() }))
         })
         .collect::<Result<_>>()?;
-    let names = layer.require(&a.name_field, layer.texts(&a.name_field)?)?;
-    let codes = layer.require(&a.code_field, layer.texts(&a.code_field)?)?;
+    let names = layer.require(&a.name_field, layer.texts(&a.name_field)?, &RowChecks::Stop)?;
+    let codes = layer.require(&a.code_field, layer.texts(&a.code_field)?, &RowChecks::Stop)?;
     let districts = match &a.district_field {
         Some(field) => {
-            let of: Vec<String> = layer.require(field, layer.texts(field)?)?;
+            let of: Vec<String> = layer.require(field, layer.texts(field)?, &RowChecks::Stop)?;
             let mut names: Vec<String> = Vec::new();
             for d in &of {
                 if !names.contains(d) {

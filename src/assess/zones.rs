@@ -15,7 +15,7 @@ use crate::config::Regional;
 use crate::error::{Error, Result};
 use crate::load::Layer;
 use crate::model::{AggMethod, Model};
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 use crate::progress::Progress;
 
 /// Of a layer's attributes, only the descriptive ones emit reads (名称, 地址, 责任单位).
@@ -188,7 +188,7 @@ fn vulnerabilities(p: &Loaded, grid: &grid::Grid, district: &Zones) -> Result<Vu
         })
     };
     let homes = vector(&people.layer)?;
-    let population = homes.require(&people.field, homes.numbers(&people.field, &["人"])?)?;
+    let population = homes.require(&people.field, homes.numbers(&people.field, &["人"], &RowChecks::Stop)?, &RowChecks::Stop)?;
     let factors = c.capacity.iter().map(|f| Ok((f, &vector(&f.layer)?.geoms[..]))).collect::<Result<Vec<_>>>()?;
     let capacity = Capacity { factors, people: (&homes.geoms, &population) };
     let at_homes = capacity.of_people();

@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::load::crs::Transform;
 use crate::load::{vector, Strictness};
 use crate::model::GeomKind;
+use crate::objects::RowChecks;
 
 /// District area at scale 1 (km²).
 const AREA_KM2: f64 = 1200.0;
@@ -150,10 +151,10 @@ fn clip_to_admin(config: &str) -> String {
 fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
     let cfg = LayerConfig { path: admin.path.to_owned(), id_field: Some(admin.code_field.to_owned()), ..Default::default() };
     let (layer, _) = vector::read("admin", &cfg, WORKING_CRS, Strictness::default(), None)?;
-    let names = layer.require(admin.name_field, layer.texts(admin.name_field)?)?;
-    let codes = layer.require(admin.code_field, layer.texts(admin.code_field)?)?;
+    let names = layer.require(admin.name_field, layer.texts(admin.name_field)?, &RowChecks::Stop)?;
+    let codes = layer.require(admin.code_field, layer.texts(admin.code_field)?, &RowChecks::Stop)?;
     let districts = match admin.district_field {
-        Some(field) => layer.require(field, layer.texts(field)?)?.into_iter().map(Some).collect(),
+        Some(field) => layer.require(field, layer.texts(field)?, &RowChecks::Stop)?.into_iter().map(Some).collect(),
         None => vec![None; names.len()],
     };
     let rows = codes

@@ -136,7 +136,7 @@ pub(super) fn metro_stations(d: &mut Demo, metro: &Path, out: &Path) -> Result<(
     let (stations, _) = vector::read("metro", &cfg, WORKING_CRS, Strictness::default(), None)?;
     let names = stations.texts("name_zh")?;
     let lines = stations.texts("lines")?;
-    let counts = stations.numbers("line_count", &[])?;
+    let counts = stations.numbers("line_count", &[], &crate::objects::RowChecks::Stop)?;
     let near = d.district.buffer(300.0);
     let mut pts = vec![];
     let mut rows = vec![];

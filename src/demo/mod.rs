@@ -40,6 +40,7 @@ use crate::error::{Bad, Error, Result};
 use crate::load::crs::{wgs84_to_gcj02, Transform};
 use crate::load::{vector, Strictness};
 use crate::model::GeomKind;
+use crate::objects::RowChecks;
 
 /// The CRS the demo is built in (and the demo run's working CRS).
 pub const WORKING_CRS: &str = "EPSG:4549";
@@ -158,7 +159,7 @@ pub fn generate(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64) -
 pub fn generate_with(streets_path: &Path, metro_path: &Path, out: &Path, seed: u64, density: Density, old_streets: &[&str]) -> Result<()> {
     let cfg = LayerConfig { path: streets_path.to_owned(), layer: None, crs: None, offset: Offset::None, id_field: Some("code".into()), ..Default::default() };
     let (layer, _) = vector::read("streets", &cfg, WORKING_CRS, Strictness::default(), None)?;
-    let names = layer.require("name", layer.texts("name")?)?;
+    let names = layer.require("name", layer.texts("name")?, &RowChecks::Stop)?;
     let polygons: Vec<MultiPolygon<f64>> = layer.geoms.iter().map(|g| crate::model::polygons_of(g).unwrap_or(MultiPolygon(vec![]))).collect();
     // Pairwise unions (not `unary_union`): the committed demo layers depend on these exact vertices.
     let district = polygons.iter().fold(MultiPolygon(vec![]), |acc, p| acc.union(p));

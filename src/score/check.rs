@@ -7,7 +7,7 @@ use crate::error::{Bad, Error, Result};
 use crate::load::{Layer, Layers};
 use crate::model::{FieldRead, GeomKind, Indicator, Looks, Model, Reading};
 use crate::msg::{located, AggregateMistake, Holds, ModelMistake, Msg, Place};
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 
 use crate::schema::RESERVED;
 
@@ -76,7 +76,7 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
         match as_ {
             Reading::Number => check_field(objects, field, true, &model.units_of(None, field))?,
             Reading::Category => check_field(objects, field, false, &model.units_of(None, field))?,
-            Reading::Year => objects.years(field, config.year).map(|_| ())?,
+            Reading::Year => objects.years(field, config.year, &RowChecks::Stop).map(|_| ())?,
             Reading::FormulaNumber if !objects.has_field(field) => {
                 return Err(at(ModelMistake::FormulaVariable { name: field.to_owned(), layer: objects.name.clone() }.into()));
             }
@@ -135,7 +135,7 @@ fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Res
 /// numbers (in `units`); whether empty values are allowed is for scoring.
 fn check_field(layer: &VectorLayer, field: &str, numeric: bool, units: &[&str]) -> Result<()> {
     if numeric {
-        layer.numbers(field, units).map(|_| ())
+        layer.numbers(field, units, &RowChecks::Stop).map(|_| ())
     } else {
         layer.texts(field).map(|_| ())
     }

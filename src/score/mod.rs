@@ -10,7 +10,7 @@ pub mod read;
 pub mod spatial;
 mod values;
 
-pub use values::{numbers_of, values};
+pub use values::{check_context, numbers_of, values};
 
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ use crate::level::{Level, Thresholds};
 use crate::load::Layers;
 use crate::model::{Indicator, Literal, Method, Model, Normalise, Source, Veto};
 use crate::msg::{Msg, Reader};
-use crate::objects::VectorLayer;
+use crate::objects::{RowChecks, VectorLayer};
 use crate::value::RewriteCounts;
 
 /// Raw values of one indicator, one per object.
@@ -59,6 +59,8 @@ pub struct Context<'a> {
     /// Layers standing in for loaded ones in this domain (with `--keep-going`,
     /// copies without the rejected rows).
     pub overrides: &'a BTreeMap<String, VectorLayer>,
+    /// What the row checks do with bad rows: stop, or (--keep-going) reject them.
+    pub checks: &'a RowChecks,
     pub year: i32,
     pub working_crs: &'a str,
 }
@@ -77,7 +79,7 @@ fn rows_where<T>(values: &[T], bad: impl Fn(&T) -> bool) -> Vec<usize> {
 /// Score `objects` (all of a domain's, or a work unit's share) against the context layers.
 pub fn score_objects(model: &Model, objects: &VectorLayer, ctx: &Context) -> Result<DomainScores> {
     let values = values(model, objects, ctx)?;
-    finish(model, objects, values)
+    finish(model, objects, values, ctx.checks)
 }
 
 /// Phase one with phase two's row checks (unknown categories and control
@@ -90,15 +92,16 @@ pub fn checked_values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Re
 /// Phase two, over every object of the study area at once (so min–max
 /// statistics are study-area-wide even when units computed the values):
 /// scores, method, control, levels, vetoes. Reads only the objects' own fields.
-pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Result<DomainScores> {
+pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>, checks: &RowChecks) -> Result<DomainScores> {
     let n = objects.len();
-    let scores: Vec<Vec<f64>> = model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model)).collect::<Result<_>>()?;
+    let scores: Vec<Vec<f64>> =
+        model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model, checks)).collect::<Result<_>>()?;
 
-    let control_factor = read::control_factors(model, objects)?;
+    let control_factor = read::control_factors(model, objects, checks)?;
 
     let refs: Vec<&[f64]> = scores.iter().map(Vec::as_slice).collect();
-    let (inherent, score, mut level) = combine(model, &model.method, &model.thresholds, &refs, &control_factor, objects)?;
-    let veto = apply_vetoes(model, objects, &values, &mut level)?;
+    let (inherent, score, mut level) = combine(model, &model.method, &model.thresholds, &refs, &control_factor, objects, checks)?;
+    let veto = apply_vetoes(model, objects, &values, &mut level, checks)?;
 
     let weight = match &model.aggregate.weight_by {
         None => vec![1.0; n],
@@ -107,10 +110,10 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
                 Values::Numbers(v) => v.clone(),
                 Values::Texts(_) => unreachable!("checked: weight_by is numeric"),
             },
-            None => objects.require(w, read::numbers(objects, w, model)?)?,
+            None => objects.require(w, read::numbers(objects, w, model, checks)?, checks)?,
         },
     };
-    let rewrites = read::rewrites(model, objects)?;
+    let rewrites = read::rewrites(model, objects, checks)?;
 
     Ok(DomainScores { values, scores, inherent, control_factor, score, level, veto, weight, rewrites })
 }
@@ -118,7 +121,15 @@ pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>) -> Resu
 /// The method's combination of indicator scores: inherent score, realistic
 /// score (after the control factor) and level per object. `method` and
 /// `thresholds` are the model's, or a sensitivity draw's perturbed copies.
-pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: &[&[f64]], control_factor: &[f64], objects: &VectorLayer) -> Result<Scored> {
+pub fn combine(
+    model: &Model,
+    method: &Method,
+    thresholds: &Thresholds,
+    scores: &[&[f64]],
+    control_factor: &[f64],
+    objects: &VectorLayer,
+    checks: &RowChecks,
+) -> Result<Scored> {
     let n = objects.len();
     Ok(match method {
         Method::WeightedIndex { weights, .. } => {
@@ -128,13 +139,15 @@ pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: 
             (inherent, score, level)
         }
         Method::RiskMatrix { likelihood, severity, classes, table } => {
+            // A row not of a class fails on its own (its own message); a
+            // rejected one stands in as class 1.
             let class = |k: usize, i: usize, max: usize| -> Result<usize> {
                 let v = scores[k][i];
                 if v.fract() == 0.0 && v >= 1.0 && v <= max as f64 {
-                    Ok(v as usize)
-                } else {
-                    Err(objects.rows_err(Bad::Range, vec![i], |_| Msg::NotAClass { indicator: model.indicators[k].key.clone(), value: v, max }.into()))
+                    return Ok(v as usize);
                 }
+                checks.check(objects, Bad::Range, vec![i], |_| Msg::NotAClass { indicator: model.indicators[k].key.clone(), value: v, max }.into())?;
+                Ok(1)
             };
             let mut inherent = Vec::with_capacity(n);
             let mut score = Vec::with_capacity(n);
@@ -164,22 +177,21 @@ pub fn combine(model: &Model, method: &Method, thresholds: &Thresholds, scores: 
 /// Inherent score, realistic score and level per object.
 pub type Scored = (Vec<f64>, Vec<f64>, Vec<Level>);
 
-pub fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model) -> Result<Vec<f64>> {
+pub fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model: &Model, checks: &RowChecks) -> Result<Vec<f64>> {
     match (values, &ind.normalise) {
         (Values::Texts(t), Normalise::Categories(table)) => {
             let unknown = rows_where(t, |v| !table.contains_key(v));
-            if !unknown.is_empty() {
-                return Err(objects.rows_err(Bad::Range, unknown, |i| {
-                    let field = match &ind.source {
-                        Source::Attribute { field } => objects.field(field),
-                        _ => crate::msg::Field::new(&ind.key, Some(&ind.name)),
-                    };
-                    let (reader, value, model, have) =
-                        (Reader::Indicator(ind.key.clone()), t[i].clone(), model.file.display().to_string(), table.keys().cloned().collect());
-                    Msg::UnknownCategory { field, reader, value, model, have }.into()
-                }));
-            }
-            Ok(t.iter().map(|v| table[v]).collect())
+            checks.check(objects, Bad::Range, unknown, |i| {
+                let field = match &ind.source {
+                    Source::Attribute { field } => objects.field(field),
+                    _ => crate::msg::Field::new(&ind.key, Some(&ind.name)),
+                };
+                let (reader, value, model, have) =
+                    (Reader::Indicator(ind.key.clone()), t[i].clone(), model.file.display().to_string(), table.keys().cloned().collect());
+                Msg::UnknownCategory { field, reader, value, model, have }.into()
+            })?;
+            // A rejected unknown category stands in as no score.
+            Ok(t.iter().map(|v| table.get(v).copied().unwrap_or(f64::NAN)).collect())
         }
         (Values::Numbers(v), n) => {
             // Study-area statistics for min–max: over every object of this run.
@@ -192,10 +204,10 @@ pub fn normalise(ind: &Indicator, values: &Values, objects: &VectorLayer, model:
 }
 
 /// Apply the veto rules: a rule whose conditions all hold forces at least its level and adds its reason.
-fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: &mut [Level]) -> Result<Vec<Option<String>>> {
+fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: &mut [Level], checks: &RowChecks) -> Result<Vec<Option<String>>> {
     let mut reasons: Vec<Vec<&str>> = vec![Vec::new(); objects.len()];
     for rule in &model.vetoes {
-        let holds = veto_holds(model, rule, objects, values, |_| false)?;
+        let holds = veto_holds(model, rule, objects, values, |_| false, checks)?;
         for (i, h) in holds.into_iter().enumerate() {
             if h {
                 level[i] = level[i].worst(rule.level);
@@ -209,7 +221,7 @@ fn apply_vetoes(model: &Model, objects: &VectorLayer, values: &[Values], level: 
 /// Per object, whether all of `rule`'s conditions hold, leaving out those on
 /// the indicators `skip` names (a sensitivity draw tests those itself, on its
 /// perturbed values).
-pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[Values], skip: impl Fn(usize) -> bool) -> Result<Vec<bool>> {
+pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[Values], skip: impl Fn(usize) -> bool, checks: &RowChecks) -> Result<Vec<bool>> {
     let mut holds = vec![true; objects.len()];
     for cond in &rule.when {
         let this: Vec<bool> = match model.indicators.iter().position(|i| i.key == cond.name) {
@@ -220,7 +232,7 @@ pub fn veto_holds(model: &Model, rule: &Veto, objects: &VectorLayer, values: &[V
                 (Values::Texts(t), Literal::Text(_)) => t.iter().map(|x| cond.holds_text(x)).collect(),
                 _ => unreachable!("veto conditions are typed when the model is read"),
             },
-            None => read::field_condition(model, rule, cond, objects)?,
+            None => read::field_condition(model, rule, cond, objects, checks)?,
         };
         holds.iter_mut().zip(this).for_each(|(h, t)| *h &= t);
     }
@@ -256,7 +268,7 @@ mod tests {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(objects)));
-        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
+        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" })
             .unwrap()
     }
 
@@ -280,7 +292,7 @@ mod tests {
         layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])]))));
         layers.layers.insert("stations".into(), Layer::Vector(std::sync::Arc::new(layer("stations", vec![Column::new("a".into(), [1.0])]))));
         let s =
-            score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" })
+            score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" })
                 .unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
     }
@@ -299,7 +311,7 @@ mod tests {
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])]))));
         layers.layers.insert("hazards".into(), Layer::Vector(std::sync::Arc::new(layer("hazards", vec![Column::new("grade".into(), [2.0, 3.0])]))));
-        let ctx = Context { layers: &layers, overrides: &BTreeMap::new(), year: 2024, working_crs: "EPSG:4549" };
+        let ctx = Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" };
         let s = score_objects(&m, layers.vector("sites").unwrap(), &ctx).unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![2.0, 3.0, 0.0, 0.0]));
         // Within 10 m, the site at x = 0 sees both hazards, the one at 20 the second.
