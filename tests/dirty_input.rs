@@ -79,6 +79,28 @@ fn outside_objects_stop_the_run_even_with_keep_going() {
     refused("outside_objects_keep_going", &["--keep-going"], 19, &["'S4'", "clip_to_district = true"]);
 }
 
+/// A value that stops a plain run (checked as the layers load), --keep-going
+/// rejects instead: for the domain that reads it, with the plain run's message.
+#[test]
+fn keep_going_rejects_the_feature_whose_value_a_plain_run_refuses() {
+    for (name, layer, id, class) in [
+        ("number_nan", "people", "P3", "T01,Type,13"),
+        ("number_wrong_unit", "people", "P1", "T01,Type,13"),
+        ("year_typo", "pipes", "L2", "T02,Range,14"),
+        ("year_excel_serial", "pipes", "L2", "T02,Type,13"),
+    ] {
+        let (_t, out, o) = run_case(name, &["--keep-going"]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+        let lines: Vec<&str> = rejects.lines().skip(1).collect();
+        assert_eq!(lines.len(), 1, "{name}: {rejects}");
+        assert!(lines[0].starts_with(&format!("{layer},")) && lines[0].contains(&format!(",{id},{class},")), "{name}: {rejects}");
+        let reason = lines[0].split_once(&format!(",{class},")).unwrap().1.trim_matches('"');
+        let (_t, _, plain) = run_case(name, &[]);
+        assert!(stderr(&plain).contains(reason), "{name}: the plain run says\n{}\nthe reject\n{reason}", stderr(&plain));
+    }
+}
+
 /// A dirty case and its clean twin score alike: every field of every domain
 /// layer, and the tables (unless the dirty one lists rejects the clean one
 /// lacks, which the summary then counts).

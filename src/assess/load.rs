@@ -70,12 +70,16 @@ pub fn load_in(config: RunConfig, keep_going: bool, progress: &Progress, clip: O
     let streets = streets(&config, &layers)?;
     let clipped = check_outside(&config, &models, &streets, &mut layers, how, &mut rejects, clip.is_none())?;
     let mut context_rewrites: BTreeMap<String, BTreeMap<String, crate::value::RewriteCounts>> = BTreeMap::new();
+    // With --keep-going, a bad value of one feature is left to the domain
+    // that reads it, which rejects the feature when it scores: here only
+    // what no rejection mends (a missing field, an unreadable column) stops.
+    let row_checks = if keep_going { RowChecks::reject() } else { RowChecks::Stop };
     for m in &models {
-        check_model(m, &config, &layers)?;
+        check_model(m, &config, &layers, &row_checks)?;
         for read in m.indicators.iter().flat_map(|i| i.source.reads(i.normalise.is_categorical())) {
             let FieldRead::Context { layer, field } = read else { continue };
             if let Some(v) = layers.vector(layer) {
-                let counts = v.read_numbers(field, &m.units_of(Some(layer), field), &RowChecks::Stop)?.rewrites;
+                let counts = v.read_numbers(field, &m.units_of(Some(layer), field), &row_checks)?.rewrites;
                 if !counts.is_empty() {
                     context_rewrites.entry(layer.to_owned()).or_default().insert(field.to_owned(), counts);
                 }

@@ -1,6 +1,8 @@
 //! Check a model against the layers of a run: every layer, field and
 //! geometry kind it names must be there, with values of the right type.
 //! `sise validate` runs exactly this; `sise run` runs it before scoring.
+//! A bad value of one feature fails `checks`: with --keep-going that is
+//! left to the domain's scoring, which rejects the feature.
 
 use crate::config::RunConfig;
 use crate::error::{Bad, Error, Result};
@@ -11,7 +13,7 @@ use crate::objects::{RowChecks, VectorLayer};
 
 use crate::schema::RESERVED;
 
-pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result<()> {
+pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers, checks: &RowChecks) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
     let known = || config.layers.keys().cloned().collect::<Vec<_>>();
 
@@ -44,10 +46,10 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
     }
 
     for ind in &model.indicators {
-        check_indicator(model, ind, objects, config, layers)?;
+        check_indicator(model, ind, objects, config, layers, checks)?;
     }
     if let Some(c) = &model.control {
-        check_field(objects, &c.field, c.factors.is_none(), &[])?;
+        check_field(objects, &c.field, c.factors.is_none(), &[], checks)?;
     }
     let is_indicator = |name: &str| model.indicators.iter().any(|i| i.key == name);
     for v in &model.vetoes {
@@ -58,12 +60,12 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers) -> Result
             }
         }
     }
-    check_aggregate(model, objects, layers)
+    check_aggregate(model, objects, layers, checks)
 }
 
 /// One indicator against the layers: its key free, its fields present and
 /// readable, its layer of the kind its source needs.
-fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config: &RunConfig, layers: &Layers) -> Result<()> {
+fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config: &RunConfig, layers: &Layers, checks: &RowChecks) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
     let known = || config.layers.keys().cloned().collect::<Vec<_>>();
     let at = |m: String| err(located(Place::Line(ind.line), located(Place::Indicator(ind.key.clone()), m)));
@@ -74,13 +76,13 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     for read in &reads {
         let FieldRead::Object { field, as_ } = *read else { continue };
         match as_ {
-            Reading::Number => check_field(objects, field, true, &model.units_of(None, field))?,
-            Reading::Category => check_field(objects, field, false, &model.units_of(None, field))?,
-            Reading::Year => objects.years(field, config.year, &RowChecks::Stop).map(|_| ())?,
+            Reading::Number => check_field(objects, field, true, &model.units_of(None, field), checks)?,
+            Reading::Category => check_field(objects, field, false, &model.units_of(None, field), checks)?,
+            Reading::Year => objects.years(field, config.year, checks).map(|_| ())?,
             Reading::FormulaNumber if !objects.has_field(field) => {
                 return Err(at(ModelMistake::FormulaVariable { name: field.to_owned(), layer: objects.name.clone() }.into()));
             }
-            Reading::FormulaNumber => check_field(objects, field, true, &model.units_of(None, field))?,
+            Reading::FormulaNumber => check_field(objects, field, true, &model.units_of(None, field), checks)?,
         }
     }
     let (Some(name), Some(looks)) = (ind.source.layer(), ind.source.looks()) else { return Ok(()) };
@@ -102,7 +104,7 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
         (Looks::Vector(_), Layer::Vector(v)) => {
             for read in reads {
                 if let FieldRead::Context { layer, field } = read {
-                    check_field(v, field, true, &model.units_of(Some(layer), field))?;
+                    check_field(v, field, true, &model.units_of(Some(layer), field), checks)?;
                 }
             }
         }
@@ -111,7 +113,7 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
 }
 
 /// `[aggregate]`: a density layer of lines, a numeric weight.
-fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Result<()> {
+fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers, checks: &RowChecks) -> Result<()> {
     let err = |message: String| Error::Model { file: model.file.clone(), message };
     let agg = |mistake: AggregateMistake| err(Msg::Aggregate { line: model.aggregate.line, mistake }.into());
     if let Some((layer, _)) = &model.aggregate.density {
@@ -124,7 +126,7 @@ fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Res
         match model.indicators.iter().find(|i| &i.key == w) {
             Some(i) if i.normalise.is_categorical() => return Err(agg(AggregateMistake::WeightByCategorical { key: w.clone() })),
             Some(_) => {}
-            None if objects.has_field(w) => check_field(objects, w, true, &model.units_of(None, w))?,
+            None if objects.has_field(w) => check_field(objects, w, true, &model.units_of(None, w), checks)?,
             None => return Err(agg(AggregateMistake::WeightByUnknown { key: w.clone(), layer: objects.name.clone() })),
         }
     }
@@ -133,9 +135,9 @@ fn check_aggregate(model: &Model, objects: &VectorLayer, layers: &Layers) -> Res
 
 /// The field must exist and, when `numeric`, hold only values that read as
 /// numbers (in `units`); whether empty values are allowed is for scoring.
-fn check_field(layer: &VectorLayer, field: &str, numeric: bool, units: &[&str]) -> Result<()> {
+fn check_field(layer: &VectorLayer, field: &str, numeric: bool, units: &[&str], checks: &RowChecks) -> Result<()> {
     if numeric {
-        layer.numbers(field, units, &RowChecks::Stop).map(|_| ())
+        layer.numbers(field, units, checks).map(|_| ())
     } else {
         layer.texts(field).map(|_| ())
     }
