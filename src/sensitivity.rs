@@ -150,8 +150,11 @@ impl<'a> Base<'a> {
             .filter(|(k, ind)| ind.uncertainty > 0.0 && matches!(scores.values[*k], Values::Numbers(_)) && !matches!(ind.normalise, Normalise::Categories(_)))
             .map(|(k, _)| k)
             .collect();
-        let veto_fixed =
-            model.vetoes.iter().map(|rule| score::veto_holds(model, rule, objects, &scores.values, |k| uncertain.contains(&k), &RowChecks::Stop)).collect::<Result<_>>()?;
+        let veto_fixed = model
+            .vetoes
+            .iter()
+            .map(|rule| score::veto_holds(model, rule, objects, &scores.values, |k| uncertain.contains(&k), &RowChecks::Stop))
+            .collect::<Result<_>>()?;
         Ok(Base { model, objects, scores, uncertain, veto_fixed, cfg })
     }
 

@@ -169,7 +169,9 @@ fn keep_going_rejects_every_bad_row_once_and_scores_as_if_they_were_not_there() 
 
     let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
     let lines: Vec<&str> = rejects.trim_start_matches('\u{feff}').lines().skip(1).collect();
-    let row = |layer: &str, id: &str| -> Vec<&str> { lines.iter().filter(|l| l.starts_with(&format!("{layer},")) && l.contains(&format!(",{id},"))).copied().collect() };
+    let row = |layer: &str, id: &str| -> Vec<&str> {
+        lines.iter().filter(|l| l.starts_with(&format!("{layer},")) && l.contains(&format!(",{id},"))).copied().collect()
+    };
     let one = |layer: &str, id: &str| {
         let rows = row(layer, id);
         assert_eq!(rows.len(), 1, "{layer} {id} once: {rejects}");

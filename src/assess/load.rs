@@ -15,10 +15,10 @@ use crate::config::RunConfig;
 use crate::error::Result;
 use crate::load::{self, outside::Clipped, Layer, Layers, Reject, Strictness};
 use crate::model::{FieldRead, Model};
+use crate::objects::RowChecks;
 use crate::progress::Progress;
 use crate::review;
 use crate::score::check::check_model;
-use crate::objects::RowChecks;
 
 /// Everything loaded and checked, ready to score.
 pub struct Loaded {

@@ -9,7 +9,7 @@ use encoding_rs::Encoding;
 
 use crate::config::LayerConfig;
 use crate::error::{Bad, Error, Result};
-use crate::msg::Msg;
+use crate::msg::{InMemoryPart, Msg};
 
 /// What GDAL opens for a layer, so that its text arrives as UTF-8.
 pub struct Decoded {
@@ -33,17 +33,17 @@ pub struct MemFile {
 impl MemFile {
     /// `bytes` as a file named like `cfg`'s in a folder of its own; `what`
     /// says what it holds, for the error.
-    pub fn for_layer(cfg: &LayerConfig, what: &str, bytes: Vec<u8>) -> Result<MemFile> {
+    pub fn for_layer(cfg: &LayerConfig, what: InMemoryPart, bytes: Vec<u8>) -> Result<MemFile> {
         MemFile::for_file(&cfg.path, what, bytes)
     }
 
     /// `bytes` as a file named like `file` in a folder of its own (unique per call).
-    pub fn for_file(file: &Path, what: &str, bytes: Vec<u8>) -> Result<MemFile> {
+    pub fn for_file(file: &Path, what: InMemoryPart, bytes: Vec<u8>) -> Result<MemFile> {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let path = PathBuf::from(format!("/vsimem/sise-{what}-{}-{n}/{name}", std::process::id()));
-        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, file, None, Msg::InMemory { what: what.into(), detail: e }))
+        let path = PathBuf::from(format!("/vsimem/sise-{}-{}-{n}/{name}", what.slug(), std::process::id()));
+        MemFile::new(path, bytes).map_err(|e| Error::input(Bad::File, file, None, Msg::InMemory { what, detail: e }))
     }
 
     pub fn path(&self) -> &Path {
@@ -199,7 +199,7 @@ pub fn decoded(cfg: &LayerConfig) -> Result<Decoded> {
             if !text.transcoded {
                 return Ok(plain());
             }
-            let file = MemFile::for_layer(cfg, "text", text.bytes)?;
+            let file = MemFile::for_layer(cfg, InMemoryPart::Text, text.bytes)?;
             Ok(Decoded { path: file.path().to_owned(), options: Vec::new(), mem: Some(file) })
         }
         (Kind::Other, Some(label)) => Err(Error::input(Bad::File, &cfg.path, None, Msg::EncodingNotApplicable { label: label.to_owned() })),

@@ -50,7 +50,7 @@ pub(super) fn usable_geometry(
     match *kind {
         None => *kind = Some(k),
         Some(prev) if prev != k => {
-            return Err((Bad::GeometryType, Msg::MixedKinds { this: k.name(), earlier: prev.name() }.into()));
+            return Err((Bad::GeometryType, Msg::MixedKinds { this: k.holds(), earlier: prev.holds() }.into()));
         }
         _ => {}
     }

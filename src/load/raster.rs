@@ -14,7 +14,7 @@ use super::vector::open;
 use crate::config::LayerConfig;
 use crate::error::{Bad, Error, Result};
 use crate::model::Stat;
-use crate::msg::Msg;
+use crate::msg::{Msg, RasterPart};
 
 #[derive(Debug, Clone)]
 pub struct Raster {
@@ -63,11 +63,11 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
         Some(c) => c.clone(),
         None => ds.spatial_ref().and_then(|s| s.to_wkt()).map_err(|_| err(Bad::Crs, Msg::RasterNoCrs.into()))?,
     };
-    let transform = ds.geo_transform().map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: "geotransform", detail: e.to_string() }.into()))?;
+    let transform = ds.geo_transform().map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: RasterPart::Geotransform, detail: e.to_string() }.into()))?;
     if transform[2] != 0.0 || transform[4] != 0.0 {
         return Err(err(Bad::File, Msg::RasterRotated.into()));
     }
-    let band = ds.rasterband(1).map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: "band 1", detail: e.to_string() }.into()))?;
+    let band = ds.rasterband(1).map_err(|e| err(Bad::File, Msg::RasterUnreadable { what: RasterPart::Band1, detail: e.to_string() }.into()))?;
     let (width, height) = band.size();
     let nodata = band.no_data_value();
     let window = match clip {
@@ -86,7 +86,7 @@ pub fn read(name: &str, cfg: &LayerConfig, working_crs: &str, clip: Option<Rect<
         }
     };
     let [c0, r0, w, h] = window;
-    let read_err = |e: gdal::errors::GdalError| err(Bad::File, Msg::RasterUnreadable { what: "band 1", detail: e.to_string() }.into());
+    let read_err = |e: gdal::errors::GdalError| err(Bad::File, Msg::RasterUnreadable { what: RasterPart::Band1, detail: e.to_string() }.into());
     use gdal::raster::GdalDataType as T;
     let data = if w == 0 || h == 0 {
         Cells::F64(Vec::new())

@@ -204,7 +204,7 @@ pub fn read_geojson(name: &str, cfg: &LayerConfig, working_crs: &str, how: Stric
         }
     };
     drop(text);
-    let header = super::encoding::MemFile::for_layer(cfg, "header", std::mem::take(&mut parsed.header))?;
+    let header = super::encoding::MemFile::for_layer(cfg, crate::msg::InMemoryPart::Header, std::mem::take(&mut parsed.header))?;
     let flags = GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY;
     let ds = Dataset::open_ex(header.path(), DatasetOptions { open_flags: flags, ..Default::default() })
         .map_err(|e| Error::input(Bad::File, &cfg.path, None, Msg::CannotOpen { detail: format!(" ({e})") }))?;

@@ -39,6 +39,11 @@ impl GeomKind {
         }
     }
 
+    /// What a layer of this kind holds, for messages.
+    pub fn holds(self) -> crate::msg::Holds {
+        crate::msg::Holds::KINDS[self as usize]
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             GeomKind::Point => "point",

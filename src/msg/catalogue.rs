@@ -42,8 +42,8 @@ pub enum Msg {
     NoGeometry,
     InvalidPolygon,
     MixedKinds {
-        this: &'static str,
-        earlier: &'static str,
+        this: super::Holds,
+        earlier: super::Holds,
     },
     NotLonLat {
         x: f64,
@@ -236,8 +236,8 @@ pub enum Msg {
     WrongGeometry {
         model: String,
         file: String,
-        needs: &'static str,
-        has: &'static str,
+        needs: super::Holds,
+        has: super::Holds,
     },
     /// A veto names a field the objects do not have.
     VetoFieldMissing {
@@ -324,9 +324,9 @@ pub enum Msg {
         first: String,
         second: String,
     },
-    /// A raster GDAL opened but cannot read (`what`: its geotransform, band 1).
+    /// A raster GDAL opened but cannot read.
     RasterUnreadable {
-        what: &'static str,
+        what: super::RasterPart,
         detail: String,
     },
     /// A geometry GDAL cannot read, or repair (`repair`).
@@ -388,9 +388,9 @@ pub enum Msg {
     AttributeTable {
         detail: String,
     },
-    /// GDAL could not hold a decoded file (`what`: "text", "table") in memory.
+    /// GDAL could not hold what sise decoded of a file in memory.
     InMemory {
-        what: String,
+        what: super::InMemoryPart,
         detail: String,
     },
     /// What begins the line that reports the error a command ended with.

@@ -29,9 +29,11 @@ pub use catalogue::Msg;
 pub use mistakes::{AggregateMistake, ConfigMistake, MatrixAxis, MethodMistake, MissingMisfit, ModelMistake, PlanMistake, RuleMistake};
 pub use output::{DbName, Done, OutputTrouble, PublishTrouble, ReferenceDocxWhy, Warning};
 use parts::*;
-pub use parts::{toml_key, toml_str, About, At, Cause, Choice, CrsGuess, Field, Gap, Holds, Place, Reader, Rewrite, SizeBasis, Wants};
+pub use parts::{
+    toml_key, toml_str, About, At, Cause, Choice, CrsGuess, Field, Gap, Holds, InMemoryPart, Place, RasterPart, Reader, Rewrite, SizeBasis, ValueKind, Wants,
+};
 use std::sync::OnceLock;
-pub use values::{CrsError, NotACoordinate, NotANumber, NotAYear};
+pub use values::{CrsError, DmsPart, NotACoordinate, NotANumber, NotAYear};
 
 /// The language of what sise says: its messages (`--lang`, else the
 /// locale), and texts in a fixed language (reports in Chinese, `sise models

@@ -191,12 +191,12 @@ pub enum PublishTrouble {
         detail: String,
     },
     NoEpsg,
-    /// Feature `fid`'s field holds what (`holds`: "text", "an integer" …) its declared type does not.
+    /// Feature `fid`'s field holds a value its declared type does not.
     FieldHolds {
         fid: i64,
         field: String,
         declared: String,
-        holds: &'static str,
+        holds: super::ValueKind,
     },
     NotUtf8 {
         fid: i64,
@@ -208,9 +208,9 @@ pub enum PublishTrouble {
     GeometryNotBlob {
         fid: i64,
     },
-    Geometry {
+    /// Feature `fid`'s geometry is shorter than a WKB header.
+    ShortGeometry {
         fid: i64,
-        why: &'static str,
     },
     CannotReadTable {
         detail: String,

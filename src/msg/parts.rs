@@ -369,6 +369,22 @@ impl Holds {
     /// Points, lines or polygons, in `GeomKind`'s order.
     pub const KINDS: [Holds; 3] = [Holds::Points, Holds::Lines, Holds::Polygons];
 
+    /// One of what it holds: "point", "点".
+    pub(super) fn one(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, Holds::Points) => "point",
+            (Lang::En, Holds::Lines) => "line",
+            (Lang::En, Holds::Polygons) => "polygon",
+            (Lang::En, Holds::Vector) => "vector",
+            (Lang::En, Holds::Raster) => "raster",
+            (Lang::Zh, Holds::Points) => "点",
+            (Lang::Zh, Holds::Lines) => "线",
+            (Lang::Zh, Holds::Polygons) => "面",
+            (Lang::Zh, Holds::Vector) => "矢量",
+            (Lang::Zh, Holds::Raster) => "栅格",
+        }
+    }
+
     pub(super) fn words(self) -> &'static str {
         match (lang(), self) {
             (Lang::En, Holds::Points) => "points",
@@ -386,6 +402,80 @@ impl Holds {
 }
 
 /// What the coordinates of objects outside the district point to.
+/// What a value read from a GeoPackage is, where its column's declared type wants another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Integer,
+    Decimal,
+    Text,
+    Boolean,
+    Binary,
+}
+
+impl ValueKind {
+    pub(super) fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, ValueKind::Integer) => "an integer",
+            (Lang::En, ValueKind::Decimal) => "a decimal number",
+            (Lang::En, ValueKind::Text) => "text",
+            (Lang::En, ValueKind::Boolean) => "a boolean",
+            (Lang::En, ValueKind::Binary) => "binary data",
+            (Lang::Zh, ValueKind::Integer) => "整数",
+            (Lang::Zh, ValueKind::Decimal) => "小数",
+            (Lang::Zh, ValueKind::Text) => "文本",
+            (Lang::Zh, ValueKind::Boolean) => "布尔值",
+            (Lang::Zh, ValueKind::Binary) => "二进制数据",
+        }
+    }
+}
+
+/// What of a raster sise reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RasterPart {
+    /// Where its cells are (origin and cell size).
+    Geotransform,
+    /// Its first band: the values.
+    Band1,
+}
+
+impl RasterPart {
+    pub(super) fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, RasterPart::Geotransform) => "geotransform",
+            (Lang::En, RasterPart::Band1) => "band 1",
+            (Lang::Zh, RasterPart::Geotransform) => "地理变换参数",
+            (Lang::Zh, RasterPart::Band1) => "第 1 波段",
+        }
+    }
+}
+
+/// What of an input file sise decodes and hands GDAL in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InMemoryPart {
+    /// A whole file re-encoded as UTF-8.
+    Text,
+    /// A table's header rows, rewritten.
+    Header,
+}
+
+impl InMemoryPart {
+    /// Its name in the in-memory file's path.
+    pub fn slug(self) -> &'static str {
+        match self {
+            InMemoryPart::Text => "text",
+            InMemoryPart::Header => "header",
+        }
+    }
+
+    pub(super) fn words(self) -> &'static str {
+        match (lang(), self) {
+            (Lang::En, d) => d.slug(),
+            (Lang::Zh, InMemoryPart::Text) => "文本",
+            (Lang::Zh, InMemoryPart::Header) => "文件头",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
     /// Web-map offset coordinates read as plain WGS84: "GCJ-02" or "BD-09", and its `offset` word.
@@ -466,15 +556,7 @@ pub(super) fn short(def: &str) -> String {
         def.to_owned()
     }
 }
+
 pub(super) fn list(v: &[String]) -> String {
     v.join(", ")
-}
-
-/// Chinese for a geometry kind's English name.
-pub(super) fn kind_zh(kind: &str) -> &'static str {
-    match kind {
-        "point" => "点",
-        "line" => "线",
-        _ => "面",
-    }
 }

@@ -34,13 +34,20 @@ pub enum NotAYear {
     Text,
 }
 
+/// The minutes or the seconds of degrees–minutes–seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DmsPart {
+    Minutes,
+    Seconds,
+}
+
 /// Why a text is not a coordinate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotACoordinate {
     /// Degrees–minutes–seconds in a layer whose CRS is in metres.
     DmsInProjected,
     /// Minutes or seconds of 60 or more ("121°75′").
-    Sixty { part: &'static str, value: f64 },
+    Sixty { part: DmsPart, value: f64 },
     /// Neither a number nor degrees–minutes–seconds.
     Text,
 }

@@ -2,6 +2,8 @@
 //! as they are, without parsing text (a geometry travels as the EWKB that
 //! PostGIS's `geometry_recv` takes).
 
+use crate::msg::ValueKind;
+
 /// The column types sise publishes, as the server spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -68,7 +70,7 @@ impl Binary {
 
     /// A value into a column of `kind`; a value of another type is converted
     /// where that loses nothing, else refused (`Err` names what it was).
-    pub fn value(&mut self, kind: Kind, v: &Value) -> Result<(), &'static str> {
+    pub fn value(&mut self, kind: Kind, v: &Value) -> Result<(), ValueKind> {
         match (kind, v) {
             (_, Value::Null) => self.buf.extend_from_slice(&(-1i32).to_be_bytes()),
             (Kind::Int, Value::Int(i)) => self.field(&i.to_be_bytes()),
@@ -80,19 +82,20 @@ impl Binary {
             (Kind::Bool, Value::Bool(b)) => self.field(&[*b as u8]),
             (Kind::Bool, Value::Int(i @ (0 | 1))) => self.field(&[*i as u8]),
             (Kind::Bytes, Value::Bytes(b)) => self.field(b),
-            (_, Value::Int(_)) => return Err("an integer"),
-            (_, Value::Real(_)) => return Err("a decimal number"),
-            (_, Value::Text(_)) => return Err("text"),
-            (_, Value::Bool(_)) => return Err("a boolean"),
-            (_, Value::Bytes(_)) => return Err("binary data"),
+            (_, Value::Int(_)) => return Err(ValueKind::Integer),
+            (_, Value::Real(_)) => return Err(ValueKind::Decimal),
+            (_, Value::Text(_)) => return Err(ValueKind::Text),
+            (_, Value::Bool(_)) => return Err(ValueKind::Boolean),
+            (_, Value::Bytes(_)) => return Err(ValueKind::Binary),
         }
         Ok(())
     }
 
-    /// A geometry as EWKB: `wkb` (ISO or extended WKB) with `srid` set.
-    pub fn geometry(&mut self, wkb: &[u8], srid: i32) -> Result<(), &'static str> {
+    /// A geometry as EWKB: `wkb` (ISO or extended WKB) with `srid` set;
+    /// `Err` when it is shorter than a WKB header.
+    pub fn geometry(&mut self, wkb: &[u8], srid: i32) -> Result<(), ()> {
         if wkb.len() < 5 {
-            return Err("a geometry shorter than its WKB header");
+            return Err(());
         }
         let little = wkb[0] == 1;
         let code = if little { u32::from_le_bytes(wkb[1..5].try_into().expect("4 bytes")) } else { u32::from_be_bytes(wkb[1..5].try_into().expect("4 bytes")) };
@@ -140,8 +143,8 @@ mod tests {
     fn values_convert_only_without_loss() {
         let mut b = Binary { buf: Vec::new() };
         assert!(b.value(Kind::Real, &Value::Int(3)).is_ok());
-        assert_eq!(b.value(Kind::Int, &Value::Real(3.5)), Err("a decimal number"));
-        assert_eq!(b.value(Kind::Int, &Value::Text("x")), Err("text"));
+        assert_eq!(b.value(Kind::Int, &Value::Real(3.5)), Err(ValueKind::Decimal));
+        assert_eq!(b.value(Kind::Int, &Value::Text("x")), Err(ValueKind::Text));
         b.buf.clear();
         b.value(Kind::Int, &Value::Null).unwrap();
         assert_eq!(b.buf, (-1i32).to_be_bytes());

@@ -184,7 +184,7 @@ pub fn copy_rows<'a>(
             ValueRef::Null => out.value(Kind::Bytes, &Value::Null).expect("null"),
             ValueRef::Blob(b) => {
                 let wkb = wkb_of(b).ok_or_else(|| Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::NotGpkgGeometry { fid }))?;
-                out.geometry(wkb, layer.epsg).map_err(|why| Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::Geometry { fid, why }))?;
+                out.geometry(wkb, layer.epsg).map_err(|()| Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::ShortGeometry { fid }))?;
             }
             _ => return Err(Error::input(Bad::Geometry, path, Some(&layer.name), PublishTrouble::GeometryNotBlob { fid })),
         }

@@ -35,7 +35,7 @@ pub fn check_model(model: &Model, config: &RunConfig, layers: &Layers, checks: &
             Bad::GeometryType,
             &objects.file,
             Some(&objects.name),
-            Msg::WrongGeometry { model: model.id.clone(), file: model.file.display().to_string(), needs: model.geometry.name(), has: objects.kind.name() },
+            Msg::WrongGeometry { model: model.id.clone(), file: model.file.display().to_string(), needs: model.geometry.holds(), has: objects.kind.holds() },
         ));
     }
     for l in model.inputs.exposure.iter().chain(&model.inputs.hazard).chain(&model.inputs.capacity) {
@@ -88,7 +88,6 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
     let (Some(name), Some(looks)) = (ind.source.layer(), ind.source.looks()) else { return Ok(()) };
     let not_a_layer = || Msg::NotALayer { key: "layer".into(), name: name.to_owned(), config: config.file.display().to_string(), have: known() };
     let layer = layers.layers.get(name).ok_or_else(|| at(not_a_layer().into()))?;
-    let kind = |k: GeomKind| Holds::KINDS[k as usize];
     let (vector, raster) = (Holds::Vector, Holds::Raster);
     // A layer of the wrong kind is a geometry-type error of that layer (exit 17), named with the model line that reads it.
     let kind_err = |has: Holds, needs: Holds| {
@@ -100,7 +99,7 @@ fn check_indicator(model: &Model, ind: &Indicator, objects: &VectorLayer, config
         (Looks::Raster, Layer::Raster(_)) => ind.source.fits(model.geometry).map_err(at)?,
         (Looks::Raster, Layer::Vector(_)) => return Err(kind_err(vector, raster)),
         (Looks::Vector(_), Layer::Raster(_)) => return Err(kind_err(raster, vector)),
-        (Looks::Vector(Some(k)), Layer::Vector(v)) if v.kind != k && !v.is_empty() => return Err(kind_err(kind(v.kind), kind(k))),
+        (Looks::Vector(Some(k)), Layer::Vector(v)) if v.kind != k && !v.is_empty() => return Err(kind_err(v.kind.holds(), k.holds())),
         (Looks::Vector(_), Layer::Vector(v)) => {
             for read in reads {
                 if let FieldRead::Context { layer, field } = read {

@@ -94,8 +94,7 @@ pub fn checked_values(model: &Model, objects: &VectorLayer, ctx: &Context) -> Re
 /// scores, method, control, levels, vetoes. Reads only the objects' own fields.
 pub fn finish(model: &Model, objects: &VectorLayer, values: Vec<Values>, checks: &RowChecks) -> Result<DomainScores> {
     let n = objects.len();
-    let scores: Vec<Vec<f64>> =
-        model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model, checks)).collect::<Result<_>>()?;
+    let scores: Vec<Vec<f64>> = model.indicators.iter().zip(&values).map(|(ind, v)| normalise(ind, v, objects, model, checks)).collect::<Result<_>>()?;
 
     let control_factor = read::control_factors(model, objects, checks)?;
 
@@ -268,8 +267,12 @@ mod tests {
         let m = Model::from_str(Path::new("m.toml"), model).unwrap();
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(objects)));
-        score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" })
-            .unwrap()
+        score_objects(
+            &m,
+            layers.vector("sites").unwrap(),
+            &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" },
+        )
+        .unwrap()
     }
 
     fn head(method: &str) -> String {
@@ -291,9 +294,12 @@ mod tests {
         let mut layers = Layers::default();
         layers.layers.insert("sites".into(), Layer::Vector(std::sync::Arc::new(layer("sites", vec![Column::new("a".into(), [1.0, 2.0, 3.0, 4.0])]))));
         layers.layers.insert("stations".into(), Layer::Vector(std::sync::Arc::new(layer("stations", vec![Column::new("a".into(), [1.0])]))));
-        let s =
-            score_objects(&m, layers.vector("sites").unwrap(), &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" })
-                .unwrap();
+        let s = score_objects(
+            &m,
+            layers.vector("sites").unwrap(),
+            &Context { layers: &layers, overrides: &BTreeMap::new(), checks: &RowChecks::Stop, year: 2024, working_crs: "EPSG:4549" },
+        )
+        .unwrap();
         assert_eq!(s.values[0], Values::Numbers(vec![0.0, 10.0, 20.0, 25.0]));
     }
 

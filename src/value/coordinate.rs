@@ -7,6 +7,7 @@
 //! negative. Minutes and seconds of 60 or more, and forms that could mean
 //! two things ("121 20 49", "121.20.49"), are refused with the reason.
 
+use crate::msg::DmsPart;
 pub use crate::msg::NotACoordinate;
 
 /// Read `text` as a coordinate; `geographic`: the layer's CRS is in
@@ -91,10 +92,10 @@ fn dms(s: &str) -> Result<f64, NotACoordinate> {
     let minutes = parts[1].unwrap_or(0.0);
     let seconds = parts[2].unwrap_or(0.0);
     if minutes >= 60.0 {
-        return Err(NotACoordinate::Sixty { part: "minutes", value: minutes });
+        return Err(NotACoordinate::Sixty { part: DmsPart::Minutes, value: minutes });
     }
     if seconds >= 60.0 {
-        return Err(NotACoordinate::Sixty { part: "seconds", value: seconds });
+        return Err(NotACoordinate::Sixty { part: DmsPart::Seconds, value: seconds });
     }
     Ok(sign * (degrees + minutes / 60.0 + seconds / 3600.0))
 }
@@ -108,7 +109,7 @@ fn mark(s: &str) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{coordinate, NotACoordinate};
+    use super::{coordinate, DmsPart, NotACoordinate};
 
     fn read(s: &str) -> f64 {
         coordinate(s, true).unwrap_or_else(|e| panic!("{s}: {e}")).unwrap()
@@ -137,8 +138,8 @@ mod tests {
 
     #[test]
     fn refused_with_the_reason() {
-        assert_eq!(coordinate("121°75′", true), Err(NotACoordinate::Sixty { part: "minutes", value: 75.0 }));
-        assert_eq!(coordinate("121°20′61″", true), Err(NotACoordinate::Sixty { part: "seconds", value: 61.0 }));
+        assert_eq!(coordinate("121°75′", true), Err(NotACoordinate::Sixty { part: DmsPart::Minutes, value: 75.0 }));
+        assert_eq!(coordinate("121°20′61″", true), Err(NotACoordinate::Sixty { part: DmsPart::Seconds, value: 61.0 }));
         for s in ["121 20 49", "121.20.49", "不详", "121°20.5′30″", "20′121°", "121°°"] {
             assert_eq!(coordinate(s, true), Err(NotACoordinate::Text), "{s}");
         }

@@ -31,7 +31,7 @@ impl Msg {
             Msg::InvalidPolygon => {
                 "invalid polygon (self-intersecting or badly nested rings); repair it (ogr2ogr -makevalid) or set repair_invalid_geometry = true in the run config".into()
             }
-            Msg::MixedKinds { this, earlier } => format!("a {this}, but earlier features are {earlier}s; a layer holds one kind"),
+            Msg::MixedKinds { this, earlier } => format!("a {}, but earlier features are {}; a layer holds one kind", this.one(), earlier.words()),
             Msg::NotLonLat { x, y } => format!("({x}, {y}) is not a longitude/latitude; swapped axes or the wrong CRS?"),
             Msg::NotUtf8Field { field, layer } => format!(
                 "field '{field}' holds text that is not valid UTF-8; set its encoding (e.g. encoding = \"GBK\") in [layers.{layer}], or save the file as UTF-8"
@@ -130,7 +130,9 @@ impl Msg {
             Msg::QualityWritten { path } => format!("data-quality report written to {path}"),
             Msg::BadSetting { key, value, wants } => format!("{key} = {value} {}", wants.words()),
             Msg::NotALayer { key, name, config, have } => format!("{key} = '{name}' is not a [layers.*] entry of {config} ({})", list(have)),
-            Msg::WrongGeometry { model, file, needs, has } => format!("wrong geometry type: model {model} ({file}) scores {needs}s, but the layer holds {has}s"),
+            Msg::WrongGeometry { model, file, needs, has } => {
+                format!("wrong geometry type: model {model} ({file}) scores {}, but the layer holds {}", needs.words(), has.words())
+            }
             Msg::VetoFieldMissing { line, condition, name, layer } => {
                 let key = toml_key(name);
                 format!("line {line}: [[veto]] when \"{condition}\": '{name}' is neither an indicator key nor a field of layer '{layer}'; if the layer holds it under another name, map it with fields = {{ {key} = \"…\" }} in [layers.{layer}]")
@@ -162,7 +164,7 @@ impl Msg {
             Msg::NotAClass { indicator, value, max } => format!("indicator '{indicator}' scored {value}, not a class 1–{max}"),
             Msg::StreetNotPolygon { id } => format!("feature id '{id}': 街镇 must be polygons"),
             Msg::DomainTwice { id, first, second } => format!("domain id {id} appears twice ({first} and {second})"),
-            Msg::RasterUnreadable { what, detail } => format!("cannot read its {what}: {detail}"),
+            Msg::RasterUnreadable { what, detail } => format!("cannot read its {}: {detail}", what.words()),
             Msg::UnreadableGeometry { repair: false, detail } => format!("unreadable geometry: {detail}"),
             Msg::UnreadableGeometry { repair: true, detail } => format!("the invalid geometry could not be repaired (MakeValid failed: {detail})"),
             Msg::FieldUnreadable { field, detail } => format!("{field} cannot be read: {detail}"),
@@ -242,7 +244,7 @@ impl Msg {
             Msg::NoUsableFeatures => "the layer has no usable features".into(),
             Msg::FidFieldOnTable => "fid_field does not apply to a table: its rows are numbered as Excel numbers them (a CSV's lines)".into(),
             Msg::AttributeTable { detail } => format!("cannot build the attribute table: {detail}"),
-            Msg::InMemory { what, detail } => format!("cannot hold its {what} in memory: {detail}"),
+            Msg::InMemory { what, detail } => format!("cannot hold its {} in memory: {detail}", what.words()),
             Msg::ErrorLabel => "error: ".into(),
             Msg::LoadRejects => "features left out while loading (--keep-going); see rejects.csv".into(),
             Msg::NotCsv { line, detail } => {

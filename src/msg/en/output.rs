@@ -41,7 +41,13 @@ impl NotACoordinate {
                 "degrees–minutes–seconds, but the layer's CRS is in metres; set crs to the geographic CRS the coordinates are in (e.g. crs = \"EPSG:4490\")"
                     .into()
             }
-            NotACoordinate::Sixty { part, value } => format!("out of range: {value} {part} is 60 or more; correct the typo"),
+            NotACoordinate::Sixty { part, value } => {
+                let part = match part {
+                    DmsPart::Minutes => "minutes",
+                    DmsPart::Seconds => "seconds",
+                };
+                format!("out of range: {value} {part} is 60 or more; correct the typo")
+            }
             NotACoordinate::Text => format!("not a coordinate; write decimal degrees or degrees–minutes–seconds ({COORDINATE_FORMS})"),
         }
     }
@@ -147,11 +153,11 @@ impl PublishTrouble {
             PublishTrouble::CannotOpenGpkg { detail } => format!("cannot open the GeoPackage: {detail}"),
             PublishTrouble::CannotReadGpkg { detail } => format!("cannot read the GeoPackage: {detail}"),
             PublishTrouble::NoEpsg => "the layer's CRS has no EPSG code, which PostGIS needs (set the run's working_crs to an EPSG code)".into(),
-            PublishTrouble::FieldHolds { fid, field, declared, holds } => format!("feature {fid}: field '{field}' is declared {declared} but holds {holds}"),
+            PublishTrouble::FieldHolds { fid, field, declared, holds } => format!("feature {fid}: field '{field}' is declared {declared} but holds {}", holds.words()),
             PublishTrouble::NotUtf8 { fid, field } => format!("feature {fid}: field '{field}' is not UTF-8"),
             PublishTrouble::NotGpkgGeometry { fid } => format!("feature {fid}: not a GeoPackage geometry"),
             PublishTrouble::GeometryNotBlob { fid } => format!("feature {fid}: the geometry is not a blob"),
-            PublishTrouble::Geometry { fid, why } => format!("feature {fid}: {why}"),
+            PublishTrouble::ShortGeometry { fid } => format!("feature {fid}: a geometry shorter than its WKB header"),
             PublishTrouble::CannotReadTable { detail } => format!("cannot read the table: {detail}"),
             PublishTrouble::SummaryColumns { found, expected } => format!("the columns are {} but sise writes {}; was it edited?", found.join(","), expected.join(",")),
             PublishTrouble::NotACount { line, column, value } => format!("line {line}: {column} '{value}' is not a count"),

@@ -29,7 +29,7 @@ impl Msg {
             Msg::DuplicateId { first } => format!("编号重复：{first}已使用该编号；同一图层内编号必须唯一"),
             Msg::NoGeometry => "没有坐标或几何（为空）".into(),
             Msg::InvalidPolygon => "面几何无效（自相交或环嵌套错误）；请修复（ogr2ogr -makevalid），或在运行配置中设置 repair_invalid_geometry = true".into(),
-            Msg::MixedKinds { this, earlier } => format!("该要素是{}，但前面的要素是{}；一个图层只能有一种几何类型", kind_zh(this), kind_zh(earlier)),
+            Msg::MixedKinds { this, earlier } => format!("该要素是{}，但前面的要素是{}；一个图层只能有一种几何类型", this.one(), earlier.one()),
             Msg::NotLonLat { x, y } => format!("（{x}, {y}）不是经纬度；经纬度是否颠倒，或坐标系是否有误？"),
             Msg::NotUtf8Field { field, layer } => {
                 format!("字段“{field}”中的文字不是有效的 UTF-8；请在 [layers.{layer}] 中设置编码（如 encoding = \"GBK\"），或将文件另存为 UTF-8")
@@ -110,7 +110,7 @@ impl Msg {
             Msg::BadSetting { key, value, wants } => format!("{key} = {value} {}", wants.words()),
             Msg::NotALayer { key, name, config, have } => format!("{key} = “{name}”不是 {config} 中的 [layers.*] 图层（现有：{}）", list(have)),
             Msg::WrongGeometry { model, file, needs, has } => {
-                format!("几何类型不符：模型 {model}（{file}）评估{}对象，但该图层是{}图层", kind_zh(needs), kind_zh(has))
+                format!("几何类型不符：模型 {model}（{file}）评估{}对象，但该图层是{}图层", needs.one(), has.one())
             }
             Msg::VetoFieldMissing { line, condition, name, layer } => {
                 let key = toml_key(name);
@@ -140,7 +140,7 @@ impl Msg {
             Msg::NotAClass { indicator, value, max } => format!("指标“{indicator}”的分值为 {value}，不是 1–{max} 的等级"),
             Msg::StreetNotPolygon { id } => format!("要素编号“{id}”：街镇须为面要素"),
             Msg::DomainTwice { id, first, second } => format!("领域编号 {id} 重复出现（{first} 与 {second}）"),
-            Msg::RasterUnreadable { what, detail } => format!("无法读取栅格的{}：{detail}", if *what == "geotransform" { "地理变换参数" } else { "第 1 波段" }),
+            Msg::RasterUnreadable { what, detail } => format!("无法读取栅格的{}：{detail}", what.words()),
             Msg::UnreadableGeometry { repair: false, detail } => format!("几何无法读取：{detail}"),
             Msg::UnreadableGeometry { repair: true, detail } => format!("无效几何无法修复（MakeValid 失败：{detail}）"),
             Msg::FieldUnreadable { field, detail } => format!("{field}无法读取：{detail}"),
@@ -206,14 +206,7 @@ impl Msg {
             Msg::NoUsableFeatures => "图层没有可用的要素".into(),
             Msg::FidFieldOnTable => "fid_field 不适用于表格：表格的行按 Excel 行号（CSV 的行）编号".into(),
             Msg::AttributeTable { detail } => format!("无法建立属性表：{detail}"),
-            Msg::InMemory { what, detail } => {
-                let what = match what.as_str() {
-                    "text" => "文本",
-                    "header" => "文件头",
-                    other => other,
-                };
-                format!("无法在内存中保存其{what}：{detail}")
-            }
+            Msg::InMemory { what, detail } => format!("无法在内存中保存其{}：{detail}", what.words()),
             Msg::ErrorLabel => "错误：".into(),
             Msg::LoadRejects => "加载时剔除了部分要素（--keep-going），见 rejects.csv".into(),
             Msg::NotCsv { line, detail } => {

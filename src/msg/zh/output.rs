@@ -32,7 +32,13 @@ impl NotACoordinate {
     pub(in crate::msg) fn zh(&self) -> String {
         match self {
             NotACoordinate::DmsInProjected => "是度分秒，但图层坐标系以米为单位；请将 crs 设为坐标所用的地理坐标系（如 crs = \"EPSG:4490\"）".into(),
-            NotACoordinate::Sixty { part, value } => format!("超出范围：{}为 {value}，不小于 60；请更正", if *part == "minutes" { "分" } else { "秒" }),
+            NotACoordinate::Sixty { part, value } => {
+                let part = match part {
+                    DmsPart::Minutes => "分",
+                    DmsPart::Seconds => "秒",
+                };
+                format!("超出范围：{part}为 {value}，不小于 60；请更正")
+            }
             NotACoordinate::Text => format!("不是坐标；请写作十进制度或度分秒（{COORDINATE_FORMS}）"),
         }
     }
@@ -130,21 +136,11 @@ impl PublishTrouble {
             PublishTrouble::CannotOpenGpkg { detail } => format!("无法打开 GeoPackage：{detail}"),
             PublishTrouble::CannotReadGpkg { detail } => format!("无法读取 GeoPackage：{detail}"),
             PublishTrouble::NoEpsg => "图层坐标系没有 EPSG 编号，PostGIS 需要（请将运行配置的 working_crs 设为 EPSG 编号）".into(),
-            PublishTrouble::FieldHolds { fid, field, declared, holds } => {
-                let holds = match *holds {
-                    "an integer" => "整数",
-                    "a decimal number" => "小数",
-                    "text" => "文本",
-                    "a boolean" => "布尔值",
-                    "binary data" => "二进制数据",
-                    other => other,
-                };
-                format!("要素 {fid}：字段“{field}”声明为 {declared}，但其值为{holds}")
-            }
+            PublishTrouble::FieldHolds { fid, field, declared, holds } => format!("要素 {fid}：字段“{field}”声明为 {declared}，但其值为{}", holds.words()),
             PublishTrouble::NotUtf8 { fid, field } => format!("要素 {fid}：字段“{field}”不是 UTF-8 编码"),
             PublishTrouble::NotGpkgGeometry { fid } => format!("要素 {fid}：不是 GeoPackage 几何"),
             PublishTrouble::GeometryNotBlob { fid } => format!("要素 {fid}：几何不是二进制块"),
-            PublishTrouble::Geometry { fid, why } => format!("要素 {fid}：{why}"),
+            PublishTrouble::ShortGeometry { fid } => format!("要素 {fid}：几何短于 WKB 头"),
             PublishTrouble::CannotReadTable { detail } => format!("无法读取该表：{detail}"),
             PublishTrouble::SummaryColumns { found, expected } => format!("列为 {}，而 sise 写出的是 {}；是否被改动过？", found.join(","), expected.join(",")),
             PublishTrouble::NotACount { line, column, value } => format!("第 {line} 行：{column}“{value}”不是计数"),
