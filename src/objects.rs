@@ -186,7 +186,7 @@ impl VectorLayer {
             let bad: Vec<usize> = read.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
             checks.check(self, Bad::Type, bad, |i| {
                 let (text, why) = read[i].as_ref().expect_err("a bad row");
-                Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string() }.into()
+                Msg::NotANumber { field: self.field(field), text: text.clone(), why: why.to_string(), or_keep_going: checks.stops() }.into()
             })?;
             // From a borrow: collected in place, the numbers would keep the parse results' slots.
             return Ok(Numbers { values: read.iter().map(|r| r.as_ref().ok().copied().flatten()).collect(), rewrites });
@@ -196,7 +196,9 @@ impl VectorLayer {
         let mut values: Vec<Option<f64>> = cast.f64().map_err(|e| self.err(Bad::Type, e.to_string()))?.into_iter().collect();
         // A numeric column may still hold NaN or infinities (CSV, DBF): not values.
         let bad: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|x| !x.is_finite())).map(|(i, _)| i).collect();
-        checks.check(self, Bad::Type, bad.clone(), |i| Msg::NotFinite { field: self.field(field), value: values[i].expect("a bad row") }.into())?;
+        checks.check(self, Bad::Type, bad.clone(), |i| {
+            Msg::NotFinite { field: self.field(field), value: values[i].expect("a bad row"), or_keep_going: checks.stops() }.into()
+        })?;
         bad.into_iter().for_each(|i| values[i] = None);
         Ok(Numbers { values, rewrites })
     }
@@ -213,7 +215,7 @@ impl VectorLayer {
         let class = if bad.iter().all(|&i| matches!(read[i], Err(crate::value::NotAYear::OutOfRange { .. }))) { Bad::Range } else { Bad::Type };
         checks.check(self, class, bad, |i| {
             let why = read[i].as_ref().expect_err("a bad row").to_string();
-            Msg::NotAYear { field: self.field(field), text: texts[i].clone().unwrap_or_default(), why }.into()
+            Msg::NotAYear { field: self.field(field), text: texts[i].clone().unwrap_or_default(), why, or_keep_going: checks.stops() }.into()
         })?;
         Ok(read.into_iter().map(|r| r.ok().flatten()).collect())
     }
@@ -255,7 +257,7 @@ impl VectorLayer {
     /// (and stand in as `T::default()` when they reject the rows).
     pub fn require<T: Default>(&self, field: &str, values: Vec<Option<T>>, checks: &RowChecks) -> Result<Vec<T>> {
         let empty: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.is_none()).map(|(i, _)| i).collect();
-        checks.check(self, Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field) }.into())?;
+        checks.check(self, Bad::Field, empty, |_| Msg::FieldEmpty { field: self.field(field), or_keep_going: checks.stops() }.into())?;
         // Extended, not collected in place (which keeps `Option<T>`'s larger slots).
         let mut required = Vec::with_capacity(values.len());
         required.extend(values.into_iter().map(Option::unwrap_or_default));
@@ -320,6 +322,11 @@ impl RowChecks {
                 Ok(())
             }
         }
+    }
+
+    /// Whether the first bad rows stop the run (so a message may say what --keep-going would do).
+    pub fn stops(&self) -> bool {
+        matches!(self, RowChecks::Stop)
     }
 
     /// Those of `rows` of `layer` that no check has rejected yet.

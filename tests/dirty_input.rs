@@ -80,7 +80,8 @@ fn outside_objects_stop_the_run_even_with_keep_going() {
 }
 
 /// A value that stops a plain run (checked as the layers load), --keep-going
-/// rejects instead: for the domain that reads it, with the plain run's message.
+/// rejects instead: for the domain that reads it, with the plain run's message
+/// less its hint to use --keep-going.
 #[test]
 fn keep_going_rejects_the_feature_whose_value_a_plain_run_refuses() {
     for (name, layer, id, class) in [
@@ -98,6 +99,8 @@ fn keep_going_rejects_the_feature_whose_value_a_plain_run_refuses() {
         let reason = lines[0].split_once(&format!(",{class},")).unwrap().1.trim_matches('"');
         let (_t, _, plain) = run_case(name, &[]);
         assert!(stderr(&plain).contains(reason), "{name}: the plain run says\n{}\nthe reject\n{reason}", stderr(&plain));
+        // Only the stop suggests --keep-going; the reject list of a run that used it does not.
+        assert!(stderr(&plain).contains("or run with --keep-going to leave the feature out") && !reason.contains("--keep-going"), "{name}: {reason}");
     }
 }
 

@@ -96,22 +96,28 @@ pub enum Msg {
         field: Field,
         have: Vec<String>,
     },
+    // A feature's value. `or_keep_going`: whether to say that --keep-going
+    // would leave the feature out (not in the rejects of a run that does).
     NotANumber {
         field: Field,
         text: String,
         why: String,
+        or_keep_going: bool,
     },
     NotAYear {
         field: Field,
         text: String,
         why: String,
+        or_keep_going: bool,
     },
     NotFinite {
         field: Field,
         value: f64,
+        or_keep_going: bool,
     },
     FieldEmpty {
         field: Field,
+        or_keep_going: bool,
     },
     /// An empty value no `missing` rule resolves: what reads it, the words it may use, the model file.
     EmptyNoRule {

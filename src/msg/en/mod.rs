@@ -70,14 +70,14 @@ impl Msg {
                 list(have),
                 toml_key(&field.key)
             ),
-            Msg::NotANumber { field, text, why } => {
-                format!("{field} should be a number, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
+            Msg::NotANumber { field, text, why, or_keep_going } => {
+                format!("{field} should be a number, found '{text}': {why}; correct it in the file{}", keep_going(*or_keep_going))
             }
-            Msg::NotAYear { field, text, why } => {
-                format!("{field} should be a year, found '{text}': {why}; correct it in the file, or run with --keep-going to leave the feature out")
+            Msg::NotAYear { field, text, why, or_keep_going } => {
+                format!("{field} should be a year, found '{text}': {why}; correct it in the file{}", keep_going(*or_keep_going))
             }
-            Msg::NotFinite { field, value } => format!("{field} holds {value}, not a value; correct it in the file, or run with --keep-going to leave the feature out"),
-            Msg::FieldEmpty { field } => format!("{field} is empty; fill it in, or run with --keep-going to leave the feature out"),
+            Msg::NotFinite { field, value, or_keep_going } => format!("{field} holds {value}, not a value; correct it in the file{}", keep_going(*or_keep_going)),
+            Msg::FieldEmpty { field, or_keep_going } => format!("{field} is empty; fill it in{}", keep_going(*or_keep_going)),
             Msg::EmptyNoRule { gap, reader, options, model } => format!(
                 "{}; fill it in, or say what an empty value means with missing = {} on {} in {model}",
                 gap.words(reader),
@@ -266,5 +266,14 @@ impl Msg {
                 format!("disk full (or over quota){file}{free}; {needs}, beside the previous outputs until it replaces them; free space there or write elsewhere with --out; nothing was changed")
             }
         }
+    }
+}
+
+/// The end of a refusal of one feature's value: that --keep-going would leave it out.
+fn keep_going(say: bool) -> &'static str {
+    if say {
+        ", or run with --keep-going to leave the feature out"
+    } else {
+        ""
     }
 }

@@ -60,10 +60,10 @@ impl Msg {
             Msg::FieldMissing { field, have } => {
                 format!("缺少{field}；该图层现有字段：{}；如其中某列即为此项，请在该图层的配置中用 fields = {{ {} = \"…\" }} 对应", list(have), toml_key(&field.key))
             }
-            Msg::NotANumber { field, text, why } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
-            Msg::NotAYear { field, text, why } => format!("{field}应为年份，实为“{text}”：{why}；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
-            Msg::NotFinite { field, value } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正，或加 --keep-going 运行以剔除该要素"),
-            Msg::FieldEmpty { field } => format!("{field}为空；请补填，或加 --keep-going 运行以剔除该要素"),
+            Msg::NotANumber { field, text, why, or_keep_going } => format!("{field}应为数值，实为“{text}”：{why}；请在文件中更正{}", keep_going(*or_keep_going)),
+            Msg::NotAYear { field, text, why, or_keep_going } => format!("{field}应为年份，实为“{text}”：{why}；请在文件中更正{}", keep_going(*or_keep_going)),
+            Msg::NotFinite { field, value, or_keep_going } => format!("{field}的值为 {value}，不是有效数值；请在文件中更正{}", keep_going(*or_keep_going)),
+            Msg::FieldEmpty { field, or_keep_going } => format!("{field}为空；请补填{}", keep_going(*or_keep_going)),
             Msg::EmptyNoRule { gap, reader, options, model } => {
                 format!("{}；请补填，或在模型文件 {model} 的{}上用 missing = {} 说明空值的含义", gap.words(reader), reader.rule_at(), choices(options))
             }
@@ -228,5 +228,14 @@ impl Msg {
                 format!("{file}磁盘已满（或超出配额）{free}；{needs}，替换前与原输出并存；请清理空间或用 --out 写到别处；未改动任何已有输出")
             }
         }
+    }
+}
+
+/// The end of a refusal of one feature's value: that --keep-going would leave it out.
+fn keep_going(say: bool) -> &'static str {
+    if say {
+        "，或加 --keep-going 运行以剔除该要素"
+    } else {
+        ""
     }
 }
