@@ -1,8 +1,10 @@
 //! A layer's features as sise holds them once loaded: ids, FIDs, geometries
 //! in the working CRS and attributes in a polars DataFrame ([`VectorLayer`]),
 //! and the one typed reading of a field (numbers with their rewrites, years,
-//! folded keys, texts, descriptive names), each refusal naming the features.
-//! `load` makes them; score, aggregate and emit read them.
+//! folded keys, texts, descriptive names), each refusal naming the features
+//! and going to a [`RowChecks`]: stop at the first bad rows, or (with
+//! --keep-going) reject them and go on. `load` makes them; score, aggregate
+//! and emit read them.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -345,5 +347,55 @@ impl RowChecks {
             RowChecks::Stop => Vec::new(),
             RowChecks::Reject(rejected) => std::mem::take(&mut rejected.lock().expect("no check panics holding the lock").found),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(values: &[&str]) -> VectorLayer {
+        let n = values.len();
+        VectorLayer {
+            name: "sites".into(),
+            file: "sites.geojson".into(),
+            origin: Origin::Features,
+            kind: GeomKind::Point,
+            ids: (1..=n).map(|i| format!("S{i}")).collect(),
+            fids: (1..=n as i64).collect(),
+            geoms: vec![Geometry::Point(geo_types::Point::new(0.0, 0.0)); n],
+            attrs: DataFrame::new(vec![Column::new("v".into(), values)]).unwrap(),
+            labels: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn stop_refuses_the_first_bad_rows_and_reject_goes_on_with_an_empty_value() {
+        let l = layer(&["1", "x", "3", "y"]);
+        let err = l.read_numbers("v", &[], &RowChecks::Stop).unwrap_err().to_string();
+        assert!(err.contains("'S2'") && err.contains("'x'") && err.contains("--keep-going"), "{err}");
+        let checks = RowChecks::reject();
+        assert_eq!(l.numbers("v", &[], &checks).unwrap(), vec![Some(1.0), None, Some(3.0), None]);
+        let found = checks.take();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].ids.clone(), found[0].bad), (vec!["S2".to_owned(), "S4".to_owned()], Bad::Type));
+        assert!(found[0].message.contains("'S2'") && !found[0].message.contains("--keep-going"), "{}", found[0].message);
+        assert!(checks.take().is_empty(), "taken once");
+    }
+
+    #[test]
+    fn a_row_is_rejected_once_by_its_first_problem_and_later_counts_leave_it_out() {
+        let l = layer(&["1", "x", "3", "4"]);
+        let checks = RowChecks::reject();
+        // The first check takes S2; a second one that finds S2 and S4 takes S4 alone.
+        let numbers = l.numbers("v", &[], &checks).unwrap();
+        assert_eq!(numbers[1], None);
+        checks.check(&l, Bad::Range, vec![1, 3], |i| format!("row {i} is out")).unwrap();
+        let found = checks.take();
+        assert_eq!(found.iter().map(|f| f.ids.clone()).collect::<Vec<_>>(), vec![vec!["S2".to_owned()], vec!["S4".to_owned()]]);
+        assert!(found[1].message.contains("row 3 is out") && !found[1].message.contains("more"), "{}", found[1].message);
+        // Nothing new: a check that finds only taken rows is passed.
+        checks.check(&l, Bad::Range, vec![1, 3], |_| unreachable!("no fresh row to describe")).unwrap();
+        assert!(checks.take().is_empty());
     }
 }
