@@ -9,8 +9,8 @@
 #   4. the web map in headless Chromium (bench/webpaint.py): first paint, the
 #      largest domain switched on, zoomed in (its tiles) and panned;
 #   5. `sise sensitivity` (200 draws) on the same district, against one whole run;
-#   6. sise over real, complex admin boundaries: the same layers with the 16
-#      districts of Shanghai ($ADMIN_FILE) as the admin units;
+#   6. sise over real, complex boundaries: the same layers with the 16
+#      districts of Shanghai ($ADMIN_FILE) as the 街镇 layer;
 #   7. `sise publish` of the 2-thread run's year into PostGIS (a private
 #      server, scripts/postgres.sh) against `ogr2ogr -f PostgreSQL` (COPY
 #      mode, GiST indexes) loading the same GeoPackage into the same server;

@@ -259,14 +259,14 @@ fn command(cli: &Cli, progress: &Progress) -> std::result::Result<crate::error::
             let (units, tile_m, halo_m, reach_of, reach_m) = (p.units.len(), p.tile_m, p.halo_m, p.reach_of.clone(), p.reach_m);
             println!("{}", Done::PlanWritten { units, tile_m, halo_m, reach_of, reach_m, out: out.to_owned() });
         }),
-        Command::BenchData { scale, out, models, seed, admin, admin_name_field, admin_code_field, admin_district_field } => {
-            let admin = admin.as_ref().map(|path| crate::demo::city::Admin {
+        Command::BenchData { scale, out, models, seed, streets, streets_name_field, streets_code_field, streets_district_field } => {
+            let streets = streets.as_ref().map(|path| crate::demo::city::StreetsFile {
                 path,
-                name_field: admin_name_field,
-                code_field: admin_code_field,
-                district_field: admin_district_field.as_deref(),
+                name_field: streets_name_field,
+                code_field: streets_code_field,
+                district_field: streets_district_field.as_deref(),
             });
-            crate::demo::city::generate(*scale, models, out, *seed, admin)
+            crate::demo::city::generate(*scale, models, out, *seed, streets)
         }
     })
 }

@@ -342,17 +342,17 @@ pub enum Command {
         /// generated lattice, e.g. real, complex boundaries such as
         /// ../shared/data/shanghai_districts.geojson; the sector layers are
         /// generated as usual and must lie inside it. (`--admin` is its older name.)
-        #[arg(long = "streets", alias = "admin")]
-        admin: Option<PathBuf>,
+        #[arg(long, alias = "admin")]
+        streets: Option<PathBuf>,
         /// The --streets file's name field.
-        #[arg(long = "streets-name-field", alias = "admin-name-field", default_value = "name", requires = "admin")]
-        admin_name_field: String,
+        #[arg(long, alias = "admin-name-field", default_value = "name", requires = "streets")]
+        streets_name_field: String,
         /// The --streets file's code (id) field.
-        #[arg(long = "streets-code-field", alias = "admin-code-field", default_value = "code", requires = "admin")]
-        admin_code_field: String,
+        #[arg(long, alias = "admin-code-field", default_value = "code", requires = "streets")]
+        streets_code_field: String,
         /// The --streets file's field naming each unit's 区 (for 街镇 of several districts).
-        #[arg(long = "streets-district-field", alias = "admin-district-field", requires = "admin")]
-        admin_district_field: Option<String>,
+        #[arg(long, alias = "admin-district-field", requires = "streets")]
+        streets_district_field: Option<String>,
     },
 }
 

@@ -5,7 +5,7 @@
 //! at 0.01 fits a test and one at 1 a benchmark.
 //!
 //! 街镇 are a jittered lattice of quadrilaterals, grouped 3 × 3 into 区
-//! (or, with `--admin`, any boundary file's units); metro lines are straight
+//! (or, with `--streets`, any boundary file's units); metro lines are straight
 //! runs of stations; every sector layer comes from the demo generator with
 //! its counts raised by [`Density`]. Same scale and seed, same files.
 
@@ -37,8 +37,8 @@ const NETWORK_DENSITY: f64 = 1.8;
 /// the district stays inside EPSG:4549's area of use (east to 121.5°E).
 const CENTRE: (f64, f64) = (121.15, 31.12);
 
-/// A boundary file to use as the run's admin units instead of the lattice.
-pub struct Admin<'a> {
+/// A boundary file to use as the run's 街镇 instead of the lattice (`--streets`).
+pub struct StreetsFile<'a> {
     pub path: &'a Path,
     pub name_field: &'a str,
     pub code_field: &'a str,
@@ -47,9 +47,9 @@ pub struct Admin<'a> {
 }
 
 /// Write the city layers, its 街镇 and metro stations and an `assessment.toml`
-/// that runs the models in the folder `models` over them (with `admin`, over
+/// that runs the models in the folder `models` over them (with `streets_file`, over
 /// that file's units).
-pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<Admin>) -> Result<()> {
+pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, streets_file: Option<StreetsFile>) -> Result<()> {
     let models: PathBuf = std::fs::canonicalize(models).map_err(|e| Error::Config { file: models.to_owned(), message: format!("models folder: {e}") })?;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -119,21 +119,21 @@ pub fn generate(scale: f64, models: &Path, out: &Path, seed: u64, admin: Option<
     let density = Density { facilities: area, census: area * CENSUS_DENSITY, networks: NETWORK_DENSITY, raster_m: 10.0 };
     let old: Vec<&str> = old.iter().map(String::as_str).collect();
     super::generate_with(&streets, &metro, out, seed, density, &old)?;
-    let (admin_file, districts) = match admin {
-        Some(admin) => (copy_admin(&admin, out)?, admin.district_field.is_some()),
+    let (path, districts) = match streets_file {
+        Some(file) => (copy_streets(&file, out)?, file.district_field.is_some()),
         None => ("streets.geojson", true),
     };
-    let mut config = config_text(scale, &models, admin_file, districts);
-    if admin_file != "streets.geojson" {
-        config = clip_to_admin(&config);
+    let mut config = config_text(scale, &models, path, districts);
+    if path != "streets.geojson" {
+        config = clip_to_streets_file(&config);
     }
     std::fs::write(out.join("assessment.toml"), config).map_err(|e| Error::output(out, e))
 }
 
-/// The generated square need not lie inside an --admin file's units (Shanghai's
+/// The generated square need not lie inside a --streets file's units (Shanghai's
 /// districts leave out its western corner at scale 1): every vector layer is
 /// then a register wider than the study area, read with `clip_to_district`.
-fn clip_to_admin(config: &str) -> String {
+fn clip_to_streets_file(config: &str) -> String {
     let mut doc: toml::Table = config.parse().expect("the generated config is TOML");
     if let Some(toml::Value::Table(layers)) = doc.get_mut("layers") {
         for (name, entry) in layers.iter_mut() {
@@ -147,13 +147,13 @@ fn clip_to_admin(config: &str) -> String {
     format!("{header}{}", toml::to_string_pretty(&doc).expect("a TOML table serialises"))
 }
 
-/// The --admin file as `admin.gpkg` with `code` and `name` fields in the working CRS.
-fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
-    let cfg = LayerConfig { path: admin.path.to_owned(), id_field: Some(admin.code_field.to_owned()), ..Default::default() };
-    let (layer, _) = vector::read("admin", &cfg, WORKING_CRS, Strictness::default(), None)?;
-    let names = layer.require(admin.name_field, layer.texts(admin.name_field)?, &RowChecks::Stop)?;
-    let codes = layer.require(admin.code_field, layer.texts(admin.code_field)?, &RowChecks::Stop)?;
-    let districts = match admin.district_field {
+/// The --streets file as `boundaries.gpkg` with `code` and `name` fields in the working CRS.
+fn copy_streets(file: &StreetsFile, out: &Path) -> Result<&'static str> {
+    let cfg = LayerConfig { path: file.path.to_owned(), id_field: Some(file.code_field.to_owned()), ..Default::default() };
+    let (layer, _) = vector::read("boundaries", &cfg, WORKING_CRS, Strictness::default(), None)?;
+    let names = layer.require(file.name_field, layer.texts(file.name_field)?, &RowChecks::Stop)?;
+    let codes = layer.require(file.code_field, layer.texts(file.code_field)?, &RowChecks::Stop)?;
+    let districts = match file.district_field {
         Some(field) => layer.require(field, layer.texts(field)?, &RowChecks::Stop)?.into_iter().map(Some).collect(),
         None => vec![None; names.len()],
     };
@@ -167,14 +167,14 @@ fn copy_admin(admin: &Admin, out: &Path) -> Result<&'static str> {
             row
         })
         .collect();
-    let file = "admin.gpkg";
-    write_ogr(fresh(&out.join(file))?, "GPKG", &[], WORKING_CRS, &[table("admin", GeomKind::Polygon, layer.geoms.clone(), rows)])?;
+    let file = "boundaries.gpkg";
+    write_ogr(fresh(&out.join(file))?, "GPKG", &[], WORKING_CRS, &[table("boundaries", GeomKind::Polygon, layer.geoms.clone(), rows)])?;
     Ok(file)
 }
 
 /// The demo's run configuration, pointed at the city: same layers and file
 /// names, its own district, 街镇 file and models folder, no expert review.
-fn config_text(scale: f64, models: &Path, admin_file: &str, districts: bool) -> String {
+fn config_text(scale: f64, models: &Path, streets_file: &str, districts: bool) -> String {
     let demo = include_str!("../../layers/demo/assessment.toml");
     let mut text = format!("# City-scale benchmark district, scale {scale} (made by `sise bench-data`; all layers synthetic).\n");
     // The demo's expert review names demo objects, which the city has not.
@@ -191,7 +191,7 @@ fn config_text(scale: f64, models: &Path, admin_file: &str, districts: bool) -> 
             Some("district_code") => "district_code = \"310115\"".to_owned(),
             Some("map_source") => "map_source = \"城市尺度基准测试合成数据\"".to_owned(),
             Some("domains") => format!("domains = [{}]", toml::Value::String(models.to_string_lossy().into_owned())),
-            Some("path") if line.contains("putuo_streets") => format!("path = \"{admin_file}\""),
+            Some("path") if line.contains("putuo_streets") => format!("path = \"{streets_file}\""),
             Some("code_field") if districts => format!("{line}\ndistrict_field = \"district\""),
             _ => line.to_owned(),
         };

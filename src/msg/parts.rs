@@ -80,7 +80,7 @@ pub fn toml_key(key: &str) -> String {
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         key.to_owned()
     } else {
-        toml::Value::String(key.to_owned()).to_string()
+        toml_str(key)
     }
 }
 
@@ -401,7 +401,6 @@ impl Holds {
     }
 }
 
-/// What the coordinates of objects outside the district point to.
 /// What a value read from a GeoPackage is, where its column's declared type wants another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
@@ -476,6 +475,7 @@ impl InMemoryPart {
     }
 }
 
+/// What the coordinates of objects outside the district point to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
     /// Web-map offset coordinates read as plain WGS84: "GCJ-02" or "BD-09", and its `offset` word.

@@ -445,14 +445,14 @@ fn domain_entries(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &
 /// domains without their objects (with their counts per level).
 fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Option<Descriptive>]) -> Result<Value> {
     let cfg = &a.loaded.config;
-    let admin = &a.loaded.streets;
+    let streets = &a.loaded.streets;
     let models = a.models();
     let level_of = |l: Option<Level>| l.map(|l| Value::from(l.number()));
     let drivers = drivers::Drivers::new(a);
 
     // Each 街镇's red and orange objects (the worst 50, and how many), so its
     // panel lists them without loading every domain.
-    let mut severe: Vec<Vec<Severe>> = vec![Vec::new(); admin.zones.len()];
+    let mut severe: Vec<Vec<Severe>> = vec![Vec::new(); streets.zones.len()];
     for (d, r) in a.domains.iter().enumerate() {
         for (i, l) in r.scores.level.iter().enumerate() {
             if let (true, Some(z)) = (*l <= Level::Significant, r.object_street[i]) {
@@ -465,8 +465,8 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
     district.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
     let entry = |e: &Severe| listed(a, ll, names, e);
     let register: Vec<Value> = district.iter().take(2000).map(entry).collect::<Result<_>>()?;
-    let mut streets = Vec::new();
-    for (s, poly) in admin.zones.polygons.iter().enumerate() {
+    let mut street_features = Vec::new();
+    for (s, poly) in streets.zones.polygons.iter().enumerate() {
         let list = &mut severe[s];
         list.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
         let worst: Vec<Value> = list.iter().take(50).map(entry).collect::<Result<_>>()?;
@@ -478,10 +478,10 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
         let driven: Vec<Value> =
             drivers.objects(z).iter().map(|o| json!({"domain": models[o.domain].id, "id": o.id, "name": o.name, "level": o.level.number()})).collect();
         let props = json!({
-            "code": admin.codes[s], "name": admin.names[s], "score": round2(t.score), "level": t.level.number(), "domains": domains, "label": label,
+            "code": streets.codes[s], "name": streets.names[s], "score": round2(t.score), "level": t.level.number(), "domains": domains, "label": label,
             "severe": worst, "severe_count": list.len(), "leading": drivers.leading(z), "drivers": driven, "basis": drivers.basis(z),
         });
-        streets.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
+        street_features.push(feature(ll.geometry(&Geometry::MultiPolygon(poly.clone()))?, props));
     }
     let domains = domain_entries(a, ll, tiles, names)?;
     let palette: Map<String, Value> = Level::ALL.iter().map(|l| (l.number().to_string(), Value::from(cfg.colours.colour(*l)))).collect();
@@ -489,7 +489,7 @@ fn overview(a: &Assessment, ll: &Lonlat, tiles: &[Option<Tiles>], names: &[Optio
     Ok(json!({
         "district": cfg.district, "year": cfg.year, "cycle": cfg.cycle, "version": env!("CARGO_PKG_VERSION"),
         "palette": palette, "levelNames": names,
-        "streets": {"type": "FeatureCollection", "features": streets},
+        "streets": {"type": "FeatureCollection", "features": street_features},
         "domains": domains,
         "register": register, "register_count": district.len(),
         "basemap": cfg.web.basemap.as_ref().map(|url| json!({"url": url, "attribution": cfg.web.basemap_attribution, "datum": cfg.web.basemap_datum})),
